@@ -1,0 +1,69 @@
+/**
+ * The one place that talks to PocketBase. Server-only: the reader credential never reaches
+ * the browser. A new client per call (clients hold per-request state and are not
+ * serializable); only the reader's token string is cached for the process.
+ */
+import "server-only";
+import PocketBase, { ClientResponseError } from "pocketbase";
+import { serverConfig } from "./config";
+
+export const READERS_COLLECTION = "telemetry_readers";
+
+function newClient(): PocketBase {
+  const pb = new PocketBase(serverConfig().pocketbaseUrl);
+  // Parallel getList calls on one collection would otherwise cancel each other.
+  pb.autoCancellation(false);
+  return pb;
+}
+
+/** Client for public collections (the rollups). */
+export function publicClient(): PocketBase {
+  return newClient();
+}
+
+let readerToken: { token: string; key: string; renewAt: number } | null = null;
+const TOKEN_REUSE_MS = 10 * 60 * 1000;
+
+export class ReaderConfigError extends Error {}
+
+/** Client authenticated as the dashboard reader, which may list raw telemetry records. */
+export async function readerClient(): Promise<PocketBase> {
+  const { pocketbaseUrl, readerEmail, readerPassword } = serverConfig();
+  if (!readerEmail || !readerPassword) {
+    throw new ReaderConfigError(
+      "POCKETBASE_READER_EMAIL and POCKETBASE_READER_PASSWORD are not set: the dashboard cannot read raw telemetry records.",
+    );
+  }
+  const pb = newClient();
+  const key = `${pocketbaseUrl}\n${readerEmail}`;
+  if (readerToken && readerToken.key === key && Date.now() < readerToken.renewAt) {
+    pb.authStore.save(readerToken.token, null);
+    return pb;
+  }
+  try {
+    const auth = await pb.collection(READERS_COLLECTION).authWithPassword(readerEmail, readerPassword);
+    readerToken = { token: auth.token, key, renewAt: Date.now() + TOKEN_REUSE_MS };
+  } catch (err) {
+    if (err instanceof ClientResponseError && err.status === 400) {
+      throw new ReaderConfigError(`PocketBase rejected the reader account ${readerEmail} (wrong email or password).`);
+    }
+    throw err;
+  }
+  return pb;
+}
+
+/** Every record matching `filter`, paging 1000 at a time (PocketBase's maximum page size). */
+export async function listAll<T>(pb: PocketBase, collection: string, filter: string, fields: string, sort?: string): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 1; ; page++) {
+    const res = await pb.collection(collection).getList<T>(page, 1000, { filter, fields, sort, skipTotal: true });
+    out.push(...res.items);
+    if (res.items.length < 1000) return out;
+  }
+}
+
+/** Number of records matching `filter` (one COUNT query, no rows transferred). */
+export async function countRecords(pb: PocketBase, collection: string, filter: string): Promise<number> {
+  const res = await pb.collection(collection).getList(1, 1, { filter, fields: "id" });
+  return res.totalItems;
+}

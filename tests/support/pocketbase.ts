@@ -1,0 +1,69 @@
+/**
+ * A real PocketBase for one test file: temporary data dir, migrations applied, a superuser and
+ * a dashboard reader, served on a free port. Optional seeding runs before the server starts.
+ */
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+
+export const SUPERUSER = { email: "test-admin@example.com", password: "test-admin-password" };
+export const READER = { email: "test-reader@example.com", password: "test-reader-password" };
+
+export interface TestPocketBase {
+  url: string;
+  dataDir: string;
+  superuserToken: string;
+  /** A read/write SQLite connection to PocketBase's data.db (WAL: safe beside the server). */
+  db: Database.Database;
+  /** Points the data layer (lib/config.ts) at this server. */
+  useForDataLayer(): void;
+  stop(): Promise<void>;
+}
+
+export async function startTestPocketBase(opts: { seed?: (dataDir: string) => void; batch?: boolean } = {}): Promise<TestPocketBase> {
+  const dataDir = mkdtempSync(join(tmpdir(), "pb-test-"));
+  migrate(dataDir);
+  upsertSuperuser(dataDir, SUPERUSER.email, SUPERUSER.password);
+  opts.seed?.(dataDir);
+  const server = await servePocketBase(dataDir, await freePort(), { quiet: true });
+  const superuserToken = await upsertReader(server.url, SUPERUSER, READER);
+  if (opts.batch) {
+    const res = await fetch(`${server.url}/api/settings`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: superuserToken },
+      body: JSON.stringify({ batch: { enabled: true, maxRequests: 100, timeout: 10 } }),
+    });
+    if (!res.ok) throw new Error(`enabling batch API failed: ${res.status}`);
+  }
+  const db = new Database(join(dataDir, "data.db"));
+  db.pragma("busy_timeout = 10000");
+  return {
+    url: server.url,
+    dataDir,
+    superuserToken,
+    db,
+    useForDataLayer() {
+      process.env.POCKETBASE_URL = server.url;
+      process.env.POCKETBASE_READER_EMAIL = READER.email;
+      process.env.POCKETBASE_READER_PASSWORD = READER.password;
+    },
+    async stop() {
+      db.close();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON request helper for the REST API; returns status and parsed body. */
+export async function api(url: string, path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { "content-type": "application/json", ...(init.token ? { authorization: init.token } : {}) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}

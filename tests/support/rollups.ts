@@ -1,0 +1,14 @@
+/** Asserts every rollup equals what SQL over the raw records says. */
+import type Database from "better-sqlite3";
+import { expect } from "vitest";
+import { ROLLUPS } from "../../lib/rollups/spec";
+import { driftSql } from "../../lib/rollups/sql";
+
+export function expectRollupsExact(db: Database.Database): void {
+  const drift: Record<string, unknown[]> = {};
+  for (const spec of ROLLUPS) {
+    const rows = db.prepare(driftSql(spec)).all();
+    if (rows.length) drift[spec.name] = rows.slice(0, 5);
+  }
+  expect(drift).toEqual({});
+}
