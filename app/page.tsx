@@ -23,7 +23,7 @@ export default async function OverviewPage() {
     <main>
       <h1>Install runs, last 30 days</h1>
       <p className="lede">
-        {range.from} to {range.to} (UTC) · data as of <span data-testid="as-of">{formatPbTime(overview.asOf)}</span>
+        <span data-testid="range-from">{range.from}</span> to <span data-testid="range-to">{range.to}</span> (UTC) · data as of <span data-testid="as-of">{formatPbTime(overview.asOf)}</span>
       </p>
       <StatCards
         stats={[

@@ -1,0 +1,65 @@
+/**
+ * Starts what the end-to-end tests use: a real PocketBase with 30 days of generated runs, and
+ * the dashboard as a production build. Returns the teardown. Shares the URLs and the data dir
+ * with the tests through environment variables (inherited by the test workers).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+
+const SUPERUSER = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
+const READER = { email: "e2e-reader@example.com", password: "e2e-reader-password" };
+
+async function waitFor(url: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up within ${ms} ms`);
+}
+
+export default async function globalSetup() {
+  const dataDir = mkdtempSync(join(tmpdir(), "pb-e2e-"));
+  migrate(dataDir);
+  upsertSuperuser(dataDir, SUPERUSER.email, SUPERUSER.password);
+  // Ends two hours ago so no generated run crosses the unfinished threshold during the tests;
+  // the tests add fresh runs themselves to see "running".
+  const end = new Date(Date.now() - 2 * 3_600_000);
+  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 400, end }), { maintainRollups: false });
+  const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
+  await upsertReader(pb.url, SUPERUSER, READER);
+
+  if (!process.env.E2E_SKIP_BUILD) execFileSync("npx", ["next", "build"], { stdio: "inherit" });
+  const port = await freePort();
+  const next = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      POCKETBASE_URL: pb.url,
+      POCKETBASE_READER_EMAIL: READER.email,
+      POCKETBASE_READER_PASSWORD: READER.password,
+    },
+    detached: true,
+  });
+  const appUrl = `http://127.0.0.1:${port}`;
+  await waitFor(appUrl, 60_000);
+
+  process.env.E2E_APP_URL = appUrl;
+  process.env.E2E_PB_URL = pb.url;
+  process.env.E2E_DATA_DIR = dataDir;
+
+  return async () => {
+    if (next.pid) process.kill(-next.pid, "SIGTERM");
+    await pb.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The overview data layer equals SQL over the raw records on a seeded PocketBase, including
+ * the clock-dependent running/unfinished split, and stays equal after runs finish and are
+ * deleted through the API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { fetchAppTotals, fetchOsTotals, fetchTopExitCodes } from "../../lib/queries/breakdowns";
+import { fetchOverview } from "../../lib/queries/overview";
+import { presetRange } from "../../lib/range";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const SUCCESS = "status IN ('sucess','success','done')";
+
+describe("overview data layer", () => {
+  let pb: TestPocketBase;
+  const now = new Date();
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => {
+        insertRows(join(dir, "data.db"), generateRows({ seed: 99, days: 40, runsPerDay: 300, end: now }), { maintainRollups: false });
+      },
+    });
+    pb.useForDataLayer();
+  });
+  afterAll(async () => pb?.stop());
+
+  function sqlOverview(from: string, to: string, at: Date) {
+    const cutoff = new Date(at.getTime() - 3_600_000).toISOString().replace("T", " ");
+    return pb.db
+      .prepare(
+        `SELECT substr(created,1,10) AS day, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed,
+           SUM(status='aborted') AS aborted,
+           SUM(status NOT IN ('sucess','success','done','failed','aborted','installing')) AS unknown,
+           SUM(status='installing' AND created < @cutoff) AS unfinished, SUM(status='installing' AND created >= @cutoff) AS running
+         FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN @from AND @to GROUP BY 1 ORDER BY 1`,
+      )
+      .all({ from, to, cutoff }) as Record<string, number | string>[];
+  }
+
+  async function expectMatchesSql(at: Date) {
+    const range = presetRange("30d", at);
+    const got = await fetchOverview(range, at);
+    const want = sqlOverview(range.from, range.to, at);
+    expect(got.daily.filter((d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0)).toEqual(want);
+    const runs = want.reduce((a, d) => a + (["success", "failed", "aborted", "unknown", "unfinished", "running"] as const).reduce((s, k) => s + Number(d[k]), 0), 0);
+    expect(got.totals.runs).toBe(runs);
+    return got;
+  }
+
+  it("matches SQL per day and in total, with live runs counted as running", async () => {
+    const got = await expectMatchesSql(now);
+    expect(got.totals.runs).toBeGreaterThan(8000);
+    expect(got.totals.failed).toBeGreaterThan(0);
+    expect(got.totals.running).toBeGreaterThan(0);
+    expect(got.totals.unfinished).toBeGreaterThan(0);
+    expect(got.asOf! <= now.toISOString().replace("T", " ")).toBe(true);
+  });
+
+  it("moves runs from running to unfinished as the clock passes the threshold", async () => {
+    const later = new Date(now.getTime() + 2 * 3_600_000);
+    const got = await expectMatchesSql(later);
+    expect(got.totals.running).toBe(0);
+  });
+
+  it("follows installing → failed PATCHes and deletes", async () => {
+    const rows = pb.db.prepare("SELECT id FROM _dev_telemetry_data WHERE status='installing' ORDER BY created DESC LIMIT 6").all() as { id: string }[];
+    for (const { id } of rows.slice(0, 3)) {
+      expect((await api(pb.url, `/api/collections/_dev_telemetry_data/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 100 } })).status).toBe(200);
+    }
+    for (const { id } of rows.slice(3)) {
+      expect((await api(pb.url, `/api/collections/_dev_telemetry_data/records/${id}`, { method: "DELETE", token: pb.superuserToken })).status).toBe(204);
+    }
+    await expectMatchesSql(new Date());
+  });
+
+  it("ranks apps, exit codes and OS versions exactly as SQL does", async () => {
+    const range = presetRange("30d", new Date());
+    const where = `substr(created,1,10) BETWEEN '${range.from}' AND '${range.to}'`;
+    const apps = pb.db
+      .prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2`)
+      .all() as { nsapp: string; type: string; runs: number; failed: number }[];
+    const gotApps = await fetchAppTotals(range);
+    const key = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}/${r.type}`;
+    expect(new Map(gotApps.map((a) => [key(a), [a.runs, a.failed]]))).toEqual(new Map(apps.map((a) => [key(a), [a.runs, a.failed]])));
+
+    const codes = pb.db
+      .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
+      .all() as { exit_code: number; n: number }[];
+    const gotCodes = await fetchTopExitCodes(range, 5);
+    expect(gotCodes.map((c) => [c.exitCode, c.failed + c.aborted])).toEqual(codes.map((c) => [c.exit_code, c.n]));
+
+    const os = pb.db
+      .prepare(`SELECT type, os_type, os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
+      .all() as { type: string; os_type: string; os_version: string; runs: number }[];
+    const gotOs = await fetchOsTotals(range);
+    const osKey = (r: { type: unknown; os_type: unknown; os_version: unknown }) => `${r.type}/${r.os_type}/${r.os_version}`;
+    expect(new Map(gotOs.map((o) => [osKey(o), o.runs]))).toEqual(new Map(os.map((o) => [osKey(o), o.runs])));
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Access rules and filter safety against a real PocketBase: the public can create and finish
+ * runs but not enumerate raw records; rollups are public and read-only; hostile values passed
+ * to the data layer match literally and never widen a filter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchAppSummary } from "../../lib/queries/breakdowns";
+import { presetRange } from "../../lib/range";
+import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const RECORDS = "/api/collections/_dev_telemetry_data/records";
+const HOSTILE = [
+  'x" || nsapp != "',
+  "a' || 1=1 || '",
+  "(docker) && (type = 'vm')",
+  '"); DROP TABLE stats_app; --',
+  "ünïcødé 🚀 {:nsapp}",
+  "back\\slash\\",
+];
+
+describe("access rules and filter safety", () => {
+  let pb: TestPocketBase;
+  beforeAll(async () => {
+    pb = await startTestPocketBase();
+    pb.useForDataLayer();
+    for (const [i, nsapp] of ["docker", "docker", "jellyfin", ...HOSTILE].entries()) {
+      const res = await api(pb.url, RECORDS, {
+        method: "POST",
+        body: { random_id: `sec-${i}`, type: "lxc", ct_type: 1, nsapp, status: "installing" },
+      });
+      expect(res.status).toBe(200);
+      await api(pb.url, `${RECORDS}/${res.body.id as string}`, { method: "PATCH", body: { status: i % 2 ? "failed" : "sucess", exit_code: i % 2 ? 100 : 0 } });
+    }
+  });
+  afterAll(async () => pb?.stop());
+
+  it("lets anyone create a run and read back its id, but not list or view raw records", async () => {
+    const created = await api(pb.url, RECORDS, { method: "POST", body: { random_id: "pub-1", type: "vm", ct_type: 2, nsapp: "haos-vm", status: "installing" } });
+    expect(created.status).toBe(200);
+    expect(typeof created.body.id).toBe("string");
+    // A non-matching list rule answers 200 with nothing in it: the rows stay invisible.
+    for (const query of ["", `?filter=${encodeURIComponent("random_id='pub-1'")}`, "?perPage=500&sort=-created"]) {
+      const list = await api(pb.url, `${RECORDS}${query}`);
+      expect(list.body.items ?? []).toEqual([]);
+      expect(list.body.totalItems ?? 0).toBe(0);
+    }
+    expect((await api(pb.url, `${RECORDS}/${created.body.id as string}`)).status).toBe(404);
+  });
+
+  it("lets the reader account list raw records, and nobody anonymous delete them", async () => {
+    const auth = await api(pb.url, "/api/collections/telemetry_readers/auth-with-password", {
+      method: "POST",
+      body: { identity: READER.email, password: READER.password },
+    });
+    const token = auth.body.token as string;
+    const list = await api(pb.url, `${RECORDS}?perPage=1`, { token });
+    expect(list.status).toBe(200);
+    expect(list.body.totalItems).toBeGreaterThan(5);
+    const id = (list.body.items as { id: string }[])[0]!.id;
+    expect((await api(pb.url, `${RECORDS}/${id}`, { method: "DELETE" })).status).toBe(403);
+    expect((await api(pb.url, `${RECORDS}/${id}`, { method: "DELETE", token })).status).toBe(403);
+  });
+
+  it("serves rollups publicly and refuses writes to them", async () => {
+    const list = await api(pb.url, "/api/collections/stats_app/records?perPage=200");
+    expect(list.status).toBe(200);
+    expect(list.body.totalItems).toBeGreaterThan(0);
+    const row = (list.body.items as { id: string }[])[0]!;
+    expect((await api(pb.url, "/api/collections/stats_app/records", { method: "POST", body: { bucket: "2026-01-01", nsapp: "x" } })).status).toBe(403);
+    expect((await api(pb.url, `/api/collections/stats_app/records/${row.id}`, { method: "PATCH", body: { success: 999 } })).status).toBe(403);
+    expect((await api(pb.url, `/api/collections/stats_app/records/${row.id}`, { method: "DELETE" })).status).toBe(403);
+  });
+
+  it("matches hostile app names literally and never widens the filter", async () => {
+    const range = presetRange("7d", new Date());
+    for (const [i, nsapp] of HOSTILE.entries()) {
+      const rows = await fetchAppSummary(nsapp, range);
+      expect(rows.map((r) => r.nsapp)).toEqual([nsapp]);
+      expect(rows[0]!.runs).toBe(1);
+      // index in the seeding loop is i + 3: odd → failed
+      expect(rows[0]!.failed).toBe((i + 3) % 2);
+    }
+    for (const probe of ['" || 1=1 || "', "' || '1'='1", "docker' || nsapp != '", "%", "*"]) {
+      expect(await fetchAppSummary(probe, range)).toEqual([]);
+    }
+    const docker = await fetchAppSummary("docker", range);
+    expect(docker.map((r) => [r.nsapp, r.runs])).toEqual([["docker", 2]]);
+  });
+});
