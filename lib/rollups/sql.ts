@@ -39,12 +39,17 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
         `${CUM_COLUMNS.map((c) => `COALESCE(p.${c}, 0)`).join(", ")} ` +
         `FROM (SELECT 1) LEFT JOIN (SELECT * FROM ${t} WHERE ${key} AND bucket < ${bucket} ORDER BY bucket DESC LIMIT 1) p ` +
         `WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${key} AND bucket = ${bucket});`,
-      `UPDATE ${t} SET valid_until = ${bucket} WHERE ${key} AND bucket < ${bucket} AND valid_until > ${bucket};`,
+      // Relink only the key's previous row (an index seek; `bucket < B` alone would scan them all).
+      `UPDATE ${t} SET valid_until = ${bucket} WHERE ${key} AND valid_until > ${bucket} ` +
+        `AND bucket = (SELECT MAX(bucket) FROM ${t} WHERE ${key} AND bucket < ${bucket});`,
     );
   }
+  // One pass over the key's rows from this bucket on: the bucket's own count, and the running
+  // total of this and every later bucket.
+  const own = `(bucket = ${bucket})`;
   stmts.push(
-    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${delta(c)}`).join(", ")} WHERE ${key} AND bucket = ${bucket};`,
-    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} WHERE ${key} AND bucket >= ${bucket};`,
+    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} ` +
+      `WHERE ${key} AND bucket >= ${bucket};`,
   );
   return stmts;
 }
