@@ -19,7 +19,8 @@ export function rollupMigrationSource(): string {
       indexes: [
         `CREATE UNIQUE INDEX idx_${spec.name}_key ON ${spec.name} (${[...dimCols, "bucket"].join(", ")})`,
         `CREATE INDEX idx_${spec.name}_bucket ON ${spec.name} (bucket)`,
-        `CREATE INDEX idx_${spec.name}_valid_until ON ${spec.name} (valid_until)`,
+        // Covers "in force at X" (bucket <= X < valid_until) without touching the table.
+        `CREATE INDEX idx_${spec.name}_in_force ON ${spec.name} (valid_until, bucket)`,
       ],
       drop: dropTriggersSql(spec),
       rebuild: rebuildSql(spec),

@@ -81,7 +81,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_daily_key ON stats_daily (type, bucket)",
    "CREATE INDEX idx_stats_daily_bucket ON stats_daily (bucket)",
-   "CREATE INDEX idx_stats_daily_valid_until ON stats_daily (valid_until)"
+   "CREATE INDEX idx_stats_daily_in_force ON stats_daily (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_daily_ai",
@@ -170,7 +170,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_hourly_key ON stats_hourly (type, bucket)",
    "CREATE INDEX idx_stats_hourly_bucket ON stats_hourly (bucket)",
-   "CREATE INDEX idx_stats_hourly_valid_until ON stats_hourly (valid_until)"
+   "CREATE INDEX idx_stats_hourly_in_force ON stats_hourly (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_hourly_ai",
@@ -263,7 +263,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_key ON stats_app (nsapp, type, bucket)",
    "CREATE INDEX idx_stats_app_bucket ON stats_app (bucket)",
-   "CREATE INDEX idx_stats_app_valid_until ON stats_app (valid_until)"
+   "CREATE INDEX idx_stats_app_in_force ON stats_app (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_ai",
@@ -352,7 +352,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_code_key ON stats_code (exit_code, bucket)",
    "CREATE INDEX idx_stats_code_bucket ON stats_code (bucket)",
-   "CREATE INDEX idx_stats_code_valid_until ON stats_code (valid_until)"
+   "CREATE INDEX idx_stats_code_in_force ON stats_code (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_code_ai",
@@ -445,7 +445,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_code_key ON stats_app_code (nsapp, exit_code, bucket)",
    "CREATE INDEX idx_stats_app_code_bucket ON stats_app_code (bucket)",
-   "CREATE INDEX idx_stats_app_code_valid_until ON stats_app_code (valid_until)"
+   "CREATE INDEX idx_stats_app_code_in_force ON stats_app_code (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_code_ai",
@@ -542,7 +542,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_os_key ON stats_os (type, os_type, os_version, bucket)",
    "CREATE INDEX idx_stats_os_bucket ON stats_os (bucket)",
-   "CREATE INDEX idx_stats_os_valid_until ON stats_os (valid_until)"
+   "CREATE INDEX idx_stats_os_in_force ON stats_os (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_os_ai",
@@ -639,7 +639,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_os_key ON stats_app_os (nsapp, os_type, os_version, bucket)",
    "CREATE INDEX idx_stats_app_os_bucket ON stats_app_os (bucket)",
-   "CREATE INDEX idx_stats_app_os_valid_until ON stats_app_os (valid_until)"
+   "CREATE INDEX idx_stats_app_os_in_force ON stats_app_os (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_os_ai",
@@ -728,7 +728,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_pve_key ON stats_pve (pve_version, bucket)",
    "CREATE INDEX idx_stats_pve_bucket ON stats_pve (bucket)",
-   "CREATE INDEX idx_stats_pve_valid_until ON stats_pve (valid_until)"
+   "CREATE INDEX idx_stats_pve_in_force ON stats_pve (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_pve_ai",
@@ -821,7 +821,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_method_key ON stats_method (type, method, bucket)",
    "CREATE INDEX idx_stats_method_bucket ON stats_method (bucket)",
-   "CREATE INDEX idx_stats_method_valid_until ON stats_method (valid_until)"
+   "CREATE INDEX idx_stats_method_in_force ON stats_method (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_method_ai",
@@ -918,7 +918,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_env_key ON stats_app_env (nsapp, pve_version, method, bucket)",
    "CREATE INDEX idx_stats_app_env_bucket ON stats_app_env (bucket)",
-   "CREATE INDEX idx_stats_app_env_valid_until ON stats_app_env (valid_until)"
+   "CREATE INDEX idx_stats_app_env_in_force ON stats_app_env (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_env_ai",
@@ -1019,7 +1019,7 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_resources_key ON stats_app_resources (nsapp, core_count, ram_size, disk_size, bucket)",
    "CREATE INDEX idx_stats_app_resources_bucket ON stats_app_resources (bucket)",
-   "CREATE INDEX idx_stats_app_resources_valid_until ON stats_app_resources (valid_until)"
+   "CREATE INDEX idx_stats_app_resources_in_force ON stats_app_resources (valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_resources_ai",
