@@ -7,7 +7,16 @@ import { join } from "node:path";
 
 const num = (s: string | null) => Number((s ?? "").replace(/[^0-9.]/g, ""));
 
-function expected(from: string, to: string, now: Date) {
+interface Totals {
+  runs: number;
+  success: number;
+  failed: number;
+  aborted: number;
+  unfinished: number;
+  running: number;
+}
+
+function expected(from: string, to: string, now: Date): Totals & { perDay: { day: string; failed: number }[] } {
   const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
   const cutoff = new Date(now.getTime() - 3_600_000).toISOString().replace("T", " ");
   const row = db
@@ -20,7 +29,7 @@ function expected(from: string, to: string, now: Date) {
         SUM(status = 'installing' AND created >= @cutoff) AS running
        FROM _dev_telemetry_data WHERE created >= @from AND created < @end`,
     )
-    .get({ from: `${from} 00:00:00.000Z`, end: `${to} 23:59:59.999Z`, cutoff }) as Record<string, number>;
+    .get({ from: `${from} 00:00:00.000Z`, end: `${to} 23:59:59.999Z`, cutoff }) as Totals;
   const perDay = db
     .prepare(`SELECT substr(created,1,10) AS day, SUM(status = 'failed') AS failed FROM _dev_telemetry_data WHERE created >= ? GROUP BY 1`)
     .all(`${from} 00:00:00.000Z`) as { day: string; failed: number }[];
