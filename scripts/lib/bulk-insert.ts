@@ -1,0 +1,149 @@
+/**
+ * Bulk insert of telemetry rows straight into PocketBase's data.db (PocketBase must not be
+ * serving it: it caches nothing about rows, but two writers would fight over the lock).
+ *
+ * Two ways, both leaving every rollup exact:
+ *  - maintainRollups: plain inserts, ~10k rows per transaction; the rollup triggers update the
+ *    rollups row by row, exactly as they would for installer traffic. Slow but realistic.
+ *  - fast path: one transaction that drops the rollup triggers, inserts, recomputes each rollup
+ *    from the raw rows (rebuildSql) and recreates the triggers. Readers never see the table
+ *    without triggers or rollups out of step: it all commits at once or not at all.
+ */
+import Database from "better-sqlite3";
+import { ROLLUPS, TELEMETRY } from "../../lib/rollups/spec";
+import { createTriggersSql, dropTriggersSql, rebuildSql } from "../../lib/rollups/sql";
+import { TELEMETRY_COLUMNS, type TelemetryRow } from "./telemetry-row";
+
+export type Row = TelemetryRow;
+
+export interface InsertOptions {
+  maintainRollups: boolean;
+  /** Called after each batch with the number of rows inserted so far. */
+  onProgress?: (done: number) => void;
+  /** Called when a phase starts ("insert", "rebuild"), for progress output. */
+  onPhase?: (phase: "insert" | "rebuild") => void;
+  /** Rows per progress step (and per transaction when maintaining rollups). Default 10,000. */
+  batchSize?: number;
+}
+
+export interface InsertResult {
+  rows: number;
+  seconds: number;
+}
+
+const BUSY_TIMEOUT_MS = 15_000;
+/** Page cache for the big insert: the random_id index takes random writes, keep it in memory. */
+const CACHE_KIB = 256 * 1024;
+
+function open(dbPath: string): Database.Database {
+  const db = new Database(dbPath, { fileMustExist: true });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma(`cache_size = -${CACHE_KIB}`);
+  // WAL is on (PocketBase sets it); NORMAL is durable across app crashes in WAL mode and avoids
+  // an fsync per commit.
+  db.pragma("synchronous = NORMAL");
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(TELEMETRY);
+  if (!table) {
+    db.close();
+    throw new Error(`${dbPath} has no ${TELEMETRY} table: apply the migrations first (scripts/lib/pocketbase-server.ts migrate)`);
+  }
+  return db;
+}
+
+function insertStatement(db: Database.Database) {
+  const cols = TELEMETRY_COLUMNS.join(", ");
+  const params = TELEMETRY_COLUMNS.map(() => "?").join(", ");
+  const stmt = db.prepare(`INSERT INTO ${TELEMETRY} (${cols}) VALUES (${params})`);
+  // Positional parameters in TELEMETRY_COLUMNS order: no per-row object-to-binding lookup.
+  return (r: Row) =>
+    stmt.run(
+      r.id,
+      r.random_id,
+      r.type,
+      r.ct_type,
+      r.nsapp,
+      r.status,
+      r.disk_size,
+      r.core_count,
+      r.ram_size,
+      r.os_type,
+      r.os_version,
+      r.pve_version,
+      r.method,
+      r.error,
+      r.exit_code,
+      r.created,
+      r.updated,
+    );
+}
+
+/** Inserts up to `size` rows from the iterator; returns how many it took (0 = exhausted). */
+function insertBatch(insert: (r: Row) => unknown, it: Iterator<Row>, size: number): number {
+  let n = 0;
+  while (n < size) {
+    const next = it.next();
+    if (next.done) break;
+    insert(next.value);
+    n++;
+  }
+  return n;
+}
+
+/** Runs `work` in a transaction (BEGIN IMMEDIATE: take the write lock up front, honouring busy_timeout). */
+function inTransaction<T>(db: Database.Database, work: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = work();
+    db.exec("COMMIT");
+    return result;
+  } catch (err) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw err;
+  }
+}
+
+function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
+  const insert = insertStatement(db);
+  const it = rows[Symbol.iterator]();
+  let done = 0;
+  opts.onPhase?.("insert");
+  for (;;) {
+    const n = inTransaction(db, () => insertBatch(insert, it, batch));
+    if (n === 0) return done;
+    done += n;
+    opts.onProgress?.(done);
+  }
+}
+
+function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
+  const insert = insertStatement(db);
+  const it = rows[Symbol.iterator]();
+  return inTransaction(db, () => {
+    for (const spec of ROLLUPS) for (const sql of dropTriggersSql(spec)) db.exec(sql);
+    opts.onPhase?.("insert");
+    let done = 0;
+    for (let n = insertBatch(insert, it, batch); n > 0; n = insertBatch(insert, it, batch)) {
+      done += n;
+      opts.onProgress?.(done);
+    }
+    opts.onPhase?.("rebuild");
+    for (const spec of ROLLUPS) {
+      for (const sql of rebuildSql(spec)) db.exec(sql);
+      for (const sql of createTriggersSql(spec)) db.exec(sql);
+    }
+    return done;
+  });
+}
+
+export function insertRows(dbPath: string, rows: Iterable<Row>, opts: InsertOptions): InsertResult {
+  const batch = opts.batchSize ?? 10_000;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer (got ${batch})`);
+  const started = performance.now();
+  const db = open(dbPath);
+  try {
+    const n = opts.maintainRollups ? insertWithTriggers(db, rows, opts, batch) : insertThenRebuild(db, rows, opts, batch);
+    return { rows: n, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Deterministic demo telemetry: `generateRows` streams realistic `_dev_telemetry_data` rows in
+ * `created` order, and the same options always give byte-identical rows (one seeded sfc32
+ * stream, no clock, no Math.random). Memory is constant: rows are made one at a time, and each
+ * day's timestamps come out already sorted (sequential order statistics), so nothing is buffered.
+ *
+ * Shapes (see demo-model.ts and ../shared/reference/TELEMETRY.md): Zipf app popularity, a
+ * daily/weekly rhythm with slow growth, per-app failure rates with a few broken apps, one
+ * regression (DEMO_REGRESSION), stuck and cleaned-up runs, and both status spellings.
+ */
+import { explainExitCode } from "../../lib/exit-codes";
+import { buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
+import { AliasTable, hashString32, Rng } from "./prng";
+import type { TelemetryRow, TelemetryStatus } from "./telemetry-row";
+import { dayClock, planDays, pbTimestamp, validateOptions, DAY_MS, type GenerateOptions } from "./generate-time";
+
+export type { GenerateOptions };
+export type { TelemetryRow };
+
+/**
+ * The demo's regression: a popular app whose installs start failing one day (a script change)
+ * and recover `days` later (the fix). Dates are relative to the end so every demo shows it:
+ * it covers the UTC days end−startOffsetDays … end−startOffsetDays+days−1.
+ */
+export const DEMO_REGRESSION = {
+  nsapp: "jellyfin",
+  startOffsetDays: 20,
+  days: 5,
+  failureRate: 0.35,
+  /** APT error: the typical symptom of a broken upstream repository. */
+  exitCode: 100,
+} as const;
+
+/** First and last UTC day ("YYYY-MM-DD", inclusive) of the regression for a given end. */
+export function regressionWindow(end: Date): { from: string; to: string } {
+  const endDay = Math.floor(end.getTime() / DAY_MS);
+  const day = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+  const first = endDay - DEMO_REGRESSION.startOffsetDays;
+  return { from: day(first), to: day(first + DEMO_REGRESSION.days - 1) };
+}
+
+/** Exactly how many rows generateRows(opts) yields: round(runsPerDay × days). */
+export function countRows(opts: GenerateOptions): number {
+  return planDays(validateOptions(opts)).reduce((sum, d) => sum + d.count, 0);
+}
+
+const STUCK_RATE = 0.02; // runs that never report back (network lost, Ctrl-C before the trap, host died)
+const ABORT_RATE = 0.006; // user interrupts
+const SCRIPT_UNKNOWN_RATE = 0.0015; // the script's "anything else → unknown"
+const FAILED_WITH_ZERO = 0.03; // failures reported with exit code 0
+const CLEANUP_AFTER_DAYS = 7; // the upstream cleanup job moved some stuck runs to `unknown`
+const CLEANUP_SHARE = 0.45;
+const LXC_UNPRIVILEGED = 0.96;
+const MINUTE = 60_000;
+
+/** Everything that is fixed for one generated day (computed once, not per row). */
+interface DayContext {
+  day: string;
+  ageDays: number;
+  newScripts: number;
+  deb12: number;
+  pve: AliasTable<string>;
+  regression: boolean;
+}
+
+interface Model {
+  apps: AliasTable<DemoApp>;
+  codes: AliasTable<number>;
+  endMs: number;
+}
+
+export function* generateRows(options: GenerateOptions): Generator<TelemetryRow> {
+  const opts = validateOptions(options);
+  const rng = new Rng(streamSeed(opts));
+  const { apps, weights } = buildApps();
+  const model: Model = { apps: new AliasTable(apps, weights), codes: buildFailureCodes(), endMs: opts.end.getTime() };
+  const window = regressionWindow(opts.end);
+  for (const plan of planDays(opts)) {
+    const day = new Date(plan.startMs).toISOString().slice(0, 10);
+    const ageDays = (model.endMs - plan.startMs) / DAY_MS;
+    const ctx: DayContext = {
+      day,
+      ageDays,
+      newScripts: newScriptShare(ageDays),
+      deb12: debian12Share(ageDays),
+      pve: pveVersionsAt(ageDays),
+      regression: day >= window.from && day <= window.to,
+    };
+    const clock = dayClock(plan);
+    // Sorted uniforms in [0, 1) one by one: the next minimum of the remaining n−k points.
+    let p = 0;
+    for (let k = 0; k < plan.count; k++) {
+      p += (1 - p) * -Math.expm1(Math.log(rng.nextOpen()) / (plan.count - k));
+      yield makeRow(rng, model, ctx, clock(p));
+    }
+  }
+}
+
+/**
+ * The stream depends on every option, not just the seed: seeding one data dir twice with the
+ * same seed but another size or end gives fresh ids instead of colliding on random_id.
+ */
+function streamSeed(opts: GenerateOptions): number {
+  return hashString32(`${opts.seed}|${opts.days}|${opts.runsPerDay}|${opts.end.getTime()}`);
+}
+
+type Outcome = { status: TelemetryStatus; code: number; durationFactor: number } | "stuck";
+
+/** What happened to one run (before the clock decides whether it is still running). */
+function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp): Outcome {
+  if (rng.chance(STUCK_RATE)) return "stuck";
+  const newScript = rng.chance(ctx.newScripts);
+  if (rng.chance(ABORT_RATE)) {
+    // Newer scripts report aborts as such; older ones as a failure with 130 (SIGINT).
+    if (!newScript) return { status: "failed", code: 130, durationFactor: 0.5 };
+    const u = rng.next();
+    return { status: "aborted", code: u < 0.7 ? 130 : u < 0.85 ? 143 : 129, durationFactor: 0.5 };
+  }
+  const regressed = ctx.regression && app.nsapp === DEMO_REGRESSION.nsapp;
+  if (rng.chance(regressed ? DEMO_REGRESSION.failureRate : app.failRate)) {
+    return { status: "failed", code: failureCode(rng, model, app, regressed), durationFactor: 0.6 };
+  }
+  if (rng.chance(SCRIPT_UNKNOWN_RATE)) return { status: "unknown", code: 0, durationFactor: 1 };
+  return { status: newScript ? "success" : "sucess", code: 0, durationFactor: 1 };
+}
+
+function failureCode(rng: Rng, model: Model, app: DemoApp, regressed: boolean): number {
+  if (rng.chance(FAILED_WITH_ZERO)) return 0;
+  if (regressed && rng.chance(0.85)) return DEMO_REGRESSION.exitCode;
+  if (app.signatureCode !== null && rng.chance(0.6)) return app.signatureCode;
+  return model.codes.sample(rng);
+}
+
+/** Run length: minutes, log-normal; VMs take longer, host tools and addons less. */
+function durationMs(rng: Rng, app: DemoApp, factor: number): number {
+  const median = app.type === "vm" ? 6 : app.type === "lxc" ? 4 : 1.5;
+  const minutes = median * factor * Math.exp(0.7 * rng.normal());
+  return Math.round(Math.min(55, Math.max(0.3, minutes)) * MINUTE);
+}
+
+function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): TelemetryRow {
+  const app = model.apps.sample(rng);
+  const method = METHODS.sample(rng);
+  const pveVersion = ctx.pve.sample(rng);
+  const [os, osVersion] = osFor(app, pveVersion, ctx.deb12, rng);
+  const [cores, ram, disk] = resourcesFor(app, method, rng);
+  const created = pbTimestamp(createdMs);
+  const outcome = drawOutcome(rng, model, ctx, app);
+  const duration = durationMs(rng, app, outcome === "stuck" ? 1 : outcome.durationFactor);
+  const row: TelemetryRow = {
+    id: recordId(rng),
+    random_id: uuid4(rng),
+    type: app.type,
+    ct_type: app.type === "vm" ? 2 : app.type === "lxc" && rng.chance(LXC_UNPRIVILEGED) ? 1 : 0,
+    nsapp: app.nsapp,
+    status: "installing",
+    disk_size: disk,
+    core_count: cores,
+    ram_size: ram,
+    os_type: os,
+    os_version: osVersion,
+    pve_version: pveVersion,
+    method,
+    error: "",
+    exit_code: 0,
+    created,
+    updated: created,
+  };
+  if (outcome === "stuck") return cleanedUp(rng, model, row, createdMs);
+  // A run whose end lies after `end` is still installing: that is how the last minutes look.
+  if (createdMs + duration > model.endMs) return row;
+  row.status = outcome.status;
+  row.exit_code = outcome.code;
+  if (outcome.status === "failed" || outcome.status === "aborted") row.error = explainExitCode(outcome.code, ctx.day);
+  row.updated = pbTimestamp(createdMs + duration);
+  return row;
+}
+
+/** A run that never reported: still `installing`, unless the cleanup job later marked it `unknown`. */
+function cleanedUp(rng: Rng, model: Model, row: TelemetryRow, createdMs: number): TelemetryRow {
+  const cleanupCall = rng.chance(CLEANUP_SHARE);
+  const after = Math.round(DAY_MS * (1 + 2 * rng.next()));
+  if (createdMs < model.endMs - CLEANUP_AFTER_DAYS * DAY_MS && cleanupCall) {
+    row.status = "unknown";
+    row.updated = pbTimestamp(createdMs + after);
+  }
+  return row;
+}
+
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+const ID_BLOCK = 36 ** 5; // five base-36 digits per 32-bit draw
+
+/** PocketBase-style record id: 15 chars of [a-z0-9]. */
+function recordId(rng: Rng): string {
+  let id = "";
+  for (let block = 0; block < 3; block++) {
+    let x = rng.u32() % ID_BLOCK;
+    for (let i = 0; i < 5; i++) {
+      id += ID_CHARS[x % 36];
+      x = Math.floor(x / 36);
+    }
+  }
+  return id;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** RFC 4122 version-4 UUID from the stream (what the scripts send as random_id). */
+function uuid4(rng: Rng): string {
+  const w = [rng.u32(), rng.u32(), rng.u32(), rng.u32()];
+  const b = (i: number) => (w[i >> 2]! >>> ((3 - (i & 3)) * 8)) & 0xff;
+  const byte = (i: number) => HEX[i === 6 ? (b(6) & 0x0f) | 0x40 : i === 8 ? (b(8) & 0x3f) | 0x80 : b(i)]!;
+  let s = "";
+  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + byte(i);
+  return s;
+}
