@@ -52,14 +52,15 @@ export async function readerClient(): Promise<PocketBase> {
   return pb;
 }
 
-/**
- * Every record matching `filter`, paging 1000 at a time (PocketBase's maximum page size).
- * `fields` trims the response; on small rollup rows it costs more time than it saves.
- */
-export async function listAll<T>(pb: PocketBase, collection: string, filter: string, fields?: string, sort?: string): Promise<T[]> {
+/** Every record matching the options, paging 1000 at a time (PocketBase's maximum page size). */
+export async function listAll<T>(
+  pb: PocketBase,
+  collection: string,
+  options: { filter?: string; sort?: string; query?: Record<string, string> },
+): Promise<T[]> {
   const out: T[] = [];
   for (let page = 1; ; page++) {
-    const res = await pb.collection(collection).getList<T>(page, 1000, { filter, fields, sort, skipTotal: true });
+    const res = await pb.collection(collection).getList<T>(page, 1000, { ...options, skipTotal: true });
     out.push(...res.items);
     if (res.items.length < 1000) return out;
   }

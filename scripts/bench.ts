@@ -11,12 +11,12 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { fetchAppTotals, fetchOsTotals, fetchTopExitCodes } from "../lib/queries/breakdowns";
+import { fetchAppTotals, fetchMostFailingApps, fetchOsTotals, fetchTopExitCodes } from "../lib/queries/breakdowns";
 import { fetchOverview } from "../lib/queries/overview";
 import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
-import { createNaiveViews, naive } from "./lib/naive-views";
+import { createNaiveViews, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
 
@@ -107,7 +107,7 @@ async function main() {
     try {
       const token = await upsertReader(pb.url, SU, READER);
       Object.assign(process.env, { POCKETBASE_URL: pb.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password });
-      await createNaiveViews(pb.url, token);
+      await createNaiveViews(pb.url, token, [30, 90]);
       const r30 = presetRange("30d", end);
       const r90 = presetRange("90d", end);
       const cases = [
@@ -117,22 +117,28 @@ async function main() {
             const o = await fetchOverview(r30, end);
             return new Map(o.daily.map((d) => [d.day, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
           },
-          naive: () => naive.daily(pb.url, r30),
+          naive: () => naiveTotals(pb.url, "daily", 30),
         },
         ...[r30, r90].map((range) => ({
           name: `apps ${range.days}d: runs and outcomes per app`,
           rollup: async () => new Map((await fetchAppTotals(range)).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
-          naive: () => naive.apps(pb.url, range),
+          naive: () => naiveTotals(pb.url, "apps", range.days),
         })),
+        {
+          name: "most failing apps 30d: top 10 with total count",
+          rollup: async () =>
+            new Map((await fetchMostFailingApps(r30, 10)).apps.map((a) => [`${a.nsapp}/${a.type}`, { failed: a.failed, runs: a.runs }])),
+          naive: () => naiveMostFailing(pb.url, 30, 10),
+        },
         {
           name: "exit codes 30d: failed + aborted per code",
           rollup: async () => new Map((await fetchTopExitCodes(r30, 1000)).map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
-          naive: () => naive.codes(pb.url, r30),
+          naive: () => naiveTotals(pb.url, "codes", 30),
         },
         {
           name: "OS versions 30d: outcomes per type/os/version",
           rollup: async () => new Map((await fetchOsTotals(r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
-          naive: () => naive.os(pb.url, r30),
+          naive: () => naiveTotals(pb.url, "os", 30),
         },
       ];
       const rows: string[] = [];

@@ -66,7 +66,7 @@ export async function fetchOverview(range: DayRange, now: Date = new Date()): Pr
   const pb = publicClient();
   const filter = pb.filter("bucket >= {:from} && bucket <= {:to}", { from: range.from, to: range.to });
   const [rows, running, asOf] = await Promise.all([
-    listAll<DailyRow>(pb, "stats_daily", filter),
+    listAll<DailyRow>(pb, "stats_daily", { filter }),
     runningByDay(range, now),
     newestRecord(),
   ]);

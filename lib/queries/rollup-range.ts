@@ -1,18 +1,18 @@
 /**
- * Totals per key over a day range from a rollup's running totals: for each key, the row in
- * force at `to` minus the row in force the day before `from` (`bucket <= X < valid_until`
- * selects exactly one row per key). Two small reads whatever the range length.
+ * Totals per key over a day range, read from a rollup's range view (`<rollup>_range`, see
+ * docs/ROLLUPS.md): SQLite subtracts the running totals in force at each end of the range and
+ * PocketBase filters, sorts and pages the result — whatever the range length, one request
+ * returns only the rows asked for.
  */
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../outcomes";
 import { listAll } from "../pocketbase";
 import type { DayRange } from "../range";
-import { CUM_COLUMNS } from "../rollups/spec";
-import { addDays } from "../time";
 
 export type StoredCounts = Record<StoredOutcome, number>;
-export type KeyedCounts<K extends string> = Record<K, string | number> & StoredCounts & { runs: number };
+export type RangeRow<K extends string> = Record<K, string | number> &
+  StoredCounts & { runs: number; failure_rate: number | null };
 
 /** A PocketBase filter fragment with its placeholder values (always passed through pb.filter). */
 export interface FilterPart {
@@ -20,41 +20,40 @@ export interface FilterPart {
   params: Record<string, string | number>;
 }
 
-type CumRow = Record<string, string | number>;
-
-async function rowsInForceAt(pb: PocketBase, table: string, dims: string[], at: string, extra?: FilterPart): Promise<CumRow[]> {
-  const expr = `bucket <= {:at} && valid_until > {:at}${extra ? ` && (${extra.expr})` : ""}`;
-  const filter = pb.filter(expr, { ...extra?.params, at });
-  // No `fields` projection: PocketBase's projection costs more than the few extra columns.
-  return listAll<CumRow>(pb, table, filter);
+export interface RangeQuery {
+  filter?: FilterPart;
+  /** PocketBase sort, e.g. "-failed,nsapp". */
+  sort?: string;
 }
 
-export async function rangeTotals<K extends string>(
+function options(pb: PocketBase, range: Pick<DayRange, "from" | "to">, q: RangeQuery) {
+  const expr = q.filter ? `runs > 0 && (${q.filter.expr})` : "runs > 0";
+  return {
+    filter: pb.filter(expr, q.filter?.params ?? {}),
+    sort: q.sort,
+    // The view's list rule binds range_from/range_to to these query parameters.
+    query: { from: range.from, to: range.to },
+  };
+}
+
+/** One page, with the total number of matching keys. */
+export async function rangePage<K extends string>(
   pb: PocketBase,
-  table: string,
-  dims: readonly K[],
+  rollup: string,
   range: Pick<DayRange, "from" | "to">,
-  extra?: FilterPart,
-): Promise<KeyedCounts<K>[]> {
-  const [end, start] = await Promise.all([
-    rowsInForceAt(pb, table, [...dims], range.to, extra),
-    rowsInForceAt(pb, table, [...dims], addDays(range.from, -1), extra),
-  ]);
-  const keyOf = (row: CumRow) => JSON.stringify(dims.map((d) => row[d]));
-  const before = new Map(start.map((row) => [keyOf(row), row]));
-  const out: KeyedCounts<K>[] = [];
-  for (const row of end) {
-    const prev = before.get(keyOf(row));
-    const counts = {} as StoredCounts;
-    let runs = 0;
-    for (const c of CUM_COLUMNS) {
-      const n = Number(row[c]) - Number(prev?.[c] ?? 0);
-      counts[c.slice(4) as StoredOutcome] = n;
-      runs += n;
-    }
-    if (runs === 0) continue;
-    const key = Object.fromEntries(dims.map((d) => [d, row[d]])) as Record<K, string | number>;
-    out.push({ ...key, ...counts, runs });
-  }
-  return out;
+  page: number,
+  perPage: number,
+  q: RangeQuery = {},
+) {
+  return pb.collection(`${rollup}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
+}
+
+/** Every key with runs in the range. */
+export async function rangeAll<K extends string>(
+  pb: PocketBase,
+  rollup: string,
+  range: Pick<DayRange, "from" | "to">,
+  q: RangeQuery = {},
+): Promise<RangeRow<K>[]> {
+  return listAll<RangeRow<K>>(pb, `${rollup}_range`, options(pb, range, q));
 }

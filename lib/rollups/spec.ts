@@ -63,3 +63,20 @@ export function rollupSpec(name: string): RollupSpec {
   if (!spec) throw new Error(`unknown rollup ${name}`);
   return spec;
 }
+
+/** Calendar collection the range views join to turn `from`/`to` into filterable columns. */
+export const CALENDAR = "stats_calendar";
+export const CALENDAR_FIRST = "2020-01-01";
+export const CALENDAR_LAST = "2040-12-31";
+
+/** The range view of a daily rollup: totals per key for any [from, to] (see docs/ROLLUPS.md). */
+export function rangeViewName(spec: RollupSpec): string {
+  return `${spec.name}_range`;
+}
+
+/**
+ * Range views need both query parameters; without them the rule is constant-false, so an
+ * unfiltered request answers nothing at once instead of enumerating calendar × calendar.
+ */
+export const RANGE_VIEW_RULE =
+  '@request.query.from != "" && @request.query.to != "" && range_from = @request.query.from && range_to = @request.query.to';

@@ -4,7 +4,7 @@
  * (`npm run gen:migration`); a unit test fails when the committed migration is stale.
  */
 import { outcomeTestSql } from "../outcomes";
-import { COUNT_COLUMNS, CUM_COLUMNS, OPEN_END, TELEMETRY, type CountColumn, type RollupSpec } from "./spec";
+import { CALENDAR, CALENDAR_FIRST, CALENDAR_LAST, COUNT_COLUMNS, CUM_COLUMNS, OPEN_END, TELEMETRY, type CountColumn, type RollupSpec } from "./spec";
 
 const NEW_ID = "substr(lower(hex(randomblob(8))), 1, 15)";
 
@@ -130,3 +130,33 @@ export function driftSql(spec: RollupSpec): string {
     `FROM (${storedCum} EXCEPT ${expectedCum})`
   );
 }
+
+/**
+ * View query giving, for every key, its totals over [range_from, range_to]: the running totals
+ * in force at range_to minus those in force the day before range_from. Filtering on both
+ * columns (the view's list rule requires it) makes SQLite seek one calendar row each, then
+ * read one rollup row per key at each end. `+e.bucket` keeps the planner on the
+ * (valid_until, bucket) index.
+ */
+export function rangeViewSql(spec: RollupSpec): string {
+  if (spec.grain !== "day") throw new Error(`${spec.name}: range views need a daily rollup`);
+  const dims = spec.dims.map((d) => `e.${d.column} AS ${d.column}`).join(", ");
+  const sameKey = spec.dims.map((d) => `s.${d.column} = e.${d.column}`).join(" AND ");
+  const total = (t: string) => COUNT_COLUMNS.map((c) => `${t}.cum_${c}`).join(" + ");
+  const counts = COUNT_COLUMNS.map((c) => `CAST(e.cum_${c} - COALESCE(s.cum_${c}, 0) AS INTEGER) AS ${c}`).join(", ");
+  const failed = "(e.cum_failed - COALESCE(s.cum_failed, 0))";
+  const decided = "(e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))";
+  return (
+    `SELECT (e.id || f.day || t.day) AS id, f.day AS range_from, t.day AS range_to, ${dims}, ${counts}, ` +
+    `CAST((${total("e")}) - COALESCE(${total("s")}, 0) AS INTEGER) AS runs, ` +
+    `CAST(CASE WHEN ${decided} > 0 THEN 1.0 * ${failed} / ${decided} END AS REAL) AS failure_rate ` +
+    `FROM ${CALENDAR} t JOIN ${spec.name} e ON +e.bucket <= t.day AND e.valid_until > t.day ` +
+    `JOIN ${CALENDAR} f ON f.day <= t.day ` +
+    `LEFT JOIN ${spec.name} s ON ${sameKey} AND s.bucket < f.day AND s.valid_until >= f.day`
+  );
+}
+
+/** Fills the calendar (idempotent). Ids are the digits of the day. */
+export const fillCalendarSql =
+  `WITH RECURSIVE d(x) AS (SELECT '${CALENDAR_FIRST}' UNION ALL SELECT date(x, '+1 day') FROM d WHERE x < '${CALENDAR_LAST}') ` +
+  `INSERT OR IGNORE INTO ${CALENDAR} (id, day) SELECT replace(x, '-', ''), x FROM d`;

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fetchAppTotals, fetchOsTotals, fetchTopExitCodes } from "../../lib/queries/breakdowns";
 import { fetchOverview } from "../../lib/queries/overview";
+import { rangeAll } from "../../lib/queries/rollup-range";
+import { publicClient } from "../../lib/pocketbase";
+import { addDays, utcDay } from "../../lib/time";
 import { presetRange } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
@@ -98,5 +101,35 @@ describe("overview data layer", () => {
     const gotOs = await fetchOsTotals(range);
     const osKey = (r: { type: unknown; os_type: unknown; os_version: unknown }) => `${r.type}/${r.os_type}/${r.os_version}`;
     expect(new Map(gotOs.map((o) => [osKey(o), o.runs]))).toEqual(new Map(os.map((o) => [osKey(o), o.runs])));
+  });
+
+  it("answers any [from, to] through the range views exactly as SQL does", async () => {
+    const today = utcDay(new Date());
+    const ranges = [
+      [today, today],
+      [addDays(today, -3), addDays(today, -3)],
+      [addDays(today, -39), addDays(today, -20)],
+      ["2020-01-01", addDays(today, -35)],
+      [addDays(today, -10), addDays(today, 400)],
+      [addDays(today, 5), addDays(today, 9)],
+    ] as const;
+    for (const [from, to] of ranges) {
+      const where = `substr(created,1,10) BETWEEN '${from}' AND '${to}'`;
+      const sqlApps = pb.db
+        .prepare(
+          `SELECT nsapp || '/' || type AS k, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed,
+             SUM(status='installing') AS installing FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`,
+        )
+        .all() as { k: string; runs: number; success: number; failed: number; installing: number }[];
+      const apps = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", { from, to });
+      expect(new Map(apps.map((a) => [`${a.nsapp}/${a.type}`, [a.runs, a.success, a.failed, a.installing]]))).toEqual(
+        new Map(sqlApps.map((a) => [a.k, [a.runs, a.success, a.failed, a.installing]])),
+      );
+      const sqlCodes = pb.db
+        .prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`)
+        .all() as { k: number; n: number }[];
+      const codes = await rangeAll<"exit_code">(publicClient(), "stats_code", { from, to });
+      expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
+    }
   });
 });

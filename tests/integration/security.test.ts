@@ -71,6 +71,20 @@ describe("access rules and filter safety", () => {
     expect((await api(pb.url, `/api/collections/stats_app/records/${row.id}`, { method: "DELETE" })).status).toBe(403);
   });
 
+  it("answers range views only for an explicit from/to, taken literally", async () => {
+    const base = "/api/collections/stats_app_range/records";
+    const today = new Date().toISOString().slice(0, 10);
+    const ok = await api(pb.url, `${base}?from=2020-01-01&to=${today}&sort=-runs`);
+    expect(ok.status).toBe(200);
+    expect((ok.body.items as { nsapp: string }[]).map((r) => r.nsapp)).toContain("docker");
+    for (const q of ["", "?from=2020-01-01", `?to=${today}`, `?from=${encodeURIComponent("' OR 1=1 --")}&to=${today}`, `?from=2020-01-01&to=${encodeURIComponent('x" || range_to != "')}`]) {
+      const res = await api(pb.url, `${base}${q}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+    }
+    expect((await api(pb.url, `/api/collections/stats_calendar/records`)).status).toBe(403);
+  });
+
   it("matches hostile app names literally and never widens the filter", async () => {
     const range = presetRange("7d", new Date());
     for (const [i, nsapp] of HOSTILE.entries()) {
