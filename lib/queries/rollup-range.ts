@@ -12,7 +12,7 @@ import type { DayRange } from "../range";
 
 export type StoredCounts = Record<StoredOutcome, number>;
 export type RangeRow<K extends string> = Record<K, string | number> &
-  StoredCounts & { runs: number; failure_rate: number | null };
+  StoredCounts & { runs: number; failure_rate: number | null; failure_low: number | null; failure_high: number | null };
 
 /** A PocketBase filter fragment with its placeholder values (always passed through pb.filter). */
 export interface FilterPart {
@@ -36,6 +36,11 @@ function options(pb: PocketBase, range: Pick<DayRange, "from" | "to">, q: RangeQ
   };
 }
 
+/** PocketBase serialises NULL numbers as 0: without decided runs the rates are unknown, not 0. */
+function withNullRates<R extends RangeRow<string>>(row: R): R {
+  return row.success + row.failed > 0 ? row : { ...row, failure_rate: null, failure_low: null, failure_high: null };
+}
+
 /** One page, with the total number of matching keys. */
 export async function rangePage<K extends string>(
   pb: PocketBase,
@@ -45,7 +50,8 @@ export async function rangePage<K extends string>(
   perPage: number,
   q: RangeQuery = {},
 ) {
-  return pb.collection(`${rollup}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
+  const res = await pb.collection(`${rollup}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
+  return { ...res, items: res.items.map(withNullRates) };
 }
 
 /** Every key with runs in the range. */
@@ -55,5 +61,5 @@ export async function rangeAll<K extends string>(
   range: Pick<DayRange, "from" | "to">,
   q: RangeQuery = {},
 ): Promise<RangeRow<K>[]> {
-  return listAll<RangeRow<K>>(pb, `${rollup}_range`, options(pb, range, q));
+  return (await listAll<RangeRow<K>>(pb, `${rollup}_range`, options(pb, range, q))).map(withNullRates);
 }

@@ -4,6 +4,7 @@
  * (`npm run gen:migration`); a unit test fails when the committed migration is stale.
  */
 import { outcomeTestSql } from "../outcomes";
+import { wilsonSql } from "../stats";
 import { CALENDAR, CALENDAR_FIRST, CALENDAR_LAST, COUNT_COLUMNS, CUM_COLUMNS, OPEN_END, TELEMETRY, type CountColumn, type RollupSpec } from "./spec";
 
 const NEW_ID = "substr(lower(hex(randomblob(8))), 1, 15)";
@@ -149,7 +150,10 @@ export function rangeViewSql(spec: RollupSpec): string {
   return (
     `SELECT (e.id || f.day || t.day) AS id, f.day AS range_from, t.day AS range_to, ${dims}, ${counts}, ` +
     `CAST((${total("e")}) - COALESCE(${total("s")}, 0) AS INTEGER) AS runs, ` +
-    `CAST(CASE WHEN ${decided} > 0 THEN 1.0 * ${failed} / ${decided} END AS REAL) AS failure_rate ` +
+    `CAST(CASE WHEN ${decided} > 0 THEN 1.0 * ${failed} / ${decided} END AS REAL) AS failure_rate, ` +
+    // Wilson 95 % bounds of the failure rate: "most failing" sorts by failure_low.
+    `CAST(${wilsonSql(failed, decided, "low")} AS REAL) AS failure_low, ` +
+    `CAST(${wilsonSql(failed, decided, "high")} AS REAL) AS failure_high ` +
     `FROM ${CALENDAR} t JOIN ${spec.name} e ON +e.bucket <= t.day AND e.valid_until > t.day ` +
     `JOIN ${CALENDAR} f ON f.day <= t.day ` +
     `LEFT JOIN ${spec.name} s ON ${sameKey} AND s.bucket < f.day AND s.valid_until >= f.day`

@@ -10,6 +10,7 @@ import { fetchOverview } from "../../lib/queries/overview";
 import { rangeAll } from "../../lib/queries/rollup-range";
 import { publicClient } from "../../lib/pocketbase";
 import { addDays, utcDay } from "../../lib/time";
+import { wilson } from "../../lib/stats";
 import { presetRange } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
@@ -125,6 +126,15 @@ describe("overview data layer", () => {
       expect(new Map(apps.map((a) => [`${a.nsapp}/${a.type}`, [a.runs, a.success, a.failed, a.installing]]))).toEqual(
         new Map(sqlApps.map((a) => [a.k, [a.runs, a.success, a.failed, a.installing]])),
       );
+      for (const a of apps) {
+        const w = wilson(a.failed, a.success + a.failed);
+        if (w === null) expect(a.failure_low).toBeNull();
+        else {
+          expect(a.failure_low).toBeCloseTo(w.low, 9);
+          expect(a.failure_high).toBeCloseTo(w.high, 9);
+          expect(a.failure_rate).toBeCloseTo(w.rate, 9);
+        }
+      }
       const sqlCodes = pb.db
         .prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`)
         .all() as { k: number; n: number }[];
