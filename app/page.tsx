@@ -3,7 +3,7 @@ import { DataError } from "@/components/DataError";
 import { OutcomeChart } from "@/components/charts/OutcomeChart";
 import { StatCards } from "@/components/StatCards";
 import { formatInt, formatPbTime, formatPercent } from "@/lib/format";
-import { explainDataError } from "@/lib/queries/errors";
+import { explainDataError } from "@/lib/queries/explain-error";
 import { fetchOverview, type Overview } from "@/lib/queries/overview";
 import { presetRange } from "@/lib/range";
 
