@@ -17,7 +17,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="brand">
               PVE script installs
             </Link>
-            <span className="sub">public telemetry of the Proxmox VE community scripts</span>
+            <nav aria-label="Main" className="main-nav">
+              <Link href="/">Overview</Link>
+              <Link href="/apps">Apps</Link>
+              <Link href="/errors">Exit codes</Link>
+              <Link href="/methodology">Methodology</Link>
+            </nav>
           </header>
           {children}
         </div>

@@ -13,3 +13,11 @@ export function formatPercent(rate: number | null, digits = 1): string {
 export function formatPbTime(pb: string | null): string {
   return pb ? `${pb.slice(0, 16)} UTC` : "no data yet";
 }
+
+/** "+12.3 %" / "−4.0 %" / "new" for a relative change; null → "". */
+export function formatChange(relative: number | null, hadPrevious: boolean): string {
+  if (!hadPrevious) return "new";
+  if (relative === null) return "";
+  const sign = relative > 0 ? "+" : relative < 0 ? "−" : "±";
+  return `${sign}${Math.abs(relative * 100).toFixed(1)} %`;
+}

@@ -1,0 +1,39 @@
+/**
+ * Range presets as links and a custom from/to form (plain GET: works without JavaScript and
+ * writes the URL). Other view state is carried along; the page resets to 1.
+ */
+import Link from "next/link";
+import { viewHref, type ParseOptions, type ViewState } from "@/lib/params";
+import { RANGE_PRESET_KEYS, FIRST_DAY } from "@/lib/range";
+
+const LABELS: Record<string, string> = { "7d": "7 days", "30d": "30 days", "90d": "90 days", "365d": "365 days", all: "All time" };
+
+export function RangeBar({ path, state, opts, today }: { path: string; state: ViewState; opts?: ParseOptions; today: string }) {
+  const keep = viewHref(path, { ...state, preset: "30d" }, { page: 1 }, { ...opts, defaultPreset: "30d" });
+  const hidden = [...new URLSearchParams(keep.split("?")[1] ?? "")].filter(([k]) => k !== "range");
+  return (
+    <nav className="range-bar" aria-label="Date range">
+      <ul>
+        {RANGE_PRESET_KEYS.map((p) => (
+          <li key={p}>
+            <Link href={viewHref(path, state, { preset: p, page: 1 }, opts)} aria-current={state.preset === p ? "true" : undefined} prefetch={false}>
+              {LABELS[p]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <form method="get" action={path} className="custom-range">
+        {hidden.map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        <label>
+          From <input type="date" name="from" min={FIRST_DAY} max={today} defaultValue={state.range.from} required />
+        </label>
+        <label>
+          to <input type="date" name="to" min={FIRST_DAY} max={today} defaultValue={state.range.to} required />
+        </label>
+        <button type="submit">Apply</button>
+      </form>
+    </nav>
+  );
+}
