@@ -2,6 +2,7 @@ import { connection } from "next/server";
 import { DataError } from "@/components/DataError";
 import { OutcomeChart } from "@/components/charts/OutcomeChart";
 import { StatCards } from "@/components/StatCards";
+import { OUTCOME_SERIES } from "@/components/outcome-style";
 import { formatInt, formatPbTime, formatPercent } from "@/lib/format";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { fetchOverview, type Overview } from "@/lib/queries/overview";
@@ -42,7 +43,7 @@ export default async function OverviewPage() {
       />
       <section className="panel" aria-labelledby="daily-heading">
         <h2 id="daily-heading">Runs per day by outcome</h2>
-        <OutcomeChart data={overview.daily} label={`Stacked bar chart of install runs per day by outcome, ${range.from} to ${range.to}`} />
+        <OutcomeChart data={overview.daily} series={OUTCOME_SERIES} label={`Stacked bar chart of install runs per day by outcome, ${range.from} to ${range.to}`} />
       </section>
       <p className="footer">
         Counts come from exact rollups kept inside PocketBase; days are UTC. Unknown: {formatInt(t.unknown)}.

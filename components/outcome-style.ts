@@ -12,3 +12,10 @@ export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string; desc
 
 /** Stacking order in charts: verdicts first, then runs without one. */
 export const CHART_OUTCOMES: Outcome[] = ["success", "failed", "aborted", "unknown", "unfinished", "running"];
+
+/** Chart series for the six outcomes (overview), and for stored outcomes (per-app pages). */
+export const OUTCOME_SERIES = CHART_OUTCOMES.map((o) => ({ key: o, label: OUTCOME_STYLE[o].label, color: OUTCOME_STYLE[o].color }));
+export const STORED_SERIES = [
+  ...(["success", "failed", "aborted", "unknown"] as const).map((o) => ({ key: o, label: OUTCOME_STYLE[o].label, color: OUTCOME_STYLE[o].color })),
+  { key: "installing", label: "No result yet", color: OUTCOME_STYLE.unfinished.color },
+];

@@ -1,23 +1,33 @@
 "use client";
-/** Stacked bars of outcomes per day. */
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
-import type { Outcome } from "@/lib/outcomes";
-import { CHART_OUTCOMES, OUTCOME_STYLE } from "../outcome-style";
+/** Stacked bars per day, one segment per series, with optional vertical markers. */
+import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame } from "./ChartFrame";
 
-export type OutcomePoint = { day: string } & Record<Outcome, number>;
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+}
+
+export interface Marker {
+  day: string;
+  label: string;
+}
+
 
 const fmt = new Intl.NumberFormat("en-US");
 
-export function OutcomeChart({ data, label }: { data: OutcomePoint[]; label: string }) {
+export function OutcomeChart<T extends { day: string }>(props: { data: T[]; series: Series[]; label: string; markers?: Marker[] }) {
+  const { data, series, label, markers = [] } = props;
+  const names = new Map(series.map((s) => [s.key, s.label]));
   const table = (
     <table>
       <thead>
         <tr>
           <th scope="col">Day (UTC)</th>
-          {CHART_OUTCOMES.map((o) => (
-            <th scope="col" key={o}>
-              {OUTCOME_STYLE[o].label}
+          {series.map((s) => (
+            <th scope="col" key={s.key}>
+              {s.label}
             </th>
           ))}
         </tr>
@@ -26,8 +36,8 @@ export function OutcomeChart({ data, label }: { data: OutcomePoint[]; label: str
         {data.map((d) => (
           <tr key={d.day}>
             <td>{d.day}</td>
-            {CHART_OUTCOMES.map((o) => (
-              <td key={o}>{fmt.format(d[o])}</td>
+            {series.map((s) => (
+              <td key={s.key}>{fmt.format(Number((d as Record<string, unknown>)[s.key] ?? 0))}</td>
             ))}
           </tr>
         ))}
@@ -35,21 +45,20 @@ export function OutcomeChart({ data, label }: { data: OutcomePoint[]; label: str
     </table>
   );
   return (
-    <ChartFrame
-      label={label}
-      legend={CHART_OUTCOMES.map((o) => ({ label: OUTCOME_STYLE[o].label, color: OUTCOME_STYLE[o].color }))}
-      table={table}
-    >
+    <ChartFrame label={label} legend={series.map((s) => ({ label: s.label, color: s.color }))} table={table}>
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} stroke="var(--muted)" fontSize={12} minTickGap={16} />
         <YAxis stroke="var(--muted)" fontSize={12} width={56} tickFormatter={(v: number) => fmt.format(v)} />
         <Tooltip
           contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
-          formatter={(value, name) => [fmt.format(Number(value)), OUTCOME_STYLE[name as Outcome]?.label ?? String(name)]}
+          formatter={(value, name) => [fmt.format(Number(value)), names.get(String(name)) ?? String(name)]}
         />
-        {CHART_OUTCOMES.map((o) => (
-          <Bar key={o} dataKey={o} stackId="runs" fill={OUTCOME_STYLE[o].color} isAnimationActive={false} />
+        {series.map((s) => (
+          <Bar key={s.key} dataKey={s.key} stackId="runs" fill={s.color} isAnimationActive={false} />
+        ))}
+        {markers.map((m) => (
+          <ReferenceLine key={`${m.day}-${m.label}`} x={m.day} stroke="var(--failed)" strokeDasharray="4 3" label={{ value: m.label, fill: "var(--failed)", fontSize: 11, position: "top" }} />
         ))}
       </BarChart>
     </ChartFrame>

@@ -1,0 +1,196 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { BreakdownTable } from "@/components/BreakdownTable";
+import { DataError } from "@/components/DataError";
+import { ExitCode } from "@/components/ExitCode";
+import { Notes } from "@/components/Notes";
+import { OutcomeChart } from "@/components/charts/OutcomeChart";
+import { STORED_SERIES } from "@/components/outcome-style";
+import { Pagination } from "@/components/Pagination";
+import { RangeBar } from "@/components/RangeBar";
+import { Rate } from "@/components/Rate";
+import { StatCards } from "@/components/StatCards";
+import { explainExitCode } from "@/lib/exit-codes";
+import { formatInt } from "@/lib/format";
+import { parseViewState, viewHref } from "@/lib/params";
+import { appExists, fetchAppDetail, fetchFailedRuns, type AppDetail } from "@/lib/queries/app-detail";
+import { explainDataError } from "@/lib/queries/explain-error";
+import { detectShifts } from "@/lib/regressions";
+import { wilson } from "@/lib/stats";
+import { utcDay } from "@/lib/time";
+
+const CODE_ROWS = 15;
+
+type Props = { params: Promise<{ nsapp: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).nsapp).slice(0, 64) };
+}
+
+export default async function AppPage({ params, searchParams }: Props) {
+  await connection();
+  const now = new Date();
+  const nsapp = decodeURIComponent((await params).nsapp);
+  const { state, notes } = parseViewState(await searchParams, now);
+  const path = `/apps/${encodeURIComponent(nsapp)}`;
+  let detail: AppDetail;
+  let failedRuns: Awaited<ReturnType<typeof fetchFailedRuns>>;
+  try {
+    if (nsapp.length > 128 || !(await appExists(nsapp))) notFound();
+    [detail, failedRuns] = await Promise.all([fetchAppDetail(nsapp, state.range), fetchFailedRuns(nsapp, state.range, state.page, 20)]);
+  } catch (err) {
+    const message = explainDataError(err);
+    if (message === null) throw err;
+    return <DataError message={message} />;
+  }
+  const t = detail.totals;
+  const rate = wilson(t.success, t.success + t.failed);
+  const shifts = detectShifts(detail.daily.map((d) => ({ day: d.day, failed: d.failed, decided: d.success + d.failed })));
+  const markers = shifts.flatMap((s) => [{ day: s.start, label: "rate up" }, ...(s.end ? [{ day: s.end, label: "back" }] : [])]);
+  const cat = detail.catalogue[0];
+  return (
+    <main>
+      <p className="muted">
+        <Link href={viewHref("/apps", { ...state, page: 1, sort: "-failure_low" })}>← All apps</Link>
+      </p>
+      <h1>{cat?.name ?? nsapp}</h1>
+      <p className="lede">
+        <code>{nsapp}</code> · {detail.catalogue.map((c) => c.type).join(", ") || "not in the script catalogue"}
+        {cat?.ramMb ? ` · script defaults: ${cat.cpu} cores, ${cat.ramMb} MB RAM, ${cat.diskGb} GB disk, ${cat.os} ${cat.osVersion}` : ""} ·{" "}
+        {state.range.from} to {state.range.to} (UTC)
+      </p>
+      <Notes notes={notes} />
+      <RangeBar path={path} state={state} today={utcDay(now)} />
+      <StatCards
+        stats={[
+          { label: "Runs", value: formatInt(t.runs), testId: "app-runs" },
+          {
+            label: "Success rate",
+            value: rate ? `${(rate.rate * 100).toFixed(1)} %` : "–",
+            hint: rate ? `95 % interval ${(rate.low * 100).toFixed(1)}–${(rate.high * 100).toFixed(1)} %` : undefined,
+            testId: "app-success-rate",
+          },
+          { label: "Failures", value: formatInt(t.failed), testId: "app-failed" },
+          { label: "Aborted", value: formatInt(t.aborted), testId: "app-aborted" },
+          { label: "No result yet", value: formatInt(t.installing), hint: "still installing (running or unfinished)", testId: "app-installing" },
+        ]}
+      />
+      <section className="panel" aria-labelledby="trend">
+        <h2 id="trend">Runs per day</h2>
+        <OutcomeChart data={detail.daily} series={STORED_SERIES} markers={markers} label={`Runs of ${nsapp} per day by outcome`} />
+        {shifts.map((s) => (
+          <p key={s.start} className="notes" data-testid="regression">
+            Failure rate jumped on {s.start} (peak {(s.peak * 100).toFixed(0)} % against a usual {(s.baseline * 100).toFixed(1)} %)
+            {s.end ? ` and was back to normal after ${s.end}.` : " and is still high."}
+          </p>
+        ))}
+      </section>
+      <div className="grid-2">
+        <section className="panel table-wrap" aria-labelledby="codes">
+          <h2 id="codes">Exit codes</h2>
+          <table data-testid="app-exit-codes">
+            <thead>
+              <tr>
+                <th scope="col">Code</th>
+                <th scope="col">Failures</th>
+                <th scope="col">Aborted</th>
+                <th scope="col">Share of failures</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.codes.slice(0, CODE_ROWS).map((c) => (
+                <tr key={c.exit_code}>
+                  <td>
+                    <ExitCode code={Number(c.exit_code)} />
+                  </td>
+                  <td>{formatInt(c.failed)}</td>
+                  <td>{formatInt(c.aborted)}</td>
+                  <td>{t.failed ? `${((c.failed / t.failed) * 100).toFixed(1)} %` : "–"}</td>
+                </tr>
+              ))}
+              {detail.codes.length === 0 && (
+                <tr>
+                  <td colSpan={4}>No failures in this range.</td>
+                </tr>
+              )}
+              {detail.codes.length > CODE_ROWS && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    and {detail.codes.length - CODE_ROWS} rarer codes
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </section>
+        <BreakdownTable title="OS versions" keyLabel="OS" rows={detail.os} testId="app-os" />
+        <BreakdownTable title="Proxmox VE versions" keyLabel="PVE" rows={detail.pve} />
+        <BreakdownTable title="Install methods" keyLabel="Method" rows={detail.methods} />
+        <section className="panel table-wrap" aria-labelledby="ram">
+          <h2 id="ram">RAM against the script default{cat?.ramMb ? ` (${cat.ramMb} MB)` : ""}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">RAM chosen</th>
+                <th scope="col">Runs</th>
+                <th scope="col">Failures</th>
+                <th scope="col">Failure rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.ram.map((r) => (
+                <tr key={r.relation}>
+                  <td>{r.relation === "default" ? "the default" : r.relation === "no default" ? "no default known" : `${r.relation} the default`}</td>
+                  <td>{formatInt(r.runs)}</td>
+                  <td>{formatInt(r.failed)}</td>
+                  <td>
+                    <Rate rate={r.failureRate} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <section className="panel table-wrap" aria-labelledby="failed-runs" style={{ marginTop: 20 }}>
+        <h2 id="failed-runs">Recent failed runs</h2>
+        <table data-testid="failed-runs">
+          <thead>
+            <tr>
+              <th scope="col">Started (UTC)</th>
+              <th scope="col">Exit code</th>
+              <th scope="col" className="text">Explanation</th>
+              <th scope="col">OS</th>
+              <th scope="col">PVE</th>
+              <th scope="col">Method</th>
+            </tr>
+          </thead>
+          <tbody>
+            {failedRuns.items.map((r, i) => (
+              <tr key={`${r.created}-${i}`}>
+                <td>{r.created.slice(0, 19)}</td>
+                <td>
+                  <ExitCode code={r.exit_code} at={r.created} />
+                </td>
+                <td className="muted text">{explainExitCode(r.exit_code, r.created)}</td>
+                <td>
+                  {r.os_type} {r.os_version}
+                </td>
+                <td>{r.pve_version}</td>
+                <td>{r.method}</td>
+              </tr>
+            ))}
+            {failedRuns.items.length === 0 && (
+              <tr>
+                <td colSpan={6}>No failed runs in this range.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        <Pagination page={state.page} pageSize={20} total={failedRuns.totalItems} label="Failed runs" href={(page) => `${viewHref(path, state, { page })}#failed-runs`} />
+      </section>
+    </main>
+  );
+}

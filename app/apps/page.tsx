@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { AppFilters } from "@/components/AppFilters";
+import { DataError } from "@/components/DataError";
+import { Notes } from "@/components/Notes";
+import { Pagination } from "@/components/Pagination";
+import { RangeBar } from "@/components/RangeBar";
+import { Rate } from "@/components/Rate";
+import { Sparkline } from "@/components/Sparkline";
+import { formatChange, formatInt } from "@/lib/format";
+import { parseViewState, viewHref, type ViewState } from "@/lib/params";
+import { APP_SORT, fetchAppList, type AppList } from "@/lib/queries/apps";
+import { explainDataError } from "@/lib/queries/explain-error";
+import { change } from "@/lib/stats";
+import { utcDay } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Apps" };
+
+const COLUMNS: { key: string; label: string; numeric: boolean }[] = [
+  { key: "nsapp", label: "App", numeric: false },
+  { key: "runs", label: "Runs", numeric: true },
+  { key: "success", label: "Successes", numeric: true },
+  { key: "failed", label: "Failures", numeric: true },
+  { key: "failure_low", label: "Failure rate (95 % interval)", numeric: true },
+];
+
+function SortHeader({ col, state }: { col: (typeof COLUMNS)[number]; state: ViewState }) {
+  const active = state.sort.replace(/^-/, "") === col.key;
+  const desc = state.sort.startsWith("-");
+  const next = active ? (desc ? col.key : `-${col.key}`) : col.numeric ? `-${col.key}` : col.key;
+  return (
+    <th scope="col" aria-sort={active ? (desc ? "descending" : "ascending") : "none"}>
+      <Link href={viewHref("/apps", state, { sort: next, page: 1 }, APP_SORT)}>
+        {col.label}
+        {active ? (desc ? " ↓" : " ↑") : ""}
+      </Link>
+    </th>
+  );
+}
+
+export default async function AppsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await connection();
+  const now = new Date();
+  const { state, notes } = parseViewState(await searchParams, now, APP_SORT);
+  let list: AppList;
+  try {
+    list = await fetchAppList(state);
+  } catch (err) {
+    const message = explainDataError(err);
+    if (message === null) throw err;
+    return <DataError message={message} />;
+  }
+  return (
+    <main>
+      <h1>Apps</h1>
+      <p className="lede">
+        {state.range.from} to {state.range.to} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s
+        95 % interval, so one failure in two runs does not outrank a chronically broken app.
+      </p>
+      <Notes notes={notes} />
+      <RangeBar path="/apps" state={state} opts={APP_SORT} today={utcDay(now)} />
+      <AppFilters state={state} action="/apps" />
+      <div className="panel table-wrap">
+        <table data-testid="apps-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <SortHeader key={c.key} col={c} state={state} />
+              ))}
+              <th scope="col">vs previous {state.range.days} days</th>
+              <th scope="col">Daily runs{list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.rows.map((r) => {
+              const ch = change(r.runs, r.previousRuns);
+              return (
+                <tr key={`${r.nsapp}/${r.type}`}>
+                  <td>
+                    <Link href={`/apps/${encodeURIComponent(String(r.nsapp))}`}>{r.nsapp}</Link> <span className="muted">{r.type}</span>
+                  </td>
+                  <td>{formatInt(r.runs)}</td>
+                  <td>{formatInt(r.success)}</td>
+                  <td>{formatInt(r.failed)}</td>
+                  <td>
+                    <Rate rate={r.failure_rate} low={r.failure_low} high={r.failure_high} />
+                  </td>
+                  <td>{formatChange(ch.relative, r.previousRuns > 0)}</td>
+                  <td>
+                    <Sparkline values={r.spark} label={`${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, daily`} />
+                  </td>
+                </tr>
+              );
+            })}
+            {list.rows.length === 0 && (
+              <tr>
+                <td colSpan={7}>No app matches these filters in this range.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        <Pagination
+          page={state.page}
+          pageSize={state.pageSize}
+          total={list.total}
+          label="Apps"
+          href={(page) => viewHref("/apps", state, { page }, APP_SORT)}
+        />
+      </div>
+    </main>
+  );
+}

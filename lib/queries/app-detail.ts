@@ -1,0 +1,148 @@
+/**
+ * One app over a range: totals, daily outcomes, exit codes, OS versions, PVE versions, install
+ * methods and resource choices against the script defaults — all from rollups — plus the
+ * paginated list of its failed runs from raw records (never `random_id` or `error`).
+ */
+import "server-only";
+import { countRecords, listAll, publicClient, readerClient } from "../pocketbase";
+import type { DayRange } from "../range";
+import { APPS, type AppRow } from "../reference/apps";
+import { TELEMETRY } from "../rollups/spec";
+import { wilson } from "../stats";
+import { addDays, dayStart, daysBetween } from "../time";
+import { rangeAll, type RangeRow, type StoredCounts } from "./rollup-range";
+
+export interface DailyCounts extends StoredCounts {
+  day: string;
+}
+
+export interface Breakdown {
+  key: string;
+  runs: number;
+  failed: number;
+  success: number;
+  failureRate: number | null;
+  failureLow: number | null;
+  failureHigh: number | null;
+}
+
+export interface ResourceChoice {
+  /** below / at / above the script default, or "no default" */
+  relation: "below" | "default" | "above" | "no default";
+  runs: number;
+  failed: number;
+  success: number;
+  failureRate: number | null;
+}
+
+export interface AppDetail {
+  nsapp: string;
+  catalogue: AppRow[];
+  totals: StoredCounts & { runs: number };
+  daily: DailyCounts[];
+  codes: RangeRow<"exit_code">[];
+  os: Breakdown[];
+  pve: Breakdown[];
+  methods: Breakdown[];
+  ram: ResourceChoice[];
+}
+
+const one = (nsapp: string) => ({ expr: "nsapp = {:nsapp}", params: { nsapp } });
+
+/** Sums range-view rows by a key into rows with rates (rates recomputed from the sums). */
+function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
+  const acc = new Map<string, { runs: number; failed: number; success: number }>();
+  for (const r of rows) {
+    const a = acc.get(key(r)) ?? { runs: 0, failed: 0, success: 0 };
+    a.runs += r.runs;
+    a.failed += r.failed;
+    a.success += r.success;
+    acc.set(key(r), a);
+  }
+  return [...acc]
+    .map(([k, a]) => {
+      const w = wilson(a.failed, a.failed + a.success);
+      return { key: k, ...a, failureRate: w?.rate ?? null, failureLow: w?.low ?? null, failureHigh: w?.high ?? null };
+    })
+    .sort((x, y) => y.runs - x.runs || x.key.localeCompare(y.key));
+}
+
+function ramRelation(ram: number, defaults: AppRow[]): ResourceChoice["relation"] {
+  const def = defaults.find((d) => d.ramMb !== null)?.ramMb ?? null;
+  if (def === null || !ram) return "no default";
+  return ram < def ? "below" : ram > def ? "above" : "default";
+}
+
+/** Whether the app is known: in the catalogue, or with any run ever. */
+export async function appExists(nsapp: string): Promise<boolean> {
+  if (APPS.some((a) => a.nsapp === nsapp)) return true;
+  const pb = publicClient();
+  return (await countRecords(pb, "stats_app", pb.filter("nsapp = {:nsapp}", { nsapp }))) > 0;
+}
+
+export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<AppDetail> {
+  const pb = publicClient();
+  const [summary, dailyRows, codes, os, env, resources] = await Promise.all([
+    rangeAll<"nsapp" | "type">(pb, "stats_app", range, { filter: one(nsapp) }),
+    listAll<DailyCounts & { bucket: string }>(pb, "stats_app", {
+      filter: pb.filter("nsapp = {:nsapp} && bucket >= {:from} && bucket <= {:to}", { nsapp, from: range.from, to: range.to }),
+    }),
+    rangeAll<"exit_code">(pb, "stats_app_code", range, {
+      filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
+      sort: "-failed,-aborted,exit_code",
+    }),
+    rangeAll<"os_type" | "os_version">(pb, "stats_app_os", range, { filter: one(nsapp) }),
+    rangeAll<"pve_version" | "method">(pb, "stats_app_env", range, { filter: one(nsapp) }),
+    rangeAll<"ram_size">(pb, "stats_app_resources", range, { filter: one(nsapp) }),
+  ]);
+  const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
+  for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
+  const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 }]));
+  for (const r of dailyRows) {
+    const d = byDay.get(r.bucket);
+    if (d) for (const k of ["success", "failed", "aborted", "unknown", "installing"] as const) d[k] += r[k];
+  }
+  const catalogue = APPS.filter((a) => a.nsapp === nsapp);
+  const ram = sumBy(resources, (r) => ramRelation(Number(r.ram_size), catalogue)).map((b) => ({
+    relation: b.key as ResourceChoice["relation"],
+    runs: b.runs,
+    failed: b.failed,
+    success: b.success,
+    failureRate: b.failureRate,
+  }));
+  return {
+    nsapp,
+    catalogue,
+    totals,
+    daily: [...byDay.values()],
+    codes,
+    os: sumBy(os, (r) => `${r.os_type || "?"} ${r.os_version || ""}`.trim()),
+    pve: sumBy(env, (r) => String(r.pve_version || "?")),
+    methods: sumBy(env, (r) => String(r.method || "?")),
+    ram,
+  };
+}
+
+export interface FailedRun {
+  created: string;
+  type: string;
+  exit_code: number;
+  os_type: string;
+  os_version: string;
+  pve_version: string;
+  method: string;
+}
+
+/** The app's failed runs in the range, newest first, one page (raw records, reader account). */
+export async function fetchFailedRuns(nsapp: string, range: DayRange, page: number, perPage: number) {
+  const pb = await readerClient();
+  return pb.collection(TELEMETRY).getList<FailedRun>(page, perPage, {
+    filter: pb.filter("nsapp = {:nsapp} && status = 'failed' && created >= {:from} && created < {:end}", {
+      nsapp,
+      from: dayStart(range.from),
+      end: dayStart(addDays(range.to, 1)),
+    }),
+    sort: "-created",
+    fields: "created,type,exit_code,os_type,os_version,pve_version,method",
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * The apps table: every app in range with runs, outcomes, failure rate and its Wilson interval,
+ * change against the previous period and a daily sparkline. Filters: type, OS, name search,
+ * minimum runs; sortable by any column; paginated with a total.
+ *
+ * Without an OS filter PocketBase filters, sorts and pages the `stats_app_range` view. With
+ * one, the per-OS range view is summed per app here (an app has a row per OS version).
+ */
+import "server-only";
+import type PocketBase from "pocketbase";
+import type { ViewState } from "../params";
+import { listAll, publicClient } from "../pocketbase";
+import { previousRange, type DayRange } from "../range";
+import { wilson } from "../stats";
+import { daysBetween, addDays } from "../time";
+import { rangeAll, rangePage, type FilterPart, type RangeRow } from "./rollup-range";
+
+export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
+export const APP_DEFAULT_SORT = "-failure_low";
+export const APP_SORT = { sortKeys: APP_SORT_KEYS, defaultSort: APP_DEFAULT_SORT };
+const SPARK_MAX_DAYS = 90;
+
+type AppKey = "nsapp" | "type";
+export type AppRangeRow = RangeRow<AppKey>;
+
+export interface AppListRow extends AppRangeRow {
+  previousRuns: number;
+  /** Daily runs over the range (its last 90 days for longer ranges). */
+  spark: number[];
+}
+
+export interface AppList {
+  rows: AppListRow[];
+  total: number;
+  sparkFrom: string;
+}
+
+function filterFor(state: ViewState, withOs: boolean): FilterPart {
+  const parts: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (state.type) (parts.push("type = {:type}"), (params.type = state.type));
+  if (state.q) (parts.push("nsapp ~ {:q}"), (params.q = state.q));
+  if (withOs && state.os) (parts.push("os_type = {:os}"), (params.os = state.os));
+  return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
+}
+
+/** PocketBase sort with a stable tie-breaker. */
+function pbSort(sort: string): string {
+  return sort.replace(/^-/, "") === "nsapp" ? sort : `${sort},nsapp`;
+}
+
+function compare(sort: string) {
+  const desc = sort.startsWith("-");
+  const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
+  return (a: AppRangeRow, b: AppRangeRow) => {
+    const x = a[key] ?? -1;
+    const y = b[key] ?? -1;
+    const c = typeof x === "string" || typeof y === "string" ? String(x).localeCompare(String(y)) : x - y;
+    return (desc ? -c : c) || a.nsapp.toString().localeCompare(b.nsapp.toString());
+  };
+}
+
+/** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
+async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
+  const rows = await rangeAll<"nsapp" | "type" | "os_type" | "os_version">(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
+  const byApp = new Map<string, AppRangeRow>();
+  for (const r of rows) {
+    const k = `${r.nsapp}\n${r.type}`;
+    const acc = byApp.get(k) ?? ({ nsapp: r.nsapp, type: r.type, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 } as AppRangeRow);
+    for (const c of ["success", "failed", "aborted", "unknown", "installing", "runs"] as const) acc[c] += r[c];
+    byApp.set(k, acc);
+  }
+  return [...byApp.values()].map((a) => {
+    const w = wilson(a.failed, a.success + a.failed);
+    return { ...a, failure_rate: w?.rate ?? null, failure_low: w?.low ?? null, failure_high: w?.high ?? null };
+  });
+}
+
+async function pageRows(pb: PocketBase, state: ViewState): Promise<{ rows: AppRangeRow[]; total: number }> {
+  if (state.os) {
+    const all = (await appsOnOs(pb, state)).filter((a) => a.runs >= state.minRuns).sort(compare(state.sort));
+    const start = (state.page - 1) * state.pageSize;
+    return { rows: all.slice(start, start + state.pageSize), total: all.length };
+  }
+  const f = filterFor(state, false);
+  const expr = state.minRuns > 0 ? `(${f.expr}) && runs >= {:min}` : f.expr;
+  const res = await rangePage<AppKey>(pb, "stats_app", state.range, state.page, state.pageSize, {
+    filter: { expr, params: { ...f.params, min: state.minRuns } },
+    sort: pbSort(state.sort),
+  });
+  return { rows: res.items, total: res.totalItems };
+}
+
+function appFilter(rows: AppRangeRow[]): FilterPart {
+  const params: Record<string, string> = {};
+  const expr = rows.map((r, i) => ((params[`a${i}`] = String(r.nsapp)), `nsapp = {:a${i}}`)).join(" || ");
+  return { expr: `(${expr})`, params };
+}
+
+async function previousRuns(pb: PocketBase, range: DayRange, rows: AppRangeRow[]): Promise<Map<string, number>> {
+  if (!rows.length) return new Map();
+  const prev = await rangeAll<AppKey>(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
+  return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, r.runs]));
+}
+
+async function sparklines(pb: PocketBase, range: DayRange, rows: AppRangeRow[]) {
+  const from = range.days > SPARK_MAX_DAYS ? addDays(range.to, -(SPARK_MAX_DAYS - 1)) : range.from;
+  const days = daysBetween(from, range.to);
+  const out = new Map<string, number[]>();
+  if (!rows.length) return { out, from };
+  const f = appFilter(rows);
+  const daily = await listAll<AppRangeRow & { bucket: string }>(pb, "stats_app", {
+    filter: pb.filter(`bucket >= {:from} && bucket <= {:to} && ${f.expr}`, { ...f.params, from, to: range.to }),
+  });
+  const index = new Map(days.map((d, i) => [d, i]));
+  for (const r of daily) {
+    const k = `${r.nsapp}\n${r.type}`;
+    const series = out.get(k) ?? new Array<number>(days.length).fill(0);
+    const i = index.get(r.bucket);
+    if (i !== undefined) series[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
+    out.set(k, series);
+  }
+  return { out, from };
+}
+
+export async function fetchAppList(state: ViewState): Promise<AppList> {
+  const pb = publicClient();
+  const { rows, total } = await pageRows(pb, state);
+  const [prev, spark] = await Promise.all([previousRuns(pb, state.range, rows), sparklines(pb, state.range, rows)]);
+  const empty = new Array<number>(daysBetween(spark.from, state.range.to).length).fill(0);
+  return {
+    total,
+    sparkFrom: spark.from,
+    rows: rows.map((r) => {
+      const k = `${r.nsapp}\n${r.type}`;
+      return { ...r, previousRuns: prev.get(k) ?? 0, spark: spark.out.get(k) ?? empty };
+    }),
+  };
+}
