@@ -1,0 +1,99 @@
+/**
+ * The apps table and the app page equal SQL over the raw records on a seeded PocketBase,
+ * across filter, sort and paging combinations.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseViewState } from "../../lib/params";
+import { fetchAppDetail, fetchFailedRuns } from "../../lib/queries/app-detail";
+import { APP_SORT, fetchAppList } from "../../lib/queries/apps";
+import { previousRange } from "../../lib/range";
+import { wilson } from "../../lib/stats";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const SUCCESS = "status IN ('sucess','success','done')";
+
+describe("apps data layer", () => {
+  let pb: TestPocketBase;
+  const now = new Date();
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), { maintainRollups: false }),
+    });
+    pb.useForDataLayer();
+  });
+  afterAll(async () => pb?.stop());
+
+  function sqlApps(from: string, to: string, where: string) {
+    return pb.db
+      .prepare(
+        `SELECT nsapp, type, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
+         FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN ? AND ? ${where} GROUP BY nsapp, type`,
+      )
+      .all(from, to) as { nsapp: string; type: string; runs: number; success: number; failed: number }[];
+  }
+
+  const cases: [string, Record<string, string>, string, (r: { runs: number }) => boolean][] = [
+    ["defaults", {}, "", () => true],
+    ["type + min runs", { type: "lxc", min: "20" }, "AND type = 'lxc'", (r) => r.runs >= 20],
+    ["search", { q: "alpine" }, "AND nsapp LIKE '%alpine%'", () => true],
+    ["OS", { os: "debian", range: "90d" }, "AND os_type = 'debian'", () => true],
+    ["OS + type + custom range", { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10) }, "AND os_type = 'alpine' AND type = 'lxc'", () => true],
+  ];
+
+  for (const [name, query, where, keep] of cases) {
+    it(`lists every app as SQL does: ${name}, sorted most failing first, paged`, async () => {
+      const { state, notes } = parseViewState({ ...query, size: "100" }, now, APP_SORT);
+      expect(notes).toEqual([]);
+      const want = sqlApps(state.range.from, state.range.to, where).filter(keep);
+      const got = [];
+      for (let page = 1; page <= 20; page++) {
+        const list = await fetchAppList({ ...state, page });
+        expect(list.total).toBe(want.length);
+        got.push(...list.rows);
+        if (list.rows.length < state.pageSize) break;
+      }
+      expect(new Map(got.map((r) => [`${r.nsapp}/${r.type}`, [r.runs, r.success, r.failed]]))).toEqual(
+        new Map(want.map((r) => [`${r.nsapp}/${r.type}`, [r.runs, r.success, r.failed]])),
+      );
+      const lows = got.map((r) => wilson(r.failed, r.success + r.failed)?.low ?? -1);
+      expect(lows).toEqual([...lows].sort((a, b) => b - a));
+    });
+  }
+
+  it("reports change against the previous period and sparklines that sum to the runs", async () => {
+    const { state } = parseViewState({ range: "30d", sort: "-runs", size: "10" }, now, APP_SORT);
+    const list = await fetchAppList(state);
+    const prev = previousRange(state.range);
+    for (const r of list.rows) {
+      const [p] = sqlApps(prev.from, prev.to, `AND nsapp = '${r.nsapp}' AND type = '${r.type}'`);
+      expect(r.previousRuns).toBe(p?.runs ?? 0);
+      expect(r.spark.reduce((a, b) => a + b, 0)).toBe(r.runs);
+    }
+    expect(list.rows.map((r) => r.runs)).toEqual([...list.rows.map((r) => r.runs)].sort((a, b) => b - a));
+  });
+
+  it("details one app exactly: totals, exit codes, OS, failed runs", async () => {
+    const { state } = parseViewState({ range: "90d" }, now);
+    const top = pb.db.prepare("SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").get() as { nsapp: string };
+    const d = await fetchAppDetail(top.nsapp, state.range);
+    const where = `nsapp = @app AND substr(created,1,10) BETWEEN @from AND @to`;
+    const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
+    const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`).get(args) as { runs: number; failed: number };
+    expect([d.totals.runs, d.totals.failed]).toEqual([totals.runs, totals.failed]);
+    expect(d.daily.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
+    const codes = pb.db
+      .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
+      .all(args) as { exit_code: number; failed: number }[];
+    expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
+    const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; n: number }[];
+    expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
+    const page2 = await fetchFailedRuns(top.nsapp, state.range, 2, 5);
+    expect(page2.totalItems).toBe(totals.failed);
+    const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as { created: string }[];
+    expect(page2.items.map((r) => r.created)).toEqual(want.map((r) => r.created));
+    expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
+  });
+});
