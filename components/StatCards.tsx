@@ -13,7 +13,7 @@ export function StatCards({ stats }: { stats: Stat[] }) {
         <div className="card" key={s.testId}>
           <dt>{s.label}</dt>
           <dd data-testid={s.testId}>{s.value}</dd>
-          {s.hint && <div className="hint">{s.hint}</div>}
+          {s.hint && <dd className="hint">{s.hint}</dd>}
         </div>
       ))}
     </dl>

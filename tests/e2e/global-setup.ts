@@ -34,7 +34,7 @@ export default async function globalSetup() {
   // Ends two hours ago so no generated run crosses the unfinished threshold during the tests;
   // the tests add fresh runs themselves to see "running".
   const end = new Date(Date.now() - 2 * 3_600_000);
-  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 400, end }), { maintainRollups: false });
+  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 1500, end }), { maintainRollups: false });
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
 

@@ -1,0 +1,64 @@
+/**
+ * The maintainer journey: find the worst LXC app with enough runs, read an exit code's
+ * explanation, page through its failed runs, and get the same view back from the copied URL.
+ */
+import { expect, test } from "@playwright/test";
+import { explainExitCode } from "../../lib/exit-codes";
+
+test("triage a failing app from /apps to page 2 of its failed runs, and back from the URL", async ({ page, context }) => {
+  await page.goto(`${process.env.E2E_APP_URL}/apps`);
+  await page.getByLabel("Type").selectOption("lxc");
+  await page.getByLabel("Min runs").fill("50");
+  await page.getByRole("button", { name: "Apply" }).nth(1).click();
+  await expect(page).toHaveURL(/type=lxc/);
+  await expect(page).toHaveURL(/min=50/);
+
+  // Most failing is the default order; clicking the header twice comes back to it.
+  const rate = page.getByRole("columnheader", { name: /Failure rate/ });
+  await expect(rate).toHaveAttribute("aria-sort", "descending");
+  const table = page.getByTestId("apps-table");
+  const rows = table.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.all()) {
+    expect(Number((await row.locator("td").nth(1).textContent())!.replace(/,/g, ""))).toBeGreaterThanOrEqual(50);
+    await expect(row.locator("td").first()).toContainText("lxc");
+  }
+  const worst = (await rows.first().locator("td a").first().textContent())!;
+  await rows.first().locator("td a").first().click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${encodeURIComponent(worst)}`));
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+
+  // Hover an exit code: the tooltip shows the shared module's explanation.
+  const code = page.getByTestId("app-exit-codes").getByTestId("exit-code").first();
+  const n = Number((await code.locator("a").textContent())!);
+  await code.hover();
+  const tip = code.getByRole("tooltip");
+  await expect(tip).toBeVisible();
+  await expect(tip).toHaveText(explainExitCode(n));
+
+  // Page 2 of the failed runs.
+  const failed = Number((await page.getByTestId("app-failed").textContent())!.replace(/,/g, ""));
+  expect(failed).toBeGreaterThan(20);
+  const firstPage = await page.getByTestId("failed-runs").locator("tbody tr").first().textContent();
+  await page.getByRole("navigation", { name: "Failed runs pages" }).getByRole("link", { name: /Next/ }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByRole("navigation", { name: "Failed runs pages" })).toContainText("page 2 of");
+  const secondRows = await page.getByTestId("failed-runs").locator("tbody tr").allTextContents();
+  expect(secondRows[0]).not.toBe(firstPage);
+
+  // Reload the copied URL in a fresh tab: the same view.
+  const copied = page.url();
+  const again = await context.newPage();
+  await again.goto(copied);
+  expect(await again.getByTestId("failed-runs").locator("tbody tr").allTextContents()).toEqual(secondRows);
+  await expect(again.getByRole("heading", { level: 1 })).toHaveText((await page.getByRole("heading", { level: 1 }).textContent())!);
+});
+
+test("bad parameters show a note and sane defaults, never an error page", async ({ page }) => {
+  const res = await page.goto(`${process.env.E2E_APP_URL}/apps?range=forever&type=docker&min=-1&sort=drop&page=x`);
+  expect(res?.status()).toBe(200);
+  await expect(page.getByTestId("param-notes")).toContainText('range="forever"');
+  await expect(page.getByTestId("apps-table")).toBeVisible();
+  const missing = await page.goto(`${process.env.E2E_APP_URL}/apps/${encodeURIComponent("no-such-app\"'<>")}`);
+  expect(missing?.status()).toBe(404);
+});
