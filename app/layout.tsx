@@ -21,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/">Overview</Link>
               <Link href="/apps">Apps</Link>
               <Link href="/errors">Exit codes</Link>
+              <Link href="/os">OS</Link>
               <Link href="/methodology">Methodology</Link>
             </nav>
           </header>

@@ -1,0 +1,127 @@
+/**
+ * Operating systems of the installs: daily shares (from the `stats_os` daily rows) and runs,
+ * failures and failure rates per OS version (from its range view). See docs/ROLLUPS.md.
+ */
+import "server-only";
+import { listAll, publicClient } from "../pocketbase";
+import type { DayRange } from "../range";
+import { COUNT_COLUMNS } from "../rollups/spec";
+import { daysBetween } from "../time";
+import { rangeAll, type FilterPart } from "./rollup-range";
+
+export type OsRunType = "lxc" | "vm" | "addon" | "pve";
+
+/** Chart categories beyond this many are summed into OTHER. */
+export const MAX_SHARE_SERIES = 6;
+export const OTHER = "other";
+
+export interface ShareSeries {
+  /** Category labels (os_type, or os_version when one OS is chosen), most runs first. */
+  categories: string[];
+  /** `values[i]` is the runs of `categories[i]` that day; every day of the range. */
+  points: { day: string; values: number[] }[];
+}
+
+interface OsDayRow {
+  bucket: string;
+  type: string;
+  os_type: string;
+  os_version: string;
+  success: number;
+  failed: number;
+  aborted: number;
+  unknown: number;
+  installing: number;
+}
+
+const runsOf = (r: Pick<OsDayRow, (typeof COUNT_COLUMNS)[number]>) => COUNT_COLUMNS.reduce((n, c) => n + r[c], 0);
+
+/**
+ * Runs per day by os_type (every outcome counts), optionally of one run type. With `os`, the
+ * runs of that os_type only, by os_version. An empty os_type/os_version is its own category ("").
+ */
+export async function fetchOsShareSeries(range: DayRange, opts: { type?: OsRunType | null; os?: string | null } = {}): Promise<ShareSeries> {
+  const pb = publicClient();
+  const parts = ["bucket >= {:from} && bucket <= {:to}"];
+  const params: Record<string, string> = { from: range.from, to: range.to };
+  if (opts.type) {
+    parts.push("type = {:type}");
+    params.type = opts.type;
+  }
+  if (opts.os) {
+    parts.push("os_type = {:os}");
+    params.os = opts.os;
+  }
+  const rows = await listAll<OsDayRow>(pb, "stats_os", { filter: pb.filter(parts.join(" && "), params) });
+  const categoryOf = (r: OsDayRow) => (opts.os ? r.os_version : r.os_type);
+
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
+  const ranked = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const categories = ranked.length > MAX_SHARE_SERIES ? [...ranked.slice(0, MAX_SHARE_SERIES - 1), OTHER] : ranked;
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const otherIndex = categories.length - 1;
+
+  const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, values: categories.map(() => 0) }]));
+  for (const r of rows) {
+    const point = byDay.get(r.bucket);
+    const n = runsOf(r);
+    if (!point || n === 0) continue;
+    point.values[index.get(categoryOf(r)) ?? otherIndex]! += n;
+  }
+  return { categories, points: [...byDay.values()] };
+}
+
+export interface OsVersionRow {
+  type: string;
+  osType: string;
+  osVersion: string;
+  runs: number;
+  success: number;
+  failed: number;
+  aborted: number;
+  /** runs ÷ the runs of this run type in the range. */
+  share: number;
+  failureRate: number | null;
+  failureLow: number | null;
+  failureHigh: number | null;
+}
+
+export const OS_SORTS = { runs: "runs", failed: "failed", failure_rate: "failure_rate" } as const;
+export type OsSortKey = keyof typeof OS_SORTS;
+
+/**
+ * Every (type, os_type, os_version) with runs in the range, grouped by type, then by `sort`
+ * ("-runs", "failure_rate", …). Shares are within the run type; `os` narrows the rows shown
+ * without changing the shares.
+ */
+export async function fetchOsVersions(
+  range: DayRange,
+  opts: { type?: OsRunType | null; os?: string | null; sort?: string } = {},
+): Promise<OsVersionRow[]> {
+  const filter: FilterPart | undefined = opts.type ? { expr: "type = {:type}", params: { type: opts.type } } : undefined;
+  const key = (opts.sort ?? "-runs").replace(/^-/, "");
+  const dir = (opts.sort ?? "-runs").startsWith("-") ? "-" : "";
+  const column = key in OS_SORTS ? OS_SORTS[key as OsSortKey] : "runs";
+  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range, {
+    filter,
+    sort: `type,${dir}${column},-runs,os_type,os_version`,
+  });
+  const typeRuns = new Map<string, number>();
+  for (const r of rows) typeRuns.set(String(r.type), (typeRuns.get(String(r.type)) ?? 0) + r.runs);
+  return rows
+    .filter((r) => !opts.os || r.os_type === opts.os)
+    .map((r) => ({
+      type: String(r.type),
+      osType: String(r.os_type),
+      osVersion: String(r.os_version),
+      runs: r.runs,
+      success: r.success,
+      failed: r.failed,
+      aborted: r.aborted,
+      share: r.runs / (typeRuns.get(String(r.type)) || 1),
+      failureRate: r.failure_rate,
+      failureLow: r.failure_low,
+      failureHigh: r.failure_high,
+    }));
+}

@@ -1,0 +1,20 @@
+/** No serious or critical axe violation on any page (light and dark colour schemes). */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+
+const PAGES = ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
+
+for (const scheme of ["light", "dark"] as const) {
+  for (const path of PAGES) {
+    test(`${path} has no serious accessibility violation (${scheme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${process.env.E2E_APP_URL}${path}`);
+      await page.waitForLoadState("networkidle");
+      const result = await new AxeBuilder({ page }).analyze();
+      const serious = result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes[0]?.target.join(" ")})`);
+      expect(serious).toEqual([]);
+    });
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The exit-code and OS data layer (lib/queries/exit-codes.ts, lib/queries/os.ts) equals
+ * hand-written SQL over the raw records of a seeded PocketBase, for several ranges.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { fetchExitCodeDetail, fetchExitCodeRanking, fetchExitCodeTrend } from "../../lib/queries/exit-codes";
+import { fetchOsShareSeries, fetchOsVersions, MAX_SHARE_SERIES } from "../../lib/queries/os";
+import { customRange, presetRange, type DayRange } from "../../lib/range";
+import { wilson } from "../../lib/stats";
+import { addDays, daysBetween, utcDay } from "../../lib/time";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const T = "_dev_telemetry_data";
+const IN_RANGE = "substr(created,1,10) BETWEEN @from AND @to";
+const SUCCESS = "status IN ('sucess','success','done')";
+
+describe("exit-code and OS data layer", () => {
+  let pb: TestPocketBase;
+  const now = new Date();
+  const today = utcDay(now);
+  const ranges: DayRange[] = [
+    presetRange("30d", now),
+    customRange(addDays(today, -39), addDays(today, -20)),
+    customRange(addDays(today, -3), addDays(today, -3)),
+    presetRange("all", now),
+  ];
+
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => {
+        insertRows(join(dir, "data.db"), generateRows({ seed: 7, days: 40, runsPerDay: 300, end: now }), { maintainRollups: false });
+      },
+    });
+    pb.useForDataLayer();
+  });
+  afterAll(async () => pb?.stop());
+
+  const all = <R>(sql: string, params: object) => pb.db.prepare(sql).all(params) as R[];
+
+  function sqlCodes(r: DayRange) {
+    return all<{ code: number; failed: number; aborted: number }>(
+      `SELECT COALESCE(exit_code,0) AS code, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
+       FROM ${T} WHERE ${IN_RANGE} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY COUNT(*) DESC, code`,
+      r,
+    );
+  }
+
+  function sqlDaily(r: DayRange, codes: number[]) {
+    const rows = all<{ day: string; code: number; n: number }>(
+      `SELECT substr(created,1,10) AS day, COALESCE(exit_code,0) AS code, COUNT(*) AS n
+       FROM ${T} WHERE ${IN_RANGE} AND status IN ('failed','aborted') GROUP BY 1,2`,
+      r,
+    );
+    return daysBetween(r.from, r.to).map((day) => ({
+      day,
+      values: codes.map((c) => rows.find((x) => x.day === day && x.code === c)?.n ?? 0),
+    }));
+  }
+
+  it("ranks every exit code of failed and aborted runs with its share", async () => {
+    for (const r of ranges) {
+      const want = sqlCodes(r);
+      const got = await fetchExitCodeRanking(r);
+      expect(got.codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(want.map((c) => [c.code, c.failed, c.aborted]));
+      const total = want.reduce((n, c) => n + c.failed + c.aborted, 0);
+      expect(got.failed + got.aborted).toBe(total);
+      for (const c of got.codes) expect(c.share).toBeCloseTo((c.failed + c.aborted) / total, 12);
+      if (r.days >= 20) expect(want.length).toBeGreaterThan(5);
+    }
+  });
+
+  it("gives daily counts per code, every day of the range filled", async () => {
+    for (const r of ranges.slice(0, 3)) {
+      const top = sqlCodes(r).slice(0, 3).map((c) => c.code);
+      const absent = [...Array(256).keys()].find((c) => !sqlCodes(presetRange("all", now)).some((x) => x.code === c))!;
+      const codes = [...top, absent];
+      expect(await fetchExitCodeTrend(r, codes)).toEqual(sqlDaily(r, codes));
+    }
+    expect((await fetchExitCodeTrend(ranges[0]!, [])).every((p) => p.values.length === 0)).toBe(true);
+  });
+
+  it("details one code: totals, daily series, apps (paged) and OS split", async () => {
+    for (const r of ranges.slice(0, 2)) {
+      const codes = sqlCodes(r);
+      for (const c of [codes[0]!, codes[Math.floor(codes.length / 2)]!]) {
+        const p = { ...r, code: c.code };
+        const apps = all<{ nsapp: string; failed: number; aborted: number }>(
+          `SELECT COALESCE(nsapp,'') AS nsapp, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
+           FROM ${T} WHERE ${IN_RANGE} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           GROUP BY 1 ORDER BY failed DESC, aborted DESC, nsapp`,
+          p,
+        );
+        const os = all<{ osType: string; osVersion: string; failed: number; aborted: number }>(
+          `SELECT COALESCE(os_type,'') AS osType, COALESCE(os_version,'') AS osVersion, SUM(status='failed') AS failed,
+             SUM(status='aborted') AS aborted
+           FROM ${T} WHERE ${IN_RANGE} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           GROUP BY 1,2 ORDER BY failed DESC, aborted DESC, osType, osVersion`,
+          p,
+        );
+        const got = await fetchExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });
+        expect([got.failed, got.aborted]).toEqual([c.failed, c.aborted]);
+        expect(got.daily).toEqual(sqlDaily(r, [c.code]));
+        expect(got.apps).toEqual(apps);
+        expect(got.appCount).toBe(apps.length);
+        expect(got.os.map(({ share, ...o }) => o)).toEqual(os);
+        for (const o of got.os) expect(o.share).toBeCloseTo((o.failed + o.aborted) / (c.failed + c.aborted), 12);
+        const page2 = await fetchExitCodeDetail(c.code, r, { page: 2, perPage: 3 });
+        expect(page2.apps).toEqual(apps.slice(3, 6));
+      }
+    }
+    const none = await fetchExitCodeDetail(254, customRange(addDays(today, 3), addDays(today, 5)));
+    expect([none.failed, none.aborted, none.appCount, none.os.length]).toEqual([0, 0, 0, 0]);
+    expect(none.daily.map((d) => d.values)).toEqual([[0], [0], [0]]);
+  });
+
+  it("follows a PATCH to failed with a new exit code", async () => {
+    const { id } = pb.db.prepare(`SELECT id FROM ${T} WHERE status='installing' ORDER BY created DESC LIMIT 1`).get() as { id: string };
+    const res = await api(pb.url, `/api/collections/${T}/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 231 } });
+    expect(res.status).toBe(200);
+    const r = ranges[0]!;
+    expect((await fetchExitCodeRanking(r)).codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(
+      sqlCodes(r).map((c) => [c.code, c.failed, c.aborted]),
+    );
+  });
+
+  function sqlOsDaily(r: DayRange, type: string | null, os: string | null) {
+    const by = os ? "COALESCE(os_version,'')" : "COALESCE(os_type,'')";
+    return all<{ day: string; cat: string; n: number }>(
+      `SELECT substr(created,1,10) AS day, ${by} AS cat, COUNT(*) AS n FROM ${T}
+       WHERE ${IN_RANGE} AND (@type IS NULL OR type = @type) AND (@os IS NULL OR COALESCE(os_type,'') = @os) GROUP BY 1,2`,
+      { ...r, type, os },
+    );
+  }
+
+  it("splits runs per day by OS, by type and by version of one OS", async () => {
+    const cases: [string | null, string | null][] = [
+      [null, null],
+      ["lxc", null],
+      ["vm", null],
+      [null, "debian"],
+      ["lxc", "ubuntu"],
+    ];
+    for (const r of ranges.slice(0, 3)) {
+      for (const [type, os] of cases) {
+        const rows = sqlOsDaily(r, type, os);
+        const got = await fetchOsShareSeries(r, { type: type as "lxc" | "vm" | null, os });
+        const cats = [...new Set(rows.map((x) => x.cat))];
+        expect(cats.length).toBeLessThanOrEqual(MAX_SHARE_SERIES); // no "other" bucket in this data
+        expect([...got.categories].sort()).toEqual(cats.sort());
+        expect(got.points.map((p) => p.day)).toEqual(daysBetween(r.from, r.to));
+        for (const p of got.points) {
+          got.categories.forEach((c, i) => {
+            expect(p.values[i], `${p.day} ${c}`).toBe(rows.find((x) => x.day === p.day && x.cat === c)?.n ?? 0);
+          });
+        }
+        if (r.days > 1 && !(type === "lxc" && os === "ubuntu")) expect(cats.length).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  it("gives runs, failures, shares and failure rates per OS version", async () => {
+    for (const r of ranges) {
+      for (const type of [null, "lxc", "pve"] as const) {
+        const want = all<{ type: string; osType: string; osVersion: string; runs: number; success: number; failed: number; aborted: number }>(
+          `SELECT type, COALESCE(os_type,'') AS osType, COALESCE(os_version,'') AS osVersion, COUNT(*) AS runs,
+             SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
+           FROM ${T} WHERE ${IN_RANGE} AND (@type IS NULL OR type = @type) GROUP BY 1,2,3 ORDER BY type, runs DESC, osType, osVersion`,
+          { ...r, type },
+        );
+        const typeRuns = new Map<string, number>();
+        for (const w of want) typeRuns.set(w.type, (typeRuns.get(w.type) ?? 0) + w.runs);
+        const got = await fetchOsVersions(r, { type, sort: "-runs" });
+        expect(got.map((g) => [g.type, g.osType, g.osVersion, g.runs, g.success, g.failed, g.aborted])).toEqual(
+          want.map((w) => [w.type, w.osType, w.osVersion, w.runs, w.success, w.failed, w.aborted]),
+        );
+        for (const g of got) {
+          expect(g.share).toBeCloseTo(g.runs / typeRuns.get(g.type)!, 12);
+          const w = wilson(g.failed, g.success + g.failed);
+          if (w === null) expect(g.failureRate).toBeNull();
+          else {
+            expect(g.failureRate).toBeCloseTo(w.rate, 9);
+            expect(g.failureLow).toBeCloseTo(w.low, 9);
+            expect(g.failureHigh).toBeCloseTo(w.high, 9);
+          }
+        }
+        const debian = await fetchOsVersions(r, { type, os: "debian", sort: "failure_rate" });
+        expect(debian.every((g) => g.osType === "debian")).toBe(true);
+        expect(debian.map((g) => [g.type, g.osVersion, g.runs, g.share]).sort()).toEqual(
+          got.filter((g) => g.osType === "debian").map((g) => [g.type, g.osVersion, g.runs, g.share]).sort(),
+        );
+      }
+    }
+  });
+
+  it("treats hostile filter values as plain values", async () => {
+    const r = ranges[0]!;
+    expect((await fetchOsShareSeries(r, { os: "debian' || os_type != '" })).categories).toEqual([]);
+    expect(await fetchOsVersions(r, { os: "x\" || 1=1 || \"" })).toEqual([]);
+  });
+});
