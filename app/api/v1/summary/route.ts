@@ -1,0 +1,10 @@
+import { answer } from "@/lib/api";
+import { fetchOverview } from "@/lib/queries/overview";
+
+/** GET /api/v1/summary?range=30d — totals by outcome, success rate and the daily series. */
+export async function GET(request: Request) {
+  return answer(request, "summary", async (state) => {
+    const o = await fetchOverview(state.range);
+    return { data: { totals: o.totals, daily: o.daily, asOf: o.asOf }, table: o.daily.map((d) => ({ ...d })) };
+  });
+}

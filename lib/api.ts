@@ -1,0 +1,79 @@
+/**
+ * The one way route handlers answer: parse the view state with the shared parser, run a data
+ * function, and reply JSON (or CSV with format=csv) with CDN cache headers. Bad input is a
+ * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
+ */
+import "server-only";
+import { NextResponse } from "next/server";
+import { parseViewState, type ParseOptions, type ViewState } from "./params";
+import { explainDataError } from "./queries/explain-error";
+
+export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Table = Record<string, string | number | null | boolean>[];
+
+export interface ApiResult {
+  /** The JSON body's `data`. */
+  data: unknown;
+  /** The table `format=csv` returns (rows of flat values). */
+  table: Table;
+  /** Extra top-level JSON fields (e.g. total, page). */
+  meta?: Record<string, unknown>;
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  // Quote when needed; neutralise formula injection in spreadsheet apps.
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === "string" ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(table: Table): string {
+  const columns = [...new Set(table.flatMap((row) => Object.keys(row)))];
+  const lines = [columns.join(","), ...table.map((row) => columns.map((c) => csvCell(row[c])).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function range(state: ViewState) {
+  return { preset: state.preset, from: state.range.from, to: state.range.to };
+}
+
+export async function answer(
+  request: Request,
+  name: string,
+  run: (state: ViewState, url: URL) => Promise<ApiResult>,
+  opts: ParseOptions = {},
+): Promise<Response> {
+  const url = new URL(request.url);
+  const format = url.searchParams.get("format") ?? "json";
+  if (format !== "json" && format !== "csv") {
+    return NextResponse.json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
+  }
+  const { state, notes } = parseViewState(url.searchParams, new Date(), opts);
+  try {
+    const result = await run(state, url);
+    const headers = { "cache-control": CACHE_CONTROL };
+    if (format === "csv") {
+      return new Response(toCsv(result.table), {
+        headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}-${state.range.from}-${state.range.to}.csv"` },
+      });
+    }
+    return NextResponse.json({ range: range(state), notes, ...result.meta, data: result.data }, { headers });
+  } catch (err) {
+    if (err instanceof ApiError) return NextResponse.json({ error: err.message, notes }, { status: err.status });
+    const message = explainDataError(err);
+    if (message !== null) return NextResponse.json({ error: message }, { status: 503 });
+    console.error(err);
+    return NextResponse.json({ error: "internal error, logged on the server" }, { status: 500 });
+  }
+}

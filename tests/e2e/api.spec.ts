@@ -1,0 +1,67 @@
+/** The public API on the production build: figures equal SQL, CSV for tables, clear errors, cache headers. */
+import { expect, test } from "@playwright/test";
+import Database from "better-sqlite3";
+import { join } from "node:path";
+
+const base = () => `${process.env.E2E_APP_URL}/api/v1`;
+
+function sql<T>(query: string, ...args: unknown[]): T[] {
+  const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
+  try {
+    return db.prepare(query).all(...args) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+test("apps JSON equals SQL for a filtered, sorted page, with cache headers", async ({ request }) => {
+  const res = await request.get(`${base()}/apps?range=90d&type=lxc&min=20&sort=-runs&size=10`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["cache-control"]).toContain("s-maxage=60");
+  expect(res.headers()["cache-control"]).toContain("stale-while-revalidate");
+  const body = await res.json();
+  const from: string = body.range.from;
+  const to: string = body.range.to;
+  const want = sql<{ nsapp: string; runs: number; failed: number }>(
+    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data
+     WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING runs >= 20 ORDER BY runs DESC, nsapp LIMIT 10`,
+    from,
+    to,
+  );
+  expect(body.data.map((r: { nsapp: string; runs: number; failed: number }) => [r.nsapp, r.runs, r.failed])).toEqual(want.map((r) => [r.nsapp, r.runs, r.failed]));
+  const total = sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM (SELECT nsapp FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING COUNT(*) >= 20)`,
+    from,
+    to,
+  )[0]!.n;
+  expect(body.total).toBe(total);
+});
+
+test("CSV: every table endpoint answers text/csv with a header row", async ({ request }) => {
+  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/failed-runs", "/errors", "/errors/100", "/os"]) {
+    const res = await request.get(`${base()}${path}?format=csv&range=30d`);
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()["content-type"]).toContain("text/csv");
+    const lines = (await res.text()).trim().split("\r\n");
+    expect(lines.length, path).toBeGreaterThan(1);
+    expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_A-Z]+)*$/);
+  }
+  const errors = await (await request.get(`${base()}/errors?format=csv`)).text();
+  const failed100 = sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE exit_code = 100 AND status = 'failed' AND substr(created,1,10) >= date('now','-29 days')`,
+  )[0]!.n;
+  const row = errors.split("\r\n").find((l) => l.startsWith("100,"))!;
+  expect(row).toContain(`,${failed100},`);
+});
+
+test("bad input: notes or 400/404 with a JSON message, never a 500", async ({ request }) => {
+  const notes = await request.get(`${base()}/apps?range=zzz&min=-4&sort=evil`);
+  expect(notes.status()).toBe(200);
+  expect((await notes.json()).notes).toHaveLength(3);
+  expect((await request.get(`${base()}/apps?format=xml`)).status()).toBe(400);
+  for (const path of ["/apps/no-such-app", "/apps/%22%27%3B", "/errors/256", "/errors/abc", "/errors/007"]) {
+    const res = await request.get(`${base()}${path}`);
+    expect(res.status(), path).toBe(404);
+    expect(typeof (await res.json()).error).toBe("string");
+  }
+});
