@@ -32,6 +32,8 @@ export interface Overview {
   range: DayRange;
   totals: OutcomeCounts & { runs: number; successRate: number | null };
   daily: DayOutcomes[];
+  /** Runs per install type (lxc, vm, addon, pve). */
+  byType: Record<string, number>;
   /** `created` of the newest record (any range), or null on an empty database. */
   asOf: string | null;
 }
@@ -72,7 +74,9 @@ export async function fetchOverview(range: DayRange, now: Date = new Date()): Pr
   ]);
 
   const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, ...emptyCounts() }]));
+  const byType: Record<string, number> = {};
   for (const r of rows) {
+    byType[r.type] = (byType[r.type] ?? 0) + r.success + r.failed + r.aborted + r.unknown + r.installing;
     const d = byDay.get(r.bucket);
     if (!d) continue;
     d.success += r.success;
@@ -91,5 +95,5 @@ export async function fetchOverview(range: DayRange, now: Date = new Date()): Pr
   const totals = emptyCounts();
   for (const d of daily) for (const k of Object.keys(totals) as (keyof OutcomeCounts)[]) totals[k] += d[k];
   const runs = Object.values(totals).reduce((a, b) => a + b, 0);
-  return { range, totals: { ...totals, runs, successRate: successRate(totals) }, daily, asOf };
+  return { range, totals: { ...totals, runs, successRate: successRate(totals) }, daily, byType, asOf };
 }

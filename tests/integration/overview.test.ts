@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fetchAppTotals, fetchOsTotals, fetchTopExitCodes } from "../../lib/queries/breakdowns";
 import { fetchOverview } from "../../lib/queries/overview";
+import { fetchOverviewPage } from "../../lib/queries/overview-page";
 import { rangeAll } from "../../lib/queries/rollup-range";
 import { publicClient } from "../../lib/pocketbase";
 import { addDays, utcDay } from "../../lib/time";
@@ -141,5 +142,22 @@ describe("overview data layer", () => {
       const codes = await rangeAll<"exit_code">(publicClient(), "stats_code", { from, to });
       expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
     }
+  });
+
+  it("gives the overview page's distinct apps, top apps, type split and previous period as SQL does", async () => {
+    const range = presetRange("30d", new Date());
+    const page = await fetchOverviewPage(range);
+    const where = (f: string, t: string) => `substr(created,1,10) BETWEEN '${f}' AND '${t}'`;
+    const apps = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)}`).get() as { n: number };
+    expect(page.apps.current).toBe(apps.n);
+    const top = pb.db
+      .prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where(range.from, range.to)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`)
+      .all() as { nsapp: string; runs: number }[];
+    expect(page.topApps.map((a) => [a.nsapp, a.runs])).toEqual(top.map((a) => [a.nsapp, a.runs]));
+    const types = pb.db.prepare(`SELECT type, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)} GROUP BY type`).all() as { type: string; n: number }[];
+    expect(page.current.byType).toEqual(Object.fromEntries(types.map((t) => [t.type, t.n])));
+    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where(page.previous.range.from, page.previous.range.to)}`).get() as { n: number };
+    expect(page.previous.totals.runs).toBe(prev.n);
+    expect(page.previous.range.to < range.from).toBe(true);
   });
 });

@@ -1,0 +1,86 @@
+"use client";
+/**
+ * Headline figures and the daily chart, refreshed every minute from /api/v1/summary. The
+ * server seeds the query (HydrationBoundary), so the first paint has the data and no request.
+ */
+import { HydrationBoundary, useQuery, type DehydratedState, type QueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { formatChange, formatInt, formatPbTime, formatPercent } from "@/lib/format";
+import { LIVE_REFRESH_MS, summaryQuery } from "@/lib/live";
+import { getQueryClient } from "@/lib/query-client";
+import type { Overview } from "@/lib/queries/overview";
+import { change, wilson } from "@/lib/stats";
+import { OutcomeChart } from "./charts/OutcomeChart";
+import { OUTCOME_SERIES } from "./outcome-style";
+import { StatCards } from "./StatCards";
+
+interface Props {
+  from: string;
+  to: string;
+  previous: Overview["totals"];
+  apps: { current: number; previous: number };
+  unfinishedAfterMinutes: number;
+}
+
+function vs(current: number, previous: number, prevLabel: string) {
+  const c = change(current, previous);
+  return `${formatChange(c.relative, previous > 0)} vs ${formatInt(previous)} ${prevLabel}`;
+}
+
+/**
+ * Hydrates the server's seeded query and polls it. The client is passed explicitly instead of
+ * through a context provider: the bundler split react-query's context module into two
+ * instances ("No QueryClient set"), and an explicit client needs no context at all.
+ */
+export function LiveOverview({ state, ...props }: Props & { state: DehydratedState }) {
+  const [client] = useState(getQueryClient);
+  return (
+    <HydrationBoundary state={state} queryClient={client}>
+      <LiveFigures {...props} client={client} />
+    </HydrationBoundary>
+  );
+}
+
+function LiveFigures({ from, to, previous, apps, unfinishedAfterMinutes, client }: Props & { client: QueryClient }) {
+  const { data, isError, dataUpdatedAt } = useQuery(summaryQuery(from, to), client);
+  if (!data) return null;
+  const t = data.totals;
+  const w = wilson(t.success, t.success + t.failed);
+  const prevLabel = "before";
+  return (
+    <>
+      <p className="lede">
+        Data as of <span data-testid="as-of">{formatPbTime(data.asOf)}</span> · refreshes every {LIVE_REFRESH_MS / 60_000} min
+        {isError ? " · last refresh failed, showing the previous figures" : ""}
+        <span className="sr-only" aria-live="polite">
+          {dataUpdatedAt ? `Figures updated` : ""}
+        </span>
+      </p>
+      <StatCards
+        stats={[
+          { label: "Runs", value: formatInt(t.runs), hint: vs(t.runs, previous.runs, prevLabel), testId: "stat-runs" },
+          {
+            label: "Success rate",
+            value: formatPercent(t.successRate),
+            hint: w ? `95 % interval ${(w.low * 100).toFixed(1)}–${(w.high * 100).toFixed(1)} % · before ${formatPercent(previous.successRate)}` : undefined,
+            testId: "stat-success-rate",
+          },
+          { label: "Failures", value: formatInt(t.failed), hint: vs(t.failed, previous.failed, prevLabel), testId: "stat-failed" },
+          { label: "Aborted", value: formatInt(t.aborted), hint: vs(t.aborted, previous.aborted, prevLabel), testId: "stat-aborted" },
+          {
+            label: "Unfinished",
+            value: formatInt(t.unfinished),
+            hint: `no result after ${unfinishedAfterMinutes} min`,
+            testId: "stat-unfinished",
+          },
+          { label: "Running", value: formatInt(t.running), hint: `started within ${unfinishedAfterMinutes} min`, testId: "stat-running" },
+          { label: "Apps", value: formatInt(apps.current), hint: vs(apps.current, apps.previous, prevLabel), testId: "stat-apps" },
+        ]}
+      />
+      <section className="panel" aria-labelledby="daily-heading">
+        <h2 id="daily-heading">Runs per day by outcome</h2>
+        <OutcomeChart data={data.daily} series={OUTCOME_SERIES} label={`Stacked bar chart of install runs per day by outcome, ${from} to ${to}`} />
+      </section>
+    </>
+  );
+}
