@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // `use cache` around the data functions (lib/cached.ts).
+  cacheComponents: true,
   poweredByHeader: false,
   // Scripts, tests and PocketBase files are not part of the web app.
   outputFileTracingExcludes: { "*": ["pocketbase/**", "scripts/**", "tests/**", ".data/**"] },

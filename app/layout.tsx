@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,7 +25,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/methodology">Methodology</Link>
             </nav>
           </header>
-          {children}
+          {/* Pages read the request (searchParams) and stream in below the static shell. */}
+          <Suspense fallback={<p className="muted">Loading…</p>}>{children}</Suspense>
         </div>
       </body>
     </html>

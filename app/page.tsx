@@ -14,7 +14,8 @@ import { summaryQuery } from "@/lib/live";
 import { parseViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { explainDataError } from "@/lib/queries/explain-error";
-import { fetchOverviewPage, MOST_FAILING_MIN_RUNS, type OverviewPage } from "@/lib/queries/overview-page";
+import { MOST_FAILING_MIN_RUNS, type OverviewPage } from "@/lib/queries/overview-page";
+import { fetchOverviewPage } from "@/lib/cached";
 import { utcDay } from "@/lib/time";
 
 const RANGE_TITLES: Record<string, string> = { "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days", "365d": "last 365 days", all: "all time" };
@@ -30,7 +31,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const { from, to } = state.range;
   let page: OverviewPage;
   try {
-    page = await fetchOverviewPage(state.range, now);
+    page = await fetchOverviewPage(state.range);
   } catch (err) {
     const message = explainDataError(err);
     if (message === null) throw err;

@@ -11,7 +11,8 @@ import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
 import { parseViewState, viewHref, type ParseOptions, type RawParams, type ViewState } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
-import { fetchExitCodeRanking, fetchExitCodeTrend, type CodeTrendPoint, type ExitCodeRank, type ExitCodeRanking } from "@/lib/queries/exit-codes";
+import { type CodeTrendPoint, type ExitCodeRank, type ExitCodeRanking } from "@/lib/queries/exit-codes";
+import { fetchExitCodeRanking, fetchExitCodeTrend } from "@/lib/cached";
 import { utcDay } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Exit codes" };

@@ -10,7 +10,8 @@ import { StatCards } from "@/components/StatCards";
 import { formatInt, formatPercent } from "@/lib/format";
 import { parseViewState, TYPES, viewHref, type ParseOptions, type RawParams, type ViewState } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
-import { fetchOsShareSeries, fetchOsVersions, OTHER, type OsVersionRow, type ShareSeries } from "@/lib/queries/os";
+import { OTHER, type OsVersionRow, type ShareSeries } from "@/lib/queries/os";
+import { fetchOsShareSeries, fetchOsVersions } from "@/lib/cached";
 import { utcDay } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Operating systems" };

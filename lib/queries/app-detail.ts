@@ -4,7 +4,7 @@
  * paginated list of its failed runs from raw records (never `random_id` or `error`).
  */
 import "server-only";
-import { countRecords, listAll, publicClient, readerClient } from "../pocketbase";
+import { listAll, publicClient, readerClient } from "../pocketbase";
 import type { DayRange } from "../range";
 import { APPS, type AppRow } from "../reference/apps";
 import { TELEMETRY } from "../rollups/spec";
@@ -73,13 +73,6 @@ function ramRelation(ram: number, defaults: AppRow[]): ResourceChoice["relation"
   return ram < def ? "below" : ram > def ? "above" : "default";
 }
 
-/** Whether the app is known: in the catalogue, or with any run ever. */
-export async function appExists(nsapp: string): Promise<boolean> {
-  if (APPS.some((a) => a.nsapp === nsapp)) return true;
-  const pb = publicClient();
-  return (await countRecords(pb, "stats_app", pb.filter("nsapp = {:nsapp}", { nsapp }))) > 0;
-}
-
 export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<AppDetail> {
   const pb = publicClient();
   const [summary, dailyRows, codes, os, env, resources] = await Promise.all([
@@ -146,3 +139,5 @@ export async function fetchFailedRuns(nsapp: string, range: DayRange, page: numb
     fields: "created,type,exit_code,os_type,os_version,pve_version,method",
   });
 }
+
+export { appExists } from "../known";

@@ -12,7 +12,8 @@ import { explainExitCode, exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
 import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
-import { fetchExitCodeDetail, type ExitCodeDetail } from "@/lib/queries/exit-codes";
+import { type ExitCodeDetail } from "@/lib/queries/exit-codes";
+import { fetchExitCodeDetail } from "@/lib/cached";
 import { daysBetween, utcDay } from "@/lib/time";
 
 interface Props {

@@ -1,5 +1,6 @@
 import { answer } from "@/lib/api";
-import { APP_SORT, fetchAppList } from "@/lib/queries/apps";
+import { APP_SORT } from "@/lib/queries/apps";
+import { fetchAppList } from "@/lib/cached";
 
 /**
  * GET /api/v1/apps?range=30d&type=lxc&os=debian&q=dock&min=50&sort=-failure_low&page=1&size=25

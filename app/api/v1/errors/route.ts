@@ -1,6 +1,6 @@
 import { answer } from "@/lib/api";
 import { exitCodeInfo } from "@/lib/exit-codes";
-import { fetchExitCodeRanking } from "@/lib/queries/exit-codes";
+import { fetchExitCodeRanking } from "@/lib/cached";
 
 /** GET /api/v1/errors?range=30d — exit codes of failed and aborted runs, ranked, with their explanation. */
 export async function GET(request: Request) {

@@ -1,5 +1,5 @@
 import { answer } from "@/lib/api";
-import { fetchOsVersions } from "@/lib/queries/os";
+import { fetchOsVersions } from "@/lib/cached";
 
 /** GET /api/v1/os?range=30d&type=lxc&os=debian&sort=-runs — runs, failures and failure rate (with interval) per type, OS and version. */
 export async function GET(request: Request) {

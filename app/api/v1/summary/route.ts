@@ -1,5 +1,5 @@
 import { answer } from "@/lib/api";
-import { fetchOverview } from "@/lib/queries/overview";
+import { fetchOverview } from "@/lib/cached";
 
 /** GET /api/v1/summary?range=30d — totals by outcome, success rate and the daily series. */
 export async function GET(request: Request) {

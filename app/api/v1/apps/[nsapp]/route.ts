@@ -1,5 +1,5 @@
 import { ApiError, answer } from "@/lib/api";
-import { appExists, fetchAppDetail } from "@/lib/queries/app-detail";
+import { appExists, fetchAppDetail } from "@/lib/cached";
 
 /** GET /api/v1/apps/{nsapp}?range=90d — one app: totals, daily series, exit codes, OS, PVE, methods, RAM vs default. CSV: the daily series. */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {

@@ -1,6 +1,6 @@
 import { ApiError, answer } from "@/lib/api";
 import { exitCodeInfo } from "@/lib/exit-codes";
-import { fetchExitCodeDetail } from "@/lib/queries/exit-codes";
+import { fetchExitCodeDetail } from "@/lib/cached";
 
 /** GET /api/v1/errors/{code}?range=30d&page=1&size=25 — one exit code: totals, daily series, apps hit (paged), OS split. CSV: the apps. */
 export async function GET(request: Request, { params }: { params: Promise<{ code: string }> }) {

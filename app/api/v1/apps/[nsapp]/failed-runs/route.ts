@@ -1,5 +1,5 @@
 import { ApiError, answer } from "@/lib/api";
-import { appExists, fetchFailedRuns } from "@/lib/queries/app-detail";
+import { appExists, fetchFailedRuns } from "@/lib/cached";
 
 /** GET /api/v1/apps/{nsapp}/failed-runs?range=30d&page=2&size=50 — failed runs, newest first (no session ids, no error text). */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {

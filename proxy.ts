@@ -1,0 +1,26 @@
+/**
+ * Answers 404 for unknown apps and exit codes before the page renders. Pages stream (Cache
+ * Components), and a streamed notFound() cannot change a status already sent; rewriting to a
+ * path no route matches makes Next serve app/not-found.tsx with a real 404.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { appExists, isExitCodeParam } from "./lib/known";
+
+export const config = { matcher: ["/apps/:nsapp", "/errors/:code"] };
+
+export async function proxy(request: NextRequest) {
+  const [, section, raw = ""] = request.nextUrl.pathname.split("/");
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return NextResponse.rewrite(new URL("/_unknown", request.url));
+  }
+  let known: boolean;
+  try {
+    known = section === "errors" ? isExitCodeParam(value) : await appExists(value);
+  } catch {
+    known = true; // PocketBase unreachable: let the page explain it
+  }
+  return known ? NextResponse.next() : NextResponse.rewrite(new URL("/_unknown", request.url));
+}
