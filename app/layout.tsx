@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
+import { ThemeToggle } from "@/components/ThemeToggle";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -10,8 +12,14 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
         <div className="shell">
           <header className="topbar">
             <Link href="/" className="brand">
@@ -23,10 +31,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/errors">Exit codes</Link>
               <Link href="/os">OS</Link>
               <Link href="/methodology">Methodology</Link>
+              <ThemeToggle />
             </nav>
           </header>
           {/* Pages read the request (searchParams) and stream in below the static shell. */}
-          <Suspense fallback={<p className="muted">Loading…</p>}>{children}</Suspense>
+          <div id="content">
+            <Suspense fallback={<p className="muted">Loading…</p>}>{children}</Suspense>
+          </div>
         </div>
       </body>
     </html>

@@ -1,0 +1,39 @@
+/** Mobile width and the theme toggle, as a visitor meets them. */
+import { expect, test } from "@playwright/test";
+
+const PAGES = ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
+
+test("no page scrolls sideways on a 390 px phone", async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  for (const path of PAGES) {
+    await page.goto(`${process.env.E2E_APP_URL}${path}`);
+    await page.waitForLoadState("networkidle");
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(scroll, path).toBeLessThanOrEqual(client);
+  }
+  await page.close();
+});
+
+test("the theme toggle cycles system → light → dark and the choice survives a reload", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(`${process.env.E2E_APP_URL}/methodology`);
+  const toggle = page.getByRole("button", { name: /Theme: system/ });
+  await toggle.click();
+  await expect(page.getByRole("button", { name: /Theme: light/ })).toBeVisible();
+  await page.getByRole("button", { name: /Theme: light/ }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(bg);
+  expect(bg).toBe("rgb(15, 18, 22)");
+});
+
+test("keyboard: the skip link is the first stop and jumps to the content", async ({ page }) => {
+  await page.goto(`${process.env.E2E_APP_URL}/apps`);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#content$/);
+});
