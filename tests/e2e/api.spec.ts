@@ -46,6 +46,9 @@ test("CSV: every table endpoint answers text/csv with a header row", async ({ re
     expect(lines.length, path).toBeGreaterThan(1);
     expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_A-Z]+)*$/);
   }
+  const suffixed = await request.get(`${base()}/apps/docker.csv?range=30d`);
+  expect(suffixed.headers()["content-type"]).toContain("text/csv");
+  expect(await suffixed.text()).toBe(await (await request.get(`${base()}/apps/docker?format=csv&range=30d`)).text());
   const errors = await (await request.get(`${base()}/errors?format=csv`)).text();
   const failed100 = sql<{ n: number }>(
     `SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE exit_code = 100 AND status = 'failed' AND substr(created,1,10) >= date('now','-29 days')`,
