@@ -7,9 +7,10 @@ import { Notes } from "@/components/Notes";
 import { Pagination } from "@/components/Pagination";
 import { RangeBar } from "@/components/RangeBar";
 import { Rate } from "@/components/Rate";
+import { SortHeader } from "@/components/SortHeader";
 import { Sparkline } from "@/components/Sparkline";
 import { formatChange, formatInt } from "@/lib/format";
-import { parseViewState, viewHref, type ViewState } from "@/lib/params";
+import { parseViewState, viewHref } from "@/lib/params";
 import { APP_SORT, type AppList } from "@/lib/queries/apps";
 import { fetchAppList } from "@/lib/cached";
 import { explainDataError } from "@/lib/queries/explain-error";
@@ -25,20 +26,6 @@ const COLUMNS: { key: string; label: string; numeric: boolean }[] = [
   { key: "failed", label: "Failures", numeric: true },
   { key: "failure_low", label: "Failure rate (95 % interval)", numeric: true },
 ];
-
-function SortHeader({ col, state }: { col: (typeof COLUMNS)[number]; state: ViewState }) {
-  const active = state.sort.replace(/^-/, "") === col.key;
-  const desc = state.sort.startsWith("-");
-  const next = active ? (desc ? col.key : `-${col.key}`) : col.numeric ? `-${col.key}` : col.key;
-  return (
-    <th scope="col" aria-sort={active ? (desc ? "descending" : "ascending") : "none"}>
-      <Link href={viewHref("/apps", state, { sort: next, page: 1 }, APP_SORT)}>
-        {col.label}
-        {active ? (desc ? " ↓" : " ↑") : ""}
-      </Link>
-    </th>
-  );
-}
 
 export default async function AppsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
@@ -67,7 +54,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           <thead>
             <tr>
               {COLUMNS.map((c) => (
-                <SortHeader key={c.key} col={c} state={state} />
+                <SortHeader key={c.key} path="/apps" state={state} opts={APP_SORT} column={c.key} label={c.label} firstDescending={c.numeric} />
               ))}
               <th scope="col">vs previous {state.range.days} days</th>
               <th scope="col">Daily runs{list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}</th>

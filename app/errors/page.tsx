@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
 import { CodeTrendChart } from "@/components/charts/CodeTrendChart";
 import { DataError } from "@/components/DataError";
 import { ExitCode } from "@/components/ExitCode";
+import { SortHeader } from "@/components/SortHeader";
 import { Notes } from "@/components/Notes";
 import { RangeBar } from "@/components/RangeBar";
 import { StatCards } from "@/components/StatCards";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, viewHref, type ParseOptions, type RawParams, type ViewState } from "@/lib/params";
+import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { type CodeTrendPoint, type ExitCodeRank, type ExitCodeRanking } from "@/lib/queries/exit-codes";
 import { fetchExitCodeRanking, fetchExitCodeTrend } from "@/lib/cached";
@@ -28,21 +28,6 @@ function sortCodes(codes: ExitCodeRank[], sort: string): ExitCodeRank[] {
   const dir = sort.startsWith("-") ? -1 : 1;
   const value = (c: ExitCodeRank) => (key === "code" ? c.exitCode : c[key]);
   return [...codes].sort((a, b) => dir * (value(a) - value(b)) || b.total - a.total || a.exitCode - b.exitCode);
-}
-
-function SortHeader({ state, column, label }: { state: ViewState; column: SortKey; label: string }) {
-  const current = state.sort.replace(/^-/, "") === column;
-  const descending = state.sort.startsWith("-");
-  // First click sorts numbers high → low and codes low → high; a second click reverses.
-  const next = current ? (descending ? column : `-${column}`) : column === "code" ? column : `-${column}`;
-  return (
-    <th scope="col" aria-sort={current ? (descending ? "descending" : "ascending") : undefined}>
-      <Link href={viewHref(PATH, state, { sort: next, page: 1 }, OPTS)} prefetch={false}>
-        {label}
-        {current ? (descending ? " ↓" : " ↑") : ""}
-      </Link>
-    </th>
-  );
 }
 
 export default async function ErrorsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
@@ -109,7 +94,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
               <table data-testid="exit-code-table">
                 <thead>
                   <tr>
-                    <SortHeader state={state} column="code" label="Code" />
+                    <SortHeader path={PATH} state={state} opts={OPTS} column="code" label="Code" firstDescending={false} />
                     <th scope="col" style={{ textAlign: "left" }}>
                       Explanation
                     </th>
@@ -119,9 +104,9 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
                     <th scope="col" style={{ textAlign: "left" }}>
                       Category
                     </th>
-                    <SortHeader state={state} column="failed" label="Failures" />
-                    <SortHeader state={state} column="aborted" label="Aborted" />
-                    <SortHeader state={state} column="total" label="Share" />
+                    <SortHeader path={PATH} state={state} opts={OPTS} column="failed" label="Failures" />
+                    <SortHeader path={PATH} state={state} opts={OPTS} column="aborted" label="Aborted" />
+                    <SortHeader path={PATH} state={state} opts={OPTS} column="total" label="Share" />
                   </tr>
                 </thead>
                 <tbody>

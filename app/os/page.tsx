@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { ShareChart } from "@/components/charts/ShareChart";
 import { DataError } from "@/components/DataError";
 import { Notes } from "@/components/Notes";
+import { SortHeader } from "@/components/SortHeader";
 import { RangeBar } from "@/components/RangeBar";
 import { Rate } from "@/components/Rate";
 import { StatCards } from "@/components/StatCards";
@@ -36,20 +37,6 @@ function FilterLinks(props: { label: string; state: ViewState; items: { text: st
         ))}
       </ul>
     </nav>
-  );
-}
-
-function SortHeader({ state, column, label }: { state: ViewState; column: (typeof SORT_KEYS)[number]; label: string }) {
-  const current = state.sort.replace(/^-/, "") === column;
-  const descending = state.sort.startsWith("-");
-  const next = current && descending ? column : `-${column}`;
-  return (
-    <th scope="col" aria-sort={current ? (descending ? "descending" : "ascending") : undefined}>
-      <Link href={viewHref(PATH, state, { sort: next, page: 1 }, OPTS)} prefetch={false}>
-        {label}
-        {current ? (descending ? " ↓" : " ↑") : ""}
-      </Link>
-    </th>
   );
 }
 
@@ -144,10 +131,10 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
                 <th scope="col" style={{ textAlign: "left" }}>
                   Version
                 </th>
-                <SortHeader state={state} column="runs" label="Runs" />
+                <SortHeader path={PATH} state={state} opts={OPTS} column="runs" label="Runs" />
                 <th scope="col">Share of type</th>
-                <SortHeader state={state} column="failed" label="Failures" />
-                <SortHeader state={state} column="failure_rate" label="Failure rate" />
+                <SortHeader path={PATH} state={state} opts={OPTS} column="failed" label="Failures" />
+                <SortHeader path={PATH} state={state} opts={OPTS} column="failure_rate" label="Failure rate" />
               </tr>
             </thead>
             <tbody>
