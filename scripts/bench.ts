@@ -1,22 +1,34 @@
 /**
- * `npm run bench`: seeds a throwaway PocketBase and prints one table comparing each overview
+ * `npm run bench`: seeds a throwaway PocketBase and prints a table comparing each overview
  * query through the data layer (rollups, no Next.js cache) with the same answer computed the
  * naive way (view collections grouping raw rows), in the same run on the same machine, plus
  * the seeding rate with and without rollup maintenance. Answers are checked to agree.
+ * Then, against the same PocketBase, the production dashboard (`next build` unless .next is
+ * newer than the sources, then `next start`): a table of every page's server response time,
+ * cold and warm (defined in scripts/lib/page-bench.ts), and one of the Lighthouse performance
+ * scores of / and /apps (scripts/lib/lighthouse.ts).
  *
  *   npm run bench -- [--records 1000000] [--days 90] [--iterations 40] [--naive-iterations 5]
+ *                    [--page-iterations 20] [--lighthouse-runs 3] [--lighthouse-preset mobile|desktop]
+ *                    [--skip-pages]
  * Rollup maintenance is timed by appending 50,000 records through the triggers to a copy.
+ * --page-iterations N: N cold rounds (a fresh `next start` each), N new-URL and round(1.5 N) warm
+ * samples per page. --skip-pages: no dashboard, no Lighthouse.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { formatInt } from "../lib/format";
 import { fetchAppTotals, fetchMostFailingApps, fetchOsTotals, fetchTopExitCodes } from "../lib/queries/breakdowns";
 import { fetchOverview } from "../lib/queries/overview";
 import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
+import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
 import { createNaiveViews, naiveMostFailing, naiveTotals } from "./lib/naive-views";
+import { killOnExit, prepareBuild, removeOnExit, startNext } from "./lib/next-server";
+import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
 
@@ -26,6 +38,10 @@ const { values } = parseArgs({
     days: { type: "string", default: "90" },
     iterations: { type: "string", default: "40" },
     "naive-iterations": { type: "string", default: "5" },
+    "page-iterations": { type: "string", default: "20" },
+    "lighthouse-runs": { type: "string", default: "3" },
+    "lighthouse-preset": { type: "string", default: "mobile" },
+    "skip-pages": { type: "boolean", default: false },
   },
 });
 const num = (name: string, v: string | undefined) => {
@@ -40,6 +56,14 @@ const RECORDS = num("records", values.records);
 const DAYS = num("days", values.days);
 const ITER = num("iterations", values.iterations);
 const NAIVE_ITER = num("naive-iterations", values["naive-iterations"]);
+const PAGE_COLD = num("page-iterations", values["page-iterations"]);
+const PAGE_WARM = Math.round(PAGE_COLD * 1.5);
+const LH_RUNS = num("lighthouse-runs", values["lighthouse-runs"]);
+const LH_PRESET = values["lighthouse-preset"] as LighthousePreset;
+if (LH_PRESET !== "mobile" && LH_PRESET !== "desktop") {
+  console.error(`--lighthouse-preset must be mobile or desktop (got "${LH_PRESET}")`);
+  process.exit(2);
+}
 const APPEND = 50_000;
 const SU = { email: "bench@example.com", password: "bench-password-123" };
 const READER = { email: "bench-reader@example.com", password: "bench-reader-123" };
@@ -58,11 +82,6 @@ function seed(dbPath: string, opts: GenerateOptions, maintainRollups: boolean) {
   progress.finish();
   const insertSeconds = phases.rebuild && phases.insert ? (phases.rebuild - phases.insert) / 1000 : result.seconds;
   return { rows: result.rows, seconds: result.seconds, insertSeconds };
-}
-
-function percentile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)]!;
 }
 
 async function time(fn: () => Promise<unknown>, iterations: number, warmup: number) {
@@ -86,6 +105,36 @@ function assertSame(name: string, rollup: Totals, naiveAnswer: Totals) {
 const COLS = ["success", "failed", "aborted", "unknown", "installing"] as const;
 const pick = <T extends object>(r: T, cols: readonly (keyof T & string)[]) => Object.fromEntries(cols.map((c) => [c, Number(r[c])]));
 
+/** The production dashboard against the same PocketBase: page response times, then Lighthouse. */
+async function benchPages(pbUrl: string) {
+  const log = (msg: string) => console.error(msg);
+  const build = await prepareBuild(log);
+  try {
+    const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password };
+    const start = () => startNext(build.dir, env);
+    log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh next start each), then ${PAGE_COLD} new-URL + ${PAGE_WARM} warm requests each…`);
+    const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
+    const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
+    const pages = await measurePages(start, { cold: PAGE_COLD, warm: PAGE_WARM, expect, log });
+    log(`Lighthouse (${LH_PRESET}, ${LH_RUNS} runs per page) on / and /apps…`);
+    const next = await start();
+    const lh = await runLighthouse(next.url, ["/", "/apps"], { runs: LH_RUNS, preset: LH_PRESET, log }).finally(() => next.stop());
+
+    console.log(`\nPages: \`next start\` of production build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
+      `on 127.0.0.1, reading the same ${formatCount(RECORDS)}-record PocketBase; time until the body is fully read, sequential requests; ` +
+      `every response checked (HTTP 200, no error, the same text each time, / = data layer)`);
+    console.log(`cold = fresh data cache: the view's first request in a newly started server (${PAGE_COLD} rounds; each route first warmed with a different view); ` +
+      `new URL = distinct URL each time (unique \`_b\` parameter the app ignores; ${PAGE_COLD} per page): misses URL-keyed caches, not \`use cache\`; ` +
+      `warm = the same URL repeated (${PAGE_WARM} per page).\n`);
+    for (const line of pageTableLines(pages)) console.log(line);
+    console.log("");
+    for (const line of lighthouseLines(lh)) console.log(line);
+    if (pages.some((p) => p.error)) process.exitCode = 1;
+  } finally {
+    build.remove();
+  }
+}
+
 async function main() {
   const end = new Date();
   const dirs = [mkdtempSync(join(tmpdir(), "bench-")), mkdtempSync(join(tmpdir(), "bench-append-"))];
@@ -103,7 +152,11 @@ async function main() {
     rmSync(appendDir, { recursive: true, force: true });
 
     upsertSuperuser(dir, SU.email, SU.password);
+    // From here on Ctrl-C stops the servers and removes the temp dirs (seeding is synchronous:
+    // a signal handler installed earlier would only run once it is done).
+    removeOnExit(dir);
     const pb = await servePocketBase(dir, await freePort(), { quiet: true });
+    killOnExit(pb.process);
     try {
       const token = await upsertReader(pb.url, SU, READER);
       Object.assign(process.env, { POCKETBASE_URL: pb.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password });
@@ -158,6 +211,7 @@ async function main() {
         `(then one full rebuild of all rollups: ${(fast.seconds - fast.insertSeconds).toFixed(1)} s; ${rate(fast.rows, fast.seconds)} overall)`);
       console.log(`Seeding with rollup maintenance (triggers, appending ${formatCount(withTriggers.rows)} to the ${formatCount(fast.rows)}-record database): ` +
         rate(withTriggers.rows, withTriggers.seconds));
+      if (!values["skip-pages"]) await benchPages(pb.url);
     } finally {
       await pb.stop();
     }
