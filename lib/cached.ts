@@ -4,8 +4,14 @@
  * live, so the window is short: fresh for 30 s, revalidated in the background after 60 s,
  * never older than 5 min. The uncached functions in lib/queries stay what tests and the
  * benchmark measure.
+ *
+ * Errors must not cross the cache boundary: in production React replaces them with a bare
+ * digest, and the page could no longer say "PocketBase is not reachable". So each cached
+ * function returns a result, caches a failure only for seconds, and the exported wrapper
+ * rethrows it as a DataUnavailableError outside the cache, where pages and the API explain it.
  */
 import { cacheLife } from "next/cache";
+import { DataUnavailableError, explainDataError } from "./queries/explain-error";
 import type { ViewState } from "./params";
 import type { DayRange } from "./range";
 import * as appDetail from "./queries/app-detail";
@@ -17,69 +23,92 @@ import * as overviewPage from "./queries/overview-page";
 
 const LIVE = { stale: 30, revalidate: 60, expire: 300 };
 
-export async function fetchOverview(range: DayRange) {
-  "use cache";
+type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Runs a data function inside a cached scope; explained failures become results. */
+async function guard<T>(run: () => Promise<T>): Promise<Result<T>> {
   cacheLife(LIVE);
-  return overview.fetchOverview(range);
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    const message = explainDataError(err);
+    if (message === null) throw err;
+    cacheLife("seconds"); // the shortest lifetime wins: retry soon
+    return { ok: false, message };
+  }
 }
 
-export async function fetchOverviewPage(range: DayRange) {
-  "use cache";
-  cacheLife(LIVE);
-  return overviewPage.fetchOverviewPage(range);
+async function unwrap<T>(result: Promise<Result<T>>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw new DataUnavailableError(r.message);
+  return r.value;
 }
 
-export async function fetchAppList(state: ViewState) {
+async function fetchOverviewCached(range: DayRange) {
   "use cache";
-  cacheLife(LIVE);
-  return apps.fetchAppList(state);
+  return guard(() => overview.fetchOverview(range));
 }
+export const fetchOverview = (range: DayRange) => unwrap(fetchOverviewCached(range));
 
-export async function appExists(nsapp: string) {
+async function fetchOverviewPageCached(range: DayRange) {
   "use cache";
-  cacheLife(LIVE);
-  return appDetail.appExists(nsapp);
+  return guard(() => overviewPage.fetchOverviewPage(range));
 }
+export const fetchOverviewPage = (range: DayRange) => unwrap(fetchOverviewPageCached(range));
 
-export async function fetchAppDetail(nsapp: string, range: DayRange) {
+async function fetchAppListCached(state: ViewState) {
   "use cache";
-  cacheLife(LIVE);
-  return appDetail.fetchAppDetail(nsapp, range);
+  return guard(() => apps.fetchAppList(state));
 }
+export const fetchAppList = (state: ViewState) => unwrap(fetchAppListCached(state));
 
-export async function fetchFailedRuns(nsapp: string, range: DayRange, page: number, perPage: number) {
+async function appExistsCached(nsapp: string) {
   "use cache";
-  cacheLife(LIVE);
-  const res = await appDetail.fetchFailedRuns(nsapp, range, page, perPage);
-  return { page: res.page, perPage: res.perPage, totalItems: res.totalItems, totalPages: res.totalPages, items: res.items };
+  return guard(() => appDetail.appExists(nsapp));
 }
+export const appExists = (nsapp: string) => unwrap(appExistsCached(nsapp));
 
-export async function fetchExitCodeRanking(range: DayRange) {
+async function fetchAppDetailCached(nsapp: string, range: DayRange) {
   "use cache";
-  cacheLife(LIVE);
-  return exitCodes.fetchExitCodeRanking(range);
+  return guard(() => appDetail.fetchAppDetail(nsapp, range));
 }
+export const fetchAppDetail = (nsapp: string, range: DayRange) => unwrap(fetchAppDetailCached(nsapp, range));
 
-export async function fetchExitCodeTrend(range: DayRange, codes: readonly number[]) {
+async function fetchFailedRunsCached(nsapp: string, range: DayRange, page: number, perPage: number) {
   "use cache";
-  cacheLife(LIVE);
-  return exitCodes.fetchExitCodeTrend(range, codes);
+  return guard(async () => {
+    const res = await appDetail.fetchFailedRuns(nsapp, range, page, perPage);
+    return { page: res.page, perPage: res.perPage, totalItems: res.totalItems, totalPages: res.totalPages, items: res.items };
+  });
 }
+export const fetchFailedRuns = (nsapp: string, range: DayRange, page: number, perPage: number) => unwrap(fetchFailedRunsCached(nsapp, range, page, perPage));
 
-export async function fetchExitCodeDetail(code: number, range: DayRange, page: { page: number; perPage: number }) {
+async function fetchExitCodeRankingCached(range: DayRange) {
   "use cache";
-  cacheLife(LIVE);
-  return exitCodes.fetchExitCodeDetail(code, range, page);
+  return guard(() => exitCodes.fetchExitCodeRanking(range));
 }
+export const fetchExitCodeRanking = (range: DayRange) => unwrap(fetchExitCodeRankingCached(range));
 
-export async function fetchOsShareSeries(range: DayRange, opts: Parameters<typeof os.fetchOsShareSeries>[1]) {
+async function fetchExitCodeTrendCached(range: DayRange, codes: readonly number[]) {
   "use cache";
-  cacheLife(LIVE);
-  return os.fetchOsShareSeries(range, opts);
+  return guard(() => exitCodes.fetchExitCodeTrend(range, codes));
 }
+export const fetchExitCodeTrend = (range: DayRange, codes: readonly number[]) => unwrap(fetchExitCodeTrendCached(range, codes));
 
-export async function fetchOsVersions(range: DayRange, opts: Parameters<typeof os.fetchOsVersions>[1]) {
+async function fetchExitCodeDetailCached(code: number, range: DayRange, page: { page: number; perPage: number }) {
   "use cache";
-  cacheLife(LIVE);
-  return os.fetchOsVersions(range, opts);
+  return guard(() => exitCodes.fetchExitCodeDetail(code, range, page));
 }
+export const fetchExitCodeDetail = (code: number, range: DayRange, page: { page: number; perPage: number }) => unwrap(fetchExitCodeDetailCached(code, range, page));
+
+async function fetchOsShareSeriesCached(range: DayRange, opts: Parameters<typeof os.fetchOsShareSeries>[1]) {
+  "use cache";
+  return guard(() => os.fetchOsShareSeries(range, opts));
+}
+export const fetchOsShareSeries = (range: DayRange, opts: Parameters<typeof os.fetchOsShareSeries>[1]) => unwrap(fetchOsShareSeriesCached(range, opts));
+
+async function fetchOsVersionsCached(range: DayRange, opts: Parameters<typeof os.fetchOsVersions>[1]) {
+  "use cache";
+  return guard(() => os.fetchOsVersions(range, opts));
+}
+export const fetchOsVersions = (range: DayRange, opts: Parameters<typeof os.fetchOsVersions>[1]) => unwrap(fetchOsVersionsCached(range, opts));

@@ -1,0 +1,45 @@
+/**
+ * With PocketBase unreachable, pages say so and the API answers 503 with a message — the error
+ * must survive the `use cache` boundary (lib/cached.ts), where React would reduce it to a digest.
+ */
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { freePort } from "../../scripts/lib/pocketbase-server";
+
+let server: ChildProcess | undefined;
+let url = "";
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  const deadPocketBase = `http://127.0.0.1:${await freePort()}`;
+  server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, POCKETBASE_URL: deadPocketBase, POCKETBASE_READER_EMAIL: "x@example.com", POCKETBASE_READER_PASSWORD: "x" },
+    stdio: "ignore",
+    detached: true,
+  });
+  url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    try {
+      await fetch(`${url}/methodology`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error("second dashboard did not start");
+});
+
+test.afterAll(() => {
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+});
+
+test("pages explain that PocketBase is unreachable; the API answers 503", async ({ page, request }) => {
+  for (const path of ["/", "/apps", "/apps/docker", "/errors", "/os"]) {
+    const res = await page.goto(`${url}${path}`);
+    expect(res?.status(), path).toBe(200);
+    await expect(page.getByRole("alert").filter({ hasText: "is not reachable" }), path).toBeVisible();
+  }
+  const api = await request.get(`${url}/api/v1/apps`);
+  expect(api.status()).toBe(503);
+  expect((await api.json()).error).toContain("is not reachable");
+});
