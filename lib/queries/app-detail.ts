@@ -35,6 +35,14 @@ export interface ResourceChoice {
   failureRate: number | null;
 }
 
+/** Runs by how a resource compared with the script's default (does below-default RAM fail more?). */
+export interface ResourceComparison {
+  resource: "RAM" | "Cores" | "Disk";
+  unit: string;
+  default: number | null;
+  choices: ResourceChoice[];
+}
+
 export interface AppDetail {
   nsapp: string;
   catalogue: AppRow[];
@@ -44,7 +52,7 @@ export interface AppDetail {
   os: Breakdown[];
   pve: Breakdown[];
   methods: Breakdown[];
-  ram: ResourceChoice[];
+  resources: ResourceComparison[];
 }
 
 const one = (nsapp: string) => ({ expr: "nsapp = {:nsapp}", params: { nsapp } });
@@ -67,10 +75,31 @@ function sumBy<R extends { runs: number; failed: number; success: number }>(rows
     .sort((x, y) => y.runs - x.runs || x.key.localeCompare(y.key));
 }
 
-function ramRelation(ram: number, defaults: AppRow[]): ResourceChoice["relation"] {
-  const def = defaults.find((d) => d.ramMb !== null)?.ramMb ?? null;
-  if (def === null || !ram) return "no default";
-  return ram < def ? "below" : ram > def ? "above" : "default";
+const RESOURCES = [
+  { resource: "RAM", unit: "MB", column: "ram_size", defaultOf: (a: AppRow) => a.ramMb },
+  { resource: "Cores", unit: "cores", column: "core_count", defaultOf: (a: AppRow) => a.cpu },
+  { resource: "Disk", unit: "GB", column: "disk_size", defaultOf: (a: AppRow) => a.diskGb },
+] as const;
+
+function relation(value: number, def: number | null): ResourceChoice["relation"] {
+  if (def === null || !value) return "no default";
+  return value < def ? "below" : value > def ? "above" : "default";
+}
+
+type ResourceRow = RangeRow<"core_count" | "ram_size" | "disk_size">;
+
+function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceComparison[] {
+  return RESOURCES.map(({ resource, unit, column, defaultOf }) => {
+    const def = catalogue.map(defaultOf).find((d) => d !== null) ?? null;
+    const choices = sumBy(rows, (r) => relation(Number(r[column]), def)).map((b) => ({
+      relation: b.key as ResourceChoice["relation"],
+      runs: b.runs,
+      failed: b.failed,
+      success: b.success,
+      failureRate: b.failureRate,
+    }));
+    return { resource, unit, default: def, choices };
+  });
 }
 
 export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<AppDetail> {
@@ -86,7 +115,7 @@ export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<Ap
     }),
     rangeAll<"os_type" | "os_version">(pb, "stats_app_os", range, { filter: one(nsapp) }),
     rangeAll<"pve_version" | "method">(pb, "stats_app_env", range, { filter: one(nsapp) }),
-    rangeAll<"ram_size">(pb, "stats_app_resources", range, { filter: one(nsapp) }),
+    rangeAll<"core_count" | "ram_size" | "disk_size">(pb, "stats_app_resources", range, { filter: one(nsapp) }),
   ]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
@@ -96,13 +125,6 @@ export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<Ap
     if (d) for (const k of ["success", "failed", "aborted", "unknown", "installing"] as const) d[k] += r[k];
   }
   const catalogue = APPS.filter((a) => a.nsapp === nsapp);
-  const ram = sumBy(resources, (r) => ramRelation(Number(r.ram_size), catalogue)).map((b) => ({
-    relation: b.key as ResourceChoice["relation"],
-    runs: b.runs,
-    failed: b.failed,
-    success: b.success,
-    failureRate: b.failureRate,
-  }));
   return {
     nsapp,
     catalogue,
@@ -112,7 +134,7 @@ export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<Ap
     os: sumBy(os, (r) => `${r.os_type || "?"} ${r.os_version || ""}`.trim()),
     pve: sumBy(env, (r) => String(r.pve_version || "?")),
     methods: sumBy(env, (r) => String(r.method || "?")),
-    ram,
+    resources: compareResources(resources, catalogue),
   };
 }
 

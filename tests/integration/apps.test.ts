@@ -8,6 +8,7 @@ import { parseViewState } from "../../lib/params";
 import { fetchAppDetail, fetchFailedRuns } from "../../lib/queries/app-detail";
 import { APP_SORT, fetchAppList } from "../../lib/queries/apps";
 import { previousRange } from "../../lib/range";
+import { APPS } from "../../lib/reference/apps";
 import { wilson } from "../../lib/stats";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
@@ -95,5 +96,15 @@ describe("apps data layer", () => {
     const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as { created: string }[];
     expect(page2.items.map((r) => r.created)).toEqual(want.map((r) => r.created));
     expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
+
+    // Resources against the script defaults, per resource, as SQL compares them.
+    const cat = APPS.find((a) => a.nsapp === top.nsapp);
+    for (const [resource, column, def] of [["RAM", "ram_size", cat?.ramMb], ["Cores", "core_count", cat?.cpu], ["Disk", "disk_size", cat?.diskGb]] as const) {
+      const cmp = d.resources.find((r) => r.resource === resource)!;
+      expect(cmp.default).toBe(def ?? null);
+      const rel = def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
+      const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; runs: number; failed: number }[];
+      expect(new Map(cmp.choices.map((c) => [c.relation, [c.runs, c.failed]]))).toEqual(new Map(want.map((w) => [w.k, [w.runs, w.failed]])));
+    }
   });
 });

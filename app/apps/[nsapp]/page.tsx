@@ -129,29 +129,37 @@ export default async function AppPage({ params, searchParams }: Props) {
         <BreakdownTable title="OS versions" keyLabel="OS" rows={detail.os} testId="app-os" />
         <BreakdownTable title="Proxmox VE versions" keyLabel="PVE" rows={detail.pve} />
         <BreakdownTable title="Install methods" keyLabel="Method" rows={detail.methods} />
-        <section className="panel table-wrap" aria-labelledby="ram">
-          <h2 id="ram">RAM against the script default{cat?.ramMb ? ` (${cat.ramMb} MB)` : ""}</h2>
-          <table>
+        <section className="panel table-wrap" aria-labelledby="resources">
+          <h2 id="resources">Resources against the script defaults</h2>
+          <table data-testid="app-resources">
             <thead>
               <tr>
-                <th scope="col">RAM chosen</th>
+                <th scope="col">Chosen</th>
                 <th scope="col">Runs</th>
                 <th scope="col">Failures</th>
                 <th scope="col">Failure rate</th>
               </tr>
             </thead>
-            <tbody>
-              {detail.ram.map((r) => (
-                <tr key={r.relation}>
-                  <td>{r.relation === "default" ? "the default" : r.relation === "no default" ? "no default known" : `${r.relation} the default`}</td>
-                  <td>{formatInt(r.runs)}</td>
-                  <td>{formatInt(r.failed)}</td>
-                  <td>
-                    <Rate rate={r.failureRate} />
-                  </td>
+            {detail.resources.map((res) => (
+              <tbody key={res.resource}>
+                <tr>
+                  <th scope="rowgroup" colSpan={4} className="text">
+                    {res.resource}
+                    {res.default !== null ? ` (default ${formatInt(res.default)} ${res.unit})` : " (no default known)"}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
+                {res.choices.map((r) => (
+                  <tr key={r.relation}>
+                    <td>{r.relation === "default" ? "the default" : r.relation === "no default" ? "not comparable" : `${r.relation} the default`}</td>
+                    <td>{formatInt(r.runs)}</td>
+                    <td>{formatInt(r.failed)}</td>
+                    <td>
+                      <Rate rate={r.failureRate} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            ))}
           </table>
         </section>
       </div>
