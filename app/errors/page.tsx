@@ -4,6 +4,7 @@ import { CodeTrendChart } from "@/components/charts/CodeTrendChart";
 import { DataError } from "@/components/DataError";
 import { ExitCode } from "@/components/ExitCode";
 import { SortHeader } from "@/components/SortHeader";
+import { ShareCell } from "@/components/ShareCell";
 import { Notes } from "@/components/Notes";
 import { RangeBar } from "@/components/RangeBar";
 import { StatCards } from "@/components/StatCards";
@@ -124,14 +125,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
                         <td style={{ textAlign: "left" }}>{info.category}</td>
                         <td data-testid="code-failed">{formatInt(c.failed)}</td>
                         <td data-testid="code-aborted">{formatInt(c.aborted)}</td>
-                        <td data-testid="code-share" style={{ whiteSpace: "nowrap" }}>
-                          <span
-                            className="bar-cell"
-                            aria-hidden="true"
-                            style={{ width: `${maxShare > 0 ? Math.max(1, Math.round((c.share / maxShare) * 60)) : 0}px` }}
-                          />
-                          {formatPercent(c.share)}
-                        </td>
+                        <ShareCell share={c.share} max={maxShare} width={60} testId="code-share" />
                       </tr>
                     );
                   })}

@@ -5,6 +5,7 @@ import { ShareChart } from "@/components/charts/ShareChart";
 import { DataError } from "@/components/DataError";
 import { Notes } from "@/components/Notes";
 import { SortHeader } from "@/components/SortHeader";
+import { ShareCell } from "@/components/ShareCell";
 import { RangeBar } from "@/components/RangeBar";
 import { Rate } from "@/components/Rate";
 import { StatCards } from "@/components/StatCards";
@@ -152,14 +153,7 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
                   </td>
                   <td style={{ textAlign: "left" }}>{r.osVersion === "" ? <span className="muted">–</span> : r.osVersion}</td>
                   <td data-testid="os-runs">{formatInt(r.runs)}</td>
-                  <td style={{ whiteSpace: "nowrap" }}>
-                    <span
-                      className="bar-cell"
-                      aria-hidden="true"
-                      style={{ background: "var(--accent)", width: `${maxShare > 0 ? Math.max(1, Math.round((r.share / maxShare) * 50)) : 0}px` }}
-                    />
-                    {formatPercent(r.share)}
-                  </td>
+                  <ShareCell share={r.share} max={maxShare} width={50} color="var(--accent)" />
                   <td data-testid="os-failed">{formatInt(r.failed)}</td>
                   <td>
                     <Rate rate={r.failureRate} low={r.failureLow} high={r.failureHigh} />

@@ -7,9 +7,10 @@ import { DataError } from "@/components/DataError";
 import { Notes } from "@/components/Notes";
 import { Pagination } from "@/components/Pagination";
 import { RangeBar } from "@/components/RangeBar";
+import { ShareCell } from "@/components/ShareCell";
 import { StatCards } from "@/components/StatCards";
 import { explainExitCode, exitCodeInfo } from "@/lib/exit-codes";
-import { formatInt, formatPercent } from "@/lib/format";
+import { formatInt } from "@/lib/format";
 import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { type ExitCodeDetail } from "@/lib/queries/exit-codes";
@@ -180,14 +181,7 @@ export default async function ExitCodePage({ params, searchParams }: Props) {
                       <td style={{ textAlign: "left" }}>{o.osVersion === "" ? <span className="muted">–</span> : o.osVersion}</td>
                       <td>{formatInt(o.failed)}</td>
                       <td>{formatInt(o.aborted)}</td>
-                      <td style={{ whiteSpace: "nowrap" }}>
-                        <span
-                          className="bar-cell"
-                          aria-hidden="true"
-                          style={{ width: `${maxOsShare > 0 ? Math.max(1, Math.round((o.share / maxOsShare) * 50)) : 0}px` }}
-                        />
-                        {formatPercent(o.share)}
-                      </td>
+                      <ShareCell share={o.share} max={maxOsShare} width={50} />
                     </tr>
                   ))}
                 </tbody>
