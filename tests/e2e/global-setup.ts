@@ -34,7 +34,10 @@ export default async function globalSetup() {
   // Ends two hours ago so no generated run crosses the unfinished threshold during the tests;
   // the tests add fresh runs themselves to see "running".
   const end = new Date(Date.now() - 2 * 3_600_000);
-  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 1500, end }), { maintainRollups: false });
+  // 3,000 runs a day: enough that the worst LXC app with ≥ 50 runs (a broken app such as
+  // mastodon, ~100 runs at ~45 % failures whatever the hour) has two pages of failed runs.
+  // At 1,500 it hovered around 50 runs and, some hours, had fewer than 21 failures.
+  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), { maintainRollups: false });
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
 
