@@ -24,6 +24,13 @@ export interface Dim {
   kind: "text" | "number";
 }
 
+/**
+ * Two kinds of rollup table:
+ *  - grain "day": kept forever, with running totals and valid_until (any range, any length);
+ *  - grain "hour": the sibling of a daily rollup for the 24-hour view, per-bucket counts only,
+ *    covering the last HOURLY_RETENTION_HOURS (older hours are pruned by the triggers). An
+ *    hourly table for all time would hold ~2 rows per raw record; the window keeps it small.
+ */
 export interface RollupSpec {
   name: string;
   grain: Grain;
@@ -35,30 +42,77 @@ export interface RollupSpec {
 const text = (column: string): Dim => ({ column, source: column, kind: "text" });
 const num = (column: string): Dim => ({ column, source: column, kind: "number" });
 
-export const ROLLUPS: readonly RollupSpec[] = [
-  { name: "stats_daily", grain: "day", dims: [text("type")], purpose: "totals, daily outcome chart, type split" },
-  { name: "stats_hourly", grain: "hour", dims: [text("type")], purpose: "24-hour view, hourly outcome chart" },
-  { name: "stats_app", grain: "day", dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
-  { name: "stats_code", grain: "day", dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
-  { name: "stats_app_code", grain: "day", dims: [text("nsapp"), num("exit_code")], purpose: "exit codes per app, apps per exit code" },
-  { name: "stats_os", grain: "day", dims: [text("type"), text("os_type"), text("os_version")], purpose: "OS and version shares and success rates" },
+interface DailySpec {
+  name: string;
+  dims: readonly Dim[];
+  purpose: string;
+  /** Name of the hourly sibling, for rollups the pages read (the 24-hour view needs them). */
+  hourly?: string;
+}
+
+const DAILY: readonly DailySpec[] = [
+  { name: "stats_daily", hourly: "stats_hourly", dims: [text("type")], purpose: "totals, outcome chart, type split" },
+  { name: "stats_app", hourly: "stats_app_hourly", dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
+  { name: "stats_code", hourly: "stats_code_hourly", dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
+  {
+    name: "stats_app_code",
+    hourly: "stats_app_code_hourly",
+    dims: [text("nsapp"), num("exit_code")],
+    purpose: "exit codes per app, apps per exit code",
+  },
+  {
+    name: "stats_os",
+    hourly: "stats_os_hourly",
+    dims: [text("type"), text("os_type"), text("os_version")],
+    purpose: "OS and version shares and success rates",
+  },
   {
     name: "stats_app_os",
-    grain: "day",
+    hourly: "stats_app_os_hourly",
     dims: [text("nsapp"), text("type"), text("os_type"), text("os_version")],
     purpose: "OS breakdown per app; apps filtered by OS",
   },
-  { name: "stats_code_os", grain: "day", dims: [num("exit_code"), text("os_type"), text("os_version")], purpose: "OS split per exit code" },
-  { name: "stats_pve", grain: "day", dims: [text("pve_version")], purpose: "Proxmox VE versions" },
-  { name: "stats_method", grain: "day", dims: [text("type"), text("method")], purpose: "install methods" },
-  { name: "stats_app_env", grain: "day", dims: [text("nsapp"), text("pve_version"), text("method")], purpose: "PVE versions and methods per app" },
+  {
+    name: "stats_code_os",
+    hourly: "stats_code_os_hourly",
+    dims: [num("exit_code"), text("os_type"), text("os_version")],
+    purpose: "OS split per exit code",
+  },
+  { name: "stats_pve", dims: [text("pve_version")], purpose: "Proxmox VE versions" },
+  { name: "stats_method", dims: [text("type"), text("method")], purpose: "install methods" },
+  {
+    name: "stats_app_env",
+    hourly: "stats_app_env_hourly",
+    dims: [text("nsapp"), text("pve_version"), text("method")],
+    purpose: "PVE versions and methods per app",
+  },
   {
     name: "stats_app_resources",
-    grain: "day",
+    hourly: "stats_app_resources_hourly",
     dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],
     purpose: "resource choices per app against script defaults",
   },
 ];
+
+/** Hours an hourly rollup keeps: the 24-hour view and the 24 hours before it, with a margin. */
+export const HOURLY_RETENTION_HOURS = 72;
+
+/** Every rollup table: the daily ones, then their hourly siblings. */
+export const ROLLUPS: readonly RollupSpec[] = [
+  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose })),
+  ...DAILY.flatMap((d): RollupSpec[] =>
+    d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)` }] : [],
+  ),
+];
+
+/** The table to read a rollup from at a grain: "stats_app" at "hour" → "stats_app_hourly". */
+export function rollupTable(daily: string, grain: Grain): string {
+  const spec = DAILY.find((d) => d.name === daily);
+  if (!spec) throw new Error(`unknown daily rollup ${daily}`);
+  if (grain === "day") return spec.name;
+  if (!spec.hourly) throw new Error(`${daily} has no hourly sibling`);
+  return spec.hourly;
+}
 
 export const COUNT_COLUMNS = ["success", "failed", "aborted", "unknown", "installing"] as const;
 export type CountColumn = (typeof COUNT_COLUMNS)[number];
@@ -70,12 +124,14 @@ export function rollupSpec(name: string): RollupSpec {
   return spec;
 }
 
-/** Calendar collection the range views join to turn `from`/`to` into filterable columns. */
+/** Calendar collection the daily range views join to turn `from`/`to` into filterable columns. */
 export const CALENDAR = "stats_calendar";
+/** The same for hours ("YYYY-MM-DD HH"), joined by the hourly range views. */
+export const HOUR_CALENDAR = "stats_calendar_hours";
 export const CALENDAR_FIRST = "2020-01-01";
 export const CALENDAR_LAST = "2040-12-31";
 
-/** The range view of a daily rollup: totals per key for any [from, to] (see docs/ROLLUPS.md). */
+/** The range view of a rollup: totals per key for any [from, to] (see docs/ROLLUPS.md). */
 export function rangeViewName(spec: RollupSpec): string {
   return `${spec.name}_range`;
 }

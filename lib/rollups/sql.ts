@@ -5,7 +5,19 @@
  */
 import { outcomeTestSql } from "../outcomes";
 import { wilsonSql } from "../stats";
-import { CALENDAR, CALENDAR_FIRST, CALENDAR_LAST, COUNT_COLUMNS, CUM_COLUMNS, OPEN_END, TELEMETRY, type CountColumn, type RollupSpec } from "./spec";
+import {
+  CALENDAR,
+  CALENDAR_FIRST,
+  CALENDAR_LAST,
+  COUNT_COLUMNS,
+  CUM_COLUMNS,
+  HOUR_CALENDAR,
+  HOURLY_RETENTION_HOURS,
+  OPEN_END,
+  TELEMETRY,
+  type CountColumn,
+  type RollupSpec,
+} from "./spec";
 
 const NEW_ID = "substr(lower(hex(randomblob(8))), 1, 15)";
 
@@ -23,8 +35,36 @@ function keyMatch(spec: RollupSpec, row: string): string {
   return spec.dims.map((d, i) => `${d.column} = ${values[i]}`).join(" AND ");
 }
 
+/** First hour an hourly rollup keeps ("YYYY-MM-DD HH", moves with the clock). */
+export const HOURLY_CUTOFF_SQL = `strftime('%Y-%m-%d %H', 'now', '-${HOURLY_RETENTION_HOURS - 1} hours')`;
+
+/**
+ * Hourly rollups keep per-bucket counts for the last hours only: a row is added to its hour
+ * if that hour is inside the window (upsert), removed from it wherever it still is, and every
+ * insert prunes the hours that left the window (an index seek; usually nothing to delete).
+ */
+function applyHourly(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] {
+  const t = spec.name;
+  const bucket = bucketSql(spec, row);
+  if (sign === -1) {
+    return [
+      `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")} ` +
+        `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`,
+    ];
+  }
+  const dimCols = spec.dims.map((d) => d.column);
+  return [
+    `INSERT INTO ${t} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}) ` +
+      `SELECT ${NEW_ID}, ${bucket}, ${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map((c) => outcomeTestSql(row, c)).join(", ")} ` +
+      `WHERE ${bucket} >= ${HOURLY_CUTOFF_SQL} ` +
+      `ON CONFLICT (${[...dimCols, "bucket"].join(", ")}) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")};`,
+    `DELETE FROM ${t} WHERE bucket < ${HOURLY_CUTOFF_SQL};`,
+  ];
+}
+
 /** Statements that add (sign 1) or remove (sign -1) one telemetry row from a rollup. */
 function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] {
+  if (spec.grain === "hour") return applyHourly(spec, row, sign);
   const t = spec.name;
   const bucket = bucketSql(spec, row);
   const key = keyMatch(spec, row);
@@ -87,16 +127,25 @@ export function dropTriggersSql(spec: RollupSpec): string[] {
 /** The rollup computed from the raw rows: one row per (bucket, key) with counts. */
 function aggregateSql(spec: RollupSpec): string {
   const dims = dimSql(spec, "r");
+  // `created` sorts as text, so the hourly window is an index range on it.
+  const window = spec.grain === "hour" ? `WHERE r.created >= ${HOURLY_CUTOFF_SQL} ` : "";
   return (
     `SELECT ${bucketSql(spec, "r")} AS bucket, ${dims.map((d, i) => `${d} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
     `${COUNT_COLUMNS.map((c) => `SUM(${outcomeTestSql("r", c)}) AS ${c}`).join(", ")} ` +
-    `FROM ${TELEMETRY} r GROUP BY 1, ${dims.map((_, i) => i + 2).join(", ")}`
+    `FROM ${TELEMETRY} r ${window}GROUP BY 1, ${dims.map((_, i) => i + 2).join(", ")}`
   );
 }
 
 /** Recomputes a rollup from the raw rows (idempotent; run inside one transaction). */
 export function rebuildSql(spec: RollupSpec): string[] {
   const dimCols = spec.dims.map((d) => d.column);
+  if (spec.grain === "hour") {
+    return [
+      `DELETE FROM ${spec.name}`,
+      `INSERT INTO ${spec.name} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}) ` +
+        `SELECT ${NEW_ID}, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")} FROM (${aggregateSql(spec)})`,
+    ];
+  }
   const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
   return [
     `DELETE FROM ${spec.name}`,
@@ -115,8 +164,14 @@ export function rebuildSql(spec: RollupSpec): string[] {
 export function driftSql(spec: RollupSpec): string {
   const dimCols = spec.dims.map((d) => d.column);
   const cols = ["bucket", ...dimCols, ...COUNT_COLUMNS].join(", ");
-  const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${COUNT_COLUMNS.map((c) => `${c} != 0`).join(" OR ")}`;
+  const nonZero = `(${COUNT_COLUMNS.map((c) => `${c} != 0`).join(" OR ")})`;
   const raw = `SELECT ${cols} FROM (${aggregateSql(spec)})`;
+  if (spec.grain === "hour") {
+    // Hours that left the window may linger until the next insert prunes them; not compared.
+    const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${nonZero} AND bucket >= ${HOURLY_CUTOFF_SQL}`;
+    return `SELECT 'missing' AS problem, * FROM (${raw} EXCEPT ${stored}) UNION ALL SELECT 'extra', * FROM (${stored} EXCEPT ${raw})`;
+  }
+  const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${nonZero}`;
   const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
   const expectedCum =
     `SELECT bucket, ${dimCols.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM (` +
@@ -140,7 +195,7 @@ export function driftSql(spec: RollupSpec): string {
  * (valid_until, bucket) index.
  */
 export function rangeViewSql(spec: RollupSpec): string {
-  if (spec.grain !== "day") throw new Error(`${spec.name}: range views need a daily rollup`);
+  if (spec.grain === "hour") return hourlyRangeViewSql(spec);
   const dims = spec.dims.map((d) => `e.${d.column} AS ${d.column}`).join(", ");
   const sameKey = spec.dims.map((d) => `s.${d.column} = e.${d.column}`).join(" AND ");
   const total = (t: string) => COUNT_COLUMNS.map((c) => `${t}.cum_${c}`).join(" + ");
@@ -160,7 +215,36 @@ export function rangeViewSql(spec: RollupSpec): string {
   );
 }
 
+/**
+ * Range view of an hourly rollup: per-bucket counts summed per key over [range_from, range_to].
+ * SQLite pushes the list rule's equality on both ends into the grouped query, so it seeks the
+ * two calendar rows and reads only the rollup rows between them (≤ 72 hours of the window).
+ */
+function hourlyRangeViewSql(spec: RollupSpec): string {
+  const keys = spec.dims.map((d) => `h.${d.column}`);
+  const sum = (c: string) => `SUM(h.${c})`;
+  const failed = sum("failed");
+  const decided = `(${sum("success")} + ${sum("failed")})`;
+  return (
+    `SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, ` +
+    `${keys.map((k, i) => `${k} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
+    `${COUNT_COLUMNS.map((c) => `CAST(${sum(c)} AS INTEGER) AS ${c}`).join(", ")}, ` +
+    `CAST(${COUNT_COLUMNS.map(sum).join(" + ")} AS INTEGER) AS runs, ` +
+    `CAST(CASE WHEN ${decided} > 0 THEN 1.0 * ${failed} / ${decided} END AS REAL) AS failure_rate, ` +
+    `CAST(${wilsonSql(failed, decided, "low")} AS REAL) AS failure_low, ` +
+    `CAST(${wilsonSql(failed, decided, "high")} AS REAL) AS failure_high ` +
+    `FROM ${HOUR_CALENDAR} f JOIN ${HOUR_CALENDAR} t ON t.hour >= f.hour ` +
+    `JOIN ${spec.name} h ON h.bucket >= f.hour AND h.bucket <= t.hour ` +
+    `GROUP BY f.hour, t.hour, ${keys.join(", ")}`
+  );
+}
+
 /** Fills the calendar (idempotent). Ids are the digits of the day. */
 export const fillCalendarSql =
   `WITH RECURSIVE d(x) AS (SELECT '${CALENDAR_FIRST}' UNION ALL SELECT date(x, '+1 day') FROM d WHERE x < '${CALENDAR_LAST}') ` +
   `INSERT OR IGNORE INTO ${CALENDAR} (id, day) SELECT replace(x, '-', ''), x FROM d`;
+
+/** Fills the hour calendar (idempotent). Ids are the digits of the hour ("2026112213"). */
+export const fillHourCalendarSql =
+  `WITH RECURSIVE d(x) AS (SELECT '${CALENDAR_FIRST} 00:00:00' UNION ALL SELECT datetime(x, '+1 hour') FROM d WHERE x < '${CALENDAR_LAST} 23:00:00') ` +
+  `INSERT OR IGNORE INTO ${HOUR_CALENDAR} (id, hour) SELECT replace(replace(substr(x, 1, 13), '-', ''), ' ', ''), substr(x, 1, 13) FROM d`;

@@ -5,15 +5,16 @@
 // triggers in the same transaction as every insert, update and delete of a telemetry row
 // (REST, batch API or plain SQL alike). Public read-only: anyone may list them, only a
 // superuser could write (and should not: the triggers own them). Applying this migration
-// backfills every rollup from the rows already present, in one transaction. Each daily
-// rollup also gets a `<name>_range` view answering totals per key for any [from, to]:
+// backfills every rollup from the rows already present, in one transaction. Each rollup
+// also gets a `<name>_range` view answering totals per key for any [from, to]:
 //   GET /api/collections/stats_app_range/records?from=2026-10-24&to=2026-11-22&sort=-failed
-// Design: docs/ROLLUPS.md.
+//   GET /api/collections/stats_app_hourly_range/records?from=2026-11-21%2014&to=2026-11-22%2013
+// Hourly rollups (`*_hourly`) keep only the last hours. Design: docs/ROLLUPS.md.
 
 const ROLLUPS = [
  {
   "name": "stats_daily",
-  "purpose": "totals, daily outcome chart, type split",
+  "purpose": "totals, outcome chart, type split",
   "fields": [
    {
     "name": "bucket",
@@ -103,96 +104,6 @@ const ROLLUPS = [
    "name": "stats_daily_range",
    "query": "SELECT (e.id || f.day || t.day) AS id, f.day AS range_from, t.day AS range_to, e.type AS type, CAST(e.cum_success - COALESCE(s.cum_success, 0) AS INTEGER) AS success, CAST(e.cum_failed - COALESCE(s.cum_failed, 0) AS INTEGER) AS failed, CAST(e.cum_aborted - COALESCE(s.cum_aborted, 0) AS INTEGER) AS aborted, CAST(e.cum_unknown - COALESCE(s.cum_unknown, 0) AS INTEGER) AS unknown, CAST(e.cum_installing - COALESCE(s.cum_installing, 0) AS INTEGER) AS installing, CAST((e.cum_success + e.cum_failed + e.cum_aborted + e.cum_unknown + e.cum_installing) - COALESCE(s.cum_success + s.cum_failed + s.cum_aborted + s.cum_unknown + s.cum_installing, 0) AS INTEGER) AS runs, CAST(CASE WHEN (e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0)) > 0 THEN 1.0 * (e.cum_failed - COALESCE(s.cum_failed, 0)) / (e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) > 0 THEN (((e.cum_failed - COALESCE(s.cum_failed, 0))) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * ((e.cum_failed - COALESCE(s.cum_failed, 0))) * (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) - ((e.cum_failed - COALESCE(s.cum_failed, 0)))) / ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 0.9603647051735313)) / (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) > 0 THEN (((e.cum_failed - COALESCE(s.cum_failed, 0))) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * ((e.cum_failed - COALESCE(s.cum_failed, 0))) * (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) - ((e.cum_failed - COALESCE(s.cum_failed, 0)))) / ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 0.9603647051735313)) / (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar t JOIN stats_daily e ON +e.bucket <= t.day AND e.valid_until > t.day JOIN stats_calendar f ON f.day <= t.day LEFT JOIN stats_daily s ON s.type = e.type AND s.bucket < f.day AND s.valid_until >= f.day"
   }
- },
- {
-  "name": "stats_hourly",
-  "purpose": "24-hour view, hourly outcome chart",
-  "fields": [
-   {
-    "name": "bucket",
-    "type": "text",
-    "required": true
-   },
-   {
-    "name": "valid_until",
-    "type": "text",
-    "required": true
-   },
-   {
-    "name": "type",
-    "type": "text"
-   },
-   {
-    "name": "success",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "failed",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "aborted",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "unknown",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "installing",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "cum_success",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "cum_failed",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "cum_aborted",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "cum_unknown",
-    "type": "number",
-    "onlyInt": true
-   },
-   {
-    "name": "cum_installing",
-    "type": "number",
-    "onlyInt": true
-   }
-  ],
-  "indexes": [
-   "CREATE UNIQUE INDEX idx_stats_hourly_key ON stats_hourly (type, bucket)",
-   "CREATE INDEX idx_stats_hourly_bucket ON stats_hourly (bucket)",
-   "CREATE INDEX idx_stats_hourly_in_force ON stats_hourly (valid_until, bucket)"
-  ],
-  "drop": [
-   "DROP TRIGGER IF EXISTS stats_hourly_ai",
-   "DROP TRIGGER IF EXISTS stats_hourly_ad",
-   "DROP TRIGGER IF EXISTS stats_hourly_au"
-  ],
-  "rebuild": [
-   "DELETE FROM stats_hourly",
-   "INSERT INTO stats_hourly (id, bucket, valid_until, type, success, failed, aborted, unknown, installing, cum_success, cum_failed, cum_aborted, cum_unknown, cum_installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, COALESCE(LEAD(bucket) OVER (PARTITION BY type ORDER BY bucket), '9999-12-31'), type, success, failed, aborted, unknown, installing, SUM(success) OVER (PARTITION BY type ORDER BY bucket ROWS UNBOUNDED PRECEDING), SUM(failed) OVER (PARTITION BY type ORDER BY bucket ROWS UNBOUNDED PRECEDING), SUM(aborted) OVER (PARTITION BY type ORDER BY bucket ROWS UNBOUNDED PRECEDING), SUM(unknown) OVER (PARTITION BY type ORDER BY bucket ROWS UNBOUNDED PRECEDING), SUM(installing) OVER (PARTITION BY type ORDER BY bucket ROWS UNBOUNDED PRECEDING) FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.type, '') AS type, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r GROUP BY 1, 2)"
-  ],
-  "triggers": [
-   "CREATE TRIGGER IF NOT EXISTS stats_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_hourly (id, bucket, valid_until, type, success, failed, aborted, unknown, installing, cum_success, cum_failed, cum_aborted, cum_unknown, cum_installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE((SELECT MIN(bucket) FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket > substr(NEW.created, 1, 13)), '9999-12-31'), COALESCE(NEW.type, ''), 0, 0, 0, 0, 0, COALESCE(p.cum_success, 0), COALESCE(p.cum_failed, 0), COALESCE(p.cum_aborted, 0), COALESCE(p.cum_unknown, 0), COALESCE(p.cum_installing, 0) FROM (SELECT 1) LEFT JOIN (SELECT * FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket < substr(NEW.created, 1, 13) ORDER BY bucket DESC LIMIT 1) p WHERE NOT EXISTS (SELECT 1 FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket = substr(NEW.created, 1, 13));\n  UPDATE stats_hourly SET valid_until = substr(NEW.created, 1, 13) WHERE type = COALESCE(NEW.type, '') AND valid_until > substr(NEW.created, 1, 13) AND bucket = (SELECT MAX(bucket) FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket < substr(NEW.created, 1, 13));\n  UPDATE stats_hourly SET success = success + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('sucess', 'success', 'done')), cum_success = cum_success + (NEW.status IN ('sucess', 'success', 'done')), failed = failed + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('failed')), cum_failed = cum_failed + (NEW.status IN ('failed')), aborted = aborted + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('aborted')), cum_aborted = cum_aborted + (NEW.status IN ('aborted')), unknown = unknown + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), cum_unknown = cum_unknown + (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('installing')), cum_installing = cum_installing + (NEW.status IN ('installing')) WHERE type = COALESCE(NEW.type, '') AND bucket >= substr(NEW.created, 1, 13);\nEND",
-   "CREATE TRIGGER IF NOT EXISTS stats_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_hourly SET success = success + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('sucess', 'success', 'done')) * -1, cum_success = cum_success + (OLD.status IN ('sucess', 'success', 'done')) * -1, failed = failed + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('failed')) * -1, cum_failed = cum_failed + (OLD.status IN ('failed')) * -1, aborted = aborted + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('aborted')) * -1, cum_aborted = cum_aborted + (OLD.status IN ('aborted')) * -1, unknown = unknown + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')) * -1, cum_unknown = cum_unknown + (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')) * -1, installing = installing + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('installing')) * -1, cum_installing = cum_installing + (OLD.status IN ('installing')) * -1 WHERE type = COALESCE(OLD.type, '') AND bucket >= substr(OLD.created, 1, 13);\nEND",
-   "CREATE TRIGGER IF NOT EXISTS stats_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.type IS NOT NEW.type BEGIN\n  UPDATE stats_hourly SET success = success + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('sucess', 'success', 'done')) * -1, cum_success = cum_success + (OLD.status IN ('sucess', 'success', 'done')) * -1, failed = failed + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('failed')) * -1, cum_failed = cum_failed + (OLD.status IN ('failed')) * -1, aborted = aborted + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('aborted')) * -1, cum_aborted = cum_aborted + (OLD.status IN ('aborted')) * -1, unknown = unknown + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')) * -1, cum_unknown = cum_unknown + (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')) * -1, installing = installing + (bucket = substr(OLD.created, 1, 13)) * (OLD.status IN ('installing')) * -1, cum_installing = cum_installing + (OLD.status IN ('installing')) * -1 WHERE type = COALESCE(OLD.type, '') AND bucket >= substr(OLD.created, 1, 13);\n  INSERT INTO stats_hourly (id, bucket, valid_until, type, success, failed, aborted, unknown, installing, cum_success, cum_failed, cum_aborted, cum_unknown, cum_installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE((SELECT MIN(bucket) FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket > substr(NEW.created, 1, 13)), '9999-12-31'), COALESCE(NEW.type, ''), 0, 0, 0, 0, 0, COALESCE(p.cum_success, 0), COALESCE(p.cum_failed, 0), COALESCE(p.cum_aborted, 0), COALESCE(p.cum_unknown, 0), COALESCE(p.cum_installing, 0) FROM (SELECT 1) LEFT JOIN (SELECT * FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket < substr(NEW.created, 1, 13) ORDER BY bucket DESC LIMIT 1) p WHERE NOT EXISTS (SELECT 1 FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket = substr(NEW.created, 1, 13));\n  UPDATE stats_hourly SET valid_until = substr(NEW.created, 1, 13) WHERE type = COALESCE(NEW.type, '') AND valid_until > substr(NEW.created, 1, 13) AND bucket = (SELECT MAX(bucket) FROM stats_hourly WHERE type = COALESCE(NEW.type, '') AND bucket < substr(NEW.created, 1, 13));\n  UPDATE stats_hourly SET success = success + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('sucess', 'success', 'done')), cum_success = cum_success + (NEW.status IN ('sucess', 'success', 'done')), failed = failed + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('failed')), cum_failed = cum_failed + (NEW.status IN ('failed')), aborted = aborted + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('aborted')), cum_aborted = cum_aborted + (NEW.status IN ('aborted')), unknown = unknown + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), cum_unknown = cum_unknown + (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing + (bucket = substr(NEW.created, 1, 13)) * (NEW.status IN ('installing')), cum_installing = cum_installing + (NEW.status IN ('installing')) WHERE type = COALESCE(NEW.type, '') AND bucket >= substr(NEW.created, 1, 13);\nEND"
-  ],
-  "rangeView": null
  },
  {
   "name": "stats_app",
@@ -1183,14 +1094,637 @@ const ROLLUPS = [
    "name": "stats_app_resources_range",
    "query": "SELECT (e.id || f.day || t.day) AS id, f.day AS range_from, t.day AS range_to, e.nsapp AS nsapp, e.core_count AS core_count, e.ram_size AS ram_size, e.disk_size AS disk_size, CAST(e.cum_success - COALESCE(s.cum_success, 0) AS INTEGER) AS success, CAST(e.cum_failed - COALESCE(s.cum_failed, 0) AS INTEGER) AS failed, CAST(e.cum_aborted - COALESCE(s.cum_aborted, 0) AS INTEGER) AS aborted, CAST(e.cum_unknown - COALESCE(s.cum_unknown, 0) AS INTEGER) AS unknown, CAST(e.cum_installing - COALESCE(s.cum_installing, 0) AS INTEGER) AS installing, CAST((e.cum_success + e.cum_failed + e.cum_aborted + e.cum_unknown + e.cum_installing) - COALESCE(s.cum_success + s.cum_failed + s.cum_aborted + s.cum_unknown + s.cum_installing, 0) AS INTEGER) AS runs, CAST(CASE WHEN (e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0)) > 0 THEN 1.0 * (e.cum_failed - COALESCE(s.cum_failed, 0)) / (e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) > 0 THEN (((e.cum_failed - COALESCE(s.cum_failed, 0))) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * ((e.cum_failed - COALESCE(s.cum_failed, 0))) * (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) - ((e.cum_failed - COALESCE(s.cum_failed, 0)))) / ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 0.9603647051735313)) / (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) > 0 THEN (((e.cum_failed - COALESCE(s.cum_failed, 0))) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * ((e.cum_failed - COALESCE(s.cum_failed, 0))) * (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) - ((e.cum_failed - COALESCE(s.cum_failed, 0)))) / ((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 0.9603647051735313)) / (((e.cum_success + e.cum_failed - COALESCE(s.cum_success + s.cum_failed, 0))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar t JOIN stats_app_resources e ON +e.bucket <= t.day AND e.valid_until > t.day JOIN stats_calendar f ON f.day <= t.day LEFT JOIN stats_app_resources s ON s.nsapp = e.nsapp AND s.core_count = e.core_count AND s.ram_size = e.ram_size AND s.disk_size = e.disk_size AND s.bucket < f.day AND s.valid_until >= f.day"
   }
+ },
+ {
+  "name": "stats_hourly",
+  "purpose": "totals, outcome chart, type split (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "type",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_hourly_key ON stats_hourly (type, bucket)",
+   "CREATE INDEX idx_stats_hourly_bucket ON stats_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_hourly",
+   "INSERT INTO stats_hourly (id, bucket, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, type, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.type, '') AS type, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_hourly (id, bucket, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.type, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (type, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE type = COALESCE(OLD.type, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.type IS NOT NEW.type BEGIN\n  UPDATE stats_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE type = COALESCE(OLD.type, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_hourly (id, bucket, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.type, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (type, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.type AS type, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.type"
+  }
+ },
+ {
+  "name": "stats_app_hourly",
+  "purpose": "per-app runs and rates, app trends (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "nsapp",
+    "type": "text"
+   },
+   {
+    "name": "type",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_app_hourly_key ON stats_app_hourly (nsapp, type, bucket)",
+   "CREATE INDEX idx_stats_app_hourly_bucket ON stats_app_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_app_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_app_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_app_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_app_hourly",
+   "INSERT INTO stats_app_hourly (id, bucket, nsapp, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, nsapp, type, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.nsapp, '') AS nsapp, COALESCE(r.type, '') AS type, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_app_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_app_hourly (id, bucket, nsapp, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.type, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, type, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_app_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND type = COALESCE(OLD.type, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.nsapp IS NOT NEW.nsapp OR OLD.type IS NOT NEW.type BEGIN\n  UPDATE stats_app_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND type = COALESCE(OLD.type, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_app_hourly (id, bucket, nsapp, type, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.type, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, type, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_app_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.nsapp AS nsapp, h.type AS type, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.nsapp, h.type"
+  }
+ },
+ {
+  "name": "stats_code_hourly",
+  "purpose": "exit codes ranked and trended (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "exit_code",
+    "type": "number"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_code_hourly_key ON stats_code_hourly (exit_code, bucket)",
+   "CREATE INDEX idx_stats_code_hourly_bucket ON stats_code_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_code_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_code_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_code_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_code_hourly",
+   "INSERT INTO stats_code_hourly (id, bucket, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, exit_code, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.exit_code, 0) AS exit_code, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_code_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_code_hourly (id, bucket, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.exit_code, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (exit_code, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_code_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_code_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_code_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE exit_code = COALESCE(OLD.exit_code, 0) AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_code_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.exit_code IS NOT NEW.exit_code BEGIN\n  UPDATE stats_code_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE exit_code = COALESCE(OLD.exit_code, 0) AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_code_hourly (id, bucket, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.exit_code, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (exit_code, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_code_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_code_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.exit_code AS exit_code, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_code_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.exit_code"
+  }
+ },
+ {
+  "name": "stats_app_code_hourly",
+  "purpose": "exit codes per app, apps per exit code (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "nsapp",
+    "type": "text"
+   },
+   {
+    "name": "exit_code",
+    "type": "number"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_app_code_hourly_key ON stats_app_code_hourly (nsapp, exit_code, bucket)",
+   "CREATE INDEX idx_stats_app_code_hourly_bucket ON stats_app_code_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_app_code_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_app_code_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_app_code_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_app_code_hourly",
+   "INSERT INTO stats_app_code_hourly (id, bucket, nsapp, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, nsapp, exit_code, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.nsapp, '') AS nsapp, COALESCE(r.exit_code, 0) AS exit_code, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_app_code_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_app_code_hourly (id, bucket, nsapp, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.exit_code, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, exit_code, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_code_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_code_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_app_code_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND exit_code = COALESCE(OLD.exit_code, 0) AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_code_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.nsapp IS NOT NEW.nsapp OR OLD.exit_code IS NOT NEW.exit_code BEGIN\n  UPDATE stats_app_code_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND exit_code = COALESCE(OLD.exit_code, 0) AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_app_code_hourly (id, bucket, nsapp, exit_code, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.exit_code, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, exit_code, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_code_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_app_code_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.nsapp AS nsapp, h.exit_code AS exit_code, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_code_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.nsapp, h.exit_code"
+  }
+ },
+ {
+  "name": "stats_os_hourly",
+  "purpose": "OS and version shares and success rates (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "type",
+    "type": "text"
+   },
+   {
+    "name": "os_type",
+    "type": "text"
+   },
+   {
+    "name": "os_version",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_os_hourly_key ON stats_os_hourly (type, os_type, os_version, bucket)",
+   "CREATE INDEX idx_stats_os_hourly_bucket ON stats_os_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_os_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_os_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_os_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_os_hourly",
+   "INSERT INTO stats_os_hourly (id, bucket, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, type, os_type, os_version, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.type, '') AS type, COALESCE(r.os_type, '') AS os_type, COALESCE(r.os_version, '') AS os_version, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3, 4)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_os_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_os_hourly (id, bucket, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.type, ''), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (type, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_os_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE type = COALESCE(OLD.type, '') AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_os_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.type IS NOT NEW.type OR OLD.os_type IS NOT NEW.os_type OR OLD.os_version IS NOT NEW.os_version BEGIN\n  UPDATE stats_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE type = COALESCE(OLD.type, '') AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_os_hourly (id, bucket, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.type, ''), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (type, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_os_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.type AS type, h.os_type AS os_type, h.os_version AS os_version, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_os_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.type, h.os_type, h.os_version"
+  }
+ },
+ {
+  "name": "stats_app_os_hourly",
+  "purpose": "OS breakdown per app; apps filtered by OS (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "nsapp",
+    "type": "text"
+   },
+   {
+    "name": "type",
+    "type": "text"
+   },
+   {
+    "name": "os_type",
+    "type": "text"
+   },
+   {
+    "name": "os_version",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_app_os_hourly_key ON stats_app_os_hourly (nsapp, type, os_type, os_version, bucket)",
+   "CREATE INDEX idx_stats_app_os_hourly_bucket ON stats_app_os_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_app_os_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_app_os_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_app_os_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_app_os_hourly",
+   "INSERT INTO stats_app_os_hourly (id, bucket, nsapp, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, nsapp, type, os_type, os_version, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.nsapp, '') AS nsapp, COALESCE(r.type, '') AS type, COALESCE(r.os_type, '') AS os_type, COALESCE(r.os_version, '') AS os_version, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3, 4, 5)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_app_os_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_app_os_hourly (id, bucket, nsapp, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.type, ''), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, type, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_os_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_app_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND type = COALESCE(OLD.type, '') AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_os_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.nsapp IS NOT NEW.nsapp OR OLD.type IS NOT NEW.type OR OLD.os_type IS NOT NEW.os_type OR OLD.os_version IS NOT NEW.os_version BEGIN\n  UPDATE stats_app_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND type = COALESCE(OLD.type, '') AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_app_os_hourly (id, bucket, nsapp, type, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.type, ''), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, type, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_app_os_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.nsapp AS nsapp, h.type AS type, h.os_type AS os_type, h.os_version AS os_version, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_os_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.nsapp, h.type, h.os_type, h.os_version"
+  }
+ },
+ {
+  "name": "stats_code_os_hourly",
+  "purpose": "OS split per exit code (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "exit_code",
+    "type": "number"
+   },
+   {
+    "name": "os_type",
+    "type": "text"
+   },
+   {
+    "name": "os_version",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_code_os_hourly_key ON stats_code_os_hourly (exit_code, os_type, os_version, bucket)",
+   "CREATE INDEX idx_stats_code_os_hourly_bucket ON stats_code_os_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_code_os_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_code_os_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_code_os_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_code_os_hourly",
+   "INSERT INTO stats_code_os_hourly (id, bucket, exit_code, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, exit_code, os_type, os_version, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.exit_code, 0) AS exit_code, COALESCE(r.os_type, '') AS os_type, COALESCE(r.os_version, '') AS os_version, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3, 4)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_code_os_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_code_os_hourly (id, bucket, exit_code, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.exit_code, 0), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (exit_code, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_code_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_code_os_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_code_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE exit_code = COALESCE(OLD.exit_code, 0) AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_code_os_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.exit_code IS NOT NEW.exit_code OR OLD.os_type IS NOT NEW.os_type OR OLD.os_version IS NOT NEW.os_version BEGIN\n  UPDATE stats_code_os_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE exit_code = COALESCE(OLD.exit_code, 0) AND os_type = COALESCE(OLD.os_type, '') AND os_version = COALESCE(OLD.os_version, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_code_os_hourly (id, bucket, exit_code, os_type, os_version, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.exit_code, 0), COALESCE(NEW.os_type, ''), COALESCE(NEW.os_version, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (exit_code, os_type, os_version, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_code_os_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_code_os_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.exit_code AS exit_code, h.os_type AS os_type, h.os_version AS os_version, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_code_os_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.exit_code, h.os_type, h.os_version"
+  }
+ },
+ {
+  "name": "stats_app_env_hourly",
+  "purpose": "PVE versions and methods per app (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "nsapp",
+    "type": "text"
+   },
+   {
+    "name": "pve_version",
+    "type": "text"
+   },
+   {
+    "name": "method",
+    "type": "text"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_app_env_hourly_key ON stats_app_env_hourly (nsapp, pve_version, method, bucket)",
+   "CREATE INDEX idx_stats_app_env_hourly_bucket ON stats_app_env_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_app_env_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_app_env_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_app_env_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_app_env_hourly",
+   "INSERT INTO stats_app_env_hourly (id, bucket, nsapp, pve_version, method, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, nsapp, pve_version, method, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.nsapp, '') AS nsapp, COALESCE(r.pve_version, '') AS pve_version, COALESCE(r.method, '') AS method, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3, 4)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_app_env_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_app_env_hourly (id, bucket, nsapp, pve_version, method, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.pve_version, ''), COALESCE(NEW.method, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, pve_version, method, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_env_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_env_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_app_env_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND pve_version = COALESCE(OLD.pve_version, '') AND method = COALESCE(OLD.method, '') AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_env_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.nsapp IS NOT NEW.nsapp OR OLD.pve_version IS NOT NEW.pve_version OR OLD.method IS NOT NEW.method BEGIN\n  UPDATE stats_app_env_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND pve_version = COALESCE(OLD.pve_version, '') AND method = COALESCE(OLD.method, '') AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_app_env_hourly (id, bucket, nsapp, pve_version, method, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.pve_version, ''), COALESCE(NEW.method, ''), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, pve_version, method, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_env_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_app_env_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.nsapp AS nsapp, h.pve_version AS pve_version, h.method AS method, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_env_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.nsapp, h.pve_version, h.method"
+  }
+ },
+ {
+  "name": "stats_app_resources_hourly",
+  "purpose": "resource choices per app against script defaults (last 72 h, hourly)",
+  "fields": [
+   {
+    "name": "bucket",
+    "type": "text",
+    "required": true
+   },
+   {
+    "name": "nsapp",
+    "type": "text"
+   },
+   {
+    "name": "core_count",
+    "type": "number"
+   },
+   {
+    "name": "ram_size",
+    "type": "number"
+   },
+   {
+    "name": "disk_size",
+    "type": "number"
+   },
+   {
+    "name": "success",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "failed",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "aborted",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "unknown",
+    "type": "number",
+    "onlyInt": true
+   },
+   {
+    "name": "installing",
+    "type": "number",
+    "onlyInt": true
+   }
+  ],
+  "indexes": [
+   "CREATE UNIQUE INDEX idx_stats_app_resources_hourly_key ON stats_app_resources_hourly (nsapp, core_count, ram_size, disk_size, bucket)",
+   "CREATE INDEX idx_stats_app_resources_hourly_bucket ON stats_app_resources_hourly (bucket)"
+  ],
+  "drop": [
+   "DROP TRIGGER IF EXISTS stats_app_resources_hourly_ai",
+   "DROP TRIGGER IF EXISTS stats_app_resources_hourly_ad",
+   "DROP TRIGGER IF EXISTS stats_app_resources_hourly_au"
+  ],
+  "rebuild": [
+   "DELETE FROM stats_app_resources_hourly",
+   "INSERT INTO stats_app_resources_hourly (id, bucket, nsapp, core_count, ram_size, disk_size, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), bucket, nsapp, core_count, ram_size, disk_size, success, failed, aborted, unknown, installing FROM (SELECT substr(r.created, 1, 13) AS bucket, COALESCE(r.nsapp, '') AS nsapp, COALESCE(r.core_count, 0) AS core_count, COALESCE(r.ram_size, 0) AS ram_size, COALESCE(r.disk_size, 0) AS disk_size, SUM((r.status IN ('sucess', 'success', 'done'))) AS success, SUM((r.status IN ('failed'))) AS failed, SUM((r.status IN ('aborted'))) AS aborted, SUM((r.status IS NULL OR r.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing'))) AS unknown, SUM((r.status IN ('installing'))) AS installing FROM _dev_telemetry_data r WHERE r.created >= strftime('%Y-%m-%d %H', 'now', '-71 hours') GROUP BY 1, 2, 3, 4, 5)"
+  ],
+  "triggers": [
+   "CREATE TRIGGER IF NOT EXISTS stats_app_resources_hourly_ai AFTER INSERT ON _dev_telemetry_data BEGIN\n  INSERT INTO stats_app_resources_hourly (id, bucket, nsapp, core_count, ram_size, disk_size, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.core_count, 0), COALESCE(NEW.ram_size, 0), COALESCE(NEW.disk_size, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, core_count, ram_size, disk_size, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_resources_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_resources_hourly_ad AFTER DELETE ON _dev_telemetry_data BEGIN\n  UPDATE stats_app_resources_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND core_count = COALESCE(OLD.core_count, 0) AND ram_size = COALESCE(OLD.ram_size, 0) AND disk_size = COALESCE(OLD.disk_size, 0) AND bucket = substr(OLD.created, 1, 13);\nEND",
+   "CREATE TRIGGER IF NOT EXISTS stats_app_resources_hourly_au AFTER UPDATE ON _dev_telemetry_data WHEN OLD.status IS NOT NEW.status OR OLD.created IS NOT NEW.created OR OLD.nsapp IS NOT NEW.nsapp OR OLD.core_count IS NOT NEW.core_count OR OLD.ram_size IS NOT NEW.ram_size OR OLD.disk_size IS NOT NEW.disk_size BEGIN\n  UPDATE stats_app_resources_hourly SET success = success - (OLD.status IN ('sucess', 'success', 'done')), failed = failed - (OLD.status IN ('failed')), aborted = aborted - (OLD.status IN ('aborted')), unknown = unknown - (OLD.status IS NULL OR OLD.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), installing = installing - (OLD.status IN ('installing')) WHERE nsapp = COALESCE(OLD.nsapp, '') AND core_count = COALESCE(OLD.core_count, 0) AND ram_size = COALESCE(OLD.ram_size, 0) AND disk_size = COALESCE(OLD.disk_size, 0) AND bucket = substr(OLD.created, 1, 13);\n  INSERT INTO stats_app_resources_hourly (id, bucket, nsapp, core_count, ram_size, disk_size, success, failed, aborted, unknown, installing) SELECT substr(lower(hex(randomblob(8))), 1, 15), substr(NEW.created, 1, 13), COALESCE(NEW.nsapp, ''), COALESCE(NEW.core_count, 0), COALESCE(NEW.ram_size, 0), COALESCE(NEW.disk_size, 0), (NEW.status IN ('sucess', 'success', 'done')), (NEW.status IN ('failed')), (NEW.status IN ('aborted')), (NEW.status IS NULL OR NEW.status NOT IN ('sucess', 'success', 'done', 'failed', 'aborted', 'installing')), (NEW.status IN ('installing')) WHERE substr(NEW.created, 1, 13) >= strftime('%Y-%m-%d %H', 'now', '-71 hours') ON CONFLICT (nsapp, core_count, ram_size, disk_size, bucket) DO UPDATE SET success = success + excluded.success, failed = failed + excluded.failed, aborted = aborted + excluded.aborted, unknown = unknown + excluded.unknown, installing = installing + excluded.installing;\n  DELETE FROM stats_app_resources_hourly WHERE bucket < strftime('%Y-%m-%d %H', 'now', '-71 hours');\nEND"
+  ],
+  "rangeView": {
+   "name": "stats_app_resources_hourly_range",
+   "query": "SELECT (MIN(h.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, h.nsapp AS nsapp, h.core_count AS core_count, h.ram_size AS ram_size, h.disk_size AS disk_size, CAST(SUM(h.success) AS INTEGER) AS success, CAST(SUM(h.failed) AS INTEGER) AS failed, CAST(SUM(h.aborted) AS INTEGER) AS aborted, CAST(SUM(h.unknown) AS INTEGER) AS unknown, CAST(SUM(h.installing) AS INTEGER) AS installing, CAST(SUM(h.success) + SUM(h.failed) + SUM(h.aborted) + SUM(h.unknown) + SUM(h.installing) AS INTEGER) AS runs, CAST(CASE WHEN (SUM(h.success) + SUM(h.failed)) > 0 THEN 1.0 * SUM(h.failed) / (SUM(h.success) + SUM(h.failed)) END AS REAL) AS failure_rate, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 - 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_low, CAST(CASE WHEN ((SUM(h.success) + SUM(h.failed))) > 0 THEN ((SUM(h.failed)) + 1.9207294103470627 + 1.959963984540054 * sqrt(1.0 * (SUM(h.failed)) * (((SUM(h.success) + SUM(h.failed))) - (SUM(h.failed))) / ((SUM(h.success) + SUM(h.failed))) + 0.9603647051735313)) / (((SUM(h.success) + SUM(h.failed))) + 3.8414588206941254) END AS REAL) AS failure_high FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_resources_hourly h ON h.bucket >= f.hour AND h.bucket <= t.hour GROUP BY f.hour, t.hour, h.nsapp, h.core_count, h.ram_size, h.disk_size"
+  }
  }
 ];
 
-const CALENDAR = {
- "name": "stats_calendar",
- "fill": "WITH RECURSIVE d(x) AS (SELECT '2020-01-01' UNION ALL SELECT date(x, '+1 day') FROM d WHERE x < '2040-12-31') INSERT OR IGNORE INTO stats_calendar (id, day) SELECT replace(x, '-', ''), x FROM d",
- "rule": "@request.query.from != \"\" && @request.query.to != \"\" && range_from = @request.query.from && range_to = @request.query.to"
-};
+const CALENDARS = [
+ {
+  "name": "stats_calendar",
+  "column": "day",
+  "fill": "WITH RECURSIVE d(x) AS (SELECT '2020-01-01' UNION ALL SELECT date(x, '+1 day') FROM d WHERE x < '2040-12-31') INSERT OR IGNORE INTO stats_calendar (id, day) SELECT replace(x, '-', ''), x FROM d"
+ },
+ {
+  "name": "stats_calendar_hours",
+  "column": "hour",
+  "fill": "WITH RECURSIVE d(x) AS (SELECT '2020-01-01 00:00:00' UNION ALL SELECT datetime(x, '+1 hour') FROM d WHERE x < '2040-12-31 23:00:00') INSERT OR IGNORE INTO stats_calendar_hours (id, hour) SELECT replace(replace(substr(x, 1, 13), '-', ''), ' ', ''), substr(x, 1, 13) FROM d"
+ }
+];
+
+const RANGE_VIEW_RULE = "@request.query.from != \"\" && @request.query.to != \"\" && range_from = @request.query.from && range_to = @request.query.to";
 
 function exec(app, sql) {
   app.db().newQuery(sql).execute();
@@ -1206,18 +1740,20 @@ function find(app, name) {
 
 migrate(
   (app) => {
-    // Days the range views can answer for; not public (the views are).
-    if (!find(app, CALENDAR.name)) {
-      app.save(
-        new Collection({
-          type: "base",
-          name: CALENDAR.name,
-          fields: [{ name: "day", type: "text", required: true }],
-          indexes: ["CREATE UNIQUE INDEX idx_" + CALENDAR.name + "_day ON " + CALENDAR.name + " (day)"],
-        }),
-      );
+    // Days and hours the range views can answer for; not public (the views are).
+    for (const cal of CALENDARS) {
+      if (!find(app, cal.name)) {
+        app.save(
+          new Collection({
+            type: "base",
+            name: cal.name,
+            fields: [{ name: cal.column, type: "text", required: true }],
+            indexes: ["CREATE UNIQUE INDEX idx_" + cal.name + "_" + cal.column + " ON " + cal.name + " (" + cal.column + ")"],
+          }),
+        );
+      }
+      exec(app, cal.fill);
     }
-    exec(app, CALENDAR.fill);
     for (const r of ROLLUPS) {
       let collection = find(app, r.name);
       if (!collection) {
@@ -1242,7 +1778,7 @@ migrate(
           new Collection({
             type: "view",
             name: r.rangeView.name,
-            listRule: CALENDAR.rule,
+            listRule: RANGE_VIEW_RULE,
             viewRule: null,
             viewQuery: r.rangeView.query,
           }),
@@ -1258,7 +1794,9 @@ migrate(
         if (c) app.delete(c);
       }
     }
-    const calendar = find(app, CALENDAR.name);
-    if (calendar) app.delete(calendar);
+    for (const cal of CALENDARS) {
+      const c = find(app, cal.name);
+      if (c) app.delete(c);
+    }
   },
 );

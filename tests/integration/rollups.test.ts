@@ -61,6 +61,24 @@ function expectHeadlineRollups(db: Database.Database) {
     )
     .get() as { n: number };
   expect(cum.n).toBe(total.n);
+
+  // The hourly sibling covers the last 72 hours (the current one and the 71 before it).
+  const window = `strftime('%Y-%m-%d %H', 'now', '-71 hours')`;
+  const rawHourly = db
+    .prepare(
+      `SELECT substr(created,1,13) AS hour, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM _dev_telemetry_data
+       WHERE substr(created,1,13) >= ${window} GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`,
+    )
+    .all();
+  const rolledHourly = db
+    .prepare(
+      `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
+        .map((o) => `SELECT bucket AS hour, nsapp, type, '${o}' AS o, ${o} AS n FROM stats_app_hourly WHERE ${o} > 0 AND bucket >= ${window}`)
+        .join(" UNION ALL ")}) ORDER BY 1,2,3,4`,
+    )
+    .all();
+  expect(rolledHourly).toEqual(rawHourly);
+  return { hourlyRows: rawHourly.length };
 }
 
 describe("rollups stay exact", () => {
@@ -127,8 +145,13 @@ describe("rollups stay exact", () => {
        VALUES (@id, @random_id, @type, @ct_type, @nsapp, @status, @disk_size, @core_count, @ram_size, @os_type,
         @os_version, @pve_version, @method, '', @exit_code, @created, @created)`,
     );
-    const day0 = Date.parse("2026-09-01T00:00:00Z");
-    const stamp = () => new Date(day0 + r.int(60 * 24) * 3_600_000 + r.int(3_600_000)).toISOString().replace("T", " ");
+    // The last 60 days up to now; every other row in the last 4 days, across the edge of the
+    // hourly rollups' 72-hour window.
+    const HOUR = 3_600_000;
+    const day0 = Math.floor(Date.now() / HOUR) * HOUR - 60 * 24 * HOUR;
+    const at = (ms: number) => new Date(ms).toISOString().replace("T", " ");
+    const stamp = () =>
+      at(Date.now() - (r.int(2) ? r.int(60 * 24) * HOUR : r.int(4 * 24) * HOUR) - r.int(HOUR));
     pb.db.transaction(() => {
       for (let i = 0; i < 3000; i++) {
         const status = r.pick(STATUSES);
@@ -164,10 +187,10 @@ describe("rollups stay exact", () => {
     pb.db.transaction(() => {
       for (let i = 0; i < 400; i++) del.run(r.pick(ids));
     })();
-    pb.db.prepare("UPDATE _dev_telemetry_data SET status = 'unknown' WHERE status = 'installing' AND created < '2026-10-01'").run();
-    pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE created < '2026-09-05'").run();
+    pb.db.prepare("UPDATE _dev_telemetry_data SET status = 'unknown' WHERE status = 'installing' AND created < ?").run(at(Date.now() - 2 * 24 * HOUR));
+    pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE created < ?").run(at(day0 + 4 * 24 * HOUR));
     expectRollupsExact(pb.db);
-    expectHeadlineRollups(pb.db);
+    expect(expectHeadlineRollups(pb.db).hourlyRows).toBeGreaterThan(100);
   });
 
   it("rebuilds idempotently to the same figures", () => {

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { rollupMigrationPath, rollupMigrationSource } from "../../lib/rollups/migration";
-import { ROLLUPS } from "../../lib/rollups/spec";
+import { ROLLUPS, rollupSpec } from "../../lib/rollups/spec";
 import { createTriggersSql, driftSql, rebuildSql } from "../../lib/rollups/sql";
 
 describe("rollup SQL", () => {
@@ -21,9 +21,14 @@ describe("rollup SQL", () => {
     db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC,
       os_type TEXT, os_version TEXT, pve_version TEXT, method TEXT, core_count NUMERIC, ram_size NUMERIC, disk_size NUMERIC, created TEXT)`);
     for (const r of ROLLUPS) {
+      const daily = r.grain === "day";
       const dims = r.dims.map((d) => `${d.column} ${d.kind === "text" ? "TEXT" : "NUMERIC"} NOT NULL`).join(", ");
-      const counts = ["success", "failed", "aborted", "unknown", "installing"].flatMap((c) => [`${c} INTEGER NOT NULL DEFAULT 0`, `cum_${c} INTEGER NOT NULL DEFAULT 0`]);
-      db.exec(`CREATE TABLE ${r.name} (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, valid_until TEXT NOT NULL, ${dims}, ${counts.join(", ")})`);
+      const counts = ["success", "failed", "aborted", "unknown", "installing"].flatMap((c) => [
+        `${c} INTEGER NOT NULL DEFAULT 0`,
+        ...(daily ? [`cum_${c} INTEGER NOT NULL DEFAULT 0`] : []),
+      ]);
+      db.exec(`CREATE TABLE ${r.name} (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, ${daily ? "valid_until TEXT NOT NULL, " : ""}${dims}, ${counts.join(", ")})`);
+      db.exec(`CREATE UNIQUE INDEX ${r.name}_key ON ${r.name} (${[...r.dims.map((d) => d.column), "bucket"].join(", ")})`);
       createTriggersSql(r).forEach((s) => db.exec(s));
     }
     const ins = db.prepare("INSERT INTO _dev_telemetry_data (id, nsapp, type, status, exit_code, created) VALUES (?, ?, 'lxc', ?, ?, ?)");
@@ -43,5 +48,34 @@ describe("rollup SQL", () => {
     expect(db.prepare(driftSql(ROLLUPS[0]!)).all().length).toBeGreaterThan(0);
     rebuildSql(ROLLUPS[0]!).forEach((s) => db.exec(s));
     expect(db.prepare(driftSql(ROLLUPS[0]!)).all()).toEqual([]);
+  });
+
+  it("keeps hourly counts for the last 72 hours only, and prunes older hours", () => {
+    const db = new Database(":memory:");
+    db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC, created TEXT)`);
+    const spec = rollupSpec("stats_app_hourly");
+    db.exec(`CREATE TABLE stats_app_hourly (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, nsapp TEXT NOT NULL, type TEXT NOT NULL,
+      success INTEGER NOT NULL, failed INTEGER NOT NULL, aborted INTEGER NOT NULL, unknown INTEGER NOT NULL, installing INTEGER NOT NULL)`);
+    db.exec("CREATE UNIQUE INDEX k ON stats_app_hourly (nsapp, type, bucket)");
+    createTriggersSql(spec).forEach((s) => db.exec(s));
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace("T", " ");
+    const ins = db.prepare("INSERT INTO _dev_telemetry_data (id, nsapp, type, status, exit_code, created) VALUES (?, 'docker', 'lxc', ?, 0, ?)");
+    const rows = () => db.prepare("SELECT bucket, success, failed, installing FROM stats_app_hourly ORDER BY bucket").all();
+    ins.run("old", "failed", hoursAgo(80)); // outside the window: not counted
+    ins.run("a", "installing", hoursAgo(1));
+    ins.run("b", "sucess", hoursAgo(1));
+    expect(rows()).toEqual([{ bucket: hoursAgo(1).slice(0, 13), success: 1, failed: 0, installing: 1 }]);
+    db.prepare("UPDATE _dev_telemetry_data SET status = 'failed' WHERE id = 'a'").run();
+    expect(rows()).toEqual([{ bucket: hoursAgo(1).slice(0, 13), success: 1, failed: 1, installing: 0 }]);
+    expect(db.prepare(driftSql(spec)).all()).toEqual([]);
+    // An hour that has left the window goes at the next insert.
+    db.exec(`INSERT INTO stats_app_hourly VALUES ('x', '${hoursAgo(100).slice(0, 13)}', 'docker', 'lxc', 5, 0, 0, 0, 0)`);
+    ins.run("c", "failed", hoursAgo(0));
+    expect(rows()).toHaveLength(2);
+    expect(db.prepare(driftSql(spec)).all()).toEqual([]);
+    db.prepare("DELETE FROM _dev_telemetry_data WHERE id = 'b'").run();
+    expect(db.prepare(driftSql(spec)).all()).toEqual([]);
+    db.exec("UPDATE stats_app_hourly SET failed = 3");
+    expect(db.prepare(driftSql(spec)).all().length).toBeGreaterThan(0);
   });
 });
