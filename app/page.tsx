@@ -11,14 +11,13 @@ import { serverConfig } from "@/lib/config";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt } from "@/lib/format";
 import { summaryQuery } from "@/lib/live";
-import { parseViewState } from "@/lib/params";
+import { parseViewState, rangeQuery } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { MOST_FAILING_MIN_RUNS, type OverviewPage } from "@/lib/queries/overview-page";
 import { fetchOverviewPage } from "@/lib/cached";
-import { utcDay } from "@/lib/time";
-
-const RANGE_TITLES: Record<string, string> = { "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days", "365d": "last 365 days", all: "all time" };
+import { presetTitle, spanLabel } from "@/lib/range";
+import { bucketLabel, utcDay } from "@/lib/time";
 
 function share(n: number, total: number) {
   return total ? `${((n / total) * 100).toFixed(1)} %` : "–";
@@ -38,22 +37,26 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     return <DataError message={message} />;
   }
   const queryClient = getQueryClient();
-  const { totals, daily, asOf } = page.current;
-  queryClient.setQueryData(summaryQuery(from, to).queryKey, { totals, daily, asOf });
+  const { totals, series, asOf } = page.current;
+  const rangeQs = rangeQuery(state);
+  // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on.
+  const live = state.range.grain === "hour" ? rangeQs : `from=${from}&to=${to}`;
+  queryClient.setQueryData(summaryQuery(live).queryKey, { totals, series, asOf });
   const runs = totals.runs;
-  const rangeQs = state.preset === "custom" ? `from=${from}&to=${to}` : `range=${state.preset}`;
   return (
     <main>
-      <h1>Install runs, {state.preset === "custom" ? `${from} to ${to}` : RANGE_TITLES[state.preset]}</h1>
+      <h1>Install runs, {state.preset === "custom" ? `${from} to ${to}` : presetTitle(state.preset)}</h1>
       <p className="lede">
-        <span data-testid="range-from">{from}</span> to <span data-testid="range-to">{to}</span> (UTC), compared with the {state.range.days} days before.
+        <span data-testid="range-from">{bucketLabel(from)}</span> to <span data-testid="range-to">{bucketLabel(to)}</span> (UTC), compared with the{" "}
+        {spanLabel(state.range)} before.
       </p>
       <Notes notes={notes} />
       <RangeBar path="/" state={state} today={utcDay(now)} />
       <LiveOverview
         state={dehydrate(queryClient)}
-        from={from}
-        to={to}
+        range={live}
+        unit={state.range.grain}
+        span={`${bucketLabel(from)} to ${bucketLabel(to)} UTC`}
         previous={page.previous.totals}
         apps={page.apps}
         unfinishedAfterMinutes={Math.round(serverConfig().unfinishedAfterMs / 60_000)}

@@ -1,6 +1,6 @@
 "use client";
 /**
- * Headline figures and the daily chart, refreshed every minute from /api/v1/summary. The
+ * Headline figures and the outcome chart (daily, hourly for 24 h), refreshed every minute from /api/v1/summary. The
  * server seeds the query (HydrationBoundary), so the first paint has the data and no request.
  */
 import { HydrationBoundary, useQuery, type DehydratedState, type QueryClient } from "@tanstack/react-query";
@@ -15,8 +15,12 @@ import { OUTCOME_SERIES } from "./outcome-style";
 import { StatCards } from "./StatCards";
 
 interface Props {
-  from: string;
-  to: string;
+  /** The summary's range parameters (see summaryQuery). */
+  range: string;
+  /** "day" or "hour": what one bar of the chart is. */
+  unit: string;
+  /** Describes the range in the chart's text alternative, e.g. "2026-10-24 to 2026-11-22". */
+  span: string;
   previous: Overview["totals"];
   apps: { current: number; previous: number };
   unfinishedAfterMinutes: number;
@@ -41,8 +45,8 @@ export function LiveOverview({ state, ...props }: Props & { state: DehydratedSta
   );
 }
 
-function LiveFigures({ from, to, previous, apps, unfinishedAfterMinutes, client }: Props & { client: QueryClient }) {
-  const { data, isError, dataUpdatedAt } = useQuery(summaryQuery(from, to), client);
+function LiveFigures({ range, unit, span, previous, apps, unfinishedAfterMinutes, client }: Props & { client: QueryClient }) {
+  const { data, isError, dataUpdatedAt } = useQuery(summaryQuery(range), client);
   if (!data) return null;
   const t = data.totals;
   const w = wilson(t.success, t.success + t.failed);
@@ -78,8 +82,8 @@ function LiveFigures({ from, to, previous, apps, unfinishedAfterMinutes, client 
         ]}
       />
       <section className="panel" aria-labelledby="daily-heading">
-        <h2 id="daily-heading">Runs per day by outcome</h2>
-        <OutcomeChart data={data.daily} series={OUTCOME_SERIES} label={`Stacked bar chart of install runs per day by outcome, ${from} to ${to}`} />
+        <h2 id="daily-heading">Runs per {unit} by outcome</h2>
+        <OutcomeChart data={data.series} series={OUTCOME_SERIES} label={`Stacked bar chart of install runs per ${unit} by outcome, ${span}`} />
       </section>
     </>
   );

@@ -4,9 +4,7 @@
  */
 import Link from "next/link";
 import { viewHref, type ParseOptions, type ViewState } from "@/lib/params";
-import { RANGE_PRESET_KEYS, FIRST_DAY } from "@/lib/range";
-
-const LABELS: Record<string, string> = { "7d": "7 days", "30d": "30 days", "90d": "90 days", "365d": "365 days", all: "All time" };
+import { FIRST_DAY, PRESET_LABELS, RANGE_PRESET_KEYS } from "@/lib/range";
 
 export function RangeBar({ path, state, opts, today }: { path: string; state: ViewState; opts?: ParseOptions; today: string }) {
   const keep = viewHref(path, { ...state, preset: "30d" }, { page: 1 }, { ...opts, defaultPreset: "30d" });
@@ -17,7 +15,7 @@ export function RangeBar({ path, state, opts, today }: { path: string; state: Vi
         {RANGE_PRESET_KEYS.map((p) => (
           <li key={p}>
             <Link href={viewHref(path, state, { preset: p, page: 1 }, opts)} aria-current={state.preset === p ? "true" : undefined} prefetch={false}>
-              {LABELS[p]}
+              {PRESET_LABELS[p]}
             </Link>
           </li>
         ))}
@@ -27,10 +25,10 @@ export function RangeBar({ path, state, opts, today }: { path: string; state: Vi
           <input key={k} type="hidden" name={k} value={v} />
         ))}
         <label>
-          From <input type="date" name="from" min={FIRST_DAY} max={today} defaultValue={state.range.from} required />
+          From <input type="date" name="from" min={FIRST_DAY} max={today} defaultValue={state.range.from.slice(0, 10)} required />
         </label>
         <label>
-          to <input type="date" name="to" min={FIRST_DAY} max={today} defaultValue={state.range.to} required />
+          to <input type="date" name="to" min={FIRST_DAY} max={today} defaultValue={state.range.to.slice(0, 10)} required />
         </label>
         <button type="submit">Apply</button>
       </form>

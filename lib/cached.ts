@@ -13,7 +13,7 @@
 import { cacheLife } from "next/cache";
 import { DataUnavailableError, explainDataError } from "./queries/explain-error";
 import type { ViewState } from "./params";
-import type { DayRange } from "./range";
+import type { Range } from "./range";
 import * as appDetail from "./queries/app-detail";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
@@ -44,17 +44,17 @@ async function unwrap<T>(result: Promise<Result<T>>): Promise<T> {
   return r.value;
 }
 
-async function fetchOverviewCached(range: DayRange) {
+async function fetchOverviewCached(range: Range) {
   "use cache";
   return guard(() => overview.fetchOverview(range));
 }
-export const fetchOverview = (range: DayRange) => unwrap(fetchOverviewCached(range));
+export const fetchOverview = (range: Range) => unwrap(fetchOverviewCached(range));
 
-async function fetchOverviewPageCached(range: DayRange) {
+async function fetchOverviewPageCached(range: Range) {
   "use cache";
   return guard(() => overviewPage.fetchOverviewPage(range));
 }
-export const fetchOverviewPage = (range: DayRange) => unwrap(fetchOverviewPageCached(range));
+export const fetchOverviewPage = (range: Range) => unwrap(fetchOverviewPageCached(range));
 
 async function fetchAppListCached(state: ViewState) {
   "use cache";
@@ -68,47 +68,47 @@ async function appExistsCached(nsapp: string) {
 }
 export const appExists = (nsapp: string) => unwrap(appExistsCached(nsapp));
 
-async function fetchAppDetailCached(nsapp: string, range: DayRange) {
+async function fetchAppDetailCached(nsapp: string, range: Range) {
   "use cache";
   return guard(() => appDetail.fetchAppDetail(nsapp, range));
 }
-export const fetchAppDetail = (nsapp: string, range: DayRange) => unwrap(fetchAppDetailCached(nsapp, range));
+export const fetchAppDetail = (nsapp: string, range: Range) => unwrap(fetchAppDetailCached(nsapp, range));
 
-async function fetchFailedRunsCached(nsapp: string, range: DayRange, page: number, perPage: number) {
+async function fetchFailedRunsCached(nsapp: string, range: Range, page: number, perPage: number) {
   "use cache";
   return guard(async () => {
     const res = await appDetail.fetchFailedRuns(nsapp, range, page, perPage);
     return { page: res.page, perPage: res.perPage, totalItems: res.totalItems, totalPages: res.totalPages, items: res.items };
   });
 }
-export const fetchFailedRuns = (nsapp: string, range: DayRange, page: number, perPage: number) => unwrap(fetchFailedRunsCached(nsapp, range, page, perPage));
+export const fetchFailedRuns = (nsapp: string, range: Range, page: number, perPage: number) => unwrap(fetchFailedRunsCached(nsapp, range, page, perPage));
 
-async function fetchExitCodeRankingCached(range: DayRange) {
+async function fetchExitCodeRankingCached(range: Range) {
   "use cache";
   return guard(() => exitCodes.fetchExitCodeRanking(range));
 }
-export const fetchExitCodeRanking = (range: DayRange) => unwrap(fetchExitCodeRankingCached(range));
+export const fetchExitCodeRanking = (range: Range) => unwrap(fetchExitCodeRankingCached(range));
 
-async function fetchExitCodeTrendCached(range: DayRange, codes: readonly number[]) {
+async function fetchExitCodeTrendCached(range: Range, codes: readonly number[]) {
   "use cache";
   return guard(() => exitCodes.fetchExitCodeTrend(range, codes));
 }
-export const fetchExitCodeTrend = (range: DayRange, codes: readonly number[]) => unwrap(fetchExitCodeTrendCached(range, codes));
+export const fetchExitCodeTrend = (range: Range, codes: readonly number[]) => unwrap(fetchExitCodeTrendCached(range, codes));
 
-async function fetchExitCodeDetailCached(code: number, range: DayRange, page: { page: number; perPage: number }) {
+async function fetchExitCodeDetailCached(code: number, range: Range, page: { page: number; perPage: number }) {
   "use cache";
   return guard(() => exitCodes.fetchExitCodeDetail(code, range, page));
 }
-export const fetchExitCodeDetail = (code: number, range: DayRange, page: { page: number; perPage: number }) => unwrap(fetchExitCodeDetailCached(code, range, page));
+export const fetchExitCodeDetail = (code: number, range: Range, page: { page: number; perPage: number }) => unwrap(fetchExitCodeDetailCached(code, range, page));
 
-async function fetchOsShareSeriesCached(range: DayRange, opts: Parameters<typeof os.fetchOsShareSeries>[1]) {
+async function fetchOsShareSeriesCached(range: Range, opts: Parameters<typeof os.fetchOsShareSeries>[1]) {
   "use cache";
   return guard(() => os.fetchOsShareSeries(range, opts));
 }
-export const fetchOsShareSeries = (range: DayRange, opts: Parameters<typeof os.fetchOsShareSeries>[1]) => unwrap(fetchOsShareSeriesCached(range, opts));
+export const fetchOsShareSeries = (range: Range, opts: Parameters<typeof os.fetchOsShareSeries>[1]) => unwrap(fetchOsShareSeriesCached(range, opts));
 
-async function fetchOsVersionsCached(range: DayRange, opts: Parameters<typeof os.fetchOsVersions>[1]) {
+async function fetchOsVersionsCached(range: Range, opts: Parameters<typeof os.fetchOsVersions>[1]) {
   "use cache";
   return guard(() => os.fetchOsVersions(range, opts));
 }
-export const fetchOsVersions = (range: DayRange, opts: Parameters<typeof os.fetchOsVersions>[1]) => unwrap(fetchOsVersionsCached(range, opts));
+export const fetchOsVersions = (range: Range, opts: Parameters<typeof os.fetchOsVersions>[1]) => unwrap(fetchOsVersionsCached(range, opts));

@@ -4,7 +4,7 @@
  * (shown on the page / returned by the API), never a 500.
  */
 import { z } from "zod";
-import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type DayRange, type RangePreset } from "./range";
+import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
 
 export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
@@ -13,7 +13,7 @@ export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export interface ViewState {
   /** The preset, or "custom" when from/to were given. */
   preset: RangePreset | "custom";
-  range: DayRange;
+  range: Range;
   type: (typeof TYPES)[number] | null;
   os: string | null;
   q: string | null;
@@ -103,6 +103,19 @@ export function parseViewState(raw: RawParams, now: Date, opts: ParseOptions = {
     pageSize: pick("size", schemas.size, 25, PAGE_SIZES.join(", ")),
   };
   return { state, notes };
+}
+
+/**
+ * Just the range as a query string ("range=24h", "from=…&to=…"), for links to other pages that
+ * keep the range and drop the rest.
+ */
+export function rangeQuery(state: Pick<ViewState, "preset" | "range">): string {
+  return state.preset === "custom" ? `from=${state.range.from}&to=${state.range.to}` : `range=${state.preset}`;
+}
+
+/** A link to `path` that keeps only the range (none for the default 30 days). */
+export function rangeHref(path: string, state: Pick<ViewState, "preset" | "range">): string {
+  return state.preset === "30d" ? path : `${path}?${rangeQuery(state)}`;
 }
 
 /**

@@ -1,40 +1,82 @@
 /**
- * Date ranges the dashboard shows. A range is a span of whole UTC days, `from` to `to`
- * inclusive. Presets end today (today counts up to now): "last 30 days" is today and the 29
- * days before it, as in Plausible. Rollup buckets are UTC days, so ranges align exactly.
+ * Time ranges the dashboard shows: a run of whole UTC buckets, `from` to `to` inclusive.
+ * Day presets end today (today counts up to now): "last 30 days" is today and the 29 days
+ * before it, as in Plausible. "24h" is hourly: the current hour (so far) and the 23 before it,
+ * read from the hourly rollups. Rollup buckets are the same UTC days and hours, so ranges align
+ * exactly with them.
  */
-import { CALENDAR_FIRST } from "./rollups/spec";
-import { addDays, utcDay } from "./time";
+import { CALENDAR_FIRST, type Grain } from "./rollups/spec";
+import { addDays, addHours, bucketStart, daysBetween, hoursBetween, nextBucket, utcDay, utcHour } from "./time";
 
-export const RANGE_PRESETS = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
-export type RangePreset = keyof typeof RANGE_PRESETS | "all";
-export const RANGE_PRESET_KEYS = [...(Object.keys(RANGE_PRESETS) as (keyof typeof RANGE_PRESETS)[]), "all"] as const;
+export type { Grain };
+
+const DAY_PRESETS = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
+export const RANGE_PRESET_KEYS = ["24h", "7d", "30d", "90d", "365d", "all"] as const;
+export type RangePreset = (typeof RANGE_PRESET_KEYS)[number];
+
+/** Preset names on the range bar, and in titles ("Install runs, last 24 hours"). */
+export const PRESET_LABELS: Record<RangePreset, string> = {
+  "24h": "24 hours",
+  "7d": "7 days",
+  "30d": "30 days",
+  "90d": "90 days",
+  "365d": "365 days",
+  all: "All time",
+};
+
+export function presetTitle(preset: RangePreset): string {
+  return preset === "all" ? "all time" : `last ${PRESET_LABELS[preset]}`;
+}
 
 /** The first day any range may start (the range views' calendar starts here). */
 export const FIRST_DAY = CALENDAR_FIRST;
 
-export interface DayRange {
+export interface Range {
+  grain: Grain;
+  /** First and last bucket, inclusive: "YYYY-MM-DD" (day) or "YYYY-MM-DD HH" (hour), UTC. */
   from: string;
   to: string;
-  days: number;
+  /** Number of buckets. */
+  length: number;
 }
 
-function span(from: string, to: string): number {
+function daySpan(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-export function presetRange(preset: RangePreset, now: Date): DayRange {
+export function presetRange(preset: RangePreset, now: Date): Range {
+  if (preset === "24h") {
+    const to = utcHour(now);
+    return { grain: "hour", from: addHours(to, -23), to, length: 24 };
+  }
   const to = utcDay(now);
-  if (preset === "all") return { from: FIRST_DAY, to, days: span(FIRST_DAY, to) };
-  const days = RANGE_PRESETS[preset];
-  return { from: addDays(to, -(days - 1)), to, days };
+  if (preset === "all") return { grain: "day", from: FIRST_DAY, to, length: daySpan(FIRST_DAY, to) };
+  const days = DAY_PRESETS[preset];
+  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days };
 }
 
-export function customRange(from: string, to: string): DayRange {
-  return { from, to, days: span(from, to) };
+export function customRange(from: string, to: string): Range {
+  return { grain: "day", from, to, length: daySpan(from, to) };
 }
 
 /** The range of equal length just before `range` (for "change vs previous period"). */
-export function previousRange(range: DayRange): DayRange {
-  return { from: addDays(range.from, -range.days), to: addDays(range.from, -1), days: range.days };
+export function previousRange(range: Range): Range {
+  const shift = range.grain === "hour" ? addHours : addDays;
+  return { ...range, from: shift(range.from, -range.length), to: shift(range.from, -1) };
+}
+
+/** Every bucket of the range, in order. */
+export function rangeBuckets(range: Pick<Range, "from" | "to" | "grain">): string[] {
+  return range.grain === "hour" ? hoursBetween(range.from, range.to) : daysBetween(range.from, range.to);
+}
+
+/** The range's first instant, and the instant just after it, as PocketBase timestamps. */
+export function rangeBounds(range: Pick<Range, "from" | "to">): { start: string; end: string } {
+  return { start: bucketStart(range.from), end: bucketStart(nextBucket(range.to)) };
+}
+
+/** "30 days", "24 hours", "1 day". */
+export function spanLabel(range: Pick<Range, "grain" | "length">): string {
+  const unit = range.grain === "hour" ? "hour" : "day";
+  return `${range.length.toLocaleString("en-US")} ${unit}${range.length === 1 ? "" : "s"}`;
 }

@@ -1,13 +1,25 @@
-/** UTC calendar helpers. Rollup buckets are UTC days ("YYYY-MM-DD") and hours ("YYYY-MM-DD HH"). */
+/**
+ * UTC calendar helpers. Rollup buckets are UTC days ("YYYY-MM-DD") and hours ("YYYY-MM-DD HH");
+ * both sort and compare as text, like PocketBase's timestamps ("YYYY-MM-DD HH:MM:SS.sssZ").
+ */
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export function utcDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+export function utcHour(d: Date): string {
+  return d.toISOString().slice(0, 13).replace("T", " ");
+}
+
 export function addDays(day: string, n: number): string {
   return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+}
+
+export function addHours(hour: string, n: number): string {
+  return utcHour(new Date(Date.parse(`${hour.replace(" ", "T")}:00:00Z`) + n * HOUR_MS));
 }
 
 /** Every day from `from` to `to`, inclusive. */
@@ -17,12 +29,42 @@ export function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** Every hour from `from` to `to`, inclusive. */
+export function hoursBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let h = from; h <= to; h = addHours(h, 1)) out.push(h);
+  return out;
+}
+
+const isHour = (bucket: string) => bucket.length === 13;
+
+/** The bucket after `bucket` (next day or next hour). */
+export function nextBucket(bucket: string): string {
+  return isHour(bucket) ? addHours(bucket, 1) : addDays(bucket, 1);
+}
+
 /** PocketBase's datetime text format, which sorts and compares as a string. */
 export function pbTime(d: Date): string {
   return d.toISOString().replace("T", " ");
 }
 
-/** Start of a UTC day in PocketBase's format. */
-export function dayStart(day: string): string {
-  return `${day} 00:00:00.000Z`;
+/** Start of a UTC day or hour bucket in PocketBase's format. */
+export function bucketStart(bucket: string): string {
+  return isHour(bucket) ? `${bucket}:00:00.000Z` : `${bucket} 00:00:00.000Z`;
+}
+
+/** How a bucket reads in tables and tooltips: "2026-11-22" or "2026-11-22 13:00". */
+export function bucketLabel(bucket: string): string {
+  return isHour(bucket) ? `${bucket}:00` : bucket;
+}
+
+/** A short axis tick: "11-22" for a day ("2026-11" on multi-year axes), "13:00" for an hour. */
+export function bucketTick(bucket: string, long = false): string {
+  if (isHour(bucket)) return `${bucket.slice(11)}:00`;
+  return long ? bucket.slice(0, 7) : bucket.slice(5);
+}
+
+/** Column header for a table of buckets. */
+export function bucketHeading(buckets: readonly { bucket: string }[]): string {
+  return buckets[0] && isHour(buckets[0].bucket) ? "Hour (UTC)" : "Day (UTC)";
 }

@@ -20,8 +20,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatInt } from "../lib/format";
-import { fetchAppTotals, fetchMostFailingApps, fetchOsTotals, fetchTopExitCodes } from "../lib/queries/breakdowns";
+import { publicClient } from "../lib/pocketbase";
+import { fetchExitCodeRanking } from "../lib/queries/exit-codes";
 import { fetchOverview } from "../lib/queries/overview";
+import { rangeAll, rangePage } from "../lib/queries/rollup-range";
 import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
@@ -168,29 +170,41 @@ async function main() {
           name: "overview 30d: totals + daily series",
           rollup: async () => {
             const o = await fetchOverview(r30, end);
-            return new Map(o.daily.map((d) => [d.day, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
+            return new Map(o.series.map((d) => [d.bucket, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
           },
           naive: () => naiveTotals(pb.url, "daily", 30),
         },
+        // The overview page's query: every app in range, most runs first.
         ...[r30, r90].map((range) => ({
-          name: `apps ${range.days}d: runs and outcomes per app`,
-          rollup: async () => new Map((await fetchAppTotals(range)).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
-          naive: () => naiveTotals(pb.url, "apps", range.days),
+          name: `apps ${range.length}d: runs and outcomes per app`,
+          rollup: async () =>
+            new Map(
+              (await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)]),
+            ),
+          naive: () => naiveTotals(pb.url, "apps", range.length),
         })),
         {
           name: "most failing apps 30d: top 10 with total count",
-          rollup: async () =>
-            new Map((await fetchMostFailingApps(r30, 10)).apps.map((a) => [`${a.nsapp}/${a.type}`, { failed: a.failed, runs: a.runs }])),
+          rollup: async () => {
+            const res = await rangePage<"nsapp" | "type">(publicClient(), "stats_app", r30, 1, 10, {
+              filter: { expr: "failed > 0", params: {} },
+              sort: "-failed,nsapp",
+            });
+            return new Map(res.items.map((a) => [`${a.nsapp}/${a.type}`, { failed: a.failed, runs: a.runs }]));
+          },
           naive: () => naiveMostFailing(pb.url, 30, 10),
         },
         {
           name: "exit codes 30d: failed + aborted per code",
-          rollup: async () => new Map((await fetchTopExitCodes(r30, 1000)).map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
+          rollup: async () => new Map((await fetchExitCodeRanking(r30)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
           naive: () => naiveTotals(pb.url, "codes", 30),
         },
         {
           name: "OS versions 30d: outcomes per type/os/version",
-          rollup: async () => new Map((await fetchOsTotals(r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
+          rollup: async () =>
+            new Map(
+              (await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)]),
+            ),
           naive: () => naiveTotals(pb.url, "os", 30),
         },
       ];

@@ -10,12 +10,13 @@ import { Rate } from "@/components/Rate";
 import { SortHeader } from "@/components/SortHeader";
 import { Sparkline } from "@/components/Sparkline";
 import { formatChange, formatInt } from "@/lib/format";
-import { parseViewState, viewHref } from "@/lib/params";
+import { parseViewState, rangeHref, viewHref } from "@/lib/params";
 import { APP_SORT, type AppList } from "@/lib/queries/apps";
 import { fetchAppList } from "@/lib/cached";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { change } from "@/lib/stats";
-import { utcDay } from "@/lib/time";
+import { spanLabel } from "@/lib/range";
+import { bucketLabel, utcDay } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Apps" };
 
@@ -43,7 +44,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
     <main>
       <h1>Apps</h1>
       <p className="lede">
-        {state.range.from} to {state.range.to} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s
+        {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s
         95 % interval, so one failure in two runs does not outrank a chronically broken app.
       </p>
       <Notes notes={notes} />
@@ -56,8 +57,10 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
               {COLUMNS.map((c) => (
                 <SortHeader key={c.key} path="/apps" state={state} opts={APP_SORT} column={c.key} label={c.label} firstDescending={c.numeric} />
               ))}
-              <th scope="col">vs previous {state.range.days} days</th>
-              <th scope="col">Daily runs{list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}</th>
+              <th scope="col">vs previous {spanLabel(state.range)}</th>
+              <th scope="col">
+                {state.range.grain === "hour" ? "Hourly" : "Daily"} runs{list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -66,7 +69,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
               return (
                 <tr key={`${r.nsapp}/${r.type}`}>
                   <td>
-                    <Link href={`/apps/${encodeURIComponent(String(r.nsapp))}`}>{r.nsapp}</Link> <span className="muted">{r.type}</span>
+                    <Link href={rangeHref(`/apps/${encodeURIComponent(String(r.nsapp))}`, state)}>{r.nsapp}</Link> <span className="muted">{r.type}</span>
                   </td>
                   <td>{formatInt(r.runs)}</td>
                   <td>{formatInt(r.success)}</td>
@@ -76,7 +79,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
                   </td>
                   <td>{formatChange(ch.relative, r.previousRuns > 0)}</td>
                   <td>
-                    <Sparkline values={r.spark} label={`${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, daily`} />
+                    <Sparkline values={r.spark} label={`${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, ${state.range.grain === "hour" ? "hourly" : "daily"}`} />
                   </td>
                 </tr>
               );

@@ -14,7 +14,7 @@ import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/l
 import { explainDataError } from "@/lib/queries/explain-error";
 import { type CodeTrendPoint, type ExitCodeRank, type ExitCodeRanking } from "@/lib/queries/exit-codes";
 import { fetchExitCodeRanking, fetchExitCodeTrend } from "@/lib/cached";
-import { utcDay } from "@/lib/time";
+import { bucketLabel, utcDay } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Exit codes" };
 
@@ -55,8 +55,8 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
     <main>
       <h1>Exit codes</h1>
       <p className="lede">
-        Failed and aborted runs by the exit code they reported, <span data-testid="range-from">{range.from}</span> to{" "}
-        <span data-testid="range-to">{range.to}</span> (UTC).
+        Failed and aborted runs by the exit code they reported, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
+        <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
       </p>
       <Notes notes={notes} />
       <RangeBar path={PATH} state={state} opts={OPTS} today={utcDay(now)} />
@@ -80,13 +80,15 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <section className="panel" aria-labelledby="trend-heading">
-            <h2 id="trend-heading">Top {top.length} exit codes per day</h2>
+            <h2 id="trend-heading">
+              Top {top.length} exit codes per {range.grain}
+            </h2>
             <CodeTrendChart
               codes={top.map((c) => c.exitCode)}
               labels={top.map((c) => `${c.exitCode} · ${exitCodeInfo(c.exitCode).message}`)}
               points={trend}
               trimLeading={state.preset === "all"}
-              label={`Line chart of failed and aborted runs per day for exit codes ${top.map((c) => c.exitCode).join(", ")}, ${range.from} to ${range.to}`}
+              label={`Line chart of failed and aborted runs per ${range.grain} for exit codes ${top.map((c) => c.exitCode).join(", ")}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
             />
           </section>
           <section className="panel" aria-labelledby="codes-heading">

@@ -14,7 +14,7 @@ import { parseViewState, TYPES, viewHref, type ParseOptions, type RawParams, typ
 import { explainDataError } from "@/lib/queries/explain-error";
 import { OTHER, type OsVersionRow, type ShareSeries } from "@/lib/queries/os";
 import { fetchOsShareSeries, fetchOsVersions } from "@/lib/cached";
-import { utcDay } from "@/lib/time";
+import { bucketLabel, utcDay } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Operating systems" };
 
@@ -75,8 +75,8 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
     <main>
       <h1>Operating systems</h1>
       <p className="lede">
-        Which OS and version installs run on, and how often they fail, <span data-testid="range-from">{range.from}</span> to{" "}
-        <span data-testid="range-to">{range.to}</span> (UTC).
+        Which OS and version installs run on, and how often they fail, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
+        <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
       </p>
       <Notes notes={notes} />
       <RangeBar path={PATH} state={state} opts={OPTS} today={utcDay(now)} />
@@ -106,7 +106,9 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
         ]}
       />
       <section className="panel" aria-labelledby="share-heading">
-        <h2 id="share-heading">Share of runs per day: {subject}</h2>
+        <h2 id="share-heading">
+          Share of runs per {range.grain}: {subject}
+        </h2>
         {series.categories.length === 0 ? (
           <p className="muted">No runs in this range.</p>
         ) : (
@@ -115,7 +117,7 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
             points={series.points}
             countLabel="Runs"
             trimLeading={state.preset === "all"}
-            label={`Stacked area chart of the daily share of runs by ${os ? `${os} version` : "OS"}${type ? ` for ${type}` : ""}, ${range.from} to ${range.to}`}
+            label={`Stacked area chart of the ${range.grain === "hour" ? "hourly" : "daily"} share of runs by ${os ? `${os} version` : "OS"}${type ? ` for ${type}` : ""}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
           />
         )}
       </section>

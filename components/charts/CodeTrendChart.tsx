@@ -1,7 +1,8 @@
 "use client";
-/** Failed + aborted runs per day, one line per exit code. */
+/** Failed + aborted runs per day (or hour), one line per exit code. */
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { CodeTrendPoint } from "@/lib/queries/exit-codes";
+import { bucketHeading, bucketLabel, bucketTick } from "@/lib/time";
 import { ChartFrame } from "./ChartFrame";
 
 const COLORS = ["var(--failed)", "var(--accent)", "var(--aborted)", "var(--unfinished)", "var(--running)", "var(--success)", "var(--unknown)"];
@@ -25,7 +26,7 @@ export function CodeTrendChart(props: {
     <table>
       <thead>
         <tr>
-          <th scope="col">Day (UTC)</th>
+          <th scope="col">{bucketHeading(points)}</th>
           {codes.map((c, i) => (
             <th scope="col" key={c} title={labels[i]}>
               Exit code {c}
@@ -35,8 +36,8 @@ export function CodeTrendChart(props: {
       </thead>
       <tbody>
         {points.map((p) => (
-          <tr key={p.day}>
-            <td>{p.day}</td>
+          <tr key={p.bucket}>
+            <td>{bucketLabel(p.bucket)}</td>
             {codes.map((c, i) => (
               <td key={c}>{fmt.format(p.values[i] ?? 0)}</td>
             ))}
@@ -50,8 +51,8 @@ export function CodeTrendChart(props: {
       <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 8 }}>
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis
-          dataKey="day"
-          tickFormatter={(d: string) => (longRange ? d.slice(0, 7) : d.slice(5))}
+          dataKey="bucket"
+          tickFormatter={(b: string) => bucketTick(b, longRange)}
           stroke="var(--muted)"
           fontSize={12}
           minTickGap={16}
@@ -59,6 +60,7 @@ export function CodeTrendChart(props: {
         <YAxis stroke="var(--muted)" fontSize={12} width={48} allowDecimals={false} tickFormatter={(v: number) => fmt.format(v)} />
         <Tooltip
           contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
+          labelFormatter={(b) => bucketLabel(String(b))}
           itemSorter={(item) => labels.indexOf(String(item.name))}
           formatter={(value, name) => [fmt.format(Number(value)), String(name)]}
         />

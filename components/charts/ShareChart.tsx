@@ -1,16 +1,17 @@
 "use client";
-/** Daily shares of categories (e.g. operating systems) as stacked areas summing to 100 %. */
+/** Shares of categories (e.g. operating systems) per day or hour as stacked areas summing to 100 %. */
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { bucketHeading, bucketLabel, bucketTick } from "@/lib/time";
 import { ChartFrame } from "./ChartFrame";
 
 export interface SharePoint {
-  day: string;
+  bucket: string;
   /** Counts; `values[i]` belongs to `categories[i]`. */
   values: number[];
 }
 
 interface Row {
-  day: string;
+  bucket: string;
   total: number;
   values: number[];
   shares: number[];
@@ -34,14 +35,14 @@ export function ShareChart(props: {
   const color = (i: number) => COLORS[i % COLORS.length]!;
   const rows: Row[] = points.map((p) => {
     const total = p.values.reduce((a, b) => a + b, 0);
-    return { day: p.day, total, values: p.values, shares: p.values.map((v) => (total === 0 ? 0 : v / total)) };
+    return { bucket: p.bucket, total, values: p.values, shares: p.values.map((v) => (total === 0 ? 0 : v / total)) };
   });
   const longRange = rows.length > 366;
   const table = (
     <table>
       <thead>
         <tr>
-          <th scope="col">Day (UTC)</th>
+          <th scope="col">{bucketHeading(rows)}</th>
           {categories.map((c) => (
             <th scope="col" key={c}>
               {c}
@@ -52,8 +53,8 @@ export function ShareChart(props: {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.day}>
-            <td>{r.day}</td>
+          <tr key={r.bucket}>
+            <td>{bucketLabel(r.bucket)}</td>
             {categories.map((c, i) => (
               <td key={c}>
                 {fmt.format(r.values[i] ?? 0)} {r.total > 0 && <span className="muted">({pct(r.shares[i] ?? 0)})</span>}
@@ -70,8 +71,8 @@ export function ShareChart(props: {
       <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 8 }}>
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis
-          dataKey="day"
-          tickFormatter={(d: string) => (longRange ? d.slice(0, 7) : d.slice(5))}
+          dataKey="bucket"
+          tickFormatter={(b: string) => bucketTick(b, longRange)}
           stroke="var(--muted)"
           fontSize={12}
           minTickGap={16}
@@ -79,6 +80,7 @@ export function ShareChart(props: {
         <YAxis stroke="var(--muted)" fontSize={12} width={60} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)} %`} />
         <Tooltip
           contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
+          labelFormatter={(b) => bucketLabel(String(b))}
           itemSorter={(item) => categories.indexOf(String(item.name))}
           formatter={(value, name, item) => {
             const i = categories.indexOf(String(name));

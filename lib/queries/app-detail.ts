@@ -1,19 +1,19 @@
 /**
- * One app over a range: totals, daily outcomes, exit codes, OS versions, PVE versions, install
+ * One app over a range: totals, outcomes per day (per hour for 24 h), exit codes, OS versions, PVE versions, install
  * methods and resource choices against the script defaults — all from rollups — plus the
  * paginated list of its failed runs from raw records (never `random_id` or `error`).
  */
 import "server-only";
-import { listAll, publicClient, readerClient } from "../pocketbase";
-import type { DayRange } from "../range";
+import { publicClient, readerClient } from "../pocketbase";
+import { rangeBounds, rangeBuckets, type Range } from "../range";
 import { APPS, type AppRow } from "../reference/apps";
 import { TELEMETRY } from "../rollups/spec";
 import { wilson } from "../stats";
-import { addDays, dayStart, daysBetween } from "../time";
-import { rangeAll, type RangeRow, type StoredCounts } from "./rollup-range";
+import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
 
-export interface DailyCounts extends StoredCounts {
-  day: string;
+export interface BucketCounts extends StoredCounts {
+  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
+  bucket: string;
 }
 
 export interface Breakdown {
@@ -47,7 +47,8 @@ export interface AppDetail {
   nsapp: string;
   catalogue: AppRow[];
   totals: StoredCounts & { runs: number };
-  daily: DailyCounts[];
+  /** One entry per bucket of the range, zeros included. */
+  series: BucketCounts[];
   codes: RangeRow<"exit_code">[];
   os: Breakdown[];
   pve: Breakdown[];
@@ -102,13 +103,11 @@ function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceCom
   });
 }
 
-export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<AppDetail> {
+export async function fetchAppDetail(nsapp: string, range: Range): Promise<AppDetail> {
   const pb = publicClient();
-  const [summary, dailyRows, codes, os, env, resources] = await Promise.all([
+  const [summary, seriesRows, codes, os, env, resources] = await Promise.all([
     rangeAll<"nsapp" | "type">(pb, "stats_app", range, { filter: one(nsapp) }),
-    listAll<DailyCounts & { bucket: string }>(pb, "stats_app", {
-      filter: pb.filter("nsapp = {:nsapp} && bucket >= {:from} && bucket <= {:to}", { nsapp, from: range.from, to: range.to }),
-    }),
+    rangeSeriesRows(pb, "stats_app", range, one(nsapp)),
     rangeAll<"exit_code">(pb, "stats_app_code", range, {
       filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
       sort: "-failed,-aborted,exit_code",
@@ -119,9 +118,9 @@ export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<Ap
   ]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-  const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 }]));
-  for (const r of dailyRows) {
-    const d = byDay.get(r.bucket);
+  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 }]));
+  for (const r of seriesRows) {
+    const d = byBucket.get(r.bucket);
     if (d) for (const k of ["success", "failed", "aborted", "unknown", "installing"] as const) d[k] += r[k];
   }
   const catalogue = APPS.filter((a) => a.nsapp === nsapp);
@@ -129,7 +128,7 @@ export async function fetchAppDetail(nsapp: string, range: DayRange): Promise<Ap
     nsapp,
     catalogue,
     totals,
-    daily: [...byDay.values()],
+    series: [...byBucket.values()],
     codes,
     os: sumBy(os, (r) => `${r.os_type || "?"} ${r.os_version || ""}`.trim()),
     pve: sumBy(env, (r) => String(r.pve_version || "?")),
@@ -149,14 +148,11 @@ export interface FailedRun {
 }
 
 /** The app's failed runs in the range, newest first, one page (raw records, reader account). */
-export async function fetchFailedRuns(nsapp: string, range: DayRange, page: number, perPage: number) {
+export async function fetchFailedRuns(nsapp: string, range: Range, page: number, perPage: number) {
   const pb = await readerClient();
+  const { start, end } = rangeBounds(range);
   return pb.collection(TELEMETRY).getList<FailedRun>(page, perPage, {
-    filter: pb.filter("nsapp = {:nsapp} && status = 'failed' && created >= {:from} && created < {:end}", {
-      nsapp,
-      from: dayStart(range.from),
-      end: dayStart(addDays(range.to, 1)),
-    }),
+    filter: pb.filter("nsapp = {:nsapp} && status = 'failed' && created >= {:start} && created < {:end}", { nsapp, start, end }),
     sort: "-created",
     fields: "created,type,exit_code,os_type,os_version,pve_version,method",
   });

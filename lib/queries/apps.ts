@@ -1,6 +1,6 @@
 /**
  * The apps table: every app in range with runs, outcomes, failure rate and its Wilson interval,
- * change against the previous period and a daily sparkline. Filters: type, OS, name search,
+ * change against the previous period and a sparkline (daily, hourly for 24 h). Filters: type, OS, name search,
  * minimum runs; sortable by any column; paginated with a total.
  *
  * Without an OS filter PocketBase filters, sorts and pages the `stats_app_range` view. With
@@ -9,11 +9,11 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
-import { listAll, publicClient } from "../pocketbase";
-import { previousRange, type DayRange } from "../range";
+import { publicClient } from "../pocketbase";
+import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
-import { daysBetween, addDays } from "../time";
-import { rangeAll, rangePage, type FilterPart, type RangeRow } from "./rollup-range";
+import { addDays } from "../time";
+import { rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
 export const APP_DEFAULT_SORT = "-failure_low";
@@ -25,13 +25,14 @@ export type AppRangeRow = RangeRow<AppKey>;
 
 export interface AppListRow extends AppRangeRow {
   previousRuns: number;
-  /** Daily runs over the range (its last 90 days for longer ranges). */
+  /** Runs per bucket over the range (its last 90 days for longer ranges). */
   spark: number[];
 }
 
 export interface AppList {
   rows: AppListRow[];
   total: number;
+  /** First bucket of the sparklines (later than the range's start for ranges over 90 days). */
   sparkFrom: string;
 }
 
@@ -97,43 +98,45 @@ function appFilter(rows: AppRangeRow[]): FilterPart {
   return { expr: `(${expr})`, params };
 }
 
-async function previousRuns(pb: PocketBase, range: DayRange, rows: AppRangeRow[]): Promise<Map<string, number>> {
+async function previousRuns(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, number>> {
   if (!rows.length) return new Map();
   const prev = await rangeAll<AppKey>(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
   return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, r.runs]));
 }
 
-async function sparklines(pb: PocketBase, range: DayRange, rows: AppRangeRow[]) {
-  const from = range.days > SPARK_MAX_DAYS ? addDays(range.to, -(SPARK_MAX_DAYS - 1)) : range.from;
-  const days = daysBetween(from, range.to);
+function sparkRange(range: Range): Range {
+  if (range.grain === "hour" || range.length <= SPARK_MAX_DAYS) return range;
+  return { ...range, from: addDays(range.to, -(SPARK_MAX_DAYS - 1)), length: SPARK_MAX_DAYS };
+}
+
+async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
+  const buckets = rangeBuckets(spark);
   const out = new Map<string, number[]>();
-  if (!rows.length) return { out, from };
-  const f = appFilter(rows);
-  const daily = await listAll<AppRangeRow & { bucket: string }>(pb, "stats_app", {
-    filter: pb.filter(`bucket >= {:from} && bucket <= {:to} && ${f.expr}`, { ...f.params, from, to: range.to }),
-  });
-  const index = new Map(days.map((d, i) => [d, i]));
-  for (const r of daily) {
+  if (!rows.length) return out;
+  const series = await rangeSeriesRows<{ nsapp: string; type: string }>(pb, "stats_app", spark, appFilter(rows));
+  const index = new Map(buckets.map((d, i) => [d, i]));
+  for (const r of series) {
     const k = `${r.nsapp}\n${r.type}`;
-    const series = out.get(k) ?? new Array<number>(days.length).fill(0);
+    const series = out.get(k) ?? new Array<number>(buckets.length).fill(0);
     const i = index.get(r.bucket);
     if (i !== undefined) series[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
     out.set(k, series);
   }
-  return { out, from };
+  return out;
 }
 
 export async function fetchAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
   const { rows, total } = await pageRows(pb, state);
-  const [prev, spark] = await Promise.all([previousRuns(pb, state.range, rows), sparklines(pb, state.range, rows)]);
-  const empty = new Array<number>(daysBetween(spark.from, state.range.to).length).fill(0);
+  const spark = sparkRange(state.range);
+  const [prev, sparks] = await Promise.all([previousRuns(pb, state.range, rows), sparklines(pb, spark, rows)]);
+  const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
       const k = `${r.nsapp}\n${r.type}`;
-      return { ...r, previousRuns: prev.get(k) ?? 0, spark: spark.out.get(k) ?? empty };
+      return { ...r, previousRuns: prev.get(k) ?? 0, spark: sparks.get(k) ?? empty };
     }),
   };
 }

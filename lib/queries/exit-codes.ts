@@ -1,14 +1,13 @@
 /**
- * Exit codes of failed and aborted runs: ranking over a range, daily trends and one code's
- * detail (apps and OS versions it hits). Totals come from the range views (rollup-range.ts),
- * series from the `stats_code` daily rows (docs/ROLLUPS.md).
+ * Exit codes of failed and aborted runs: ranking over a range, trends (per day, per hour for
+ * 24 h) and one code's detail (apps and OS versions it hits). Totals come from the range views
+ * (rollup-range.ts), series from the `stats_code` rows (docs/ROLLUPS.md).
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import { listAll, publicClient } from "../pocketbase";
-import type { DayRange } from "../range";
-import { daysBetween } from "../time";
-import { rangeAll, rangePage, type FilterPart } from "./rollup-range";
+import { publicClient } from "../pocketbase";
+import { rangeBuckets, type Range } from "../range";
+import { rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
 const FAILED_OR_ABORTED = "failed > 0 || aborted > 0";
@@ -30,7 +29,7 @@ export interface ExitCodeRanking {
 }
 
 /** Every exit code of failed or aborted runs in the range, most frequent first (ties: lower code). */
-export async function fetchExitCodeRanking(range: DayRange): Promise<ExitCodeRanking> {
+export async function fetchExitCodeRanking(range: Range): Promise<ExitCodeRanking> {
   const rows = await rangeAll<"exit_code">(publicClient(), "stats_code", range, { filter: { expr: FAILED_OR_ABORTED, params: {} } });
   let failed = 0;
   let aborted = 0;
@@ -48,17 +47,11 @@ export async function fetchExitCodeRanking(range: DayRange): Promise<ExitCodeRan
   return { codes, failed, aborted };
 }
 
-/** One day of a trend: `values[i]` is the failed + aborted runs of `codes[i]` that day. */
+/** One bucket of a trend: `values[i]` is the failed + aborted runs of `codes[i]` in it. */
 export interface CodeTrendPoint {
-  day: string;
-  values: number[];
-}
-
-interface CodeDayRow {
+  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
   bucket: string;
-  exit_code: number;
-  failed: number;
-  aborted: number;
+  values: number[];
 }
 
 function codesFilter(codes: readonly number[]): FilterPart {
@@ -70,24 +63,21 @@ function codesFilter(codes: readonly number[]): FilterPart {
   return { expr: parts.join(" || "), params };
 }
 
-async function trend(pb: PocketBase, range: Pick<DayRange, "from" | "to">, codes: readonly number[]): Promise<CodeTrendPoint[]> {
-  const days = daysBetween(range.from, range.to);
-  const byDay = new Map(days.map((day) => [day, { day, values: codes.map(() => 0) }]));
-  if (codes.length === 0) return [...byDay.values()];
-  const c = codesFilter(codes);
-  const filter = pb.filter(`bucket >= {:from} && bucket <= {:to} && (${c.expr})`, { from: range.from, to: range.to, ...c.params });
-  const rows = await listAll<CodeDayRow>(pb, "stats_code", { filter });
+async function trend(pb: PocketBase, range: Range, codes: readonly number[]): Promise<CodeTrendPoint[]> {
+  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, values: codes.map(() => 0) }]));
+  if (codes.length === 0) return [...byBucket.values()];
+  const rows = await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, codesFilter(codes));
   const index = new Map(codes.map((code, i) => [code, i]));
   for (const r of rows) {
-    const point = byDay.get(r.bucket);
+    const point = byBucket.get(r.bucket);
     const i = index.get(Number(r.exit_code));
     if (point && i !== undefined) point.values[i]! += r.failed + r.aborted;
   }
-  return [...byDay.values()];
+  return [...byBucket.values()];
 }
 
-/** Failed + aborted runs per day (UTC) for each of `codes`, every day of the range (0 when none). */
-export async function fetchExitCodeTrend(range: DayRange, codes: readonly number[]): Promise<CodeTrendPoint[]> {
+/** Failed + aborted runs per bucket for each of `codes`, every bucket of the range (0 when none). */
+export async function fetchExitCodeTrend(range: Range, codes: readonly number[]): Promise<CodeTrendPoint[]> {
   return trend(publicClient(), range, [...new Set(codes)]);
 }
 
@@ -110,7 +100,7 @@ export interface ExitCodeDetail {
   exitCode: number;
   failed: number;
   aborted: number;
-  daily: CodeTrendPoint[];
+  series: CodeTrendPoint[];
   /** One page of the apps this code hit, most failures first. */
   apps: CodeApp[];
   /** How many apps this code hit in the range (every page). */
@@ -118,15 +108,15 @@ export interface ExitCodeDetail {
   os: CodeOs[];
 }
 
-/** One exit code over a range: totals, daily series, the apps it hit (paged) and its OS split. */
+/** One exit code over a range: totals, series, the apps it hit (paged) and its OS split. */
 export async function fetchExitCodeDetail(
   code: number,
-  range: DayRange,
+  range: Range,
   apps: { page: number; perPage: number } = { page: 1, perPage: 25 },
 ): Promise<ExitCodeDetail> {
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
-  const [totals, daily, appPage, osRows] = await Promise.all([
+  const [totals, series, appPage, osRows] = await Promise.all([
     rangeAll<"exit_code">(pb, "stats_code", range, { filter }),
     trend(pb, range, [code]),
     rangePage<"nsapp" | "exit_code">(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
@@ -139,7 +129,7 @@ export async function fetchExitCodeDetail(
     exitCode: code,
     failed,
     aborted,
-    daily,
+    series,
     apps: appPage.items.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })),
     appCount: appPage.totalItems,
     os: osRows.map((r) => ({

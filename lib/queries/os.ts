@@ -1,13 +1,12 @@
 /**
- * Operating systems of the installs: daily shares (from the `stats_os` daily rows) and runs,
+ * Operating systems of the installs: shares per day, or per hour for 24 h (from `stats_os` rows) and runs,
  * failures and failure rates per OS version (from its range view). See docs/ROLLUPS.md.
  */
 import "server-only";
-import { listAll, publicClient } from "../pocketbase";
-import type { DayRange } from "../range";
+import { publicClient } from "../pocketbase";
+import { rangeBuckets, type Range } from "../range";
 import { COUNT_COLUMNS } from "../rollups/spec";
-import { daysBetween } from "../time";
-import { rangeAll, type FilterPart } from "./rollup-range";
+import { rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 export type OsRunType = "lxc" | "vm" | "addon" | "pve";
 
@@ -18,32 +17,25 @@ export const OTHER = "other";
 export interface ShareSeries {
   /** Category labels (os_type, or os_version when one OS is chosen), most runs first. */
   categories: string[];
-  /** `values[i]` is the runs of `categories[i]` that day; every day of the range. */
-  points: { day: string; values: number[] }[];
+  /** `values[i]` is the runs of `categories[i]` in that bucket; every bucket of the range. */
+  points: { bucket: string; values: number[] }[];
 }
 
-interface OsDayRow {
-  bucket: string;
+interface OsKey {
   type: string;
   os_type: string;
   os_version: string;
-  success: number;
-  failed: number;
-  aborted: number;
-  unknown: number;
-  installing: number;
 }
 
-const runsOf = (r: Pick<OsDayRow, (typeof COUNT_COLUMNS)[number]>) => COUNT_COLUMNS.reduce((n, c) => n + r[c], 0);
+const runsOf = (r: Record<(typeof COUNT_COLUMNS)[number], number>) => COUNT_COLUMNS.reduce((n, c) => n + r[c], 0);
 
 /**
- * Runs per day by os_type (every outcome counts), optionally of one run type. With `os`, the
+ * Runs per bucket by os_type (every outcome counts), optionally of one run type. With `os`, the
  * runs of that os_type only, by os_version. An empty os_type/os_version is its own category ("").
  */
-export async function fetchOsShareSeries(range: DayRange, opts: { type?: OsRunType | null; os?: string | null } = {}): Promise<ShareSeries> {
-  const pb = publicClient();
-  const parts = ["bucket >= {:from} && bucket <= {:to}"];
-  const params: Record<string, string> = { from: range.from, to: range.to };
+export async function fetchOsShareSeries(range: Range, opts: { type?: OsRunType | null; os?: string | null } = {}): Promise<ShareSeries> {
+  const parts: string[] = [];
+  const params: Record<string, string> = {};
   if (opts.type) {
     parts.push("type = {:type}");
     params.type = opts.type;
@@ -52,8 +44,8 @@ export async function fetchOsShareSeries(range: DayRange, opts: { type?: OsRunTy
     parts.push("os_type = {:os}");
     params.os = opts.os;
   }
-  const rows = await listAll<OsDayRow>(pb, "stats_os", { filter: pb.filter(parts.join(" && "), params) });
-  const categoryOf = (r: OsDayRow) => (opts.os ? r.os_version : r.os_type);
+  const rows = await rangeSeriesRows<OsKey>(publicClient(), "stats_os", range, parts.length ? { expr: parts.join(" && "), params } : undefined);
+  const categoryOf = (r: OsKey) => (opts.os ? r.os_version : r.os_type);
 
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
@@ -62,14 +54,14 @@ export async function fetchOsShareSeries(range: DayRange, opts: { type?: OsRunTy
   const index = new Map(categories.map((c, i) => [c, i]));
   const otherIndex = categories.length - 1;
 
-  const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, values: categories.map(() => 0) }]));
+  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, values: categories.map(() => 0) }]));
   for (const r of rows) {
-    const point = byDay.get(r.bucket);
+    const point = byBucket.get(r.bucket);
     const n = runsOf(r);
     if (!point || n === 0) continue;
     point.values[index.get(categoryOf(r)) ?? otherIndex]! += n;
   }
-  return { categories, points: [...byDay.values()] };
+  return { categories, points: [...byBucket.values()] };
 }
 
 export interface OsVersionRow {
@@ -96,7 +88,7 @@ export type OsSortKey = keyof typeof OS_SORTS;
  * without changing the shares.
  */
 export async function fetchOsVersions(
-  range: DayRange,
+  range: Range,
   opts: { type?: OsRunType | null; os?: string | null; sort?: string } = {},
 ): Promise<OsVersionRow[]> {
   const filter: FilterPart | undefined = opts.type ? { expr: "type = {:type}", params: { type: opts.type } } : undefined;

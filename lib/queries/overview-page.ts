@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { publicClient } from "../pocketbase";
-import { previousRange, type DayRange } from "../range";
+import { previousRange, type Range } from "../range";
 import { fetchExitCodeRanking, type ExitCodeRank } from "./exit-codes";
 import { fetchOverview, type Overview } from "./overview";
 import { rangeAll, type RangeRow } from "./rollup-range";
@@ -28,7 +28,7 @@ function distinct(rows: RangeRow<"nsapp" | "type">[]): number {
   return new Set(rows.map((r) => r.nsapp)).size;
 }
 
-export async function fetchOverviewPage(range: DayRange, now = new Date()): Promise<OverviewPage> {
+export async function fetchOverviewPage(range: Range, now = new Date()): Promise<OverviewPage> {
   const pb = publicClient();
   const prev = previousRange(range);
   const [current, previous, apps, prevApps, codes, os] = await Promise.all([

@@ -1,58 +1,53 @@
 /**
- * Overview figures for a day range: totals by outcome and the daily outcome series.
+ * Overview figures for a range: totals by outcome and the outcome series (per day, or per hour
+ * for the 24-hour view).
  *
- * Read path: the `stats_daily` rollup (≤ 4 rows a day) for every count; raw records only to
- * split `installing` into running/unfinished, which depends on the clock: the runs still
- * installing that started within the threshold are counted with one COUNT per day they touch
- * (at most two), everything else still installing is unfinished.
+ * Read path: the `stats_daily` rollup (≤ 4 rows a day) or its hourly sibling for every count;
+ * raw records only to split `installing` into running/unfinished, which depends on the clock:
+ * the runs still installing that started within the threshold are counted with one COUNT per
+ * bucket they touch (at most two days, or the threshold's hours), everything else still
+ * installing is unfinished.
  */
 import "server-only";
 import { serverConfig } from "../config";
-import { countRecords, listAll, publicClient, readerClient } from "../pocketbase";
-import type { DayRange } from "../range";
+import { countRecords, publicClient, readerClient } from "../pocketbase";
+import { rangeBuckets, type Range } from "../range";
 import { TELEMETRY } from "../rollups/spec";
-import { addDays, dayStart, daysBetween, pbTime } from "../time";
+import { bucketStart, nextBucket, pbTime } from "../time";
 import { emptyCounts, successRate, type OutcomeCounts } from "./counts";
+import { rangeSeriesRows } from "./rollup-range";
 
-interface DailyRow {
+export interface BucketOutcomes extends OutcomeCounts {
+  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
   bucket: string;
-  type: string;
-  success: number;
-  failed: number;
-  aborted: number;
-  unknown: number;
-  installing: number;
-}
-
-export interface DayOutcomes extends OutcomeCounts {
-  day: string;
 }
 
 export interface Overview {
-  range: DayRange;
+  range: Range;
   totals: OutcomeCounts & { runs: number; successRate: number | null };
-  daily: DayOutcomes[];
+  /** One entry per bucket of the range (days, or hours for 24 h), zeros included. */
+  series: BucketOutcomes[];
   /** Runs per install type (lxc, vm, addon, pve). */
   byType: Record<string, number>;
   /** `created` of the newest record (any range), or null on an empty database. */
   asOf: string | null;
 }
 
-async function runningByDay(range: DayRange, now: Date): Promise<Map<string, number>> {
-  const cutoff = new Date(now.getTime() - serverConfig().unfinishedAfterMs);
+async function runningByBucket(range: Range, now: Date): Promise<Map<string, number>> {
+  const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
   const pb = await readerClient();
   const out = new Map<string, number>();
-  const first = pbTime(cutoff).slice(0, 10);
-  const days = daysBetween(first > range.from ? first : range.from, range.to);
+  // Buckets that end after the cutoff: only they can hold runs still counted as running.
+  const live = rangeBuckets(range).filter((b) => bucketStart(nextBucket(b)) > cutoff);
   await Promise.all(
-    days.map(async (day) => {
-      const start = dayStart(day) > pbTime(cutoff) ? dayStart(day) : pbTime(cutoff);
+    live.map(async (bucket) => {
+      const start = bucketStart(bucket) > cutoff ? bucketStart(bucket) : cutoff;
       const filter = pb.filter("status = {:status} && created >= {:start} && created < {:end}", {
         status: "installing",
         start,
-        end: dayStart(addDays(day, 1)),
+        end: bucketStart(nextBucket(bucket)),
       });
-      out.set(day, await countRecords(pb, TELEMETRY, filter));
+      out.set(bucket, await countRecords(pb, TELEMETRY, filter));
     }),
   );
   return out;
@@ -64,20 +59,19 @@ async function newestRecord(): Promise<string | null> {
   return res.items[0]?.created ?? null;
 }
 
-export async function fetchOverview(range: DayRange, now: Date = new Date()): Promise<Overview> {
+export async function fetchOverview(range: Range, now: Date = new Date()): Promise<Overview> {
   const pb = publicClient();
-  const filter = pb.filter("bucket >= {:from} && bucket <= {:to}", { from: range.from, to: range.to });
   const [rows, running, asOf] = await Promise.all([
-    listAll<DailyRow>(pb, "stats_daily", { filter }),
-    runningByDay(range, now),
+    rangeSeriesRows<{ type: string }>(pb, "stats_daily", range),
+    runningByBucket(range, now),
     newestRecord(),
   ]);
 
-  const byDay = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, ...emptyCounts() }]));
+  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, ...emptyCounts() }]));
   const byType: Record<string, number> = {};
   for (const r of rows) {
     byType[r.type] = (byType[r.type] ?? 0) + r.success + r.failed + r.aborted + r.unknown + r.installing;
-    const d = byDay.get(r.bucket);
+    const d = byBucket.get(r.bucket);
     if (!d) continue;
     d.success += r.success;
     d.failed += r.failed;
@@ -85,15 +79,15 @@ export async function fetchOverview(range: DayRange, now: Date = new Date()): Pr
     d.unknown += r.unknown;
     d.unfinished += r.installing;
   }
-  for (const [day, n] of running) {
-    const d = byDay.get(day);
+  for (const [bucket, n] of running) {
+    const d = byBucket.get(bucket);
     if (!d) continue;
     d.running += n;
     d.unfinished -= n;
   }
-  const daily = [...byDay.values()];
+  const series = [...byBucket.values()];
   const totals = emptyCounts();
-  for (const d of daily) for (const k of Object.keys(totals) as (keyof OutcomeCounts)[]) totals[k] += d[k];
+  for (const d of series) for (const k of Object.keys(totals) as (keyof OutcomeCounts)[]) totals[k] += d[k];
   const runs = Object.values(totals).reduce((a, b) => a + b, 0);
-  return { range, totals: { ...totals, runs, successRate: successRate(totals) }, daily, byType, asOf };
+  return { range, totals: { ...totals, runs, successRate: successRate(totals) }, series, byType, asOf };
 }

@@ -1,14 +1,17 @@
 /**
- * Totals per key over a day range, read from a rollup's range view (`<rollup>_range`, see
- * docs/ROLLUPS.md): SQLite subtracts the running totals in force at each end of the range and
- * PocketBase filters, sorts and pages the result — whatever the range length, one request
- * returns only the rows asked for.
+ * Totals per key over a range, read from a rollup's range view (`<rollup>_range`, see
+ * docs/ROLLUPS.md): for days SQLite subtracts the running totals in force at each end of the
+ * range, for hours (the 24-hour view) it sums the hourly sibling's buckets; PocketBase filters,
+ * sorts and pages the result — one request returns only the rows asked for.
+ *
+ * Callers name the daily rollup ("stats_app"); the range's grain picks the table.
  */
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../outcomes";
 import { listAll } from "../pocketbase";
-import type { DayRange } from "../range";
+import type { Range } from "../range";
+import { rollupTable } from "../rollups/spec";
 
 export type StoredCounts = Record<StoredOutcome, number>;
 export type RangeRow<K extends string> = Record<K, string | number> &
@@ -26,7 +29,7 @@ export interface RangeQuery {
   sort?: string;
 }
 
-function options(pb: PocketBase, range: Pick<DayRange, "from" | "to">, q: RangeQuery) {
+function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery) {
   const expr = q.filter ? `runs > 0 && (${q.filter.expr})` : "runs > 0";
   return {
     filter: pb.filter(expr, q.filter?.params ?? {}),
@@ -45,12 +48,12 @@ function withNullRates<R extends RangeRow<string>>(row: R): R {
 export async function rangePage<K extends string>(
   pb: PocketBase,
   rollup: string,
-  range: Pick<DayRange, "from" | "to">,
+  range: Pick<Range, "from" | "to" | "grain">,
   page: number,
   perPage: number,
   q: RangeQuery = {},
 ) {
-  const res = await pb.collection(`${rollup}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
+  const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
   return { ...res, items: res.items.map(withNullRates) };
 }
 
@@ -58,8 +61,23 @@ export async function rangePage<K extends string>(
 export async function rangeAll<K extends string>(
   pb: PocketBase,
   rollup: string,
-  range: Pick<DayRange, "from" | "to">,
+  range: Pick<Range, "from" | "to" | "grain">,
   q: RangeQuery = {},
 ): Promise<RangeRow<K>[]> {
-  return (await listAll<RangeRow<K>>(pb, `${rollup}_range`, options(pb, range, q))).map(withNullRates);
+  return (await listAll<RangeRow<K>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(withNullRates);
+}
+
+/**
+ * The rollup's own rows for every bucket of the range (series: one row per bucket and key,
+ * buckets without runs absent). `filter` narrows the keys; its placeholders must not be
+ * named `from` or `to`.
+ */
+export async function rangeSeriesRows<R extends object>(
+  pb: PocketBase,
+  rollup: string,
+  range: Pick<Range, "from" | "to" | "grain">,
+  filter?: FilterPart,
+): Promise<(R & StoredCounts & { bucket: string })[]> {
+  const expr = filter ? `bucket >= {:from} && bucket <= {:to} && (${filter.expr})` : "bucket >= {:from} && bucket <= {:to}";
+  return listAll(pb, rollupTable(rollup, range.grain), { filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to }) });
 }

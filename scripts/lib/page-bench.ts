@@ -29,8 +29,10 @@ import { resolveStreamedHtml } from "./streamed-html";
 
 export const PAGES: readonly { path: string; warmup: string | null }[] = [
   { path: "/", warmup: "/?range=7d" },
+  { path: "/?range=24h", warmup: "/?range=7d" },
   { path: "/apps", warmup: "/apps?range=7d" },
   { path: "/apps?type=lxc&min=50", warmup: "/apps?range=7d" },
+  { path: "/apps?range=24h", warmup: "/apps?range=7d" },
   { path: "/apps/docker", warmup: "/apps/pihole?range=7d" },
   { path: "/apps/jellyfin?range=90d", warmup: "/apps/pihole?range=7d" },
   { path: "/errors", warmup: "/errors?range=7d" },

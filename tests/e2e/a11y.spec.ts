@@ -2,7 +2,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
-const PAGES = ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
+const PAGES = ["/", "/?range=24h", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
 
 for (const scheme of ["light", "dark"] as const) {
   for (const path of PAGES) {

@@ -27,11 +27,12 @@ describe("apps data layer", () => {
   });
   afterAll(async () => pb?.stop());
 
+  /** Apps over a day range, or an hour range ("YYYY-MM-DD HH" ends). */
   function sqlApps(from: string, to: string, where: string) {
     return pb.db
       .prepare(
         `SELECT nsapp, type, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
-         FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN ? AND ? ${where} GROUP BY nsapp, type`,
+         FROM _dev_telemetry_data WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY nsapp, type`,
       )
       .all(from, to) as { nsapp: string; type: string; runs: number; success: number; failed: number }[];
   }
@@ -41,6 +42,8 @@ describe("apps data layer", () => {
     ["type + min runs", { type: "lxc", min: "20" }, "AND type = 'lxc'", (r) => r.runs >= 20],
     ["search", { q: "alpine" }, "AND nsapp LIKE '%alpine%'", () => true],
     ["OS", { os: "debian", range: "90d" }, "AND os_type = 'debian'", () => true],
+    ["last 24 hours", { range: "24h" }, "", () => true],
+    ["last 24 hours + OS + type", { range: "24h", os: "debian", type: "lxc" }, "AND os_type = 'debian' AND type = 'lxc'", () => true],
     ["OS + type + custom range", { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10) }, "AND os_type = 'alpine' AND type = 'lxc'", () => true],
   ];
 
@@ -64,27 +67,36 @@ describe("apps data layer", () => {
     });
   }
 
-  it("reports change against the previous period and sparklines that sum to the runs", async () => {
-    const { state } = parseViewState({ range: "30d", sort: "-runs", size: "10" }, now, APP_SORT);
-    const list = await fetchAppList(state);
-    const prev = previousRange(state.range);
-    for (const r of list.rows) {
-      const [p] = sqlApps(prev.from, prev.to, `AND nsapp = '${r.nsapp}' AND type = '${r.type}'`);
-      expect(r.previousRuns).toBe(p?.runs ?? 0);
-      expect(r.spark.reduce((a, b) => a + b, 0)).toBe(r.runs);
-    }
-    expect(list.rows.map((r) => r.runs)).toEqual([...list.rows.map((r) => r.runs)].sort((a, b) => b - a));
-  });
+  for (const range of ["30d", "24h"]) {
+    it(`reports change against the previous period and sparklines that sum to the runs (${range})`, async () => {
+      const { state } = parseViewState({ range, sort: "-runs", size: "10" }, now, APP_SORT);
+      const list = await fetchAppList(state);
+      expect(list.rows.length).toBeGreaterThan(0);
+      const prev = previousRange(state.range);
+      for (const r of list.rows) {
+        const [p] = sqlApps(prev.from, prev.to, `AND nsapp = '${r.nsapp}' AND type = '${r.type}'`);
+        expect(r.previousRuns).toBe(p?.runs ?? 0);
+        expect(r.spark).toHaveLength(state.range.length);
+        expect(r.spark.reduce((a, b) => a + b, 0)).toBe(r.runs);
+      }
+      expect(list.rows.map((r) => r.runs)).toEqual([...list.rows.map((r) => r.runs)].sort((a, b) => b - a));
+    });
+  }
 
-  it("details one app exactly: totals, exit codes, OS, failed runs", async () => {
-    const { state } = parseViewState({ range: "90d" }, now);
-    const top = pb.db.prepare("SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").get() as { nsapp: string };
+  for (const range of ["90d", "24h"]) {
+  it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
+    const { state } = parseViewState({ range }, now);
+    const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
+    const top = pb.db
+      .prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`)
+      .get(state.range) as { nsapp: string };
     const d = await fetchAppDetail(top.nsapp, state.range);
-    const where = `nsapp = @app AND substr(created,1,10) BETWEEN @from AND @to`;
+    expect(d.series).toHaveLength(state.range.length);
+    const where = `nsapp = @app AND ${inRange}`;
     const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
     const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`).get(args) as { runs: number; failed: number };
     expect([d.totals.runs, d.totals.failed]).toEqual([totals.runs, totals.failed]);
-    expect(d.daily.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
+    expect(d.series.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
     const codes = pb.db
       .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
       .all(args) as { exit_code: number; failed: number }[];
@@ -107,4 +119,5 @@ describe("apps data layer", () => {
       expect(new Map(cmp.choices.map((c) => [c.relation, [c.runs, c.failed]]))).toEqual(new Map(want.map((w) => [w.k, [w.runs, w.failed]])));
     }
   });
+  }
 });

@@ -6,23 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fetchExitCodeDetail, fetchExitCodeRanking, fetchExitCodeTrend } from "../../lib/queries/exit-codes";
 import { fetchOsShareSeries, fetchOsVersions, MAX_SHARE_SERIES } from "../../lib/queries/os";
-import { customRange, presetRange, type DayRange } from "../../lib/range";
+import { customRange, presetRange, rangeBuckets, type Range } from "../../lib/range";
 import { wilson } from "../../lib/stats";
-import { addDays, daysBetween, utcDay } from "../../lib/time";
+import { addDays, utcDay } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const T = "_dev_telemetry_data";
-const IN_RANGE = "substr(created,1,10) BETWEEN @from AND @to";
+/** The range's rows by their day or hour (named parameters @from, @to). */
+const IN = (r: Range) => `substr(created,1,${r.grain === "hour" ? 13 : 10})`;
+const IN_RANGE = (r: Range) => `${IN(r)} BETWEEN @from AND @to`;
 const SUCCESS = "status IN ('sucess','success','done')";
 
 describe("exit-code and OS data layer", () => {
   let pb: TestPocketBase;
   const now = new Date();
   const today = utcDay(now);
-  const ranges: DayRange[] = [
+  const ranges: Range[] = [
     presetRange("30d", now),
+    presetRange("24h", now),
     customRange(addDays(today, -39), addDays(today, -20)),
     customRange(addDays(today, -3), addDays(today, -3)),
     presetRange("all", now),
@@ -40,23 +43,23 @@ describe("exit-code and OS data layer", () => {
 
   const all = <R>(sql: string, params: object) => pb.db.prepare(sql).all(params) as R[];
 
-  function sqlCodes(r: DayRange) {
+  function sqlCodes(r: Range) {
     return all<{ code: number; failed: number; aborted: number }>(
       `SELECT COALESCE(exit_code,0) AS code, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-       FROM ${T} WHERE ${IN_RANGE} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY COUNT(*) DESC, code`,
+       FROM ${T} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY COUNT(*) DESC, code`,
       r,
     );
   }
 
-  function sqlDaily(r: DayRange, codes: number[]) {
-    const rows = all<{ day: string; code: number; n: number }>(
-      `SELECT substr(created,1,10) AS day, COALESCE(exit_code,0) AS code, COUNT(*) AS n
-       FROM ${T} WHERE ${IN_RANGE} AND status IN ('failed','aborted') GROUP BY 1,2`,
+  function sqlSeries(r: Range, codes: number[]) {
+    const rows = all<{ bucket: string; code: number; n: number }>(
+      `SELECT ${IN(r)} AS bucket, COALESCE(exit_code,0) AS code, COUNT(*) AS n
+       FROM ${T} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1,2`,
       r,
     );
-    return daysBetween(r.from, r.to).map((day) => ({
-      day,
-      values: codes.map((c) => rows.find((x) => x.day === day && x.code === c)?.n ?? 0),
+    return rangeBuckets(r).map((bucket) => ({
+      bucket,
+      values: codes.map((c) => rows.find((x) => x.bucket === bucket && x.code === c)?.n ?? 0),
     }));
   }
 
@@ -68,16 +71,16 @@ describe("exit-code and OS data layer", () => {
       const total = want.reduce((n, c) => n + c.failed + c.aborted, 0);
       expect(got.failed + got.aborted).toBe(total);
       for (const c of got.codes) expect(c.share).toBeCloseTo((c.failed + c.aborted) / total, 12);
-      if (r.days >= 20) expect(want.length).toBeGreaterThan(5);
+      if (r.grain === "day" && r.length >= 20) expect(want.length).toBeGreaterThan(5);
     }
   });
 
-  it("gives daily counts per code, every day of the range filled", async () => {
+  it("gives counts per code per day (per hour for 24 h), every bucket of the range filled", async () => {
     for (const r of ranges.slice(0, 3)) {
       const top = sqlCodes(r).slice(0, 3).map((c) => c.code);
       const absent = [...Array(256).keys()].find((c) => !sqlCodes(presetRange("all", now)).some((x) => x.code === c))!;
       const codes = [...top, absent];
-      expect(await fetchExitCodeTrend(r, codes)).toEqual(sqlDaily(r, codes));
+      expect(await fetchExitCodeTrend(r, codes)).toEqual(sqlSeries(r, codes));
     }
     expect((await fetchExitCodeTrend(ranges[0]!, [])).every((p) => p.values.length === 0)).toBe(true);
   });
@@ -89,20 +92,20 @@ describe("exit-code and OS data layer", () => {
         const p = { ...r, code: c.code };
         const apps = all<{ nsapp: string; failed: number; aborted: number }>(
           `SELECT COALESCE(nsapp,'') AS nsapp, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
            GROUP BY 1 ORDER BY failed DESC, aborted DESC, nsapp`,
           p,
         );
         const os = all<{ osType: string; osVersion: string; failed: number; aborted: number }>(
           `SELECT COALESCE(os_type,'') AS osType, COALESCE(os_version,'') AS osVersion, SUM(status='failed') AS failed,
              SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
            GROUP BY 1,2 ORDER BY failed DESC, aborted DESC, osType, osVersion`,
           p,
         );
         const got = await fetchExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });
         expect([got.failed, got.aborted]).toEqual([c.failed, c.aborted]);
-        expect(got.daily).toEqual(sqlDaily(r, [c.code]));
+        expect(got.series).toEqual(sqlSeries(r, [c.code]));
         expect(got.apps).toEqual(apps);
         expect(got.appCount).toBe(apps.length);
         expect(got.os.map(({ share, ...o }) => o)).toEqual(os);
@@ -113,7 +116,7 @@ describe("exit-code and OS data layer", () => {
     }
     const none = await fetchExitCodeDetail(254, customRange(addDays(today, 3), addDays(today, 5)));
     expect([none.failed, none.aborted, none.appCount, none.os.length]).toEqual([0, 0, 0, 0]);
-    expect(none.daily.map((d) => d.values)).toEqual([[0], [0], [0]]);
+    expect(none.series.map((d) => d.values)).toEqual([[0], [0], [0]]);
   });
 
   it("follows a PATCH to failed with a new exit code", async () => {
@@ -126,11 +129,11 @@ describe("exit-code and OS data layer", () => {
     );
   });
 
-  function sqlOsDaily(r: DayRange, type: string | null, os: string | null) {
+  function sqlOsDaily(r: Range, type: string | null, os: string | null) {
     const by = os ? "COALESCE(os_version,'')" : "COALESCE(os_type,'')";
-    return all<{ day: string; cat: string; n: number }>(
-      `SELECT substr(created,1,10) AS day, ${by} AS cat, COUNT(*) AS n FROM ${T}
-       WHERE ${IN_RANGE} AND (@type IS NULL OR type = @type) AND (@os IS NULL OR COALESCE(os_type,'') = @os) GROUP BY 1,2`,
+    return all<{ bucket: string; cat: string; n: number }>(
+      `SELECT ${IN(r)} AS bucket, ${by} AS cat, COUNT(*) AS n FROM ${T}
+       WHERE ${IN_RANGE(r)} AND (@type IS NULL OR type = @type) AND (@os IS NULL OR COALESCE(os_type,'') = @os) GROUP BY 1,2`,
       { ...r, type, os },
     );
   }
@@ -150,13 +153,13 @@ describe("exit-code and OS data layer", () => {
         const cats = [...new Set(rows.map((x) => x.cat))];
         expect(cats.length).toBeLessThanOrEqual(MAX_SHARE_SERIES); // no "other" bucket in this data
         expect([...got.categories].sort()).toEqual(cats.sort());
-        expect(got.points.map((p) => p.day)).toEqual(daysBetween(r.from, r.to));
+        expect(got.points.map((p) => p.bucket)).toEqual(rangeBuckets(r));
         for (const p of got.points) {
           got.categories.forEach((c, i) => {
-            expect(p.values[i], `${p.day} ${c}`).toBe(rows.find((x) => x.day === p.day && x.cat === c)?.n ?? 0);
+            expect(p.values[i], `${p.bucket} ${c}`).toBe(rows.find((x) => x.bucket === p.bucket && x.cat === c)?.n ?? 0);
           });
         }
-        if (r.days > 1 && !(type === "lxc" && os === "ubuntu")) expect(cats.length).toBeGreaterThan(1);
+        if (r.grain === "day" && r.length > 1 && !(type === "lxc" && os === "ubuntu")) expect(cats.length).toBeGreaterThan(1);
       }
     }
   });
@@ -167,7 +170,7 @@ describe("exit-code and OS data layer", () => {
         const want = all<{ type: string; osType: string; osVersion: string; runs: number; success: number; failed: number; aborted: number }>(
           `SELECT type, COALESCE(os_type,'') AS osType, COALESCE(os_version,'') AS osVersion, COUNT(*) AS runs,
              SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE} AND (@type IS NULL OR type = @type) GROUP BY 1,2,3 ORDER BY type, runs DESC, osType, osVersion`,
+           FROM ${T} WHERE ${IN_RANGE(r)} AND (@type IS NULL OR type = @type) GROUP BY 1,2,3 ORDER BY type, runs DESC, osType, osVersion`,
           { ...r, type },
         );
         const typeRuns = new Map<string, number>();

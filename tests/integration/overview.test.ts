@@ -5,14 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { fetchAppTotals, fetchOsTotals, fetchTopExitCodes } from "../../lib/queries/breakdowns";
+import { fetchExitCodeRanking } from "../../lib/queries/exit-codes";
+import { fetchOsVersions } from "../../lib/queries/os";
 import { fetchOverview } from "../../lib/queries/overview";
 import { fetchOverviewPage } from "../../lib/queries/overview-page";
 import { rangeAll } from "../../lib/queries/rollup-range";
 import { publicClient } from "../../lib/pocketbase";
 import { addDays, utcDay } from "../../lib/time";
 import { wilson } from "../../lib/stats";
-import { presetRange } from "../../lib/range";
+import { presetRange, type Range, type RangePreset } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
@@ -41,24 +42,28 @@ describe("overview data layer", () => {
   });
   afterAll(async () => pb?.stop());
 
-  function sqlOverview(from: string, to: string, at: Date) {
+  /** Rows of the range, by their day or hour (the range's buckets). */
+  const inRange = (r: Range) => `substr(created,1,${r.grain === "hour" ? 13 : 10}) BETWEEN '${r.from}' AND '${r.to}'`;
+
+  function sqlOverview(range: Range, at: Date) {
     const cutoff = new Date(at.getTime() - 3_600_000).toISOString().replace("T", " ");
     return pb.db
       .prepare(
-        `SELECT substr(created,1,10) AS day, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed,
+        `SELECT substr(created,1,${range.grain === "hour" ? 13 : 10}) AS bucket, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed,
            SUM(status='aborted') AS aborted,
            SUM(status NOT IN ('sucess','success','done','failed','aborted','installing')) AS unknown,
            SUM(status='installing' AND created < @cutoff) AS unfinished, SUM(status='installing' AND created >= @cutoff) AS running
-         FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN @from AND @to GROUP BY 1 ORDER BY 1`,
+         FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY 1 ORDER BY 1`,
       )
-      .all({ from, to, cutoff }) as Record<string, number | string>[];
+      .all({ cutoff }) as Record<string, number | string>[];
   }
 
-  async function expectMatchesSql(at: Date) {
-    const range = presetRange("30d", at);
+  async function expectMatchesSql(at: Date, preset: RangePreset = "30d") {
+    const range = presetRange(preset, at);
     const got = await fetchOverview(range, at);
-    const want = sqlOverview(range.from, range.to, at);
-    expect(got.daily.filter((d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0)).toEqual(want);
+    const want = sqlOverview(range, at);
+    expect(got.series).toHaveLength(range.length);
+    expect(got.series.filter((d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0)).toEqual(want);
     const runs = want.reduce((a, d) => a + (["success", "failed", "aborted", "unknown", "unfinished", "running"] as const).reduce((s, k) => s + Number(d[k]), 0), 0);
     expect(got.totals.runs).toBe(runs);
     return got;
@@ -78,6 +83,29 @@ describe("overview data layer", () => {
     const later = new Date(now.getTime() + 2 * 3_600_000);
     const got = await expectMatchesSql(later);
     expect(got.totals.running).toBe(0);
+    expect((await expectMatchesSql(later, "24h")).totals.running).toBe(0);
+  });
+
+  it("gives the last 24 hours per hour from the hourly rollups, as SQL does", async () => {
+    const got = await expectMatchesSql(now, "24h");
+    expect(got.series[0]!.bucket).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}$/);
+    expect(got.totals.runs).toBeGreaterThan(150);
+    expect(got.totals.running).toBeGreaterThanOrEqual(2);
+    const range = presetRange("24h", now);
+    const page = await fetchOverviewPage(range, now);
+    const apps = pb.db
+      .prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`)
+      .all() as { nsapp: string; runs: number }[];
+    expect(page.topApps.map((a) => [a.nsapp, a.runs])).toEqual(apps.map((a) => [a.nsapp, a.runs]));
+    const distinct = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${inRange(range)}`).get() as { n: number };
+    expect(page.apps.current).toBe(distinct.n);
+    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(page.previous.range)}`).get() as { n: number };
+    expect(page.previous.totals.runs).toBe(prev.n);
+    expect(page.previous.range).toMatchObject({ grain: "hour", length: 24 });
+    const failures = pb.db
+      .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(range)} AND status = 'failed'`)
+      .get() as { n: number };
+    expect(page.failed).toBe(failures.n);
   });
 
   it("follows installing → failed PATCHes and deletes", async () => {
@@ -97,22 +125,23 @@ describe("overview data layer", () => {
     const apps = pb.db
       .prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2`)
       .all() as { nsapp: string; type: string; runs: number; failed: number }[];
-    const gotApps = await fetchAppTotals(range);
+    const gotApps = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range);
     const key = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}/${r.type}`;
     expect(new Map(gotApps.map((a) => [key(a), [a.runs, a.failed]]))).toEqual(new Map(apps.map((a) => [key(a), [a.runs, a.failed]])));
 
     const codes = pb.db
       .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
       .all() as { exit_code: number; n: number }[];
-    const gotCodes = await fetchTopExitCodes(range, 5);
-    expect(gotCodes.map((c) => [c.exitCode, c.failed + c.aborted])).toEqual(codes.map((c) => [c.exit_code, c.n]));
+    const gotCodes = (await fetchExitCodeRanking(range)).codes.slice(0, 5);
+    expect(gotCodes.map((c) => [c.exitCode, c.total])).toEqual(codes.map((c) => [c.exit_code, c.n]));
 
     const os = pb.db
       .prepare(`SELECT type, os_type, os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
       .all() as { type: string; os_type: string; os_version: string; runs: number }[];
-    const gotOs = await fetchOsTotals(range);
-    const osKey = (r: { type: unknown; os_type: unknown; os_version: unknown }) => `${r.type}/${r.os_type}/${r.os_version}`;
-    expect(new Map(gotOs.map((o) => [osKey(o), o.runs]))).toEqual(new Map(os.map((o) => [osKey(o), o.runs])));
+    const gotOs = await fetchOsVersions(range);
+    expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(
+      new Map(os.map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, o.runs])),
+    );
   });
 
   it("answers any [from, to] through the range views exactly as SQL does", async () => {
@@ -133,7 +162,7 @@ describe("overview data layer", () => {
              SUM(status='installing') AS installing FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`,
         )
         .all() as { k: string; runs: number; success: number; failed: number; installing: number }[];
-      const apps = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", { from, to });
+      const apps = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", { grain: "day", from, to });
       expect(new Map(apps.map((a) => [`${a.nsapp}/${a.type}`, [a.runs, a.success, a.failed, a.installing]]))).toEqual(
         new Map(sqlApps.map((a) => [a.k, [a.runs, a.success, a.failed, a.installing]])),
       );
@@ -149,7 +178,7 @@ describe("overview data layer", () => {
       const sqlCodes = pb.db
         .prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`)
         .all() as { k: number; n: number }[];
-      const codes = await rangeAll<"exit_code">(publicClient(), "stats_code", { from, to });
+      const codes = await rangeAll<"exit_code">(publicClient(), "stats_code", { grain: "day", from, to });
       expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
     }
   });

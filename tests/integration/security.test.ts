@@ -4,7 +4,7 @@
  * to the data layer match literally and never widen a filter.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchAppSummary } from "../../lib/queries/breakdowns";
+import { fetchAppDetail } from "../../lib/queries/app-detail";
 import { presetRange } from "../../lib/range";
 import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
@@ -87,17 +87,20 @@ describe("access rules and filter safety", () => {
 
   it("matches hostile app names literally and never widens the filter", async () => {
     const range = presetRange("7d", new Date());
+    // The app page's six rollup queries all carry the name in their filters.
     for (const [i, nsapp] of HOSTILE.entries()) {
-      const rows = await fetchAppSummary(nsapp, range);
-      expect(rows.map((r) => r.nsapp)).toEqual([nsapp]);
-      expect(rows[0]!.runs).toBe(1);
+      const d = await fetchAppDetail(nsapp, range);
+      expect(d.totals.runs).toBe(1);
       // index in the seeding loop is i + 3: odd → failed
-      expect(rows[0]!.failed).toBe((i + 3) % 2);
+      expect(d.totals.failed).toBe((i + 3) % 2);
+      expect(d.series.reduce((n, b) => n + b.success + b.failed + b.aborted + b.unknown + b.installing, 0)).toBe(1);
+      expect(d.os.reduce((n, o) => n + o.runs, 0)).toBe(1);
+      expect(d.pve.reduce((n, o) => n + o.runs, 0)).toBe(1);
     }
     for (const probe of ['" || 1=1 || "', "' || '1'='1", "docker' || nsapp != '", "%", "*"]) {
-      expect(await fetchAppSummary(probe, range)).toEqual([]);
+      const d = await fetchAppDetail(probe, range);
+      expect([d.totals.runs, d.codes.length, d.os.length, d.pve.length]).toEqual([0, 0, 0, 0]);
     }
-    const docker = await fetchAppSummary("docker", range);
-    expect(docker.map((r) => [r.nsapp, r.runs])).toEqual([["docker", 2]]);
+    expect((await fetchAppDetail("docker", range)).totals.runs).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ describe("parseViewState", () => {
   it("gives defaults for an empty query", () => {
     const { state, notes } = parseViewState({}, NOW, APPS);
     expect(notes).toEqual([]);
-    expect(state).toMatchObject({ preset: "30d", range: { from: "2026-10-24", to: "2026-11-22", days: 30 }, type: null, minRuns: 0, sort: "-failure_low", page: 1, pageSize: 25 });
+    expect(state).toMatchObject({ preset: "30d", range: { grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30 }, type: null, minRuns: 0, sort: "-failure_low", page: 1, pageSize: 25 });
   });
 
   it("reads every parameter from URLSearchParams and from Next's searchParams objects", () => {
@@ -31,8 +31,15 @@ describe("parseViewState", () => {
     expect(notes.join(" ")).toContain('range="2y"');
   });
 
+  it("reads the 24-hour preset as the current hour and the 23 before it", () => {
+    const { state, notes } = parseViewState({ range: "24h" }, NOW);
+    expect(notes).toEqual([]);
+    expect(state).toMatchObject({ preset: "24h", range: { grain: "hour", from: "2026-11-21 11", to: "2026-11-22 10", length: 24 } });
+    expect(viewHref("/apps", state)).toBe("/apps?range=24h");
+  });
+
   it("accepts a custom range and rejects impossible ones", () => {
-    expect(parseViewState({ from: "2026-01-01", to: "2026-01-31" }, NOW).state).toMatchObject({ preset: "custom", range: { from: "2026-01-01", to: "2026-01-31", days: 31 } });
+    expect(parseViewState({ from: "2026-01-01", to: "2026-01-31" }, NOW).state).toMatchObject({ preset: "custom", range: { grain: "day", from: "2026-01-01", to: "2026-01-31", length: 31 } });
     for (const bad of [{ from: "2026-02-30", to: "2026-03-01" }, { from: "2026-05-01", to: "2026-04-01" }, { from: "2026-11-01", to: "2027-01-01" }, { from: "1999-01-01" }, { from: "yesterday" }]) {
       const { state, notes } = parseViewState(bad, NOW);
       expect(state.preset).toBe("30d");

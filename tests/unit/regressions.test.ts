@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { detectShifts, type DayFailures } from "../../lib/regressions";
+import { detectShifts, type BucketFailures } from "../../lib/regressions";
 
 const day = (i: number) => `2026-10-${String(i + 1).padStart(2, "0")}`;
-const series = (rates: number[], runs = 200): DayFailures[] => rates.map((r, i) => ({ day: day(i), failed: Math.round(r * runs), decided: runs }));
+const series = (rates: number[], runs = 200): BucketFailures[] => rates.map((r, i) => ({ bucket: day(i), failed: Math.round(r * runs), decided: runs }));
 
 describe("detectShifts", () => {
   it("finds a regression's start and end", () => {

@@ -20,7 +20,8 @@ import { appExists, fetchAppDetail, fetchFailedRuns } from "@/lib/cached";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { detectShifts } from "@/lib/regressions";
 import { wilson } from "@/lib/stats";
-import { utcDay } from "@/lib/time";
+import { spanLabel } from "@/lib/range";
+import { bucketLabel, utcDay } from "@/lib/time";
 
 const CODE_ROWS = 15;
 
@@ -48,8 +49,9 @@ export default async function AppPage({ params, searchParams }: Props) {
   }
   const t = detail.totals;
   const rate = wilson(t.success, t.success + t.failed);
-  const shifts = detectShifts(detail.daily.map((d) => ({ day: d.day, failed: d.failed, decided: d.success + d.failed })));
-  const markers = shifts.flatMap((s) => [{ day: s.start, label: "rate up" }, ...(s.end ? [{ day: s.end, label: "back" }] : [])]);
+  const shifts = detectShifts(detail.series.map((d) => ({ bucket: d.bucket, failed: d.failed, decided: d.success + d.failed })));
+  const markers = shifts.flatMap((s) => [{ bucket: s.start, label: "rate up" }, ...(s.end ? [{ bucket: s.end, label: "back" }] : [])]);
+  const unit = state.range.grain;
   const cat = detail.catalogue[0];
   return (
     <main>
@@ -60,7 +62,7 @@ export default async function AppPage({ params, searchParams }: Props) {
       <p className="lede">
         <code>{nsapp}</code> · {detail.catalogue.map((c) => c.type).join(", ") || "not in the script catalogue"}
         {cat?.ramMb ? ` · script defaults: ${cat.cpu} cores, ${cat.ramMb} MB RAM, ${cat.diskGb} GB disk, ${cat.os} ${cat.osVersion}` : ""} ·{" "}
-        {state.range.from} to {state.range.to} (UTC)
+        {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC)
       </p>
       <Notes notes={notes} />
       <RangeBar path={path} state={state} today={utcDay(now)} />
@@ -79,12 +81,12 @@ export default async function AppPage({ params, searchParams }: Props) {
         ]}
       />
       <section className="panel" aria-labelledby="trend">
-        <h2 id="trend">Runs per day</h2>
-        <OutcomeChart data={detail.daily} series={STORED_SERIES} markers={markers} label={`Runs of ${nsapp} per day by outcome`} />
+        <h2 id="trend">Runs per {unit}</h2>
+        <OutcomeChart data={detail.series} series={STORED_SERIES} markers={markers} label={`Runs of ${nsapp} per ${unit} by outcome, last ${spanLabel(state.range)}`} />
         {shifts.map((s) => (
           <p key={s.start} className="notes" data-testid="regression">
-            Failure rate jumped on {s.start} (peak {(s.peak * 100).toFixed(0)} % against a usual {(s.baseline * 100).toFixed(1)} %)
-            {s.end ? ` and was back to normal after ${s.end}.` : " and is still high."}
+            Failure rate jumped {unit === "hour" ? "at" : "on"} {bucketLabel(s.start)} (peak {(s.peak * 100).toFixed(0)} % against a usual{" "}
+            {(s.baseline * 100).toFixed(1)} %){s.end ? ` and was back to normal after ${bucketLabel(s.end)}.` : " and is still high."}
           </p>
         ))}
       </section>

@@ -15,7 +15,7 @@ import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/l
 import { explainDataError } from "@/lib/queries/explain-error";
 import { type ExitCodeDetail } from "@/lib/queries/exit-codes";
 import { fetchExitCodeDetail } from "@/lib/cached";
-import { daysBetween, utcDay } from "@/lib/time";
+import { bucketLabel, daysBetween, utcDay } from "@/lib/time";
 
 interface Props {
   params: Promise<{ code: string }>;
@@ -73,7 +73,9 @@ export default async function ExitCodePage({ params, searchParams }: Props) {
   }
   const info = exitCodeInfo(code);
   const message = explainExitCode(code);
-  const earlier = earlierMeanings(code, message, range.from, range.to);
+  const earlier = earlierMeanings(code, message, range.from.slice(0, 10), range.to.slice(0, 10));
+  const span = `${bucketLabel(range.from)} to ${bucketLabel(range.to)}`;
+  const unit = range.grain;
   const all = detail.failed + detail.aborted;
   const maxOsShare = Math.max(0, ...detail.os.map((o) => o.share));
   const clean = { page: 1, sort: "", type: null, os: null, q: null, minRuns: 0 } as const;
@@ -108,19 +110,21 @@ export default async function ExitCodePage({ params, searchParams }: Props) {
         ]}
       />
       <section className="panel" aria-labelledby="daily-heading">
-        <h2 id="daily-heading">Failed and aborted runs with exit code {code} per day</h2>
+        <h2 id="daily-heading">
+          Failed and aborted runs with exit code {code} per {unit}
+        </h2>
         <CodeTrendChart
           codes={[code]}
           labels={[`${code} · ${message}`]}
-          points={detail.daily}
+          points={detail.series}
           trimLeading={state.preset === "all"}
-          label={`Line chart of failed and aborted runs per day with exit code ${code}, ${range.from} to ${range.to}`}
+          label={`Line chart of failed and aborted runs per ${unit} with exit code ${code}, ${span}`}
         />
       </section>
       {all === 0 ? (
         <section className="panel">
           <p className="muted">
-            No failed or aborted run reported exit code {code} between {range.from} and {range.to}.
+            No failed or aborted run reported exit code {code} between {bucketLabel(range.from)} and {bucketLabel(range.to)}.
           </p>
         </section>
       ) : (
