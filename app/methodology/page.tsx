@@ -51,15 +51,16 @@ export default function MethodologyPage() {
           enough runs to prove it before it tops the list.
         </p>
         <p>
-          A <strong>failure-rate jump</strong> is marked on an app’s chart where, for consecutive days, the lower bound of the
-          day’s failure rate exceeds twice the app’s usual rate (and the usual rate plus 5 points).
+          A <strong>failure-rate jump</strong> is marked on an app’s chart where, for consecutive days (hours in the 24-hour view), the
+          lower bound of that period’s failure rate exceeds twice the app’s usual rate (and the usual rate plus 5 points).
         </p>
       </section>
       <section className="panel">
         <h2>Time</h2>
         <p>
           Days are UTC days of the run’s start. “Last 30 days” is today so far and the 29 days before it; the change is
-          measured against the 30 days before that.
+          measured against the 30 days before that. “Last 24 hours” is the current UTC hour so far and the 23 before it, shown
+          hour by hour and compared with the 24 hours before; it moves on with the clock.
         </p>
       </section>
       <section className="panel">
@@ -74,7 +75,8 @@ export default function MethodologyPage() {
         <h2>Privacy</h2>
         <p>
           Raw records are not public. The dashboard never shows a run’s session id or its error text (which can carry host
-          details); exit codes are explained from the scripts’ public table. Only counts per day and dimension are published —
+          details); exit codes are explained from the scripts’ public table. Only counts per day (per hour for the last three
+          days) and dimension are published —
           see SECURITY.md in the repository for the access rules.
         </p>
       </section>
