@@ -1,7 +1,7 @@
 "use client";
 /** Stacked bars per day (or hour), one segment per series, with optional vertical markers. */
-import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { bucketHeading, bucketLabel, bucketTick } from "@/lib/time";
+import dynamic from "next/dynamic";
+import { bucketHeading, bucketLabel } from "@/lib/time";
 import { ChartFrame } from "./ChartFrame";
 
 export interface Series {
@@ -15,11 +15,12 @@ export interface Marker {
   label: string;
 }
 
+const OutcomePlot = dynamic(() => import("./plots/OutcomePlot"), { ssr: false });
+const HEIGHT = 260;
 const fmt = new Intl.NumberFormat("en-US");
 
 export function OutcomeChart<T extends { bucket: string }>(props: { data: T[]; series: Series[]; label: string; markers?: Marker[] }) {
   const { data, series, label, markers = [] } = props;
-  const names = new Map(series.map((s) => [s.key, s.label]));
   const table = (
     <table>
       <thead>
@@ -45,23 +46,12 @@ export function OutcomeChart<T extends { bucket: string }>(props: { data: T[]; s
     </table>
   );
   return (
-    <ChartFrame label={label} legend={series.map((s) => ({ label: s.label, color: s.color }))} table={table}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
-        <CartesianGrid vertical={false} stroke="var(--border)" />
-        <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b)} stroke="var(--muted)" fontSize={12} minTickGap={16} />
-        <YAxis stroke="var(--muted)" fontSize={12} width={56} tickFormatter={(v: number) => fmt.format(v)} />
-        <Tooltip
-          contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
-          labelFormatter={(b) => bucketLabel(String(b))}
-          formatter={(value, name) => [fmt.format(Number(value)), names.get(String(name)) ?? String(name)]}
-        />
-        {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} stackId="runs" fill={s.color} isAnimationActive={false} />
-        ))}
-        {markers.map((m) => (
-          <ReferenceLine key={`${m.bucket}-${m.label}`} x={m.bucket} stroke="var(--failed)" strokeDasharray="4 3" label={{ value: m.label, fill: "var(--failed)", fontSize: 11, position: "top" }} />
-        ))}
-      </BarChart>
-    </ChartFrame>
+    <ChartFrame
+      label={label}
+      height={HEIGHT}
+      legend={series.map((s) => ({ label: s.label, color: s.color }))}
+      table={table}
+      plot={<OutcomePlot data={data} series={series} markers={markers} height={HEIGHT} />}
+    />
   );
 }

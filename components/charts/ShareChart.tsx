@@ -1,7 +1,7 @@
 "use client";
 /** Shares of categories (e.g. operating systems) per day or hour as stacked areas summing to 100 %. */
-import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
-import { bucketHeading, bucketLabel, bucketTick } from "@/lib/time";
+import dynamic from "next/dynamic";
+import { bucketHeading, bucketLabel } from "@/lib/time";
 import { ChartFrame } from "./ChartFrame";
 
 export interface SharePoint {
@@ -10,14 +10,16 @@ export interface SharePoint {
   values: number[];
 }
 
-interface Row {
+export interface ShareRow {
   bucket: string;
   total: number;
   values: number[];
   shares: number[];
 }
 
+const SharePlot = dynamic(() => import("./plots/SharePlot"), { ssr: false });
 const COLORS = ["var(--accent)", "var(--success)", "var(--aborted)", "var(--unfinished)", "var(--running)", "var(--failed)", "var(--unknown)"];
+const HEIGHT = 260;
 const fmt = new Intl.NumberFormat("en-US");
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -26,18 +28,17 @@ export function ShareChart(props: {
   points: SharePoint[];
   label: string;
   countLabel?: string;
-  /** Start at the first day with a count (for "all time", which begins years before the data). */
+  /** Start at the first bucket with a count (for "all time", which begins years before the data). */
   trimLeading?: boolean;
 }) {
   const { categories } = props;
   const first = props.trimLeading ? props.points.findIndex((p) => p.values.some((v) => v > 0)) : 0;
   const points = first > 0 ? props.points.slice(first) : props.points;
-  const color = (i: number) => COLORS[i % COLORS.length]!;
-  const rows: Row[] = points.map((p) => {
+  const colors = categories.map((_, i) => COLORS[i % COLORS.length]!);
+  const rows: ShareRow[] = points.map((p) => {
     const total = p.values.reduce((a, b) => a + b, 0);
     return { bucket: p.bucket, total, values: p.values, shares: p.values.map((v) => (total === 0 ? 0 : v / total)) };
   });
-  const longRange = rows.length > 366;
   const table = (
     <table>
       <thead>
@@ -67,42 +68,12 @@ export function ShareChart(props: {
     </table>
   );
   return (
-    <ChartFrame label={props.label} legend={categories.map((c, i) => ({ label: c, color: color(i) }))} table={table}>
-      <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 8 }}>
-        <CartesianGrid vertical={false} stroke="var(--border)" />
-        <XAxis
-          dataKey="bucket"
-          tickFormatter={(b: string) => bucketTick(b, longRange)}
-          stroke="var(--muted)"
-          fontSize={12}
-          minTickGap={16}
-        />
-        <YAxis stroke="var(--muted)" fontSize={12} width={60} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)} %`} />
-        <Tooltip
-          contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
-          labelFormatter={(b) => bucketLabel(String(b))}
-          itemSorter={(item) => categories.indexOf(String(item.name))}
-          formatter={(value, name, item) => {
-            const i = categories.indexOf(String(name));
-            const row = (item as { payload?: Row }).payload;
-            const count = row && i >= 0 ? ` (${fmt.format(row.values[i] ?? 0)})` : "";
-            return [`${pct(Number(value))}${count}`, String(name)];
-          }}
-        />
-        {categories.map((c, i) => (
-          <Area
-            key={c}
-            type="linear"
-            dataKey={(r: Row) => r.shares[i] ?? 0}
-            name={c}
-            stackId="share"
-            stroke={color(i)}
-            fill={color(i)}
-            fillOpacity={0.55}
-            isAnimationActive={false}
-          />
-        ))}
-      </AreaChart>
-    </ChartFrame>
+    <ChartFrame
+      label={props.label}
+      height={HEIGHT}
+      legend={categories.map((c, i) => ({ label: c, color: colors[i]! }))}
+      table={table}
+      plot={<SharePlot rows={rows} categories={categories} colors={colors} height={HEIGHT} />}
+    />
   );
 }

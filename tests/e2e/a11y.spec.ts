@@ -2,7 +2,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
-const PAGES = ["/", "/?range=24h", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
+// `/?range=24h` is left to overview.spec.ts, which needs a fresh cache entry for it.
+const PAGES = ["/", "/apps?range=24h", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
 
 for (const scheme of ["light", "dark"] as const) {
   for (const path of PAGES) {
