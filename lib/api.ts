@@ -45,7 +45,12 @@ export function toCsv(table: Table): string {
 }
 
 function range(state: ViewState) {
-  return { preset: state.preset, from: state.range.from, to: state.range.to };
+  return { preset: state.preset, grain: state.range.grain, from: state.range.from, to: state.range.to };
+}
+
+/** "summary-2026-10-24-2026-11-22.csv"; hours as "2026-11-22T13". */
+function csvName(name: string, state: ViewState): string {
+  return `${name}-${state.range.from}-${state.range.to}.csv`.replace(/ /g, "T");
 }
 
 export async function answer(
@@ -65,7 +70,7 @@ export async function answer(
     const headers = { "cache-control": CACHE_CONTROL };
     if (format === "csv") {
       return new Response(toCsv(result.table), {
-        headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}-${state.range.from}-${state.range.to}.csv"` },
+        headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${csvName(name, state)}"` },
       });
     }
     return NextResponse.json({ range: range(state), notes, ...result.meta, data: result.data }, { headers });

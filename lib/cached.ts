@@ -12,6 +12,7 @@
  */
 import { cacheLife } from "next/cache";
 import { DataUnavailableError, explainDataError } from "./queries/explain-error";
+import type { Outcome } from "./outcomes";
 import type { ViewState } from "./params";
 import type { Range } from "./range";
 import * as appDetail from "./queries/app-detail";
@@ -20,6 +21,7 @@ import * as exitCodes from "./queries/exit-codes";
 import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
+import * as runs from "./queries/runs";
 
 const LIVE = { stale: 30, revalidate: 60, expire: 300 };
 
@@ -74,14 +76,12 @@ async function fetchAppDetailCached(nsapp: string, range: Range) {
 }
 export const fetchAppDetail = (nsapp: string, range: Range) => unwrap(fetchAppDetailCached(nsapp, range));
 
-async function fetchFailedRunsCached(nsapp: string, range: Range, page: number, perPage: number) {
+async function fetchRunsCached(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) {
   "use cache";
-  return guard(async () => {
-    const res = await appDetail.fetchFailedRuns(nsapp, range, page, perPage);
-    return { page: res.page, perPage: res.perPage, totalItems: res.totalItems, totalPages: res.totalPages, items: res.items };
-  });
+  return guard(() => runs.fetchRuns(nsapp, range, outcome, page, perPage));
 }
-export const fetchFailedRuns = (nsapp: string, range: Range, page: number, perPage: number) => unwrap(fetchFailedRunsCached(nsapp, range, page, perPage));
+export const fetchRuns = (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
+  unwrap(fetchRunsCached(nsapp, range, outcome, page, perPage));
 
 async function fetchExitCodeRankingCached(range: Range) {
   "use cache";

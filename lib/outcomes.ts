@@ -57,3 +57,23 @@ export function outcomeTestSql(row: string, outcome: StoredOutcome): string {
   const known = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] !== "unknown");
   return `(${row}.status IS NULL OR ${row}.status NOT IN (${list(known)}))`;
 }
+
+/**
+ * PocketBase filter for the raw records of one outcome (generated from STATUS_OUTCOME, like the
+ * SQL above). `cutoff` is a PocketBase timestamp: runs installing since before it are
+ * unfinished, later ones running. Status values are placeholders, for pb.filter().
+ */
+export function outcomeFilter(outcome: Outcome, cutoff: string): { expr: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
+  const placeholders = (statuses: string[]) => statuses.map((s, i) => ((params[`status${i}`] = s), `{:status${i}}`));
+  const of = (o: StoredOutcome) => Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] === o);
+  if (outcome === "unfinished" || outcome === "running") {
+    params.cutoff = cutoff;
+    return { expr: `status = ${placeholders(of("installing"))[0]} && created ${outcome === "unfinished" ? "<" : ">="} {:cutoff}`, params };
+  }
+  if (outcome === "unknown") {
+    const known = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] !== "unknown");
+    return { expr: placeholders(known).map((p) => `status != ${p}`).join(" && "), params };
+  }
+  return { expr: `(${placeholders(of(outcome)).map((p) => `status = ${p}`).join(" || ")})`, params };
+}

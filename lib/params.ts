@@ -4,6 +4,7 @@
  * (shown on the page / returned by the API), never a 500.
  */
 import { z } from "zod";
+import { OUTCOMES, type Outcome } from "./outcomes";
 import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
 
@@ -17,6 +18,8 @@ export interface ViewState {
   type: (typeof TYPES)[number] | null;
   os: string | null;
   q: string | null;
+  /** One outcome of runs, for lists of runs (null: the list's default). */
+  outcome: Outcome | null;
   minRuns: number;
   /** A sort key of the page (validated by the page's list), "-" prefix for descending. */
   sort: string;
@@ -42,6 +45,7 @@ const schemas = {
   type: z.enum(TYPES),
   os: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/i),
   q: z.string().trim().min(1).max(64),
+  outcome: z.enum(OUTCOMES),
   min: z.coerce.number().int().min(0).max(1_000_000),
   page: z.coerce.number().int().positive().max(100_000),
   size: z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
@@ -97,6 +101,7 @@ export function parseViewState(raw: RawParams, now: Date, opts: ParseOptions = {
     type: pick("type", schemas.type.nullable(), null, TYPES.join(", ")),
     os: pick("os", schemas.os.nullable(), null, "an OS name such as debian"),
     q: pick("q", schemas.q.nullable(), null, "1 to 64 characters"),
+    outcome: pick("outcome", schemas.outcome.nullable(), null, OUTCOMES.join(", ")),
     minRuns: pick("min", schemas.min, 0, "a whole number ≥ 0"),
     sort,
     page: pick("page", schemas.page, 1, "a page number ≥ 1"),
@@ -132,6 +137,7 @@ export function viewHref(path: string, state: ViewState, patch: Partial<ViewStat
   if (s.type) p.set("type", s.type);
   if (s.os) p.set("os", s.os);
   if (s.q) p.set("q", s.q);
+  if (s.outcome) p.set("outcome", s.outcome);
   if (s.minRuns) p.set("min", String(s.minRuns));
   if (s.sort && s.sort !== (opts.defaultSort ?? "")) p.set("sort", s.sort);
   if (s.page > 1) p.set("page", String(s.page));

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FilterLinks } from "@/components/FilterLinks";
 import { connection } from "next/server";
 import { ShareChart } from "@/components/charts/ShareChart";
 import { DataError } from "@/components/DataError";
@@ -10,7 +11,7 @@ import { RangeBar } from "@/components/RangeBar";
 import { Rate } from "@/components/Rate";
 import { StatCards } from "@/components/StatCards";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, TYPES, viewHref, type ParseOptions, type RawParams, type ViewState } from "@/lib/params";
+import { parseViewState, TYPES, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { OTHER, type OsVersionRow, type ShareSeries } from "@/lib/queries/os";
 import { fetchOsShareSeries, fetchOsVersions } from "@/lib/cached";
@@ -23,23 +24,6 @@ const SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
 const OPTS: ParseOptions = { sortKeys: SORT_KEYS, defaultSort: "-runs" };
 
 const categoryLabel = (c: string, os: string | null) => (c === OTHER ? "other" : c === "" ? "not reported" : os ? `${os} ${c}` : c);
-
-function FilterLinks(props: { label: string; state: ViewState; items: { text: string; patch: Partial<ViewState>; current: boolean }[] }) {
-  return (
-    <nav className="range-bar" aria-label={props.label}>
-      <span className="muted">{props.label}:</span>
-      <ul>
-        {props.items.map((i) => (
-          <li key={i.text}>
-            <Link href={viewHref(PATH, props.state, { ...i.patch, page: 1 }, OPTS)} aria-current={i.current ? "true" : undefined} prefetch={false}>
-              {i.text}
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
 
 export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   await connection(); // live figures: render per request
@@ -82,11 +66,15 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
       <RangeBar path={PATH} state={state} opts={OPTS} today={utcDay(now)} />
       <FilterLinks
         label="Type"
+        path={PATH}
+        opts={OPTS}
         state={state}
         items={[{ text: "All types", patch: { type: null }, current: type === null }, ...TYPES.map((t) => ({ text: t, patch: { type: t }, current: type === t }))]}
       />
       <FilterLinks
         label="OS"
+        path={PATH}
+        opts={OPTS}
         state={state}
         items={[
           { text: "All", patch: { os: null }, current: os === null },

@@ -1,13 +1,12 @@
 /**
- * One app over a range: totals, outcomes per day (per hour for 24 h), exit codes, OS versions, PVE versions, install
- * methods and resource choices against the script defaults — all from rollups — plus the
- * paginated list of its failed runs from raw records (never `random_id` or `error`).
+ * One app over a range: totals, outcomes per day (per hour for 24 h), exit codes, OS versions,
+ * PVE versions, install methods and resource choices against the script defaults — all from
+ * rollups. Its list of runs (raw records) is in runs.ts.
  */
 import "server-only";
-import { publicClient, readerClient } from "../pocketbase";
-import { rangeBounds, rangeBuckets, type Range } from "../range";
+import { publicClient } from "../pocketbase";
+import { rangeBuckets, type Range } from "../range";
 import { APPS, type AppRow } from "../reference/apps";
-import { TELEMETRY } from "../rollups/spec";
 import { wilson } from "../stats";
 import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
 
@@ -135,27 +134,6 @@ export async function fetchAppDetail(nsapp: string, range: Range): Promise<AppDe
     methods: sumBy(env, (r) => String(r.method || "?")),
     resources: compareResources(resources, catalogue),
   };
-}
-
-export interface FailedRun {
-  created: string;
-  type: string;
-  exit_code: number;
-  os_type: string;
-  os_version: string;
-  pve_version: string;
-  method: string;
-}
-
-/** The app's failed runs in the range, newest first, one page (raw records, reader account). */
-export async function fetchFailedRuns(nsapp: string, range: Range, page: number, perPage: number) {
-  const pb = await readerClient();
-  const { start, end } = rangeBounds(range);
-  return pb.collection(TELEMETRY).getList<FailedRun>(page, perPage, {
-    filter: pb.filter("nsapp = {:nsapp} && status = 'failed' && created >= {:start} && created < {:end}", { nsapp, start, end }),
-    sort: "-created",
-    fields: "created,type,exit_code,os_type,os_version,pve_version,method",
-  });
 }
 
 export { appExists } from "../known";

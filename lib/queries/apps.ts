@@ -1,7 +1,7 @@
 /**
  * The apps table: every app in range with runs, outcomes, failure rate and its Wilson interval,
- * change against the previous period and a sparkline (daily, hourly for 24 h). Filters: type, OS, name search,
- * minimum runs; sortable by any column; paginated with a total.
+ * change against the previous period and a sparkline (daily, hourly for 24 h). Filters: type,
+ * OS, name search, minimum runs; sortable by any column; paginated with a total.
  *
  * Without an OS filter PocketBase filters, sorts and pages the `stats_app_range` view. With
  * one, the per-OS range view is summed per app here (an app has a row per OS version).
@@ -113,14 +113,14 @@ async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
   const buckets = rangeBuckets(spark);
   const out = new Map<string, number[]>();
   if (!rows.length) return out;
-  const series = await rangeSeriesRows<{ nsapp: string; type: string }>(pb, "stats_app", spark, appFilter(rows));
+  const rowsPerBucket = await rangeSeriesRows<{ nsapp: string; type: string }>(pb, "stats_app", spark, appFilter(rows));
   const index = new Map(buckets.map((d, i) => [d, i]));
-  for (const r of series) {
+  for (const r of rowsPerBucket) {
     const k = `${r.nsapp}\n${r.type}`;
-    const series = out.get(k) ?? new Array<number>(buckets.length).fill(0);
+    const line = out.get(k) ?? new Array<number>(buckets.length).fill(0);
     const i = index.get(r.bucket);
-    if (i !== undefined) series[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
-    out.set(k, series);
+    if (i !== undefined) line[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
+    out.set(k, line);
   }
   return out;
 }

@@ -37,8 +37,35 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers", asy
   expect(body.total).toBe(total);
 });
 
+test("range=24h: hourly series and per-code totals over the last 24 hours equal SQL", async ({ request }) => {
+  const summary = await (await request.get(`${base()}/summary?range=24h`)).json();
+  expect(summary.range).toMatchObject({ preset: "24h", grain: "hour" });
+  const { from, to } = summary.range as { from: string; to: string };
+  const buckets = (summary.data.series as { bucket: string; failed: number }[]).map((b) => b.bucket);
+  expect(buckets).toHaveLength(24);
+  expect(buckets[0]).toBe(from);
+  expect(buckets[23]).toBe(to);
+  const perHour = sql<{ hour: string; failed: number }>(
+    `SELECT substr(created,1,13) AS hour, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
+    from,
+    to,
+  );
+  for (const b of summary.data.series as { bucket: string; failed: number }[]) expect(b.failed, b.bucket).toBe(perHour.find((h) => h.hour === b.bucket)?.failed ?? 0);
+
+  const codes = await (await request.get(`${base()}/errors?range=24h`)).json();
+  const want = sql<{ code: number; n: number }>(
+    `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE status IN ('failed','aborted') AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
+    codes.range.from,
+    codes.range.to,
+  );
+  const got = codes.data as { exit_code: number; failed: number; aborted: number }[];
+  expect(new Map(got.map((c) => [c.exit_code, c.failed + c.aborted]))).toEqual(new Map(want.map((w) => [w.code, w.n])));
+  const csv = await request.get(`${base()}/summary.csv?range=24h`);
+  expect(csv.headers()["content-disposition"]).toMatch(/filename="summary-\d{4}-\d{2}-\d{2}T\d{2}-\d{4}-\d{2}-\d{2}T\d{2}\.csv"/);
+});
+
 test("CSV: every table endpoint answers text/csv with a header row", async ({ request }) => {
-  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/failed-runs", "/errors", "/errors/100", "/os"]) {
+  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/failed-runs", "/apps/docker/runs", "/errors", "/errors/100", "/os"]) {
     const res = await request.get(`${base()}${path}?format=csv&range=30d`);
     expect(res.status(), path).toBe(200);
     expect(res.headers()["content-type"]).toContain("text/csv");
@@ -61,6 +88,9 @@ test("bad input: notes or 400/404 with a JSON message, never a 500", async ({ re
   const notes = await request.get(`${base()}/apps?range=zzz&min=-4&sort=evil`);
   expect(notes.status()).toBe(200);
   expect((await notes.json()).notes).toHaveLength(3);
+  const outcome = await (await request.get(`${base()}/apps/docker/runs?outcome=exploded&size=10`)).json();
+  expect(outcome.notes.join(" ")).toContain('outcome="exploded"');
+  expect(outcome.data).toHaveLength(10);
   expect((await request.get(`${base()}/apps?format=xml`)).status()).toBe(400);
   for (const path of ["/apps/no-such-app", "/apps/%22%27%3B", "/errors/256", "/errors/abc", "/errors/007"]) {
     const res = await request.get(`${base()}${path}`);

@@ -36,22 +36,30 @@ test("triage a failing app from /apps to page 2 of its failed runs, and back fro
   await expect(tip).toBeVisible();
   await expect(tip).toHaveText(explainExitCode(n));
 
-  // Page 2 of the failed runs.
+  // Page 2 of the failed runs (the run list's default outcome).
+  await expect(page.getByRole("heading", { name: "Recent failed runs" })).toBeVisible();
   const failed = Number((await page.getByTestId("app-failed").textContent())!.replace(/,/g, ""));
   expect(failed).toBeGreaterThan(20);
-  const firstPage = await page.getByTestId("failed-runs").locator("tbody tr").first().textContent();
-  await page.getByRole("navigation", { name: "Failed runs pages" }).getByRole("link", { name: /Next/ }).click();
+  const firstPage = await page.getByTestId("runs").locator("tbody tr").first().textContent();
+  await page.getByRole("navigation", { name: "Runs pages" }).getByRole("link", { name: /Next/ }).click();
   await expect(page).toHaveURL(/page=2/);
-  await expect(page.getByRole("navigation", { name: "Failed runs pages" })).toContainText("page 2 of");
-  const secondRows = await page.getByTestId("failed-runs").locator("tbody tr").allTextContents();
+  await expect(page.getByRole("navigation", { name: "Runs pages" })).toContainText("page 2 of");
+  const secondRows = await page.getByTestId("runs").locator("tbody tr").allTextContents();
   expect(secondRows[0]).not.toBe(firstPage);
 
   // Reload the copied URL in a fresh tab: the same view.
   const copied = page.url();
   const again = await context.newPage();
   await again.goto(copied);
-  expect(await again.getByTestId("failed-runs").locator("tbody tr").allTextContents()).toEqual(secondRows);
+  expect(await again.getByTestId("runs").locator("tbody tr").allTextContents()).toEqual(secondRows);
   await expect(again.getByRole("heading", { level: 1 })).toHaveText((await page.getByRole("heading", { level: 1 }).textContent())!);
+
+  // Another outcome: the aborted runs, in the URL too.
+  await again.getByRole("navigation", { name: "Outcome" }).getByRole("link", { name: "Aborted" }).click();
+  await expect(again).toHaveURL(/outcome=aborted/);
+  await expect(again.getByRole("heading", { name: "Recent aborted runs" })).toBeVisible();
+  const aborted = Number((await again.getByTestId("app-aborted").textContent())!.replace(/,/g, ""));
+  await expect(again.getByRole("navigation", { name: "Runs pages" })).toContainText(`of ${aborted.toLocaleString("en-US")} ·`);
 });
 
 test("bad parameters show a note and sane defaults, never an error page", async ({ page }) => {

@@ -4,8 +4,10 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OUTCOMES } from "../../lib/outcomes";
 import { parseViewState } from "../../lib/params";
-import { fetchAppDetail, fetchFailedRuns } from "../../lib/queries/app-detail";
+import { fetchAppDetail } from "../../lib/queries/app-detail";
+import { fetchRuns } from "../../lib/queries/runs";
 import { APP_SORT, fetchAppList } from "../../lib/queries/apps";
 import { previousRange } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
@@ -84,40 +86,72 @@ describe("apps data layer", () => {
   }
 
   for (const range of ["90d", "24h"]) {
-  it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
-    const { state } = parseViewState({ range }, now);
-    const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
-    const top = pb.db
-      .prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`)
-      .get(state.range) as { nsapp: string };
-    const d = await fetchAppDetail(top.nsapp, state.range);
-    expect(d.series).toHaveLength(state.range.length);
-    const where = `nsapp = @app AND ${inRange}`;
-    const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
-    const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`).get(args) as { runs: number; failed: number };
-    expect([d.totals.runs, d.totals.failed]).toEqual([totals.runs, totals.failed]);
-    expect(d.series.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
-    const codes = pb.db
-      .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
-      .all(args) as { exit_code: number; failed: number }[];
-    expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
-    const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; n: number }[];
-    expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
-    const page2 = await fetchFailedRuns(top.nsapp, state.range, 2, 5);
-    expect(page2.totalItems).toBe(totals.failed);
-    const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as { created: string }[];
-    expect(page2.items.map((r) => r.created)).toEqual(want.map((r) => r.created));
-    expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
+    it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
+      const { state } = parseViewState({ range }, now);
+      const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
+      const top = pb.db
+        .prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`)
+        .get(state.range) as { nsapp: string };
+      const d = await fetchAppDetail(top.nsapp, state.range);
+      expect(d.series).toHaveLength(state.range.length);
+      const where = `nsapp = @app AND ${inRange}`;
+      const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
+      const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`).get(args) as { runs: number; failed: number };
+      expect([d.totals.runs, d.totals.failed]).toEqual([totals.runs, totals.failed]);
+      expect(d.series.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
+      const codes = pb.db
+        .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
+        .all(args) as { exit_code: number; failed: number }[];
+      expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
+      const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; n: number }[];
+      expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
+      const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
+      expect(page2.totalItems).toBe(totals.failed);
+      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as { created: string }[];
+      expect(page2.items.map((r) => r.created)).toEqual(want.map((r) => r.created));
+      expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
+      expect(Object.keys(page2.items[0] ?? {})).not.toContain("error");
+      expect(page2.items.every((r) => r.outcome === "failed")).toBe(true);
 
-    // Resources against the script defaults, per resource, as SQL compares them.
-    const cat = APPS.find((a) => a.nsapp === top.nsapp);
-    for (const [resource, column, def] of [["RAM", "ram_size", cat?.ramMb], ["Cores", "core_count", cat?.cpu], ["Disk", "disk_size", cat?.diskGb]] as const) {
-      const cmp = d.resources.find((r) => r.resource === resource)!;
-      expect(cmp.default).toBe(def ?? null);
-      const rel = def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
-      const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; runs: number; failed: number }[];
-      expect(new Map(cmp.choices.map((c) => [c.relation, [c.runs, c.failed]]))).toEqual(new Map(want.map((w) => [w.k, [w.runs, w.failed]])));
-    }
-  });
+      // Resources against the script defaults, per resource, as SQL compares them.
+      const cat = APPS.find((a) => a.nsapp === top.nsapp);
+      for (const [resource, column, def] of [["RAM", "ram_size", cat?.ramMb], ["Cores", "core_count", cat?.cpu], ["Disk", "disk_size", cat?.diskGb]] as const) {
+        const cmp = d.resources.find((r) => r.resource === resource)!;
+        expect(cmp.default).toBe(def ?? null);
+        const rel = def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
+        const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; runs: number; failed: number }[];
+        expect(new Map(cmp.choices.map((c) => [c.relation, [c.runs, c.failed]]))).toEqual(new Map(want.map((w) => [w.k, [w.runs, w.failed]])));
+      }
+    });
   }
+
+  it("lists one app's runs of each outcome, and of all outcomes, as SQL does", async () => {
+    const { state } = parseViewState({ range: "30d" }, now);
+    const nsapp = "docker";
+    const cutoff = new Date(now.getTime() - 3_600_000).toISOString().replace("T", " ");
+    const conditions: Record<string, string> = {
+      success: "status IN ('sucess','success','done')",
+      failed: "status = 'failed'",
+      aborted: "status = 'aborted'",
+      unknown: "status NOT IN ('sucess','success','done','failed','aborted','installing')",
+      unfinished: "status = 'installing' AND created < @cutoff",
+      running: "status = 'installing' AND created >= @cutoff",
+    };
+    const count = (cond: string) =>
+      (pb.db
+        .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to AND ${cond}`)
+        .get({ nsapp, from: state.range.from, to: state.range.to, cutoff }) as { n: number }).n;
+    let sum = 0;
+    for (const outcome of OUTCOMES) {
+      const res = await fetchRuns(nsapp, state.range, outcome, 1, 10, now);
+      expect(res.totalItems, outcome).toBe(count(conditions[outcome]!));
+      expect(res.items.every((r) => r.outcome === outcome), outcome).toBe(true);
+      sum += res.totalItems;
+    }
+    expect(count("1")).toBeGreaterThan(300);
+    expect(sum).toBe(count("1"));
+    const all = await fetchRuns(nsapp, state.range, null, 1, 10, now);
+    expect(all.totalItems).toBe(sum);
+    expect(all.items.map((r) => r.created)).toEqual([...all.items.map((r) => r.created)].sort().reverse());
+  });
 });

@@ -12,12 +12,12 @@ describe("parseViewState", () => {
   });
 
   it("reads every parameter from URLSearchParams and from Next's searchParams objects", () => {
-    const qs = "range=7d&type=vm&os=debian&q=docker&min=50&sort=-failed&page=3&size=50";
+    const qs = "range=7d&type=vm&os=debian&q=docker&outcome=aborted&min=50&sort=-failed&page=3&size=50";
     const a = parseViewState(new URLSearchParams(qs), NOW, APPS);
     const b = parseViewState(Object.fromEntries(new URLSearchParams(qs)), NOW, APPS);
     expect(a).toEqual(b);
     expect(a.notes).toEqual([]);
-    expect(a.state).toMatchObject({ preset: "7d", type: "vm", os: "debian", q: "docker", minRuns: 50, sort: "-failed", page: 3, pageSize: 50 });
+    expect(a.state).toMatchObject({ preset: "7d", type: "vm", os: "debian", q: "docker", outcome: "aborted", minRuns: 50, sort: "-failed", page: 3, pageSize: 50 });
   });
 
   it("replaces each invalid value by its default with a note, never throwing", () => {

@@ -5,18 +5,20 @@ import { connection } from "next/server";
 import { BreakdownTable } from "@/components/BreakdownTable";
 import { DataError } from "@/components/DataError";
 import { ExitCode } from "@/components/ExitCode";
+import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { OutcomeChart } from "@/components/charts/OutcomeChart";
-import { STORED_SERIES } from "@/components/outcome-style";
+import { OUTCOME_STYLE, STORED_SERIES } from "@/components/outcome-style";
 import { Pagination } from "@/components/Pagination";
 import { RangeBar } from "@/components/RangeBar";
 import { Rate } from "@/components/Rate";
 import { StatCards } from "@/components/StatCards";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt } from "@/lib/format";
+import { OUTCOMES, type Outcome } from "@/lib/outcomes";
 import { parseViewState, viewHref } from "@/lib/params";
 import { type AppDetail } from "@/lib/queries/app-detail";
-import { appExists, fetchAppDetail, fetchFailedRuns } from "@/lib/cached";
+import { appExists, fetchAppDetail, fetchRuns } from "@/lib/cached";
 import { explainDataError } from "@/lib/queries/explain-error";
 import { detectShifts } from "@/lib/regressions";
 import { wilson } from "@/lib/stats";
@@ -24,6 +26,9 @@ import { spanLabel } from "@/lib/range";
 import { bucketLabel, utcDay } from "@/lib/time";
 
 const CODE_ROWS = 15;
+const RUN_ROWS = 20;
+/** Outcomes whose runs carry a meaningful exit code. */
+const WITH_CODE: readonly Outcome[] = ["failed", "aborted"];
 
 type Props = { params: Promise<{ nsapp: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -38,10 +43,12 @@ export default async function AppPage({ params, searchParams }: Props) {
   const { state, notes } = parseViewState(await searchParams, now);
   const path = `/apps/${encodeURIComponent(nsapp)}`;
   let detail: AppDetail;
-  let failedRuns: Awaited<ReturnType<typeof fetchFailedRuns>>;
+  let runs: Awaited<ReturnType<typeof fetchRuns>>;
+  // The run list shows failed runs unless the URL asks for another outcome.
+  const outcome = state.outcome ?? "failed";
   try {
     if (nsapp.length > 128 || !(await appExists(nsapp))) notFound();
-    [detail, failedRuns] = await Promise.all([fetchAppDetail(nsapp, state.range), fetchFailedRuns(nsapp, state.range, state.page, 20)]);
+    [detail, runs] = await Promise.all([fetchAppDetail(nsapp, state.range), fetchRuns(nsapp, state.range, outcome, state.page, RUN_ROWS)]);
   } catch (err) {
     const message = explainDataError(err);
     if (message === null) throw err;
@@ -56,7 +63,7 @@ export default async function AppPage({ params, searchParams }: Props) {
   return (
     <main>
       <p className="muted">
-        <Link href={viewHref("/apps", { ...state, page: 1, sort: "-failure_low" })}>← All apps</Link>
+        <Link href={viewHref("/apps", { ...state, page: 1, sort: "-failure_low", outcome: null })}>← All apps</Link>
       </p>
       <h1>{cat?.name ?? nsapp}</h1>
       <p className="lede">
@@ -165,27 +172,34 @@ export default async function AppPage({ params, searchParams }: Props) {
           </table>
         </section>
       </div>
-      <section className="panel table-wrap" aria-labelledby="failed-runs" style={{ marginTop: 20 }}>
-        <h2 id="failed-runs">Recent failed runs</h2>
-        <table data-testid="failed-runs">
+      <section className="panel table-wrap" aria-labelledby="runs" style={{ marginTop: 20 }}>
+        <h2 id="runs">Recent {OUTCOME_STYLE[outcome].label.toLowerCase()} runs</h2>
+        <FilterLinks
+          label="Outcome"
+          path={path}
+          state={state}
+          hash="#runs"
+          items={OUTCOMES.map((o) => ({ text: OUTCOME_STYLE[o].label, patch: { outcome: o === "failed" ? null : o }, current: o === outcome }))}
+        />
+        <table data-testid="runs">
           <thead>
             <tr>
               <th scope="col">Started (UTC)</th>
               <th scope="col">Exit code</th>
-              <th scope="col" className="text">Explanation</th>
+              <th scope="col" className="text">
+                Explanation
+              </th>
               <th scope="col">OS</th>
               <th scope="col">PVE</th>
               <th scope="col">Method</th>
             </tr>
           </thead>
           <tbody>
-            {failedRuns.items.map((r, i) => (
+            {runs.items.map((r, i) => (
               <tr key={`${r.created}-${i}`}>
                 <td>{r.created.slice(0, 19)}</td>
-                <td>
-                  <ExitCode code={r.exit_code} at={r.created} />
-                </td>
-                <td className="muted text">{explainExitCode(r.exit_code, r.created)}</td>
+                <td>{WITH_CODE.includes(r.outcome) ? <ExitCode code={r.exit_code} at={r.created} /> : "–"}</td>
+                <td className="muted text">{WITH_CODE.includes(r.outcome) ? explainExitCode(r.exit_code, r.created) : OUTCOME_STYLE[r.outcome].description}</td>
                 <td>
                   {r.os_type} {r.os_version}
                 </td>
@@ -193,14 +207,14 @@ export default async function AppPage({ params, searchParams }: Props) {
                 <td>{r.method}</td>
               </tr>
             ))}
-            {failedRuns.items.length === 0 && (
+            {runs.items.length === 0 && (
               <tr>
-                <td colSpan={6}>No failed runs in this range.</td>
+                <td colSpan={6}>No {OUTCOME_STYLE[outcome].label.toLowerCase()} runs in this range.</td>
               </tr>
             )}
           </tbody>
         </table>
-        <Pagination page={state.page} pageSize={20} total={failedRuns.totalItems} label="Failed runs" href={(page) => `${viewHref(path, state, { page })}#failed-runs`} />
+        <Pagination page={state.page} pageSize={RUN_ROWS} total={runs.totalItems} label="Runs" href={(page) => `${viewHref(path, state, { page })}#runs`} />
       </section>
     </main>
   );

@@ -78,7 +78,7 @@ export default async function ExitCodePage({ params, searchParams }: Props) {
   const unit = range.grain;
   const all = detail.failed + detail.aborted;
   const maxOsShare = Math.max(0, ...detail.os.map((o) => o.share));
-  const clean = { page: 1, sort: "", type: null, os: null, q: null, minRuns: 0 } as const;
+  const clean = { page: 1, sort: "", type: null, os: null, q: null, outcome: null, minRuns: 0 } as const;
 
   return (
     <main>

@@ -1,0 +1,30 @@
+/** A row of links that each set one filter of the view (pills like the range bar); page resets to 1. */
+import Link from "next/link";
+import { viewHref, type ParseOptions, type ViewState } from "@/lib/params";
+
+export interface FilterLink {
+  text: string;
+  patch: Partial<ViewState>;
+  current: boolean;
+}
+
+export function FilterLinks(props: { label: string; path: string; state: ViewState; opts?: ParseOptions; items: FilterLink[]; hash?: string }) {
+  return (
+    <nav className="range-bar" aria-label={props.label}>
+      <span className="muted">{props.label}:</span>
+      <ul>
+        {props.items.map((i) => (
+          <li key={i.text}>
+            <Link
+              href={`${viewHref(props.path, props.state, { ...i.patch, page: 1 }, props.opts)}${props.hash ?? ""}`}
+              aria-current={i.current ? "true" : undefined}
+              prefetch={false}
+            >
+              {i.text}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
