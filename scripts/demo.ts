@@ -5,9 +5,12 @@
  * 2. A superuser and a dashboard reader are created with random passwords kept in
  *    .data/credentials.json.
  * 3. First start only (empty telemetry table): 90 days of generated runs are seeded — while
- *    `next build` runs alongside. Later starts reuse the data.
+ *    `next build` runs alongside. Later starts reuse the data and add the runs of the time the
+ *    demo was stopped (scripts/lib/live-traffic.ts), so recent views are never empty.
  * 4. PocketBase serves on 127.0.0.1:$PB_PORT (8090), the dashboard on http://localhost:$PORT (3000).
- * Ctrl-C stops both. With POCKETBASE_URL set, nothing local is started: the dashboard is built
+ * 5. Live traffic: new runs arrive through PocketBase's REST API as the installer scripts send
+ *    them (POST installing, PATCH the outcome), at the demo's daily volume (DEMO_LIVE=0: off).
+ * Ctrl-C stops everything. With POCKETBASE_URL set, nothing local is started: the dashboard is built
  * and served against that PocketBase (POCKETBASE_READER_EMAIL/PASSWORD required).
  */
 import Database from "better-sqlite3";
@@ -15,6 +18,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fillGap, startLiveTraffic } from "./lib/live-traffic";
 import { findPocketBaseBinary, migrate, servePocketBase, upsertReader, upsertSuperuser, type RunningPocketBase } from "./lib/pocketbase-server";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -31,6 +35,9 @@ interface Credentials {
 
 const children: ChildProcess[] = [];
 let pocketbase: RunningPocketBase | null = null;
+let stopTraffic: (() => void) | null = null;
+/** Set on Ctrl-C: children killed by the shutdown are not failures. */
+let stopping = false;
 
 function log(msg: string) {
   console.log(`[demo] ${msg}`);
@@ -52,21 +59,23 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
     const child = spawn(cmd, args, { stdio: "inherit", env, cwd: ROOT, detached: true });
     children.push(child);
     child.on("exit", (code, signal) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)),
+      code === 0 || stopping ? resolvePromise() : reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)),
     );
   });
 }
 
-function telemetryRows(): number {
+function telemetryStats(): { rows: number; newest: string | null } {
   const db = new Database(join(PB_DIR, "data.db"), { readonly: true });
   try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n;
+    return db.prepare("SELECT COUNT(*) AS rows, MAX(created) AS newest FROM _dev_telemetry_data").get() as { rows: number; newest: string | null };
   } finally {
     db.close();
   }
 }
 
 async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  stopTraffic?.();
   for (const child of children) {
     if (child.exitCode === null && child.pid) {
       try {
@@ -104,18 +113,23 @@ async function main() {
     migrate(PB_DIR);
     upsertSuperuser(PB_DIR, creds.superuser.email, creds.superuser.password);
     const build = run(next, ["build"]);
-    if (telemetryRows() === 0) {
+    const before = telemetryStats();
+    if (before.rows === 0) {
       log(`first start: seeding ${DEMO_DAYS} days × ~${DEMO_RUNS_PER_DAY.toLocaleString("en-US")} runs while the dashboard builds`);
       const tsx = join(ROOT, "node_modules", ".bin", "tsx");
       await run(tsx, ["scripts/seed.ts", "--dir", PB_DIR, "--days", String(DEMO_DAYS), "--per-day", String(DEMO_RUNS_PER_DAY)]);
     } else {
-      log(`reusing ${telemetryRows().toLocaleString("en-US")} records in ${PB_DIR} (delete .data/ to start over)`);
+      log(`reusing ${before.rows.toLocaleString("en-US")} records in ${PB_DIR} (delete .data/ to start over)`);
     }
+    const newest = telemetryStats().newest;
+    const added = newest ? fillGap(join(PB_DIR, "data.db"), newest, DEMO_RUNS_PER_DAY) : 0;
+    if (added) log(`added ${added.toLocaleString("en-US")} runs for the time since ${newest}`);
     await build;
     const pbPort = Number(process.env.PB_PORT) || 8090;
     pocketbase = await servePocketBase(PB_DIR, pbPort, { quiet: true });
     await upsertReader(pocketbase.url, creds.superuser, creds.reader);
     log(`PocketBase on ${pocketbase.url} (admin UI ${pocketbase.url}/_/, logins in .data/credentials.json)`);
+    if (process.env.DEMO_LIVE !== "0") stopTraffic = startLiveTraffic(pocketbase.url, DEMO_RUNS_PER_DAY, log);
     env = {
       ...process.env,
       POCKETBASE_URL: pocketbase.url,
