@@ -28,7 +28,7 @@ import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
-import { createNaiveViews, naiveMostFailing, naiveTotals } from "./lib/naive-views";
+import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startNext } from "./lib/next-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
@@ -162,26 +162,33 @@ async function main() {
     try {
       const token = await upsertReader(pb.url, SU, READER);
       Object.assign(process.env, { POCKETBASE_URL: pb.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password });
-      await createNaiveViews(pb.url, token, [30, 90]);
       const r30 = presetRange("30d", end);
       const r90 = presetRange("90d", end);
+      const r24h = presetRange("24h", end);
+      await createNaiveViews(pb.url, token, [lastDays(30), lastDays(90), dayFromHour(r24h.from)]);
+      const bucketTotals = async (range: typeof r30) => {
+        const o = await fetchOverview(range, end);
+        return new Map(o.series.map((d) => [d.bucket, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
+      };
       const cases = [
         {
           name: "overview 30d: totals + daily series",
-          rollup: async () => {
-            const o = await fetchOverview(r30, end);
-            return new Map(o.series.map((d) => [d.bucket, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
-          },
-          naive: () => naiveTotals(pb.url, "daily", 30),
+          rollup: () => bucketTotals(r30),
+          naive: () => naiveTotals(pb.url, "daily", "30d"),
+        },
+        {
+          name: "overview 24h: totals + hourly series (hourly rollups)",
+          rollup: () => bucketTotals(r24h),
+          naive: () => naiveTotals(pb.url, "hourly", "24h"),
         },
         // The overview page's query: every app in range, most runs first.
-        ...[r30, r90].map((range) => ({
-          name: `apps ${range.length}d: runs and outcomes per app`,
+        ...[r30, r90, r24h].map((range) => ({
+          name: `apps ${range.grain === "hour" ? `${range.length}h` : `${range.length}d`}: runs and outcomes per app`,
           rollup: async () =>
             new Map(
               (await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)]),
             ),
-          naive: () => naiveTotals(pb.url, "apps", range.length),
+          naive: () => naiveTotals(pb.url, "apps", range.grain === "hour" ? "24h" : `${range.length}d`),
         })),
         {
           name: "most failing apps 30d: top 10 with total count",
@@ -192,12 +199,12 @@ async function main() {
             });
             return new Map(res.items.map((a) => [`${a.nsapp}/${a.type}`, { failed: a.failed, runs: a.runs }]));
           },
-          naive: () => naiveMostFailing(pb.url, 30, 10),
+          naive: () => naiveMostFailing(pb.url, "30d", 10),
         },
         {
           name: "exit codes 30d: failed + aborted per code",
           rollup: async () => new Map((await fetchExitCodeRanking(r30)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
-          naive: () => naiveTotals(pb.url, "codes", 30),
+          naive: () => naiveTotals(pb.url, "codes", "30d"),
         },
         {
           name: "OS versions 30d: outcomes per type/os/version",
@@ -205,7 +212,7 @@ async function main() {
             new Map(
               (await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)]),
             ),
-          naive: () => naiveTotals(pb.url, "os", 30),
+          naive: () => naiveTotals(pb.url, "os", "30d"),
         },
       ];
       const rows: string[] = [];
