@@ -13,7 +13,7 @@ import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
 import { addDays } from "../time";
-import { rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
+import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
 export const APP_DEFAULT_SORT = "-failure_low";
@@ -92,11 +92,7 @@ async function pageRows(pb: PocketBase, state: ViewState): Promise<{ rows: AppRa
   return { rows: res.items, total: res.totalItems };
 }
 
-function appFilter(rows: AppRangeRow[]): FilterPart {
-  const params: Record<string, string> = {};
-  const expr = rows.map((r, i) => ((params[`a${i}`] = String(r.nsapp)), `nsapp = {:a${i}}`)).join(" || ");
-  return { expr: `(${expr})`, params };
-}
+const appFilter = (rows: AppRangeRow[]): FilterPart => anyOf("nsapp", rows.map((r) => String(r.nsapp)));
 
 async function previousRuns(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, number>> {
   if (!rows.length) return new Map();

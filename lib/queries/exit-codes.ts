@@ -7,7 +7,7 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import { publicClient } from "../pocketbase";
 import { rangeBuckets, type Range } from "../range";
-import { rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
 const FAILED_OR_ABORTED = "failed > 0 || aborted > 0";
@@ -54,19 +54,10 @@ export interface CodeTrendPoint {
   values: number[];
 }
 
-function codesFilter(codes: readonly number[]): FilterPart {
-  const params: Record<string, number> = {};
-  const parts = codes.map((c, i) => {
-    params[`c${i}`] = c;
-    return `exit_code = {:c${i}}`;
-  });
-  return { expr: parts.join(" || "), params };
-}
-
 async function trend(pb: PocketBase, range: Range, codes: readonly number[]): Promise<CodeTrendPoint[]> {
   const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, values: codes.map(() => 0) }]));
   if (codes.length === 0) return [...byBucket.values()];
-  const rows = await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, codesFilter(codes));
+  const rows = await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, anyOf("exit_code", codes));
   const index = new Map(codes.map((code, i) => [code, i]));
   for (const r of rows) {
     const point = byBucket.get(r.bucket);

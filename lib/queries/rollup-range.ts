@@ -23,6 +23,13 @@ export interface FilterPart {
   params: Record<string, string | number>;
 }
 
+/** `column` equals any of `values` (one placeholder each, named after the column). */
+export function anyOf(column: string, values: readonly (string | number)[]): FilterPart {
+  const params: Record<string, string | number> = {};
+  const expr = values.map((v, i) => ((params[`${column}${i}`] = v), `${column} = {:${column}${i}}`)).join(" || ");
+  return { expr: `(${expr})`, params };
+}
+
 export interface RangeQuery {
   filter?: FilterPart;
   /** PocketBase sort, e.g. "-failed,nsapp". */
