@@ -16,6 +16,18 @@ export interface LegendItem {
   color: string;
 }
 
+/** Height of every plot box (the frame keeps it while the plot loads). */
+export const CHART_HEIGHT = 260;
+
+/**
+ * The points from the first one with a count on, when `trim` (for "all time", which begins
+ * years before the data); all of them otherwise.
+ */
+export function fromFirstCount<P extends { values: number[] }>(points: P[], trim: boolean | undefined): P[] {
+  const first = trim ? points.findIndex((p) => p.values.some((v) => v > 0)) : 0;
+  return first > 0 ? points.slice(first) : points;
+}
+
 const WAKE_EVENTS = ["scroll", "pointerdown", "keydown", "touchstart"] as const;
 
 function useShown(ref: React.RefObject<HTMLElement | null>): boolean {
@@ -38,8 +50,8 @@ function useShown(ref: React.RefObject<HTMLElement | null>): boolean {
   return shown;
 }
 
-export function ChartFrame(props: { label: string; height?: number; legend?: LegendItem[]; table: ReactNode; plot: ReactNode }) {
-  const height = props.height ?? 260;
+export function ChartFrame(props: { label: string; legend?: LegendItem[]; table: ReactNode; plot: ReactNode }) {
+  const height = CHART_HEIGHT;
   const box = useRef<HTMLDivElement>(null);
   const shown = useShown(box);
   return (

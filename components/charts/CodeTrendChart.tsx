@@ -3,11 +3,10 @@
 import dynamic from "next/dynamic";
 import type { CodeTrendPoint } from "@/lib/queries/exit-codes";
 import { bucketHeading, bucketLabel } from "@/lib/time";
-import { ChartFrame } from "./ChartFrame";
+import { CHART_HEIGHT, ChartFrame, fromFirstCount } from "./ChartFrame";
 
 const CodeTrendPlot = dynamic(() => import("./plots/CodeTrendPlot"), { ssr: false });
 const COLORS = ["var(--failed)", "var(--accent)", "var(--aborted)", "var(--unfinished)", "var(--running)", "var(--success)", "var(--unknown)"];
-const HEIGHT = 260;
 const fmt = new Intl.NumberFormat("en-US");
 
 export function CodeTrendChart(props: {
@@ -20,8 +19,7 @@ export function CodeTrendChart(props: {
   trimLeading?: boolean;
 }) {
   const { codes, labels } = props;
-  const first = props.trimLeading ? props.points.findIndex((p) => p.values.some((v) => v > 0)) : 0;
-  const points = first > 0 ? props.points.slice(first) : props.points;
+  const points = fromFirstCount(props.points, props.trimLeading);
   const colors = codes.map((_, i) => COLORS[i % COLORS.length]!);
   const table = (
     <table>
@@ -50,10 +48,9 @@ export function CodeTrendChart(props: {
   return (
     <ChartFrame
       label={props.label}
-      height={HEIGHT}
       legend={codes.map((_, i) => ({ label: labels[i] ?? String(codes[i]), color: colors[i]! }))}
       table={table}
-      plot={<CodeTrendPlot points={points} codes={codes} labels={labels} colors={colors} height={HEIGHT} />}
+      plot={<CodeTrendPlot points={points} codes={codes} labels={labels} colors={colors} height={CHART_HEIGHT} />}
     />
   );
 }

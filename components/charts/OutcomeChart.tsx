@@ -2,7 +2,7 @@
 /** Stacked bars per day (or hour), one segment per series, with optional vertical markers. */
 import dynamic from "next/dynamic";
 import { bucketHeading, bucketLabel } from "@/lib/time";
-import { ChartFrame } from "./ChartFrame";
+import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
 
 export interface Series {
   key: string;
@@ -16,7 +16,6 @@ export interface Marker {
 }
 
 const OutcomePlot = dynamic(() => import("./plots/OutcomePlot"), { ssr: false });
-const HEIGHT = 260;
 const fmt = new Intl.NumberFormat("en-US");
 
 export function OutcomeChart<T extends { bucket: string }>(props: { data: T[]; series: Series[]; label: string; markers?: Marker[] }) {
@@ -48,10 +47,9 @@ export function OutcomeChart<T extends { bucket: string }>(props: { data: T[]; s
   return (
     <ChartFrame
       label={label}
-      height={HEIGHT}
       legend={series.map((s) => ({ label: s.label, color: s.color }))}
       table={table}
-      plot={<OutcomePlot data={data} series={series} markers={markers} height={HEIGHT} />}
+      plot={<OutcomePlot data={data} series={series} markers={markers} height={CHART_HEIGHT} />}
     />
   );
 }

@@ -2,7 +2,7 @@
 /** Shares of categories (e.g. operating systems) per day or hour as stacked areas summing to 100 %. */
 import dynamic from "next/dynamic";
 import { bucketHeading, bucketLabel } from "@/lib/time";
-import { ChartFrame } from "./ChartFrame";
+import { CHART_HEIGHT, ChartFrame, fromFirstCount } from "./ChartFrame";
 
 export interface SharePoint {
   bucket: string;
@@ -19,7 +19,6 @@ export interface ShareRow {
 
 const SharePlot = dynamic(() => import("./plots/SharePlot"), { ssr: false });
 const COLORS = ["var(--accent)", "var(--success)", "var(--aborted)", "var(--unfinished)", "var(--running)", "var(--failed)", "var(--unknown)"];
-const HEIGHT = 260;
 const fmt = new Intl.NumberFormat("en-US");
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -32,8 +31,7 @@ export function ShareChart(props: {
   trimLeading?: boolean;
 }) {
   const { categories } = props;
-  const first = props.trimLeading ? props.points.findIndex((p) => p.values.some((v) => v > 0)) : 0;
-  const points = first > 0 ? props.points.slice(first) : props.points;
+  const points = fromFirstCount(props.points, props.trimLeading);
   const colors = categories.map((_, i) => COLORS[i % COLORS.length]!);
   const rows: ShareRow[] = points.map((p) => {
     const total = p.values.reduce((a, b) => a + b, 0);
@@ -70,10 +68,9 @@ export function ShareChart(props: {
   return (
     <ChartFrame
       label={props.label}
-      height={HEIGHT}
       legend={categories.map((c, i) => ({ label: c, color: colors[i]! }))}
       table={table}
-      plot={<SharePlot rows={rows} categories={categories} colors={colors} height={HEIGHT} />}
+      plot={<SharePlot rows={rows} categories={categories} colors={colors} height={CHART_HEIGHT} />}
     />
   );
 }
