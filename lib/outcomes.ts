@@ -45,6 +45,11 @@ export function outcomeOf(
   return now.getTime() - started > unfinishedAfterMs ? "unfinished" : "running";
 }
 
+/** The raw statuses stored as `outcome`. */
+const statusesOf = (outcome: StoredOutcome) => Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] === outcome);
+/** Every status with a meaning of its own (anything else counts as `unknown`). */
+const KNOWN_STATUSES = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] !== "unknown");
+
 /**
  * SQL test (0/1) that a telemetry row (alias `row`) has the given stored outcome, generated
  * from STATUS_OUTCOME so the rollup triggers and this module can never disagree. Statuses not
@@ -52,10 +57,8 @@ export function outcomeOf(
  */
 export function outcomeTestSql(row: string, outcome: StoredOutcome): string {
   const list = (statuses: string[]) => statuses.map((s) => `'${s}'`).join(", ");
-  const statuses = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] === outcome);
-  if (outcome !== "unknown") return `(${row}.status IN (${list(statuses)}))`;
-  const known = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] !== "unknown");
-  return `(${row}.status IS NULL OR ${row}.status NOT IN (${list(known)}))`;
+  if (outcome !== "unknown") return `(${row}.status IN (${list(statusesOf(outcome))}))`;
+  return `(${row}.status IS NULL OR ${row}.status NOT IN (${list(KNOWN_STATUSES)}))`;
 }
 
 /**
@@ -66,14 +69,12 @@ export function outcomeTestSql(row: string, outcome: StoredOutcome): string {
 export function outcomeFilter(outcome: Outcome, cutoff: string): { expr: string; params: Record<string, string> } {
   const params: Record<string, string> = {};
   const placeholders = (statuses: string[]) => statuses.map((s, i) => ((params[`status${i}`] = s), `{:status${i}}`));
-  const of = (o: StoredOutcome) => Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] === o);
   if (outcome === "unfinished" || outcome === "running") {
     params.cutoff = cutoff;
-    return { expr: `status = ${placeholders(of("installing"))[0]} && created ${outcome === "unfinished" ? "<" : ">="} {:cutoff}`, params };
+    return { expr: `status = ${placeholders(statusesOf("installing"))[0]} && created ${outcome === "unfinished" ? "<" : ">="} {:cutoff}`, params };
   }
   if (outcome === "unknown") {
-    const known = Object.keys(STATUS_OUTCOME).filter((s) => STATUS_OUTCOME[s] !== "unknown");
-    return { expr: placeholders(known).map((p) => `status != ${p}`).join(" && "), params };
+    return { expr: placeholders(KNOWN_STATUSES).map((p) => `status != ${p}`).join(" && "), params };
   }
-  return { expr: `(${placeholders(of(outcome)).map((p) => `status = ${p}`).join(" || ")})`, params };
+  return { expr: `(${placeholders(statusesOf(outcome)).map((p) => `status = ${p}`).join(" || ")})`, params };
 }
