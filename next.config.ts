@@ -2,11 +2,13 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
-  // `use cache` around the data functions (lib/cached.ts). Next asks new Cache Components apps
-  // to enable Partial Prefetching too (it warns on every build otherwise).
-  cacheComponents: true,
-  partialPrefetching: true,
   poweredByHeader: false,
+  // The HTTP server in server/ owns ETags (over the finished answer) and compresses what it
+  // holds back itself; Next.js still compresses the static files it streams.
+  generateEtags: false,
+  // A self-contained build for containers (Dockerfile): .next/standalone with only the files
+  // the server needs; `npm run build` copies dist/server.mjs beside it.
+  output: "standalone",
   // Scripts, tests and PocketBase files are not part of the web app.
   outputFileTracingExcludes: { "*": ["pocketbase/**", "scripts/**", "tests/**", ".data/**"] },
 };

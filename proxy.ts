@@ -1,34 +1,14 @@
 /**
- * 1. `/api/v1/<endpoint>.csv` is `/api/v1/<endpoint>?format=csv`.
- * 2. Answers 404 for unknown apps and exit codes before the page renders. Pages stream (Cache
- * Components), and a streamed notFound() cannot change a status already sent; rewriting to a
- * path no route matches makes Next serve app/not-found.tsx with a real 404.
+ * `/api/v1/<endpoint>.csv` is `/api/v1/<endpoint>?format=csv`.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { appExists, isExitCodeParam } from "./lib/known";
 
-export const config = { matcher: ["/apps/:nsapp", "/errors/:code", "/api/v1/:path*"] };
+export const config = { matcher: ["/api/v1/:path*"] };
 
-export async function proxy(request: NextRequest) {
-  if (request.nextUrl.pathname.startsWith("/api/")) {
-    if (!request.nextUrl.pathname.endsWith(".csv")) return NextResponse.next();
-    const url = request.nextUrl.clone();
-    url.pathname = url.pathname.slice(0, -".csv".length);
-    url.searchParams.set("format", "csv");
-    return NextResponse.rewrite(url);
-  }
-  const [, section, raw = ""] = request.nextUrl.pathname.split("/");
-  let value: string;
-  try {
-    value = decodeURIComponent(raw);
-  } catch {
-    return NextResponse.rewrite(new URL("/_unknown", request.url));
-  }
-  let known: boolean;
-  try {
-    known = section === "errors" ? isExitCodeParam(value) : await appExists(value);
-  } catch {
-    known = true; // PocketBase unreachable: let the page explain it
-  }
-  return known ? NextResponse.next() : NextResponse.rewrite(new URL("/_unknown", request.url));
+export function proxy(request: NextRequest) {
+  if (!request.nextUrl.pathname.endsWith(".csv")) return NextResponse.next();
+  const url = request.nextUrl.clone();
+  url.pathname = url.pathname.slice(0, -".csv".length);
+  url.searchParams.set("format", "csv");
+  return NextResponse.rewrite(url);
 }

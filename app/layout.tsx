@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Suspense, type ReactNode } from "react";
+import { connection } from "next/server";
+import type { ReactNode } from "react";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
@@ -10,7 +11,10 @@ export const metadata: Metadata = {
   description: "Public install statistics of the Proxmox VE community scripts: runs, success rates and failures per app.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: its scripts carry the request's CSP nonce (server/), which
+  // a page prerendered at build time could not.
+  await connection();
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -34,10 +38,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <ThemeToggle />
             </nav>
           </header>
-          {/* Pages read the request (searchParams) and stream in below the static shell. */}
-          <div id="content">
-            <Suspense fallback={<p className="muted">Loading…</p>}>{children}</Suspense>
-          </div>
+          <div id="content">{children}</div>
         </div>
       </body>
     </html>

@@ -6,9 +6,9 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { parseViewState, type ParseOptions, type ViewState } from "./params";
-import { explainDataError } from "./queries/explain-error";
+import { classifySourceError } from "./queries/explain-error";
 
-export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300";
+export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 
 export class ApiError extends Error {
   constructor(
@@ -76,8 +76,10 @@ export async function answer(
     return NextResponse.json({ range: range(state), notes, ...result.meta, data: result.data }, { headers });
   } catch (err) {
     if (err instanceof ApiError) return NextResponse.json({ error: err.message, notes }, { status: err.status });
-    const message = explainDataError(err);
-    if (message !== null) return NextResponse.json({ error: message }, { status: 503 });
+    const failure = classifySourceError(err);
+    if (failure !== null) {
+      return NextResponse.json({ error: failure.message }, { status: 503, headers: { "retry-after": String(failure.retryAfter), "cache-control": "no-store" } });
+    }
     console.error(err);
     return NextResponse.json({ error: "internal error, logged on the server" }, { status: 500 });
   }

@@ -1,20 +1,15 @@
 /**
- * The data functions pages and route handlers call, behind Next.js's `use cache`: within a
- * cache window every distinct request (same arguments) reaches PocketBase once. The figures are
- * live, so the window is short: fresh for 30 s, revalidated in the background after 60 s,
- * never older than 5 min. The uncached functions in lib/queries stay what tests and the
- * benchmark measure.
+ * The data functions pages, route handlers and widgets call, behind the process's data cache
+ * (lib/data/cache.ts): within a window every distinct request (same function and arguments)
+ * reaches PocketBase once, and when PocketBase fails the last good answer is served, marked
+ * stale. The uncached functions in lib/queries stay what tests and the benchmark measure.
  *
- * Errors must not cross the cache boundary: in production React replaces them with a bare
- * digest, and the page could no longer say "PocketBase is not reachable". So each cached
- * function returns a result, caches a failure only for seconds, and the exported wrapper
- * rethrows it as a DataUnavailableError outside the cache, where pages and the API explain it.
+ * `load…` returns a DataResult (sections render their own error or stale notice);
+ * `fetch…` returns the value or throws DataUnavailableError (for code that answers one way).
  */
-import { cacheLife } from "next/cache";
-import { DataUnavailableError, explainDataError } from "./queries/explain-error";
-import type { Outcome } from "./outcomes";
-import type { ViewState } from "./params";
-import type { Range } from "./range";
+import "server-only";
+import { DataCache, type DataResult } from "./data/cache";
+import { classifySourceError, DataUnavailableError } from "./queries/explain-error";
 import * as appDetail from "./queries/app-detail";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
@@ -22,93 +17,73 @@ import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
 import * as runs from "./queries/runs";
+import { appExists as appExistsUncached } from "./known";
+import type { Outcome } from "./outcomes";
+import type { Range } from "./range";
 
-const LIVE = { stale: 30, revalidate: 60, expire: 300 };
+const KEY = Symbol.for("pve-telemetry.data-cache");
+type Holder = { [KEY]?: DataCache };
 
-type Result<T> = { ok: true; value: T } | { ok: false; message: string };
-
-/** Runs a data function inside a cached scope; explained failures become results. */
-async function guard<T>(run: () => Promise<T>): Promise<Result<T>> {
-  cacheLife(LIVE);
-  try {
-    return { ok: true, value: await run() };
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    cacheLife("seconds"); // the shortest lifetime wins: retry soon
-    return { ok: false, message };
-  }
+/** One cache per process (also when Next.js loads this module in more than one bundle). */
+export function dataCache(): DataCache {
+  const g = globalThis as Holder;
+  g[KEY] ??= new DataCache(classifySourceError);
+  return g[KEY];
 }
 
-async function unwrap<T>(result: Promise<Result<T>>): Promise<T> {
-  const r = await result;
-  if (!r.ok) throw new DataUnavailableError(r.message);
-  return r.value;
+export function valueOf<T>(result: DataResult<T>): T {
+  if (!result.ok) throw new DataUnavailableError(result.message, result.retryAfter);
+  return result.value;
 }
 
-async function fetchOverviewCached(range: Range) {
-  "use cache";
-  return guard(() => overview.fetchOverview(range));
+function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>) {
+  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args));
+  const fetch = async (...args: A): Promise<T> => valueOf(await load(...args));
+  return { load, fetch };
 }
-export const fetchOverview = (range: Range) => unwrap(fetchOverviewCached(range));
 
-async function fetchOverviewPageCached(range: Range) {
-  "use cache";
-  return guard(() => overviewPage.fetchOverviewPage(range));
-}
-export const fetchOverviewPage = (range: Range) => unwrap(fetchOverviewPageCached(range));
+const overviewFn = cached("overview", (range: Range) => overview.fetchOverview(range));
+export const loadOverview = overviewFn.load;
+export const fetchOverview = overviewFn.fetch;
 
-async function fetchAppListCached(state: ViewState) {
-  "use cache";
-  return guard(() => apps.fetchAppList(state));
-}
-export const fetchAppList = (state: ViewState) => unwrap(fetchAppListCached(state));
+const overviewPageFn = cached("overviewPage", (range: Range) => overviewPage.fetchOverviewPage(range));
+export const loadOverviewPage = overviewPageFn.load;
+export const fetchOverviewPage = overviewPageFn.fetch;
 
-async function appExistsCached(nsapp: string) {
-  "use cache";
-  return guard(() => appDetail.appExists(nsapp));
-}
-export const appExists = (nsapp: string) => unwrap(appExistsCached(nsapp));
+const appListFn = cached("appList", apps.fetchAppList);
+export const loadAppList = appListFn.load;
+export const fetchAppList = appListFn.fetch;
 
-async function fetchAppDetailCached(nsapp: string, range: Range) {
-  "use cache";
-  return guard(() => appDetail.fetchAppDetail(nsapp, range));
-}
-export const fetchAppDetail = (nsapp: string, range: Range) => unwrap(fetchAppDetailCached(nsapp, range));
+const appExistsFn = cached("appExists", appExistsUncached);
+export const loadAppExists = appExistsFn.load;
+export const appExists = appExistsFn.fetch;
 
-async function fetchRunsCached(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) {
-  "use cache";
-  return guard(() => runs.fetchRuns(nsapp, range, outcome, page, perPage));
-}
-export const fetchRuns = (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
-  unwrap(fetchRunsCached(nsapp, range, outcome, page, perPage));
+const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
+export const loadAppDetail = appDetailFn.load;
+export const fetchAppDetail = appDetailFn.fetch;
 
-async function fetchExitCodeRankingCached(range: Range) {
-  "use cache";
-  return guard(() => exitCodes.fetchExitCodeRanking(range));
-}
-export const fetchExitCodeRanking = (range: Range) => unwrap(fetchExitCodeRankingCached(range));
+const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
+  runs.fetchRuns(nsapp, range, outcome, page, perPage),
+);
+export const loadRuns = runsFn.load;
+export const fetchRuns = runsFn.fetch;
 
-async function fetchExitCodeTrendCached(range: Range, codes: readonly number[]) {
-  "use cache";
-  return guard(() => exitCodes.fetchExitCodeTrend(range, codes));
-}
-export const fetchExitCodeTrend = (range: Range, codes: readonly number[]) => unwrap(fetchExitCodeTrendCached(range, codes));
+const rankingFn = cached("exitCodeRanking", exitCodes.fetchExitCodeRanking);
+export const loadExitCodeRanking = rankingFn.load;
+export const fetchExitCodeRanking = rankingFn.fetch;
 
-async function fetchExitCodeDetailCached(code: number, range: Range, page: { page: number; perPage: number }) {
-  "use cache";
-  return guard(() => exitCodes.fetchExitCodeDetail(code, range, page));
-}
-export const fetchExitCodeDetail = (code: number, range: Range, page: { page: number; perPage: number }) => unwrap(fetchExitCodeDetailCached(code, range, page));
+const trendFn = cached("exitCodeTrend", exitCodes.fetchExitCodeTrend);
+export const loadExitCodeTrend = trendFn.load;
+export const fetchExitCodeTrend = trendFn.fetch;
 
-async function fetchOsShareSeriesCached(range: Range, opts: Parameters<typeof os.fetchOsShareSeries>[1]) {
-  "use cache";
-  return guard(() => os.fetchOsShareSeries(range, opts));
-}
-export const fetchOsShareSeries = (range: Range, opts: Parameters<typeof os.fetchOsShareSeries>[1]) => unwrap(fetchOsShareSeriesCached(range, opts));
+const codeDetailFn = cached("exitCodeDetail", exitCodes.fetchExitCodeDetail);
+export const loadExitCodeDetail = codeDetailFn.load;
+export const fetchExitCodeDetail = codeDetailFn.fetch;
 
-async function fetchOsVersionsCached(range: Range, opts: Parameters<typeof os.fetchOsVersions>[1]) {
-  "use cache";
-  return guard(() => os.fetchOsVersions(range, opts));
-}
-export const fetchOsVersions = (range: Range, opts: Parameters<typeof os.fetchOsVersions>[1]) => unwrap(fetchOsVersionsCached(range, opts));
+const osShareFn = cached("osShareSeries", os.fetchOsShareSeries);
+export const loadOsShareSeries = osShareFn.load;
+export const fetchOsShareSeries = osShareFn.fetch;
+
+const osVersionsFn = cached("osVersions", os.fetchOsVersions);
+export const loadOsVersions = osVersionsFn.load;
+export const fetchOsVersions = osVersionsFn.fetch;

@@ -1,18 +1,31 @@
 /**
  * The one place that talks to PocketBase. Server-only: the reader credential never reaches
  * the browser. A new client per call (clients hold per-request state and are not
- * serializable); only the reader's token string is cached for the process.
+ * serializable); only the reader's token string is cached for the process. Every request goes
+ * through the process's gate (lib/source/gate.ts): timeout, coalescing, concurrency bound,
+ * circuit breaker.
  */
 import "server-only";
 import PocketBase, { ClientResponseError } from "pocketbase";
 import { serverConfig } from "./config";
+import { Gate, gateConfigFromEnv } from "./source/gate";
 
 export const READERS_COLLECTION = "telemetry_readers";
+
+let gate: Gate | null = null;
+
+/** The process's gate to PocketBase (created on first use, from the environment). */
+export function sourceGate(): Gate {
+  gate ??= new Gate(gateConfigFromEnv());
+  return gate;
+}
 
 function newClient(): PocketBase {
   const pb = new PocketBase(serverConfig().pocketbaseUrl);
   // Parallel getList calls on one collection would otherwise cancel each other.
   pb.autoCancellation(false);
+  const { fetch } = sourceGate();
+  pb.beforeSend = (url, options) => ({ url, options: { ...options, fetch } });
   return pb;
 }
 

@@ -96,7 +96,7 @@ async function main() {
   });
   process.on("SIGTERM", () => void shutdown(0));
   const port = process.env.PORT || "3000";
-  const next = join(ROOT, "node_modules", ".bin", "next");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   let env: NodeJS.ProcessEnv;
 
   if (process.env.POCKETBASE_URL) {
@@ -105,14 +105,14 @@ async function main() {
     }
     log(`using the PocketBase at ${process.env.POCKETBASE_URL}; starting nothing else`);
     env = process.env;
-    await run(next, ["build"]);
+    await run(npm, ["run", "build"]);
   } else {
     findPocketBaseBinary(); // fail early with a clear message
     mkdirSync(PB_DIR, { recursive: true });
     const creds = credentials();
     migrate(PB_DIR);
     upsertSuperuser(PB_DIR, creds.superuser.email, creds.superuser.password);
-    const build = run(next, ["build"]);
+    const build = run(npm, ["run", "build"]);
     const before = telemetryStats();
     if (before.rows === 0) {
       log(`first start: seeding ${DEMO_DAYS} days × ~${DEMO_RUNS_PER_DAY.toLocaleString("en-US")} runs while the dashboard builds`);
@@ -139,7 +139,7 @@ async function main() {
   }
 
   log(`dashboard on http://localhost:${port} — Ctrl-C stops everything`);
-  await run(next, ["start", "-p", port], env);
+  await run(process.execPath, [join(ROOT, "dist", "server.mjs")], { ...env, PORT: port });
 }
 
 main().catch((err: unknown) => {

@@ -41,12 +41,18 @@ export default async function globalSetup() {
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
 
-  if (!process.env.E2E_SKIP_BUILD) execFileSync("npx", ["next", "build"], { stdio: "inherit" });
+  if (!process.env.E2E_SKIP_BUILD) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
   const port = await freePort();
-  const next = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The production server (npm start), as deployed; rate limits are raised for the test traffic
+  // (tests/e2e/serving.spec.ts starts its own server to test them).
+  const next = spawn(process.execPath, ["dist/server.mjs"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      RATE_LIMIT_BURST: "100000",
       POCKETBASE_URL: pb.url,
       POCKETBASE_READER_EMAIL: READER.email,
       POCKETBASE_READER_PASSWORD: READER.password,

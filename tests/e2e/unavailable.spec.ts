@@ -12,8 +12,8 @@ let url = "";
 test.beforeAll(async () => {
   const port = await freePort();
   const deadPocketBase = `http://127.0.0.1:${await freePort()}`;
-  server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, POCKETBASE_URL: deadPocketBase, POCKETBASE_READER_EMAIL: "x@example.com", POCKETBASE_READER_PASSWORD: "x" },
+  server = spawn(process.execPath, ["dist/server.mjs"], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", POCKETBASE_URL: deadPocketBase, POCKETBASE_READER_EMAIL: "x@example.com", POCKETBASE_READER_PASSWORD: "x" },
     stdio: "ignore",
     detached: true,
   });
@@ -33,13 +33,18 @@ test.afterAll(() => {
   if (server?.pid) process.kill(-server.pid, "SIGTERM");
 });
 
-test("pages explain that PocketBase is unreachable; the API answers 503", async ({ page, request }) => {
+test("with nothing cached, pages explain that the source is unreachable with a 503; the API answers 503 + Retry-After", async ({ page, request }) => {
   for (const path of ["/", "/apps", "/apps/docker", "/errors", "/os"]) {
     const res = await page.goto(`${url}${path}`);
-    expect(res?.status(), path).toBe(200);
-    await expect(page.getByRole("alert").filter({ hasText: "is not reachable" }), path).toBeVisible();
+    expect(res?.status(), path).toBe(503);
+    expect(Number(res?.headers()["retry-after"]), path).toBeGreaterThan(0);
+    expect(res?.headers()["cache-control"], path).toBe("no-store");
+    await expect(page.getByRole("alert").filter({ hasText: /not reachable|not answering/ }), path).toBeVisible();
+    // The public message does not reveal where PocketBase lives.
+    expect(await page.content(), path).not.toContain("127.0.0.1");
   }
   const api = await request.get(`${url}/api/v1/apps`);
   expect(api.status()).toBe(503);
-  expect((await api.json()).error).toContain("is not reachable");
+  expect(Number(api.headers()["retry-after"])).toBeGreaterThan(0);
+  expect((await api.json()).error).toMatch(/not reachable|not answering/);
 });

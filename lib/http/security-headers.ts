@@ -1,0 +1,122 @@
+/**
+ * Security headers of every response, by route kind (pure: the HTTP server in server/ applies
+ * them, tests read them). Runtime configuration, read when the server starts — never baked in
+ * at build time.
+ *
+ *  - pages: a strict CSP with a per-request nonce (Next.js reads it from the request's CSP
+ *    header and puts it on its own inline scripts) plus hashes of our static inline scripts;
+ *    `frame-ancestors 'none'` and X-Frame-Options DENY: the dashboard itself is not framed.
+ *  - widgets (/embed/*) and badges (/badge/*): framed by EMBED_ALLOWED_ORIGINS (default any
+ *    origin: the data is public), no X-Frame-Options; widgets run no script but the height
+ *    reporter, allowed by its hash.
+ *  - everything else (API, files): `default-src 'none'`, not framed.
+ * Plus nosniff, Referrer-Policy, Permissions-Policy on all, and HSTS over HTTPS.
+ */
+import { createHash } from "node:crypto";
+
+export type RouteKind = "page" | "embed" | "badge" | "api" | "static";
+
+export interface SecurityConfig {
+  /** Origins allowed to frame widgets and badges, e.g. ["https://community-scripts.github.io"]; ["*"] for any. */
+  embedOrigins: string[];
+  /** HSTS max-age in seconds for HTTPS responses; 0 turns HSTS off. */
+  hstsMaxAge: number;
+}
+
+/** `'sha256-…'` of an inline script's exact text, for script-src. */
+export function scriptHash(source: string): string {
+  return `'sha256-${createHash("sha256").update(source, "utf8").digest("base64")}'`;
+}
+
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+
+/**
+ * EMBED_ALLOWED_ORIGINS: "*" or unset → any origin; otherwise origins separated by spaces or
+ * commas ("https://a.example https://b.example"). Invalid entries are reported, not used.
+ */
+export function parseEmbedOrigins(raw: string | undefined): { origins: string[]; invalid: string[] } {
+  const items = (raw ?? "").split(/[\s,]+/).filter(Boolean);
+  if (items.length === 0 || items.includes("*")) return { origins: ["*"], invalid: [] };
+  const origins = items.filter((o) => ORIGIN.test(o)).map((o) => o.replace(/\/$/, "").toLowerCase());
+  return { origins, invalid: items.filter((o) => !ORIGIN.test(o)) };
+}
+
+export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityConfig & { invalidOrigins: string[] } {
+  const { origins, invalid } = parseEmbedOrigins(env.EMBED_ALLOWED_ORIGINS);
+  const hsts = Number(env.HSTS_MAX_AGE ?? 31_536_000);
+  return { embedOrigins: origins, hstsMaxAge: Number.isFinite(hsts) && hsts >= 0 ? Math.floor(hsts) : 31_536_000, invalidOrigins: invalid };
+}
+
+/** `publicFiles`: paths served from public/ and app/ metadata files ("/embed.js", "/icon.svg"). */
+export function routeKind(pathname: string, publicFiles: ReadonlySet<string> = new Set()): RouteKind {
+  if (pathname.startsWith("/embed/")) return "embed";
+  if (pathname.startsWith("/badge/")) return "badge";
+  if (pathname.startsWith("/api/")) return "api";
+  if (pathname.startsWith("/_next/") || publicFiles.has(pathname)) return "static";
+  return "page";
+}
+
+const PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
+
+function frameAncestors(config: SecurityConfig): string {
+  return config.embedOrigins.includes("*") ? "*" : config.embedOrigins.join(" ");
+}
+
+/**
+ * The headers for a response. `nonce`: the page's per-request nonce; `inlineScripts`: hashes
+ * (scriptHash) of static inline scripts the route may run (the theme script on pages, the
+ * height reporter on widgets).
+ */
+export function securityHeaders(
+  kind: RouteKind,
+  config: SecurityConfig,
+  opts: { nonce?: string; inlineScripts?: string[]; https?: boolean } = {},
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": PERMISSIONS,
+  };
+  if (opts.https && config.hstsMaxAge > 0) headers["strict-transport-security"] = `max-age=${config.hstsMaxAge}; includeSubDomains`;
+  const hashes = (opts.inlineScripts ?? []).join(" ");
+  if (kind === "page") {
+    headers["content-security-policy"] = [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${opts.nonce ?? ""}' ${hashes} 'strict-dynamic'`.replace(/ +/g, " "),
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "frame-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ].join("; ");
+    headers["x-frame-options"] = "DENY";
+    headers["cross-origin-opener-policy"] = "same-origin";
+  } else if (kind === "embed" || kind === "badge") {
+    headers["content-security-policy"] = [
+      "default-src 'none'",
+      `script-src ${hashes || "'none'"}`,
+      "style-src 'unsafe-inline'",
+      "img-src data:",
+      "base-uri 'none'",
+      "form-action 'none'",
+      `frame-ancestors ${frameAncestors(config)}`,
+    ].join("; ");
+  } else if (kind === "api") {
+    headers["content-security-policy"] = "default-src 'none'; frame-ancestors 'none'";
+    headers["x-frame-options"] = "DENY";
+  }
+  return headers;
+}
+
+/** CORS for the public read-only API (and badges/widgets, fetched from other sites). */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, HEAD, OPTIONS",
+  "access-control-allow-headers": "*",
+  "access-control-expose-headers": "ETag, Retry-After",
+  "access-control-max-age": "86400",
+};

@@ -1,0 +1,41 @@
+/**
+ * What rendering one request learned about its data, read by the HTTP server (server/) after
+ * the response is built: whether any figure came from the last good copy because the source
+ * failed (→ a shorter shared-cache lifetime) and whether any section had no data at all
+ * (→ 503 + Retry-After, so a CDN keeps serving its previous copy instead of this one).
+ *
+ * One AsyncLocalStorage on globalThis: the server and the Next.js bundle load this module
+ * separately, and both must see the same store. Outside the server (tests, scripts) there is
+ * no store and the notes are dropped.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface RequestContext {
+  /** Oldest `fetchedAt` (ms) of data served stale because the source failed; null if none. */
+  staleSince: number | null;
+  /** Longest Retry-After (s) of data that could not be served at all; null if none. */
+  unavailable: number | null;
+}
+
+const KEY = Symbol.for("pve-telemetry.request-context");
+type Holder = { [KEY]?: AsyncLocalStorage<RequestContext> };
+
+export function requestContextStorage(): AsyncLocalStorage<RequestContext> {
+  const g = globalThis as Holder;
+  g[KEY] ??= new AsyncLocalStorage<RequestContext>();
+  return g[KEY];
+}
+
+export function newRequestContext(): RequestContext {
+  return { staleSince: null, unavailable: null };
+}
+
+export function noteStale(fetchedAt: number): void {
+  const ctx = requestContextStorage().getStore();
+  if (ctx) ctx.staleSince = ctx.staleSince === null ? fetchedAt : Math.min(ctx.staleSince, fetchedAt);
+}
+
+export function noteUnavailable(retryAfter: number): void {
+  const ctx = requestContextStorage().getStore();
+  if (ctx) ctx.unavailable = Math.max(ctx.unavailable ?? 0, retryAfter);
+}

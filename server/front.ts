@@ -1,0 +1,168 @@
+/**
+ * The HTTP layer in front of Next.js's request handler (see server/README.md):
+ *
+ *   request ─▶ CORS preflight? ─▶ static file? ─────────────────────────▶ Next.js (streamed)
+ *                               └▶ response cache hit / render in flight ─▶ answer from memory
+ *                               └▶ rate limit (429) ─▶ render once, held back (capture.ts)
+ *                                    ─▶ status from what the render learned (503 when data was
+ *                                       missing), Cache-Control, security headers, ETag ─▶ store
+ *
+ * Client-side navigations (RSC requests) stream straight through: they are per-visitor and
+ * never shared-cached, but they are rate limited like any render.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { CORS_HEADERS, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { newRequestContext, requestContextStorage, type RequestContext } from "../lib/request-context";
+import { capture, swallowLateWrites, type Captured } from "./capture";
+import { clientAddress, isHttps } from "./client";
+import type { RateLimiter } from "./rate-limit";
+import { cacheKey, gzipped, type Entry, type ResponseCache } from "./response-cache";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface FrontConfig {
+  /** Proxies in front whose X-Forwarded-* headers are trusted (TRUST_PROXY). */
+  hops: number;
+  security: SecurityConfig;
+  /** Paths served from public/ and app/ metadata files. */
+  publicFiles: ReadonlySet<string>;
+  /** Hashes of static inline scripts per route kind (theme script, widget height reporter). */
+  inlineScripts: Partial<Record<RouteKind, string[]>>;
+  renderTimeoutMs: number;
+}
+
+/** Pages: shared caches keep them 30 s, serve them stale while refreshing, and on origin errors for a day. */
+export const PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage=30, stale-while-revalidate=300, stale-if-error=86400";
+/** Pages and answers built from the last good copy while the source fails: kept briefly, retried soon. */
+export const STALE_CACHE_CONTROL = "public, max-age=0, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
+const NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=60";
+
+export function createFront(handle: Handler, config: FrontConfig, limiter: RateLimiter, cache: ResponseCache | null) {
+  return async function front(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const kind = routeKind(url.pathname, config.publicFiles);
+    const https = isHttps(req, config.hops);
+    const cors = kind === "api" || kind === "badge";
+    const method = req.method ?? "GET";
+
+    if (method === "OPTIONS" && cors) {
+      res.writeHead(204, { ...securityHeaders(kind, config.security, { https }), ...CORS_HEADERS }).end();
+      return;
+    }
+    const rsc = req.headers.rsc === "1" || url.searchParams.has("_rsc");
+    if (kind === "static" || (method !== "GET" && method !== "HEAD") || rsc) {
+      if (kind !== "static" && tooMany(req, res, kind, https)) return;
+      const nonce = kind === "page" ? newNonce() : undefined;
+      const headers = securityHeaders(kind, config.security, { https, nonce, inlineScripts: config.inlineScripts[kind] });
+      if (nonce) req.headers["content-security-policy"] = headers["content-security-policy"];
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      if (cors) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      await handle(req, res);
+      return;
+    }
+
+    const key = cacheKey(url.pathname, url.searchParams);
+    const hit = cache?.get(key);
+    if (hit) return send(req, res, hit, "HIT");
+    const running = cache?.inFlight(key);
+    if (running) {
+      try {
+        return send(req, res, await running, "COALESCED");
+      } catch {
+        // the leading request's client went away mid-render: render for this one instead
+      }
+    }
+    if (tooMany(req, res, kind, https)) return;
+    const render = () => renderOnce(req, res, kind, https);
+    try {
+      const entry = cache ? await cache.render(key, render) : { ...(await render()), etag: "", expiresAt: 0 };
+      send(req, res, entry, "MISS");
+    } catch (err) {
+      if (res.writableEnded || res.destroyed) return;
+      console.error("[server] render failed", err);
+      send(req, res, plain(503, "The page could not be built in time; please retry.", kind, https, 5), "MISS");
+      swallowLateWrites(res);
+    }
+  };
+
+  function tooMany(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): boolean {
+    const wait = limiter.take(clientAddress(req, config.hops));
+    if (wait === null) return false;
+    send(req, res, plain(429, `Too many requests from your address; retry in ${wait} s.`, kind, https, wait), "MISS");
+    return true;
+  }
+
+  async function renderOnce(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): Promise<Captured> {
+    const nonce = kind === "page" ? newNonce() : undefined;
+    const security = securityHeaders(kind, config.security, { https, nonce, inlineScripts: config.inlineScripts[kind] });
+    if (nonce) req.headers["content-security-policy"] = security["content-security-policy"];
+    delete req.headers["accept-encoding"]; // we compress the finished answer ourselves
+    if (req.method === "HEAD") req.method = "GET";
+    const ctx = newRequestContext();
+    const timeout = AbortSignal.timeout(config.renderTimeoutMs);
+    const captured = await requestContextStorage().run(ctx, () => capture(req, res, handle, timeout));
+    return finish(captured, kind, ctx, security, kind === "api" || kind === "badge");
+  }
+
+  function plain(status: number, message: string, kind: RouteKind, https: boolean, retryAfter: number): Entry {
+    const json = kind === "api" || kind === "badge";
+    const body = Buffer.from(json ? JSON.stringify({ error: message }) : message);
+    const headers: OutgoingHttpHeaders = {
+      ...securityHeaders(kind === "page" ? "api" : kind, config.security, { https }),
+      ...(kind === "api" || kind === "badge" ? CORS_HEADERS : {}),
+      "content-type": json ? "application/json" : "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      "retry-after": String(retryAfter),
+    };
+    return { status, headers, body, etag: "", expiresAt: 0 };
+  }
+}
+
+/** Status and caching from what the render learned; the security headers of the route. */
+function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Record<string, string>, cors: boolean): Captured {
+  const headers: OutgoingHttpHeaders = { ...c.headers };
+  for (const h of ["content-length", "transfer-encoding", "etag", "x-powered-by", "date", "connection", "keep-alive"]) delete headers[h];
+  let status = c.status;
+  if (status === 200 && ctx.unavailable !== null) status = 503; // a section had no data at all
+  if (status >= 500) {
+    headers["cache-control"] = "no-store";
+    headers["retry-after"] ??= String(ctx.unavailable ?? 5);
+  } else if (status === 200 && ctx.staleSince !== null) {
+    headers["cache-control"] = STALE_CACHE_CONTROL;
+  } else if (kind === "page") {
+    headers["cache-control"] = status === 200 ? PAGE_CACHE_CONTROL : status === 404 ? NOT_FOUND_CACHE_CONTROL : "no-store";
+  }
+  Object.assign(headers, security, cors ? CORS_HEADERS : {});
+  return { status, headers, body: c.body };
+}
+
+function withVary(vary: OutgoingHttpHeaders[string], token: string): string {
+  const tokens = String(vary ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  return tokens.some((t) => t.toLowerCase() === token.toLowerCase()) ? tokens.join(", ") : [...tokens, token].join(", ");
+}
+
+function newNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+function send(req: IncomingMessage, res: ServerResponse, entry: Entry, cacheStatus: string): void {
+  const headers: OutgoingHttpHeaders = { ...entry.headers, "x-cache": cacheStatus };
+  if (entry.etag) headers.etag = entry.etag;
+  const inm = req.headers["if-none-match"];
+  if (entry.etag && entry.status === 200 && inm && inm.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
+    const keep = ["cache-control", "etag", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
+    res.writeHead(304, Object.fromEntries(Object.entries(headers).filter(([k]) => keep.includes(k)))).end();
+    return;
+  }
+  let body = entry.body;
+  const gz = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) ? gzipped(entry) : null;
+  if (gz) {
+    body = gz;
+    headers["content-encoding"] = "gzip";
+  }
+  if (entry.body.length >= 1024) headers.vary = withVary(headers.vary, "Accept-Encoding");
+  headers["content-length"] = String(body.length);
+  res.writeHead(entry.status, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+}

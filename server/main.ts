@@ -1,0 +1,103 @@
+/**
+ * `npm start`: the production server — Next.js's request handler behind the HTTP layer of
+ * server/front.ts. Configuration comes from the environment when it starts (README,
+ * "Environment"). Built by `npm run build` into dist/server.mjs; runs from the project
+ * directory or from Next.js's standalone output (dist/server.mjs copied beside its server.js).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { scriptHash, securityConfigFromEnv } from "../lib/http/security-headers";
+import { THEME_SCRIPT } from "../lib/theme";
+import { trustedHops } from "./client";
+import { createFront } from "./front";
+import { RateLimiter, rateLimitConfigFromEnv } from "./rate-limit";
+import { ResponseCache } from "./response-cache";
+
+/** The project directory: where .next is (dist/ is one level below it, or beside it when standalone). */
+function projectDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [resolve(here, ".."), here].find((d) => existsSync(join(d, ".next"))) ?? process.cwd();
+}
+
+/** Files served as they are: public/ and the app's metadata files. */
+function publicFiles(dir: string): Set<string> {
+  const files = new Set(["/favicon.ico", "/icon.svg", "/robots.txt", "/sitemap.xml"]);
+  const walk = (base: string, prefix: string) => {
+    if (!existsSync(base)) return;
+    for (const e of readdirSync(base, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(base, e.name), `${prefix}/${e.name}`);
+      else files.add(`${prefix}/${e.name}`);
+    }
+  };
+  walk(join(dir, "public"), "");
+  return files;
+}
+
+/**
+ * Serve with the configuration the build was made with (as Next.js's own standalone server.js
+ * does) instead of loading next.config.ts again at run time — which the standalone output
+ * does not even contain.
+ */
+function useBuildConfig(dir: string): void {
+  const required = join(dir, ".next", "required-server-files.json");
+  if (existsSync(required) && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+    process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify((JSON.parse(readFileSync(required, "utf8")) as { config: unknown }).config);
+  }
+}
+
+/** Inline scripts allowed by hash: the theme script on pages, plus any the widgets declare. */
+async function inlineScripts(): Promise<{ page: string[]; embed: string[] }> {
+  return { page: [scriptHash(THEME_SCRIPT)], embed: [] };
+}
+
+async function main() {
+  Object.assign(process.env, { NODE_ENV: "production" });
+  const dir = projectDir();
+  useBuildConfig(dir);
+  const port = Number(process.env.PORT) || 3000;
+  const host = process.env.HOST || "0.0.0.0";
+  const app = next({ dev: false, dir, hostname: host === "0.0.0.0" ? "localhost" : host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const security = securityConfigFromEnv();
+  if (security.invalidOrigins.length) console.warn(`[server] EMBED_ALLOWED_ORIGINS: ignored ${security.invalidOrigins.join(", ")} (expected https://host[:port])`);
+  const limiter = new RateLimiter(rateLimitConfigFromEnv());
+  const cache = process.env.RESPONSE_CACHE === "0" ? null : new ResponseCache();
+  const front = createFront((req, res) => handle(req, res), {
+    hops: trustedHops(process.env.TRUST_PROXY),
+    security,
+    publicFiles: publicFiles(dir),
+    inlineScripts: await inlineScripts(),
+    renderTimeoutMs: Number(process.env.RENDER_TIMEOUT_MS) || 15_000,
+  }, limiter, cache);
+
+  const server = createServer((req, res) => {
+    front(req, res).catch((err: unknown) => {
+      console.error("[server] request failed", err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+      if (!res.writableEnded) res.end("Internal error, logged on the server.");
+    });
+  });
+  // Requests must never hang: slow clients and stuck renders are cut off.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  server.listen(port, host, () => console.log(`[server] ready on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error("[server] could not start:", err);
+  process.exit(1);
+});

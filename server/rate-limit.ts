@@ -1,0 +1,64 @@
+/**
+ * Per-client token buckets for requests that cost the origin work (a render or an API answer
+ * not served from the response cache). A client may spend `burst` at once and regains
+ * `perMinute` a minute; beyond that it gets 429 with the seconds until its next token.
+ * Buckets of clients that went quiet are dropped, so the map stays bounded.
+ */
+export interface RateLimitConfig {
+  perMinute: number;
+  burst: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly clock: () => number = Date.now,
+    private readonly maxClients = 50_000,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.perMinute > 0;
+  }
+
+  /** Takes a token for `client`; null when allowed, else the seconds to wait. */
+  take(client: string): number | null {
+    if (!this.enabled) return null;
+    const now = this.clock();
+    const rate = this.config.perMinute / 60_000; // tokens per ms
+    const b = this.buckets.get(client) ?? { tokens: this.config.burst, at: now };
+    b.tokens = Math.min(this.config.burst, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    this.buckets.delete(client); // re-insert: the map's order is least recently used first
+    this.buckets.set(client, b);
+    if (this.buckets.size > this.maxClients) this.prune(now, rate);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return null;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
+  }
+
+  private prune(now: number, rate: number): void {
+    for (const [client, b] of this.buckets) {
+      if (this.buckets.size <= this.maxClients / 2) break;
+      // Oldest first; a bucket that has refilled is indistinguishable from a new one.
+      if (b.tokens + (now - b.at) * rate >= this.config.burst || this.buckets.size > this.maxClients) this.buckets.delete(client);
+    }
+  }
+}
+
+export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitConfig {
+  const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? 120);
+  const burst = Number(env.RATE_LIMIT_BURST ?? 60);
+  return {
+    perMinute: Number.isFinite(perMinute) && perMinute >= 0 ? perMinute : 120,
+    burst: Number.isFinite(burst) && burst >= 1 ? burst : 60,
+  };
+}
