@@ -35,9 +35,9 @@ const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
  * commas ("https://a.example https://b.example"). Invalid entries are reported, not used.
  */
 export function parseEmbedOrigins(raw: string | undefined): { origins: string[]; invalid: string[] } {
-  const items = (raw ?? "").split(/[\s,]+/).filter(Boolean);
+  const items = (raw ?? "").split(/[\s,]+/).filter(Boolean).map((o) => o.replace(/\/$/, ""));
   if (items.length === 0 || items.includes("*")) return { origins: ["*"], invalid: [] };
-  const origins = items.filter((o) => ORIGIN.test(o)).map((o) => o.replace(/\/$/, "").toLowerCase());
+  const origins = items.filter((o) => ORIGIN.test(o)).map((o) => o.toLowerCase());
   return { origins, invalid: items.filter((o) => !ORIGIN.test(o)) };
 }
 

@@ -17,8 +17,13 @@ export interface TestPocketBase {
   superuserToken: string;
   /** A read/write SQLite connection to PocketBase's data.db (WAL: safe beside the server). */
   db: Database.Database;
-  /** Points the data layer (lib/config.ts) at this server. */
-  useForDataLayer(): void;
+  /** Points the data layer (lib/config.ts) at this server (or at `url`, e.g. a proxy in front of it). */
+  useForDataLayer(url?: string): void;
+  /** The PocketBase process, for fault tests (SIGSTOP/SIGCONT). */
+  pid(): number;
+  /** Stops the server but keeps its data; `start()` serves the same data on the same port again. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +32,8 @@ export async function startTestPocketBase(opts: { seed?: (dataDir: string) => vo
   migrate(dataDir);
   upsertSuperuser(dataDir, SUPERUSER.email, SUPERUSER.password);
   opts.seed?.(dataDir);
-  const server = await servePocketBase(dataDir, await freePort(), { quiet: true });
+  const port = await freePort();
+  let server = await servePocketBase(dataDir, port, { quiet: true });
   const superuserToken = await upsertReader(server.url, SUPERUSER, READER);
   if (opts.batch) {
     const res = await fetch(`${server.url}/api/settings`, {
@@ -44,10 +50,15 @@ export async function startTestPocketBase(opts: { seed?: (dataDir: string) => vo
     dataDir,
     superuserToken,
     db,
-    useForDataLayer() {
-      process.env.POCKETBASE_URL = server.url;
+    useForDataLayer(url = server.url) {
+      process.env.POCKETBASE_URL = url;
       process.env.POCKETBASE_READER_EMAIL = READER.email;
       process.env.POCKETBASE_READER_PASSWORD = READER.password;
+    },
+    pid: () => server.process.pid ?? 0,
+    kill: () => server.stop(),
+    async start() {
+      server = await servePocketBase(dataDir, port, { quiet: true });
     },
     async stop() {
       db.close();
