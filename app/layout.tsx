@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
+import { CsvLink } from "@/components/ClientLinks";
+import { Nav } from "@/components/Nav";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
@@ -15,6 +17,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: its scripts carry the request's CSP nonce (server/), which
   // a page prerendered at build time could not.
   await connection();
+  const source = process.env.SOURCE_URL;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -26,19 +29,30 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         <div className="shell">
           <header className="topbar">
-            <Link href="/" className="brand">
+            <Link prefetch={false} href="/" className="brand">
               PVE script installs
             </Link>
             <nav aria-label="Main" className="main-nav">
-              <Link href="/">Overview</Link>
-              <Link href="/apps">Apps</Link>
-              <Link href="/errors">Exit codes</Link>
-              <Link href="/os">OS</Link>
-              <Link href="/methodology">Methodology</Link>
+              <Suspense>
+                <Nav />
+              </Suspense>
               <ThemeToggle />
             </nav>
           </header>
           <div id="content">{children}</div>
+          <footer className="site-footer">
+            <nav aria-label="Footer">
+              <Link prefetch={false} href="/methodology">Methodology</Link>
+              <Link prefetch={false} href="/api">API</Link>
+              <Suspense>
+                <CsvLink />
+              </Suspense>
+              <Link prefetch={false} href="/embed">Embeds and badges</Link>
+              <Link prefetch={false} href="/methodology#privacy">Privacy and security</Link>
+              {source && <a href={source}>Source</a>}
+            </nav>
+            <p className="muted">Install telemetry of the Proxmox VE community scripts. Times are UTC.</p>
+          </footer>
         </div>
       </body>
     </html>

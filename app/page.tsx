@@ -1,199 +1,194 @@
 import { dehydrate } from "@tanstack/react-query";
 import Link from "next/link";
-import { connection } from "next/server";
-import { DataError } from "@/components/DataError";
-import { ExitCode } from "@/components/ExitCode";
+import { Suspense } from "react";
+import { DataTable } from "@/components/DataTable";
 import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
-import { RangeBar } from "@/components/RangeBar";
-import { Rate } from "@/components/Rate";
+import { PageHead } from "@/components/PageHead";
+import { Loaded, Section, Skeleton } from "@/components/Section";
+import { loadAppRanking, loadExitCodeRanking, loadOsSplit, loadOverview } from "@/lib/cached";
 import { serverConfig } from "@/lib/config";
-import { exitCodeInfo } from "@/lib/exit-codes";
-import { formatInt } from "@/lib/format";
+import { explainExitCode } from "@/lib/exit-codes";
 import { summaryQuery } from "@/lib/live";
-import { parseViewState, rangeQuery } from "@/lib/params";
+import { parseViewState, rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
-import { explainDataError } from "@/lib/queries/explain-error";
-import { MOST_FAILING_MIN_RUNS, type OverviewPage } from "@/lib/queries/overview-page";
-import { fetchOverviewPage } from "@/lib/cached";
-import { presetTitle, spanLabel } from "@/lib/range";
-import { bucketLabel, utcDay } from "@/lib/time";
+import { previousRange, presetTitle, spanLabel } from "@/lib/range";
+import { bucketLabel } from "@/lib/time";
+import { MIN_RUNS_FLOOR, VIEWS } from "@/lib/views";
 
-function share(n: number, total: number) {
-  return total ? `${((n / total) * 100).toFixed(1)} %` : "–";
+const appHref = (nsapp: string, state: ViewState) => viewHref(VIEWS.app, `/apps/${encodeURIComponent(nsapp)}`, state, { page: 1, outcome: null });
+const shareOf = (n: number, total: number) => (total ? n / total : 0);
+
+async function LiveFigures({ state }: { state: ViewState }) {
+  const { range } = state;
+  const [current, previous, ranking] = await Promise.all([loadOverview(range, null), loadOverview(previousRange(range), null), loadAppRanking(range)]);
+  return (
+    <Loaded result={current}>
+      {(o) => {
+        const queryClient = getQueryClient();
+        // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on.
+        const live = range.grain === "hour" ? rangeQuery(state) : `from=${range.from}&to=${range.to}`;
+        queryClient.setQueryData(summaryQuery(live).queryKey, { totals: o.totals, series: o.series, asOf: o.asOf });
+        return (
+          <LiveOverview
+            state={dehydrate(queryClient)}
+            range={live}
+            unit={range.bucket}
+            span={`${bucketLabel(range.from)} to ${bucketLabel(range.to)} UTC`}
+            previous={previous.ok ? previous.value.totals : null}
+            apps={ranking.ok ? ranking.value.apps : null}
+            unfinishedAfterMinutes={Math.round(serverConfig().unfinishedAfterMs / 60_000)}
+          />
+        );
+      }}
+    </Loaded>
+  );
 }
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await connection(); // figures are live: render per request, never at build time
+async function TopApps({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadAppRanking(state.range)}>
+      {(r) => (
+        <DataTable
+          testId="top-apps"
+          rows={r.topApps}
+          rowKey={(a) => `${a.nsapp}/${a.type}`}
+          columns={[
+            { key: "app", label: "App", cell: (a) => ({ kind: "link", value: String(a.nsapp), href: appHref(String(a.nsapp), state) }) },
+            { key: "runs", label: "Runs", cell: (a) => ({ kind: "integer", value: a.runs }) },
+            { key: "share", label: "Share", priority: 2, cell: (a) => ({ kind: "percent", value: shareOf(a.runs, r.runs) }) },
+            { key: "rate", label: "Failure rate", cell: (a) => ({ kind: "rate", value: a.failure_rate }) },
+          ]}
+          empty="No runs in this range."
+        />
+      )}
+    </Loaded>
+  );
+}
+
+async function MostFailing({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadAppRanking(state.range)}>
+      {(r) => (
+        <DataTable
+          testId="most-failing"
+          rows={r.mostFailing}
+          rowKey={(a) => `${a.nsapp}/${a.type}`}
+          columns={[
+            { key: "app", label: "App", cell: (a) => ({ kind: "link", value: String(a.nsapp), href: appHref(String(a.nsapp), state) }) },
+            { key: "failed", label: "Failures", cell: (a) => ({ kind: "integer", value: a.failed, of: a.runs }) },
+            { key: "rate", label: "Failure rate (95 % interval)", cell: (a) => ({ kind: "rate", value: a.failure_rate, low: a.failure_low, high: a.failure_high }) },
+          ]}
+          empty={`No app with at least ${MIN_RUNS_FLOOR} runs failed in this range.`}
+        />
+      )}
+    </Loaded>
+  );
+}
+
+async function TopCodes({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadExitCodeRanking(state.range, false)}>
+      {(r) => (
+        <DataTable
+          testId="top-codes"
+          rows={r.codes.slice(0, 8)}
+          rowKey={(c) => String(c.exitCode)}
+          columns={[
+            { key: "code", label: "Exit code", cell: (c) => ({ kind: "code", code: c.exitCode, text: explainExitCode(c.exitCode), href: viewHref(VIEWS.error, `/errors/${c.exitCode}`, state) }) },
+            { key: "runs", label: "Failures", cell: (c) => ({ kind: "integer", value: c.total }) },
+            { key: "share", label: "Share", priority: 2, cell: (c) => ({ kind: "percent", value: c.share }) },
+          ]}
+          empty="No failures in this range."
+        />
+      )}
+    </Loaded>
+  );
+}
+
+async function Environments({ state }: { state: ViewState }) {
+  const [os, overview] = await Promise.all([loadOsSplit(state.range), loadOverview(state.range, null)]);
+  return (
+    <Loaded result={os}>
+      {(rows) => {
+        const total = rows.reduce((n, r) => n + r.runs, 0);
+        const types = overview.ok ? Object.entries(overview.value.byType).sort((a, b) => b[1] - a[1]) : [];
+        return (
+          <>
+            <DataTable
+              testId="os-split"
+              rows={rows.slice(0, 6)}
+              rowKey={(o) => o.os}
+              columns={[
+                { key: "os", label: "OS", cell: (o) => ({ kind: "text", value: o.os }) },
+                { key: "runs", label: "Runs", cell: (o) => ({ kind: "integer", value: o.runs }) },
+                { key: "share", label: "Share", cell: (o) => ({ kind: "share", value: shareOf(o.runs, total), max: shareOf(rows[0]?.runs ?? 0, total), color: "var(--accent)" }) },
+              ]}
+            />
+            <DataTable
+              testId="type-split"
+              rows={types}
+              rowKey={([t]) => t}
+              columns={[
+                { key: "type", label: "Type", cell: ([t]) => ({ kind: "text", value: t }) },
+                { key: "runs", label: "Runs", cell: ([, n]) => ({ kind: "integer", value: n }) },
+                { key: "share", label: "Share", cell: ([, n]) => ({ kind: "share", value: shareOf(n, total), max: shareOf(types[0]?.[1] ?? 0, total), color: "var(--accent)" }) },
+              ]}
+            />
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now);
+  const { state, notes } = parseViewState(await searchParams, now, VIEWS.overview);
   const { from, to } = state.range;
-  let page: OverviewPage;
-  try {
-    page = await fetchOverviewPage(state.range);
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    return <DataError message={message} />;
-  }
-  const queryClient = getQueryClient();
-  const { totals, series, asOf } = page.current;
-  const rangeQs = rangeQuery(state);
-  // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on.
-  const live = state.range.grain === "hour" ? rangeQs : `from=${from}&to=${to}`;
-  queryClient.setQueryData(summaryQuery(live).queryKey, { totals, series, asOf });
-  const runs = totals.runs;
+  const more = (path: string, patch: Partial<ViewState> = {}) => viewHref(path === "/apps" ? VIEWS.apps : path === "/errors" ? VIEWS.errors : VIEWS.os, path, state, patch);
   return (
     <main>
-      <h1>Install runs, {state.preset === "custom" ? `${from} to ${to}` : presetTitle(state.preset)}</h1>
-      <p className="lede">
-        <span data-testid="range-from">{bucketLabel(from)}</span> to <span data-testid="range-to">{bucketLabel(to)}</span> (UTC), compared with the{" "}
-        {spanLabel(state.range)} before.
-      </p>
-      <Notes notes={notes} />
-      <RangeBar path="/" state={state} today={utcDay(now)} />
-      <LiveOverview
-        state={dehydrate(queryClient)}
-        range={live}
-        unit={state.range.grain}
-        span={`${bucketLabel(from)} to ${bucketLabel(to)} UTC`}
-        previous={page.previous.totals}
-        apps={page.apps}
-        unfinishedAfterMinutes={Math.round(serverConfig().unfinishedAfterMs / 60_000)}
+      <PageHead
+        title={`Install runs, ${state.preset === "custom" ? `${from} to ${to}` : presetTitle(state.preset)}`}
+        lede={
+          <>
+            <span data-testid="range-from">{bucketLabel(from)}</span> to <span data-testid="range-to">{bucketLabel(to)}</span> (UTC), compared with the{" "}
+            {spanLabel(state.range)} before.
+          </>
+        }
+        view={VIEWS.overview}
+        path="/"
+        state={state}
+        now={now}
       />
+      <Notes notes={notes} />
+      <Suspense fallback={<Skeleton height={560} />}>
+        <LiveFigures state={state} />
+      </Suspense>
       <div className="grid-2">
-        <section className="panel table-wrap" aria-labelledby="top-apps">
-          <h2 id="top-apps">Most installed apps</h2>
-          <table data-testid="top-apps">
-            <thead>
-              <tr>
-                <th scope="col">App</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Share</th>
-                <th scope="col">Failure rate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.topApps.map((a) => (
-                <tr key={`${a.nsapp}/${a.type}`}>
-                  <td>
-                    <Link href={`/apps/${encodeURIComponent(String(a.nsapp))}?${rangeQs}`}>{a.nsapp}</Link>
-                  </td>
-                  <td>{formatInt(a.runs)}</td>
-                  <td>{share(a.runs, runs)}</td>
-                  <td>
-                    <Rate rate={a.failure_rate} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Section id="top-apps-heading" title="Most installed apps">
+          <TopApps state={state} />
           <p>
-            <Link href={`/apps?${rangeQs}&sort=-runs`}>All apps by runs →</Link>
+            <Link prefetch={false} href={more("/apps", { sort: "-runs" })}>All apps by runs →</Link>
           </p>
-        </section>
-        <section className="panel table-wrap" aria-labelledby="failing-apps">
-          <h2 id="failing-apps">Most failing apps</h2>
-          <table data-testid="most-failing">
-            <thead>
-              <tr>
-                <th scope="col">App</th>
-                <th scope="col">Failures</th>
-                <th scope="col">Failure rate (95 % interval)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.mostFailing.map((a) => (
-                <tr key={`${a.nsapp}/${a.type}`}>
-                  <td>
-                    <Link href={`/apps/${encodeURIComponent(String(a.nsapp))}?${rangeQs}`}>{a.nsapp}</Link>
-                  </td>
-                  <td>
-                    {formatInt(a.failed)} <span className="muted">of {formatInt(a.runs)}</span>
-                  </td>
-                  <td>
-                    <Rate rate={a.failure_rate} low={a.failure_low} high={a.failure_high} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p className="muted">Ranked by the interval&apos;s lower bound; apps with at least {MOST_FAILING_MIN_RUNS} runs.</p>
-        </section>
-        <section className="panel table-wrap" aria-labelledby="top-codes">
-          <h2 id="top-codes">Top exit codes</h2>
-          <table data-testid="top-codes">
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col" className="text">
-                  Explanation
-                </th>
-                <th scope="col">Runs</th>
-                <th scope="col">Share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.codes.map((c) => (
-                <tr key={c.exitCode}>
-                  <td>
-                    <ExitCode code={c.exitCode} href={`/errors/${c.exitCode}?${rangeQs}`} />
-                  </td>
-                  <td className="text">{exitCodeInfo(c.exitCode).message}</td>
-                  <td>{formatInt(c.total)}</td>
-                  <td>{(c.share * 100).toFixed(1)} %</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        </Section>
+        <Section id="failing-apps-heading" title="Most failing apps">
+          <MostFailing state={state} />
+          <p className="muted">Ranked by the lower bound of the failure rate&apos;s 95 % interval; apps with at least {MIN_RUNS_FLOOR} runs.</p>
+        </Section>
+        <Section id="top-codes-heading" title="Top exit codes">
+          <TopCodes state={state} />
           <p>
-            <Link href={`/errors?${rangeQs}`}>All exit codes →</Link>
+            <Link prefetch={false} href={more("/errors")}>All exit codes →</Link> <span className="muted">(user aborts left out)</span>
           </p>
-        </section>
-        <section className="panel table-wrap" aria-labelledby="os-split">
-          <h2 id="os-split">Operating systems and install types</h2>
-          <table data-testid="os-split">
-            <thead>
-              <tr>
-                <th scope="col">OS</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.os.slice(0, 6).map((o) => (
-                <tr key={o.os}>
-                  <td>{o.os}</td>
-                  <td>{formatInt(o.runs)}</td>
-                  <td>{share(o.runs, runs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table data-testid="type-split" style={{ marginTop: 12 }}>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(page.current.byType)
-                .sort((a, b) => b[1] - a[1])
-                .map(([type, n]) => (
-                  <tr key={type}>
-                    <td>{type}</td>
-                    <td>{formatInt(n)}</td>
-                    <td>{share(n, runs)}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+        </Section>
+        <Section id="os-split-heading" title="Operating systems and install types">
+          <Environments state={state} />
           <p>
-            <Link href={`/os?${rangeQs}`}>OS versions and their success rates →</Link>
+            <Link prefetch={false} href={more("/os")}>OS versions and their failure rates →</Link>
           </p>
-        </section>
+        </Section>
       </div>
     </main>
   );

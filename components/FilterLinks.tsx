@@ -1,6 +1,7 @@
 /** A row of links that each set one filter of the view (pills like the range bar); page resets to 1. */
 import Link from "next/link";
-import { viewHref, type ParseOptions, type ViewState } from "@/lib/params";
+import { viewHref, type ViewState } from "@/lib/params";
+import type { View } from "@/lib/views";
 
 export interface FilterLink {
   text: string;
@@ -8,18 +9,14 @@ export interface FilterLink {
   current: boolean;
 }
 
-export function FilterLinks(props: { label: string; path: string; state: ViewState; opts?: ParseOptions; items: FilterLink[]; hash?: string }) {
+export function FilterLinks(props: { label: string; view: View; path: string; state: ViewState; items: FilterLink[]; hash?: string }) {
   return (
     <nav className="range-bar" aria-label={props.label}>
       <span className="muted">{props.label}:</span>
       <ul>
         {props.items.map((i) => (
           <li key={i.text}>
-            <Link
-              href={`${viewHref(props.path, props.state, { ...i.patch, page: 1 }, props.opts)}${props.hash ?? ""}`}
-              aria-current={i.current ? "true" : undefined}
-              prefetch={false}
-            >
+            <Link href={`${viewHref(props.view, props.path, props.state, { ...i.patch, page: 1 })}${props.hash ?? ""}`} aria-current={i.current ? "true" : undefined} prefetch={false}>
               {i.text}
             </Link>
           </li>

@@ -5,30 +5,34 @@
  */
 import { HydrationBoundary, useQuery, type DehydratedState, type QueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatChange, formatInt, formatPbTime, formatPercent } from "@/lib/format";
+import { formatChange, formatInt, formatInterval, formatPbTime, formatPercent } from "@/lib/format";
 import { LIVE_REFRESH_MS, summaryQuery } from "@/lib/live";
 import { getQueryClient } from "@/lib/query-client";
 import type { Overview } from "@/lib/queries/overview";
+import type { Bucket } from "@/lib/range";
 import { change, wilson } from "@/lib/stats";
 import { OutcomeChart } from "./charts/OutcomeChart";
+import { RateChart } from "./charts/RateChart";
 import { OUTCOME_SERIES } from "./outcome-style";
 import { StatCards } from "./StatCards";
 
 interface Props {
   /** The summary's range parameters (see summaryQuery). */
   range: string;
-  /** "day" or "hour": what one bar of the chart is. */
-  unit: string;
+  /** What one bar of the chart is. */
+  unit: Bucket;
   /** Describes the range in the chart's text alternative, e.g. "2026-10-24 to 2026-11-22". */
   span: string;
-  previous: Overview["totals"];
-  apps: { current: number; previous: number };
+  /** The period before, when it could be loaded. */
+  previous: Overview["totals"] | null;
+  apps: { current: number; previous: number } | null;
   unfinishedAfterMinutes: number;
 }
 
-function vs(current: number, previous: number, prevLabel: string) {
+function vs(current: number, previous: number | undefined) {
+  if (previous === undefined) return "previous period unavailable";
   const c = change(current, previous);
-  return `${formatChange(c.relative, previous > 0)} vs ${formatInt(previous)} ${prevLabel}`;
+  return `${formatChange(c.relative, previous > 0)} vs ${formatInt(previous)} before`;
 }
 
 /**
@@ -50,7 +54,6 @@ function LiveFigures({ range, unit, span, previous, apps, unfinishedAfterMinutes
   if (!data) return null;
   const t = data.totals;
   const w = wilson(t.success, t.success + t.failed);
-  const prevLabel = "before";
   return (
     <>
       <p className="lede">
@@ -62,15 +65,15 @@ function LiveFigures({ range, unit, span, previous, apps, unfinishedAfterMinutes
       </p>
       <StatCards
         stats={[
-          { label: "Runs", value: formatInt(t.runs), hint: vs(t.runs, previous.runs, prevLabel), testId: "stat-runs" },
+          { label: "Runs", value: formatInt(t.runs), hint: vs(t.runs, previous?.runs), testId: "stat-runs" },
           {
             label: "Success rate",
             value: formatPercent(t.successRate),
-            hint: w ? `95 % interval ${(w.low * 100).toFixed(1)}–${(w.high * 100).toFixed(1)} % · before ${formatPercent(previous.successRate)}` : undefined,
+            hint: w ? `95 % interval ${formatInterval(w.low, w.high)} · before ${formatPercent(previous?.successRate ?? null)}` : undefined,
             testId: "stat-success-rate",
           },
-          { label: "Failures", value: formatInt(t.failed), hint: vs(t.failed, previous.failed, prevLabel), testId: "stat-failed" },
-          { label: "Aborted", value: formatInt(t.aborted), hint: vs(t.aborted, previous.aborted, prevLabel), testId: "stat-aborted" },
+          { label: "Failures", value: formatInt(t.failed), hint: vs(t.failed, previous?.failed), testId: "stat-failed" },
+          { label: "Aborted", value: formatInt(t.aborted), hint: vs(t.aborted, previous?.aborted), testId: "stat-aborted" },
           {
             label: "Unfinished",
             value: formatInt(t.unfinished),
@@ -78,13 +81,29 @@ function LiveFigures({ range, unit, span, previous, apps, unfinishedAfterMinutes
             testId: "stat-unfinished",
           },
           { label: "Running", value: formatInt(t.running), hint: `started within ${unfinishedAfterMinutes} min`, testId: "stat-running" },
-          { label: "Apps", value: formatInt(apps.current), hint: vs(apps.current, apps.previous, prevLabel), testId: "stat-apps" },
+          { label: "Apps", value: apps ? formatInt(apps.current) : "–", hint: apps ? vs(apps.current, apps.previous) : undefined, testId: "stat-apps" },
         ]}
       />
-      <section className="panel" aria-labelledby="daily-heading">
-        <h2 id="daily-heading">Runs per {unit} by outcome</h2>
-        <OutcomeChart data={data.series} series={OUTCOME_SERIES} label={`Stacked bar chart of install runs per ${unit} by outcome, ${span}`} />
-      </section>
+      <div className="grid-2 charts">
+        <section className="panel" aria-labelledby="daily-heading">
+          <h2 id="daily-heading">Runs per {unit} by outcome</h2>
+          <OutcomeChart data={data.series} series={OUTCOME_SERIES} unit={unit} label={`Stacked bar chart of install runs per ${unit} by outcome, ${span}`} />
+        </section>
+        <section className="panel" aria-labelledby="rate-heading">
+          <h2 id="rate-heading">Failure rate per {unit}</h2>
+          <RateChart
+            unit={unit}
+            points={data.series.map((d) => ({
+              bucket: d.bucket,
+              partial: d.partial,
+              runs: d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running,
+              failed: d.failed,
+              decided: d.success + d.failed,
+            }))}
+            label={`Line chart of the failure rate per ${unit} with its 95 % interval, ${span}`}
+          />
+        </section>
+      </div>
     </>
   );
 }

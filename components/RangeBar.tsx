@@ -1,20 +1,21 @@
 /**
  * Range presets as links and a custom from/to form (plain GET: works without JavaScript and
- * writes the URL). Other view state is carried along; the page resets to 1.
+ * writes the URL). The view's other parameters are carried along; the page resets to 1.
  */
 import Link from "next/link";
-import { viewHref, type ParseOptions, type ViewState } from "@/lib/params";
+import { viewHref, type ViewState } from "@/lib/params";
 import { FIRST_DAY, PRESET_LABELS, RANGE_PRESET_KEYS } from "@/lib/range";
+import type { View } from "@/lib/views";
 
-export function RangeBar({ path, state, opts, today }: { path: string; state: ViewState; opts?: ParseOptions; today: string }) {
-  const keep = viewHref(path, { ...state, preset: "30d" }, { page: 1 }, { ...opts, defaultPreset: "30d" });
+export function RangeBar({ view, path, state, today }: { view: View; path: string; state: ViewState; today: string }) {
+  const keep = viewHref(view, path, { ...state, preset: view.defaultPreset }, { page: 1 });
   const hidden = [...new URLSearchParams(keep.split("?")[1] ?? "")].filter(([k]) => k !== "range");
   return (
     <nav className="range-bar" aria-label="Date range">
       <ul>
         {RANGE_PRESET_KEYS.map((p) => (
           <li key={p}>
-            <Link href={viewHref(path, state, { preset: p, page: 1 }, opts)} aria-current={state.preset === p ? "true" : undefined} prefetch={false}>
+            <Link href={viewHref(view, path, state, { preset: p, page: 1 })} aria-current={state.preset === p ? "true" : undefined} prefetch={false}>
               {PRESET_LABELS[p]}
             </Link>
           </li>

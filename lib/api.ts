@@ -5,7 +5,8 @@
  */
 import "server-only";
 import { NextResponse } from "next/server";
-import { parseViewState, type ParseOptions, type ViewState } from "./params";
+import { parseViewState, type ViewState } from "./params";
+import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
 
 export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
@@ -26,8 +27,10 @@ export interface ApiResult {
   data: unknown;
   /** The table `format=csv` returns (rows of flat values). */
   table: Table;
-  /** Extra top-level JSON fields (e.g. total, page). */
-  meta?: Record<string, unknown>;
+  /** Paging of `data` (or of the list inside it). */
+  page?: { number: number; size: number; total: number };
+  /** Extra top-level fields the endpoint's schema declares (lib/api-schemas.ts). */
+  extra?: Record<string, unknown>;
 }
 
 function csvCell(v: unknown): string {
@@ -45,7 +48,7 @@ export function toCsv(table: Table): string {
 }
 
 function range(state: ViewState) {
-  return { preset: state.preset, grain: state.range.grain, from: state.range.from, to: state.range.to };
+  return { preset: state.preset, from: state.range.from, to: state.range.to, grain: state.range.grain, bucket: state.range.bucket };
 }
 
 /** "summary-2026-10-24-2026-11-22.csv"; hours as "2026-11-22T13". */
@@ -56,15 +59,15 @@ function csvName(name: string, state: ViewState): string {
 export async function answer(
   request: Request,
   name: string,
+  view: View,
   run: (state: ViewState, url: URL) => Promise<ApiResult>,
-  opts: ParseOptions = {},
 ): Promise<Response> {
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "csv") {
     return NextResponse.json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
   }
-  const { state, notes } = parseViewState(url.searchParams, new Date(), opts);
+  const { state, notes } = parseViewState(url.searchParams, new Date(), view);
   try {
     const result = await run(state, url);
     const headers = { "cache-control": CACHE_CONTROL };
@@ -73,7 +76,8 @@ export async function answer(
         headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${csvName(name, state)}"` },
       });
     }
-    return NextResponse.json({ range: range(state), notes, ...result.meta, data: result.data }, { headers });
+    const page = result.page && { ...result.page, pages: Math.max(1, Math.ceil(result.page.total / result.page.size)) };
+    return NextResponse.json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
   } catch (err) {
     if (err instanceof ApiError) return NextResponse.json({ error: err.message, notes }, { status: err.status });
     const failure = classifySourceError(err);

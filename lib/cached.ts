@@ -19,6 +19,7 @@ import * as overviewPage from "./queries/overview-page";
 import * as runs from "./queries/runs";
 import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
+import type { RunType } from "./params";
 import type { Range } from "./range";
 
 const KEY = Symbol.for("pve-telemetry.data-cache");
@@ -42,13 +43,12 @@ function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promis
   return { load, fetch };
 }
 
-const overviewFn = cached("overview", (range: Range) => overview.fetchOverview(range));
+const overviewFn = cached("overview", (range: Range, type: RunType | null) => overview.fetchOverview(range, new Date(), type));
 export const loadOverview = overviewFn.load;
 export const fetchOverview = overviewFn.fetch;
 
-const overviewPageFn = cached("overviewPage", (range: Range) => overviewPage.fetchOverviewPage(range));
-export const loadOverviewPage = overviewPageFn.load;
-export const fetchOverviewPage = overviewPageFn.fetch;
+export const loadAppRanking = cached("appRanking", (range: Range) => overviewPage.fetchAppRanking(range)).load;
+export const loadOsSplit = cached("osSplit", overviewPage.fetchOsSplit).load;
 
 const appListFn = cached("appList", apps.fetchAppList);
 export const loadAppList = appListFn.load;
@@ -57,6 +57,11 @@ export const fetchAppList = appListFn.fetch;
 const appExistsFn = cached("appExists", appExistsUncached);
 export const loadAppExists = appExistsFn.load;
 export const appExists = appExistsFn.fetch;
+
+export const loadAppSummary = cached("appSummary", (nsapp: string, range: Range) => appDetail.fetchAppSummary(nsapp, range)).load;
+export const loadAppCodes = cached("appCodes", appDetail.fetchAppCodes).load;
+export const loadAppEnvironment = cached("appEnvironment", appDetail.fetchAppEnvironment).load;
+export const loadAppResources = cached("appResources", appDetail.fetchAppResources).load;
 
 const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
 export const loadAppDetail = appDetailFn.load;
@@ -68,11 +73,11 @@ const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | n
 export const loadRuns = runsFn.load;
 export const fetchRuns = runsFn.fetch;
 
-const rankingFn = cached("exitCodeRanking", exitCodes.fetchExitCodeRanking);
+const rankingFn = cached("exitCodeRanking", (range: Range, aborts: boolean) => exitCodes.fetchExitCodeRanking(range, aborts));
 export const loadExitCodeRanking = rankingFn.load;
 export const fetchExitCodeRanking = rankingFn.fetch;
 
-const trendFn = cached("exitCodeTrend", exitCodes.fetchExitCodeTrend);
+const trendFn = cached("exitCodeTrend", (range: Range, codes: readonly number[], aborts: boolean) => exitCodes.fetchExitCodeTrend(range, codes, aborts));
 export const loadExitCodeTrend = trendFn.load;
 export const fetchExitCodeTrend = trendFn.fetch;
 

@@ -1,30 +1,36 @@
 /**
- * The one parser of view state in URLs, shared by pages, route handlers and client filters.
- * Every value is validated; an invalid one is replaced by its default and reported in `notes`
- * (shown on the page / returned by the API), never a 500.
+ * The one parser of view state in URLs, shared by pages, route handlers, widgets and the HTTP
+ * server (canonical redirects). A view (lib/views.ts) says which parameters it reads and their
+ * defaults. Every value is validated; an invalid one is replaced by its default and reported
+ * in `notes` (shown on the page / returned by the API), never a 500. API views also note
+ * parameters they do not use.
  */
 import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
 import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
+import type { Param, View } from "./views";
 
 export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
+export type RunType = (typeof TYPES)[number];
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 export interface ViewState {
   /** The preset, or "custom" when from/to were given. */
   preset: RangePreset | "custom";
   range: Range;
-  type: (typeof TYPES)[number] | null;
+  type: RunType | null;
   os: string | null;
   q: string | null;
   /** One outcome of runs, for lists of runs (null: the list's default). */
   outcome: Outcome | null;
   minRuns: number;
-  /** A sort key of the page (validated by the page's list), "-" prefix for descending. */
+  /** A sort key of the view, "-" prefix for descending. */
   sort: string;
   page: number;
   pageSize: number;
+  /** Exit-code rankings: include user aborts (left out by default). */
+  aborts: boolean;
 }
 
 export interface Parsed {
@@ -34,12 +40,22 @@ export interface Parsed {
 
 export type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
+/** Every parameter name the parser knows (others are never read). */
+const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format"];
+
 function get(raw: RawParams, key: string): string | undefined {
-  const v = raw instanceof URLSearchParams ? raw.get(key) ?? undefined : raw[key];
+  const v = raw instanceof URLSearchParams ? (raw.get(key) ?? undefined) : raw[key];
   return Array.isArray(v) ? v[0] : v;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && utcDay(new Date(`${d}T00:00:00Z`)) === d);
+function keys(raw: RawParams): string[] {
+  return raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw).filter((k) => raw[k] !== undefined);
+}
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && utcDay(new Date(`${d}T00:00:00Z`)) === d);
 const schemas = {
   range: z.enum(RANGE_PRESET_KEYS),
   type: z.enum(TYPES),
@@ -49,32 +65,31 @@ const schemas = {
   min: z.coerce.number().int().min(0).max(1_000_000),
   page: z.coerce.number().int().positive().max(100_000),
   size: z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
+  aborts: z.enum(["include", "exclude"]),
 };
 
-export interface ParseOptions {
-  /** Sort keys the page allows (without "-"); the first entry of `defaultSort` when invalid. */
-  sortKeys?: readonly string[];
-  defaultSort?: string;
-  defaultPreset?: RangePreset;
+/** Shows a user value in a note: shortened, control characters removed (pages escape it anyway). */
+function shown(v: string): string {
+  return v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 40);
 }
 
-export function parseViewState(raw: RawParams, now: Date, opts: ParseOptions = {}): Parsed {
+export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
   const notes: string[] = [];
-  function pick<T>(key: string, schema: z.ZodType<T>, fallback: T, expected: string): T {
+  const uses = (p: Param) => view.params.includes(p);
+  function pick<T>(key: Param, schema: z.ZodType<T>, fallback: T, expected: string): T {
     const value = get(raw, key);
-    if (value === undefined || value === "") return fallback;
+    if (!uses(key) || value === undefined || value === "") return fallback;
     const res = schema.safeParse(value);
     if (res.success) return res.data;
-    notes.push(`Ignored ${key}="${value.slice(0, 40)}": expected ${expected}.`);
+    notes.push(`Ignored ${key}="${shown(value)}": expected ${expected}.`);
     return fallback;
   }
 
-  const defaultPreset = opts.defaultPreset ?? "30d";
-  let preset: ViewState["preset"] = pick("range", schemas.range, defaultPreset, RANGE_PRESET_KEYS.join(", "));
+  let preset: ViewState["preset"] = pick("range", schemas.range, view.defaultPreset, RANGE_PRESET_KEYS.join(", "));
   let range = presetRange(preset, now);
   const from = get(raw, "from");
   const to = get(raw, "to");
-  if (from !== undefined || to !== undefined) {
+  if (uses("range") && (from !== undefined || to !== undefined)) {
     const today = utcDay(now);
     const f = day.safeParse(from);
     const t = day.safeParse(to ?? today);
@@ -87,12 +102,18 @@ export function parseViewState(raw: RawParams, now: Date, opts: ParseOptions = {
     }
   }
 
-  const sortKeys = opts.sortKeys ?? [];
-  const defaultSort = opts.defaultSort ?? "";
-  let sort = get(raw, "sort") ?? defaultSort;
-  if (sort !== defaultSort && !sortKeys.includes(sort.replace(/^-/, ""))) {
-    notes.push(`Ignored sort="${sort.slice(0, 40)}": expected one of ${sortKeys.join(", ")} (prefix "-" for descending).`);
-    sort = defaultSort;
+  let sort = uses("sort") ? (get(raw, "sort") ?? view.defaultSort) : view.defaultSort;
+  if (sort !== view.defaultSort && !view.sortKeys.includes(sort.replace(/^-/, ""))) {
+    notes.push(`Ignored sort="${shown(sort)}": expected one of ${view.sortKeys.join(", ")} (prefix "-" for descending).`);
+    sort = view.defaultSort;
+  }
+
+  if (view.strict) {
+    for (const k of keys(raw)) {
+      const param = k === "from" || k === "to" ? "range" : k;
+      if (!KNOWN.includes(k)) notes.push(`Ignored ${shown(k)}: not a parameter of this endpoint.`);
+      else if (param !== "format" && !uses(param as Param)) notes.push(`Ignored ${k}: this endpoint does not use it.`);
+    }
   }
 
   const state: ViewState = {
@@ -102,46 +123,51 @@ export function parseViewState(raw: RawParams, now: Date, opts: ParseOptions = {
     os: pick("os", schemas.os.nullable(), null, "an OS name such as debian"),
     q: pick("q", schemas.q.nullable(), null, "1 to 64 characters"),
     outcome: pick("outcome", schemas.outcome.nullable(), null, OUTCOMES.join(", ")),
-    minRuns: pick("min", schemas.min, 0, "a whole number ≥ 0"),
+    minRuns: pick("min", schemas.min, view.defaultMinRuns, "a whole number ≥ 0"),
     sort,
     page: pick("page", schemas.page, 1, "a page number ≥ 1"),
-    pageSize: pick("size", schemas.size, 25, PAGE_SIZES.join(", ")),
+    pageSize: pick("size", schemas.size, view.defaultPageSize, PAGE_SIZES.join(", ")),
+    aborts: pick("aborts", schemas.aborts, "exclude", "include or exclude") === "include",
   };
   return { state, notes };
 }
 
 /**
- * Just the range as a query string ("range=24h", "from=…&to=…"), for links to other pages that
- * keep the range and drop the rest.
+ * Link to `path` (a path of `view`, e.g. "/apps/docker") showing `state` with `patch` applied:
+ * only the view's parameters, defaults omitted, in a fixed order — the view's canonical URL.
+ * Changing a filter should reset page to 1 (pass `page: 1` in the patch).
  */
-export function rangeQuery(state: Pick<ViewState, "preset" | "range">): string {
-  return state.preset === "custom" ? `from=${state.range.from}&to=${state.range.to}` : `range=${state.preset}`;
-}
-
-/** A link to `path` that keeps only the range (none for the default 30 days). */
-export function rangeHref(path: string, state: Pick<ViewState, "preset" | "range">): string {
-  return state.preset === "30d" ? path : `${path}?${rangeQuery(state)}`;
-}
-
-/**
- * Query string for a view state, omitting defaults, so links are short and shareable.
- * `patch` overrides fields (e.g. { page: 2 }); changing a filter should reset page to 1.
- */
-export function viewHref(path: string, state: ViewState, patch: Partial<ViewState> = {}, opts: ParseOptions = {}): string {
+export function viewHref(view: View, path: string, state: ViewState, patch: Partial<ViewState> = {}): string {
   const s = { ...state, ...patch };
+  const uses = (p: Param) => view.params.includes(p);
   const p = new URLSearchParams();
-  if (s.preset === "custom") {
-    p.set("from", s.range.from);
-    p.set("to", s.range.to);
-  } else if (s.preset !== (opts.defaultPreset ?? "30d")) p.set("range", s.preset);
-  if (s.type) p.set("type", s.type);
-  if (s.os) p.set("os", s.os);
-  if (s.q) p.set("q", s.q);
-  if (s.outcome) p.set("outcome", s.outcome);
-  if (s.minRuns) p.set("min", String(s.minRuns));
-  if (s.sort && s.sort !== (opts.defaultSort ?? "")) p.set("sort", s.sort);
-  if (s.page > 1) p.set("page", String(s.page));
-  if (s.pageSize !== 25) p.set("size", String(s.pageSize));
+  if (uses("range")) {
+    if (s.preset === "custom") {
+      p.set("from", s.range.from);
+      p.set("to", s.range.to);
+    } else if (s.preset !== view.defaultPreset) p.set("range", s.preset);
+  }
+  if (uses("type") && s.type) p.set("type", s.type);
+  if (uses("os") && s.os) p.set("os", s.os);
+  if (uses("q") && s.q) p.set("q", s.q);
+  if (uses("outcome") && s.outcome) p.set("outcome", s.outcome);
+  if (uses("min") && s.minRuns !== view.defaultMinRuns) p.set("min", String(s.minRuns));
+  if (uses("sort") && s.sort && s.sort !== view.defaultSort) p.set("sort", s.sort);
+  if (uses("aborts") && s.aborts) p.set("aborts", "include");
+  if (uses("page") && s.page > 1) p.set("page", String(s.page));
+  if (uses("size") && s.pageSize !== view.defaultPageSize) p.set("size", String(s.pageSize));
   const qs = p.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** The range as query parameters ("range=24h", "from=…&to=…"; "" for the default 30 days). */
+export function rangeQuery(state: Pick<ViewState, "preset" | "range">): string {
+  if (state.preset === "custom") return `from=${state.range.from}&to=${state.range.to}`;
+  return state.preset === "30d" ? "" : `range=${state.preset}`;
+}
+
+/** A link to `path` that keeps only the range. */
+export function rangeHref(path: string, state: Pick<ViewState, "preset" | "range">): string {
+  const qs = rangeQuery(state);
   return qs ? `${path}?${qs}` : path;
 }

@@ -31,32 +31,50 @@ export function presetTitle(preset: RangePreset): string {
 /** The first day any range may start (the range views' calendar starts here). */
 export const FIRST_DAY = CALENDAR_FIRST;
 
+/**
+ * What one point of a series is. Day and hour are the rollups' own buckets; longer ranges sum
+ * days into weeks (Monday to Sunday, UTC) for up to two years and months beyond, so a
+ * 365-day chart has 53 bars, not 365.
+ */
+export type Bucket = "hour" | "day" | "week" | "month";
+
 export interface Range {
+  /** The rollups read: hourly siblings for "24h", daily ones otherwise. */
   grain: Grain;
-  /** First and last bucket, inclusive: "YYYY-MM-DD" (day) or "YYYY-MM-DD HH" (hour), UTC. */
+  /** First and last rollup bucket, inclusive: "YYYY-MM-DD" (day) or "YYYY-MM-DD HH" (hour), UTC. */
   from: string;
   to: string;
-  /** Number of buckets. */
+  /** Number of rollup buckets. */
   length: number;
+  /** What one point of a series is. */
+  bucket: Bucket;
+  /** "All time": series start where the data starts, not at the calendar's first day. */
+  trim: boolean;
 }
 
 function daySpan(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
+/** Days summed per point: days up to 4 months, weeks up to 2 years, months beyond. */
+function dayBucket(days: number): Bucket {
+  return days <= 120 ? "day" : days <= 731 ? "week" : "month";
+}
+
 export function presetRange(preset: RangePreset, now: Date): Range {
   if (preset === "24h") {
     const to = utcHour(now);
-    return { grain: "hour", from: addHours(to, -23), to, length: 24 };
+    return { grain: "hour", from: addHours(to, -23), to, length: 24, bucket: "hour", trim: false };
   }
   const to = utcDay(now);
-  if (preset === "all") return { grain: "day", from: FIRST_DAY, to, length: daySpan(FIRST_DAY, to) };
+  if (preset === "all") return { grain: "day", from: FIRST_DAY, to, length: daySpan(FIRST_DAY, to), bucket: "month", trim: true };
   const days = DAY_PRESETS[preset];
-  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days };
+  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days, bucket: dayBucket(days), trim: false };
 }
 
 export function customRange(from: string, to: string): Range {
-  return { grain: "day", from, to, length: daySpan(from, to) };
+  const length = daySpan(from, to);
+  return { grain: "day", from, to, length, bucket: dayBucket(length), trim: false };
 }
 
 /** The range of equal length just before `range` (for "change vs previous period"). */

@@ -2,7 +2,8 @@
  * What rendering one request learned about its data, read by the HTTP server (server/) after
  * the response is built: whether any figure came from the last good copy because the source
  * failed (→ a shorter shared-cache lifetime) and whether any section had no data at all
- * (→ 503 + Retry-After, so a CDN keeps serving its previous copy instead of this one).
+ * (→ 503 + Retry-After, so a CDN keeps serving its previous copy instead of this one), and
+ * whether the page is about something unknown (→ 404 with the page's own help).
  *
  * One AsyncLocalStorage on globalThis: the server and the Next.js bundle load this module
  * separately, and both must see the same store. Outside the server (tests, scripts) there is
@@ -15,6 +16,8 @@ export interface RequestContext {
   staleSince: number | null;
   /** Longest Retry-After (s) of data that could not be served at all; null if none. */
   unavailable: number | null;
+  /** The page is about something that does not exist (an unknown app): answer 404. */
+  notFound: boolean;
 }
 
 const KEY = Symbol.for("pve-telemetry.request-context");
@@ -27,7 +30,7 @@ export function requestContextStorage(): AsyncLocalStorage<RequestContext> {
 }
 
 export function newRequestContext(): RequestContext {
-  return { staleSince: null, unavailable: null };
+  return { staleSince: null, unavailable: null, notFound: false };
 }
 
 export function noteStale(fetchedAt: number): void {
@@ -38,4 +41,13 @@ export function noteStale(fetchedAt: number): void {
 export function noteUnavailable(retryAfter: number): void {
   const ctx = requestContextStorage().getStore();
   if (ctx) ctx.unavailable = Math.max(ctx.unavailable ?? 0, retryAfter);
+}
+
+/**
+ * Marks the answer as 404 while the page still renders its own helpful content (search, near
+ * matches) — next/navigation's notFound() can only show the generic not-found page.
+ */
+export function noteNotFound(): void {
+  const ctx = requestContextStorage().getStore();
+  if (ctx) ctx.notFound = true;
 }

@@ -3,6 +3,8 @@
  * both sort and compare as text, like PocketBase's timestamps ("YYYY-MM-DD HH:MM:SS.sssZ").
  */
 
+import type { Bucket } from "./range";
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -53,18 +55,23 @@ export function bucketStart(bucket: string): string {
   return isHour(bucket) ? `${bucket}:00:00.000Z` : `${bucket} 00:00:00.000Z`;
 }
 
-/** How a bucket reads in tables and tooltips: "2026-11-22" or "2026-11-22 13:00". */
-export function bucketLabel(bucket: string): string {
-  return isHour(bucket) ? `${bucket}:00` : bucket;
+/** How a series point reads in tables and tooltips: "2026-11-22 13:00", "2026-11-22", "week of 2026-11-16", "2026-11". */
+export function bucketLabel(bucket: string, kind?: Bucket): string {
+  if (isHour(bucket)) return `${bucket}:00`;
+  return kind === "week" ? `week of ${bucket}` : bucket;
 }
 
-/** A short axis tick: "11-22" for a day ("2026-11" on multi-year axes), "13:00" for an hour. */
-export function bucketTick(bucket: string, long = false): string {
+/**
+ * A short axis tick: "13:00" for an hour, "11-22" for a day ("2026-11-22" when the axis spans
+ * years), the Monday's date for a week, "2026-11" for a month — long axes always show years.
+ */
+export function bucketTick(bucket: string, kind?: Bucket, spansYears = false): string {
   if (isHour(bucket)) return `${bucket.slice(11)}:00`;
-  return long ? bucket.slice(0, 7) : bucket.slice(5);
+  if (kind === "week" || bucket.length === 7 || spansYears) return bucket;
+  return bucket.slice(5);
 }
 
-/** Column header for a table of buckets. */
-export function bucketHeading(buckets: readonly { bucket: string }[]): string {
-  return buckets[0] && isHour(buckets[0].bucket) ? "Hour (UTC)" : "Day (UTC)";
+/** Column header for a table of series points. */
+export function bucketHeading(kind: Bucket): string {
+  return { hour: "Hour (UTC)", day: "Day (UTC)", week: "Week (UTC, from Monday)", month: "Month (UTC)" }[kind];
 }

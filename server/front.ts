@@ -13,7 +13,9 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { CORS_HEADERS, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { parseViewState, viewHref } from "../lib/params";
 import { newRequestContext, requestContextStorage, type RequestContext } from "../lib/request-context";
+import { pageViewForPath } from "../lib/views";
 import { capture, swallowLateWrites, type Captured } from "./capture";
 import { clientAddress, isHttps } from "./client";
 import type { RateLimiter } from "./rate-limit";
@@ -37,6 +39,23 @@ export const PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage=30, stale-while-r
 /** Pages and answers built from the last good copy while the source fails: kept briefly, retried soon. */
 export const STALE_CACHE_CONTROL = "public, max-age=0, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
 const NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=60";
+const CANONICAL_CACHE_CONTROL = "public, max-age=3600, s-maxage=86400";
+
+/**
+ * The canonical URL of a page view when the request spells it differently (parameters in
+ * another order, defaults written out, parameters the page does not read), so every view has
+ * one URL and one shared-cache entry. Null when the URL is canonical — or has invalid values,
+ * which the page names in a note instead.
+ */
+export function canonicalPage(url: URL, now = new Date()): string | null {
+  const page = pageViewForPath(url.pathname);
+  if (!page) return null;
+  const { state, notes } = parseViewState(url.searchParams, now, page.view);
+  if (notes.length) return null;
+  const target = viewHref(page.view, url.pathname, state);
+  const current = `${url.pathname}${url.search ? `?${new URLSearchParams(url.search).toString()}` : ""}`;
+  return target === current ? null : target;
+}
 
 export function createFront(handle: Handler, config: FrontConfig, limiter: RateLimiter, cache: ResponseCache | null) {
   return async function front(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -62,6 +81,11 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
       return;
     }
 
+    const canonical = kind === "page" && url.search ? canonicalPage(url) : null;
+    if (canonical) {
+      const headers = { ...securityHeaders("api", config.security, { https }), location: canonical, "cache-control": CANONICAL_CACHE_CONTROL, "content-type": "text/plain; charset=utf-8" };
+      return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
+    }
     const key = cacheKey(url.pathname, url.searchParams);
     const hit = cache?.get(key);
     if (hit) return send(req, res, hit, "HIT");
@@ -124,7 +148,8 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
   const headers: OutgoingHttpHeaders = { ...c.headers };
   for (const h of ["content-length", "transfer-encoding", "etag", "x-powered-by", "date", "connection", "keep-alive"]) delete headers[h];
   let status = c.status;
-  if (status === 200 && ctx.unavailable !== null) status = 503; // a section had no data at all
+  if (status === 200 && ctx.notFound) status = 404; // an unknown app or code, with the page's own help
+  else if (status === 200 && ctx.unavailable !== null) status = 503; // a section had no data at all
   if (status >= 500) {
     headers["cache-control"] = "no-store";
     headers["retry-after"] ??= String(ctx.unavailable ?? 5);

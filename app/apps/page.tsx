@@ -1,104 +1,147 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { connection } from "next/server";
 import { AppFilters } from "@/components/AppFilters";
-import { DataError } from "@/components/DataError";
+import { DataTable, type Column } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
+import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
-import { RangeBar } from "@/components/RangeBar";
-import { Rate } from "@/components/Rate";
-import { SortHeader } from "@/components/SortHeader";
-import { Sparkline } from "@/components/Sparkline";
-import { formatChange, formatInt } from "@/lib/format";
-import { parseViewState, rangeHref, viewHref } from "@/lib/params";
-import { APP_SORT, type AppList } from "@/lib/queries/apps";
-import { fetchAppList } from "@/lib/cached";
-import { explainDataError } from "@/lib/queries/explain-error";
-import { change } from "@/lib/stats";
+import { Loaded, Section, Skeleton } from "@/components/Section";
+import { loadAppList } from "@/lib/cached";
+import { formatInt } from "@/lib/format";
+import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import type { AppListRow } from "@/lib/queries/apps";
 import { spanLabel } from "@/lib/range";
-import { bucketLabel, utcDay } from "@/lib/time";
+import { change } from "@/lib/stats";
+import { bucketLabel } from "@/lib/time";
+import { MIN_RUNS_FLOOR, VIEWS } from "@/lib/views";
 
 export const metadata: Metadata = { title: "Apps" };
 
-const COLUMNS: { key: string; label: string; numeric: boolean }[] = [
-  { key: "nsapp", label: "App", numeric: false },
-  { key: "runs", label: "Runs", numeric: true },
-  { key: "success", label: "Successes", numeric: true },
-  { key: "failed", label: "Failures", numeric: true },
-  { key: "failure_low", label: "Failure rate (95 % interval)", numeric: true },
-];
+const VIEW = VIEWS.apps;
+const href = (state: ViewState, patch: Partial<ViewState>) => viewHref(VIEW, "/apps", state, patch);
 
-export default async function AppsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await connection();
+/** Failure rate of the previous period, for the change in points. */
+function previousRate(r: AppListRow): number | null {
+  const decided = r.previous.success + r.previous.failed;
+  return decided ? r.previous.failed / decided : null;
+}
+
+function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
+  const unit = state.range.grain === "hour" ? "hourly" : "daily";
+  return [
+    {
+      key: "nsapp",
+      label: "App",
+      sortable: true,
+      firstDescending: false,
+      cell: (r) => ({ kind: "link", value: String(r.nsapp), href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }), note: String(r.type) }),
+    },
+    { key: "runs", label: "Runs", sortable: true, cell: (r) => ({ kind: "integer", value: r.runs }) },
+    { key: "success", label: "Successes", sortable: true, priority: 3, cell: (r) => ({ kind: "integer", value: r.success }) },
+    { key: "failed", label: "Failures", sortable: true, priority: 2, cell: (r) => ({ kind: "integer", value: r.failed }) },
+    {
+      key: "failure_low",
+      label: "Failure rate (95 % interval)",
+      sortable: true,
+      cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }),
+    },
+    {
+      key: "rate_change",
+      label: `Failure rate vs previous ${spanLabel(state.range)}`,
+      priority: 3,
+      cell: (r) => {
+        const before = previousRate(r);
+        return { kind: "change", points: r.failure_rate !== null && before !== null ? r.failure_rate - before : null };
+      },
+    },
+    {
+      key: "runs_change",
+      label: `Runs vs previous ${spanLabel(state.range)}`,
+      priority: 3,
+      cell: (r) => ({ kind: "change", relative: change(r.runs, r.previous.runs).relative, hadPrevious: r.previous.runs > 0 }),
+    },
+    { key: "spark", label: sparkLabel, priority: 2, cell: (r) => ({ kind: "spark", values: r.spark, label: `${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, ${unit}` }) },
+  ];
+}
+
+async function AppsTable({ state }: { state: ViewState }) {
+  const result = await loadAppList(state);
+  return (
+    <Loaded result={result}>
+      {(list) => {
+        const pages = Math.max(1, Math.ceil(list.total / state.pageSize));
+        if (state.page > pages && list.total > 0) {
+          return (
+            <p className="notes" role="status">
+              Page {state.page} is past the last page ({pages}) of this list. <Link prefetch={false} href={href(state, { page: pages })}>Go to page {pages}</Link> or{" "}
+              <Link prefetch={false} href={href(state, { page: 1 })}>the first page</Link>.
+            </p>
+          );
+        }
+        const sparkLabel = `${state.range.grain === "hour" ? "Hourly" : "Daily"} runs${list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}`;
+        return (
+          <>
+            <DataTable
+              testId="apps-table"
+              rows={list.rows}
+              rowKey={(r) => `${r.nsapp}/${r.type}`}
+              columns={columns(state, sparkLabel)}
+              sort={{ current: state.sort, href: (sort) => href(state, { sort, page: 1 }) }}
+              empty={
+                state.minRuns > 0
+                  ? `No app with at least ${formatInt(state.minRuns)} runs matches these filters in this range.`
+                  : "No app matches these filters in this range."
+              }
+            />
+            {list.rows.length === 0 && state.minRuns > 0 && (
+              <p>
+                <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>Show apps with fewer runs too</Link>
+              </p>
+            )}
+            <Pagination page={state.page} pageSize={state.pageSize} total={list.total} label="Apps" href={(page) => href(state, { page })} />
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export default async function AppsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, APP_SORT);
-  let list: AppList;
-  try {
-    list = await fetchAppList(state);
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    return <DataError message={message} />;
-  }
+  const { state, notes } = parseViewState(await searchParams, now, VIEW);
   return (
     <main>
-      <h1>Apps</h1>
-      <p className="lede">
-        {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s
-        95 % interval, so one failure in two runs does not outrank a chronically broken app.
-      </p>
+      <PageHead
+        title="Apps"
+        lede={
+          <>
+            {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s 95 %
+            interval, so one failure in two runs does not outrank a chronically broken app.
+          </>
+        }
+        view={VIEW}
+        path="/apps"
+        state={state}
+        now={now}
+      />
       <Notes notes={notes} />
-      <RangeBar path="/apps" state={state} opts={APP_SORT} today={utcDay(now)} />
       <AppFilters state={state} action="/apps" />
-      <div className="panel table-wrap">
-        <table data-testid="apps-table">
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <SortHeader key={c.key} path="/apps" state={state} opts={APP_SORT} column={c.key} label={c.label} firstDescending={c.numeric} />
-              ))}
-              <th scope="col">vs previous {spanLabel(state.range)}</th>
-              <th scope="col">
-                {state.range.grain === "hour" ? "Hourly" : "Daily"} runs{list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((r) => {
-              const ch = change(r.runs, r.previousRuns);
-              return (
-                <tr key={`${r.nsapp}/${r.type}`}>
-                  <td>
-                    <Link href={rangeHref(`/apps/${encodeURIComponent(String(r.nsapp))}`, state)}>{r.nsapp}</Link> <span className="muted">{r.type}</span>
-                  </td>
-                  <td>{formatInt(r.runs)}</td>
-                  <td>{formatInt(r.success)}</td>
-                  <td>{formatInt(r.failed)}</td>
-                  <td>
-                    <Rate rate={r.failure_rate} low={r.failure_low} high={r.failure_high} />
-                  </td>
-                  <td>{formatChange(ch.relative, r.previousRuns > 0)}</td>
-                  <td>
-                    <Sparkline values={r.spark} label={`${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, ${state.range.grain === "hour" ? "hourly" : "daily"}`} />
-                  </td>
-                </tr>
-              );
-            })}
-            {list.rows.length === 0 && (
-              <tr>
-                <td colSpan={7}>No app matches these filters in this range.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-        <Pagination
-          page={state.page}
-          pageSize={state.pageSize}
-          total={list.total}
-          label="Apps"
-          href={(page) => viewHref("/apps", state, { page }, APP_SORT)}
-        />
-      </div>
+      <p className="muted floor" data-testid="min-runs-floor">
+        {state.minRuns > 0 ? (
+          <>
+            Showing apps with at least {formatInt(state.minRuns)} runs
+            {state.minRuns === MIN_RUNS_FLOOR ? " (the default floor, as on the overview)" : ""} ·{" "}
+            <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>show all apps</Link>
+          </>
+        ) : (
+          <>
+            Showing every app, however few runs · <Link prefetch={false} href={href(state, { minRuns: MIN_RUNS_FLOOR, page: 1 })}>only apps with at least {MIN_RUNS_FLOOR} runs</Link>
+          </>
+        )}
+      </p>
+      <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={state.pageSize > 25 ? 25 : state.pageSize} />}>
+        <AppsTable state={state} />
+      </Section>
     </main>
   );
 }

@@ -1,145 +1,153 @@
 import type { Metadata } from "next";
-import { connection } from "next/server";
+import { Suspense } from "react";
 import { CodeTrendChart } from "@/components/charts/CodeTrendChart";
-import { DataError } from "@/components/DataError";
-import { ExitCode } from "@/components/ExitCode";
-import { SortHeader } from "@/components/SortHeader";
-import { ShareCell } from "@/components/ShareCell";
+import { DataTable } from "@/components/DataTable";
+import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
-import { RangeBar } from "@/components/RangeBar";
+import { PageHead } from "@/components/PageHead";
+import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
+import { loadExitCodeRanking, loadExitCodeTrend } from "@/lib/cached";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
-import { explainDataError } from "@/lib/queries/explain-error";
-import { type CodeTrendPoint, type ExitCodeRank, type ExitCodeRanking } from "@/lib/queries/exit-codes";
-import { fetchExitCodeRanking, fetchExitCodeTrend } from "@/lib/cached";
-import { bucketLabel, utcDay } from "@/lib/time";
+import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import type { ExitCodeRank } from "@/lib/queries/exit-codes";
+import { bucketLabel } from "@/lib/time";
+import { VIEWS } from "@/lib/views";
 
 export const metadata: Metadata = { title: "Exit codes" };
 
+const VIEW = VIEWS.errors;
 const PATH = "/errors";
-const SORT_KEYS = ["code", "failed", "aborted", "total"] as const;
-type SortKey = (typeof SORT_KEYS)[number];
-const OPTS: ParseOptions = { sortKeys: SORT_KEYS, defaultSort: "-total" };
 const TREND_CODES = 5;
+/** Codes beyond this many rows are folded behind "Show all". */
+const FOLD = 20;
 
 function sortCodes(codes: ExitCodeRank[], sort: string): ExitCodeRank[] {
-  const key = sort.replace(/^-/, "") as SortKey;
+  const key = sort.replace(/^-/, "") as "code" | "failed" | "aborted" | "total";
   const dir = sort.startsWith("-") ? -1 : 1;
   const value = (c: ExitCodeRank) => (key === "code" ? c.exitCode : c[key]);
   return [...codes].sort((a, b) => dir * (value(a) - value(b)) || b.total - a.total || a.exitCode - b.exitCode);
 }
 
-export default async function ErrorsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
-  await connection(); // live figures: render per request
-  const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, OPTS);
-  const { range } = state;
-  let ranking: ExitCodeRanking;
-  let trend: CodeTrendPoint[];
-  try {
-    ranking = await fetchExitCodeRanking(range);
-    trend = await fetchExitCodeTrend(range, ranking.codes.slice(0, TREND_CODES).map((c) => c.exitCode));
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    return <DataError message={message} />;
-  }
-  const top = ranking.codes.slice(0, TREND_CODES);
-  const rows = sortCodes(ranking.codes, state.sort);
-  const maxShare = Math.max(0, ...ranking.codes.map((c) => c.share));
-  const detailHref = (code: number) => viewHref(`${PATH}/${code}`, state, { sort: "", page: 1, type: null, os: null, q: null, minRuns: 0 }, { defaultSort: "" });
+async function Figures({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadExitCodeRanking(state.range, state.aborts)}>
+      {(r) => (
+        <StatCards
+          stats={[
+            { label: "Failed runs", value: formatInt(r.failed), hint: state.aborts ? undefined : "without user-abort codes", testId: "stat-failed" },
+            { label: "Aborted runs", value: state.aborts ? formatInt(r.aborted) : "left out", hint: "stopped by the user", testId: "stat-aborted" },
+            { label: "Exit codes seen", value: formatInt(r.codes.length), testId: "stat-codes" },
+            { label: "Most frequent", value: r.codes[0] ? String(r.codes[0].exitCode) : "–", hint: r.codes[0] ? `${formatPercent(r.codes[0].share)} of these runs` : undefined, testId: "stat-top-code" },
+          ]}
+        />
+      )}
+    </Loaded>
+  );
+}
 
+async function Trend({ state }: { state: ViewState }) {
+  const ranking = await loadExitCodeRanking(state.range, state.aborts);
+  const top = ranking.ok ? ranking.value.codes.slice(0, TREND_CODES).map((c) => c.exitCode) : [];
+  const { range } = state;
+  return (
+    <Loaded result={await loadExitCodeTrend(range, top, state.aborts)}>
+      {(points) =>
+        top.length === 0 ? (
+          <p className="muted">No failures in this range.</p>
+        ) : (
+          <CodeTrendChart
+            codes={top}
+            unit={range.bucket}
+            labels={top.map((c) => `${c} · ${exitCodeInfo(c).message}`)}
+            points={points}
+            label={`Line chart of runs per ${range.bucket} for exit codes ${top.join(", ")}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
+          />
+        )
+      }
+    </Loaded>
+  );
+}
+
+async function CodeTable({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadExitCodeRanking(state.range, state.aborts)}>
+      {(r) => {
+        const maxShare = Math.max(0, ...r.codes.map((c) => c.share));
+        return (
+          <DataTable
+            testId="exit-code-table"
+            rows={sortCodes(r.codes, state.sort)}
+            fold={FOLD}
+            rowKey={(c) => String(c.exitCode)}
+            rowProps={(c) => ({ "data-code": String(c.exitCode) })}
+            sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
+            columns={[
+              {
+                key: "code",
+                label: "Exit code",
+                sortable: true,
+                firstDescending: false,
+                cell: (c) => ({ kind: "code", code: c.exitCode, text: exitCodeInfo(c.exitCode).message, href: viewHref(VIEWS.error, `/errors/${c.exitCode}`, state) }),
+              },
+              { key: "section", label: "Section", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).section, muted: true }) },
+              { key: "category", label: "Category", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).category }) },
+              { key: "failed", label: "Failures", sortable: true, testId: "code-failed", cell: (c) => ({ kind: "integer", value: c.failed }) },
+              ...(state.aborts ? [{ key: "aborted", label: "Aborted", sortable: true, priority: 2 as const, testId: "code-aborted", cell: (c: ExitCodeRank) => ({ kind: "integer" as const, value: c.aborted }) }] : []),
+              { key: "total", label: "Share", sortable: true, priority: 2, testId: "code-share", cell: (c) => ({ kind: "share", value: c.share, max: maxShare }) },
+            ]}
+            empty="No failures in this range."
+          />
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export default async function ErrorsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
+  const now = new Date();
+  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { range } = state;
   return (
     <main>
-      <h1>Exit codes</h1>
-      <p className="lede">
-        Failed and aborted runs by the exit code they reported, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
-        <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
-      </p>
+      <PageHead
+        title="Exit codes"
+        lede={
+          <>
+            Failed runs by the exit code they reported, <span data-testid="range-from">{bucketLabel(range.from)}</span> to <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
+          </>
+        }
+        view={VIEW}
+        path={PATH}
+        state={state}
+        now={now}
+      />
       <Notes notes={notes} />
-      <RangeBar path={PATH} state={state} opts={OPTS} today={utcDay(now)} />
-      <StatCards
-        stats={[
-          { label: "Failed runs", value: formatInt(ranking.failed), testId: "stat-failed" },
-          { label: "Aborted runs", value: formatInt(ranking.aborted), hint: "stopped by the user", testId: "stat-aborted" },
-          { label: "Exit codes seen", value: formatInt(ranking.codes.length), hint: "in failed or aborted runs", testId: "stat-codes" },
-          {
-            label: "Most frequent",
-            value: top[0] ? String(top[0].exitCode) : "–",
-            hint: top[0] ? `${formatPercent(top[0].share)} of failed + aborted` : undefined,
-            testId: "stat-top-code",
-          },
+      <FilterLinks
+        label="User aborts"
+        view={VIEW}
+        path={PATH}
+        state={state}
+        items={[
+          { text: "Left out", patch: { aborts: false }, current: !state.aborts },
+          { text: "Included", patch: { aborts: true }, current: state.aborts },
         ]}
       />
-      {ranking.codes.length === 0 ? (
-        <section className="panel">
-          <p className="muted">No failed or aborted runs in this range.</p>
-        </section>
-      ) : (
-        <>
-          <section className="panel" aria-labelledby="trend-heading">
-            <h2 id="trend-heading">
-              Top {top.length} exit codes per {range.grain}
-            </h2>
-            <CodeTrendChart
-              codes={top.map((c) => c.exitCode)}
-              labels={top.map((c) => `${c.exitCode} · ${exitCodeInfo(c.exitCode).message}`)}
-              points={trend}
-              trimLeading={state.preset === "all"}
-              label={`Line chart of failed and aborted runs per ${range.grain} for exit codes ${top.map((c) => c.exitCode).join(", ")}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
-            />
-          </section>
-          <section className="panel" aria-labelledby="codes-heading">
-            <h2 id="codes-heading">All exit codes in the range</h2>
-            <div className="table-wrap">
-              <table data-testid="exit-code-table">
-                <thead>
-                  <tr>
-                    <SortHeader path={PATH} state={state} opts={OPTS} column="code" label="Code" firstDescending={false} />
-                    <th scope="col" style={{ textAlign: "left" }}>
-                      Explanation
-                    </th>
-                    <th scope="col" style={{ textAlign: "left" }}>
-                      Section
-                    </th>
-                    <th scope="col" style={{ textAlign: "left" }}>
-                      Category
-                    </th>
-                    <SortHeader path={PATH} state={state} opts={OPTS} column="failed" label="Failures" />
-                    <SortHeader path={PATH} state={state} opts={OPTS} column="aborted" label="Aborted" />
-                    <SortHeader path={PATH} state={state} opts={OPTS} column="total" label="Share" />
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((c) => {
-                    const info = exitCodeInfo(c.exitCode);
-                    return (
-                      <tr key={c.exitCode} data-code={c.exitCode}>
-                        <td>
-                          <ExitCode code={c.exitCode} href={detailHref(c.exitCode)} />
-                        </td>
-                        <td style={{ textAlign: "left" }}>{info.message}</td>
-                        <td style={{ textAlign: "left" }} className="muted">
-                          {info.section}
-                        </td>
-                        <td style={{ textAlign: "left" }}>{info.category}</td>
-                        <td data-testid="code-failed">{formatInt(c.failed)}</td>
-                        <td data-testid="code-aborted">{formatInt(c.aborted)}</td>
-                        <ShareCell share={c.share} max={maxShare} width={60} testId="code-share" />
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        </>
-      )}
-      <p className="footer">
-        Share: a code&apos;s failed + aborted runs ÷ all failed + aborted runs in the range. Explanations are today&apos;s meaning of
-        each code in the scripts; a code&apos;s page notes older meanings. Days are UTC.
+      <Suspense fallback={<Skeleton height={110} />}>
+        <Figures state={state} />
+      </Suspense>
+      <Section id="trend-heading" title={`Top ${TREND_CODES} exit codes per ${range.bucket}`} skeleton={<Skeleton height={300} />}>
+        <Trend state={state} />
+      </Section>
+      <Section id="codes-heading" title="All exit codes in the range">
+        <CodeTable state={state} />
+      </Section>
+      <p className="muted">
+        {state.aborts
+          ? "Counts: failed and aborted runs. Share: a code's runs ÷ all of them."
+          : "User aborts (aborted runs, and failures with codes 129, 130 and 143) are left out: they are the user's doing, not the script's. Share: a code's failures ÷ all counted failures."}{" "}
+        Explanations are today&apos;s meaning of each code; a code&apos;s page notes older meanings.
       </p>
     </main>
   );

@@ -1,169 +1,168 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { FilterLinks } from "@/components/FilterLinks";
-import { connection } from "next/server";
+import { Suspense } from "react";
 import { ShareChart } from "@/components/charts/ShareChart";
-import { DataError } from "@/components/DataError";
+import { DataTable } from "@/components/DataTable";
+import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
-import { SortHeader } from "@/components/SortHeader";
-import { ShareCell } from "@/components/ShareCell";
-import { RangeBar } from "@/components/RangeBar";
-import { Rate } from "@/components/Rate";
+import { PageHead } from "@/components/PageHead";
+import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
+import { loadOsShareSeries, loadOsVersions } from "@/lib/cached";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, TYPES, viewHref, type ParseOptions, type RawParams } from "@/lib/params";
-import { explainDataError } from "@/lib/queries/explain-error";
-import { OTHER, type OsVersionRow, type ShareSeries } from "@/lib/queries/os";
-import { fetchOsShareSeries, fetchOsVersions } from "@/lib/cached";
-import { bucketLabel, utcDay } from "@/lib/time";
+import { NOT_REPORTED } from "@/lib/labels";
+import { parseViewState, TYPES, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { OTHER } from "@/lib/queries/os";
+import { bucketLabel } from "@/lib/time";
+import { VIEWS } from "@/lib/views";
 
 export const metadata: Metadata = { title: "Operating systems" };
 
+const VIEW = VIEWS.os;
 const PATH = "/os";
-const SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
-const OPTS: ParseOptions = { sortKeys: SORT_KEYS, defaultSort: "-runs" };
 
-const categoryLabel = (c: string, os: string | null) => (c === OTHER ? "other" : c === "" ? "not reported" : os ? `${os} ${c}` : c);
+const categoryLabel = (c: string, os: string | null) => (c === OTHER ? "other" : os && c !== NOT_REPORTED ? `${os} ${c}` : c);
 
-export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
-  await connection(); // live figures: render per request
-  const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, OPTS);
-  const { range, type, os } = state;
-  let series: ShareSeries;
-  let versions: OsVersionRow[];
-  let allOs: OsVersionRow[];
-  try {
-    const [s, v, a] = await Promise.all([
-      fetchOsShareSeries(range, { type, os }),
-      fetchOsVersions(range, { type, os, sort: state.sort }),
-      os ? fetchOsVersions(range, { type }) : null, // every OS of the type, for the OS filter links
-    ]);
-    series = s;
-    versions = v;
-    allOs = a ?? v;
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    return <DataError message={message} />;
-  }
-  const osTypes = [...new Set(allOs.map((r) => r.osType).filter((o) => o !== ""))].sort();
-  const runs = versions.reduce((n, r) => n + r.runs, 0);
-  const maxShare = Math.max(0, ...versions.map((r) => r.share));
-  const labels = series.categories.map((c) => categoryLabel(c, os));
-  const seriesRuns = series.points.reduce((n, p) => n + p.values.reduce((a, b) => a + b, 0), 0);
-  const topRuns = series.points.reduce((n, p) => n + (p.values[0] ?? 0), 0);
-  const subject = `${os ? `${os} versions` : "operating systems"}${type ? ` in ${type} runs` : ""}`;
-
+async function OsFilter({ state }: { state: ViewState }) {
+  const all = await loadOsVersions(state.range, { type: state.type });
+  const names = all.ok ? [...new Set(all.value.map((r) => r.osType).filter((o) => o !== NOT_REPORTED))].sort() : [];
   return (
-    <main>
-      <h1>Operating systems</h1>
-      <p className="lede">
-        Which OS and version installs run on, and how often they fail, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
-        <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
-      </p>
-      <Notes notes={notes} />
-      <RangeBar path={PATH} state={state} opts={OPTS} today={utcDay(now)} />
-      <FilterLinks
-        label="Type"
-        path={PATH}
-        opts={OPTS}
-        state={state}
-        items={[{ text: "All types", patch: { type: null }, current: type === null }, ...TYPES.map((t) => ({ text: t, patch: { type: t }, current: type === t }))]}
-      />
-      <FilterLinks
-        label="OS"
-        path={PATH}
-        opts={OPTS}
-        state={state}
-        items={[
-          { text: "All", patch: { os: null }, current: os === null },
-          ...[...new Set([...osTypes, ...(os ? [os] : [])])].map((o) => ({ text: o, patch: { os: o }, current: os === o })),
-        ]}
-      />
-      <StatCards
-        stats={[
-          { label: "Runs", value: formatInt(runs), hint: `${type ? `${type} runs` : "all types"}${os ? ` on ${os}` : ""}`, testId: "stat-runs" },
-          { label: "OS versions", value: formatInt(versions.length), hint: "type × OS × version", testId: "stat-versions" },
-          {
-            label: os ? "Most common version" : "Most common OS",
-            value: labels[0] ?? "–",
-            hint: seriesRuns > 0 ? `${formatPercent(topRuns / seriesRuns)} of the runs` : undefined,
-            testId: "stat-top-os",
-          },
-        ]}
-      />
-      <section className="panel" aria-labelledby="share-heading">
-        <h2 id="share-heading">
-          Share of runs per {range.grain}: {subject}
-        </h2>
-        {series.categories.length === 0 ? (
+    <FilterLinks
+      label="OS"
+      view={VIEW}
+      path={PATH}
+      state={state}
+      items={[{ text: "All", patch: { os: null }, current: state.os === null }, ...[...new Set([...names, ...(state.os ? [state.os] : [])])].map((o) => ({ text: o, patch: { os: o }, current: state.os === o }))]}
+    />
+  );
+}
+
+async function Figures({ state }: { state: ViewState }) {
+  const { type, os } = state;
+  const [versions, series] = await Promise.all([loadOsVersions(state.range, { type, os, sort: state.sort }), loadOsShareSeries(state.range, { type, os })]);
+  return (
+    <Loaded result={versions}>
+      {(rows) => {
+        const runs = rows.reduce((n, r) => n + r.runs, 0);
+        const s = series.ok ? series.value : null;
+        const seriesRuns = s ? s.points.reduce((n, p) => n + p.values.reduce((a, b) => a + b, 0), 0) : 0;
+        const topRuns = s ? s.points.reduce((n, p) => n + (p.values[0] ?? 0), 0) : 0;
+        return (
+          <StatCards
+            stats={[
+              { label: "Runs", value: formatInt(runs), hint: `${type ? `${type} runs` : "all types"}${os ? ` on ${os}` : ""}`, testId: "stat-runs" },
+              { label: "OS versions", value: formatInt(rows.length), hint: "type × OS × version", testId: "stat-versions" },
+              {
+                label: os ? "Most common version" : "Most common OS",
+                value: s?.categories[0] ? categoryLabel(s.categories[0], os) : "–",
+                hint: seriesRuns > 0 ? `${formatPercent(topRuns / seriesRuns)} of the runs` : undefined,
+                testId: "stat-top-os",
+              },
+            ]}
+          />
+        );
+      }}
+    </Loaded>
+  );
+}
+
+async function Shares({ state }: { state: ViewState }) {
+  const { range, type, os } = state;
+  return (
+    <Loaded result={await loadOsShareSeries(range, { type, os })}>
+      {(series) =>
+        series.categories.length === 0 ? (
           <p className="muted">No runs in this range.</p>
         ) : (
           <ShareChart
-            categories={labels}
+            categories={series.categories.map((c) => categoryLabel(c, os))}
             points={series.points}
+            unit={range.bucket}
             countLabel="Runs"
-            trimLeading={state.preset === "all"}
-            label={`Stacked area chart of the ${range.grain === "hour" ? "hourly" : "daily"} share of runs by ${os ? `${os} version` : "OS"}${type ? ` for ${type}` : ""}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
+            label={`Stacked area chart of the share of runs by ${os ? `${os} version` : "OS"} per ${range.bucket}${type ? ` for ${type}` : ""}, ${bucketLabel(range.from)} to ${bucketLabel(range.to)}`}
           />
-        )}
-      </section>
-      <section className="panel" aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Failure rate per OS version</h2>
-        <div className="table-wrap">
-          <table data-testid="os-table">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col" style={{ textAlign: "left" }}>
-                  OS
-                </th>
-                <th scope="col" style={{ textAlign: "left" }}>
-                  Version
-                </th>
-                <SortHeader path={PATH} state={state} opts={OPTS} column="runs" label="Runs" />
-                <th scope="col">Share of type</th>
-                <SortHeader path={PATH} state={state} opts={OPTS} column="failed" label="Failures" />
-                <SortHeader path={PATH} state={state} opts={OPTS} column="failure_rate" label="Failure rate" />
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((r) => (
-                <tr key={`${r.type}/${r.osType}/${r.osVersion}`} data-os={`${r.type}/${r.osType}/${r.osVersion}`}>
-                  <td>{r.type}</td>
-                  <td style={{ textAlign: "left" }}>
-                    {r.osType === "" ? (
-                      <span className="muted">not reported</span>
-                    ) : (
-                      <Link href={viewHref(PATH, state, { os: r.osType, page: 1 }, OPTS)} prefetch={false}>
-                        {r.osType}
-                      </Link>
-                    )}
-                  </td>
-                  <td style={{ textAlign: "left" }}>{r.osVersion === "" ? <span className="muted">–</span> : r.osVersion}</td>
-                  <td data-testid="os-runs">{formatInt(r.runs)}</td>
-                  <ShareCell share={r.share} max={maxShare} width={50} color="var(--accent)" />
-                  <td data-testid="os-failed">{formatInt(r.failed)}</td>
-                  <td>
-                    <Rate rate={r.failureRate} low={r.failureLow} high={r.failureHigh} />
-                  </td>
-                </tr>
-              ))}
-              {versions.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="muted">
-                    No runs in this range.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <p className="footer">
-        Failure rate: failures ÷ (successes + failures), with its 95 % interval; aborted, unknown and unfinished runs have no verdict.
-        Share of type: the version&apos;s runs ÷ all runs of its type in the range. VMs often report no OS. Days are UTC.
+        )
+      }
+    </Loaded>
+  );
+}
+
+async function Versions({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadOsVersions(state.range, { type: state.type, os: state.os, sort: state.sort })}>
+      {(rows) => {
+        const maxShare = Math.max(0, ...rows.map((r) => r.share));
+        return (
+          <DataTable
+            testId="os-table"
+            rows={rows}
+            rowKey={(r) => `${r.type}/${r.osType}/${r.osVersion}`}
+            rowProps={(r) => ({ "data-os": `${r.type}/${r.osType}/${r.osVersion}` })}
+            sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
+            columns={[
+              {
+                key: "os",
+                label: "OS and version",
+                cell: (r) =>
+                  r.osType === NOT_REPORTED
+                    ? { kind: "text", value: NOT_REPORTED, muted: true, note: r.type }
+                    : { kind: "link", value: `${r.osType} ${r.osVersion === NOT_REPORTED ? "(version not reported)" : r.osVersion}`, href: viewHref(VIEW, PATH, state, { os: r.osType }), note: r.type },
+              },
+              { key: "runs", label: "Runs", sortable: true, testId: "os-runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
+              { key: "share", label: "Share of type", priority: 3, cell: (r) => ({ kind: "share", value: r.share, max: maxShare, color: "var(--accent)" }) },
+              { key: "failed", label: "Failures", sortable: true, priority: 2, testId: "os-failed", cell: (r) => ({ kind: "integer", value: r.failed }) },
+              { key: "failure_rate", label: "Failure rate (95 % interval)", sortable: true, cell: (r) => ({ kind: "rate", value: r.failureRate, low: r.failureLow, high: r.failureHigh }) },
+            ]}
+            empty="No runs in this range."
+          />
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
+  const now = new Date();
+  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { range, type, os } = state;
+  const subject = `${os ? `${os} versions` : "operating systems"}${type ? ` in ${type} runs` : ""}`;
+  return (
+    <main>
+      <PageHead
+        title="Operating systems"
+        lede={
+          <>
+            Which OS and version installs run on, and how often they fail, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
+            <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
+          </>
+        }
+        view={VIEW}
+        path={PATH}
+        state={state}
+        now={now}
+      />
+      <Notes notes={notes} />
+      <FilterLinks
+        label="Type"
+        view={VIEW}
+        path={PATH}
+        state={state}
+        items={[{ text: "All types", patch: { type: null }, current: type === null }, ...TYPES.map((t) => ({ text: t, patch: { type: t }, current: type === t }))]}
+      />
+      <Suspense fallback={<Skeleton height={40} />}>
+        <OsFilter state={state} />
+      </Suspense>
+      <Suspense fallback={<Skeleton height={110} />}>
+        <Figures state={state} />
+      </Suspense>
+      <Section id="share-heading" title={`Share of runs per ${range.bucket}: ${subject}`} skeleton={<Skeleton height={300} />}>
+        <Shares state={state} />
+      </Section>
+      <Section id="versions-heading" title="Failure rate per OS version">
+        <Versions state={state} />
+      </Section>
+      <p className="muted">
+        Failure rate: failures ÷ (successes + failures), with its 95 % interval; aborted, unknown and unfinished runs have no verdict. Share of type: the version&apos;s runs ÷ all runs of
+        its type in the range. Versions are shown as the OS writes them (Ubuntu &quot;2404&quot; is 24.04); VMs often report no OS. Days are UTC.
       </p>
     </main>
   );

@@ -19,15 +19,6 @@ export interface LegendItem {
 /** Height of every plot box (the frame keeps it while the plot loads). */
 export const CHART_HEIGHT = 260;
 
-/**
- * The points from the first one with a count on, when `trim` (for "all time", which begins
- * years before the data); all of them otherwise.
- */
-export function fromFirstCount<P extends { values: number[] }>(points: P[], trim: boolean | undefined): P[] {
-  const first = trim ? points.findIndex((p) => p.values.some((v) => v > 0)) : 0;
-  return first > 0 ? points.slice(first) : points;
-}
-
 const WAKE_EVENTS = ["scroll", "pointerdown", "keydown", "touchstart"] as const;
 
 function useShown(ref: React.RefObject<HTMLElement | null>): boolean {
@@ -50,7 +41,7 @@ function useShown(ref: React.RefObject<HTMLElement | null>): boolean {
   return shown;
 }
 
-export function ChartFrame(props: { label: string; legend?: LegendItem[]; table: ReactNode; plot: ReactNode }) {
+export function ChartFrame(props: { label: string; legend?: LegendItem[]; note?: string; table: ReactNode; plot: ReactNode }) {
   const height = CHART_HEIGHT;
   const box = useRef<HTMLDivElement>(null);
   const shown = useShown(box);
@@ -69,6 +60,7 @@ export function ChartFrame(props: { label: string; legend?: LegendItem[]; table:
           ))}
         </ul>
       )}
+      {props.note && <p className="muted chart-note">{props.note}</p>}
       <details className="data-table">
         <summary>Show data as a table</summary>
         {props.table}

@@ -1,7 +1,9 @@
 "use client";
-/** Stacked bars per day (or hour), one segment per series, with optional vertical markers. */
+/** Stacked bars per point (hour, day, week or month), one segment per outcome, with optional vertical markers. */
 import dynamic from "next/dynamic";
+import type { Bucket } from "@/lib/range";
 import { bucketHeading, bucketLabel } from "@/lib/time";
+import { DataTable } from "../DataTable";
 import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
 
 export interface Series {
@@ -15,41 +17,37 @@ export interface Marker {
   label: string;
 }
 
-const OutcomePlot = dynamic(() => import("./plots/OutcomePlot"), { ssr: false });
-const fmt = new Intl.NumberFormat("en-US");
+export interface OutcomePoint {
+  bucket: string;
+  partial?: boolean;
+}
 
-export function OutcomeChart<T extends { bucket: string }>(props: { data: T[]; series: Series[]; label: string; markers?: Marker[] }) {
-  const { data, series, label, markers = [] } = props;
+/** A point's count for a series key (outcome points carry one number per outcome). */
+export function countOf(p: OutcomePoint, key: string): number {
+  return Number((p as unknown as Record<string, unknown>)[key] ?? 0);
+}
+
+const OutcomePlot = dynamic(() => import("./plots/OutcomePlot"), { ssr: false });
+
+export function OutcomeChart(props: { data: OutcomePoint[]; series: Series[]; label: string; unit: Bucket; markers?: Marker[] }) {
+  const { data, series, label, unit, markers = [] } = props;
   const table = (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{bucketHeading(data)}</th>
-          {series.map((s) => (
-            <th scope="col" key={s.key}>
-              {s.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {data.map((d) => (
-          <tr key={d.bucket}>
-            <td>{bucketLabel(d.bucket)}</td>
-            {series.map((s) => (
-              <td key={s.key}>{fmt.format(Number((d as Record<string, unknown>)[s.key] ?? 0))}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      columns={[
+        { key: "bucket", label: bucketHeading(unit), cell: (d: OutcomePoint) => ({ kind: "text", value: bucketLabel(d.bucket, unit), note: d.partial ? "(partial)" : undefined }) },
+        ...series.map((s) => ({ key: s.key, label: s.label, cell: (d: OutcomePoint) => ({ kind: "integer" as const, value: countOf(d, s.key) }) })),
+      ]}
+      rows={data}
+      rowKey={(d) => d.bucket}
+    />
   );
   return (
     <ChartFrame
       label={label}
       legend={series.map((s) => ({ label: s.label, color: s.color }))}
+      note={data.some((d) => d.partial) ? "Lighter bars: a period not over yet, or only partly in the range." : undefined}
       table={table}
-      plot={<OutcomePlot data={data} series={series} markers={markers} height={CHART_HEIGHT} />}
+      plot={<OutcomePlot data={data} series={series} markers={markers} height={CHART_HEIGHT} unit={unit} />}
     />
   );
 }

@@ -5,15 +5,14 @@
  */
 import "server-only";
 import { publicClient } from "../pocketbase";
-import { rangeBuckets, type Range } from "../range";
+import { toSeries, type SeriesPoint } from "../buckets";
+import { methodLabel, osLabel, pveLabel } from "../labels";
+import type { Range } from "../range";
 import { APPS, type AppRow } from "../reference/apps";
 import { wilson } from "../stats";
 import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
 
-export interface BucketCounts extends StoredCounts {
-  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
-  bucket: string;
-}
+export interface PointCounts extends StoredCounts, SeriesPoint {}
 
 export interface Breakdown {
   key: string;
@@ -46,8 +45,8 @@ export interface AppDetail {
   nsapp: string;
   catalogue: AppRow[];
   totals: StoredCounts & { runs: number };
-  /** One entry per bucket of the range, zeros included. */
-  series: BucketCounts[];
+  /** One point per bucket of the range, zeros included. */
+  series: PointCounts[];
   codes: RangeRow<"exit_code">[];
   os: Breakdown[];
   pve: Breakdown[];
@@ -102,38 +101,65 @@ function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceCom
   });
 }
 
-export async function fetchAppDetail(nsapp: string, range: Range): Promise<AppDetail> {
+const STORED = ["success", "failed", "aborted", "unknown", "installing"] as const;
+
+/** Totals and the series of one app (stored outcomes per point of the range). */
+export async function fetchAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
   const pb = publicClient();
-  const [summary, seriesRows, codes, os, env, resources] = await Promise.all([
+  const [summary, seriesRows] = await Promise.all([
     rangeAll<"nsapp" | "type">(pb, "stats_app", range, { filter: one(nsapp) }),
     rangeSeriesRows(pb, "stats_app", range, one(nsapp)),
-    rangeAll<"exit_code">(pb, "stats_app_code", range, {
-      filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
-      sort: "-failed,-aborted,exit_code",
-    }),
-    rangeAll<"os_type" | "os_version">(pb, "stats_app_os", range, { filter: one(nsapp) }),
-    rangeAll<"pve_version" | "method">(pb, "stats_app_env", range, { filter: one(nsapp) }),
-    rangeAll<"core_count" | "ram_size" | "disk_size">(pb, "stats_app_resources", range, { filter: one(nsapp) }),
   ]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 }]));
-  for (const r of seriesRows) {
-    const d = byBucket.get(r.bucket);
-    if (d) for (const k of ["success", "failed", "aborted", "unknown", "installing"] as const) d[k] += r[k];
-  }
-  const catalogue = APPS.filter((a) => a.nsapp === nsapp);
+  const series = toSeries(
+    range,
+    now,
+    seriesRows,
+    (p): PointCounts => ({ ...p, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 }),
+    (d, r) => {
+      for (const k of STORED) d[k] += r[k];
+    },
+    (d) => STORED.some((k) => d[k] > 0),
+  );
+  return { nsapp, catalogue: APPS.filter((a) => a.nsapp === nsapp), totals, series };
+}
+
+/** Exit codes of the app's failed and aborted runs, most failures first. */
+export async function fetchAppCodes(nsapp: string, range: Range): Promise<RangeRow<"exit_code">[]> {
+  return rangeAll<"exit_code">(publicClient(), "stats_app_code", range, {
+    filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
+    sort: "-failed,-aborted,exit_code",
+  });
+}
+
+/** OS versions, PVE versions and install methods of the app's runs (labels from lib/labels.ts). */
+export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<Pick<AppDetail, "os" | "pve" | "methods">> {
+  const pb = publicClient();
+  const [os, env] = await Promise.all([
+    rangeAll<"os_type" | "os_version">(pb, "stats_app_os", range, { filter: one(nsapp) }),
+    rangeAll<"pve_version" | "method">(pb, "stats_app_env", range, { filter: one(nsapp) }),
+  ]);
   return {
-    nsapp,
-    catalogue,
-    totals,
-    series: [...byBucket.values()],
-    codes,
-    os: sumBy(os, (r) => `${r.os_type || "?"} ${r.os_version || ""}`.trim()),
-    pve: sumBy(env, (r) => String(r.pve_version || "?")),
-    methods: sumBy(env, (r) => String(r.method || "?")),
-    resources: compareResources(resources, catalogue),
+    os: sumBy(os, (r) => osLabel(String(r.os_type), String(r.os_version))),
+    pve: sumBy(env, (r) => pveLabel(String(r.pve_version))),
+    methods: sumBy(env, (r) => methodLabel(String(r.method))),
   };
 }
 
-export { appExists } from "../known";
+/** Resource choices against the script defaults. */
+export async function fetchAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
+  const rows = await rangeAll<"core_count" | "ram_size" | "disk_size">(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
+  return compareResources(rows, APPS.filter((a) => a.nsapp === nsapp));
+}
+
+/** Everything about one app (the API's answer); pages load the parts separately. */
+export async function fetchAppDetail(nsapp: string, range: Range): Promise<AppDetail> {
+  const [summary, codes, env, resources] = await Promise.all([
+    fetchAppSummary(nsapp, range),
+    fetchAppCodes(nsapp, range),
+    fetchAppEnvironment(nsapp, range),
+    fetchAppResources(nsapp, range),
+  ]);
+  return { ...summary, codes, ...env, resources };
+}

@@ -9,22 +9,20 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
+import { APP_SORT_KEYS } from "../views";
 import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
 import { addDays } from "../time";
 import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
-export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
-export const APP_DEFAULT_SORT = "-failure_low";
-export const APP_SORT = { sortKeys: APP_SORT_KEYS, defaultSort: APP_DEFAULT_SORT };
 const SPARK_MAX_DAYS = 90;
 
 type AppKey = "nsapp" | "type";
 export type AppRangeRow = RangeRow<AppKey>;
 
 export interface AppListRow extends AppRangeRow {
-  previousRuns: number;
+  previous: { runs: number; success: number; failed: number };
   /** Runs per bucket over the range (its last 90 days for longer ranges). */
   spark: number[];
 }
@@ -94,10 +92,10 @@ async function pageRows(pb: PocketBase, state: ViewState): Promise<{ rows: AppRa
 
 const appFilter = (rows: AppRangeRow[]): FilterPart => anyOf("nsapp", rows.map((r) => String(r.nsapp)));
 
-async function previousRuns(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, number>> {
+async function previousPeriod(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();
   const prev = await rangeAll<AppKey>(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
-  return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, r.runs]));
+  return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, { runs: r.runs, success: r.success, failed: r.failed }]));
 }
 
 function sparkRange(range: Range): Range {
@@ -125,14 +123,14 @@ export async function fetchAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
   const { rows, total } = await pageRows(pb, state);
   const spark = sparkRange(state.range);
-  const [prev, sparks] = await Promise.all([previousRuns(pb, state.range, rows), sparklines(pb, spark, rows)]);
+  const [prev, sparks] = await Promise.all([previousPeriod(pb, state.range, rows), sparklines(pb, spark, rows)]);
   const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
       const k = `${r.nsapp}\n${r.type}`;
-      return { ...r, previousRuns: prev.get(k) ?? 0, spark: sparks.get(k) ?? empty };
+      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, spark: sparks.get(k) ?? empty };
     }),
   };
 }

@@ -5,8 +5,11 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
+import { toSeries, type SeriesPoint } from "../buckets";
+import { exitCodeInfo } from "../exit-codes";
+import { NOT_REPORTED, osName, osVersion } from "../labels";
 import { publicClient } from "../pocketbase";
-import { rangeBuckets, type Range } from "../range";
+import type { Range } from "../range";
 import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
@@ -26,50 +29,58 @@ export interface ExitCodeRanking {
   codes: ExitCodeRank[];
   failed: number;
   aborted: number;
+  /** Whether user aborts (aborted runs, and failures with a user-abort code) are counted. */
+  aborts: boolean;
 }
 
-/** Every exit code of failed or aborted runs in the range, most frequent first (ties: lower code). */
-export async function fetchExitCodeRanking(range: Range): Promise<ExitCodeRanking> {
-  const rows = await rangeAll<"exit_code">(publicClient(), "stats_code", range, { filter: { expr: FAILED_OR_ABORTED, params: {} } });
-  let failed = 0;
-  let aborted = 0;
-  for (const r of rows) {
-    failed += r.failed;
-    aborted += r.aborted;
-  }
+/** Exit codes the scripts file under user_aborted (SIGHUP, Ctrl-C, SIGTERM): the user's doing. */
+export function isUserAbortCode(code: number): boolean {
+  return exitCodeInfo(code).category === "user_aborted";
+}
+
+/**
+ * Every exit code of failed (and, with `aborts`, aborted) runs in the range, most frequent
+ * first (ties: lower code). Without `aborts` user aborts are left out — aborted runs and
+ * failures with a user-abort code — so the ranking shows what scripts can fix.
+ */
+export async function fetchExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
+  const rows = await rangeAll<"exit_code">(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
+  const kept = rows
+    .filter((r) => aborts || !isUserAbortCode(Number(r.exit_code)))
+    .map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: aborts ? r.aborted : 0 }));
+  const failed = kept.reduce((n, r) => n + r.failed, 0);
+  const aborted = kept.reduce((n, r) => n + r.aborted, 0);
   const all = failed + aborted;
-  const codes = rows
-    .map((r) => {
-      const total = r.failed + r.aborted;
-      return { exitCode: Number(r.exit_code), failed: r.failed, aborted: r.aborted, total, share: all === 0 ? 0 : total / all };
-    })
+  const codes = kept
+    .map((r) => ({ ...r, total: r.failed + r.aborted, share: all === 0 ? 0 : (r.failed + r.aborted) / all }))
     .sort((a, b) => b.total - a.total || a.exitCode - b.exitCode);
-  return { codes, failed, aborted };
+  return { codes, failed, aborted, aborts };
 }
 
-/** One bucket of a trend: `values[i]` is the failed + aborted runs of `codes[i]` in it. */
-export interface CodeTrendPoint {
-  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
-  bucket: string;
+/** One point of a trend: `values[i]` is the runs of `codes[i]` in it. */
+export interface CodeTrendPoint extends SeriesPoint {
   values: number[];
 }
 
-async function trend(pb: PocketBase, range: Range, codes: readonly number[]): Promise<CodeTrendPoint[]> {
-  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, values: codes.map(() => 0) }]));
-  if (codes.length === 0) return [...byBucket.values()];
-  const rows = await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, anyOf("exit_code", codes));
+async function trend(pb: PocketBase, range: Range, codes: readonly number[], aborts: boolean): Promise<CodeTrendPoint[]> {
+  const rows = codes.length ? await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, anyOf("exit_code", codes)) : [];
   const index = new Map(codes.map((code, i) => [code, i]));
-  for (const r of rows) {
-    const point = byBucket.get(r.bucket);
-    const i = index.get(Number(r.exit_code));
-    if (point && i !== undefined) point.values[i]! += r.failed + r.aborted;
-  }
-  return [...byBucket.values()];
+  return toSeries(
+    range,
+    new Date(),
+    rows,
+    (p): CodeTrendPoint => ({ ...p, values: codes.map(() => 0) }),
+    (point, r) => {
+      const i = index.get(Number(r.exit_code));
+      if (i !== undefined) point.values[i]! += r.failed + (aborts ? r.aborted : 0);
+    },
+    (p) => p.values.some((v) => v > 0),
+  );
 }
 
-/** Failed + aborted runs per bucket for each of `codes`, every bucket of the range (0 when none). */
-export async function fetchExitCodeTrend(range: Range, codes: readonly number[]): Promise<CodeTrendPoint[]> {
-  return trend(publicClient(), range, [...new Set(codes)]);
+/** Failed (and with `aborts`, aborted) runs per point for each of `codes`, every point of the range. */
+export async function fetchExitCodeTrend(range: Range, codes: readonly number[], aborts = false): Promise<CodeTrendPoint[]> {
+  return trend(publicClient(), range, [...new Set(codes)], aborts);
 }
 
 export interface CodeApp {
@@ -109,7 +120,7 @@ export async function fetchExitCodeDetail(
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
   const [totals, series, appPage, osRows] = await Promise.all([
     rangeAll<"exit_code">(pb, "stats_code", range, { filter }),
-    trend(pb, range, [code]),
+    trend(pb, range, [code], true),
     rangePage<"nsapp" | "exit_code">(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
     rangeAll<"exit_code" | "os_type" | "os_version">(pb, "stats_code_os", range, { filter, sort: "-failed,-aborted,os_type,os_version" }),
   ]);
@@ -123,12 +134,22 @@ export async function fetchExitCodeDetail(
     series,
     apps: appPage.items.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })),
     appCount: appPage.totalItems,
-    os: osRows.map((r) => ({
-      osType: String(r.os_type),
-      osVersion: String(r.os_version),
-      failed: r.failed,
-      aborted: r.aborted,
-      share: all === 0 ? 0 : (r.failed + r.aborted) / all,
-    })),
+    os: mergeOs(osRows, all),
   };
+}
+
+/** OS rows under their labels (lib/labels.ts): "2404" and "24.04" are one row. */
+function mergeOs(rows: { os_type: string | number; os_version: string | number; failed: number; aborted: number }[], all: number): CodeOs[] {
+  const merged = new Map<string, CodeOs>();
+  for (const r of rows) {
+    const osType = osName(String(r.os_type));
+    const osVer = osType === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const acc = merged.get(`${osType}\n${osVer}`) ?? { osType, osVersion: osVer, failed: 0, aborted: 0, share: 0 };
+    acc.failed += r.failed;
+    acc.aborted += r.aborted;
+    merged.set(`${osType}\n${osVer}`, acc);
+  }
+  return [...merged.values()]
+    .map((o) => ({ ...o, share: all === 0 ? 0 : (o.failed + o.aborted) / all }))
+    .sort((a, b) => b.failed + b.aborted - (a.failed + a.aborted) || a.osType.localeCompare(b.osType) || a.osVersion.localeCompare(b.osVersion));
 }

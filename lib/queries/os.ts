@@ -1,24 +1,27 @@
 /**
- * Operating systems of the installs: shares per day, or per hour for 24 h (from `stats_os` rows) and runs,
- * failures and failure rates per OS version (from its range view). See docs/ROLLUPS.md.
+ * Operating systems of the installs: shares per point of the range (from `stats_os` rows) and
+ * runs, failures and failure rates per OS version (from its range view). Raw spellings are
+ * merged into one label each (lib/labels.ts: Ubuntu "2404" is 24.04, "n.d." is not reported).
  */
 import "server-only";
+import { toSeries, type SeriesPoint } from "../buckets";
+import { NOT_REPORTED, osName, osVersion } from "../labels";
+import type { RunType } from "../params";
 import { publicClient } from "../pocketbase";
-import { rangeBuckets, type Range } from "../range";
+import type { Range } from "../range";
 import { COUNT_COLUMNS } from "../rollups/spec";
+import { wilson } from "../stats";
 import { rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
-
-export type OsRunType = "lxc" | "vm" | "addon" | "pve";
 
 /** Chart categories beyond this many are summed into OTHER. */
 export const MAX_SHARE_SERIES = 6;
 export const OTHER = "other";
 
 export interface ShareSeries {
-  /** Category labels (os_type, or os_version when one OS is chosen), most runs first. */
+  /** Category labels (OS names, or versions when one OS is chosen), most runs first. */
   categories: string[];
-  /** `values[i]` is the runs of `categories[i]` in that bucket; every bucket of the range. */
-  points: { bucket: string; values: number[] }[];
+  /** `values[i]` is the runs of `categories[i]` at that point; every point of the range. */
+  points: (SeriesPoint & { values: number[] })[];
 }
 
 interface OsKey {
@@ -29,44 +32,45 @@ interface OsKey {
 
 const runsOf = (r: Record<(typeof COUNT_COLUMNS)[number], number>) => COUNT_COLUMNS.reduce((n, c) => n + r[c], 0);
 
-/**
- * Runs per bucket by os_type (every outcome counts), optionally of one run type. With `os`, the
- * runs of that os_type only, by os_version. An empty os_type/os_version is its own category ("").
- */
-export async function fetchOsShareSeries(range: Range, opts: { type?: OsRunType | null; os?: string | null } = {}): Promise<ShareSeries> {
+function typeFilter(type: RunType | null | undefined, os?: string | null): FilterPart | undefined {
   const parts: string[] = [];
   const params: Record<string, string> = {};
-  if (opts.type) {
-    parts.push("type = {:type}");
-    params.type = opts.type;
-  }
-  if (opts.os) {
-    parts.push("os_type = {:os}");
-    params.os = opts.os;
-  }
-  const rows = await rangeSeriesRows<OsKey>(publicClient(), "stats_os", range, parts.length ? { expr: parts.join(" && "), params } : undefined);
-  const categoryOf = (r: OsKey) => (opts.os ? r.os_version : r.os_type);
+  if (type) (parts.push("type = {:type}"), (params.type = type));
+  if (os) (parts.push("os_type = {:os}"), (params.os = os));
+  return parts.length ? { expr: parts.join(" && "), params } : undefined;
+}
 
+/**
+ * Runs per point by OS name (every outcome counts), optionally of one run type. With `os`, the
+ * runs of that OS only, by version.
+ */
+export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | null; os?: string | null } = {}): Promise<ShareSeries> {
+  const rows = await rangeSeriesRows<OsKey>(publicClient(), "stats_os", range, typeFilter(opts.type, opts.os));
+  const categoryOf = (r: OsKey) => (opts.os ? osVersion(r.os_type, r.os_version) : osName(r.os_type));
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
   const ranked = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
   const categories = ranked.length > MAX_SHARE_SERIES ? [...ranked.slice(0, MAX_SHARE_SERIES - 1), OTHER] : ranked;
   const index = new Map(categories.map((c, i) => [c, i]));
   const otherIndex = categories.length - 1;
-
-  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, values: categories.map(() => 0) }]));
-  for (const r of rows) {
-    const point = byBucket.get(r.bucket);
-    const n = runsOf(r);
-    if (!point || n === 0) continue;
-    point.values[index.get(categoryOf(r)) ?? otherIndex]! += n;
-  }
-  return { categories, points: [...byBucket.values()] };
+  const points = toSeries(
+    range,
+    new Date(),
+    rows,
+    (p) => ({ ...p, values: categories.map(() => 0) }),
+    (point, r) => {
+      point.values[index.get(categoryOf(r)) ?? otherIndex]! += runsOf(r);
+    },
+    (p) => p.values.some((v) => v > 0),
+  );
+  return { categories, points };
 }
 
 export interface OsVersionRow {
   type: string;
+  /** OS name, or "not reported". */
   osType: string;
+  /** Version as the OS writes it, or "not reported". */
   osVersion: string;
   runs: number;
   success: number;
@@ -79,41 +83,38 @@ export interface OsVersionRow {
   failureHigh: number | null;
 }
 
-export const OS_SORTS = { runs: "runs", failed: "failed", failure_rate: "failure_rate" } as const;
-export type OsSortKey = keyof typeof OS_SORTS;
+const SORTS: Record<string, (r: OsVersionRow) => number> = { runs: (r) => r.runs, failed: (r) => r.failed, failure_rate: (r) => r.failureRate ?? -1 };
 
 /**
- * Every (type, os_type, os_version) with runs in the range, grouped by type, then by `sort`
- * ("-runs", "failure_rate", …). Shares are within the run type; `os` narrows the rows shown
- * without changing the shares.
+ * Every (type, OS, version) with runs in the range, grouped by type, then by `sort` ("-runs",
+ * "failure_rate", …). Shares are within the run type; `os` narrows the rows shown without
+ * changing the shares.
  */
-export async function fetchOsVersions(
-  range: Range,
-  opts: { type?: OsRunType | null; os?: string | null; sort?: string } = {},
-): Promise<OsVersionRow[]> {
-  const filter: FilterPart | undefined = opts.type ? { expr: "type = {:type}", params: { type: opts.type } } : undefined;
-  const key = (opts.sort ?? "-runs").replace(/^-/, "");
-  const dir = (opts.sort ?? "-runs").startsWith("-") ? "-" : "";
-  const column = key in OS_SORTS ? OS_SORTS[key as OsSortKey] : "runs";
-  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range, {
-    filter,
-    sort: `type,${dir}${column},-runs,os_type,os_version`,
-  });
+export async function fetchOsVersions(range: Range, opts: { type?: RunType | null; os?: string | null; sort?: string } = {}): Promise<OsVersionRow[]> {
+  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range, { filter: typeFilter(opts.type) });
+  const merged = new Map<string, OsVersionRow>();
   const typeRuns = new Map<string, number>();
-  for (const r of rows) typeRuns.set(String(r.type), (typeRuns.get(String(r.type)) ?? 0) + r.runs);
-  return rows
-    .filter((r) => !opts.os || r.os_type === opts.os)
-    .map((r) => ({
-      type: String(r.type),
-      osType: String(r.os_type),
-      osVersion: String(r.os_version),
-      runs: r.runs,
-      success: r.success,
-      failed: r.failed,
-      aborted: r.aborted,
-      share: r.runs / (typeRuns.get(String(r.type)) || 1),
-      failureRate: r.failure_rate,
-      failureLow: r.failure_low,
-      failureHigh: r.failure_high,
-    }));
+  for (const r of rows) {
+    const type = String(r.type);
+    const os = osName(String(r.os_type));
+    const version = os === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const key = `${type}\n${os}\n${version}`;
+    const acc = merged.get(key) ?? { type, osType: os, osVersion: version, runs: 0, success: 0, failed: 0, aborted: 0, share: 0, failureRate: null, failureLow: null, failureHigh: null };
+    acc.runs += r.runs;
+    acc.success += r.success;
+    acc.failed += r.failed;
+    acc.aborted += r.aborted;
+    merged.set(key, acc);
+    typeRuns.set(type, (typeRuns.get(type) ?? 0) + r.runs);
+  }
+  const sort = opts.sort ?? "-runs";
+  const value = SORTS[sort.replace(/^-/, "")] ?? SORTS.runs!;
+  const dir = sort.startsWith("-") ? -1 : 1;
+  return [...merged.values()]
+    .map((r) => {
+      const w = wilson(r.failed, r.success + r.failed);
+      return { ...r, share: r.runs / (typeRuns.get(r.type) || 1), failureRate: w?.rate ?? null, failureLow: w?.low ?? null, failureHigh: w?.high ?? null };
+    })
+    .filter((r) => !opts.os || r.osType === opts.os)
+    .sort((a, b) => a.type.localeCompare(b.type) || dir * (value(a) - value(b)) || b.runs - a.runs || a.osType.localeCompare(b.osType) || a.osVersion.localeCompare(b.osVersion));
 }

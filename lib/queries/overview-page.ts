@@ -1,57 +1,49 @@
 /**
- * Everything the overview page shows besides the live figures, read in parallel from the
- * rollups: the previous period (for changes), apps (distinct, top, most failing), exit codes
- * and OS shares.
+ * The overview's sections besides the live figures, each its own query so each section loads
+ * on its own: apps (distinct, most installed, most failing) and the OS split. Exit codes come
+ * from exit-codes.ts, the live figures from overview.ts.
  */
 import "server-only";
+import { osName } from "../labels";
 import { publicClient } from "../pocketbase";
 import { previousRange, type Range } from "../range";
-import { fetchExitCodeRanking, type ExitCodeRank } from "./exit-codes";
-import { fetchOverview, type Overview } from "./overview";
+import { MIN_RUNS_FLOOR } from "../views";
 import { rangeAll, type RangeRow } from "./rollup-range";
 
-/** Apps with fewer runs than this are left out of "most failing" on the overview. */
-export const MOST_FAILING_MIN_RUNS = 20;
-
-export interface OverviewPage {
-  current: Overview;
-  previous: Overview;
+export interface AppRanking {
   apps: { current: number; previous: number };
+  /** Runs of every app in the range (for shares). */
+  runs: number;
   topApps: RangeRow<"nsapp" | "type">[];
+  /** Apps with at least MIN_RUNS_FLOOR runs, by the lower bound of their failure rate's interval. */
   mostFailing: RangeRow<"nsapp" | "type">[];
-  codes: ExitCodeRank[];
-  failed: number;
-  os: { os: string; runs: number }[];
 }
 
 function distinct(rows: RangeRow<"nsapp" | "type">[]): number {
   return new Set(rows.map((r) => r.nsapp)).size;
 }
 
-export async function fetchOverviewPage(range: Range, now = new Date()): Promise<OverviewPage> {
+export async function fetchAppRanking(range: Range, limit = 10): Promise<AppRanking> {
   const pb = publicClient();
-  const prev = previousRange(range);
-  const [current, previous, apps, prevApps, codes, os] = await Promise.all([
-    fetchOverview(range, now),
-    fetchOverview(prev, now),
+  const [apps, prevApps] = await Promise.all([
     rangeAll<"nsapp" | "type">(pb, "stats_app", range, { sort: "-runs,nsapp" }),
-    rangeAll<"nsapp" | "type">(pb, "stats_app", prev),
-    fetchExitCodeRanking(range),
-    rangeAll<"type" | "os_type" | "os_version">(pb, "stats_os", range),
+    rangeAll<"nsapp" | "type">(pb, "stats_app", previousRange(range)),
   ]);
-  const byOs = new Map<string, number>();
-  for (const r of os) byOs.set(String(r.os_type) || "not reported", (byOs.get(String(r.os_type) || "not reported") ?? 0) + r.runs);
   const mostFailing = apps
-    .filter((a) => a.runs >= MOST_FAILING_MIN_RUNS && a.failed > 0)
+    .filter((a) => a.runs >= MIN_RUNS_FLOOR && a.failed > 0)
     .sort((a, b) => (b.failure_low ?? 0) - (a.failure_low ?? 0) || String(a.nsapp).localeCompare(String(b.nsapp)));
   return {
-    current,
-    previous,
     apps: { current: distinct(apps), previous: distinct(prevApps) },
-    topApps: apps.slice(0, 10),
-    mostFailing: mostFailing.slice(0, 10),
-    codes: codes.codes.slice(0, 8),
-    failed: codes.failed,
-    os: [...byOs].map(([o, runs]) => ({ os: o, runs })).sort((a, b) => b.runs - a.runs),
+    runs: apps.reduce((n, a) => n + a.runs, 0),
+    topApps: apps.slice(0, limit),
+    mostFailing: mostFailing.slice(0, limit),
   };
+}
+
+/** Runs per OS name (versions together; missing OS as "not reported"), most first. */
+export async function fetchOsSplit(range: Range): Promise<{ os: string; runs: number }[]> {
+  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range);
+  const byOs = new Map<string, number>();
+  for (const r of rows) byOs.set(osName(String(r.os_type)), (byOs.get(osName(String(r.os_type))) ?? 0) + r.runs);
+  return [...byOs].map(([os, runs]) => ({ os, runs })).sort((a, b) => b.runs - a.runs || a.os.localeCompare(b.os));
 }

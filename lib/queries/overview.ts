@@ -1,15 +1,17 @@
 /**
- * Overview figures for a range: totals by outcome and the outcome series (per day, or per hour
- * for the 24-hour view).
+ * Overview figures for a range: totals by outcome and the outcome series (per hour, day, week
+ * or month — Range.bucket), optionally of one install type.
  *
  * Read path: the `stats_daily` rollup (≤ 4 rows a day) or its hourly sibling for every count;
  * raw records only to split `installing` into running/unfinished, which depends on the clock:
  * the runs still installing that started within the threshold are counted with one COUNT per
- * bucket they touch (at most two days, or the threshold's hours), everything else still
- * installing is unfinished.
+ * rollup bucket they touch (at most two days, or the threshold's hours), everything else
+ * still installing is unfinished.
  */
 import "server-only";
+import { toSeries, type SeriesPoint } from "../buckets";
 import { serverConfig } from "../config";
+import type { RunType } from "../params";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBuckets, type Range } from "../range";
 import { TELEMETRY } from "../rollups/spec";
@@ -17,23 +19,21 @@ import { bucketStart, nextBucket, pbTime } from "../time";
 import { emptyCounts, successRate, type OutcomeCounts } from "./counts";
 import { rangeSeriesRows } from "./rollup-range";
 
-export interface BucketOutcomes extends OutcomeCounts {
-  /** "YYYY-MM-DD", or "YYYY-MM-DD HH" for hourly ranges (UTC). */
-  bucket: string;
-}
+export interface PointOutcomes extends OutcomeCounts, SeriesPoint {}
 
 export interface Overview {
   range: Range;
+  type: RunType | null;
   totals: OutcomeCounts & { runs: number; successRate: number | null };
-  /** One entry per bucket of the range (days, or hours for 24 h), zeros included. */
-  series: BucketOutcomes[];
+  /** One point per bucket of the range, zeros included (from the first data for "all time"). */
+  series: PointOutcomes[];
   /** Runs per install type (lxc, vm, addon, pve). */
   byType: Record<string, number>;
   /** `created` of the newest record (any range), or null on an empty database. */
   asOf: string | null;
 }
 
-async function runningByBucket(range: Range, now: Date): Promise<Map<string, number>> {
+async function runningByBucket(range: Range, now: Date, type: RunType | null): Promise<Map<string, number>> {
   const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
   const pb = await readerClient();
   const out = new Map<string, number>();
@@ -42,11 +42,8 @@ async function runningByBucket(range: Range, now: Date): Promise<Map<string, num
   await Promise.all(
     live.map(async (bucket) => {
       const start = bucketStart(bucket) > cutoff ? bucketStart(bucket) : cutoff;
-      const filter = pb.filter("status = {:status} && created >= {:start} && created < {:end}", {
-        status: "installing",
-        start,
-        end: bucketStart(nextBucket(bucket)),
-      });
+      const expr = `status = {:status} && created >= {:start} && created < {:end}${type ? " && type = {:type}" : ""}`;
+      const filter = pb.filter(expr, { status: "installing", start, end: bucketStart(nextBucket(bucket)), type: type ?? "" });
       out.set(bucket, await countRecords(pb, TELEMETRY, filter));
     }),
   );
@@ -59,35 +56,34 @@ async function newestRecord(): Promise<string | null> {
   return res.items[0]?.created ?? null;
 }
 
-export async function fetchOverview(range: Range, now: Date = new Date()): Promise<Overview> {
+export async function fetchOverview(range: Range, now: Date = new Date(), type: RunType | null = null): Promise<Overview> {
   const pb = publicClient();
   const [rows, running, asOf] = await Promise.all([
-    rangeSeriesRows<{ type: string }>(pb, "stats_daily", range),
-    runningByBucket(range, now),
+    rangeSeriesRows<{ type: string }>(pb, "stats_daily", range, type ? { expr: "type = {:type}", params: { type } } : undefined),
+    runningByBucket(range, now, type),
     newestRecord(),
   ]);
-
-  const byBucket = new Map(rangeBuckets(range).map((bucket) => [bucket, { bucket, ...emptyCounts() }]));
   const byType: Record<string, number> = {};
-  for (const r of rows) {
-    byType[r.type] = (byType[r.type] ?? 0) + r.success + r.failed + r.aborted + r.unknown + r.installing;
-    const d = byBucket.get(r.bucket);
-    if (!d) continue;
-    d.success += r.success;
-    d.failed += r.failed;
-    d.aborted += r.aborted;
-    d.unknown += r.unknown;
-    d.unfinished += r.installing;
-  }
-  for (const [bucket, n] of running) {
-    const d = byBucket.get(bucket);
-    if (!d) continue;
-    d.running += n;
-    d.unfinished -= n;
-  }
-  const series = [...byBucket.values()];
+  for (const r of rows) byType[r.type] = (byType[r.type] ?? 0) + r.success + r.failed + r.aborted + r.unknown + r.installing;
+  // Running runs, per rollup bucket, become rows that move counts from unfinished to running.
+  const all = [...rows.map((r) => ({ ...r, running: 0 })), ...[...running].map(([bucket, n]) => ({ bucket, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, running: n }))];
+  const series = toSeries(
+    range,
+    now,
+    all,
+    (p): PointOutcomes => ({ ...p, ...emptyCounts() }),
+    (d, r) => {
+      d.success += r.success;
+      d.failed += r.failed;
+      d.aborted += r.aborted;
+      d.unknown += r.unknown;
+      d.unfinished += r.installing - r.running;
+      d.running += r.running;
+    },
+    (d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0,
+  );
   const totals = emptyCounts();
   for (const d of series) for (const k of Object.keys(totals) as (keyof OutcomeCounts)[]) totals[k] += d[k];
   const runs = Object.values(totals).reduce((a, b) => a + b, 0);
-  return { range, totals: { ...totals, runs, successRate: successRate(totals) }, series, byType, asOf };
+  return { range, type, totals: { ...totals, runs, successRate: successRate(totals) }, series, byType, asOf };
 }

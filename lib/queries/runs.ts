@@ -1,18 +1,30 @@
 /**
  * One app's install runs in a range, newest first, one page — the only list read from raw
- * records (reader account). Optionally one outcome (the app page shows failed runs by
- * default). Never returns `random_id` or the `error` text (see SECURITY.md).
+ * records (reader account). Optionally one outcome (the app page shows failed runs by default).
+ *
+ * What is public about a run (SECURITY.md, /methodology): its start to the minute, outcome,
+ * exit code, OS, PVE version and method. Never its record id, session id (`random_id`),
+ * error text or resources.
+ *
+ * Cost stays flat however deep a visitor pages: the total comes from the rollups (no COUNT over
+ * raw rows) and pages stop at RUN_PAGES_MAX (an OFFSET into the app's index beyond that would
+ * grow with the page number); the page says so and suggests a narrower range.
  */
 import "server-only";
 import { serverConfig } from "../config";
 import { outcomeFilter, outcomeOf, type Outcome } from "../outcomes";
-import { readerClient } from "../pocketbase";
+import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBounds, type Range } from "../range";
 import { TELEMETRY } from "../rollups/spec";
 import { pbTime } from "../time";
+import { rangeAll } from "./rollup-range";
+
+/** Deepest page of a run list; narrower ranges reach older runs. */
+export const RUN_PAGES_MAX = 50;
 
 export interface Run {
-  created: string;
+  /** Start, UTC, to the minute: "2026-11-22 13:04". */
+  started: string;
   outcome: Outcome;
   type: string;
   exit_code: number;
@@ -25,25 +37,46 @@ export interface Run {
 export interface RunPage {
   page: number;
   perPage: number;
+  /** Runs of this outcome in the range (all pages). */
   totalItems: number;
+  /** Pages a visitor can reach (at most RUN_PAGES_MAX). */
+  pages: number;
   items: Run[];
 }
 
-export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
+/** Runs of an outcome in the range, from the rollups (running/unfinished split by one small COUNT). */
+async function total(nsapp: string, range: Range, outcome: Outcome | null, cutoff: string): Promise<number> {
+  const rows = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { filter: { expr: "nsapp = {:nsapp}", params: { nsapp } } });
+  const sum = (k: "runs" | "success" | "failed" | "aborted" | "unknown" | "installing") => rows.reduce((n, r) => n + r[k], 0);
+  if (outcome === null) return sum("runs");
+  if (outcome !== "running" && outcome !== "unfinished") return sum(outcome);
   const pb = await readerClient();
   const { start, end } = rangeBounds(range);
-  const unfinishedAfterMs = serverConfig().unfinishedAfterMs;
-  const of = outcome ? outcomeFilter(outcome, pbTime(new Date(now.getTime() - unfinishedAfterMs))) : null;
+  const from = start > cutoff ? start : cutoff;
+  const running = from >= end ? 0 : await countRecords(pb, TELEMETRY, pb.filter("nsapp = {:nsapp} && status = {:s} && created >= {:from} && created < {:end}", { nsapp, s: "installing", from, end }));
+  return outcome === "running" ? running : sum("installing") - running;
+}
+
+export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
+  const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
+  const totalItems = await total(nsapp, range, outcome, cutoff);
+  const pages = Math.min(RUN_PAGES_MAX, Math.max(1, Math.ceil(totalItems / perPage)));
+  const current = Math.min(page, pages);
+  const pb = await readerClient();
+  const { start, end } = rangeBounds(range);
+  const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome"> & { status: string }>(page, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(current, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
+    skipTotal: true,
   });
   return {
-    page: res.page,
-    perPage: res.perPage,
-    totalItems: res.totalItems,
-    items: res.items.map(({ status, ...r }) => ({ ...r, outcome: outcomeOf(status, r.created, now, unfinishedAfterMs) })),
+    page: current,
+    perPage,
+    totalItems,
+    pages,
+    items: res.items.map(({ status, created, ...r }) => ({ started: created.slice(0, 16), ...r, outcome: outcomeOf(status, created, now, serverConfig().unfinishedAfterMs) })),
   };
 }

@@ -1,7 +1,13 @@
-/** The public API on the production build: figures equal SQL, CSV for tables, clear errors, cache headers. */
+/**
+ * The public API on the production build: every endpoint answers its documented schema
+ * (lib/api-schemas.ts, the source of /api/v1/openapi.json), figures equal SQL, CSV for tables,
+ * clear errors, cache headers.
+ */
 import { expect, test } from "@playwright/test";
 import Database from "better-sqlite3";
 import { join } from "node:path";
+import type { z } from "zod";
+import * as S from "../../lib/api-schemas";
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
 
@@ -14,7 +20,34 @@ function sql<T>(query: string, ...args: unknown[]): T[] {
   }
 }
 
-test("apps JSON equals SQL for a filtered, sorted page, with cache headers", async ({ request }) => {
+const CONTRACTS: [string, z.ZodType][] = [
+  ["/summary?range=7d", S.SummarySchema],
+  ["/summary?range=all&type=vm", S.SummarySchema],
+  ["/apps?range=90d&type=lxc", S.AppsSchema],
+  ["/apps?range=24h&min=0", S.AppsSchema],
+  ["/apps/docker?range=365d", S.AppSchema],
+  ["/apps/docker/runs?outcome=failed&size=10", S.RunsSchema],
+  ["/errors?aborts=include", S.ExitCodesSchema],
+  ["/errors/100?range=90d", S.ExitCodeSchema],
+  ["/os?type=lxc", S.OsSchema],
+];
+
+test("every endpoint answers exactly its documented schema, and the OpenAPI document lists them all", async ({ request }) => {
+  for (const [path, schema] of CONTRACTS) {
+    const res = await request.get(`${base()}${path}`);
+    expect(res.status(), path).toBe(200);
+    const parsed = schema.safeParse(await res.json());
+    expect(parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3)), path).toBe("");
+  }
+  const doc = await (await request.get(`${base()}/openapi.json`)).json();
+  expect(doc.openapi).toBe("3.1.0");
+  expect(Object.keys(doc.paths).sort()).toEqual(
+    ["/api/v1/summary", "/api/v1/apps", "/api/v1/apps/{nsapp}", "/api/v1/apps/{nsapp}/runs", "/api/v1/errors", "/api/v1/errors/{code}", "/api/v1/os"].sort(),
+  );
+  expect(doc.paths["/api/v1/apps"].get.responses["200"].content["application/json"].schema.properties.data.items.required).toContain("failure_low");
+});
+
+test("apps JSON equals SQL for a filtered, sorted page, with cache headers and no PocketBase internals", async ({ request }) => {
   const res = await request.get(`${base()}/apps?range=90d&type=lxc&min=20&sort=-runs&size=10`);
   expect(res.status()).toBe(200);
   expect(res.headers()["cache-control"]).toContain("s-maxage=60");
@@ -34,25 +67,28 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers", asy
     from,
     to,
   )[0]!.n;
-  expect(body.total).toBe(total);
+  expect(body.page).toEqual({ number: 1, size: 10, total, pages: Math.ceil(total / 10) });
+  const text = JSON.stringify(body);
+  for (const internal of ["collectionId", "collectionName", "range_from", '"id"']) expect(text).not.toContain(internal);
 });
 
 test("range=24h: hourly series and per-code totals over the last 24 hours equal SQL", async ({ request }) => {
-  const summary = await (await request.get(`${base()}/summary?range=24h`)).json();
-  expect(summary.range).toMatchObject({ preset: "24h", grain: "hour" });
+  // type=lxc: the overview spec needs the unfiltered 24-hour summary uncached.
+  const summary = await (await request.get(`${base()}/summary?range=24h&type=lxc`)).json();
+  expect(summary.range).toMatchObject({ preset: "24h", grain: "hour", bucket: "hour" });
   const { from, to } = summary.range as { from: string; to: string };
   const buckets = (summary.data.series as { bucket: string; failed: number }[]).map((b) => b.bucket);
   expect(buckets).toHaveLength(24);
   expect(buckets[0]).toBe(from);
   expect(buckets[23]).toBe(to);
   const perHour = sql<{ hour: string; failed: number }>(
-    `SELECT substr(created,1,13) AS hour, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
+    `SELECT substr(created,1,13) AS hour, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
     from,
     to,
   );
   for (const b of summary.data.series as { bucket: string; failed: number }[]) expect(b.failed, b.bucket).toBe(perHour.find((h) => h.hour === b.bucket)?.failed ?? 0);
 
-  const codes = await (await request.get(`${base()}/errors?range=24h`)).json();
+  const codes = await (await request.get(`${base()}/errors?range=24h&aborts=include`)).json();
   const want = sql<{ code: number; n: number }>(
     `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE status IN ('failed','aborted') AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
     codes.range.from,
@@ -60,23 +96,24 @@ test("range=24h: hourly series and per-code totals over the last 24 hours equal 
   );
   const got = codes.data as { exit_code: number; failed: number; aborted: number }[];
   expect(new Map(got.map((c) => [c.exit_code, c.failed + c.aborted]))).toEqual(new Map(want.map((w) => [w.code, w.n])));
-  const csv = await request.get(`${base()}/summary.csv?range=24h`);
+  const csv = await request.get(`${base()}/summary.csv?range=24h&type=lxc`);
   expect(csv.headers()["content-disposition"]).toMatch(/filename="summary-\d{4}-\d{2}-\d{2}T\d{2}-\d{4}-\d{2}-\d{2}T\d{2}\.csv"/);
 });
 
-test("CSV: every table endpoint answers text/csv with a header row", async ({ request }) => {
-  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/failed-runs", "/apps/docker/runs", "/errors", "/errors/100", "/os"]) {
+test("CSV: every table endpoint answers text/csv with a header row, with format=csv and with a .csv suffix alike", async ({ request }) => {
+  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/runs", "/errors", "/errors/100", "/os"]) {
     const res = await request.get(`${base()}${path}?format=csv&range=30d`);
     expect(res.status(), path).toBe(200);
     expect(res.headers()["content-type"]).toContain("text/csv");
-    const lines = (await res.text()).trim().split("\r\n");
+    const text = await res.text();
+    const lines = text.trim().split("\r\n");
     expect(lines.length, path).toBeGreaterThan(1);
-    expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_A-Z]+)*$/);
+    expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_]+)*$/);
+    const suffixed = await request.get(`${base()}${path}.csv?range=30d`);
+    expect(suffixed.headers()["content-type"], `${path}.csv`).toContain("text/csv");
+    expect(await suffixed.text(), `${path}.csv`).toBe(text);
   }
-  const suffixed = await request.get(`${base()}/apps/docker.csv?range=30d`);
-  expect(suffixed.headers()["content-type"]).toContain("text/csv");
-  expect(await suffixed.text()).toBe(await (await request.get(`${base()}/apps/docker?format=csv&range=30d`)).text());
-  const errors = await (await request.get(`${base()}/errors?format=csv`)).text();
+  const errors = await (await request.get(`${base()}/errors.csv`)).text();
   const failed100 = sql<{ n: number }>(
     `SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE exit_code = 100 AND status = 'failed' AND substr(created,1,10) >= date('now','-29 days')`,
   )[0]!.n;
@@ -88,10 +125,15 @@ test("bad input: notes or 400/404 with a JSON message, never a 500", async ({ re
   const notes = await request.get(`${base()}/apps?range=zzz&min=-4&sort=evil`);
   expect(notes.status()).toBe(200);
   expect((await notes.json()).notes).toHaveLength(3);
+  // A parameter an endpoint does not use is named, never silently ignored.
+  const unused = await (await request.get(`${base()}/summary?type=pve&os=debian&outcome=failed`)).json();
+  expect(unused.data.type).toBe("pve");
+  expect(unused.notes).toEqual(["Ignored os: this endpoint does not use it.", "Ignored outcome: this endpoint does not use it."]);
   const outcome = await (await request.get(`${base()}/apps/docker/runs?outcome=exploded&size=10`)).json();
   expect(outcome.notes.join(" ")).toContain('outcome="exploded"');
   expect(outcome.data).toHaveLength(10);
   expect((await request.get(`${base()}/apps?format=xml`)).status()).toBe(400);
+  expect((await request.get(`${base()}/apps/docker/runs?page=999`)).status()).toBe(400);
   for (const path of ["/apps/no-such-app", "/apps/%22%27%3B", "/errors/256", "/errors/abc", "/errors/007"]) {
     const res = await request.get(`${base()}${path}`);
     expect(res.status(), path).toBe(404);

@@ -64,6 +64,8 @@ export default async function globalSetup() {
 
   process.env.E2E_APP_URL = appUrl;
   process.env.E2E_PB_URL = pb.url;
+  process.env.E2E_READER_EMAIL = READER.email;
+  process.env.E2E_READER_PASSWORD = READER.password;
   process.env.E2E_DATA_DIR = dataDir;
 
   return async () => {

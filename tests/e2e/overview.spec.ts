@@ -98,7 +98,7 @@ test("the last 24 hours, hour by hour, equal SQL over the raw records", async ({
   // The other pages take the 24-hour range from the overview's links.
   await page.getByRole("link", { name: "All exit codes →" }).click();
   await expect(page).toHaveURL(/range=24h/);
-  await expect(page.getByRole("heading", { name: /per hour/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Top 5 exit codes per hour" })).toBeVisible();
 });
 
 test("an unknown path answers 404 with a page", async ({ page }) => {

@@ -8,7 +8,9 @@ import { OUTCOMES } from "../../lib/outcomes";
 import { parseViewState } from "../../lib/params";
 import { fetchAppDetail } from "../../lib/queries/app-detail";
 import { fetchRuns } from "../../lib/queries/runs";
-import { APP_SORT, fetchAppList } from "../../lib/queries/apps";
+import { fetchAppList } from "../../lib/queries/apps";
+import { RUN_PAGES_MAX } from "../../lib/queries/runs";
+import { VIEWS } from "../../lib/views";
 import { previousRange } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
 import { wilson } from "../../lib/stats";
@@ -40,18 +42,19 @@ describe("apps data layer", () => {
   }
 
   const cases: [string, Record<string, string>, string, (r: { runs: number }) => boolean][] = [
-    ["defaults", {}, "", () => true],
-    ["type + min runs", { type: "lxc", min: "20" }, "AND type = 'lxc'", (r) => r.runs >= 20],
-    ["search", { q: "alpine" }, "AND nsapp LIKE '%alpine%'", () => true],
-    ["OS", { os: "debian", range: "90d" }, "AND os_type = 'debian'", () => true],
-    ["last 24 hours", { range: "24h" }, "", () => true],
-    ["last 24 hours + OS + type", { range: "24h", os: "debian", type: "lxc" }, "AND os_type = 'debian' AND type = 'lxc'", () => true],
-    ["OS + type + custom range", { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10) }, "AND os_type = 'alpine' AND type = 'lxc'", () => true],
+    ["defaults (apps with at least 20 runs)", {}, "", (r) => r.runs >= 20],
+    ["every app", { min: "0" }, "", () => true],
+    ["type + min runs", { type: "lxc", min: "50" }, "AND type = 'lxc'", (r) => r.runs >= 50],
+    ["search", { q: "alpine", min: "0" }, "AND nsapp LIKE '%alpine%'", () => true],
+    ["OS", { os: "debian", range: "90d", min: "0" }, "AND os_type = 'debian'", () => true],
+    ["last 24 hours", { range: "24h", min: "0" }, "", () => true],
+    ["last 24 hours + OS + type", { range: "24h", os: "debian", type: "lxc", min: "0" }, "AND os_type = 'debian' AND type = 'lxc'", () => true],
+    ["OS + type + custom range", { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10), min: "0" }, "AND os_type = 'alpine' AND type = 'lxc'", () => true],
   ];
 
   for (const [name, query, where, keep] of cases) {
     it(`lists every app as SQL does: ${name}, sorted most failing first, paged`, async () => {
-      const { state, notes } = parseViewState({ ...query, size: "100" }, now, APP_SORT);
+      const { state, notes } = parseViewState({ ...query, size: "100" }, now, VIEWS.apps);
       expect(notes).toEqual([]);
       const want = sqlApps(state.range.from, state.range.to, where).filter(keep);
       const got = [];
@@ -71,13 +74,13 @@ describe("apps data layer", () => {
 
   for (const range of ["30d", "24h"]) {
     it(`reports change against the previous period and sparklines that sum to the runs (${range})`, async () => {
-      const { state } = parseViewState({ range, sort: "-runs", size: "10" }, now, APP_SORT);
+      const { state } = parseViewState({ range, sort: "-runs", size: "10" }, now, VIEWS.apps);
       const list = await fetchAppList(state);
       expect(list.rows.length).toBeGreaterThan(0);
       const prev = previousRange(state.range);
       for (const r of list.rows) {
         const [p] = sqlApps(prev.from, prev.to, `AND nsapp = '${r.nsapp}' AND type = '${r.type}'`);
-        expect(r.previousRuns).toBe(p?.runs ?? 0);
+        expect(r.previous).toEqual({ runs: p?.runs ?? 0, success: p?.success ?? 0, failed: p?.failed ?? 0 });
         expect(r.spark).toHaveLength(state.range.length);
         expect(r.spark.reduce((a, b) => a + b, 0)).toBe(r.runs);
       }
@@ -87,7 +90,7 @@ describe("apps data layer", () => {
 
   for (const range of ["90d", "24h"]) {
     it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
-      const { state } = parseViewState({ range }, now);
+      const { state } = parseViewState({ range }, now, VIEWS.app);
       const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
       const top = pb.db
         .prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`)
@@ -107,8 +110,10 @@ describe("apps data layer", () => {
       expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
       const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
       expect(page2.totalItems).toBe(totals.failed);
-      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as { created: string }[];
-      expect(page2.items.map((r) => r.created)).toEqual(want.map((r) => r.created));
+      // Page 2, or the last page when there is no second one.
+      expect(page2.page).toBe(Math.min(2, Math.max(1, Math.ceil(totals.failed / 5))));
+      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET ${(page2.page - 1) * 5}`).all(args) as { created: string }[];
+      expect(page2.items.map((r) => r.started)).toEqual(want.map((r) => r.created.slice(0, 16)));
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("error");
       expect(page2.items.every((r) => r.outcome === "failed")).toBe(true);
@@ -126,7 +131,7 @@ describe("apps data layer", () => {
   }
 
   it("lists one app's runs of each outcome, and of all outcomes, as SQL does", async () => {
-    const { state } = parseViewState({ range: "30d" }, now);
+    const { state } = parseViewState({ range: "30d" }, now, VIEWS.app);
     const nsapp = "docker";
     const cutoff = new Date(now.getTime() - 3_600_000).toISOString().replace("T", " ");
     const conditions: Record<string, string> = {
@@ -152,6 +157,22 @@ describe("apps data layer", () => {
     expect(sum).toBe(count("1"));
     const all = await fetchRuns(nsapp, state.range, null, 1, 10, now);
     expect(all.totalItems).toBe(sum);
-    expect(all.items.map((r) => r.created)).toEqual([...all.items.map((r) => r.created)].sort().reverse());
+    expect(all.items.map((r) => r.started)).toEqual([...all.items.map((r) => r.started)].sort().reverse());
+  });
+
+  it("pages a run list as SQL slices it, and stops at the deepest page instead of scanning further", async () => {
+    const { state } = parseViewState({ range: "90d" }, now, VIEWS.app);
+    const args = { nsapp: "docker", from: state.range.from, to: state.range.to };
+    const slice = (page: number, size: number) =>
+      (pb.db
+        .prepare(`SELECT created FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to ORDER BY created DESC LIMIT ${size} OFFSET ${(page - 1) * size}`)
+        .all(args) as { created: string }[]).map((r) => r.created.slice(0, 16));
+    const third = await fetchRuns("docker", state.range, null, 3, 10, now);
+    expect(third.items.map((r) => r.started)).toEqual(slice(3, 10));
+    const deep = await fetchRuns("docker", state.range, null, 3000, 2, now);
+    expect(deep.totalItems).toBeGreaterThan(RUN_PAGES_MAX * 2);
+    expect(deep.pages).toBe(RUN_PAGES_MAX);
+    expect(deep.page).toBe(RUN_PAGES_MAX);
+    expect(deep.items.map((r) => r.started)).toEqual(slice(RUN_PAGES_MAX, 2));
   });
 });

@@ -8,14 +8,15 @@ import { join } from "node:path";
 import { fetchExitCodeRanking } from "../../lib/queries/exit-codes";
 import { fetchOsVersions } from "../../lib/queries/os";
 import { fetchOverview } from "../../lib/queries/overview";
-import { fetchOverviewPage } from "../../lib/queries/overview-page";
+import { fetchAppRanking } from "../../lib/queries/overview-page";
 import { rangeAll } from "../../lib/queries/rollup-range";
 import { publicClient } from "../../lib/pocketbase";
 import { addDays, utcDay } from "../../lib/time";
 import { wilson } from "../../lib/stats";
-import { presetRange, type Range, type RangePreset } from "../../lib/range";
+import { presetRange, previousRange, type Range, type RangePreset } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
+import { OS_LABEL_SQL, OS_VERSION_LABEL_SQL } from "../support/labels";
 import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -63,7 +64,10 @@ describe("overview data layer", () => {
     const got = await fetchOverview(range, at);
     const want = sqlOverview(range, at);
     expect(got.series).toHaveLength(range.length);
-    expect(got.series.filter((d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0)).toEqual(want);
+    // Only the current day (hour) is still going on.
+    expect(got.series.map((d) => d.partial)).toEqual(got.series.map((_, i) => i === got.series.length - 1));
+    const nonEmpty = got.series.filter((d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0);
+    expect(nonEmpty.map(({ partial: _, ...d }) => d)).toEqual(want);
     const runs = want.reduce((a, d) => a + (["success", "failed", "aborted", "unknown", "unfinished", "running"] as const).reduce((s, k) => s + Number(d[k]), 0), 0);
     expect(got.totals.runs).toBe(runs);
     return got;
@@ -92,7 +96,8 @@ describe("overview data layer", () => {
     expect(got.totals.runs).toBeGreaterThan(150);
     expect(got.totals.running).toBeGreaterThanOrEqual(2);
     const range = presetRange("24h", now);
-    const page = await fetchOverviewPage(range, now);
+    const [ranking, previous, codes] = await Promise.all([fetchAppRanking(range), fetchOverview(previousRange(range), now), fetchExitCodeRanking(range, true)]);
+    const page = { ...ranking, previous, failed: codes.failed };
     const apps = pb.db
       .prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`)
       .all() as { nsapp: string; runs: number }[];
@@ -132,11 +137,16 @@ describe("overview data layer", () => {
     const codes = pb.db
       .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
       .all() as { exit_code: number; n: number }[];
-    const gotCodes = (await fetchExitCodeRanking(range)).codes.slice(0, 5);
+    const gotCodes = (await fetchExitCodeRanking(range, true)).codes.slice(0, 5);
     expect(gotCodes.map((c) => [c.exitCode, c.total])).toEqual(codes.map((c) => [c.exit_code, c.n]));
+    // By default user aborts are left out: aborted runs, and failures with codes 129, 130, 143.
+    const fixable = pb.db
+      .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
+      .all() as { exit_code: number; n: number }[];
+    expect((await fetchExitCodeRanking(range, false)).codes.slice(0, 5).map((c) => [c.exitCode, c.total])).toEqual(fixable.map((c) => [c.exit_code, c.n]));
 
     const os = pb.db
-      .prepare(`SELECT type, os_type, os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
+      .prepare(`SELECT type, ${OS_LABEL_SQL} AS os_type, ${OS_VERSION_LABEL_SQL} AS os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
       .all() as { type: string; os_type: string; os_version: string; runs: number }[];
     const gotOs = await fetchOsVersions(range);
     expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(
@@ -185,7 +195,8 @@ describe("overview data layer", () => {
 
   it("gives the overview page's distinct apps, top apps, type split and previous period as SQL does", async () => {
     const range = presetRange("30d", new Date());
-    const page = await fetchOverviewPage(range);
+    const [ranking, current, previous] = await Promise.all([fetchAppRanking(range), fetchOverview(range), fetchOverview(previousRange(range))]);
+    const page = { ...ranking, current, previous };
     const where = (f: string, t: string) => `substr(created,1,10) BETWEEN '${f}' AND '${t}'`;
     const apps = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)}`).get() as { n: number };
     expect(page.apps.current).toBe(apps.n);

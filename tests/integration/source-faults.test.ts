@@ -15,6 +15,7 @@ import { publicClient, sourceGate } from "../../lib/pocketbase";
 import { classifySourceError } from "../../lib/queries/explain-error";
 import { fetchOverview } from "../../lib/queries/overview";
 import { presetRange } from "../../lib/range";
+import { VIEWS } from "../../lib/views";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
@@ -69,7 +70,7 @@ describe("a misbehaving PocketBase", () => {
     const one = proxy.forwarded;
     dataCache().clear();
     proxy.reset();
-    const results = await Promise.all(Array.from({ length: 20 }, () => fetchOverviewCached(range)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => fetchOverviewCached(range, null)));
     expect(proxy.forwarded).toBe(one);
     expect(new Set(results.map((r) => JSON.stringify(r.totals))).size).toBe(1);
 
@@ -152,8 +153,8 @@ describe("a misbehaving PocketBase", () => {
     await pb.kill();
     try {
       // As app/api/v1/summary/route.ts answers.
-      const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", async (state) => {
-        const o = await fetchOverviewCached(state.range);
+      const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", VIEWS.apiSummary, async (state) => {
+        const o = await fetchOverviewCached(state.range, null);
         return { data: o, table: [] };
       });
       expect(res.status).toBe(503);

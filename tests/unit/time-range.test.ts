@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pointOf, seriesPoints, toSeries, weekOf } from "../../lib/buckets";
 import { customRange, presetRange, previousRange, rangeBounds, rangeBuckets, spanLabel } from "../../lib/range";
 import { addDays, addHours, bucketLabel, bucketTick, daysBetween, hoursBetween, pbTime, utcDay, utcHour } from "../../lib/time";
 
@@ -25,23 +26,50 @@ describe("UTC days and hours", () => {
 describe("ranges", () => {
   it("last 30 days is today and the 29 days before, and the previous period abuts it", () => {
     const r = presetRange("30d", new Date("2026-11-22T08:00:00Z"));
-    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30 });
-    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30 });
+    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30, bucket: "day", trim: false });
+    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30, bucket: "day", trim: false });
     expect(rangeBuckets(r)).toHaveLength(30);
     expect(rangeBounds(r)).toEqual({ start: "2026-10-24 00:00:00.000Z", end: "2026-11-23 00:00:00.000Z" });
     expect(spanLabel(r)).toBe("30 days");
   });
   it("last 24 hours is the current hour and the 23 before, hourly", () => {
     const r = presetRange("24h", new Date("2026-11-22T08:59:00Z"));
-    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24 });
-    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24 });
+    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24, bucket: "hour", trim: false });
+    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24, bucket: "hour", trim: false });
     expect(rangeBuckets(r)).toHaveLength(24);
     expect(rangeBuckets(r)[0]).toBe("2026-11-21 09");
     expect(rangeBounds(r)).toEqual({ start: "2026-11-21 09:00:00.000Z", end: "2026-11-22 09:00:00.000Z" });
     expect(spanLabel(r)).toBe("24 hours");
   });
   it("custom ranges are whole days", () => {
-    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1 });
+    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1, bucket: "day", trim: false });
     expect(spanLabel(customRange("2026-11-01", "2026-11-01"))).toBe("1 day");
+  });
+});
+
+describe("series points", () => {
+  const now = new Date("2026-11-22T10:00:00Z"); // a Sunday
+  it("sums days into Monday-based weeks for a year, marking the cut first week and the running one partial", () => {
+    const r = presetRange("365d", now);
+    const points = seriesPoints(r, now);
+    expect(points[0]).toEqual({ bucket: weekOf(r.from), partial: weekOf(r.from) < r.from });
+    expect(points.at(-1)).toEqual({ bucket: "2026-11-16", partial: true });
+    expect(points.every((p, i) => i === 0 || addDays(points[i - 1]!.bucket, 7) === p.bucket)).toBe(true);
+    expect(pointOf(r, "2026-11-19")).toBe("2026-11-16");
+  });
+  it("sums into months for all time and starts where the data starts", () => {
+    const r = presetRange("all", now);
+    const rows = [{ bucket: "2025-03-14", n: 2 }, { bucket: "2025-03-31", n: 3 }, { bucket: "2026-11-22", n: 1 }];
+    const series = toSeries(r, now, rows, (p) => ({ ...p, n: 0 }), (p, row) => void (p.n += row.n), (p) => p.n > 0);
+    expect(series[0]).toEqual({ bucket: "2025-03", partial: false, n: 5 });
+    expect(series.at(-1)).toEqual({ bucket: "2026-11", partial: true, n: 1 });
+    expect(series).toHaveLength(21);
+  });
+  it("marks today partial in day ranges and labels points by their kind", () => {
+    const points = seriesPoints(presetRange("7d", now), now);
+    expect(points.map((p) => p.partial)).toEqual([false, false, false, false, false, false, true]);
+    expect(bucketLabel("2026-11-16", "week")).toBe("week of 2026-11-16");
+    expect(bucketTick("2026-11", "month")).toBe("2026-11");
+    expect(bucketTick("2026-11-22", "day", true)).toBe("2026-11-22");
   });
 });

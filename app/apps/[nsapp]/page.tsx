@@ -1,221 +1,235 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { connection } from "next/server";
-import { BreakdownTable } from "@/components/BreakdownTable";
-import { DataError } from "@/components/DataError";
-import { ExitCode } from "@/components/ExitCode";
-import { FilterLinks } from "@/components/FilterLinks";
-import { Notes } from "@/components/Notes";
+import { Suspense } from "react";
+import { AppRuns } from "@/components/AppRuns";
 import { OutcomeChart } from "@/components/charts/OutcomeChart";
-import { OUTCOME_STYLE, STORED_SERIES } from "@/components/outcome-style";
-import { Pagination } from "@/components/Pagination";
-import { RangeBar } from "@/components/RangeBar";
-import { Rate } from "@/components/Rate";
+import { RateChart } from "@/components/charts/RateChart";
+import { BackLink, CopyLink } from "@/components/ClientLinks";
+import { DataTable, type Column } from "@/components/DataTable";
+import { Notes } from "@/components/Notes";
+import { STORED_SERIES } from "@/components/outcome-style";
+import { PageHead } from "@/components/PageHead";
+import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
+import { UnknownApp } from "@/components/UnknownApp";
+import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppResources, loadAppSummary } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
-import { formatInt } from "@/lib/format";
-import { OUTCOMES, type Outcome } from "@/lib/outcomes";
-import { parseViewState, viewHref } from "@/lib/params";
-import { type AppDetail } from "@/lib/queries/app-detail";
-import { appExists, fetchAppDetail, fetchRuns } from "@/lib/cached";
-import { explainDataError } from "@/lib/queries/explain-error";
+import { formatInt, formatInterval, formatPercent } from "@/lib/format";
+import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import type { Breakdown } from "@/lib/queries/app-detail";
+import { spanLabel } from "@/lib/range";
+import { APPS } from "@/lib/reference/apps";
 import { detectShifts } from "@/lib/regressions";
 import { wilson } from "@/lib/stats";
-import { spanLabel } from "@/lib/range";
-import { bucketLabel, utcDay } from "@/lib/time";
+import { bucketLabel } from "@/lib/time";
+import { VIEWS } from "@/lib/views";
 
-const CODE_ROWS = 15;
-const RUN_ROWS = 20;
-/** Outcomes whose runs carry a meaningful exit code. */
-const WITH_CODE: readonly Outcome[] = ["failed", "aborted"];
+const VIEW = VIEWS.app;
 
-type Props = { params: Promise<{ nsapp: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ nsapp: string }>; searchParams: Promise<RawParams> };
+
+function appName(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).nsapp).slice(0, 64) };
+  return { title: (appName((await params).nsapp) ?? "App").slice(0, 64) };
+}
+
+async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  return (
+    <Loaded result={await loadAppSummary(nsapp, state.range)}>
+      {({ totals: t }) => {
+        const rate = wilson(t.success, t.success + t.failed);
+        return (
+          <StatCards
+            stats={[
+              { label: "Runs", value: formatInt(t.runs), testId: "app-runs" },
+              {
+                label: "Success rate",
+                value: rate ? formatPercent(rate.rate) : "–",
+                hint: rate ? `95 % interval ${formatInterval(rate.low, rate.high)} · n ${formatInt(t.success + t.failed)}` : undefined,
+                testId: "app-success-rate",
+              },
+              { label: "Failures", value: formatInt(t.failed), testId: "app-failed" },
+              { label: "Aborted", value: formatInt(t.aborted), testId: "app-aborted" },
+              { label: "No result yet", value: formatInt(t.installing), hint: "still installing (running or unfinished)", testId: "app-installing" },
+            ]}
+          />
+        );
+      }}
+    </Loaded>
+  );
+}
+
+async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  const unit = state.range.bucket;
+  return (
+    <Loaded result={await loadAppSummary(nsapp, state.range)}>
+      {({ series }) => {
+        const shifts = detectShifts(series.filter((d) => !d.partial || d === series[series.length - 1]).map((d) => ({ bucket: d.bucket, failed: d.failed, decided: d.success + d.failed })));
+        const markers = shifts.flatMap((s) => [{ bucket: s.start, label: "rate up" }, ...(s.end ? [{ bucket: s.end, label: "back to normal" }] : [])]);
+        return (
+          <>
+            <div className="grid-2 charts">
+              <div>
+                <h3>Runs per {unit} by outcome</h3>
+                <OutcomeChart data={series} series={STORED_SERIES} markers={markers} unit={unit} label={`Runs of ${nsapp} per ${unit} by outcome, last ${spanLabel(state.range)}`} />
+              </div>
+              <div>
+                <h3>Failure rate per {unit}</h3>
+                <RateChart
+                  unit={unit}
+                  markers={markers}
+                  points={series.map((d) => ({ bucket: d.bucket, partial: d.partial, runs: d.success + d.failed + d.aborted + d.unknown + d.installing, failed: d.failed, decided: d.success + d.failed }))}
+                  label={`Failure rate of ${nsapp} per ${unit} with its 95 % interval`}
+                />
+              </div>
+            </div>
+            {shifts.map((s) => (
+              <p key={s.start} className="notes" data-testid="regression">
+                Failure rate jumped {unit === "hour" ? "at" : "in"} {bucketLabel(s.start, unit)} (peak {formatPercent(s.peak, 0)} against a usual {formatPercent(s.baseline)})
+                {s.end ? ` and was back to normal after ${bucketLabel(s.end, unit)}.` : " and is still high."}
+              </p>
+            ))}
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+async function Codes({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  const [codes, summary] = await Promise.all([loadAppCodes(nsapp, state.range), loadAppSummary(nsapp, state.range)]);
+  const failed = summary.ok ? summary.value.totals.failed : 0;
+  return (
+    <Loaded result={codes}>
+      {(rows) => (
+        <DataTable
+          testId="app-exit-codes"
+          rows={rows}
+          fold={8}
+          rowKey={(c) => String(c.exit_code)}
+          columns={[
+            { key: "code", label: "Exit code", cell: (c) => ({ kind: "code", code: Number(c.exit_code), text: explainExitCode(Number(c.exit_code)), href: viewHref(VIEWS.error, `/errors/${c.exit_code}`, state) }) },
+            { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
+            { key: "aborted", label: "Aborted", priority: 2, cell: (c) => ({ kind: "integer", value: c.aborted }) },
+            { key: "share", label: "Share of failures", priority: 2, cell: (c) => ({ kind: "percent", value: failed ? c.failed / failed : null }) },
+          ]}
+          empty="No failed or aborted runs in this range."
+        />
+      )}
+    </Loaded>
+  );
+}
+
+function breakdownColumns(keyLabel: string): Column<Breakdown>[] {
+  return [
+    { key: "key", label: keyLabel, cell: (r) => ({ kind: "text", value: r.key, muted: r.key === "not reported" }) },
+    { key: "runs", label: "Runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
+    { key: "failed", label: "Failures", priority: 2, cell: (r) => ({ kind: "integer", value: r.failed }) },
+    { key: "rate", label: "Failure rate (95 % interval)", cell: (r) => ({ kind: "rate", value: r.failureRate, low: r.failureLow, high: r.failureHigh }) },
+  ];
+}
+
+async function Environment({ nsapp, state, part }: { nsapp: string; state: ViewState; part: "os" | "pve" | "methods" }) {
+  const label = { os: "OS", pve: "Proxmox VE", methods: "Method" }[part];
+  return (
+    <Loaded result={await loadAppEnvironment(nsapp, state.range)}>
+      {(env) => <DataTable testId={`app-${part}`} rows={env[part]} fold={6} rowKey={(r) => r.key} columns={breakdownColumns(label)} empty="No runs in this range." />}
+    </Loaded>
+  );
+}
+
+async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  return (
+    <Loaded result={await loadAppResources(nsapp, state.range)}>
+      {(resources) => (
+        <div className="grid-3">
+          {resources.map((res) => (
+            <div key={res.resource}>
+              <h3>
+                {res.resource} <span className="muted">{res.default !== null ? `(default ${formatInt(res.default)} ${res.unit})` : "(no default known)"}</span>
+              </h3>
+              <DataTable
+                testId={`app-resources-${res.resource.toLowerCase()}`}
+                rows={res.choices}
+                rowKey={(r) => r.relation}
+                columns={[
+                  { key: "chosen", label: "Chosen", cell: (r) => ({ kind: "text", value: r.relation === "default" ? "the default" : r.relation === "no default" ? "not comparable" : `${r.relation} the default` }) },
+                  { key: "runs", label: "Runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
+                  { key: "rate", label: "Failure rate", cell: (r) => ({ kind: "rate", value: r.failureRate }) },
+                ]}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+    </Loaded>
+  );
 }
 
 export default async function AppPage({ params, searchParams }: Props) {
-  await connection();
   const now = new Date();
-  const nsapp = decodeURIComponent((await params).nsapp);
-  const { state, notes } = parseViewState(await searchParams, now);
+  const nsapp = appName((await params).nsapp);
+  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  if (nsapp === null || nsapp.length > 128) notFound();
+  const exists = await loadAppExists(nsapp);
+  if (exists.ok && !exists.value) return <UnknownApp nsapp={nsapp} />;
   const path = `/apps/${encodeURIComponent(nsapp)}`;
-  let detail: AppDetail;
-  let runs: Awaited<ReturnType<typeof fetchRuns>>;
-  // The run list shows failed runs unless the URL asks for another outcome.
-  const outcome = state.outcome ?? "failed";
-  try {
-    if (nsapp.length > 128 || !(await appExists(nsapp))) notFound();
-    [detail, runs] = await Promise.all([fetchAppDetail(nsapp, state.range), fetchRuns(nsapp, state.range, outcome, state.page, RUN_ROWS)]);
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    return <DataError message={message} />;
-  }
-  const t = detail.totals;
-  const rate = wilson(t.success, t.success + t.failed);
-  const shifts = detectShifts(detail.series.map((d) => ({ bucket: d.bucket, failed: d.failed, decided: d.success + d.failed })));
-  const markers = shifts.flatMap((s) => [{ bucket: s.start, label: "rate up" }, ...(s.end ? [{ bucket: s.end, label: "back" }] : [])]);
-  const unit = state.range.grain;
-  const cat = detail.catalogue[0];
+  const catalogue = APPS.filter((a) => a.nsapp === nsapp);
+  const cat = catalogue[0];
+  const p = { nsapp, state };
   return (
     <main>
-      <p className="muted">
-        <Link href={viewHref("/apps", { ...state, page: 1, sort: "-failure_low", outcome: null })}>← All apps</Link>
-      </p>
-      <h1>{cat?.name ?? nsapp}</h1>
-      <p className="lede">
-        <code>{nsapp}</code> · {detail.catalogue.map((c) => c.type).join(", ") || "not in the script catalogue"}
-        {cat?.ramMb ? ` · script defaults: ${cat.cpu} cores, ${cat.ramMb} MB RAM, ${cat.diskGb} GB disk, ${cat.os} ${cat.osVersion}` : ""} ·{" "}
-        {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC)
-      </p>
-      <Notes notes={notes} />
-      <RangeBar path={path} state={state} today={utcDay(now)} />
-      <StatCards
-        stats={[
-          { label: "Runs", value: formatInt(t.runs), testId: "app-runs" },
-          {
-            label: "Success rate",
-            value: rate ? `${(rate.rate * 100).toFixed(1)} %` : "–",
-            hint: rate ? `95 % interval ${(rate.low * 100).toFixed(1)}–${(rate.high * 100).toFixed(1)} %` : undefined,
-            testId: "app-success-rate",
-          },
-          { label: "Failures", value: formatInt(t.failed), testId: "app-failed" },
-          { label: "Aborted", value: formatInt(t.aborted), testId: "app-aborted" },
-          { label: "No result yet", value: formatInt(t.installing), hint: "still installing (running or unfinished)", testId: "app-installing" },
-        ]}
-      />
-      <section className="panel" aria-labelledby="trend">
-        <h2 id="trend">Runs per {unit}</h2>
-        <OutcomeChart data={detail.series} series={STORED_SERIES} markers={markers} label={`Runs of ${nsapp} per ${unit} by outcome, last ${spanLabel(state.range)}`} />
-        {shifts.map((s) => (
-          <p key={s.start} className="notes" data-testid="regression">
-            Failure rate jumped {unit === "hour" ? "at" : "on"} {bucketLabel(s.start)} (peak {(s.peak * 100).toFixed(0)} % against a usual{" "}
-            {(s.baseline * 100).toFixed(1)} %){s.end ? ` and was back to normal after ${bucketLabel(s.end)}.` : " and is still high."}
+      <PageHead
+        before={
+          <p className="muted back">
+            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1 })} listPath="/apps" label="← All apps" /> <CopyLink />
           </p>
-        ))}
-      </section>
+        }
+        title={cat?.name ?? nsapp}
+        lede={
+          <>
+            <code>{nsapp}</code> · {catalogue.map((c) => c.type).join(", ") || <strong>not in the script catalogue</strong>}
+            {cat?.ramMb ? ` · script defaults: ${cat.cpu} cores, ${cat.ramMb} MB RAM, ${cat.diskGb} GB disk, ${cat.os} ${cat.osVersion}` : ""} · {bucketLabel(state.range.from)} to{" "}
+            {bucketLabel(state.range.to)} (UTC)
+          </>
+        }
+        view={VIEW}
+        path={path}
+        state={state}
+        now={now}
+      />
+      <Notes notes={notes} />
+      <Suspense fallback={<Skeleton height={110} />}>
+        <Summary {...p} />
+      </Suspense>
+      <Section id="trend" title="Outcomes and failure rate" skeleton={<Skeleton height={330} />}>
+        <Trend {...p} />
+      </Section>
       <div className="grid-2">
-        <section className="panel table-wrap" aria-labelledby="codes">
-          <h2 id="codes">Exit codes</h2>
-          <table data-testid="app-exit-codes">
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Failures</th>
-                <th scope="col">Aborted</th>
-                <th scope="col">Share of failures</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.codes.slice(0, CODE_ROWS).map((c) => (
-                <tr key={c.exit_code}>
-                  <td>
-                    <ExitCode code={Number(c.exit_code)} />
-                  </td>
-                  <td>{formatInt(c.failed)}</td>
-                  <td>{formatInt(c.aborted)}</td>
-                  <td>{t.failed ? `${((c.failed / t.failed) * 100).toFixed(1)} %` : "–"}</td>
-                </tr>
-              ))}
-              {detail.codes.length === 0 && (
-                <tr>
-                  <td colSpan={4}>No failures in this range.</td>
-                </tr>
-              )}
-              {detail.codes.length > CODE_ROWS && (
-                <tr>
-                  <td colSpan={4} className="muted">
-                    and {detail.codes.length - CODE_ROWS} rarer codes
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </section>
-        <BreakdownTable title="OS versions" keyLabel="OS" rows={detail.os} testId="app-os" />
-        <BreakdownTable title="Proxmox VE versions" keyLabel="PVE" rows={detail.pve} />
-        <BreakdownTable title="Install methods" keyLabel="Method" rows={detail.methods} />
-        <section className="panel table-wrap" aria-labelledby="resources">
-          <h2 id="resources">Resources against the script defaults</h2>
-          <table data-testid="app-resources">
-            <thead>
-              <tr>
-                <th scope="col">Chosen</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Failures</th>
-                <th scope="col">Failure rate</th>
-              </tr>
-            </thead>
-            {detail.resources.map((res) => (
-              <tbody key={res.resource}>
-                <tr>
-                  <th scope="rowgroup" colSpan={4} className="text">
-                    {res.resource}
-                    {res.default !== null ? ` (default ${formatInt(res.default)} ${res.unit})` : " (no default known)"}
-                  </th>
-                </tr>
-                {res.choices.map((r) => (
-                  <tr key={r.relation}>
-                    <td>{r.relation === "default" ? "the default" : r.relation === "no default" ? "not comparable" : `${r.relation} the default`}</td>
-                    <td>{formatInt(r.runs)}</td>
-                    <td>{formatInt(r.failed)}</td>
-                    <td>
-                      <Rate rate={r.failureRate} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            ))}
-          </table>
-        </section>
+        <Section id="codes" title="Exit codes">
+          <Codes {...p} />
+        </Section>
+        <Section id="os" title="OS versions">
+          <Environment {...p} part="os" />
+        </Section>
+        <Section id="pve" title="Proxmox VE versions">
+          <Environment {...p} part="pve" />
+        </Section>
+        <Section id="methods" title="Install methods">
+          <Environment {...p} part="methods" />
+        </Section>
       </div>
-      <section className="panel table-wrap" aria-labelledby="runs" style={{ marginTop: 20 }}>
-        <h2 id="runs">Recent {OUTCOME_STYLE[outcome].label.toLowerCase()} runs</h2>
-        <FilterLinks
-          label="Outcome"
-          path={path}
-          state={state}
-          hash="#runs"
-          items={OUTCOMES.map((o) => ({ text: OUTCOME_STYLE[o].label, patch: { outcome: o === "failed" ? null : o }, current: o === outcome }))}
-        />
-        <table data-testid="runs">
-          <thead>
-            <tr>
-              <th scope="col">Started (UTC)</th>
-              <th scope="col">Exit code</th>
-              <th scope="col" className="text">
-                Explanation
-              </th>
-              <th scope="col">OS</th>
-              <th scope="col">PVE</th>
-              <th scope="col">Method</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.items.map((r, i) => (
-              <tr key={`${r.created}-${i}`}>
-                <td>{r.created.slice(0, 19)}</td>
-                <td>{WITH_CODE.includes(r.outcome) ? <ExitCode code={r.exit_code} at={r.created} /> : "–"}</td>
-                <td className="muted text">{WITH_CODE.includes(r.outcome) ? explainExitCode(r.exit_code, r.created) : OUTCOME_STYLE[r.outcome].description}</td>
-                <td>
-                  {r.os_type} {r.os_version}
-                </td>
-                <td>{r.pve_version}</td>
-                <td>{r.method}</td>
-              </tr>
-            ))}
-            {runs.items.length === 0 && (
-              <tr>
-                <td colSpan={6}>No {OUTCOME_STYLE[outcome].label.toLowerCase()} runs in this range.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-        <Pagination page={state.page} pageSize={RUN_ROWS} total={runs.totalItems} label="Runs" href={(page) => `${viewHref(path, state, { page })}#runs`} />
-      </section>
+      <Section id="resources" title="Resources against the script defaults">
+        <Resources {...p} />
+      </Section>
+      <AppRuns nsapp={nsapp} path={path} state={state} />
     </main>
   );
 }

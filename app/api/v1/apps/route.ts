@@ -1,24 +1,34 @@
 import { answer } from "@/lib/api";
-import { APP_SORT } from "@/lib/queries/apps";
 import { fetchAppList } from "@/lib/cached";
+import { VIEWS } from "@/lib/views";
 
 /**
- * GET /api/v1/apps?range=30d&type=lxc&os=debian&q=dock&min=50&sort=-failure_low&page=1&size=25
- * — the apps table: runs, outcomes, failure rate with its Wilson 95 % interval, previous-period runs.
+ * GET /api/v1/apps?range=30d&type=lxc&os=debian&q=dock&min=20&sort=-failure_low&page=1&size=25
+ * — the apps table (lib/api-schemas.ts AppsSchema). `min` defaults to 20 runs, as on the page.
  */
 export async function GET(request: Request) {
-  return answer(
-    request,
-    "apps",
-    async (state) => {
-      const list = await fetchAppList(state);
-      const rows = list.rows.map(({ spark, ...r }) => ({ ...r, daily_runs: spark }));
-      return {
-        meta: { total: list.total, page: state.page, size: state.pageSize, sort: state.sort },
-        data: rows,
-        table: rows.map(({ daily_runs, ...r }) => ({ ...r })),
-      };
-    },
-    APP_SORT,
-  );
+  return answer(request, "apps", VIEWS.apiApps, async (state) => {
+    const list = await fetchAppList(state);
+    const rows = list.rows.map((r) => ({
+      nsapp: String(r.nsapp),
+      type: String(r.type),
+      runs: r.runs,
+      success: r.success,
+      failed: r.failed,
+      aborted: r.aborted,
+      unknown: r.unknown,
+      installing: r.installing,
+      failure_rate: r.failure_rate,
+      failure_low: r.failure_low,
+      failure_high: r.failure_high,
+      previous: r.previous,
+      runs_series: r.spark,
+      runs_series_from: list.sparkFrom,
+    }));
+    return {
+      page: { number: state.page, size: state.pageSize, total: list.total },
+      data: rows,
+      table: rows.map(({ previous, runs_series: _s, runs_series_from: _f, ...r }) => ({ ...r, previous_runs: previous.runs, previous_failed: previous.failed, previous_success: previous.success })),
+    };
+  });
 }

@@ -1,15 +1,23 @@
 import { answer } from "@/lib/api";
 import { fetchOsVersions } from "@/lib/cached";
+import { VIEWS } from "@/lib/views";
 
-/** GET /api/v1/os?range=30d&type=lxc&os=debian&sort=-runs — runs, failures and failure rate (with interval) per type, OS and version. */
+/** GET /api/v1/os?range=30d&type=lxc&os=debian&sort=-runs — runs and failure rate per type, OS and version (lib/api-schemas.ts OsSchema). */
 export async function GET(request: Request) {
-  return answer(
-    request,
-    "os",
-    async (state) => {
-      const rows = await fetchOsVersions(state.range, { type: state.type, os: state.os, sort: state.sort });
-      return { data: rows, table: rows.map((r) => ({ ...r })) };
-    },
-    { sortKeys: ["runs", "failed", "failure_rate"], defaultSort: "-runs" },
-  );
+  return answer(request, "os", VIEWS.apiOs, async (state) => {
+    const rows = (await fetchOsVersions(state.range, { type: state.type, os: state.os, sort: state.sort })).map((r) => ({
+      type: r.type,
+      os: r.osType,
+      version: r.osVersion,
+      runs: r.runs,
+      success: r.success,
+      failed: r.failed,
+      aborted: r.aborted,
+      share: r.share,
+      failure_rate: r.failureRate,
+      failure_low: r.failureLow,
+      failure_high: r.failureHigh,
+    }));
+    return { data: rows, table: rows };
+  });
 }

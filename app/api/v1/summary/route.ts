@@ -1,10 +1,16 @@
 import { answer } from "@/lib/api";
 import { fetchOverview } from "@/lib/cached";
+import { VIEWS } from "@/lib/views";
 
-/** GET /api/v1/summary?range=30d — totals by outcome, success rate and the series (daily; hourly for range=24h). */
+/** GET /api/v1/summary?range=30d&type=lxc — totals by outcome, success rate and the series (lib/api-schemas.ts SummarySchema). */
 export async function GET(request: Request) {
-  return answer(request, "summary", async (state) => {
-    const o = await fetchOverview(state.range);
-    return { data: { totals: o.totals, series: o.series, asOf: o.asOf }, table: o.series.map((d) => ({ ...d })) };
+  return answer(request, "summary", VIEWS.apiSummary, async (state) => {
+    const o = await fetchOverview(state.range, state.type);
+    const { runs, successRate, ...counts } = o.totals;
+    const series = o.series.map((p) => ({ ...p, partial: p.partial }));
+    return {
+      data: { type: o.type, totals: { ...counts, runs, success_rate: successRate }, series, as_of: o.asOf },
+      table: series.map((p) => ({ ...p })),
+    };
   });
 }

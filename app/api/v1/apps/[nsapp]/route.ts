@@ -1,12 +1,36 @@
 import { ApiError, answer } from "@/lib/api";
 import { appExists, fetchAppDetail } from "@/lib/cached";
+import { explainExitCode } from "@/lib/exit-codes";
+import type { Breakdown } from "@/lib/queries/app-detail";
+import { VIEWS } from "@/lib/views";
 
-/** GET /api/v1/apps/{nsapp}?range=90d — one app: totals, series (daily; hourly for range=24h), exit codes, OS, PVE, methods, RAM vs default. CSV: the series. */
+const breakdown = (b: Breakdown) => ({ label: b.key, runs: b.runs, success: b.success, failed: b.failed, failure_rate: b.failureRate, failure_low: b.failureLow, failure_high: b.failureHigh });
+
+/** GET /api/v1/apps/{nsapp}?range=90d — one app (lib/api-schemas.ts AppSchema). CSV: the series. */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, async (state) => {
+  return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const d = await fetchAppDetail(nsapp, state.range);
-    return { data: d, table: d.series.map((x) => ({ ...x })) };
+    return {
+      data: {
+        nsapp,
+        in_catalogue: d.catalogue.length > 0,
+        catalogue: d.catalogue.map((c) => ({ type: c.type, name: c.name, cpu: c.cpu, ram_mb: c.ramMb, disk_gb: c.diskGb, os: c.os, os_version: c.osVersion })),
+        totals: d.totals,
+        series: d.series,
+        exit_codes: d.codes.map((c) => ({ exit_code: Number(c.exit_code), message: explainExitCode(Number(c.exit_code)), failed: c.failed, aborted: c.aborted })),
+        os: d.os.map(breakdown),
+        pve: d.pve.map(breakdown),
+        methods: d.methods.map(breakdown),
+        resources: d.resources.map((r) => ({
+          resource: r.resource.toLowerCase() as "ram" | "cores" | "disk",
+          unit: r.unit,
+          default: r.default,
+          choices: r.choices.map((c) => ({ relation: c.relation, runs: c.runs, success: c.success, failed: c.failed, failure_rate: c.failureRate })),
+        })),
+      },
+      table: d.series.map((x) => ({ ...x })),
+    };
   });
 }

@@ -1,0 +1,127 @@
+/**
+ * The public API's contract: one zod schema per response, from which /api/v1/openapi.json is
+ * generated (lib/openapi.ts) and against which the tests check every endpoint's answer.
+ *
+ * One envelope everywhere: `range` (what was asked, resolved), `notes` (parameters ignored and
+ * why), optional `page` (paging of `data`) and `data`. Names are snake_case; a series point
+ * is `{ bucket, partial, …counts }` and `range.bucket` says whether it is an hour, day, week
+ * or month. Rates are fractions (0.031 = 3.1 %), null when no run ended either way.
+ */
+import { z } from "zod";
+import { OUTCOMES } from "./outcomes";
+import { TYPES } from "./params";
+import { RANGE_PRESET_KEYS } from "./range";
+
+const int = z.number().int().nonnegative();
+const rate = z.number().min(0).max(1).nullable();
+const day = z.string().describe("UTC bucket: YYYY-MM-DD HH (hour), YYYY-MM-DD (day; a week's Monday), YYYY-MM (month)");
+
+export const RangeSchema = z.strictObject({
+  preset: z.enum([...RANGE_PRESET_KEYS, "custom"]),
+  from: z.string().describe("first rollup bucket, inclusive (YYYY-MM-DD, or YYYY-MM-DD HH for 24h)"),
+  to: z.string().describe("last rollup bucket, inclusive"),
+  grain: z.enum(["day", "hour"]).describe("rollups read"),
+  bucket: z.enum(["hour", "day", "week", "month"]).describe("what one series point is"),
+});
+
+export const PageSchema = z.strictObject({ number: z.number().int().positive(), size: z.number().int().positive(), total: int, pages: z.number().int().positive() });
+
+function envelope<D extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(data: D, extra?: E) {
+  return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), ...(extra ?? ({} as E)), data });
+}
+
+const outcomeCounts = { success: int, failed: int, aborted: int, unknown: int, unfinished: int, running: int };
+const storedCounts = { success: int, failed: int, aborted: int, unknown: int, installing: int };
+const rateWithInterval = { failure_rate: rate, failure_low: rate, failure_high: rate };
+
+export const SummarySchema = envelope(
+  z.strictObject({
+    type: z.enum(TYPES).nullable(),
+    totals: z.strictObject({ ...outcomeCounts, runs: int, success_rate: rate }),
+    series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), ...outcomeCounts })),
+    as_of: z.string().nullable().describe("start time of the newest run (any range)"),
+  }),
+);
+
+export const AppRowSchema = z.strictObject({
+  nsapp: z.string(),
+  type: z.string(),
+  runs: int,
+  ...storedCounts,
+  ...rateWithInterval,
+  previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
+  runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
+  runs_series_from: z.string(),
+});
+export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
+
+const breakdown = z.strictObject({ label: z.string(), runs: int, success: int, failed: int, ...rateWithInterval });
+
+export const AppSchema = envelope(
+  z.strictObject({
+    nsapp: z.string(),
+    in_catalogue: z.boolean(),
+    catalogue: z.array(z.strictObject({ type: z.string(), name: z.string(), cpu: z.number().nullable(), ram_mb: z.number().nullable(), disk_gb: z.number().nullable(), os: z.string().nullable(), os_version: z.string().nullable() })),
+    totals: z.strictObject({ ...storedCounts, runs: int }),
+    series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), ...storedCounts })),
+    exit_codes: z.array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int })),
+    os: z.array(breakdown),
+    pve: z.array(breakdown),
+    methods: z.array(breakdown),
+    resources: z.array(
+      z.strictObject({
+        resource: z.enum(["ram", "cores", "disk"]),
+        unit: z.string(),
+        default: z.number().nullable(),
+        choices: z.array(z.strictObject({ relation: z.enum(["below", "default", "above", "no default"]), runs: int, success: int, failed: int, failure_rate: rate })),
+      }),
+    ),
+  }),
+);
+
+export const RunSchema = z.strictObject({
+  started: z.string().describe("UTC, to the minute"),
+  outcome: z.enum(OUTCOMES),
+  type: z.string(),
+  exit_code: int,
+  os_type: z.string(),
+  os_version: z.string(),
+  pve_version: z.string(),
+  method: z.string(),
+});
+export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
+
+export const ExitCodeRowSchema = z.strictObject({
+  exit_code: int,
+  message: z.string(),
+  section: z.string(),
+  category: z.string(),
+  failed: int,
+  aborted: int,
+  total: int,
+  share: z.number().min(0).max(1),
+});
+export const ExitCodesSchema = envelope(z.array(ExitCodeRowSchema), {
+  totals: z.strictObject({ failed: int, aborted: int, user_aborts_included: z.boolean() }),
+});
+
+export const ExitCodeSchema = envelope(
+  z.strictObject({
+    exit_code: int,
+    message: z.string(),
+    section: z.string(),
+    category: z.string(),
+    failed: int,
+    aborted: int,
+    series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), runs: int })),
+    apps: z.array(z.strictObject({ nsapp: z.string(), failed: int, aborted: int })),
+    os: z.array(z.strictObject({ os: z.string(), version: z.string(), failed: int, aborted: int, share: z.number().min(0).max(1) })),
+  }),
+  { page: PageSchema.describe("paging of data.apps") },
+);
+
+export const OsSchema = envelope(
+  z.array(z.strictObject({ type: z.string(), os: z.string(), version: z.string(), runs: int, success: int, failed: int, aborted: int, share: z.number().min(0).max(1), ...rateWithInterval })),
+);
+
+export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });

@@ -1,0 +1,103 @@
+/**
+ * The OpenAPI 3.1 document of the public API, generated from the response schemas
+ * (lib/api-schemas.ts) and the views' parameters (lib/views.ts) — so it cannot drift from what
+ * the endpoints read and answer. Served at /api/v1/openapi.json and rendered on /api.
+ */
+import { z } from "zod";
+import * as S from "./api-schemas";
+import { OUTCOMES } from "./outcomes";
+import { PAGE_SIZES, TYPES } from "./params";
+import { RANGE_PRESET_KEYS } from "./range";
+import { VIEWS, type Param, type View } from "./views";
+
+interface Endpoint {
+  path: string;
+  view: View;
+  summary: string;
+  schema: z.ZodType;
+  /** What format=csv (or the .csv suffix) returns. */
+  csv: string;
+  pathParams?: { name: string; description: string; schema: object }[];
+}
+
+const NSAPP = { name: "nsapp", description: "app name as the scripts report it (e.g. jellyfin)", schema: { type: "string", maxLength: 128 } };
+
+export const ENDPOINTS: Endpoint[] = [
+  { path: "/api/v1/summary", view: VIEWS.apiSummary, summary: "Totals by outcome, success rate and the outcome series", schema: S.SummarySchema, csv: "the series" },
+  { path: "/api/v1/apps", view: VIEWS.apiApps, summary: "Apps with runs, outcomes and failure rates, filtered, sorted and paged", schema: S.AppsSchema, csv: "the apps" },
+  { path: "/api/v1/apps/{nsapp}", view: VIEWS.apiApp, summary: "One app: totals, series, exit codes, environments, resources", schema: S.AppSchema, csv: "the series", pathParams: [NSAPP] },
+  { path: "/api/v1/apps/{nsapp}/runs", view: VIEWS.apiRuns, summary: "One app's runs, newest first, optionally of one outcome", schema: S.RunsSchema, csv: "the runs", pathParams: [NSAPP] },
+  { path: "/api/v1/errors", view: VIEWS.apiErrors, summary: "Exit codes of failed runs, ranked, with explanations", schema: S.ExitCodesSchema, csv: "the codes" },
+  {
+    path: "/api/v1/errors/{code}",
+    view: VIEWS.apiError,
+    summary: "One exit code: totals, series, apps it hit (paged), OS split",
+    schema: S.ExitCodeSchema,
+    csv: "the apps",
+    pathParams: [{ name: "code", description: "exit code, 0 to 255", schema: { type: "integer", minimum: 0, maximum: 255 } }],
+  },
+  { path: "/api/v1/os", view: VIEWS.apiOs, summary: "Runs and failure rates per install type, OS and version", schema: S.OsSchema, csv: "the rows" },
+];
+
+const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
+  range: [
+    { name: "range", description: "preset range (default 30d); 24h reads the hourly rollups", schema: { type: "string", enum: RANGE_PRESET_KEYS, default: "30d" } },
+    { name: "from", description: "custom range start, a UTC day (with to)", schema: { type: "string", format: "date" } },
+    { name: "to", description: "custom range end, a UTC day (default today)", schema: { type: "string", format: "date" } },
+  ],
+  type: [{ name: "type", description: "install type", schema: { type: "string", enum: TYPES } }],
+  os: [{ name: "os", description: "OS name (debian, ubuntu, alpine…)", schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,31}$" } }],
+  q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
+  outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],
+  min: [{ name: "min", description: "minimum runs in the range", schema: { type: "integer", minimum: 0 } }],
+  sort: [{ name: "sort", description: "sort key, '-' prefix for descending", schema: { type: "string" } }],
+  page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
+  size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
+  aborts: [{ name: "aborts", description: "include user aborts (default: left out)", schema: { type: "string", enum: ["include", "exclude"], default: "exclude" } }],
+};
+
+function parameters(e: Endpoint) {
+  const query = e.view.params.flatMap((p) => PARAMS[p]).map((p) => {
+    if (p.name === "sort" && e.view.sortKeys.length) {
+      const keys = e.view.sortKeys.flatMap((k) => [k, `-${k}`]);
+      return { ...p, in: "query", schema: { type: "string", enum: keys, default: e.view.defaultSort } };
+    }
+    if (p.name === "min") return { ...p, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
+    return { ...p, in: "query" };
+  });
+  const format = { name: "format", in: "query", description: "json (default) or csv; /…/x.csv is the same as format=csv", schema: { type: "string", enum: ["json", "csv"] } };
+  return [...(e.pathParams ?? []).map((p) => ({ ...p, in: "path", required: true })), ...query, format];
+}
+
+const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { target: "draft-2020-12" }) } });
+const error = (description: string) => ({ description, content: json(S.ErrorSchema) });
+
+export function openApiDocument() {
+  const paths: Record<string, unknown> = {};
+  for (const e of ENDPOINTS) {
+    paths[e.path] = {
+      get: {
+        summary: e.summary,
+        parameters: parameters(e),
+        responses: {
+          "200": { description: `OK. With format=csv: ${e.csv} as CSV.`, content: { ...json(e.schema), "text/csv": { schema: { type: "string" } } } },
+          "400": error("a parameter cannot be used (e.g. format, or a page past the last of a run list)"),
+          "404": error("unknown app or exit code"),
+          "429": error("too many uncached requests from one client; see Retry-After"),
+          "503": error("the statistics source is unavailable; see Retry-After"),
+        },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "Proxmox VE script installs — public statistics API",
+      version: "0.2.0",
+      description:
+        "Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in `notes`. Rates are fractions. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).",
+    },
+    paths,
+  };
+}

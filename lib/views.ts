@@ -1,0 +1,69 @@
+/**
+ * Every view of the dashboard — page or API endpoint — as data: its route, the URL parameters
+ * it reads, its sort keys and defaults. The one URL parser (lib/params.ts) reads a view's
+ * parameters from it and writes links back with `viewHref`, omitting defaults, so a view has
+ * one canonical URL (the HTTP server redirects other spellings of it there).
+ * Pure: shared by server components, client components and the HTTP server.
+ */
+import type { RangePreset } from "./range";
+
+export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts";
+
+export interface View {
+  /** Route pattern ("/apps/[nsapp]"). */
+  route: string;
+  /** The parameters the view reads ("range" includes from/to). */
+  params: readonly Param[];
+  sortKeys: readonly string[];
+  defaultSort: string;
+  defaultPreset: RangePreset;
+  /** Minimum runs when `min` is absent (a sample floor; `min=0` shows everything). */
+  defaultMinRuns: number;
+  defaultPageSize: number;
+  /** API endpoints list every parameter they do not use in `notes`; pages ignore them. */
+  strict: boolean;
+}
+
+function view(route: string, v: Partial<Omit<View, "route">> = {}): View {
+  return { route, params: ["range"], sortKeys: [], defaultSort: "", defaultPreset: "30d", defaultMinRuns: 0, defaultPageSize: 25, strict: false, ...v };
+}
+
+export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
+export const CODE_SORT_KEYS = ["code", "failed", "aborted", "total"] as const;
+export const OS_SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
+
+/** Apps with fewer runs than this are not ranked by default (the overview's "most failing" floor too). */
+export const MIN_RUNS_FLOOR = 20;
+
+const appsParams: Param[] = ["range", "type", "os", "q", "min", "sort", "page", "size"];
+
+export const VIEWS = {
+  overview: view("/"),
+  apps: view("/apps", { params: appsParams, sortKeys: APP_SORT_KEYS, defaultSort: "-failure_low", defaultMinRuns: MIN_RUNS_FLOOR }),
+  app: view("/apps/[nsapp]", { params: ["range", "outcome", "page"] }),
+  errors: view("/errors", { params: ["range", "sort", "aborts"], sortKeys: CODE_SORT_KEYS, defaultSort: "-total" }),
+  error: view("/errors/[code]", { params: ["range", "page", "size"] }),
+  os: view("/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs" }),
+  methodology: view("/methodology", { params: [] }),
+  apiSummary: view("/api/v1/summary", { params: ["range", "type"], strict: true }),
+  apiApps: view("/api/v1/apps", { params: appsParams, sortKeys: APP_SORT_KEYS, defaultSort: "-failure_low", defaultMinRuns: MIN_RUNS_FLOOR, strict: true }),
+  apiApp: view("/api/v1/apps/[nsapp]", { strict: true }),
+  apiRuns: view("/api/v1/apps/[nsapp]/runs", { params: ["range", "outcome", "page", "size"], strict: true }),
+  apiErrors: view("/api/v1/errors", { params: ["range", "aborts"], strict: true }),
+  apiError: view("/api/v1/errors/[code]", { params: ["range", "page", "size"], strict: true }),
+  apiOs: view("/api/v1/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs", strict: true }),
+} as const satisfies Record<string, View>;
+
+export type ViewName = keyof typeof VIEWS;
+
+/** The page view a path shows (for canonical redirects), with its dynamic segment. */
+export function pageViewForPath(pathname: string): { view: View; path: string } | null {
+  const [, first = "", second, third] = pathname.split("/");
+  if (third !== undefined) return null;
+  if (first === "" && second === undefined) return { view: VIEWS.overview, path: "/" };
+  if (first === "apps") return { view: second ? VIEWS.app : VIEWS.apps, path: pathname };
+  if (first === "errors") return { view: second ? VIEWS.error : VIEWS.errors, path: pathname };
+  if (first === "os" && !second) return { view: VIEWS.os, path: pathname };
+  if (first === "methodology" && !second) return { view: VIEWS.methodology, path: pathname };
+  return null;
+}

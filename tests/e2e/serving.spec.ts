@@ -1,0 +1,124 @@
+/**
+ * The HTTP layer of the production server (server/): shared-cacheable pages with ETags and
+ * 304s, one URL per view, security headers per route, CORS on the API, a strict CSP that the
+ * pages themselves never violate, and a per-client rate limit (on a second server with a low
+ * limit and TRUST_PROXY, so two "clients" can be told apart).
+ */
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { freePort } from "../../scripts/lib/pocketbase-server";
+
+const app = () => process.env.E2E_APP_URL!;
+
+test("pages are shared-cacheable, answer 304 to a matching If-None-Match, and other spellings of a view redirect to one URL", async ({ request }) => {
+  const res = await request.get(`${app()}/apps?range=7d`);
+  expect(res.status()).toBe(200);
+  const h = res.headers();
+  expect(h["cache-control"]).toBe("public, max-age=0, s-maxage=30, stale-while-revalidate=300, stale-if-error=86400");
+  expect(h.vary).not.toMatch(/cookie|user-agent/i);
+  expect(h.etag).toMatch(/^W\/".+"$/);
+  const again = await request.get(`${app()}/apps?range=7d`, { headers: { "if-none-match": h.etag! } });
+  expect(again.status()).toBe(304);
+  expect(await again.text()).toBe("");
+
+  for (const [from, to] of [
+    ["/apps?type=vm&range=7d", "/apps?range=7d&type=vm"],
+    ["/apps?range=30d&min=20&page=1", "/apps"],
+    ["/?utm_source=newsletter", "/"],
+  ]) {
+    const r = await request.get(`${app()}${from}`, { maxRedirects: 0 });
+    expect(r.status(), from).toBe(308);
+    expect(r.headers().location, from).toBe(to);
+  }
+  // Invalid values are not redirected away: the page names them.
+  expect((await request.get(`${app()}/apps?range=forever`, { maxRedirects: 0 })).status()).toBe(200);
+});
+
+test("security headers per route; the API answers CORS preflights and allows any origin", async ({ request }) => {
+  const page = (await request.get(`${app()}/methodology`)).headers();
+  expect(page["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'sha256-[^']+' 'strict-dynamic'/);
+  expect(page["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(page["x-frame-options"]).toBe("DENY");
+  expect(page["x-content-type-options"]).toBe("nosniff");
+  expect(page["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(page["permissions-policy"]).toContain("camera=()");
+  expect(page["strict-transport-security"]).toBeUndefined(); // plain HTTP here
+
+  const api = (await request.get(`${app()}/api/v1/summary`)).headers();
+  expect(api["access-control-allow-origin"]).toBe("*");
+  expect(api["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  const preflight = await request.fetch(`${app()}/api/v1/apps`, { method: "OPTIONS", headers: { origin: "https://example.org", "access-control-request-method": "GET" } });
+  expect(preflight.status()).toBe(204);
+  expect(preflight.headers()["access-control-allow-methods"]).toContain("GET");
+  // Static files keep the basic headers too.
+  expect((await request.get(`${app()}/icon.svg`)).headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+test("no page breaks its own Content-Security-Policy", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content.Security.Policy|Refused to (execute|load|apply)/i.test(m.text())) violations.push(m.text().slice(0, 200));
+  });
+  for (const path of ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology", "/api"]) {
+    await page.goto(`${app()}${path}`);
+    await page.mouse.wheel(0, 400); // charts load on scroll
+    await page.waitForTimeout(300);
+  }
+  expect(violations).toEqual([]);
+  // Client code ran (the theme toggle hydrated): scripts were allowed.
+  await page.getByRole("button", { name: /Theme:/ }).click();
+  await expect(page.getByRole("button", { name: /Theme: light/ })).toBeVisible();
+});
+
+let limited: ChildProcess | undefined;
+let limitedUrl = "";
+
+test.describe("rate limit", () => {
+  test.beforeAll(async () => {
+    const port = await freePort();
+    limited = spawn(process.execPath, ["dist/server.mjs"], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        POCKETBASE_URL: process.env.E2E_PB_URL,
+        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
+        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
+        RATE_LIMIT_PER_MINUTE: "6",
+        RATE_LIMIT_BURST: "3",
+        TRUST_PROXY: "1",
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    limitedUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120; i++) {
+      try {
+        await fetch(`${limitedUrl}/icon.svg`);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    throw new Error("rate-limited server did not start");
+  });
+  test.afterAll(() => {
+    if (limited?.pid) process.kill(-limited.pid, "SIGTERM");
+  });
+
+  test("a client over its limit gets 429 with Retry-After for uncached work; cached answers and other clients are not limited", async ({ request }) => {
+    const as = (ip: string) => ({ headers: { "x-forwarded-for": `203.0.113.7, ${ip}` } });
+    // Four different uncached API answers from one client: the burst is 3.
+    const statuses = [];
+    for (const r of ["7d", "30d", "90d", "365d"]) statuses.push((await request.get(`${limitedUrl}/api/v1/summary?range=${r}`, as("198.51.100.1"))).status());
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The first X-Forwarded-For entry is the client's own claim: changing it does not help.
+    const refused = await request.get(`${limitedUrl}/api/v1/summary?range=all`, { headers: { "x-forwarded-for": "10.9.9.9, 198.51.100.1" } });
+    expect(refused.status()).toBe(429);
+    expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await refused.json()).error).toContain("retry in");
+    // The same client still gets what is already cached, and another client is served.
+    expect((await request.get(`${limitedUrl}/api/v1/summary?range=7d`, as("198.51.100.1"))).headers()["x-cache"]).toBe("HIT");
+    expect((await request.get(`${limitedUrl}/api/v1/summary?range=all`, as("198.51.100.2"))).status()).not.toBe(429);
+  });
+});
