@@ -56,35 +56,40 @@ export function findPocketBaseBinary(): string {
   );
 }
 
-const ERROR_TAIL_BYTES = 4096;
+const OUTPUT_TAIL_BYTES = 4096;
 
-/** Runs a PocketBase command to completion; its output goes to a file, the tail into the error. */
-function run(args: string[]): void {
+/**
+ * Runs a PocketBase command to completion. Its output goes to a file; the last 4 KB are
+ * returned (and put in the error if the command fails).
+ */
+function run(args: string[]): string {
   const logDir = mkdtempSync(join(tmpdir(), "pb-cmd-"));
   const logFile = join(logDir, "output.log");
   const fd = openSync(logFile, "w+");
   try {
     const res = spawnSync(findPocketBaseBinary(), args, { stdio: ["ignore", fd, fd] });
     if (res.error) throw res.error;
+    const size = statSync(logFile).size;
+    const tail = Buffer.alloc(Math.min(size, OUTPUT_TAIL_BYTES));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
     if (res.status !== 0) {
-      const size = statSync(logFile).size;
-      const tail = Buffer.alloc(Math.min(size, ERROR_TAIL_BYTES));
-      readSync(fd, tail, 0, tail.length, size - tail.length);
-      throw new Error(`pocketbase ${args[0]} ${args[1] ?? ""} failed (${res.signal ?? `exit ${res.status}`}):\n${tail.toString("utf8")}`);
+      throw new Error(`pocketbase ${args.slice(0, 2).join(" ")} failed (${res.signal ?? `exit ${res.status}`}):\n${tail.toString("utf8")}`);
     }
+    return tail.toString("utf8");
   } finally {
     closeSync(fd);
     rmSync(logDir, { recursive: true, force: true });
   }
 }
 
-export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): void {
-  run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
+/** Applies pending migrations; returns the end of PocketBase's output ("Applied …" lines). */
+export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
+  return run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
 }
 
 /** Reverts the last `count` applied migrations. */
-export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): void {
-  run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)]);
+export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
+  return run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)]);
 }
 
 export function upsertSuperuser(dataDir: string, email: string, password: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): void {
