@@ -62,12 +62,12 @@ const OUTPUT_TAIL_BYTES = 4096;
  * Runs a PocketBase command to completion. Its output goes to a file; the last 4 KB are
  * returned (and put in the error if the command fails).
  */
-function run(args: string[]): string {
+function run(args: string[], input?: string): string {
   const logDir = mkdtempSync(join(tmpdir(), "pb-cmd-"));
   const logFile = join(logDir, "output.log");
   const fd = openSync(logFile, "w+");
   try {
-    const res = spawnSync(findPocketBaseBinary(), args, { stdio: ["ignore", fd, fd] });
+    const res = spawnSync(findPocketBaseBinary(), args, { stdio: [input === undefined ? "ignore" : "pipe", fd, fd], input });
     if (res.error) throw res.error;
     const size = statSync(logFile).size;
     const tail = Buffer.alloc(Math.min(size, OUTPUT_TAIL_BYTES));
@@ -87,9 +87,11 @@ export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS)
   return run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
 }
 
-/** Reverts the last `count` applied migrations. */
+/** Reverts the last `count` applied migrations (answering PocketBase's confirmation). */
 export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
-  return run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)]);
+  const output = run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)], "y\n");
+  if (output.includes("cancelled")) throw new Error(`pocketbase migrate down did not run:\n${output}`);
+  return output;
 }
 
 export function upsertSuperuser(dataDir: string, email: string, password: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): void {
