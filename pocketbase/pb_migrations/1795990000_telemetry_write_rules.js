@@ -76,7 +76,8 @@ function createRule() {
 }
 
 function updateRule(fieldNames) {
-  // Only a run still installing, only to a final status, only the outcome fields.
+  // Only a run still installing, only to a final status, only the outcome fields. Every field
+  // the collection has now is frozen; a field added later needs its own `:isset = false`.
   const frozen = ["id"].concat(fieldNames.filter((n) => n !== "id" && PATCHABLE.indexOf(n) < 0));
   return ['status = "installing"', "@request.body.status:isset = true", '@request.body.status != "installing"']
     .concat(frozen.map((n) => "@request.body." + n + ":isset = false"))

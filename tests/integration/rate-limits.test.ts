@@ -3,7 +3,12 @@
  * IP and collection: each limit lets its full allowance through and refuses the next request with 429. The
  * bursts are sent at once, well inside each one-minute window.
  */
+import Database from "better-sqlite3";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate, POCKETBASE_DIRS } from "../../scripts/lib/pocketbase-server";
 import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const RECORDS = "/api/collections/_dev_telemetry_data/records";
@@ -80,5 +85,42 @@ describe("rate limits", () => {
     );
     expect(logins.filter((s) => s === 400)).toHaveLength(left);
     expect(logins.filter((s) => s === 429)).toHaveLength(1);
+  });
+});
+
+describe("rate limits on a PocketBase that already had some", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "pb-limits-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("keep the operator's rules in force and add (or replace same-label) ours", () => {
+    const migrations = join(scratch, "migrations");
+    mkdirSync(migrations);
+    const files = readdirSync(POCKETBASE_DIRS.migrations).filter((f) => f.endsWith(".js"));
+    for (const f of files) copyFileSync(join(POCKETBASE_DIRS.migrations, f), join(migrations, f));
+    // An operator's settings, in force before the write rules arrive.
+    const rulesFile = files.find((f) => f.endsWith("_telemetry_write_rules.js"))!;
+    writeFileSync(
+      join(migrations, `${Number(rulesFile.split("_")[0]) - 1}_operator_limits.js`),
+      `migrate((app) => {
+        const s = app.settings();
+        s.rateLimits.enabled = true;
+        s.rateLimits.rules = [{ label: "/api/", maxRequests: 1000, duration: 10 }, { label: "_dev_telemetry_data:create", maxRequests: 5, duration: 1 }];
+        app.save(s);
+      });`,
+    );
+    const dataDir = join(scratch, "data");
+    migrate(dataDir, { migrations, hooks: POCKETBASE_DIRS.hooks });
+    const db = new Database(join(dataDir, "data.db"), { readonly: true });
+    const { value } = db.prepare("SELECT value FROM _params WHERE id = 'settings'").get() as { value: string };
+    db.close();
+    const limits = (JSON.parse(value) as { rateLimits: { enabled: boolean; rules: { label: string; maxRequests: number }[] } }).rateLimits;
+    expect(limits.enabled).toBe(true);
+    expect(limits.rules.map((r) => [r.label, r.maxRequests])).toEqual([
+      ["/api/", 1000],
+      ["_dev_telemetry_data:create", PER_MINUTE.create],
+      ["_dev_telemetry_data:update", PER_MINUTE.update],
+      ["_dev_telemetry_data:list", PER_MINUTE.guestList],
+      ["*:auth", PER_MINUTE.auth],
+    ]);
   });
 });
