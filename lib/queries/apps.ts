@@ -14,7 +14,7 @@ import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
 import { addDays } from "../time";
-import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
+import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 const SPARK_MAX_DAYS = 90;
 
@@ -38,7 +38,11 @@ function filterFor(state: ViewState, withOs: boolean): FilterPart {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
   if (state.type) (parts.push("type = {:type}"), (params.type = state.type));
-  if (state.q) (parts.push("nsapp ~ {:q}"), (params.q = state.q));
+  if (state.q) {
+    const search = containsText("nsapp", state.q);
+    parts.push(search.expr);
+    Object.assign(params, search.params);
+  }
   if (withOs && state.os) (parts.push("os_type = {:os}"), (params.os = state.os));
   return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
 }

@@ -30,6 +30,28 @@ export function anyOf(column: string, values: readonly (string | number)[]): Fil
   return { expr: `(${expr})`, params };
 }
 
+/**
+ * `column` contains `text` literally (case-insensitive for ASCII, like PocketBase's `~`), for
+ * any text. The one filter part that cannot use a placeholder:
+ *  - PocketBase passes a `~` value containing `%` to LIKE as the whole pattern (`%` and `_`
+ *    become wildcards), and escapes `\`, `%`, `_` itself only when there is none;
+ *  - PocketBase refuses (403) any filter whose text contains `@request.` or `@collection.`,
+ *    inside quotes too — and pb.filter() only quotes;
+ *  - pb.filter() quotes with JSON.stringify, whose `\n`, `\t`, `\u0000`… escapes PocketBase's
+ *    filter parser keeps as two characters (it unescapes only `\\` and `\"`).
+ * So the LIKE pattern is built here: `%`, the text with every character but letters and
+ * digits escaped (SQLite's LIKE reads `\` + any character as that character), `%`; then
+ * quoted with the parser's two escapes. No `@request.`, `@collection.` or `{:` (a pb.filter
+ * placeholder) can appear in the filter, and nothing in the text acts as a wildcard, a quote
+ * or an operator. A NUL ends PocketBase's filter text: text with one matches nothing.
+ */
+export function containsText(column: string, text: string): FilterPart {
+  if (text.includes("\0")) return { expr: `(${column} = "" && ${column} != "")`, params: {} };
+  const wellFormed = text.replace(/\p{Cs}/gu, "\uFFFD"); // lone surrogates cannot be URL-encoded
+  const pattern = `%${wellFormed.replace(/[^\p{L}\p{N}]/gu, (c) => `\\${c}`)}%`;
+  return { expr: `${column} ~ "${pattern.replace(/[\\"]/g, (c) => `\\${c}`)}"`, params: {} };
+}
+
 export interface RangeQuery {
   filter?: FilterPart;
   /** PocketBase sort, e.g. "-failed,nsapp". */

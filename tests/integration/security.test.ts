@@ -23,13 +23,25 @@ describe("access rules and filter safety", () => {
   beforeAll(async () => {
     pb = await startTestPocketBase();
     pb.useForDataLayer();
+    // Catalogue names arrive as the scripts send them; hostile names only by SQL (the write
+    // rules refuse them, but rows older than the rules may hold anything).
+    const insert = pb.db.prepare(
+      `INSERT INTO _dev_telemetry_data (id, random_id, type, ct_type, nsapp, status, exit_code, created, updated)
+       VALUES (?, ?, 'lxc', 1, ?, ?, ?, ?, ?)`,
+    );
     for (const [i, nsapp] of ["docker", "docker", "jellyfin", ...HOSTILE].entries()) {
+      const [status, exit_code] = i % 2 ? ["failed", 100] : ["sucess", 0];
+      if (i >= 3) {
+        const now = new Date().toISOString().replace("T", " ");
+        insert.run(`sec${String(i).padStart(12, "0")}`, `sec-${i}`, nsapp, status, exit_code, now, now);
+        continue;
+      }
       const res = await api(pb.url, RECORDS, {
         method: "POST",
         body: { random_id: `sec-${i}`, type: "lxc", ct_type: 1, nsapp, status: "installing" },
       });
       expect(res.status).toBe(200);
-      await api(pb.url, `${RECORDS}/${res.body.id as string}`, { method: "PATCH", body: { status: i % 2 ? "failed" : "sucess", exit_code: i % 2 ? 100 : 0 } });
+      await api(pb.url, `${RECORDS}/${res.body.id as string}`, { method: "PATCH", body: { status, exit_code } });
     }
   });
   afterAll(async () => pb?.stop());
