@@ -5,7 +5,8 @@
  * makes PocketBase answer an error. The expected apps come from plain string matching.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_SORT, fetchAppList } from "../../lib/queries/apps";
+import { fetchAppList } from "../../lib/queries/apps";
+import { VIEWS } from "../../lib/views";
 import { containsText, rangeAll } from "../../lib/queries/rollup-range";
 import { publicClient } from "../../lib/pocketbase";
 import { parseViewState, type ViewState } from "../../lib/params";
@@ -90,14 +91,14 @@ describe("app search", () => {
     for (const [i, name] of [...NAMES, ...VM_NAMES].entries()) {
       insert.run(`srch${String(i).padStart(11, "0")}`, `srch-${i}`, i < NAMES.length ? "lxc" : "vm", name, now, now);
     }
-    base = parseViewState({ range: "7d", size: "100" }, new Date(), APP_SORT).state;
+    base = parseViewState({ range: "7d", size: "100", min: "0" }, new Date(), VIEWS.apps).state;
   });
   afterAll(async () => pb?.stop());
 
   it("matches every value literally in the range views, daily and hourly, and never errors", async () => {
     const pb = publicClient();
     const all = [...NAMES, ...VM_NAMES];
-    for (const range of [base.range, parseViewState({ range: "24h" }, new Date(), APP_SORT).state.range]) {
+    for (const range of [base.range, parseViewState({ range: "24h" }, new Date(), VIEWS.apps).state.range]) {
       for (const rollup of ["stats_app", "stats_app_os"]) {
         for (const q of QUERIES) {
           const rows = await rangeAll<"nsapp">(pb, rollup, range, { filter: containsText("nsapp", q) });
@@ -120,7 +121,7 @@ describe("app search", () => {
 
   it("takes search text through the URL parser the same way", async () => {
     for (const q of ["d%r", "@request.auth.id", "%", "{:type}"]) {
-      const { state } = parseViewState({ range: "7d", type: "lxc", q }, new Date(), APP_SORT);
+      const { state } = parseViewState({ range: "7d", type: "lxc", q, min: "0" }, new Date(), VIEWS.apps);
       const list = await fetchAppList(state);
       expect(list.rows.map((r) => String(r.nsapp)).sort(), q).toEqual(NAMES.filter((n) => matches(n, q)).sort());
     }
