@@ -31,6 +31,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/errors">Exit codes</Link>
               <Link href="/os">OS</Link>
               <Link href="/methodology">Methodology</Link>
+              <Link href="/embed">Embed</Link>
               <ThemeToggle />
             </nav>
           </header>

@@ -21,3 +21,11 @@ export function formatChange(relative: number | null, hadPrevious: boolean): str
   const sign = relative > 0 ? "+" : relative < 0 ? "−" : "±";
   return `${sign}${Math.abs(relative * 100).toFixed(1)} %`;
 }
+
+/** Short counts for badges: "9,876", "17.9k", "179k", "1.2M" (exact below 10,000). */
+export function formatCompact(n: number): string {
+  if (n < 10_000) return formatInt(n);
+  const [div, unit] = n < 999_500 ? [1_000, "k"] : [1_000_000, "M"];
+  const v = n / div;
+  return `${v < 99.95 ? v.toFixed(1) : Math.round(v).toString()}${unit}`;
+}
