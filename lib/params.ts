@@ -183,18 +183,25 @@ export function parseHexColor(raw: string): string | null {
   return `#${hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex}`;
 }
 
-function embedNotes(raw: RawParams, known: readonly string[], notes: string[]) {
+/**
+ * The range (and type) through parseViewState, which sees only those keys; every key outside
+ * `known` is named in a note, so a typo is visible.
+ */
+function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], known: readonly string[]): Parsed {
   const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);
-  for (const key of keys) if (!known.includes(key)) notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
+  const view: Record<string, string | undefined> = {};
+  for (const key of viewKeys) view[key] = get(raw, key);
+  const parsed = parseViewState(view, now);
+  for (const key of keys) if (!known.includes(key)) parsed.notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
+  return parsed;
 }
 
 /**
  * Options of a widget: range/from/to/type (parseViewState), theme, bg, compact, title, accent,
- * link, app. Parameters no widget knows are named in a note too, so a typo is visible.
+ * link, app.
  */
 export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOptions; notes: string[] } {
-  const { state, notes } = parseViewState(raw, now);
-  embedNotes(raw, EMBED_KEYS, notes);
+  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to", "type"], EMBED_KEYS);
   function flag(key: string, fallback: boolean): boolean {
     const value = get(raw, key);
     if (value === undefined) return fallback;
@@ -241,8 +248,7 @@ export interface BadgeOptions {
  * "bad option" badge when `notes` is not empty.
  */
 export function parseBadgeOptions(raw: RawParams, now: Date): { options: BadgeOptions; notes: string[] } {
-  const { state, notes } = parseViewState(raw, now);
-  embedNotes(raw, ["range", "from", "to", "metric", "theme"], notes);
+  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to"], ["range", "from", "to", "metric", "theme"]);
   const metric = get(raw, "metric") || "success-rate";
   const theme = get(raw, "theme") || "light";
   if (!(BADGE_METRICS as readonly string[]).includes(metric)) notes.push(`Ignored metric="${metric.slice(0, 40)}": expected ${BADGE_METRICS.join(", ")}.`);
