@@ -69,6 +69,8 @@ export interface WidgetDocument {
   body: Html;
   /** The dashboard page the card opens (a path of this site). */
   href: string;
+  /** First and last bucket shown (data-from/data-to on the card, for scripts and tests). */
+  range?: { from: string; to: string };
   notes: readonly string[];
 }
 
@@ -95,7 +97,7 @@ export function renderWidget(doc: WidgetDocument, p: Presentation): string {
 <html lang="en" class="${rootClass(p)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${[doc.title, doc.rangeLabel, "PVE script installs"].filter(Boolean).join(" · ")}</title>
 <style>${trusted(STYLE + accentRule(p.accent))}</style></head>
-<body><main class="card">${heading}${doc.notes.map((n) => html`<p class="note" role="note">${n}</p>`)}${doc.body}
+<body><main class="card"${doc.range ? html` data-from="${doc.range.from}" data-to="${doc.range.to}"` : html``}>${heading}${doc.notes.map((n) => html`<p class="note" role="note">${n}</p>`)}${doc.body}
 <p class="foot">${foot}<span>${p.title ? "" : doc.rangeLabel}</span></p></main>
 <script>${trusted(REPORTER_SCRIPT)}</script></body></html>`;
   return toString(page);

@@ -55,7 +55,7 @@ export async function respondWidget(request: Request, name: WidgetName, pathApp?
       return htmlResponse(renderMessage("Unknown app", `No app named "${app.slice(0, 64)}" has reported an install.`, p), 404);
     }
     const out = await RENDERERS[name]({ view, app, compact: options.compact });
-    return htmlResponse(renderWidget({ ...out, rangeLabel: rangeLabel(view), notes }, p), 200);
+    return htmlResponse(renderWidget({ ...out, rangeLabel: rangeLabel(view), range: view.range, notes }, p), 200);
   } catch (err) {
     const message = explainDataError(err);
     if (message === null) {

@@ -43,3 +43,19 @@ test("pages explain that PocketBase is unreachable; the API answers 503", async 
   expect(api.status()).toBe(503);
   expect((await api.json()).error).toContain("is not reachable");
 });
+
+test("widgets answer a small 'statistics unavailable' card and badges a grey badge, with 503 and Retry-After", async ({ request }) => {
+  for (const path of ["/embed/summary", "/embed/app/docker", "/embed/failing-apps"]) {
+    const res = await request.get(`${url}${path}`);
+    expect(res.status(), path).toBe(503);
+    expect(res.headers()["retry-after"]).toBe("30");
+    expect(res.headers()["content-type"]).toContain("text/html");
+    const body = await res.text();
+    expect(body).toContain("Statistics unavailable");
+    expect(body).not.toContain("127.0.0.1"); // the reason is logged, not shown to embedding sites
+  }
+  const badge = await request.get(`${url}/badge/docker.svg`);
+  expect(badge.status()).toBe(503);
+  expect(badge.headers()["retry-after"]).toBe("30");
+  expect(await badge.text()).toContain("docker: statistics unavailable");
+});
