@@ -6,12 +6,12 @@
 
 export const WIDGETS = {
   summary: { path: "/embed/summary", name: "Summary", what: "runs, success rate with its 95 % interval, failures, runs sparkline", app: false, type: false, height: 190 },
-  app: { path: "/embed/app/{nsapp}", name: "One app", what: "runs, success rate with its interval, n, failure-rate sparkline, top exit code", app: true, type: false, height: 260 },
+  app: { path: "/embed/app/{nsapp}", name: "One app", what: "runs, success rate with its interval, n, failure-rate sparkline, top exit code", app: true, type: false, height: 250 },
   outcomes: { path: "/embed/outcomes", name: "Outcome trend", what: "stacked outcomes per day (per hour for 24h)", app: true, type: false, height: 300 },
-  "failure-rate": { path: "/embed/failure-rate", name: "Failure-rate trend", what: "failure rate per day with its 95 % band", app: true, type: false, height: 290 },
-  "exit-codes": { path: "/embed/exit-codes", name: "Top exit codes", what: "most frequent exit codes of failed and aborted runs, explained", app: true, type: false, height: 360 },
-  os: { path: "/embed/os", name: "OS distribution", what: "runs by OS and version", app: true, type: true, height: 330 },
-  "failing-apps": { path: "/embed/failing-apps", name: "Most failing apps", what: "apps ranked by the lower bound of their failure rate", app: false, type: true, height: 380 },
+  "failure-rate": { path: "/embed/failure-rate", name: "Failure-rate trend", what: "failure rate per day with its 95 % band", app: true, type: false, height: 310 },
+  "exit-codes": { path: "/embed/exit-codes", name: "Top exit codes", what: "most frequent exit codes of failed and aborted runs, explained", app: true, type: false, height: 480 },
+  os: { path: "/embed/os", name: "OS distribution", what: "runs by OS and version", app: true, type: true, height: 350 },
+  "failing-apps": { path: "/embed/failing-apps", name: "Most failing apps", what: "apps ranked by the lower bound of their failure rate", app: false, type: true, height: 490 },
 } as const;
 
 export const EMBED_THEMES = ["light", "dark", "auto"] as const;

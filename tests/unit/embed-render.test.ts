@@ -1,11 +1,12 @@
 /** The widget document and its charts: one static script allowed by its hash, escaping, themes, SVG geometry. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { binSeries, horizontalBars, rateBinSize, rateLine, sparkline, stackedBars } from "../../lib/embed/charts";
 import { PALETTE, renderMessage, renderWidget, type Presentation } from "../../lib/embed/document";
 import { html, toString } from "../../lib/embed/html";
-import { HEIGHT_MESSAGE, REPORTER_CSP_SOURCE, REPORTER_SCRIPT } from "../../lib/embed/reporter";
+import { HEIGHT_MESSAGE, MEASURE_MESSAGE, REPORTER_CSP_SOURCE, REPORTER_SCRIPT } from "../../lib/embed/reporter";
 
 const P: Presentation = { theme: "auto", transparent: false, compact: false, title: true, accent: null, link: true };
 const doc = (p: Partial<Presentation> = {}, notes: string[] = []) =>
@@ -49,6 +50,21 @@ describe("widget document", () => {
   it("uses the site's palette (app/globals.css)", () => {
     const css = readFileSync(new URL("../../app/globals.css", import.meta.url), "utf8");
     for (const [name, [light, dark]] of Object.entries(PALETTE)) expect(css, name).toContain(`--${name}: light-dark(${light}, ${dark});`);
+  });
+});
+
+describe("public/embed.js", () => {
+  it("stays within 2 KB gzipped, needs no other script and checks the sender", () => {
+    const js = readFileSync(new URL("../../public/embed.js", import.meta.url));
+    const size = gzipSync(js, { level: 9 }).length;
+    console.log(`embed.js: ${js.length} bytes, ${size} bytes gzipped`);
+    expect(size).toBeLessThanOrEqual(2048);
+    const text = js.toString();
+    expect(text).not.toMatch(/\b(import|require)\b/);
+    expect(text).toContain("event.source");
+    expect(text).toContain("event.origin");
+    expect(text).toContain(`"${HEIGHT_MESSAGE}"`);
+    expect(text).toContain(`"${MEASURE_MESSAGE}"`);
   });
 });
 
