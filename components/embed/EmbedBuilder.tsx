@@ -153,7 +153,7 @@ export function EmbedBuilder({ apps }: { apps: [string, string][] }) {
             <input type="checkbox" checked={!choice.link} onChange={(e) => set({ link: !e.target.checked })} /> No link to the dashboard
           </label>
         </fieldset>
-        <p className="muted">{spec.what}.</p>
+        <p className="muted">Shows {spec.what}.</p>
       </section>
 
       <section className="panel" aria-labelledby="preview-heading">

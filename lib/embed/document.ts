@@ -49,7 +49,7 @@ const STYLE =
   `.bars{list-style:none;margin:0;padding:0;display:grid;gap:7px}.bars li{display:grid;grid-template-columns:1fr auto;gap:1px 10px;font-size:.85rem}` +
   `.bars .what{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.bars .why{grid-column:1/-1;color:var(--muted);font-size:.75rem;margin-top:-1px}` +
   `.bars svg{grid-column:1/-1;display:block;width:100%;height:6px}` +
-  `.empty{color:var(--muted);margin:8px 0}.headline{margin:0 0 8px}.spark-label{margin:0 0 2px;font-size:.75rem}.top-code{margin:10px 0 0;font-size:.85rem}` +
+  `.empty{color:var(--muted);margin:8px 0}.headline{margin:0 0 8px}.headline.muted{font-size:.8rem}.spark-label{margin:0 0 2px;font-size:.75rem}.top-code{margin:10px 0 0;font-size:.85rem}` +
   `.foot{display:flex;flex-wrap:wrap;justify-content:space-between;gap:2px 10px;margin:10px 0 0;font-size:.75rem;color:var(--muted)}` +
   `.foot a{color:var(--muted)}.open::after{content:"";position:absolute;inset:0;border-radius:10px}` +
   `.open:focus-visible{outline:none}.open:focus-visible::after{outline:2px solid var(--accent);outline-offset:-2px}` +

@@ -142,6 +142,38 @@ test("widgets link to the matching dashboard page in a new tab, or nowhere with 
   await expect(page.locator("a")).toHaveCount(0);
 });
 
+test("the builder previews the chosen widget in an iframe sized by embed.js and offers its snippets", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto(`${app()}/embed`);
+  const preview = page.getByTestId("embed-preview");
+  await expect(page.frameLocator('[data-testid="embed-preview"]').locator("main.card h1")).toContainText("Jellyfin");
+  await page.getByRole("combobox", { name: "Widget", exact: true }).selectOption("failure-rate");
+  await page.getByRole("combobox", { name: /^App/ }).fill("docker");
+  await page.getByRole("combobox", { name: "Range" }).selectOption("7d");
+  await page.getByRole("combobox", { name: "Theme", exact: true }).selectOption("dark");
+  await page.getByRole("checkbox", { name: "Compact" }).check();
+  await expect(preview).toHaveAttribute("src", `${app()}/embed/failure-rate?range=7d&app=docker&theme=dark&compact=1`);
+  const frame = page.frameLocator('[data-testid="embed-preview"]');
+  await expect(frame.locator("main.card h1")).toContainText("Docker: failure rate");
+  await expect.poll(async () => {
+    const el = (await preview.elementHandle())!;
+    const inner = (await el.contentFrame())!;
+    const content = await inner.evaluate(() => document.documentElement.getBoundingClientRect().height);
+    return Math.abs((await el.evaluate((f) => f.getBoundingClientRect().height)) - content) <= 2;
+  }).toBe(true);
+  const snippet = page.getByTestId("snippet-iframe");
+  await expect(snippet).toHaveValue(/^<iframe data-pve-telemetry /);
+  const code = await snippet.inputValue();
+  expect(code).toContain(` src="${app()}/embed/failure-rate?range=7d&amp;app=docker&amp;theme=dark&amp;compact=1" `);
+  expect(code.endsWith(`<script src="${app()}/embed.js" async></script>`)).toBe(true);
+  await page.getByRole("button", { name: "Copy Embed code" }).click();
+  await expect(page.getByRole("status").first()).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+  await page.getByRole("combobox", { name: "Figure" }).selectOption("installs");
+  await expect(page.getByTestId("snippet-markdown")).toHaveValue(`[![docker: installs](${app()}/badge/docker.svg?range=7d&metric=installs)](${app()}/apps/docker?range=7d)`);
+  await expect(page.getByTestId("badge-preview")).toHaveAttribute("src", `${app()}/badge/docker.svg?range=7d&metric=installs`);
+});
+
 test("widgets and badges send CDN cache headers and set no cookie", async ({ request }) => {
   for (const path of ["/embed/summary", "/embed/app/docker", "/badge/docker.svg", "/badge/docker.json"]) {
     const res = await request.get(`${app()}${path}`);
