@@ -1,7 +1,7 @@
 /** Badge texts and colours, their SVG, the shields endpoint JSON and the builder's snippets. */
 import { describe, expect, it } from "vitest";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson } from "../../lib/embed/badge";
-import { MIN_SAMPLE } from "../../lib/embed/catalog";
+import { MIN_SAMPLE, WIDGETS } from "../../lib/embed/catalog";
 import { badgeSnippets, iframeSnippet, widgetUrl, type WidgetChoice } from "../../lib/embed/snippets";
 import { formatCompact } from "../../lib/format";
 import { parseViewState } from "../../lib/params";
@@ -67,7 +67,7 @@ describe("snippets", () => {
   it("gives the iframe its data attribute, default height and title, plus the host script", () => {
     const s = iframeSnippet("https://stats.example", { ...base, app: `x"><script>` });
     expect(s).toContain('<iframe data-pve-telemetry src="https://stats.example/embed/app/x%22%3E%3Cscript%3E" title="x&quot;&gt;&lt;script&gt; installs');
-    expect(s).toContain('height="260"');
+    expect(s).toContain(`height="${WIDGETS.app.height}"`);
     expect(s).toContain('<script src="https://stats.example/embed.js" async></script>');
   });
   it("links badges to the app's page in Markdown and HTML, and wraps the JSON for shields", () => {
