@@ -58,8 +58,8 @@ function axis(bins: { from: string; to: string }[]): Html {
   return html`<div class="axis" aria-hidden="true"><span>${bucketLabel(bins[0]!.from)}</span><span>${bucketLabel(bins[bins.length - 1]!.to)}</span></div>`;
 }
 
-/** A line of values (null = a gap), stretched to the width. */
-export function sparkline(values: readonly (number | null)[], label: string, opts: { max?: number; height?: number } = {}): Html {
+/** A line of values (null = a gap), stretched to the width; `area` shades it down to zero (counts). */
+export function sparkline(values: readonly (number | null)[], label: string, opts: { max?: number; height?: number; area?: boolean } = {}): Html {
   const h = opts.height ?? 36;
   const w = Math.max(1, values.length - 1);
   const max = opts.max ?? Math.max(1e-9, ...values.map((v) => v ?? 0));
@@ -79,7 +79,11 @@ export function sparkline(values: readonly (number | null)[], label: string, opt
     const d = one ? `M${pts}h0.001` : `M${pts.replace(/ /g, "L")}`;
     return html`<path d="${d}" fill="none" stroke="var(--chart)" stroke-width="${one ? 3 : 1.6}" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>`;
   });
-  return html`<svg class="spark" role="img" aria-label="${label}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" height="${h}">${paths}</svg>`;
+  const area =
+    opts.area && runs.length === 1 && values.length > 1
+      ? html`<path d="M${runs[0]!.replace(/ /g, "L")}L${w},${h}L0,${h}Z" fill="var(--chart)" fill-opacity="0.12"/>`
+      : html``;
+  return html`<svg class="spark" role="img" aria-label="${label}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" height="${h}">${area}${paths}</svg>`;
 }
 
 export interface Series<K extends string> {

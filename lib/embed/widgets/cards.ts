@@ -36,7 +36,7 @@ export const summaryWidget: WidgetRenderer = async ({ view }) => {
     formatInt(t.failed),
     "failed",
   )}</dl>
-${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${formatInt(Math.min(...runs))} and ${formatInt(Math.max(...runs))}`)}`;
+${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${formatInt(Math.min(...runs))} and ${formatInt(Math.max(...runs))}`, { area: true })}`;
   return { title: "Install runs", body, href: rangeHref("/", view) };
 };
 
