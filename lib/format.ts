@@ -8,14 +8,6 @@ export function formatInt(n: number | null): string {
   return n === null ? "–" : int.format(n);
 }
 
-/** 950 → "950", 17_912 → "17.9k", 2_400_000 → "2.4M" (badges, widgets). */
-export function formatCompact(n: number): string {
-  if (n < 1000) return String(n);
-  const [div, unit] = n < 1_000_000 ? [1000, "k"] : [1_000_000, "M"];
-  const v = n / div;
-  return `${v < 100 ? v.toFixed(1).replace(/\.0$/, "") : Math.round(v)}${unit}`;
-}
-
 export function formatPercent(rate: number | null, digits = 1): string {
   return rate === null ? "–" : `${(rate * 100).toFixed(digits)} %`;
 }
@@ -49,4 +41,12 @@ export function formatPbTime(pb: string | null): string {
 /** "2026-11-22 15:04 UTC" from a time in ms. */
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** Short counts for badges: "9,876", "17.9k", "179k", "1.2M" (exact below 10,000). */
+export function formatCompact(n: number): string {
+  if (n < 10_000) return formatInt(n);
+  const [div, unit] = n < 999_500 ? [1_000, "k"] : [1_000_000, "M"];
+  const v = n / div;
+  return `${v < 99.95 ? v.toFixed(1) : Math.round(v).toString()}${unit}`;
 }

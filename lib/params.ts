@@ -43,7 +43,8 @@ export type RawParams = URLSearchParams | Record<string, string | string[] | und
 /** Every parameter name the parser knows (others are never read). */
 const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format"];
 
-function get(raw: RawParams, key: string): string | undefined {
+/** A parameter's (first) value. */
+export function get(raw: RawParams, key: string): string | undefined {
   const v = raw instanceof URLSearchParams ? (raw.get(key) ?? undefined) : raw[key];
   return Array.isArray(v) ? v[0] : v;
 }

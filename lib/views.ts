@@ -45,6 +45,8 @@ export const VIEWS = {
   error: view("/errors/[code]", { params: ["range", "page", "size"] }),
   os: view("/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs" }),
   methodology: view("/methodology", { params: [] }),
+  embed: view("/embed/[widget]", { params: ["range", "type"] }),
+  badge: view("/badge/[file]", {}),
   apiSummary: view("/api/v1/summary", { params: ["range", "type"], strict: true }),
   apiApps: view("/api/v1/apps", { params: appsParams, sortKeys: APP_SORT_KEYS, defaultSort: "-failure_low", defaultMinRuns: MIN_RUNS_FLOOR, strict: true }),
   apiApp: view("/api/v1/apps/[nsapp]", { strict: true }),

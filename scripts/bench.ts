@@ -5,8 +5,9 @@
  * the seeding rate with and without rollup maintenance. Answers are checked to agree.
  * Then, against the same PocketBase, the production dashboard (`next build` unless .next is
  * newer than the sources, then `next start`): a table of every page's server response time,
- * cold and warm (defined in scripts/lib/page-bench.ts), and one of the Lighthouse performance
- * scores of / and /apps (scripts/lib/lighthouse.ts).
+ * cold and warm (defined in scripts/lib/page-bench.ts), the embeds' JavaScript weight and badge
+ * response times (scripts/lib/embed-bench.ts), and the Lighthouse performance scores of / and
+ * /apps (scripts/lib/lighthouse.ts).
  *
  *   npm run bench -- [--records 1000000] [--days 90] [--iterations 40] [--naive-iterations 5]
  *                    [--page-iterations 20] [--lighthouse-runs 3] [--lighthouse-preset mobile|desktop]
@@ -28,6 +29,7 @@ import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
+import { embedTableLines, measureEmbeds } from "./lib/embed-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startNext } from "./lib/next-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
@@ -107,7 +109,13 @@ function assertSame(name: string, rollup: Totals, naiveAnswer: Totals) {
 const COLS = ["success", "failed", "aborted", "unknown", "installing"] as const;
 const pick = <T extends object>(r: T, cols: readonly (keyof T & string)[]) => Object.fromEntries(cols.map((c) => [c, Number(r[c])]));
 
-/** The production dashboard against the same PocketBase: page response times, then Lighthouse. */
+/** The `n` apps with the most runs in the last 30 days (badges of apps that have data). */
+async function busiestApps(n: number): Promise<string[]> {
+  const res = await rangePage<"nsapp" | "type">(publicClient(), "stats_app", presetRange("30d", new Date()), 1, n, { sort: "-runs,nsapp" });
+  return res.items.map((a) => String(a.nsapp));
+}
+
+/** The production dashboard against the same PocketBase: page response times, embeds, then Lighthouse. */
 async function benchPages(pbUrl: string) {
   const log = (msg: string) => console.error(msg);
   const build = await prepareBuild(log);
@@ -118,9 +126,17 @@ async function benchPages(pbUrl: string) {
     const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
     const pages = await measurePages(start, { cold: PAGE_COLD, warm: PAGE_WARM, expect, log });
-    log(`Lighthouse (${LH_PRESET}, ${LH_RUNS} runs per page) on / and /apps…`);
     const next = await start();
-    const lh = await runLighthouse(next.url, ["/", "/apps"], { runs: LH_RUNS, preset: LH_PRESET, log }).finally(() => next.stop());
+    let embeds: Awaited<ReturnType<typeof measureEmbeds>>;
+    let lh: Awaited<ReturnType<typeof runLighthouse>>;
+    try {
+      log(`embeds: widget weights, badge response times (${PAGE_WARM} requests each)…`);
+      embeds = await measureEmbeds(next.url, await busiestApps(PAGE_WARM + 1), PAGE_WARM);
+      log(`Lighthouse (${LH_PRESET}, ${LH_RUNS} runs per page) on / and /apps…`);
+      lh = await runLighthouse(next.url, ["/", "/apps"], { runs: LH_RUNS, preset: LH_PRESET, log });
+    } finally {
+      await next.stop();
+    }
 
     console.log(`\nPages: \`next start\` of production build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
       `on 127.0.0.1, reading the same ${formatCount(RECORDS)}-record PocketBase; time until the body is fully read, sequential requests; ` +
@@ -131,6 +147,8 @@ async function benchPages(pbUrl: string) {
     for (const line of pageTableLines(pages)) console.log(line);
     console.log("");
     for (const line of lighthouseLines(lh)) console.log(line);
+    console.log("");
+    for (const line of embedTableLines(embeds)) console.log(line);
     if (pages.some((p) => p.error)) process.exitCode = 1;
   } finally {
     build.remove();

@@ -59,6 +59,9 @@ export function canonicalPage(url: URL, now = new Date()): string | null {
 
 export function createFront(handle: Handler, config: FrontConfig, limiter: RateLimiter, cache: ResponseCache | null) {
   return async function front(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A path with a malformed escape ("/apps/%E0%A4%A") would make Next.js's decoding of route
+    // parameters throw (a bare 500): escaped once more, routes see the literal text (a 404).
+    if (malformedPath(req.url ?? "/")) req.url = (req.url ?? "/").replace(/^([^?]*)/, (p) => p.replace(/%/g, "%25"));
     const url = new URL(req.url ?? "/", "http://localhost");
     const kind = routeKind(url.pathname, config.publicFiles);
     const https = isHttps(req, config.hops);
@@ -165,6 +168,15 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
 function withVary(vary: OutgoingHttpHeaders[string], token: string): string {
   const tokens = String(vary ?? "").split(",").map((t) => t.trim()).filter(Boolean);
   return tokens.some((t) => t.toLowerCase() === token.toLowerCase()) ? tokens.join(", ") : [...tokens, token].join(", ");
+}
+
+function malformedPath(raw: string): boolean {
+  try {
+    decodeURIComponent(raw.split("?")[0] ?? "");
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function newNonce(): string {

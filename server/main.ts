@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { scriptHash, securityConfigFromEnv } from "../lib/http/security-headers";
+import { REPORTER_CSP_SOURCE } from "../lib/embed/reporter";
 import { THEME_SCRIPT } from "../lib/theme";
 import { trustedHops } from "./client";
 import { createFront } from "./front";
@@ -48,9 +49,9 @@ function useBuildConfig(dir: string): void {
   }
 }
 
-/** Inline scripts allowed by hash: the theme script on pages, plus any the widgets declare. */
-async function inlineScripts(): Promise<{ page: string[]; embed: string[] }> {
-  return { page: [scriptHash(THEME_SCRIPT)], embed: [] };
+/** Inline scripts allowed by hash: the theme script on pages, the height reporter in widgets. */
+function inlineScripts() {
+  return { page: [scriptHash(THEME_SCRIPT)], embed: [REPORTER_CSP_SOURCE] };
 }
 
 async function main() {
@@ -71,7 +72,7 @@ async function main() {
     hops: trustedHops(process.env.TRUST_PROXY),
     security,
     publicFiles: publicFiles(dir),
-    inlineScripts: await inlineScripts(),
+    inlineScripts: inlineScripts(),
     renderTimeoutMs: Number(process.env.RENDER_TIMEOUT_MS) || 15_000,
   }, limiter, cache);
 

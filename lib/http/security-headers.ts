@@ -58,8 +58,9 @@ export function routeKind(pathname: string, publicFiles: ReadonlySet<string> = n
 
 const PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
 
+/** Any origin, or the configured ones — and always this site (the /embed builder previews widgets). */
 function frameAncestors(config: SecurityConfig): string {
-  return config.embedOrigins.includes("*") ? "*" : config.embedOrigins.join(" ");
+  return config.embedOrigins.includes("*") ? "*" : ["'self'", ...config.embedOrigins].join(" ");
 }
 
 /**

@@ -48,3 +48,19 @@ test("with nothing cached, pages explain that the source is unreachable with a 5
   expect(Number(api.headers()["retry-after"])).toBeGreaterThan(0);
   expect((await api.json()).error).toMatch(/not reachable|not answering/);
 });
+
+test("widgets answer a small 'statistics unavailable' card and badges a grey badge, with 503 and Retry-After", async ({ request }) => {
+  for (const path of ["/embed/summary", "/embed/app/docker", "/embed/failing-apps"]) {
+    const res = await request.get(`${url}${path}`);
+    expect(res.status(), path).toBe(503);
+    expect(res.headers()["retry-after"]).toBe("30");
+    expect(res.headers()["content-type"]).toContain("text/html");
+    const body = await res.text();
+    expect(body).toContain("Statistics unavailable");
+    expect(body).not.toContain("127.0.0.1"); // the reason is logged, not shown to embedding sites
+  }
+  const badge = await request.get(`${url}/badge/docker.svg`);
+  expect(badge.status()).toBe(503);
+  expect(badge.headers()["retry-after"]).toBe("30");
+  expect(await badge.text()).toContain("docker: statistics unavailable");
+});

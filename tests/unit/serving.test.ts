@@ -59,7 +59,7 @@ describe("security headers", () => {
     expect(securityHeaders("page", config, { nonce: "n" })["x-frame-options"]).toBe("DENY");
     expect(securityHeaders("api", config)["content-security-policy"]).toContain("frame-ancestors 'none'");
     const embed = securityHeaders("embed", { embedOrigins: ["https://a.example", "https://b.example"], hstsMaxAge: 0 });
-    expect(embed["content-security-policy"]).toContain("frame-ancestors https://a.example https://b.example");
+    expect(embed["content-security-policy"]).toContain("frame-ancestors 'self' https://a.example https://b.example");
     expect(embed["x-frame-options"]).toBeUndefined();
     expect(securityHeaders("badge", config)["content-security-policy"]).toContain("frame-ancestors *");
   });

@@ -1,0 +1,119 @@
+/**
+ * Options of widgets (/embed/…) and badges (/badge/…): the range and type through the one URL
+ * parser (lib/params.ts, views `embed` and `badge`) plus presentation options. Same contract
+ * as pages: an invalid value becomes its default and a note.
+ */
+import { get, parseViewState, type Parsed, type RawParams, type ViewState } from "../params";
+import { VIEWS } from "../views";
+import { BADGE_METRICS, EMBED_THEMES, type BadgeMetric, type EmbedTheme } from "./catalog";
+
+/** nsapp as the scripts send it: lowercase letters, digits, dots, dashes and underscores. */
+export const NSAPP_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export interface EmbedOptions {
+  view: ViewState;
+  theme: EmbedTheme;
+  /** bg=transparent: no page or card background (the host's shows through). */
+  transparent: boolean;
+  compact: boolean;
+  /** title=0 hides the visible title (it stays for screen readers). */
+  title: boolean;
+  /** A validated "#rrggbb" colour for charts, or null for the palette's accent. */
+  accent: string | null;
+  /** link=0: no click-through to the dashboard. */
+  link: boolean;
+  /** One app (syntax checked here; whether it exists is the route's question). */
+  app: string | null;
+}
+
+const EMBED_KEYS = ["range", "from", "to", "type", "theme", "bg", "compact", "title", "accent", "link", "app"];
+const FLAG_TRUE = ["", "1", "true", "yes"];
+const FLAG_FALSE = ["0", "false", "no"];
+
+/** "#abc", "abc", "#aabbcc" or "aabbcc" (any case) → "#aabbcc"; anything else → null. It goes into CSS. */
+export function parseHexColor(raw: string): string | null {
+  const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(raw);
+  if (!m) return null;
+  const hex = m[1]!.toLowerCase();
+  return `#${hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex}`;
+}
+
+/**
+ * The range (and type) through parseViewState, which sees only those keys; every key outside
+ * `known` is named in a note, so a typo is visible.
+ */
+function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], known: readonly string[]): Parsed {
+  const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);
+  const view: Record<string, string | undefined> = {};
+  for (const key of viewKeys) view[key] = get(raw, key);
+  const parsed = parseViewState(view, now, viewKeys.includes("type") ? VIEWS.embed : VIEWS.badge);
+  for (const key of keys) if (!known.includes(key)) parsed.notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
+  return parsed;
+}
+
+/**
+ * Options of a widget: range/from/to/type (parseViewState), theme, bg, compact, title, accent,
+ * link, app.
+ */
+export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to", "type"], EMBED_KEYS);
+  function flag(key: string, fallback: boolean): boolean {
+    const value = get(raw, key);
+    if (value === undefined) return fallback;
+    if (FLAG_TRUE.includes(value)) return true;
+    if (FLAG_FALSE.includes(value)) return false;
+    notes.push(`Ignored ${key}="${value.slice(0, 40)}": expected 1 or 0.`);
+    return fallback;
+  }
+  function oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const value = get(raw, key);
+    if (value === undefined || value === "") return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    notes.push(`Ignored ${key}="${value.slice(0, 40)}": expected ${allowed.join(", ")}.`);
+    return fallback;
+  }
+  const accentRaw = get(raw, "accent");
+  const accent = accentRaw === undefined || accentRaw === "" ? null : parseHexColor(accentRaw);
+  if (accentRaw && accent === null) notes.push(`Ignored accent="${accentRaw.slice(0, 40)}": expected a hex colour such as ff6600.`);
+  const appRaw = get(raw, "app");
+  const app = appRaw === undefined || appRaw === "" ? null : NSAPP_PATTERN.test(appRaw) ? appRaw : null;
+  if (appRaw && app === null) notes.push(`Ignored app="${appRaw.slice(0, 40)}": expected an app name such as jellyfin.`);
+  const options: EmbedOptions = {
+    view: state,
+    theme: oneOf("theme", EMBED_THEMES, "auto"),
+    transparent: oneOf("bg", ["transparent", "default"] as const, "default") === "transparent",
+    compact: flag("compact", false),
+    title: flag("title", true),
+    accent,
+    link: flag("link", true),
+    app,
+  };
+  return { options, notes };
+}
+
+export interface BadgeOptions {
+  view: ViewState;
+  metric: BadgeMetric;
+  theme: Exclude<EmbedTheme, "auto">;
+}
+
+/**
+ * Options of a badge: range/from/to, metric, theme (light or dark: an <img> cannot follow the
+ * reader's colour scheme). Badges are images and cannot show a note, so the route answers a
+ * "bad option" badge when `notes` is not empty.
+ */
+export function parseBadgeOptions(raw: RawParams, now: Date): { options: BadgeOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to"], ["range", "from", "to", "metric", "theme"]);
+  const metric = get(raw, "metric") || "success-rate";
+  const theme = get(raw, "theme") || "light";
+  if (!(BADGE_METRICS as readonly string[]).includes(metric)) notes.push(`Ignored metric="${metric.slice(0, 40)}": expected ${BADGE_METRICS.join(", ")}.`);
+  if (theme !== "light" && theme !== "dark") notes.push(`Ignored theme="${theme.slice(0, 40)}": expected light or dark.`);
+  return {
+    options: {
+      view: state,
+      metric: (BADGE_METRICS as readonly string[]).includes(metric) ? (metric as BadgeMetric) : "success-rate",
+      theme: theme === "dark" ? "dark" : "light",
+    },
+    notes,
+  };
+}
