@@ -31,7 +31,7 @@ import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
 import { embedTableLines, measureEmbeds } from "./lib/embed-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
-import { killOnExit, prepareBuild, removeOnExit, startNext } from "./lib/next-server";
+import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
@@ -121,7 +121,7 @@ async function benchPages(pbUrl: string) {
   const build = await prepareBuild(log);
   try {
     const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password };
-    const start = () => startNext(build.dir, env);
+    const start = () => startDashboard(build.dir, env);
     log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh next start each), then ${PAGE_COLD} new-URL + ${PAGE_WARM} warm requests each…`);
     const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };

@@ -84,13 +84,14 @@ test("app card: runs, success rate, n and the top exit code equal SQL; too few r
   await expect(figure(page, "success-rate")).toHaveText("not enough data");
 });
 
-test("exit codes: failed and aborted runs per code equal SQL, with their explanations", async ({ page }) => {
+test("exit codes: failures per code equal SQL (user aborts left out, as on the site), with their explanations", async ({ page }) => {
   const range = await open(page, "/embed/exit-codes");
+  const fixable = "status = 'failed' AND exit_code NOT IN (129, 130, 143)";
   const want = sql<{ code: number; n: number }>(
-    `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE status IN ('failed','aborted') AND ${DAYS} GROUP BY exit_code ORDER BY n DESC, code LIMIT 8`,
+    `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${fixable} AND ${DAYS} GROUP BY exit_code ORDER BY n DESC, code LIMIT 8`,
     range,
   );
-  const all = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE status IN ('failed','aborted') AND ${DAYS}`, range)[0]!.n;
+  const all = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${fixable} AND ${DAYS}`, range)[0]!.n;
   expect(await bars(page)).toEqual(want.map((w) => [`Exit code ${w.code}`, `${formatInt(w.n)} · ${formatPercent(w.n / all)}`]));
   await expect(page.locator(".bars .why").first()).toHaveText(exitCodeInfo(want[0]!.code).message);
 });

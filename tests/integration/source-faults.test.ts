@@ -18,7 +18,7 @@ import { presetRange } from "../../lib/range";
 import { VIEWS } from "../../lib/views";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
-import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
+import { startFaultProxy, type FaultProxy } from "../../scripts/lib/fault-proxy";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 // Small bounds so the tests can reach them; read by the gate when it is first used.

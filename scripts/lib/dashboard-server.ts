@@ -1,10 +1,10 @@
 /**
- * The production dashboard for the benchmark: `next build` when the build is missing or older
- * than the sources, then `next start` on a free port. The build is served from a private copy
- * (a temp project dir: .next without caches, next.config.ts, package.json, node_modules and
- * public linked), so a `next build` started in the checkout meanwhile (tests, other work)
- * cannot swap files under the running server. Every child runs in its own process group and is
- * killed with it when the benchmark ends, also on failure or Ctrl-C.
+ * The production dashboard for the benchmarks: `npm run build` when the build is missing or
+ * older than the sources, then the production server (dist/server.mjs, as `npm start`) on a
+ * free port. The build is served from a private copy (a temp project dir: .next without caches,
+ * dist, package.json, node_modules and public linked), so a build started in the checkout
+ * meanwhile (tests, other work) cannot swap files under the running server. Every child runs in
+ * its own process group and is killed with it when the benchmark ends, also on failure or Ctrl-C.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from "node:fs";
@@ -13,10 +13,9 @@ import { join, resolve } from "node:path";
 import { freePort } from "./pocketbase-server";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
-const NEXT_BIN = join(ROOT, "node_modules", ".bin", "next");
 const DIST = join(ROOT, ".next");
 /** What a build is made from (besides dependencies). */
-const SOURCES = ["app", "components", "lib", "next.config.ts"];
+const SOURCES = ["app", "components", "lib", "server", "next.config.ts"];
 const BUILD_WAIT_MS = 15 * 60_000;
 
 const groups = new Set<ChildProcess>();
@@ -105,7 +104,7 @@ async function waitForOtherBuild(log: (msg: string) => void) {
 }
 
 function runBuild(): Promise<number | string> {
-  const child = spawn(NEXT_BIN, ["build"], { cwd: ROOT, stdio: ["ignore", process.stderr, process.stderr], detached: true });
+  const child = spawn("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", process.stderr, process.stderr], detached: true });
   killOnExit(child);
   return new Promise((res, rej) => {
     child.once("error", rej);
@@ -135,6 +134,7 @@ export async function prepareBuild(log: (msg: string) => void): Promise<Build> {
       const after = finishedBuild();
       if (after && after.id === before.id && after.at === before.at) {
         for (const f of ["package.json", "next.config.ts"]) copyFileSync(join(ROOT, f), join(dir, f));
+        cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
         symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
         if (existsSync(join(ROOT, "public"))) symlinkSync(join(ROOT, "public"), join(dir, "public"), "dir");
         log(how === "built" ? `built ${before.id}` : `reusing the production build in .next (BUILD_ID ${before.id}, newer than ${SOURCES.join(", ")})`);
@@ -151,18 +151,18 @@ export async function prepareBuild(log: (msg: string) => void): Promise<Build> {
   }
 }
 
-export interface RunningNext {
+export interface RunningDashboard {
   url: string;
   stop(): Promise<void>;
 }
 
-/** `next start` of the build in `dir` on 127.0.0.1 and a free port; resolves once it answers. */
-export async function startNext(dir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningNext> {
+/** The production server of the build in `dir` on 127.0.0.1 and a free port; resolves once it answers. */
+export async function startDashboard(dir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningDashboard> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(NEXT_BIN, ["start", dir, "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [join(dir, "dist", "server.mjs")], {
     cwd: dir,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -178,7 +178,7 @@ export async function startNext(dir: string, env: Record<string, string>, timeou
     });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`next start exited during start (${exited})`);
+    if (exited) throw new Error(`the dashboard exited during start (${exited})`);
     try {
       // The app icon: answers once the server listens, without rendering a page.
       if ((await fetch(`${url}/icon.svg`)).status < 500) break;
@@ -187,7 +187,7 @@ export async function startNext(dir: string, env: Record<string, string>, timeou
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not answer on ${url} within ${timeoutMs / 1000} s`);
+      throw new Error(`the dashboard did not answer on ${url} within ${timeoutMs / 1000} s`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

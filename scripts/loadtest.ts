@@ -1,0 +1,108 @@
+/**
+ * `npm run loadtest`: the production server under load, on the benchmark's data (a throwaway
+ * PocketBase seeded with 1 M records), straight and through Varnish (deploy/varnish.vcl), and
+ * under cache-busting floods from one client while another reads normally. PocketBase sits
+ * behind a counting proxy, so the table shows the queries per second that reached it.
+ *
+ *   npm run loadtest -- [--records 1000000] [--duration 60] [--connections 100]
+ *
+ * Targets (issue: serve website-scale traffic): 0 errors and 0 timeouts everywhere; ≥ 2,000
+ * req/s through the cache on cached pages; ≥ 150 req/s straight on /; the normal client's p99
+ * under a flood < 1 s. Not a test: numbers depend on the machine; run it on a quiet one.
+ */
+import { parseArgs } from "node:util";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { insertRows } from "./lib/bulk-insert";
+import { prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
+import { startFaultProxy } from "./lib/fault-proxy";
+import { generateRows } from "./lib/generate";
+import { formatCount } from "./lib/progress";
+import { load, printTable, type Scenario } from "./lib/load";
+import { migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
+import { startVarnish } from "./lib/varnish";
+
+const { values } = parseArgs({
+  options: {
+    records: { type: "string", default: "1000000" },
+    days: { type: "string", default: "90" },
+    duration: { type: "string", default: "60" },
+    connections: { type: "string", default: "100" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log("npm run loadtest -- [--records 1000000] [--days 90] [--duration 60] [--connections 100]");
+  process.exit(0);
+}
+const RECORDS = Number(values.records);
+const DAYS = Number(values.days);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const SU = { email: "load@example.com", password: "load-password-123" };
+const READER = { email: "load-reader@example.com", password: "load-reader-123" };
+const log = (msg: string) => console.error(msg);
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "loadtest-"));
+  removeOnExit(dir);
+  log(`seeding ${formatCount(RECORDS)} records over ${DAYS} days…`);
+  migrate(dir);
+  upsertSuperuser(dir, SU.email, SU.password);
+  insertRows(join(dir, "data.db"), generateRows({ seed: 42, days: DAYS, runsPerDay: RECORDS / DAYS, end: new Date() }), { maintainRollups: false });
+  const { freePort } = await import("./lib/pocketbase-server");
+  const pb = await servePocketBase(dir, await freePort(), { quiet: true });
+  await upsertReader(pb.url, SU, READER);
+  const counter = await startFaultProxy(pb.url);
+  const build = await prepareBuild(log);
+  const env = { POCKETBASE_URL: counter.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, TRUST_PROXY: "1" };
+  const dashboard = await startDashboard(build.dir, env);
+  const uncached = await startDashboard(build.dir, { ...env, RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0" });
+  const varnish = await startVarnish(new URL(dashboard.url).port, log);
+  try {
+    const paths = ["/", "/apps", "/apps/docker", "/api/v1/summary", "/embed/summary", "/badge/docker.svg"];
+    const rows: Scenario[] = [];
+    for (const path of paths) rows.push({ name: `${path} straight to the dashboard`, target: dashboard.url, path });
+    rows.push({ name: "/ straight, response cache off (every request renders)", target: uncached.url, path: "/" });
+    if (varnish) for (const path of paths) rows.push({ name: `${path} through Varnish`, target: varnish.url, path });
+    const results = [];
+    for (const s of rows) results.push(await load(s, { connections: CONNECTIONS, duration: DURATION, counter, log }));
+
+    // Floods: one client busting every cache, while a second reads normally.
+    const floods: { name: string; path: () => string }[] = [
+      { name: "random custom ranges on /", path: () => `/?from=${day(30 + rand(300))}&to=${day(rand(30))}` },
+      { name: "random searches on /apps", path: () => `/apps?q=${Math.random().toString(36).slice(2, 7)}&min=0` },
+      { name: "random deep pages of /apps/docker", path: () => `/apps/docker?page=${1 + rand(3000)}` },
+    ];
+    for (const f of floods) {
+      const flood = { name: `flood: ${f.name}`, target: dashboard.url, path: "/", randomPath: f.path, client: "198.51.100.66" };
+      const normal = { name: `  normal client during it (/ and /apps)`, target: dashboard.url, path: "/", alternate: ["/", "/apps"], client: "198.51.100.7" };
+      const [a, b] = await Promise.all([
+        load(flood, { connections: 20, duration: DURATION, counter, log }),
+        load(normal, { connections: 10, duration: DURATION, counter: null, log }),
+      ]);
+      results.push(a, b);
+    }
+    console.log(
+      `\nLoad test: ${formatCount(RECORDS)} records (${DAYS} days), build ${build.id}, ${CONNECTIONS} connections × ${DURATION} s per row (floods: 20 + 10), ` +
+        `one machine (${(await import("node:os")).cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator.\n`,
+    );
+    printTable(results);
+  } finally {
+    await varnish?.stop();
+    await dashboard.stop();
+    await uncached.stop();
+    await counter.stop();
+    await pb.stop();
+    build.remove();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});
