@@ -3,18 +3,33 @@
 import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 
+const listKey = (path: string) => `pve-telemetry:list:${path}`;
+
+/** Remembers the list view the visitor is on (this tab only), for BackLink. */
+export function ListMemory({ path }: { path: string }) {
+  const search = useSearchParams();
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(listKey(path), `${path}${search.size ? `?${search.toString()}` : ""}`);
+    } catch {
+      // storage off: BackLink falls back to its href
+    }
+  }, [path, search]);
+  return null;
+}
+
 /**
- * "← All apps": back to the list the visitor came from (its filters, sort and page), when they
- * came from it; otherwise the list with the current range.
+ * "← All apps": back to the list as the visitor left it in this tab (filters, sort, page);
+ * otherwise the list with the current range.
  */
 export function BackLink({ href, listPath, label }: { href: string; listPath: string; label: string }) {
   const [target, setTarget] = useState(href);
   useEffect(() => {
     try {
-      const ref = new URL(document.referrer);
-      if (ref.origin === location.origin && ref.pathname === listPath) setTarget(`${ref.pathname}${ref.search}`);
+      const remembered = sessionStorage.getItem(listKey(listPath));
+      if (remembered?.startsWith(listPath)) setTarget(remembered);
     } catch {
-      // no referrer
+      // storage off
     }
   }, [listPath]);
   return <a href={target}>{label}</a>;

@@ -74,12 +74,14 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     }
     const rsc = req.headers.rsc === "1" || url.searchParams.has("_rsc");
     if (kind === "static" || (method !== "GET" && method !== "HEAD") || rsc) {
-      if (kind !== "static" && tooMany(req, res, kind, https)) return;
+      const client = kind === "static" ? null : admit(req, res, kind, https);
+      if (client === false) return;
       const nonce = kind === "page" ? newNonce() : undefined;
       const headers = securityHeaders(kind, config.security, { https, nonce, inlineScripts: config.inlineScripts[kind] });
       if (nonce) req.headers["content-security-policy"] = headers["content-security-policy"];
       for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
       if (cors) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      if (client !== null) res.once("close", () => limiter.leave(client));
       await handle(req, res);
       return;
     }
@@ -100,7 +102,8 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
         // the leading request's client went away mid-render: render for this one instead
       }
     }
-    if (tooMany(req, res, kind, https)) return;
+    const client = admit(req, res, kind, https);
+    if (client === false) return;
     const render = () => renderOnce(req, res, kind, https);
     try {
       const entry = cache ? await cache.render(key, render) : { ...(await render()), etag: "", expiresAt: 0 };
@@ -110,14 +113,22 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
       console.error("[server] render failed", err);
       send(req, res, plain(503, "The page could not be built in time; please retry.", kind, https, 5), "MISS");
       swallowLateWrites(res);
+    } finally {
+      limiter.leave(client);
     }
   };
 
-  function tooMany(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): boolean {
-    const wait = limiter.take(clientAddress(req, config.hops));
-    if (wait === null) return false;
-    send(req, res, plain(429, `Too many requests from your address; retry in ${wait} s.`, kind, https, wait), "MISS");
-    return true;
+  /**
+   * Lets an uncached render start for the request's client, or answers 429 (over its rate, or
+   * with too many renders in flight) and returns false. The caller must `leave` the client.
+   */
+  function admit(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): string | false {
+    const client = clientAddress(req, config.hops);
+    const wait = limiter.take(client);
+    if (wait === null && limiter.enter(client)) return client;
+    const message = wait === null ? "Too many requests from your address at once; retry in 1 s." : `Too many requests from your address; retry in ${wait} s.`;
+    send(req, res, plain(429, message, kind, https, wait ?? 1), "MISS");
+    return false;
   }
 
   async function renderOnce(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): Promise<Captured> {

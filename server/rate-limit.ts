@@ -7,6 +7,8 @@
 export interface RateLimitConfig {
   perMinute: number;
   burst: number;
+  /** Uncached renders one client may have in flight at once (0: no bound). */
+  concurrent: number;
 }
 
 interface Bucket {
@@ -16,6 +18,7 @@ interface Bucket {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  private readonly running = new Map<string, number>();
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -45,6 +48,26 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
   }
 
+  /**
+   * Starts one uncached render for `client`: false when it already has `concurrent` in flight
+   * (one client must not fill the queue to PocketBase that every other visitor waits in).
+   * Every true must be matched by `leave`.
+   */
+  enter(client: string): boolean {
+    if (!this.enabled || this.config.concurrent <= 0) return true;
+    const n = this.running.get(client) ?? 0;
+    if (n >= this.config.concurrent) return false;
+    this.running.set(client, n + 1);
+    return true;
+  }
+
+  leave(client: string): void {
+    if (!this.enabled || this.config.concurrent <= 0) return;
+    const n = (this.running.get(client) ?? 1) - 1;
+    if (n <= 0) this.running.delete(client);
+    else this.running.set(client, n);
+  }
+
   private prune(now: number, rate: number): void {
     for (const [client, b] of this.buckets) {
       if (this.buckets.size <= this.maxClients / 2) break;
@@ -57,8 +80,10 @@ export class RateLimiter {
 export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitConfig {
   const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? 120);
   const burst = Number(env.RATE_LIMIT_BURST ?? 60);
+  const concurrent = Number(env.RATE_LIMIT_CONCURRENT ?? 4);
   return {
     perMinute: Number.isFinite(perMinute) && perMinute >= 0 ? perMinute : 120,
     burst: Number.isFinite(burst) && burst >= 1 ? burst : 60,
+    concurrent: Number.isInteger(concurrent) && concurrent >= 0 ? concurrent : 4,
   };
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { AppFilters } from "@/components/AppFilters";
+import { ListMemory } from "@/components/ClientLinks";
 import { DataTable, type Column } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
@@ -125,6 +127,9 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         now={now}
       />
       <Notes notes={notes} />
+      <Suspense>
+        <ListMemory path="/apps" />
+      </Suspense>
       <AppFilters state={state} action="/apps" />
       <p className="muted floor" data-testid="min-runs-floor">
         {state.minRuns > 0 ? (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { CodeTrendChart } from "@/components/charts/CodeTrendChart";
+import { ListMemory } from "@/components/ClientLinks";
 import { DataTable } from "@/components/DataTable";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
@@ -124,6 +125,9 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
         now={now}
       />
       <Notes notes={notes} />
+      <Suspense>
+        <ListMemory path="/errors" />
+      </Suspense>
       <FilterLinks
         label="User aborts"
         view={VIEW}

@@ -10,7 +10,7 @@ const req = (remote: string, xff?: string) => ({ socket: { remoteAddress: remote
 describe("rate limiter", () => {
   it("lets a client spend its burst, then refuses with the seconds until its next token, and refills", () => {
     let t = 0;
-    const rl = new RateLimiter({ perMinute: 60, burst: 3 }, () => t);
+    const rl = new RateLimiter({ perMinute: 60, burst: 3, concurrent: 0 }, () => t);
     expect([rl.take("a"), rl.take("a"), rl.take("a")]).toEqual([null, null, null]);
     expect(rl.take("a")).toBe(1);
     expect(rl.take("b")).toBe(null); // other clients are not affected
@@ -18,12 +18,18 @@ describe("rate limiter", () => {
     expect(rl.take("a")).toBe(null);
     expect(rl.take("a")).toBe(1);
   });
+  it("bounds the renders one client has in flight", () => {
+    const rl = new RateLimiter({ perMinute: 600, burst: 100, concurrent: 2 });
+    expect([rl.enter("a"), rl.enter("a"), rl.enter("a"), rl.enter("b")]).toEqual([true, true, false, true]);
+    rl.leave("a");
+    expect(rl.enter("a")).toBe(true);
+  });
   it("is off with perMinute 0", () => {
-    const rl = new RateLimiter({ perMinute: 0, burst: 1 });
+    const rl = new RateLimiter({ perMinute: 0, burst: 1, concurrent: 1 });
     for (let i = 0; i < 100; i++) expect(rl.take("a")).toBe(null);
   });
   it("stays bounded in memory with many clients", () => {
-    const rl = new RateLimiter({ perMinute: 60, burst: 5 }, () => 0, 100);
+    const rl = new RateLimiter({ perMinute: 60, burst: 5, concurrent: 0 }, () => 0, 100);
     for (let i = 0; i < 1000; i++) rl.take(`c${i}`);
     expect((rl as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(100);
   });

@@ -189,7 +189,7 @@ export default async function AppPage({ params, searchParams }: Props) {
       <PageHead
         before={
           <p className="muted back">
-            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1 })} listPath="/apps" label="← All apps" /> <CopyLink />
+            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1, minRuns: VIEWS.apps.defaultMinRuns, sort: VIEWS.apps.defaultSort })} listPath="/apps" label="← All apps" /> <CopyLink />
           </p>
         }
         title={cat?.name ?? nsapp}

@@ -1,0 +1,140 @@
+/**
+ * What a visitor meets: on a 390 px phone every table's key columns are on screen; the
+ * navigation keeps the range and marks the page; while PocketBase is slow, a section shows its
+ * skeleton instead of holding the page; widgets refuse to be framed by origins
+ * EMBED_ALLOWED_ORIGINS does not list.
+ */
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { startFaultProxy, type FaultProxy } from "../../scripts/lib/fault-proxy";
+import { freePort } from "../../scripts/lib/pocketbase-server";
+
+const app = () => process.env.E2E_APP_URL!;
+const PAGES = ["/", "/apps", "/apps/docker", "/apps/docker?outcome=aborted", "/errors", "/errors/100", "/os", "/api"];
+
+test("on a 390 px phone every table's key columns are on screen without sideways scrolling", async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  for (const path of PAGES) {
+    await page.goto(`${app()}${path}`);
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(scroll, path).toBeLessThanOrEqual(client);
+    // Every visible header cell of every table ends inside the screen.
+    const overflow = await page.evaluate(() =>
+      [...document.querySelectorAll("table.dt th")]
+        .filter((th) => th.getBoundingClientRect().width > 0 && !th.closest("details:not([open])"))
+        .filter((th) => th.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((th) => th.textContent),
+    );
+    expect(overflow, path).toEqual([]);
+  }
+  // The figures that moved off the row are still there, under the row's first cell.
+  await page.goto(`${app()}/apps`);
+  const first = page.getByTestId("apps-table").locator("tbody tr").first();
+  await expect(first.locator(".row-details")).toBeVisible();
+  await expect(first.locator(".row-details")).toContainText("Failures");
+  await page.close();
+});
+
+test("the navigation keeps the range, marks the current page, and ← All apps returns to the list as it was", async ({ page }) => {
+  await page.goto(`${app()}/apps?range=7d&type=vm&min=0`);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" })).toHaveAttribute("aria-current", "page");
+  const list = page.url();
+  await page.getByTestId("apps-table").locator("tbody tr a").first().click();
+  await expect(page).toHaveURL(/range=7d/);
+  await page.getByRole("link", { name: "← All apps" }).click();
+  await expect(page).toHaveURL(list);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Exit codes" }).click();
+  await expect(page).toHaveURL(/\/errors\?range=7d$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "OS" }).click();
+  await expect(page).toHaveURL(/\/os\?range=7d$/);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "OS" })).toHaveAttribute("aria-current", "page");
+});
+
+test.describe("a slow PocketBase", () => {
+  let proxy: FaultProxy;
+  let server: ChildProcess | undefined;
+  let url = "";
+  test.beforeAll(async () => {
+    proxy = await startFaultProxy(process.env.E2E_PB_URL!);
+    const port = await freePort();
+    server = spawn(process.execPath, ["dist/server.mjs"], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        POCKETBASE_URL: proxy.url,
+        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
+        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120 && !(await fetch(`${url}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  });
+  test.afterAll(async () => {
+    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    await proxy?.stop();
+  });
+
+  test("a section waiting for its data shows a skeleton of its size, then the data", async ({ page }) => {
+    await page.goto(`${url}/methodology`);
+    proxy.setMode({ kind: "delay", ms: 2500 });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Exit codes" }).click();
+    await expect(page.getByTestId("skeleton").first()).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Exit codes", level: 1 })).toBeVisible();
+    await expect(page.getByTestId("exit-code-table")).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId("skeleton")).toHaveCount(0);
+    proxy.setMode({ kind: "pass" });
+  });
+});
+
+test.describe("framing policy", () => {
+  let narrow: ChildProcess | undefined;
+  let narrowUrl = "";
+  let host: Server;
+  let hostUrl = "";
+  test.beforeAll(async () => {
+    const port = await freePort();
+    narrow = spawn(process.execPath, ["dist/server.mjs"], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        POCKETBASE_URL: process.env.E2E_PB_URL,
+        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
+        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
+        EMBED_ALLOWED_ORIGINS: "https://community-scripts.github.io",
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    narrowUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120 && !(await fetch(`${narrowUrl}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+    host = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>Host</title><iframe id="allowed" src="${app()}/embed/summary"></iframe><iframe id="refused" src="${narrowUrl}/embed/summary"></iframe>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
+  });
+  test.afterAll(async () => {
+    if (narrow?.pid) process.kill(-narrow.pid, "SIGTERM");
+    await new Promise<void>((resolve) => host.close(() => resolve()));
+  });
+
+  test("with EMBED_ALLOWED_ORIGINS set to another origin the browser refuses to frame a widget; by default any origin may", async ({ page, request }) => {
+    const csp = (await request.get(`${narrowUrl}/embed/summary`)).headers()["content-security-policy"];
+    expect(csp).toContain("frame-ancestors 'self' https://community-scripts.github.io");
+    expect((await request.get(`${narrowUrl}/badge/docker.svg`)).headers()["content-security-policy"]).toContain("frame-ancestors 'self' https://community-scripts.github.io");
+    expect((await request.get(`${narrowUrl}/embed/summary`)).headers()["x-frame-options"]).toBeUndefined();
+    await page.goto(hostUrl);
+    await expect(page.frameLocator("#allowed").locator("main.card h1")).toBeVisible();
+    const refused = page.frames().find((f) => f.url().startsWith(narrowUrl) || f.url().startsWith("chrome-error"));
+    await expect.poll(async () => (refused ? await refused.locator("main.card").count().catch(() => 0) : 0)).toBe(0);
+    expect(await page.frameLocator("#refused").locator("main.card").count()).toBe(0);
+  });
+});
