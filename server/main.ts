@@ -83,6 +83,13 @@ async function main() {
       if (!res.writableEnded) res.end("Internal error, logged on the server.");
     });
   });
+  // Requests Node.js cannot parse (headers over 16 KB, malformed request lines) get a status
+  // with a message instead of a bare one.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, text] = err.code === "HPE_HEADER_OVERFLOW" ? ["431 Request Header Fields Too Large", "Request headers (or the URL) are too large."] : ["400 Bad Request", "The request could not be read."];
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  });
   // Requests must never hang: slow clients and stuck renders are cut off.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
