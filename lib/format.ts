@@ -21,3 +21,23 @@ export function formatChange(relative: number | null, hadPrevious: boolean): str
   const sign = relative > 0 ? "+" : relative < 0 ? "−" : "±";
   return `${sign}${Math.abs(relative * 100).toFixed(1)} %`;
 }
+
+/** A rate with as many digits as its size needs: "31 %", "3.4 %", "0.45 %". */
+export function formatRate(rate: number): string {
+  const pct = rate * 100;
+  if (pct === 0) return "0 %";
+  const digits = pct >= 9.95 ? 0 : pct >= 0.995 ? 1 : 2;
+  return `${pct.toFixed(digits)} %`;
+}
+
+/** "9×", "2.4×": how many times one rate is another. */
+export function formatRatio(ratio: number): string {
+  return ratio >= 2.95 ? `${Math.round(ratio)}×` : `${ratio.toFixed(1)}×`;
+}
+
+/** "+1.8 pp" / "−0.4 pp": a change in percentage points. */
+export function formatPoints(change: number): string {
+  const pp = change * 100;
+  const sign = pp > 0 ? "+" : pp < 0 ? "−" : "±";
+  return `${sign}${Math.abs(pp).toFixed(1)} pp`;
+}

@@ -1,6 +1,6 @@
 /** Source text of the generated PocketBase migration that installs the rollups. */
-import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName } from "./spec";
-import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql } from "./sql";
+import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName } from "./spec";
+import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql, seriesViewSql } from "./sql";
 
 export const rollupMigrationPath = "pocketbase/pb_migrations/1763800100_rollups.js";
 
@@ -27,6 +27,7 @@ export function rollupMigrationSource(): string {
       rebuild: rebuildSql(spec),
       triggers: createTriggersSql(spec),
       rangeView: { name: rangeViewName(spec), query: rangeViewSql(spec) },
+      ...(spec.series ? { seriesView: { name: seriesViewName(spec), query: seriesViewSql(spec) } } : {}),
     };
   });
   const calendars = [
@@ -44,7 +45,9 @@ export function rollupMigrationSource(): string {
 // also gets a \`<name>_range\` view answering totals per key for any [from, to]:
 //   GET /api/collections/stats_app_range/records?from=2026-10-24&to=2026-11-22&sort=-failed
 //   GET /api/collections/stats_app_hourly_range/records?from=2026-11-21%2014&to=2026-11-22%2013
-// Hourly rollups (\`*_hourly\`) keep only the last hours. Design: docs/ROLLUPS.md.
+// A few rollups also get a \`<name>_series\` view: each key's per-bucket counts packed in one row
+// (regression and incident scans). Hourly rollups (\`*_hourly\`) keep only the last hours.
+// Design: docs/ROLLUPS.md.
 
 const ROLLUPS = ${JSON.stringify(tables, null, 1)};
 
@@ -99,23 +102,25 @@ migrate(
       r.drop.forEach((sql) => exec(app, sql));
       r.rebuild.forEach((sql) => exec(app, sql));
       r.triggers.forEach((sql) => exec(app, sql));
-      if (r.rangeView && !find(app, r.rangeView.name)) {
-        app.save(
-          new Collection({
-            type: "view",
-            name: r.rangeView.name,
-            listRule: RANGE_VIEW_RULE,
-            viewRule: null,
-            viewQuery: r.rangeView.query,
-          }),
-        );
+      for (const view of [r.rangeView, r.seriesView]) {
+        if (view && !find(app, view.name)) {
+          app.save(
+            new Collection({
+              type: "view",
+              name: view.name,
+              listRule: RANGE_VIEW_RULE,
+              viewRule: null,
+              viewQuery: view.query,
+            }),
+          );
+        }
       }
     }
   },
   (app) => {
     for (const r of ROLLUPS) {
       r.drop.forEach((sql) => exec(app, sql));
-      for (const name of [r.rangeView && r.rangeView.name, r.name]) {
+      for (const name of [r.seriesView && r.seriesView.name, r.rangeView && r.rangeView.name, r.name]) {
         const c = name && find(app, name);
         if (c) app.delete(c);
       }
