@@ -20,6 +20,8 @@ export interface ScanOptions {
   minOddsRatio: number;
   /** Decided runs outside the window, at least: without a baseline nothing can be "raised". */
   minBaselineDecided: number;
+  /** Longest window in ms (needs the buckets' spans); none when absent. */
+  maxWindowMs?: number;
 }
 
 export interface Window {
@@ -73,7 +75,12 @@ export function oddsRatio(k1: number, n1: number, k0: number, n0: number): numbe
  * at least `minExcess` excess failures and the odds ratio; null when no window qualifies.
  * O(buckets²) arithmetic, with G computed only for qualifying windows.
  */
-export function bestWindow(series: readonly Counts[], opts: ScanOptions, excluded: readonly boolean[] = []): Window | null {
+export function bestWindow(
+  series: readonly Counts[],
+  opts: ScanOptions,
+  excluded: readonly boolean[] = [],
+  spans: readonly (readonly [number, number])[] = [],
+): Window | null {
   const m = series.length;
   const open = (i: number) => !excluded[i];
   let totalFailed = 0;
@@ -92,6 +99,7 @@ export function bestWindow(series: readonly Counts[], opts: ScanOptions, exclude
     let k = 0;
     let n = 0;
     for (let e = s; e < m && open(e); e++) {
+      if (opts.maxWindowMs !== undefined && spans[e] && spans[s] && spans[e]![1] - spans[s]![0] > opts.maxWindowMs) break;
       k += series[e]!.failed;
       n += series[e]!.decided;
       const kb = totalFailed - k;
@@ -117,11 +125,17 @@ export function bestWindow(series: readonly Counts[], opts: ScanOptions, exclude
  * the app's normal rate, not one inflated by the first. The returned windows' baseline figures
  * are recomputed at the end without any accepted window.
  */
-export function acceptedWindows(series: readonly Counts[], opts: ScanOptions, alpha: number, max: number): Window[] {
+export function acceptedWindows(
+  series: readonly Counts[],
+  opts: ScanOptions,
+  alpha: number,
+  max: number,
+  spans: readonly (readonly [number, number])[] = [],
+): Window[] {
   const excluded = new Array<boolean>(series.length).fill(false);
   const found: Window[] = [];
   while (found.length < max) {
-    const w = bestWindow(series, opts, excluded);
+    const w = bestWindow(series, opts, excluded, spans);
     if (!w || w.p > alpha) break;
     found.push(w);
     for (let i = w.first; i <= w.last; i++) excluded[i] = true;

@@ -9,7 +9,7 @@
  *     least MIN_INCIDENT_APPS apps are affected; one app's regression is not an incident.
  */
 import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
-import { spansOverlap } from "./scan-plan";
+import { bucketSpan, spansOverlap } from "./scan-plan";
 import { benjaminiHochberg, poissonSfAtLeast } from "./significance";
 
 export type Signal = { kind: "exit_code"; exitCode: number } | { kind: "category"; category: string };
@@ -35,7 +35,11 @@ export interface SignalWindow {
   q: number;
 }
 
-export const INCIDENT_SCAN: ScanOptions = { minExcess: 10, minOddsRatio: 2, minBaselineDecided: 500 };
+/**
+ * An incident needs ≥ 10 excess failures, the code's odds at least doubled, and lasts at most
+ * three days: a longer rise of one code is several apps' separate regressions, not one outage.
+ */
+export const INCIDENT_SCAN: ScanOptions = { minExcess: 10, minOddsRatio: 2, minBaselineDecided: 500, maxWindowMs: 3 * 86_400_000 };
 export const INCIDENT_FDR = 0.01;
 export const MIN_INCIDENT_APPS = 3;
 /** Family-wise error rate of "this app is affected", over the apps with any such failure. */
@@ -53,7 +57,8 @@ export function signalWindows(
   opts: { hypotheses: number; openEnd: boolean },
 ): SignalWindow[] {
   const series = signals.map((s) => buckets.map((b) => ({ failed: s.failed.get(b.bucket) ?? 0, decided: b.decided })));
-  const firsts = series.map((s) => bestWindow(s, INCIDENT_SCAN));
+  const spans = buckets.map((b) => bucketSpan(b.bucket));
+  const firsts = series.map((s) => bestWindow(s, INCIDENT_SCAN, [], spans));
   const scanned = firsts.flatMap((w, i) => (w ? [{ i, p: w.p }] : []));
   const m = Math.max(opts.hypotheses, scanned.length);
   const q = benjaminiHochberg(
@@ -63,7 +68,7 @@ export function signalWindows(
   const rejected = scanned.filter((_, j) => q[j]! <= INCIDENT_FDR);
   const cutoff = (INCIDENT_FDR * rejected.length) / m;
   return rejected.flatMap(({ i }) =>
-    acceptedWindows(series[i]!, INCIDENT_SCAN, cutoff, 3).map((w): SignalWindow => {
+    acceptedWindows(series[i]!, INCIDENT_SCAN, cutoff, 3, spans).map((w): SignalWindow => {
       const baselineRate = w.baselineFailed / w.baselineDecided;
       const last = buckets[w.last]!.bucket;
       return {
@@ -119,22 +124,51 @@ export function affectedApps(window: Pick<SignalWindow, "baselineRate">, rows: r
 }
 
 /**
- * A category incident repeats a code incident when one of its codes is an incident in an
- * overlapping window: only the code is reported then (it is the more precise cause).
+ * Category windows that one code of the category explains (an overlapping code window with at
+ * least half the category's excess) are dropped before reading per-app data: the code is the
+ * more precise signal, and its own window is examined.
  */
-export function withoutRepeatedCategories<I extends { signal: Signal; start: string; end: string | null; last: string }>(
-  incidents: readonly I[],
-  categoryOf: (code: number, bucket: string) => string,
-): I[] {
-  const codes = incidents.filter((i) => i.signal.kind === "exit_code");
-  return incidents.filter(
-    (i) =>
-      i.signal.kind === "exit_code" ||
-      !codes.some(
+export function withoutExplainedCategories(windows: readonly SignalWindow[], categoryOf: (code: number, bucket: string) => string): SignalWindow[] {
+  return windows.filter(
+    (w) =>
+      w.signal.kind !== "category" ||
+      !windows.some(
         (c) =>
           c.signal.kind === "exit_code" &&
-          categoryOf(c.signal.exitCode, c.start) === (i.signal.kind === "category" ? i.signal.category : "") &&
-          spansOverlap({ start: c.start, last: c.end === null ? null : c.last }, { start: i.start, last: i.end === null ? null : i.last }),
+          categoryOf(c.signal.exitCode, c.start) === (w.signal.kind === "category" ? w.signal.category : "") &&
+          c.excess >= w.excess / 2 &&
+          spansOverlap({ start: c.start, last: c.end === null ? null : c.last }, { start: w.start, last: w.end === null ? null : w.last }),
       ),
   );
+}
+
+export interface AppBuckets {
+  nsapp: string;
+  buckets: readonly { bucket: string; failed: number; decided: number }[];
+}
+
+/**
+ * Apps whose failures of any kind were clearly above their own rate during a window — a cheap
+ * first look from the series already read for regressions. A window with fewer than
+ * MIN_INCIDENT_APPS such apps cannot be an incident, and is not worth reading per-app exit
+ * codes for. Apps' buckets must be laid out like the window's (scan-plan.ts joinParts).
+ */
+export function elevatedApps(window: { start: string; last: string }, apps: readonly AppBuckets[]): string[] {
+  // Buckets compare as text across grains ("2026-11-27" < "2026-11-27 05" < "2026-11-28"); a day
+  // bucket next to an hourly window belongs to an app without failures in those hours.
+  const inside = (bucket: string) => bucket >= window.start && bucket.slice(0, window.last.length) <= window.last;
+  const alpha = APP_ALPHA / Math.max(1, apps.length);
+  return apps.flatMap((a) => {
+    let wf = 0;
+    let wd = 0;
+    let bf = 0;
+    let bd = 0;
+    for (const b of a.buckets) {
+      if (inside(b.bucket)) (wf += b.failed), (wd += b.decided);
+      else (bf += b.failed), (bd += b.decided);
+    }
+    if (wf < 2 || bd === 0) return [];
+    const expected = (wd * (bf + 1)) / (bd + 1);
+    return poissonSfAtLeast(wf, expected) <= alpha ? [a.nsapp] : [];
+  });
 }

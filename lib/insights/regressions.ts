@@ -5,7 +5,7 @@
  * counts from the rollups and adds exit codes and environments. Thresholds: docs/INSIGHTS.md.
  */
 import { acceptedWindows, bestWindow, type Counts, type ScanOptions, type Window } from "./changepoint";
-import { benjaminiHochberg } from "./significance";
+import { benjaminiHochberg, binomialCdf } from "./significance";
 
 export interface BucketCounts extends Counts {
   /** "YYYY-MM-DD" or "YYYY-MM-DD HH" (UTC). */
@@ -25,13 +25,19 @@ export const REGRESSION_FDR = 0.01;
 export const MAX_REGRESSIONS_PER_APP = 3;
 /** Buckets with fewer decided runs are not a "peak" (1 failure in 1 run is not a 100 % peak). */
 export const PEAK_MIN_DECIDED = 10;
+/**
+ * A window that stops short of the end of a scan that ends now is still open unless the runs
+ * after it failed significantly less than in it (one-sided binomial test at 1 %): three
+ * quiet hours of an app with two runs an hour are no recovery.
+ */
+export const RECOVERY_ALPHA = 0.01;
 
 export interface RegressionFinding {
   nsapp: string;
   /** First and last elevated bucket. */
   start: string;
   last: string;
-  /** `last`, or null when the window reaches the end of a series that reaches now (still open). */
+  /** `last`, or null while still open: the series reaches now and the runs after the window show no recovery. */
   end: string | null;
   failed: number;
   decided: number;
@@ -75,11 +81,17 @@ function finding(app: AppSeries, w: Window, q: number, openEnd: boolean): Regres
   }
   const expected = w.decided * baselineRate;
   const last = app.buckets[w.last]!.bucket;
+  const after = app.buckets.slice(w.last + 1);
+  const recovered = binomialCdf(
+    after.reduce((s, b) => s + b.failed, 0),
+    after.reduce((s, b) => s + b.decided, 0),
+    rate,
+  );
   return {
     nsapp: app.nsapp,
     start: app.buckets[w.first]!.bucket,
     last,
-    end: openEnd && w.last === app.buckets.length - 1 ? null : last,
+    end: openEnd && recovered > RECOVERY_ALPHA ? null : last,
     failed: w.failed,
     decided: w.decided,
     rate,

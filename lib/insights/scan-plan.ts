@@ -71,9 +71,15 @@ export function spansOverlap(a: { start: string; last: string | null }, b: { sta
   return bucketSpan(a.start)[0] < bEnd && bucketSpan(b.start)[0] < aEnd;
 }
 
-/** The plan's buckets of one key: daily ones up to the daily part's end, then the hourly ones. */
-export function joinParts<B extends { bucket: string }>(plan: ScanPlan, daily: readonly B[], hourly: readonly B[]): B[] {
+/**
+ * The plan's buckets of one key: daily ones up to the daily part's end, then the hourly ones.
+ * `hourly` null keeps the key's days to the end instead: for a key without a failure in the
+ * hourly part, days and hours tell a scan the same (no window can end in failure-free runs),
+ * so its hours need not be read.
+ */
+export function joinParts<B extends { bucket: string }>(plan: ScanPlan, daily: readonly B[], hourly: readonly B[] | null): B[] {
   const byBucket = (a: B, b: B) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0);
+  if (hourly === null) return daily.filter((b) => b.bucket >= plan.from && b.bucket <= plan.to).sort(byBucket);
   const d = plan.daily ? daily.filter((b) => b.bucket >= plan.daily!.from && b.bucket <= plan.daily!.to) : [];
   const h = plan.hourly ? hourly.filter((b) => b.bucket >= plan.hourly!.from && b.bucket <= plan.hourly!.to) : [];
   return [...d.sort(byBucket), ...h.sort(byBucket)];

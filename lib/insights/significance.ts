@@ -112,6 +112,16 @@ export function poissonSfAtLeast(k: number, mean: number): number {
   return Math.min(1, Math.exp(logSumExp(terms)));
 }
 
+/** P(X ≤ k) for X ~ Binomial(n, p). */
+export function binomialCdf(k: number, n: number, p: number): number {
+  if (k < 0) return 0;
+  if (k >= n || p <= 0) return 1;
+  if (p >= 1) return 0;
+  const terms: number[] = [];
+  for (let x = 0; x <= k; x++) terms.push(logChoose(n, x) + x * Math.log(p) + (n - x) * Math.log1p(-p));
+  return Math.min(1, Math.exp(logSumExp(terms)));
+}
+
 export interface TwoProportion {
   /** Rate of the first sample minus that of the second. */
   difference: number;

@@ -40,23 +40,29 @@ export interface TraitFinding extends TraitCounts {
 
 /** Family-wise error rate per app page. */
 export const TRAIT_ALPHA = 0.01;
-/** A trait is named only with ≥ 5 failures, a rate at least twice the others', and ≥ 20 other decided runs. */
+/** A trait is named only with ≥ 5 failures, a rate at least twice the others', and ≥ 10 other decided runs. */
 export const TRAIT_MIN_FAILED = 5;
 export const TRAIT_MIN_RATIO = 2;
-export const TRAIT_MIN_OTHER_DECIDED = 20;
+export const TRAIT_MIN_OTHER_DECIDED = 10;
 
 export function traitSentence(f: Pick<TraitFinding, "phrase" | "rate" | "otherRate" | "ratio" | "otherFailed" | "otherSuccess">): string {
   if (f.otherRate === 0) return `Fails only ${f.phrase}: ${formatRate(f.rate)}, none of ${formatInt(f.otherFailed + f.otherSuccess)} other runs`;
   return `Fails ${formatRatio(f.ratio)} more often ${f.phrase}: ${formatRate(f.rate)} vs ${formatRate(f.otherRate)}`;
 }
 
-/** Of a finding and its parent (one level of nesting: "PVE 9.x" ⊃ "PVE 9.2"), keeps the higher ratio. */
+/**
+ * Of a finding and its parent (one level of nesting: "PVE 9.x" ⊃ "PVE 9.2"), keeps the child
+ * when it fails significantly more than the parent's other runs (the 9.2 hosts explain 9.x),
+ * else the parent (the whole of 9.x fails, not one version in it).
+ */
 function pruneNested(findings: TraitFinding[]): TraitFinding[] {
   const byKey = new Map(findings.map((f) => [`${f.family}/${f.key}`, f]));
   const beaten = new Set<TraitFinding>();
   for (const f of findings) {
     const parent = f.parent === undefined ? undefined : byKey.get(`${f.family}/${f.parent}`);
-    if (parent) beaten.add(parent.ratio > f.ratio ? f : parent);
+    if (!parent) continue;
+    const aboveSiblings = fisherGreater(f.failed, f.success, parent.failed - f.failed, parent.success - f.success) <= TRAIT_ALPHA;
+    beaten.add(aboveSiblings ? parent : f);
   }
   return findings.filter((f) => !beaten.has(f));
 }

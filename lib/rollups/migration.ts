@@ -22,6 +22,8 @@ export function rollupMigrationSource(): string {
         `CREATE INDEX idx_${spec.name}_bucket ON ${spec.name} (bucket)`,
         // Covers "in force at X" (bucket <= X < valid_until) without touching the table.
         ...(daily ? [`CREATE INDEX idx_${spec.name}_in_force ON ${spec.name} (valid_until, bucket)`] : []),
+        // The same per value of a lookup column ("in force at X with exit_code = C"; hours: its buckets).
+        ...(spec.lookup ? [`CREATE INDEX idx_${spec.name}_by_${spec.lookup} ON ${spec.name} (${spec.lookup}, ${daily ? "valid_until, " : ""}bucket)`] : []),
       ],
       drop: dropTriggersSql(spec),
       rebuild: rebuildSql(spec),

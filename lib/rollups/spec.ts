@@ -39,6 +39,8 @@ export interface RollupSpec {
   purpose: string;
   /** Also gets a series view `<name>_series`: each key's per-bucket counts packed in one row. */
   series?: boolean;
+  /** A dimension that is not the key index's first column but is filtered on alone: it gets its own index. */
+  lookup?: string;
 }
 
 const text = (column: string): Dim => ({ column, source: column, kind: "text" });
@@ -52,6 +54,8 @@ interface DailySpec {
   hourly?: string;
   /** Series views for this rollup and its hourly sibling (regression and incident scans). */
   series?: boolean;
+  /** See RollupSpec.lookup. */
+  lookup?: string;
 }
 
 const DAILY: readonly DailySpec[] = [
@@ -62,6 +66,8 @@ const DAILY: readonly DailySpec[] = [
     name: "stats_app_code",
     hourly: "stats_app_code_hourly",
     dims: [text("nsapp"), num("exit_code")],
+    // Incidents read the apps one exit code hit: "exit_code = X" over all apps.
+    lookup: "exit_code",
     purpose: "exit codes per app, apps per exit code",
   },
   {
@@ -103,10 +109,10 @@ export const HOURLY_RETENTION_HOURS = 72;
 
 /** Every rollup table: the daily ones, then their hourly siblings. */
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series })),
+  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
   ...DAILY.flatMap((d): RollupSpec[] =>
     d.hourly
-      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }]
+      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series, lookup: d.lookup }]
       : [],
   ),
 ];

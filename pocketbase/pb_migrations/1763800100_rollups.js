@@ -108,7 +108,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_daily_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_daily r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.type"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_daily r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.type"
   }
  },
  {
@@ -209,7 +209,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_app_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.nsapp AS nsapp, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_app r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.nsapp, r.type"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.nsapp AS nsapp, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_app r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.nsapp, r.type"
   }
  },
  {
@@ -306,7 +306,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_code_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.exit_code AS exit_code, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_code r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.exit_code"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.day AS range_from, t.day AS range_to, r.exit_code AS exit_code, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar f JOIN stats_calendar t ON t.day >= f.day JOIN stats_code r ON +r.bucket >= f.day AND +r.bucket <= t.day GROUP BY f.day, t.day, r.exit_code"
   }
  },
  {
@@ -385,7 +385,8 @@ const ROLLUPS = [
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_code_key ON stats_app_code (nsapp, exit_code, bucket)",
    "CREATE INDEX idx_stats_app_code_bucket ON stats_app_code (bucket)",
-   "CREATE INDEX idx_stats_app_code_in_force ON stats_app_code (valid_until, bucket)"
+   "CREATE INDEX idx_stats_app_code_in_force ON stats_app_code (valid_until, bucket)",
+   "CREATE INDEX idx_stats_app_code_by_exit_code ON stats_app_code (exit_code, valid_until, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_code_ai",
@@ -1176,7 +1177,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_hourly_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.type"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.type"
   }
  },
  {
@@ -1246,7 +1247,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_app_hourly_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.nsapp AS nsapp, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.nsapp, r.type"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.nsapp AS nsapp, r.type AS type, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_app_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.nsapp, r.type"
   }
  },
  {
@@ -1312,7 +1313,7 @@ const ROLLUPS = [
   },
   "seriesView": {
    "name": "stats_code_hourly_series",
-   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.exit_code AS exit_code, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(r.bucket || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_code_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.exit_code"
+   "query": "SELECT (MIN(r.id) || f.id || t.id) AS id, f.hour AS range_from, t.hour AS range_to, r.exit_code AS exit_code, CAST(SUM(r.success) AS INTEGER) AS success, CAST(SUM(r.failed) AS INTEGER) AS failed, CAST(SUM(r.success) + SUM(r.failed) + SUM(r.aborted) + SUM(r.unknown) + SUM(r.installing) AS INTEGER) AS runs, CAST(group_concat(CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER) || '|' || r.success || '|' || r.failed, ',') AS TEXT) AS series FROM stats_calendar_hours f JOIN stats_calendar_hours t ON t.hour >= f.hour JOIN stats_code_hourly r ON +r.bucket >= f.hour AND +r.bucket <= t.hour GROUP BY f.hour, t.hour, r.exit_code"
   }
  },
  {
@@ -1360,7 +1361,8 @@ const ROLLUPS = [
   ],
   "indexes": [
    "CREATE UNIQUE INDEX idx_stats_app_code_hourly_key ON stats_app_code_hourly (nsapp, exit_code, bucket)",
-   "CREATE INDEX idx_stats_app_code_hourly_bucket ON stats_app_code_hourly (bucket)"
+   "CREATE INDEX idx_stats_app_code_hourly_bucket ON stats_app_code_hourly (bucket)",
+   "CREATE INDEX idx_stats_app_code_hourly_by_exit_code ON stats_app_code_hourly (exit_code, bucket)"
   ],
   "drop": [
    "DROP TRIGGER IF EXISTS stats_app_code_hourly_ai",

@@ -1,6 +1,7 @@
 /** Cross-app incidents on hand-made code series, app attribution, and the scan plan. */
 import { describe, expect, it } from "vitest";
-import { affectedApps, signalWindows, withoutRepeatedCategories, type SignalSeries } from "../../lib/insights/incidents";
+import { affectedApps, elevatedApps, signalWindows, withoutExplainedCategories, type SignalSeries, type SignalWindow } from "../../lib/insights/incidents";
+import { mergeIncidents, type Incident } from "../../lib/insights/find-incidents";
 import { BASELINE_DAYS, bucketSpan, joinParts, overlaps, scanPlan, SCAN_MAX_DAYS } from "../../lib/insights/scan-plan";
 import { poissonSfAtLeast } from "../../lib/insights/significance";
 import { customRange, presetRange } from "../../lib/range";
@@ -49,13 +50,69 @@ describe("affectedApps", () => {
     expect(apps[0]!.p).toBeCloseTo(poissonSfAtLeast(8, expected), 20);
   });
 
-  it("drops a category incident that repeats an overlapping code incident of that category", () => {
-    const code = { signal: { kind: "exit_code" as const, exitCode: 22 }, start: hour(40), last: hour(44), end: hour(44) };
-    const sameCategory = { signal: { kind: "category" as const, category: "network" }, start: hour(41), last: hour(45), end: hour(45) };
-    const otherCategory = { signal: { kind: "category" as const, category: "storage" }, start: hour(41), last: hour(45), end: hour(45) };
-    const later = { signal: { kind: "category" as const, category: "network" }, start: hour(60), last: hour(61), end: null };
-    const kept = withoutRepeatedCategories([code, sameCategory, otherCategory, later], () => "network");
-    expect(kept).toEqual([code, otherCategory, later]);
+});
+
+describe("pre-filters before reading per-app data", () => {
+  const w = (signal: SignalWindow["signal"], start: number, last: number, excess: number): SignalWindow => ({
+    signal,
+    start: hour(start),
+    last: hour(last),
+    end: hour(last),
+    failed: 0,
+    decided: 0,
+    rate: 0,
+    baselineRate: 0,
+    expected: 0,
+    excess,
+    q: 0,
+  });
+
+  it("drops a category window that one overlapping code of the category explains", () => {
+    const code = w({ kind: "exit_code", exitCode: 22 }, 40, 44, 60);
+    const explained = w({ kind: "category", category: "network" }, 41, 45, 100);
+    const broader = w({ kind: "category", category: "network" }, 41, 45, 130); // 22 is under half of it
+    const other = w({ kind: "category", category: "storage" }, 41, 45, 100);
+    const later = w({ kind: "category", category: "network" }, 60, 61, 20);
+    expect(withoutExplainedCategories([code, explained, broader, other, later], () => "network")).toEqual([code, broader, other, later]);
+  });
+
+  it("counts the apps whose own failures rose in the window", () => {
+    const apps = ["a", "b", "c"].map((nsapp, k) => ({
+      nsapp,
+      buckets: buckets.map((b, i) => ({ bucket: b.bucket, decided: 20, failed: k < 2 && i >= 40 && i <= 44 ? 6 : i % 10 === 0 ? 1 : 0 })),
+    }));
+    expect(elevatedApps({ start: hour(40), last: hour(44) }, apps)).toEqual(["a", "b"]);
+    expect(elevatedApps({ start: hour(10), last: hour(12) }, apps)).toEqual([]);
+  });
+});
+
+describe("mergeIncidents", () => {
+  const incident = (exit_code: number, start: number, last: number, apps: string[], excess: number): Incident => ({
+    exit_code,
+    category: "network",
+    label: "",
+    start: hour(start),
+    end: hour(last),
+    last: hour(last),
+    failed: 0,
+    expected_failures: 0,
+    excess_failures: excess,
+    rate: 0,
+    baseline_rate: 0,
+    q_value: 0,
+    apps: apps.map((nsapp) => ({ nsapp, failed: 2, expected_failures: 0, excess_failures: 2, p_value: 0 })),
+    other_exit_codes: [],
+  });
+
+  it("folds a smaller incident of the same apps and hours into the larger one", () => {
+    const dns = incident(6, 40, 44, ["a", "b", "c", "d"], 50);
+    const connect = incident(7, 41, 44, ["a", "b", "e"], 20);
+    const elsewhere = incident(22, 60, 62, ["a", "b", "c"], 30);
+    const merged = mergeIncidents([connect, elsewhere, dns]);
+    expect(merged.map((i) => [i.exit_code, i.other_exit_codes])).toEqual([
+      [6, [7]],
+      [22, []],
+    ]);
   });
 });
 

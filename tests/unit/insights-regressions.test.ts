@@ -24,6 +24,14 @@ describe("bestWindow", () => {
     expect(w.p).toBeLessThan(1e-90);
   });
 
+  it("keeps windows within maxWindowMs when the buckets' spans are given", () => {
+    const f = [...flat(10), 30, 30, 30, 30, ...flat(10)];
+    const spans = f.map((_, i) => [i * 10, (i + 1) * 10] as const);
+    expect(bestWindow(series(f), { ...REGRESSION_SCAN, maxWindowMs: 20 }, [], spans)).toMatchObject({ last: expect.any(Number) });
+    const w = bestWindow(series(f), { ...REGRESSION_SCAN, maxWindowMs: 20 }, [], spans)!;
+    expect(w.last - w.first).toBe(1);
+  });
+
   it("finds a window at either end of the series", () => {
     expect(bestWindow(series([...flat(20), 20, 25, 30]), REGRESSION_SCAN)).toMatchObject({ first: 20, last: 22 });
     expect(bestWindow(series([20, 25, ...flat(20)]), REGRESSION_SCAN)).toMatchObject({ first: 0, last: 1 });
@@ -94,6 +102,15 @@ describe("detectRegressions", () => {
     const f = [...flat(25), 20, 20, 20];
     expect(detectRegressions([app("open", f)], { openEnd: true })[0]).toMatchObject({ start: day(25), end: null, last: day(27) });
     expect(detectRegressions([app("open", f)], { openEnd: false })[0]).toMatchObject({ end: day(27) });
+  });
+
+  it("keeps a regression open through quiet buckets that show no recovery, closes it once they do", () => {
+    // Two runs a bucket at the end: three buckets without failures are no evidence at 40 %.
+    const buckets = [...flat(30).map((failed) => ({ failed, decided: 100 })), ...[8, 8, 8].map((failed) => ({ failed, decided: 20 })), { failed: 0, decided: 2 }, { failed: 0, decided: 2 }, { failed: 0, decided: 2 }];
+    const series = { nsapp: "quiet", buckets: buckets.map((b, i) => ({ ...b, bucket: day(i) })) };
+    expect(detectRegressions([series], { openEnd: true })[0]).toMatchObject({ start: day(30), last: day(32), end: null });
+    const recovered = { nsapp: "fixed", buckets: [...series.buckets.slice(0, 33), ...[0, 0, 0].map((failed, i) => ({ failed, decided: 60, bucket: day(33 + i) }))] };
+    expect(detectRegressions([recovered], { openEnd: true })[0]).toMatchObject({ last: day(32), end: day(32) });
   });
 
   it("ranks open regressions first, then by excess failures", () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   benjaminiHochberg,
+  binomialCdf,
   binomialLogLik,
   chiSquare1Sf,
   erfc,
@@ -35,6 +36,15 @@ describe("tails", () => {
     expect(logGamma(0.5)).toBeCloseTo(0.5723649429247004, 10);
     expect(logGamma(1000.5)).toBeCloseTo(5908.674175848678, 7);
     expect(logGamma(1)).toBeCloseTo(0, 12);
+  });
+
+  it("binomial lower tail P(X ≤ k)", () => {
+    expect(binomialCdf(0, 3, 0.5)).toBeCloseTo(0.125, 12);
+    expect(binomialCdf(1, 3, 0.5)).toBeCloseTo(0.5, 12);
+    rel(binomialCdf(0, 20, 0.35), 0.65 ** 20);
+    expect(binomialCdf(5, 5, 0.2)).toBe(1);
+    expect(binomialCdf(0, 0, 0.3)).toBe(1);
+    expect(binomialCdf(-1, 4, 0.3)).toBe(0);
   });
 
   it("Poisson upper tail P(X ≥ k), near the mean and far out", () => {
