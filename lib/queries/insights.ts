@@ -8,20 +8,25 @@ import "server-only";
 import { findAppInsights, findFailureOverview, type AppInsights, type FailureOverview } from "../insights/find-rates";
 import { findIncidents, type Incident } from "../insights/find-incidents";
 import type { Regression } from "../insights/find-regressions";
-import { findInsights } from "../insights/find-insights";
+import { findInsights, type Insights } from "../insights/find-insights";
 import { rateChanges } from "../insights/rate-change";
 import { publicClient } from "../pocketbase";
 import { previousRange, type Range } from "../range";
 import { pocketbaseSource } from "./insights-source";
 import { rangeAll } from "./rollup-range";
 
-export type { AppInsights, FailureOverview, Incident, Regression };
+export type { AppInsights, FailureOverview, Incident, Insights, Regression };
 
 const source = () => pocketbaseSource(publicClient());
 
 /** Regressions overlapping the range (open first, then by excess failures), each marked with its incident if any. */
 export async function fetchRegressions(range: Range, now = new Date()): Promise<Regression[]> {
   return (await findInsights(source(), range, now)).regressions;
+}
+
+/** Both at once, for a page that shows both: one scan instead of two. */
+export async function fetchRegressionsAndIncidents(range: Range, now = new Date()): Promise<Insights> {
+  return findInsights(source(), range, now);
 }
 
 /** Cross-app incidents overlapping the range (open first, then by excess failures). */
