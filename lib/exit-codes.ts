@@ -169,9 +169,11 @@ const CATEGORY_HISTORY: ReadonlyMap<number, readonly { firstSeen: string; lastSe
  * Unlisted codes (0 included) are "unknown".
  */
 export function errorCategory(code: number, at?: Date | string): string {
-  const day = at === undefined ? null : utcDayOf(at);
+  const periods = CATEGORY_HISTORY.get(code);
+  // Most codes never changed category: no date to parse (scans call this per code and bucket).
+  const day = periods === undefined || at === undefined ? null : utcDayOf(at);
   if (day !== null) {
-    for (const p of CATEGORY_HISTORY.get(code) ?? []) if (p.firstSeen <= day && day <= p.lastSeen) return p.category;
+    for (const p of periods!) if (p.firstSeen <= day && day <= p.lastSeen) return p.category;
   }
   return exitCodeInfo(code).category;
 }

@@ -99,18 +99,17 @@ function failuresByCode(rows: readonly KeyedTotals[]): Map<number, number> {
 }
 
 /**
- * Reads the window's exit codes, OS, PVE/method/privilege and resources of the app, and
+ * Reads the window's exit codes, OS, and PVE/method/privilege of the app, and
  * compares the codes with the whole scan's (`scan`: the scan's stats_app_code and stats_app
  * totals of the regressing apps).
  */
 export async function describe(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
   const span = windowSpan(f);
   const one = { nsapp: [f.nsapp] };
-  const [codes, os, env, resources] = await Promise.all([
+  const [codes, os, env] = await Promise.all([
     source.totals("stats_app_code", span, one),
     source.totals("stats_app_os", span, one),
     source.totals("stats_app_env", span, one),
-    source.totals("stats_app_resources", span, one),
   ]);
   const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
   const decided = { window: sumDecided(env), scan: sumDecided(mine(scan.apps)) };
@@ -121,7 +120,9 @@ export async function describe(source: InsightsSource, f: RegressionFinding, sca
     ...splitOf("pve", env.map((r) => ({ key: pveMinor(String(r.pve_version ?? "")), ...outcomes(r) }))),
     ...splitOf("method", env.map((r) => ({ key: String(r.method || "?"), ...outcomes(r) }))),
   ];
-  const rows = asTraitRows({ os, env, resources });
+  // Resources are left out here: a regression is a change in time, and users' RAM choices do not
+  // change from one day to the next (the app page's traits over the whole range cover them).
+  const rows = asTraitRows({ os, env, resources: [] });
   const causes = unusualTraits(traitCounts(rows, scriptDefaults(f.nsapp)), traitTotal(rows.env)).map(causeOf);
   return { described: true, exit_codes, environment, causes, incident: null };
 }

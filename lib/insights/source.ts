@@ -45,8 +45,8 @@ export type SeriesRollup = "stats_app" | "stats_code" | "stats_daily";
 export type KeyFilter = Partial<Record<"nsapp" | "exit_code", readonly (string | number)[]>>;
 
 export interface InsightsSource {
-  /** Keys of a series rollup with at least `minFailed` failures in the span, with their buckets. */
-  series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number): Promise<SeriesRow<K>[]>;
+  /** Keys of a series rollup with at least `minFailed` failures in the span (of `filter`'s keys), with their buckets. */
+  series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]>;
   /** Totals per key of a daily rollup (or its hourly sibling for hour spans) over the span. */
   totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]>;
   /** The rollup's own rows (one per bucket and key) in the span, for the keys of `filter`. */

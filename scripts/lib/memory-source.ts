@@ -59,7 +59,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
   }
 
   return {
-    async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number): Promise<SeriesRow<K>[]> {
+    async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
       const t = table(rollup, span);
       const out = new Map<string, SeriesRow<K>>();
       for (const [bucket, byKey] of inSpan(t, span)) {
@@ -72,7 +72,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
         }
       }
       return [...out.values()]
-        .filter((r) => r.failed >= minFailed)
+        .filter((r) => r.failed >= minFailed && matches(r.key, filter))
         .map((r) => ({ ...r, buckets: r.buckets.sort((a, b) => (a.bucket < b.bucket ? -1 : 1)) }));
     },
     async totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
 import { findInsights } from "../../lib/insights/find-insights";
 import { windowSpan } from "../../lib/insights/scan-series";
+import { publicClient } from "../../lib/pocketbase";
+import { pocketbaseSource } from "../../lib/queries/insights-source";
 import { fetchAppInsights, fetchFailureOverview, fetchIncidents, fetchRateChanges, fetchRegressionsAndIncidents, type Insights } from "../../lib/queries/insights";
 import { previousRange, presetRange, rangeBounds } from "../../lib/range";
 import { bucketStart, nextBucket } from "../../lib/time";
@@ -92,6 +94,14 @@ describe("insights", () => {
     const members = insights.regressions.filter((r) => r.incident);
     expect(members.length).toBeGreaterThanOrEqual(5);
     expect(members.every((r) => r.incident!.exit_code === i!.exit_code && i!.apps.some((a) => a.nsapp === r.nsapp))).toBe(true);
+  });
+
+  it("reads hundreds of apps at once in chunks (PocketBase caps a filter's length)", async () => {
+    const apps = (pb.db.prepare("SELECT DISTINCT nsapp FROM _dev_telemetry_data ORDER BY nsapp").all() as { nsapp: string }[]).map((r) => r.nsapp);
+    expect(apps.length).toBeGreaterThan(300);
+    const rows = await pocketbaseSource(publicClient()).totals("stats_app", range, { nsapp: [...apps, "no-such-app"] });
+    const { start, end } = rangeBounds(range);
+    expect(rows.reduce((s, r) => s + r.failed, 0)).toBe(count("status = 'failed'", { start, end }).n);
   });
 
   it("finds the same with the in-memory rollups the benchmark uses", async () => {
