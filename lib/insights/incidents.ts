@@ -10,7 +10,8 @@
  */
 import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
 import { bucketSpan, spansOverlap } from "./scan-plan";
-import { benjaminiHochberg, poissonSfAtLeast } from "./significance";
+import { RECOVERY_ALPHA } from "./regressions";
+import { benjaminiHochberg, binomialCdf, poissonSfAtLeast } from "./significance";
 
 export type Signal = { kind: "exit_code"; exitCode: number } | { kind: "category"; category: string };
 
@@ -71,11 +72,18 @@ export function signalWindows(
     acceptedWindows(series[i]!, INCIDENT_SCAN, cutoff, 3, spans).map((w): SignalWindow => {
       const baselineRate = w.baselineFailed / w.baselineDecided;
       const last = buckets[w.last]!.bucket;
+      const after = series[i]!.slice(w.last + 1);
+      // Open, like a regression, while the runs since show no significant fall (RECOVERY_ALPHA).
+      const recovered = binomialCdf(
+        after.reduce((s, b) => s + b.failed, 0),
+        after.reduce((s, b) => s + b.decided, 0),
+        w.failed / w.decided,
+      );
       return {
         signal: signals[i]!.signal,
         start: buckets[w.first]!.bucket,
         last,
-        end: opts.openEnd && w.last === buckets.length - 1 ? null : last,
+        end: opts.openEnd && recovered > RECOVERY_ALPHA ? null : last,
         failed: w.failed,
         decided: w.decided,
         rate: w.failed / w.decided,
