@@ -12,8 +12,8 @@ import { findInsights, type Insights } from "../insights/find-insights";
 import { rateChanges } from "../insights/rate-change";
 import { publicClient } from "../pocketbase";
 import { previousRange, type Range } from "../range";
+import { CALENDAR_FIRST } from "../rollups/spec";
 import { pocketbaseSource } from "./insights-source";
-import { rangeAll } from "./rollup-range";
 
 export type { AppInsights, FailureOverview, Incident, Insights, Regression };
 
@@ -63,36 +63,40 @@ export interface AppRateChange {
 
 /**
  * Every app's failure-rate change against the previous period of equal length, with the
- * two-proportion test and Benjamini–Hochberg over all apps compared (rate-change.ts).
+ * two-proportion test and Benjamini–Hochberg over all apps compared (rate-change.ts). Both
+ * periods come from one series view read: a range view ending at the previous period's end
+ * would visit every rollup row written since (the rows "in force" at an old date are found by
+ * their valid_until), which at 90 days is most of the table.
  */
 export async function fetchRateChanges(range: Range): Promise<AppRateChange[]> {
-  const pb = publicClient();
-  const [now, before] = await Promise.all([rangeAll<"nsapp" | "type">(pb, "stats_app", range), rangeAll<"nsapp" | "type">(pb, "stats_app", previousRange(range))]);
-  const sum = (rows: typeof now) => {
-    const m = new Map<string, { failed: number; decided: number }>();
-    for (const r of rows) {
-      const a = m.get(String(r.nsapp)) ?? { failed: 0, decided: 0 };
-      a.failed += r.failed;
-      a.decided += r.failed + r.success;
-      m.set(String(r.nsapp), a);
+  const prev = previousRange(range);
+  const from = range.grain === "day" && prev.from < CALENDAR_FIRST ? CALENDAR_FIRST : prev.from;
+  const rows = await source().series<"nsapp" | "type">("stats_app", { from, to: range.to, grain: range.grain }, 0);
+  const empty = () => ({ failed: 0, decided: 0 });
+  const periods = new Map<string, { current: { failed: number; decided: number }; previous: { failed: number; decided: number } }>();
+  for (const r of rows) {
+    const nsapp = String(r.key.nsapp);
+    const p = periods.get(nsapp) ?? { current: empty(), previous: empty() };
+    for (const b of r.buckets) {
+      const side = b.bucket <= prev.to ? p.previous : p.current;
+      side.failed += b.failed;
+      side.decided += b.success + b.failed;
     }
-    return m;
-  };
-  const current = sum(now);
-  const previous = sum(before);
-  const empty = { failed: 0, decided: 0 };
-  const changes = rateChanges([...current].map(([key, c]) => ({ key, current: c, previous: previous.get(key) ?? empty })));
+    periods.set(nsapp, p);
+  }
+  // Apps with runs in the range (a bucket exists only where runs were, with or without a verdict).
+  const inRange = new Set(rows.filter((r) => r.buckets.some((b) => b.bucket > prev.to)).map((r) => String(r.key.nsapp)));
+  const changes = rateChanges([...periods].filter(([nsapp]) => inRange.has(nsapp)).map(([key, p]) => ({ key, ...p })));
   return [...changes]
     .map(([nsapp, c]) => {
-      const cur = current.get(nsapp) ?? empty;
-      const prev = previous.get(nsapp) ?? empty;
+      const { current: cur, previous: before } = periods.get(nsapp)!;
       return {
         nsapp,
         failed: cur.failed,
         decided: cur.decided,
         rate: c.rate,
-        previous_failed: prev.failed,
-        previous_decided: prev.decided,
+        previous_failed: before.failed,
+        previous_decided: before.decided,
         previous_rate: c.previousRate,
         change: c.change,
         p_value: c.p,
