@@ -17,6 +17,7 @@ import {
   type SignalSeries,
   type SignalWindow,
 } from "./incidents";
+import { CATALOGUE_APPS } from "./find-regressions";
 import { appScanSeries, windowSpan } from "./scan-series";
 import { joinParts, overlaps, scanPlan, spansOverlap, type ScanPlan } from "./scan-plan";
 import type { BucketOutcomes, InsightsSource, SeriesRow, Span } from "./source";
@@ -127,6 +128,7 @@ async function attribute(source: InsightsSource, plan: ScanPlan, w: SignalWindow
       const wd = decidedWindow.get(nsapp) ?? 0;
       return { nsapp, windowFailed: wf, windowDecided: wd, baselineFailed: (scanFailed.get(nsapp) ?? 0) - wf, baselineDecided: (decidedScan.get(nsapp) ?? 0) - wd };
     }),
+    CATALOGUE_APPS,
   );
 }
 

@@ -114,13 +114,16 @@ export interface AffectedApp {
 }
 
 /**
- * Apps with clearly more failures of the signal in the window than their own baseline predicts.
+ * Apps with clearly more failures of the signal in the window than their own baseline predicts
+ * (Poisson tail below APP_ALPHA / max(apps examined, `hypotheses`)).
  * An app's baseline rate borrows APP_PRIOR_RUNS runs at the signal's overall baseline rate, so
  * an app that never failed that way before does not get an expectation of exactly zero.
  */
-export function affectedApps(window: Pick<SignalWindow, "baselineRate">, rows: readonly AppSignalCounts[]): AffectedApp[] {
+export function affectedApps(window: Pick<SignalWindow, "baselineRate">, rows: readonly AppSignalCounts[], hypotheses = 0): AffectedApp[] {
   const candidates = rows.filter((r) => r.windowFailed > 0);
-  const alpha = APP_ALPHA / Math.max(1, candidates.length);
+  // Every app could have been hit, not only those that failed this way: two stray failures of
+  // a rare code in some small app happen somewhere among 650 apps in a few days.
+  const alpha = APP_ALPHA / Math.max(1, candidates.length, hypotheses);
   return candidates
     .map((r) => {
       const rate = (r.baselineFailed + APP_PRIOR_RUNS * window.baselineRate) / (r.baselineDecided + APP_PRIOR_RUNS);
