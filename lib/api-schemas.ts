@@ -125,3 +125,77 @@ export const OsSchema = envelope(
 );
 
 export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });
+
+const cause = z.strictObject({
+  dimension: z.string(),
+  key: z.string(),
+  sentence: z.string().describe('e.g. "Fails 9× more often on PVE 8.4: 31 % vs 3.4 %"'),
+  failed: int,
+  rate: z.number(),
+  other_rate: z.number(),
+  ratio: z.number().nullable(),
+  p_adjusted: z.number(),
+});
+
+export const RegressionSchema = z.strictObject({
+  nsapp: z.string(),
+  start: z.string().describe("first elevated bucket (day, or hour inside the hourly window)"),
+  end: z.string().nullable().describe("last elevated bucket; null while still open"),
+  last: z.string(),
+  failed: int,
+  decided: int,
+  rate: z.number(),
+  baseline_rate: z.number(),
+  peak_rate: z.number(),
+  peak_bucket: z.string(),
+  expected_failures: z.number(),
+  excess_failures: z.number(),
+  q_value: z.number(),
+  described: z.boolean().describe("false beyond the first 12: codes, environment and causes not read"),
+  exit_codes: z.array(z.strictObject({ exit_code: int, category: z.string(), failed: int, expected: z.number(), excess: z.number() })),
+  environment: z.array(z.strictObject({ dimension: z.enum(["os", "pve", "method"]), value: z.string(), failed: int, decided: int, rate: z.number().nullable() })),
+  causes: z.array(cause),
+  incident: z.strictObject({ exit_code: int.nullable(), category: z.string().nullable(), start: z.string() }).nullable(),
+});
+export const RegressionsSchema = envelope(z.array(RegressionSchema), { totals: z.strictObject({ regressions: int, open: int }) });
+
+export const IncidentSchema = z.strictObject({
+  exit_code: int.nullable(),
+  category: z.string(),
+  label: z.string(),
+  start: z.string(),
+  end: z.string().nullable(),
+  last: z.string(),
+  failed: int,
+  expected_failures: z.number(),
+  excess_failures: z.number(),
+  rate: z.number(),
+  baseline_rate: z.number(),
+  q_value: z.number(),
+  apps: z.array(z.strictObject({ nsapp: z.string(), failed: int, expected_failures: z.number(), excess_failures: z.number(), p_value: z.number() })),
+  other_exit_codes: z.array(int),
+});
+export const IncidentsSchema = envelope(z.array(IncidentSchema), { totals: z.strictObject({ incidents: int, open: int }) });
+
+const rateFigures = {
+  failed: int,
+  decided: int,
+  rate,
+  low: rate,
+  high: rate,
+  outside_failed: int,
+  actionable_failed: int,
+  actionable_decided: int,
+  actionable_rate: rate,
+  actionable_low: rate,
+  actionable_high: rate,
+};
+export const AppInsightsSchema = envelope(
+  z.strictObject({
+    nsapp: z.string(),
+    totals: z.strictObject({ ...rateFigures, runs: int }),
+    categories: z.array(z.strictObject({ category: z.string(), label: z.string(), failed: int, share: z.number(), outside_script_control: z.boolean() })),
+    series: z.array(z.strictObject({ bucket: z.string(), runs: int, ...rateFigures })),
+    unusual: z.array(cause),
+  }),
+);

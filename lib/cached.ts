@@ -16,6 +16,7 @@ import * as exitCodes from "./queries/exit-codes";
 import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
+import * as insights from "./queries/insights";
 import * as runs from "./queries/runs";
 import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
@@ -92,3 +93,19 @@ export const fetchOsShareSeries = osShareFn.fetch;
 const osVersionsFn = cached("osVersions", os.fetchOsVersions);
 export const loadOsVersions = osVersionsFn.load;
 export const fetchOsVersions = osVersionsFn.fetch;
+
+// Insights scan every app's series (docs/INSIGHTS.md): a few hundred ms, so sharing them matters most.
+const insightsFn = cached("insights", (range: Range) => insights.fetchRegressionsAndIncidents(range));
+export const loadInsights = insightsFn.load;
+export const fetchInsights = insightsFn.fetch;
+
+const appInsightsFn = cached("appInsights", insights.fetchAppInsights);
+export const loadAppInsights = appInsightsFn.load;
+export const fetchAppInsights = appInsightsFn.fetch;
+
+const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
+export const loadFailureOverview = failureOverviewFn.load;
+
+const rateChangesFn = cached("rateChanges", insights.fetchRateChanges);
+export const loadRateChanges = rateChangesFn.load;
+export const fetchRateChanges = rateChangesFn.fetch;

@@ -5,6 +5,7 @@
  */
 import { EXIT_CODES, type ExitCodeRow } from "./reference/exit-codes";
 import { EXIT_CODE_HISTORY, type ExitCodeHistoryRow } from "./reference/exit-codes-history";
+import { addDays } from "./time";
 
 export type { ExitCodeRow };
 
@@ -100,6 +101,98 @@ export function exitCodeInfo(code: number): ExitCodeRow {
   const row = CANONICAL.get(code);
   if (row) return row;
   return { code, message: UNKNOWN_ERROR, section: sectionForCode(code), category: UNKNOWN_CATEGORY };
+}
+
+/**
+ * Categories (the scripts' error_category) whose failures lie outside a script's control: the
+ * user stopped the run, or the host, its network, storage, memory or Proxmox itself failed.
+ * Failures in every other category count against the script ("actionable"). Judged by the
+ * category's typical cause, not code by code: a few codes sit on the wrong side (22 "HTTP
+ * error" can be a script's stale URL; 102 "APT lock held" is the host's), and that is accepted
+ * for one mapping everyone can check. docs/INSIGHTS.md explains each choice.
+ */
+export const OUTSIDE_SCRIPT_CONTROL: ReadonlySet<string> = new Set(["user_aborted", "network", "timeout", "storage", "resource", "proxmox"]);
+
+export function isOutsideScriptControl(category: string): boolean {
+  return OUTSIDE_SCRIPT_CONTROL.has(category);
+}
+
+/** Readable names of the categories ("user_aborted" → "user abort"). */
+const CATEGORY_LABELS: Readonly<Record<string, string>> = { user_aborted: "user abort", proxmox: "Proxmox", unknown: "unknown" };
+
+export function categoryLabel(category: string): string {
+  return CATEGORY_LABELS[category] ?? category;
+}
+
+/** Text before the first ": " of a message ("PostgreSQL", "curl"), "" without one. */
+function messagePrefix(message: string): string {
+  const i = message.indexOf(": ");
+  return i > 0 ? message.slice(0, i) : "";
+}
+
+/**
+ * The category a historical message had. The history lists messages, not categories, so a
+ * message takes the category of the canonical code that says the same today ("PostgreSQL: Fatal
+ * error in query / syntax" was 234 in Dec 2025, is 173 now: database); else, when its prefix
+ * differs from the code's current one, the category most canonical codes with that prefix have
+ * ("Node.js: Inspector error" → runtime); else the code's own canonical category (a reworded
+ * message, e.g. "Custom: …" that became "Proxmox: …").
+ */
+function historicalCategory(row: ExitCodeHistoryRow): string {
+  const same = EXIT_CODES.find((r) => r.message === row.message);
+  if (same) return same.category;
+  const prefix = messagePrefix(row.message);
+  const current = exitCodeInfo(row.code);
+  if (prefix !== "" && prefix !== messagePrefix(current.message)) {
+    const votes = new Map<string, number>();
+    for (const r of EXIT_CODES) if (messagePrefix(r.message) === prefix) votes.set(r.category, (votes.get(r.category) ?? 0) + 1);
+    const best = [...votes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    if (best) return best[0];
+  }
+  return current.category;
+}
+
+/** Periods in which a code's category differed from its canonical one, per code. */
+const CATEGORY_HISTORY: ReadonlyMap<number, readonly { firstSeen: string; lastSeen: string; category: string }[]> = (() => {
+  const byCode = new Map<number, { firstSeen: string; lastSeen: string; category: string }[]>();
+  for (const row of EXIT_CODE_HISTORY) {
+    const category = historicalCategory(row);
+    if (category === exitCodeInfo(row.code).category) continue;
+    byCode.set(row.code, [...(byCode.get(row.code) ?? []), { firstSeen: row.firstSeen, lastSeen: row.lastSeen, category }]);
+  }
+  return byCode;
+})();
+
+/**
+ * The error_category of a failure: by the meaning its code had on the record's date (`at`:
+ * Date, ISO or PocketBase time, or a "YYYY-MM-DD" day), the canonical category otherwise.
+ * Unlisted codes (0 included) are "unknown".
+ */
+export function errorCategory(code: number, at?: Date | string): string {
+  const periods = CATEGORY_HISTORY.get(code);
+  // Most codes never changed category: no date to parse (scans call this per code and bucket).
+  const day = periods === undefined || at === undefined ? null : utcDayOf(at);
+  if (day !== null) {
+    for (const p of periods!) if (p.firstSeen <= day && day <= p.lastSeen) return p.category;
+  }
+  return exitCodeInfo(code).category;
+}
+
+/**
+ * Splits the days [from, to] into periods in which every code keeps one category, so totals
+ * summed over a period (rollup range views) can be categorised exactly. Usually one period:
+ * codes changed category only in the history's older snapshots.
+ */
+export function categoryPeriods(from: string, to: string): { from: string; to: string }[] {
+  const cuts = new Set<string>();
+  for (const periods of CATEGORY_HISTORY.values()) {
+    for (const p of periods) {
+      cuts.add(p.firstSeen);
+      cuts.add(addDays(p.lastSeen, 1));
+    }
+  }
+  const starts = [from, ...[...cuts].filter((d) => d > from && d <= to).sort()];
+  return starts.map((start, i) => ({ from: start, to: i + 1 < starts.length ? addDays(starts[i + 1]!, -1) : to }));
 }
 
 /** Every canonical code, ascending (for pickers and legends). */

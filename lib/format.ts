@@ -50,3 +50,16 @@ export function formatCompact(n: number): string {
   const v = n / div;
   return `${v < 99.95 ? v.toFixed(1) : Math.round(v).toString()}${unit}`;
 }
+
+/** A rate with as many digits as its size needs: "31 %", "3.4 %", "0.45 %". */
+export function formatRate(rate: number): string {
+  const pct = rate * 100;
+  if (pct === 0) return "0 %";
+  const digits = pct >= 9.95 ? 0 : pct >= 0.995 ? 1 : 2;
+  return `${pct.toFixed(digits)} %`;
+}
+
+/** "9×", "2.4×": how many times one rate is another. */
+export function formatRatio(ratio: number): string {
+  return ratio >= 2.95 ? `${Math.round(ratio)}×` : `${ratio.toFixed(1)}×`;
+}

@@ -37,6 +37,22 @@ export const ENDPOINTS: Endpoint[] = [
     pathParams: [{ name: "code", description: "exit code, 0 to 255", schema: { type: "integer", minimum: 0, maximum: 255 } }],
   },
   { path: "/api/v1/os", view: VIEWS.apiOs, summary: "Runs and failure rates per install type, OS and version", schema: S.OsSchema, csv: "the rows" },
+  {
+    path: "/api/v1/regressions",
+    view: VIEWS.apiRegressions,
+    summary: "Apps whose failure rate rose clearly above their own baseline (method: /methodology), open ones first",
+    schema: S.RegressionsSchema,
+    csv: "one row per regression",
+  },
+  { path: "/api/v1/incidents", view: VIEWS.apiIncidents, summary: "One exit code or category spiking across several apps at once", schema: S.IncidentsSchema, csv: "one row per incident and app" },
+  {
+    path: "/api/v1/apps/{nsapp}/insights",
+    view: VIEWS.apiInsights,
+    summary: "One app's failure rate over time with its interval, the actionable rate, categories and what is unusual about its failures",
+    schema: S.AppInsightsSchema,
+    csv: "the series",
+    pathParams: [NSAPP],
+  },
 ];
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {

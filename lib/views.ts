@@ -45,6 +45,7 @@ export const VIEWS = {
   error: view("/errors/[code]", { params: ["range", "page", "size"] }),
   os: view("/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs" }),
   methodology: view("/methodology", { params: [] }),
+  regressions: view("/regressions"),
   embed: view("/embed/[widget]", { params: ["range", "type"] }),
   badge: view("/badge/[file]", {}),
   apiSummary: view("/api/v1/summary", { params: ["range", "type"], strict: true }),
@@ -54,6 +55,9 @@ export const VIEWS = {
   apiErrors: view("/api/v1/errors", { params: ["range", "aborts"], strict: true }),
   apiError: view("/api/v1/errors/[code]", { params: ["range", "page", "size"], strict: true }),
   apiOs: view("/api/v1/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs", strict: true }),
+  apiRegressions: view("/api/v1/regressions", { strict: true }),
+  apiIncidents: view("/api/v1/incidents", { strict: true }),
+  apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
 } as const satisfies Record<string, View>;
 
 export type ViewName = keyof typeof VIEWS;
@@ -67,5 +71,6 @@ export function pageViewForPath(pathname: string): { view: View; path: string } 
   if (first === "errors") return { view: second ? VIEWS.error : VIEWS.errors, path: pathname };
   if (first === "os" && !second) return { view: VIEWS.os, path: pathname };
   if (first === "methodology" && !second) return { view: VIEWS.methodology, path: pathname };
+  if (first === "regressions" && !second) return { view: VIEWS.regressions, path: pathname };
   return null;
 }

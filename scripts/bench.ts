@@ -11,8 +11,11 @@
  *
  *   npm run bench -- [--records 1000000] [--days 90] [--iterations 40] [--naive-iterations 5]
  *                    [--page-iterations 20] [--lighthouse-runs 3] [--lighthouse-preset mobile|desktop]
- *                    [--skip-pages]
+ *                    [--skip-pages] [--insight-seeds 5]
  * Rollup maintenance is timed by appending 50,000 records through the triggers to a copy.
+ * Then the insights (scripts/lib/insights-bench.ts): each insight query's time on the same
+ * PocketBase, and recall and false alarms of the regression and incident detection over
+ * --insight-seeds generator seeds (default 5; four times as many at the e2e volume).
  * --page-iterations N: N cold rounds (a fresh `next start` each), N new-URL and round(1.5 N) warm
  * samples per page. --skip-pages: no dashboard, no Lighthouse.
  */
@@ -30,6 +33,7 @@ import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
 import { embedTableLines, measureEmbeds } from "./lib/embed-bench";
+import { insightQueryLines, insightRecallLines } from "./lib/insights-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     "lighthouse-runs": { type: "string", default: "3" },
     "lighthouse-preset": { type: "string", default: "mobile" },
     "skip-pages": { type: "boolean", default: false },
+    "insight-seeds": { type: "string", default: "5" },
   },
 });
 const num = (name: string, v: string | undefined) => {
@@ -63,6 +68,7 @@ const NAIVE_ITER = num("naive-iterations", values["naive-iterations"]);
 const PAGE_COLD = num("page-iterations", values["page-iterations"]);
 const PAGE_WARM = Math.round(PAGE_COLD * 1.5);
 const LH_RUNS = num("lighthouse-runs", values["lighthouse-runs"]);
+const INSIGHT_SEEDS = num("insight-seeds", values["insight-seeds"]);
 const LH_PRESET = values["lighthouse-preset"] as LighthousePreset;
 if (LH_PRESET !== "mobile" && LH_PRESET !== "desktop") {
   console.error(`--lighthouse-preset must be mobile or desktop (got "${LH_PRESET}")`);
@@ -250,6 +256,14 @@ async function main() {
         `(then one full rebuild of all rollups: ${(fast.seconds - fast.insertSeconds).toFixed(1)} s; ${rate(fast.rows, fast.seconds)} overall)`);
       console.log(`Seeding with rollup maintenance (triggers, appending ${formatCount(withTriggers.rows)} to the ${formatCount(fast.rows)}-record database): ` +
         rate(withTriggers.rows, withTriggers.seconds));
+      console.error("measuring the insight queries…");
+      const insightQueries = await insightQueryLines(end, ITER, (m) => console.error(m));
+      console.log(`\nInsights: each query through the data layer (rollups only, no Next.js cache), ${ITER} runs after the first\n`);
+      for (const line of insightQueries) console.log(line);
+      console.error(`scoring regression and incident detection over ${INSIGHT_SEEDS} seeds (in-memory rollups)…`);
+      const recallLines = await insightRecallLines({ days: DAYS, runsPerDay: RECORDS / DAYS, seeds: INSIGHT_SEEDS, end, log: (m) => console.error(m) });
+      console.log(`\nDetection of the seeded events (scripts/lib/demo-events.ts) over generator seeds 1…n, range = the data's days\n`);
+      for (const line of recallLines) console.log(line);
       if (!values["skip-pages"]) await benchPages(pb.url);
     } finally {
       await pb.stop();

@@ -8,8 +8,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, type RollupSpec } from "./spec";
-import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql } from "./sql";
+import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "./spec";
+import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql, seriesViewSql } from "./sql";
 
 export const MIGRATIONS_DIR = "pocketbase/pb_migrations";
 /** The first rollup migration, written before this scheme: its state is read, never rewritten. */
@@ -24,6 +24,8 @@ export interface RollupEntry {
   rebuild: string[];
   triggers: string[];
   rangeView: { name: string; query: string };
+  /** Only rollups with `series` (lib/rollups/spec.ts); absent otherwise, so older states compare equal. */
+  seriesView?: { name: string; query: string };
 }
 
 /** Everything a database holds for the rollups: tables, triggers, range views, calendars. */
@@ -51,11 +53,14 @@ export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState
         `CREATE INDEX idx_${spec.name}_bucket ON ${spec.name} (bucket)`,
         // Covers "in force at X" (bucket <= X < valid_until) without touching the table.
         ...(daily ? [`CREATE INDEX idx_${spec.name}_in_force ON ${spec.name} (valid_until, bucket)`] : []),
+        // The same per value of a lookup column ("in force at X with exit_code = C"; hours: its buckets).
+        ...(spec.lookup ? [`CREATE INDEX idx_${spec.name}_by_${spec.lookup} ON ${spec.name} (${spec.lookup}, ${daily ? "valid_until, " : ""}bucket)`] : []),
       ],
       drop: dropTriggersSql(spec),
       rebuild: rebuildSql(spec),
       triggers: createTriggersSql(spec),
       rangeView: { name: rangeViewName(spec), query: rangeViewSql(spec) },
+      ...(spec.series ? { seriesView: { name: seriesViewName(spec), query: seriesViewSql(spec) } } : {}),
     };
   });
   const calendars = [
@@ -113,7 +118,8 @@ export function rollupMigrationSource(previous: RollupState | null, state: Rollu
 // Rollup collections: exact pre-aggregated counts of _dev_telemetry_data, kept by SQLite
 // triggers in the same transaction as every insert, update and delete of a telemetry row.
 // Public read-only; each has a \`<name>_range\` view answering totals per key for any
-// [from, to]. Design and upgrade path: docs/ROLLUPS.md.
+// [from, to]; a few also a \`<name>_series\` view packing each key's per-bucket counts in one
+// row (regression and incident scans). Design and upgrade path: docs/ROLLUPS.md.
 //
 // Up brings the database from PREVIOUS (the state of the rollup migration before this one;
 // null: no rollups) to STATE, down back to PREVIOUS, in the migration's one transaction: every
@@ -141,9 +147,12 @@ function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-// What a rollup's rows depend on (its purpose is a comment): any change rebuilds it.
+// What a rollup's rows depend on (its purpose is a comment): any change rebuilds it. Its views
+// count too: PocketBase checks a new view by running it, which on a full rollup (a range view
+// groups every pair of days or hours) can outlast its deadline, so a rollup gaining or changing
+// a view is emptied, gets its views, and is filled again.
 function definition(r) {
-  return [r.fields, r.indexes, r.rebuild, r.triggers];
+  return [r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null];
 }
 
 function apply(app, from, to) {
@@ -155,13 +164,17 @@ function apply(app, from, to) {
   for (const r of to.rollups) after[r.name] = r;
   const calendarsKept = same(from.calendars, to.calendars);
   const kept = (name) => !!before[name] && !!after[name] && same(definition(before[name]), definition(after[name]));
-  const viewKept = (name) =>
-    kept(name) && calendarsKept && from.rangeViewRule === to.rangeViewRule && same(before[name].rangeView, after[name].rangeView);
+  // A rollup's views: its range view, and its series view where it has one.
+  const views = (r) => [r.rangeView].concat(r.seriesView ? [r.seriesView] : []);
+  const viewKept = (name) => kept(name) && calendarsKept && from.rangeViewRule === to.rangeViewRule;
 
   for (const r of from.rollups) r.drop.forEach((sql) => exec(app, sql));
-  for (const r of from.rollups) {
-    const view = !viewKept(r.name) && find(app, r.rangeView.name);
-    if (view) app.delete(view);
+  // Views of both states: a database may hold the target's views already (a migration re-run).
+  for (const r of from.rollups.concat(to.rollups)) {
+    for (const v of views(r)) {
+      const view = !viewKept(r.name) && find(app, v.name);
+      if (view) app.delete(view);
+    }
   }
   for (const r of from.rollups) {
     const table = !kept(r.name) && find(app, r.name);
@@ -188,36 +201,38 @@ function apply(app, from, to) {
     exec(app, cal.fill);
   }
   for (const r of to.rollups) {
-    if (!kept(r.name)) {
-      if (!find(app, r.name)) {
-        app.save(
-          new Collection({
-            type: "base",
-            name: r.name,
-            listRule: "",
-            viewRule: "",
-            createRule: null,
-            updateRule: null,
-            deleteRule: null,
-            fields: r.fields,
-            indexes: r.indexes,
-          }),
-        );
-      }
-      r.rebuild.forEach((sql) => exec(app, sql));
-    }
-    r.triggers.forEach((sql) => exec(app, sql));
-    if (!find(app, r.rangeView.name)) {
+    const rebuild = !kept(r.name);
+    if (rebuild && !find(app, r.name)) {
       app.save(
         new Collection({
-          type: "view",
-          name: r.rangeView.name,
-          listRule: to.rangeViewRule,
-          viewRule: null,
-          viewQuery: r.rangeView.query,
+          type: "base",
+          name: r.name,
+          listRule: "",
+          viewRule: "",
+          createRule: null,
+          updateRule: null,
+          deleteRule: null,
+          fields: r.fields,
+          indexes: r.indexes,
         }),
       );
     }
+    // Views before the rows (see definition()): a rollup whose views are missing is a rebuilt one.
+    for (const v of views(r)) {
+      if (!find(app, v.name)) {
+        app.save(
+          new Collection({
+            type: "view",
+            name: v.name,
+            listRule: to.rangeViewRule,
+            viewRule: null,
+            viewQuery: v.query,
+          }),
+        );
+      }
+    }
+    if (rebuild) r.rebuild.forEach((sql) => exec(app, sql));
+    r.triggers.forEach((sql) => exec(app, sql));
   }
 }
 

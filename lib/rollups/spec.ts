@@ -37,6 +37,10 @@ export interface RollupSpec {
   dims: readonly Dim[];
   /** What the table answers (shown in docs and the generated migration). */
   purpose: string;
+  /** Also gets a series view `<name>_series`: each key's per-bucket counts packed in one row. */
+  series?: boolean;
+  /** A dimension that is not the key index's first column but is filtered on alone: it gets its own index. */
+  lookup?: string;
 }
 
 const text = (column: string): Dim => ({ column, source: column, kind: "text" });
@@ -48,16 +52,22 @@ interface DailySpec {
   purpose: string;
   /** Name of the hourly sibling, for rollups the pages read (the 24-hour view needs them). */
   hourly?: string;
+  /** Series views for this rollup and its hourly sibling (regression and incident scans). */
+  series?: boolean;
+  /** See RollupSpec.lookup. */
+  lookup?: string;
 }
 
 const DAILY: readonly DailySpec[] = [
-  { name: "stats_daily", hourly: "stats_hourly", dims: [text("type")], purpose: "totals, outcome chart, type split" },
-  { name: "stats_app", hourly: "stats_app_hourly", dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
-  { name: "stats_code", hourly: "stats_code_hourly", dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
+  { name: "stats_daily", hourly: "stats_hourly", series: true, dims: [text("type")], purpose: "totals, outcome chart, type split" },
+  { name: "stats_app", hourly: "stats_app_hourly", series: true, dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
+  { name: "stats_code", hourly: "stats_code_hourly", series: true, dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
   {
     name: "stats_app_code",
     hourly: "stats_app_code_hourly",
     dims: [text("nsapp"), num("exit_code")],
+    // Incidents read the apps one exit code hit: "exit_code = X" over all apps.
+    lookup: "exit_code",
     purpose: "exit codes per app, apps per exit code",
   },
   {
@@ -83,8 +93,8 @@ const DAILY: readonly DailySpec[] = [
   {
     name: "stats_app_env",
     hourly: "stats_app_env_hourly",
-    dims: [text("nsapp"), text("pve_version"), text("method")],
-    purpose: "PVE versions and methods per app",
+    dims: [text("nsapp"), text("pve_version"), text("method"), num("ct_type")],
+    purpose: "PVE versions, methods and privileged/unprivileged per app",
   },
   {
     name: "stats_app_resources",
@@ -99,9 +109,11 @@ export const HOURLY_RETENTION_HOURS = 72;
 
 /** Every rollup table: the daily ones, then their hourly siblings. */
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose })),
+  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
   ...DAILY.flatMap((d): RollupSpec[] =>
-    d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)` }] : [],
+    d.hourly
+      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }]
+      : [],
   ),
 ];
 
@@ -134,6 +146,11 @@ export const CALENDAR_LAST = "2040-12-31";
 /** The range view of a rollup: totals per key for any [from, to] (see docs/ROLLUPS.md). */
 export function rangeViewName(spec: RollupSpec): string {
   return `${spec.name}_range`;
+}
+
+/** The series view of a rollup (only specs with `series`, see docs/ROLLUPS.md). */
+export function seriesViewName(spec: RollupSpec): string {
+  return `${spec.name}_series`;
 }
 
 /**

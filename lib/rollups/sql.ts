@@ -248,3 +248,38 @@ export const fillCalendarSql =
 export const fillHourCalendarSql =
   `WITH RECURSIVE d(x) AS (SELECT '${CALENDAR_FIRST} 00:00:00' UNION ALL SELECT datetime(x, '+1 hour') FROM d WHERE x < '${CALENDAR_LAST} 23:00:00') ` +
   `INSERT OR IGNORE INTO ${HOUR_CALENDAR} (id, hour) SELECT replace(replace(substr(x, 1, 13), '-', ''), ' ', ''), substr(x, 1, 13) FROM d`;
+
+/** Separators of a series view's packed text: "offset|success|failed,offset|success|failed,…". */
+export const SERIES_ENTRY_SEPARATOR = ",";
+export const SERIES_FIELD_SEPARATOR = "|";
+
+/**
+ * Series view of a rollup: one row per key over [range_from, range_to] with its totals and, in
+ * `series`, every bucket's successes and failures packed as text: "27|412|6,…" where 27 is the
+ * bucket's offset in days (hours for hourly rollups) from range_from, in no guaranteed order.
+ * Scans that need each key's per-bucket counts (regressions, incidents) read a few hundred
+ * records instead of tens of thousands: PocketBase's cost is per returned record, and offsets
+ * halve the text. `+r.bucket` keeps SQLite on the key index, whose order is the GROUP BY order
+ * (no sort), and the bucket test runs on the index entries. The list rule's equality on both
+ * ends is pushed into the grouped query, as for the hourly range views.
+ */
+export function seriesViewSql(spec: RollupSpec): string {
+  const [cal, col] = spec.grain === "hour" ? [HOUR_CALENDAR, "hour"] : [CALENDAR, "day"];
+  const keys = spec.dims.map((d) => `r.${d.column}`);
+  const sum = (c: string) => `CAST(SUM(r.${c}) AS INTEGER)`;
+  const offset =
+    spec.grain === "hour"
+      ? `CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER)`
+      : `CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER)`;
+  const entry = [offset, "r.success", "r.failed"].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
+  return (
+    `SELECT (MIN(r.id) || f.id || t.id) AS id, f.${col} AS range_from, t.${col} AS range_to, ` +
+    `${keys.map((k, i) => `${k} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
+    `${sum("success")} AS success, ${sum("failed")} AS failed, ` +
+    `CAST(${COUNT_COLUMNS.map((c) => `SUM(r.${c})`).join(" + ")} AS INTEGER) AS runs, ` +
+    `CAST(group_concat(${entry}, '${SERIES_ENTRY_SEPARATOR}') AS TEXT) AS series ` +
+    `FROM ${cal} f JOIN ${cal} t ON t.${col} >= f.${col} ` +
+    `JOIN ${spec.name} r ON +r.bucket >= f.${col} AND +r.bucket <= t.${col} ` +
+    `GROUP BY f.${col}, t.${col}, ${keys.join(", ")}`
+  );
+}

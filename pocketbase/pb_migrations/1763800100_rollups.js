@@ -1771,8 +1771,8 @@ migrate(
         app.save(collection);
       }
       r.drop.forEach((sql) => exec(app, sql));
-      r.rebuild.forEach((sql) => exec(app, sql));
-      r.triggers.forEach((sql) => exec(app, sql));
+      // The view before the rows: PocketBase checks a new view by running it, and an hourly
+      // range view over a filled table outlasts that check's deadline.
       if (r.rangeView && !find(app, r.rangeView.name)) {
         app.save(
           new Collection({
@@ -1784,6 +1784,8 @@ migrate(
           }),
         );
       }
+      r.rebuild.forEach((sql) => exec(app, sql));
+      r.triggers.forEach((sql) => exec(app, sql));
     }
   },
   (app) => {

@@ -3,6 +3,7 @@
  * a little day-to-day noise), where in the day they fall (fewer at night UTC), and PocketBase's
  * timestamp text. Day counts use no random stream, so countRows() knows the total up front.
  */
+import type { DemoEvent } from "./demo-events";
 import { hashUnit } from "./prng";
 
 export const DAY_MS = 86_400_000;
@@ -16,6 +17,8 @@ export interface GenerateOptions {
   runsPerDay: number;
   /** Nothing is created at or after this instant; the last day stops here. */
   end: Date;
+  /** Seeded regressions and incidents, placed relative to `end` (default: demo-events.ts DEMO_EVENTS). */
+  events?: readonly DemoEvent[];
 }
 
 /**

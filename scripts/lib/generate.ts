@@ -5,10 +5,12 @@
  * day's timestamps come out already sorted (sequential order statistics), so nothing is buffered.
  *
  * Shapes (see demo-model.ts and ../shared/reference/TELEMETRY.md): Zipf app popularity, a
- * daily/weekly rhythm with slow growth, per-app failure rates with a few broken apps, one
- * regression (DEMO_REGRESSION), stuck and cleaned-up runs, and both status spellings.
+ * daily/weekly rhythm with slow growth, per-app failure rates with a few broken apps, seeded
+ * regressions and a cross-app incident (demo-events.ts), stuck and cleaned-up runs, and both
+ * status spellings.
  */
 import { explainExitCode } from "../../lib/exit-codes";
+import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
 import { buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
 import { AliasTable, hashString32, Rng } from "./prng";
 import type { TelemetryRow, TelemetryStatus } from "./telemetry-row";
@@ -16,28 +18,6 @@ import { dayClock, planDays, pbTimestamp, validateOptions, DAY_MS, type Generate
 
 export type { GenerateOptions };
 export type { TelemetryRow };
-
-/**
- * The demo's regression: a popular app whose installs start failing one day (a script change)
- * and recover `days` later (the fix). Dates are relative to the end so every demo shows it:
- * it covers the UTC days end−startOffsetDays … end−startOffsetDays+days−1.
- */
-export const DEMO_REGRESSION = {
-  nsapp: "jellyfin",
-  startOffsetDays: 20,
-  days: 5,
-  failureRate: 0.35,
-  /** APT error: the typical symptom of a broken upstream repository. */
-  exitCode: 100,
-} as const;
-
-/** First and last UTC day ("YYYY-MM-DD", inclusive) of the regression for a given end. */
-export function regressionWindow(end: Date): { from: string; to: string } {
-  const endDay = Math.floor(end.getTime() / DAY_MS);
-  const day = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
-  const first = endDay - DEMO_REGRESSION.startOffsetDays;
-  return { from: day(first), to: day(first + DEMO_REGRESSION.days - 1) };
-}
 
 /** Exactly how many rows generateRows(opts) yields: round(runsPerDay × days). */
 export function countRows(opts: GenerateOptions): number {
@@ -60,7 +40,18 @@ interface DayContext {
   newScripts: number;
   deb12: number;
   pve: AliasTable<string>;
-  regression: boolean;
+  /** Regressions going on this day, by app. */
+  regressions: ReadonlyMap<string, readonly RegressionEvent[]>;
+  /** Incidents overlapping this day, with their apps. */
+  incidents: readonly { placed: PlacedEvent; event: IncidentEvent; apps: ReadonlySet<string> }[];
+}
+
+/** A run's environment, as far as events care. */
+interface RunEnv {
+  pveVersion: string;
+  os: string;
+  osVersion: string;
+  createdMs: number;
 }
 
 interface Model {
@@ -74,7 +65,7 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
   const rng = new Rng(streamSeed(opts));
   const { apps, weights } = buildApps();
   const model: Model = { apps: new AliasTable(apps, weights), codes: buildFailureCodes(), endMs: opts.end.getTime() };
-  const window = regressionWindow(opts.end);
+  const placed = placeEvents(opts.events ?? DEMO_EVENTS, opts.end);
   for (const plan of planDays(opts)) {
     const day = new Date(plan.startMs).toISOString().slice(0, 10);
     const ageDays = (model.endMs - plan.startMs) / DAY_MS;
@@ -84,7 +75,7 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
       newScripts: newScriptShare(ageDays),
       deb12: debian12Share(ageDays),
       pve: pveVersionsAt(ageDays),
-      regression: day >= window.from && day <= window.to,
+      ...eventsOfDay(placed, plan.startMs),
     };
     const clock = dayClock(plan);
     // Sorted uniforms in [0, 1) one by one: the next minimum of the remaining n−k points.
@@ -94,6 +85,31 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
       yield makeRow(rng, model, ctx, clock(p));
     }
   }
+}
+
+/** The events going on during the UTC day starting at dayMs. */
+function eventsOfDay(placed: readonly PlacedEvent[], dayMs: number): Pick<DayContext, "regressions" | "incidents"> {
+  const regressions = new Map<string, RegressionEvent[]>();
+  const incidents: DayContext["incidents"][number][] = [];
+  for (const p of placed) {
+    if (p.startMs >= dayMs + DAY_MS || p.endMs <= dayMs) continue;
+    if (p.event.kind === "regression") regressions.set(p.event.nsapp, [...(regressions.get(p.event.nsapp) ?? []), p.event]);
+    else incidents.push({ placed: p, event: p.event, apps: new Set(p.event.apps) });
+  }
+  return { regressions, incidents };
+}
+
+/** The event that decides this run's failure odds and code, if any. */
+function activeEvent(ctx: DayContext, app: DemoApp, env: RunEnv): DemoEvent | null {
+  for (const e of ctx.regressions.get(app.nsapp) ?? []) {
+    const only = e.only;
+    if (!only) return e;
+    if ("pveMinor" in only ? env.pveVersion.startsWith(`${only.pveMinor}.`) : env.os === only.os && env.osVersion === only.osVersion) return e;
+  }
+  for (const i of ctx.incidents) {
+    if (i.apps.has(app.nsapp) && env.createdMs >= i.placed.startMs && env.createdMs < i.placed.endMs) return i.event;
+  }
+  return null;
 }
 
 /**
@@ -107,7 +123,7 @@ function streamSeed(opts: GenerateOptions): number {
 type Outcome = { status: TelemetryStatus; code: number; durationFactor: number } | "stuck";
 
 /** What happened to one run (before the clock decides whether it is still running). */
-function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp): Outcome {
+function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp, env: RunEnv): Outcome {
   if (rng.chance(STUCK_RATE)) return "stuck";
   const newScript = rng.chance(ctx.newScripts);
   if (rng.chance(ABORT_RATE)) {
@@ -116,17 +132,17 @@ function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp): Out
     const u = rng.next();
     return { status: "aborted", code: u < 0.7 ? 130 : u < 0.85 ? 143 : 129, durationFactor: 0.5 };
   }
-  const regressed = ctx.regression && app.nsapp === DEMO_REGRESSION.nsapp;
-  if (rng.chance(regressed ? DEMO_REGRESSION.failureRate : app.failRate)) {
-    return { status: "failed", code: failureCode(rng, model, app, regressed), durationFactor: 0.6 };
+  const event = activeEvent(ctx, app, env);
+  if (rng.chance(event ? event.failureRate : app.failRate)) {
+    return { status: "failed", code: failureCode(rng, model, app, event), durationFactor: 0.6 };
   }
   if (rng.chance(SCRIPT_UNKNOWN_RATE)) return { status: "unknown", code: 0, durationFactor: 1 };
   return { status: newScript ? "success" : "sucess", code: 0, durationFactor: 1 };
 }
 
-function failureCode(rng: Rng, model: Model, app: DemoApp, regressed: boolean): number {
+function failureCode(rng: Rng, model: Model, app: DemoApp, event: DemoEvent | null): number {
   if (rng.chance(FAILED_WITH_ZERO)) return 0;
-  if (regressed && rng.chance(0.85)) return DEMO_REGRESSION.exitCode;
+  if (event && rng.chance(0.85)) return event.exitCode;
   if (app.signatureCode !== null && rng.chance(0.6)) return app.signatureCode;
   return model.codes.sample(rng);
 }
@@ -145,7 +161,7 @@ function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): Te
   const [os, osVersion] = osFor(app, pveVersion, ctx.deb12, rng);
   const [cores, ram, disk] = resourcesFor(app, method, rng);
   const created = pbTimestamp(createdMs);
-  const outcome = drawOutcome(rng, model, ctx, app);
+  const outcome = drawOutcome(rng, model, ctx, app, { pveVersion, os, osVersion, createdMs });
   const duration = durationMs(rng, app, outcome === "stuck" ? 1 : outcome.durationFactor);
   const row: TelemetryRow = {
     id: recordId(rng),

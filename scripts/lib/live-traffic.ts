@@ -12,6 +12,7 @@
  */
 import { DAY_MS } from "./generate-time";
 import { insertRows } from "./bulk-insert";
+import { ONGOING_EVENTS } from "./demo-events";
 import { generateRows } from "./generate";
 import type { TelemetryRow } from "./telemetry-row";
 
@@ -31,7 +32,9 @@ function* runsBetween(after: number, until: number, runsPerDay: number): Generat
   const lastDay = Math.floor((until - 1) / DAY_MS);
   // A seed per window: a restart never regenerates the ids (random_id is unique) of earlier runs.
   const seed = Math.floor(after / 1000) % 2 ** 31;
-  for (const row of generateRows({ seed, days: lastDay - firstDay + 1, runsPerDay, end: new Date((lastDay + 1) * DAY_MS - 1) })) {
+  // Only events still going on at the seed's end continue (demo-events.ts): past regressions must not repeat.
+  const end = new Date((lastDay + 1) * DAY_MS - 1);
+  for (const row of generateRows({ seed, days: lastDay - firstDay + 1, runsPerDay, end, events: ONGOING_EVENTS })) {
     const t = ms(row.created);
     if (t > after && t <= until) yield row;
   }

@@ -30,6 +30,9 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/errors?aborts=include", S.ExitCodesSchema],
   ["/errors/100?range=90d", S.ExitCodeSchema],
   ["/os?type=lxc", S.OsSchema],
+  ["/regressions?range=30d", S.RegressionsSchema],
+  ["/incidents?range=7d", S.IncidentsSchema],
+  ["/apps/docker/insights?range=90d", S.AppInsightsSchema],
 ];
 
 test("every endpoint answers exactly its documented schema, and the OpenAPI document lists them all", async ({ request }) => {
@@ -42,7 +45,18 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
   const doc = await (await request.get(`${base()}/openapi.json`)).json();
   expect(doc.openapi).toBe("3.1.0");
   expect(Object.keys(doc.paths).sort()).toEqual(
-    ["/api/v1/summary", "/api/v1/apps", "/api/v1/apps/{nsapp}", "/api/v1/apps/{nsapp}/runs", "/api/v1/errors", "/api/v1/errors/{code}", "/api/v1/os"].sort(),
+    [
+      "/api/v1/summary",
+      "/api/v1/apps",
+      "/api/v1/apps/{nsapp}",
+      "/api/v1/apps/{nsapp}/runs",
+      "/api/v1/apps/{nsapp}/insights",
+      "/api/v1/errors",
+      "/api/v1/errors/{code}",
+      "/api/v1/os",
+      "/api/v1/regressions",
+      "/api/v1/incidents",
+    ].sort(),
   );
   expect(doc.paths["/api/v1/apps"].get.responses["200"].content["application/json"].schema.properties.data.items.required).toContain("failure_low");
 });

@@ -67,6 +67,8 @@ export default async function globalSetup() {
   process.env.E2E_READER_EMAIL = READER.email;
   process.env.E2E_READER_PASSWORD = READER.password;
   process.env.E2E_DATA_DIR = dataDir;
+  // The seeded events (scripts/lib/demo-events.ts) are placed relative to it.
+  process.env.E2E_DATA_END = end.toISOString();
 
   return async () => {
     if (next.pid) process.kill(-next.pid, "SIGTERM");

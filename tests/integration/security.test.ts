@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchAppDetail } from "../../lib/queries/app-detail";
+import { fetchAppInsights } from "../../lib/queries/insights";
 import { presetRange } from "../../lib/range";
 import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
@@ -83,19 +84,21 @@ describe("access rules and filter safety", () => {
     expect((await api(pb.url, `/api/collections/stats_app/records/${row.id}`, { method: "DELETE" })).status).toBe(403);
   });
 
-  it("answers range views only for an explicit from/to, taken literally", async () => {
-    const base = "/api/collections/stats_app_range/records";
-    const today = new Date().toISOString().slice(0, 10);
-    const ok = await api(pb.url, `${base}?from=2020-01-01&to=${today}&sort=-runs`);
-    expect(ok.status).toBe(200);
-    expect((ok.body.items as { nsapp: string }[]).map((r) => r.nsapp)).toContain("docker");
-    for (const q of ["", "?from=2020-01-01", `?to=${today}`, `?from=${encodeURIComponent("' OR 1=1 --")}&to=${today}`, `?from=2020-01-01&to=${encodeURIComponent('x" || range_to != "')}`]) {
-      const res = await api(pb.url, `${base}${q}`);
-      expect(res.status).toBe(200);
-      expect(res.body.items).toEqual([]);
-    }
-    expect((await api(pb.url, `/api/collections/stats_calendar/records`)).status).toBe(403);
-  });
+  for (const view of ["stats_app_range", "stats_app_series"]) {
+    it(`answers ${view} only for an explicit from/to, taken literally`, async () => {
+      const base = `/api/collections/${view}/records`;
+      const today = new Date().toISOString().slice(0, 10);
+      const ok = await api(pb.url, `${base}?from=2020-01-01&to=${today}&sort=-runs`);
+      expect(ok.status).toBe(200);
+      expect((ok.body.items as { nsapp: string }[]).map((r) => r.nsapp)).toContain("docker");
+      for (const q of ["", "?from=2020-01-01", `?to=${today}`, `?from=${encodeURIComponent("' OR 1=1 --")}&to=${today}`, `?from=2020-01-01&to=${encodeURIComponent('x" || range_to != "')}`]) {
+        const res = await api(pb.url, `${base}${q}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items).toEqual([]);
+      }
+      expect((await api(pb.url, `/api/collections/stats_calendar/records`)).status).toBe(403);
+    });
+  }
 
   it("matches hostile app names literally and never widens the filter", async () => {
     const range = presetRange("7d", new Date());
@@ -114,5 +117,8 @@ describe("access rules and filter safety", () => {
       expect([d.totals.runs, d.codes.length, d.os.length, d.pve.length]).toEqual([0, 0, 0, 0]);
     }
     expect((await fetchAppDetail("docker", range)).totals.runs).toBe(2);
+    // The insights' reads carry the name in their filters too.
+    for (const [i, nsapp] of HOSTILE.entries()) expect((await fetchAppInsights(nsapp, range)).totals.failed, nsapp).toBe((i + 3) % 2);
+    for (const probe of ['" || 1=1 || "', "docker' || nsapp != '", "%"]) expect((await fetchAppInsights(probe, range)).totals.decided).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Upgrades of a PocketBase with data: the previous release's migrations (every file but the
  * newest) run first and rows arrive through their triggers; then every migration runs. The
- * rollups stay exact and the triggers and range views are the current ones. A generated
+ * rollups stay exact and the triggers, range views and series views are the current ones. A generated
  * rollup migration (lib/rollups/migration.ts) takes such a database to a changed rollup state
  * and, migrated down, back.
  */
@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nextRollupMigration, rollupState } from "../../lib/rollups/migration";
-import { RANGE_VIEW_RULE, ROLLUPS, rangeViewName, type RollupSpec } from "../../lib/rollups/spec";
-import { createTriggersSql, rangeViewSql } from "../../lib/rollups/sql";
+import { RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "../../lib/rollups/spec";
+import { createTriggersSql, rangeViewSql, seriesViewSql } from "../../lib/rollups/sql";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { migrate, migrateDown, POCKETBASE_DIRS } from "../../scripts/lib/pocketbase-server";
@@ -33,7 +33,11 @@ function expectCurrent(db: Database.Database, specs: readonly RollupSpec[]) {
   const views = db
     .prepare("SELECT name, listRule AS rule, json_extract(options, '$.viewQuery') AS query FROM _collections WHERE type = 'view' AND name LIKE 'stats\\_%' ESCAPE '\\' ORDER BY name")
     .all();
-  expect(views).toEqual(specs.map((s) => ({ name: rangeViewName(s), rule: RANGE_VIEW_RULE, query: rangeViewSql(s) })).sort((a, b) => a.name.localeCompare(b.name)));
+  const wantViews = specs.flatMap((s) => [
+    { name: rangeViewName(s), rule: RANGE_VIEW_RULE, query: rangeViewSql(s) },
+    ...(s.series ? [{ name: seriesViewName(s), rule: RANGE_VIEW_RULE, query: seriesViewSql(s) }] : []),
+  ]);
+  expect(views).toEqual(wantViews.sort((a, b) => a.name.localeCompare(b.name)));
 }
 
 const collectionExists = (db: Database.Database, name: string) => !!db.prepare("SELECT 1 FROM _collections WHERE name = ?").get(name);
@@ -66,6 +70,22 @@ describe("upgrades", () => {
     try {
       expect((db.prepare("SELECT COUNT(*) AS n FROM _migrations WHERE file IN (" + ALL.map(() => "?").join(",") + ")").get(...ALL) as { n: number }).n).toBe(ALL.length);
       expect((db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n).toBeGreaterThan(1000);
+      expectRollupsExact(db);
+      expectCurrent(db, ROLLUPS);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("installs on a production PocketBase that already holds runs, recent ones included", () => {
+    const dataDir = join(scratch, "production-data");
+    // The telemetry collection exists with rows before the dashboard's rollups are installed.
+    migrate(dataDir, migrationsDir("telemetry-only", ALL.filter((f) => !f.endsWith("_rollups.js"))));
+    insertRows(join(dataDir, "data.db"), generateRows({ seed: 77, days: 3, runsPerDay: 3000, end: new Date() }), { maintainRollups: true }); // no rollups yet: plain inserts
+    migrate(dataDir, migrationsDir("all", ALL));
+    const db = new Database(join(dataDir, "data.db"));
+    try {
+      expect((db.prepare("SELECT COUNT(*) AS n FROM stats_app_hourly").get() as { n: number }).n).toBeGreaterThan(0);
       expectRollupsExact(db);
       expectCurrent(db, ROLLUPS);
     } finally {

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { explainExitCode } from "../../lib/exit-codes";
 import { ACCEPTED_STATUSES } from "../../lib/outcomes";
 import { pbTime } from "../../lib/time";
-import { countRows, DEMO_REGRESSION, generateRows, regressionWindow, type GenerateOptions, type TelemetryRow } from "../../scripts/lib/generate";
+import { DEMO_EVENTS, eventTruth, ONGOING_EVENTS, type RegressionEvent } from "../../scripts/lib/demo-events";
+import { countRows, generateRows, type GenerateOptions, type TelemetryRow } from "../../scripts/lib/generate";
 import { pbTimestamp } from "../../scripts/lib/generate-time";
 
 const END = new Date("2026-03-15T13:45:00.000Z");
@@ -89,17 +90,56 @@ describe("generateRows", () => {
     expect(failed).toBeLessThan(0.03);
   });
 
-  it("shows the regression: the app fails far more inside its window than outside", () => {
-    const { from, to } = regressionWindow(END);
-    expect([from, to]).toEqual(["2026-02-23", "2026-02-27"]);
-    const app = big.filter((r) => r.nsapp === DEMO_REGRESSION.nsapp);
-    const inside = app.filter((r) => r.created.slice(0, 10) >= from && r.created.slice(0, 10) <= to);
-    const outside = app.filter((r) => r.created.slice(0, 10) < from || r.created.slice(0, 10) > to);
-    const rate = (rows: TelemetryRow[]) => share(rows, (r) => r.status === "failed");
-    expect(inside.length).toBeGreaterThan(300);
-    expect(rate(inside)).toBeGreaterThan(0.2);
-    expect(rate(inside)).toBeGreaterThan(5 * rate(outside));
-    expect(share(inside.filter((r) => r.status === "failed"), (r) => r.exit_code === DEMO_REGRESSION.exitCode)).toBeGreaterThan(0.6);
+  it("places the seeded events relative to the end", () => {
+    const truth = new Map(eventTruth(END).map((t) => [t.id, t]));
+    expect(truth.get("jellyfin-apt")).toMatchObject({ apps: ["jellyfin"], start: "2026-02-23", last: "2026-02-27", exitCode: 100, trait: null });
+    expect(truth.get("nginxproxymanager-pve92")).toMatchObject({ start: "2026-03-06", last: "2026-03-09", trait: { family: "pve", key: "9.2" } });
+    expect(truth.get("alpine-324")).toMatchObject({ trait: { family: "os", key: "alpine 3.24" } });
+    expect(truth.get("immich-oom")).toMatchObject({ start: "2026-03-12", last: null });
+    expect(truth.get("github-http-22")).toMatchObject({ kind: "incident", start: "2026-03-14 14", last: "2026-03-14 18", exitCode: 22 });
+    expect(truth.get("github-http-22")!.apps.length).toBeGreaterThanOrEqual(5);
+  });
+
+  const day = (r: TelemetryRow) => r.created.slice(0, 10);
+  const rate = (rows: TelemetryRow[]) => share(rows, (r) => r.status === "failed");
+  const regressions = DEMO_EVENTS.filter((e): e is RegressionEvent => e.kind === "regression");
+  const truths = new Map(eventTruth(END).map((t) => [t.id, t]));
+  const affected = (e: RegressionEvent, r: TelemetryRow) =>
+    !e.only || ("pveMinor" in e.only ? r.pve_version.startsWith(`${e.only.pveMinor}.`) : r.os_type === e.only.os && r.os_version === e.only.osVersion);
+
+  for (const e of regressions) {
+    it(`shows regression ${e.id}: the app fails far more inside its window (and its trait), mostly with its code`, () => {
+      const t = truths.get(e.id)!;
+      const inWindow = (r: TelemetryRow) => day(r) >= t.start && (t.last === null || day(r) <= t.last);
+      const app = big.filter((r) => r.nsapp === e.nsapp);
+      const inside = app.filter((r) => inWindow(r) && affected(e, r));
+      const outside = app.filter((r) => !inWindow(r));
+      expect(inside.length).toBeGreaterThan(60);
+      expect(rate(inside)).toBeGreaterThan(e.failureRate * 0.6);
+      expect(rate(inside)).toBeGreaterThan(3 * rate(outside));
+      expect(share(inside.filter((r) => r.status === "failed"), (r) => r.exit_code === e.exitCode)).toBeGreaterThan(0.6);
+      const spared = app.filter((r) => inWindow(r) && !affected(e, r));
+      if (e.only) expect(rate(spared)).toBeLessThan(0.05); // only the trait fails
+    });
+  }
+
+  it("shows the incident: its apps fail with its code in its hours, other apps do not", () => {
+    const t = truths.get("github-http-22")!;
+    const inHours = (r: TelemetryRow) => r.created.slice(0, 13).replace("T", " ") >= t.start && r.created.slice(0, 13) <= t.last!;
+    const hit = big.filter((r) => inHours(r) && r.status === "failed" && r.exit_code === 22);
+    const perApp = new Map<string, number>();
+    for (const r of hit) perApp.set(r.nsapp, (perApp.get(r.nsapp) ?? 0) + 1);
+    expect([...perApp].filter(([app, n]) => t.apps.includes(app) && n >= 2).length).toBeGreaterThanOrEqual(5);
+    expect(hit.filter((r) => !t.apps.includes(r.nsapp)).length).toBeLessThan(3);
+  });
+
+  it("with only the ongoing events (live traffic), past regressions do not repeat", () => {
+    const rows = [...generateRows({ ...BIG, days: 25, events: ONGOING_EVENTS })];
+    const jellyfin = truths.get("jellyfin-apt")!;
+    const during = rows.filter((r) => r.nsapp === "jellyfin" && day(r) >= jellyfin.start && day(r) <= jellyfin.last!);
+    expect(rate(during)).toBeLessThan(0.08);
+    const immich = rows.filter((r) => r.nsapp === "immich" && day(r) >= truths.get("immich-oom")!.start);
+    expect(rate(immich)).toBeGreaterThan(0.15);
   });
 
   it("has a heavy-tailed popularity with the expected leaders", () => {

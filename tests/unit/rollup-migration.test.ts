@@ -25,8 +25,13 @@ describe("rollup migrations", () => {
   });
 
   it("released files are never rewritten: the first is unchanged, each later one starts where the one before ends", () => {
+    // One deliberate exception, made once: the first file created each range view after filling
+    // its rollup, which fails on a PocketBase that already holds recent runs (PocketBase runs a
+    // new view to check it; an hourly range view over a full table outlasts that). So it could
+    // not have been applied where the fix matters; the fix moves the view before the rows and
+    // leaves the state it brings a database to unchanged (the next file's PREVIOUS still matches).
     const first = createHash("sha256").update(read(FIRST_ROLLUP_MIGRATION)).digest("hex");
-    expect(first).toBe("676b037b60ddebb3a533702e247e4f02462f4351928d2a8f5c331a8bbbf42057");
+    expect(first).toBe("918b38d4b3817aa5634f0a9b1bd640faf949b4f65b953ef127ba20513afee39d");
     const files = rollupMigrationFiles(MIGRATIONS_DIR);
     expect(files[0]).toBe(FIRST_ROLLUP_MIGRATION);
     for (let i = 1; i < files.length; i++) expect(previousOf(read(files[i]!))).toEqual(stateOfMigration(read(files[i - 1]!)));

@@ -1,0 +1,18 @@
+import { ApiError, answer } from "@/lib/api";
+import { appExists, fetchAppInsights } from "@/lib/cached";
+import { VIEWS } from "@/lib/views";
+
+/**
+ * GET /api/v1/apps/{nsapp}/insights?range=30d — one app's failure rate over time with its 95 %
+ * interval (null where too few runs), totals with the actionable rate, failures per category,
+ * and what is unusual about its failures (traits over-represented among them, as sentences;
+ * empty when nothing is significant). Method: docs/INSIGHTS.md. CSV: the series.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
+  const { nsapp } = await params;
+  return answer(request, `insights-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiInsights, async (state) => {
+    if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
+    const insights = await fetchAppInsights(nsapp, state.range);
+    return { data: insights, table: insights.series.map((p) => ({ ...p })) };
+  });
+}

@@ -1,0 +1,36 @@
+import { answer } from "@/lib/api";
+import { fetchInsights } from "@/lib/cached";
+import { VIEWS } from "@/lib/views";
+
+/**
+ * GET /api/v1/regressions?range=30d — apps whose failure rate rose clearly above their own
+ * baseline (docs/INSIGHTS.md), overlapping the range: open ones first, then by excess failures;
+ * each with its window, rates, the exit codes that rose, the environment split, the traits that
+ * explain it, and the incident it belongs to (lib/api-schemas.ts RegressionsSchema). CSV: one
+ * row per regression.
+ */
+export async function GET(request: Request) {
+  return answer(request, "regressions", VIEWS.apiRegressions, async (state) => {
+    const { regressions } = await fetchInsights(state.range);
+    const table = regressions.map((r) => ({
+      nsapp: r.nsapp,
+      start: r.start,
+      end: r.end,
+      failed: r.failed,
+      decided: r.decided,
+      rate: r.rate,
+      baseline_rate: r.baseline_rate,
+      peak_rate: r.peak_rate,
+      peak_bucket: r.peak_bucket,
+      expected_failures: r.expected_failures,
+      excess_failures: r.excess_failures,
+      q_value: r.q_value,
+      exit_codes: r.exit_codes.map((c) => `${c.exit_code} (${c.failed})`).join(" "),
+      causes: r.causes.map((c) => c.sentence).join("; "),
+      incident_exit_code: r.incident?.exit_code ?? null,
+      incident_category: r.incident?.category ?? null,
+      incident_start: r.incident?.start ?? null,
+    }));
+    return { extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } }, data: regressions, table };
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Regressions as the API reports them: the findings of regressions.ts that overlap the range,
+ * each described by what happened inside its window — the exit codes that rose, the environment
+ * split, the traits that explain it — or, when it is part of a cross-app incident, by the
+ * incident. find-insights.ts orders the reads; this file holds the pieces.
+ */
+import type { Range } from "../range";
+import { APPS } from "../reference/apps";
+import type { Incident } from "./find-incidents";
+import type { AppBuckets } from "./incidents";
+import { detectRegressions, type RegressionFinding } from "./regressions";
+import { overlaps, spansOverlap, type ScanPlan } from "./scan-plan";
+import { windowSpan } from "./scan-series";
+import type { InsightsSource, KeyedTotals } from "./source";
+import { asTraitRows, traitCounts, traitTotal, type ScriptDefaults } from "./trait-counts";
+import { unusualTraits, type TraitFinding } from "./traits";
+import { pveMinor, risingCodes, splitOf, type RisingCode, type SplitRow } from "./window-details";
+
+/** Apps in the catalogue: the number of hypotheses, whether or not an app had runs. */
+export const CATALOGUE_APPS = new Set(APPS.map((a) => a.nsapp)).size;
+/** Regressions described in full (window reads); the rest of a long list carries its figures only. */
+export const MAX_DESCRIBED = 12;
+
+export interface Cause {
+  dimension: string;
+  key: string;
+  sentence: string;
+  failed: number;
+  rate: number;
+  other_rate: number;
+  ratio: number | null;
+  p_adjusted: number;
+}
+
+export interface IncidentRef {
+  exit_code: number | null;
+  category: string | null;
+  start: string;
+}
+
+export interface Regression {
+  nsapp: string;
+  /** First elevated bucket ("YYYY-MM-DD", or "YYYY-MM-DD HH" inside the hourly window). */
+  start: string;
+  /** Last elevated bucket; null while still open. */
+  end: string | null;
+  /** Last elevated bucket, also while open (the window the details below cover). */
+  last: string;
+  failed: number;
+  decided: number;
+  rate: number;
+  baseline_rate: number;
+  peak_rate: number;
+  peak_bucket: string;
+  expected_failures: number;
+  excess_failures: number;
+  q_value: number;
+  /** False beyond the first MAX_DESCRIBED regressions: codes, environment and causes not read. */
+  described: boolean;
+  exit_codes: RisingCode[];
+  environment: SplitRow[];
+  causes: Cause[];
+  /** The cross-app incident this regression is part of (its app, at an overlapping time), if any. */
+  incident: IncidentRef | null;
+}
+
+type Description = Pick<Regression, "described" | "exit_codes" | "environment" | "causes" | "incident">;
+
+export function scriptDefaults(nsapp: string): ScriptDefaults {
+  const rows = APPS.filter((a) => a.nsapp === nsapp);
+  const first = <T>(pick: (a: (typeof APPS)[number]) => T | null) => rows.map(pick).find((v) => v !== null) ?? null;
+  return { cpu: first((a) => a.cpu), ramMb: first((a) => a.ramMb), diskGb: first((a) => a.diskGb) };
+}
+
+export function causeOf(f: TraitFinding): Cause {
+  return {
+    dimension: f.dimension,
+    key: f.key,
+    sentence: f.sentence,
+    failed: f.failed,
+    rate: f.rate,
+    other_rate: f.otherRate,
+    ratio: Number.isFinite(f.ratio) ? f.ratio : null,
+    p_adjusted: f.pAdjusted,
+  };
+}
+
+/** The regressions of the scanned apps that overlap the range, open first, then by excess. */
+export function regressionFindings(apps: readonly AppBuckets[], plan: ScanPlan, range: Range): RegressionFinding[] {
+  return detectRegressions(apps, { openEnd: plan.open, hypotheses: Math.max(apps.length, CATALOGUE_APPS) }).filter((f) => overlaps(f.start, f.end, range));
+}
+
+const sumDecided = (rows: readonly KeyedTotals[]) => rows.reduce((s, r) => s + r.failed + r.success, 0);
+
+function failuresByCode(rows: readonly KeyedTotals[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const r of rows) if (r.failed > 0) m.set(Number(r.exit_code), (m.get(Number(r.exit_code)) ?? 0) + r.failed);
+  return m;
+}
+
+/**
+ * Reads the window's exit codes, OS, and PVE/method/privilege of the app, and
+ * compares the codes with the whole scan's (`scan`: the scan's stats_app_code and stats_app
+ * totals of the regressing apps).
+ */
+export async function describe(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
+  const span = windowSpan(f);
+  const one = { nsapp: [f.nsapp] };
+  const [codes, os, env] = await Promise.all([
+    source.totals("stats_app_code", span, one),
+    source.totals("stats_app_os", span, one),
+    source.totals("stats_app_env", span, one),
+  ]);
+  const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
+  const decided = { window: sumDecided(env), scan: sumDecided(mine(scan.apps)) };
+  const exit_codes = risingCodes(failuresByCode(codes), failuresByCode(mine(scan.codes)), decided, f.excess, f.start.slice(0, 10));
+  const outcomes = (r: KeyedTotals) => ({ failed: r.failed, success: r.success });
+  const environment = [
+    ...splitOf("os", os.map((r) => ({ key: `${r.os_type || "?"} ${r.os_version || ""}`.trim(), ...outcomes(r) }))),
+    ...splitOf("pve", env.map((r) => ({ key: pveMinor(String(r.pve_version ?? "")), ...outcomes(r) }))),
+    ...splitOf("method", env.map((r) => ({ key: String(r.method || "?"), ...outcomes(r) }))),
+  ];
+  // Resources are left out here: a regression is a change in time, and users' RAM choices do not
+  // change from one day to the next (the app page's traits over the whole range cover them).
+  const rows = asTraitRows({ os, env, resources: [] });
+  const causes = unusualTraits(traitCounts(rows, scriptDefaults(f.nsapp)), traitTotal(rows.env)).map(causeOf);
+  return { described: true, exit_codes, environment, causes, incident: null };
+}
+
+/** The incident a regression is part of: one of its apps, at an overlapping time. */
+export function incidentOf(f: RegressionFinding, incidents: readonly Incident[]): Incident | undefined {
+  return incidents.find((i) => i.apps.some((a) => a.nsapp === f.nsapp) && spansOverlap({ start: i.start, last: i.end === null ? null : i.last }, f));
+}
+
+/** A regression explained by an incident: the incident's code and this app's figures in it. */
+export function fromIncident(f: RegressionFinding, i: Incident): Description {
+  const app = i.apps.find((a) => a.nsapp === f.nsapp)!;
+  const codes: RisingCode[] =
+    i.exit_code === null ? [] : [{ exit_code: i.exit_code, category: i.category, failed: app.failed, expected: app.expected_failures, excess: app.excess_failures }];
+  return { described: true, exit_codes: codes, environment: [], causes: [], incident: { exit_code: i.exit_code, category: i.exit_code === null ? i.category : null, start: i.start } };
+}
+
+export const UNDESCRIBED: Description = { described: false, exit_codes: [], environment: [], causes: [], incident: null };
+
+export function toRegression(f: RegressionFinding, d: Description): Regression {
+  return {
+    nsapp: f.nsapp,
+    start: f.start,
+    end: f.end,
+    last: f.last,
+    failed: f.failed,
+    decided: f.decided,
+    rate: f.rate,
+    baseline_rate: f.baselineRate,
+    peak_rate: f.peakRate,
+    peak_bucket: f.peakBucket,
+    expected_failures: f.expected,
+    excess_failures: f.excess,
+    q_value: f.q,
+    ...d,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The series both scans read, laid out by the scan plan: every app's failures and decided runs
+ * per bucket (days, then hours for apps that failed in the hourly part), and the window of a
+ * finding as a range-view span.
+ */
+import { REGRESSION_SCAN } from "./regressions";
+import { joinParts, type ScanPlan } from "./scan-plan";
+import { mergeSeriesBy, type InsightsSource, type Span } from "./source";
+import type { AppBuckets } from "./incidents";
+
+/**
+ * Every app with at least REGRESSION_SCAN.minExcess failures in the scan (no finding is
+ * possible below), daily and hourly parts joined. Hours are read only for apps whose days show
+ * failures in the hourly part (joinParts: the others keep their days), after the days: a
+ * filtered read of the hourly series costs a fraction of grouping every app's hours.
+ */
+export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Promise<AppBuckets[]> {
+  const daily = await source.series<"nsapp" | "type">("stats_app", { from: plan.from, to: plan.to, grain: "day" }, REGRESSION_SCAN.minExcess);
+  const hourlyFrom = plan.hourly?.from.slice(0, 10);
+  const failing = hourlyFrom === undefined ? [] : [...new Set(daily.filter((r) => r.buckets.some((b) => b.bucket >= hourlyFrom && b.failed > 0)).map((r) => String(r.key.nsapp)))];
+  const hourly = plan.hourly && failing.length ? await source.series<"nsapp" | "type">("stats_app", { ...plan.hourly, grain: "hour" }, 1, { nsapp: failing }) : [];
+  const hourlyByApp = mergeSeriesBy(hourly, "nsapp");
+  return [...mergeSeriesBy(daily, "nsapp")].map(([nsapp, row]) => ({
+    nsapp,
+    buckets: joinParts(plan, row.buckets, plan.hourly ? (hourlyByApp.get(nsapp)?.buckets ?? null) : []).map((b) => ({
+      bucket: b.bucket,
+      failed: b.failed,
+      decided: b.success + b.failed,
+    })),
+  }));
+}
+
+/** The window of a finding as a range-view span: hours when it lies in the hourly part, else whole days. */
+export function windowSpan(f: { start: string; last: string }): Span {
+  if (f.start.length === 13) return { from: f.start, to: f.last, grain: "hour" };
+  return { from: f.start, to: f.last.slice(0, 10), grain: "day" };
+}

@@ -1,0 +1,88 @@
+/**
+ * The insight finders' data (lib/insights/source.ts) from PocketBase's rollups: series views
+ * (`<rollup>_series`, each key's buckets packed in one record), range views (`<rollup>_range`)
+ * and the rollups' own rows — never raw records. Every value enters a filter through pb.filter().
+ */
+import "server-only";
+import type PocketBase from "pocketbase";
+import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "../insights/source";
+import { parsePackedSeries } from "../insights/source";
+import { listAll } from "../pocketbase";
+import { rangeBuckets } from "../range";
+import { rollupSpec, rollupTable } from "../rollups/spec";
+import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
+
+/**
+ * PocketBase rejects filters longer than ~3,500 characters (about 100 app names): a filter with
+ * a long list is split into several whose lists stay well below, read one request each.
+ */
+const MAX_LIST_CHARS = 2000;
+
+export function chunkFilter(filter: KeyFilter | undefined): (KeyFilter | undefined)[] {
+  const entries = Object.entries(filter ?? {}).filter((e): e is [string, readonly (string | number)[]] => e[1] !== undefined);
+  const longest = entries.sort((a, b) => b[1].length - a[1].length)[0];
+  if (!longest) return [filter];
+  const [column, values] = longest;
+  const chunks: (string | number)[][] = [[]];
+  let size = 0;
+  for (const v of values) {
+    const cost = String(v).length + column.length + 12; // `column = {:p}` with the value quoted and escaped, and ` || `
+    if (size + cost > MAX_LIST_CHARS && chunks[chunks.length - 1]!.length > 0) (chunks.push([]), (size = 0));
+    chunks[chunks.length - 1]!.push(v);
+    size += cost;
+  }
+  return chunks.map((c) => ({ ...filter, [column]: c }));
+}
+
+/** Runs one read per chunk of the filter and concatenates the rows. */
+async function perChunk<T>(filter: KeyFilter | undefined, read: (f: KeyFilter | undefined) => Promise<T[]>): Promise<T[]> {
+  return (await Promise.all(chunkFilter(filter).map(read))).flat();
+}
+
+/** `column is one of …` for every column of the filter, joined with &&; undefined for none. */
+function keyFilter(filter: KeyFilter | undefined): FilterPart | undefined {
+  const parts = Object.entries(filter ?? {}).flatMap(([column, values]) => (values ? [anyOf(column, values)] : []));
+  if (parts.length === 0) return undefined;
+  if (parts.some((p) => p.expr === "()")) return { expr: "id = ''", params: {} }; // an empty list matches nothing
+  return { expr: parts.map((p) => p.expr).join(" && "), params: Object.assign({}, ...parts.map((p) => p.params)) };
+}
+
+interface SeriesRecord {
+  success: number;
+  failed: number;
+  series: string;
+  [column: string]: string | number;
+}
+
+export function pocketbaseSource(pb: PocketBase): InsightsSource {
+  return {
+    async series<K extends string>(rollup: string, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
+      const table = rollupTable(rollup, span.grain);
+      const dims = rollupSpec(table).dims.map((d) => d.column);
+      const records = await perChunk(filter, (chunk) => {
+        const keys = keyFilter(chunk);
+        return listAll<SeriesRecord>(pb, `${table}_series`, {
+          filter: pb.filter(keys ? `failed >= {:min} && (${keys.expr})` : "failed >= {:min}", { ...keys?.params, min: minFailed }),
+          // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
+          query: { from: span.from, to: span.to, fields: [...dims, "success", "failed", "series"].join(",") },
+        });
+      });
+      const buckets = rangeBuckets(span);
+      return records.map((r) => ({
+        key: Object.fromEntries(dims.map((d) => [d, r[d] ?? ""])) as Record<K, string | number>,
+        success: r.success,
+        failed: r.failed,
+        buckets: parsePackedSeries(r.series, buckets),
+      }));
+    },
+    async totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
+      return perChunk(filter, async (chunk) => {
+        const f = keyFilter(chunk);
+        return (await rangeAll<string>(pb, rollup, span, f ? { filter: f } : {})) as KeyedTotals[];
+      });
+    },
+    async bucketRows(rollup: string, span: Span, filter: KeyFilter) {
+      return perChunk(filter, (chunk) => rangeSeriesRows<KeyedTotals>(pb, rollup, span, keyFilter(chunk)));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The benchmark's insights section (called by scripts/bench.ts):
+ *  1. each insight query's time through the data layer against the benchmark's PocketBase
+ *     (first call, then p50/p95) — the queries read only rollups;
+ *  2. detection quality over several generator seeds: every seeded event (demo-events.ts)
+ *     found with start/end within one bucket and its cause named, and false alarms, at the
+ *     benchmark's volume and at the end-to-end data's (3,000 runs a day). The finders run on
+ *     in-memory rollups of the generated rows (memory-source.ts; the integration test checks
+ *     that it answers as PocketBase does), so many seeds cost seconds, not a PocketBase each.
+ */
+import { findIncidents } from "../../lib/insights/find-incidents";
+import { findInsights } from "../../lib/insights/find-insights";
+import { fetchAppInsights, fetchFailureOverview, fetchIncidents, fetchRateChanges, fetchRegressions, fetchRegressionsAndIncidents } from "../../lib/queries/insights";
+import { customRange, presetRange, type Range } from "../../lib/range";
+import { addDays, utcDay } from "../../lib/time";
+import { eventTruth } from "./demo-events";
+import { generateRows } from "./generate";
+import { eventOk, scoreInsights } from "./insights-score";
+import { memorySource } from "./memory-source";
+import { percentile } from "./page-bench";
+
+const label = (range: Range) => (range.grain === "hour" ? `${range.length}h` : `${range.length}d`);
+
+/** Timing table of every insight query at `end` (the PocketBase the data layer points at). */
+export async function insightQueryLines(end: Date, iterations: number, log: (msg: string) => void): Promise<string[]> {
+  const ranges = [presetRange("30d", end), presetRange("90d", end), presetRange("24h", end)];
+  const cases: [string, () => Promise<unknown>][] = ranges.flatMap((r): [string, () => Promise<unknown>][] => [
+    [`regressions ${label(r)} (with incidents, as /api/v1/regressions)`, () => fetchRegressions(r, end)],
+    [`incidents ${label(r)}`, () => fetchIncidents(r, end)],
+    [`regressions + incidents ${label(r)} (one scan, for a page)`, () => fetchRegressionsAndIncidents(r, end)],
+    [`app insights ${label(r)} (nginxproxymanager: rate series, categories, traits)`, () => fetchAppInsights("nginxproxymanager", r)],
+    [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => fetchFailureOverview(r)],
+    [`rate change vs previous period ${label(r)} (every app)`, () => fetchRateChanges(r)],
+  ]);
+  const lines = ["| insight query | first call ms | p50 ms | p95 ms |", "|---|---:|---:|---:|"];
+  for (const [name, run] of cases) {
+    let t = performance.now();
+    await run();
+    const first = performance.now() - t;
+    const ms: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      t = performance.now();
+      await run();
+      ms.push(performance.now() - t);
+    }
+    lines.push(`| ${name} | ${first.toFixed(0)} | ${percentile(ms, 0.5).toFixed(0)} | ${percentile(ms, 0.95).toFixed(0)} |`);
+    log(`  measured ${name}`);
+  }
+  return lines;
+}
+
+interface Tally {
+  events: number;
+  found: number;
+  ok: number;
+  falseRegressions: number;
+  falseIncidents: number;
+  misses: string[];
+}
+
+/** Scores the finders over `seeds` generated datasets of `days` days at `runsPerDay`, ending at `end`. */
+async function recall(days: number, runsPerDay: number, seeds: number, end: Date, log: (msg: string) => void): Promise<Tally> {
+  const range = days === 90 ? presetRange("90d", end) : customRange(addDays(utcDay(end), -(days - 1)), utcDay(end));
+  const tally: Tally = { events: 0, found: 0, ok: 0, falseRegressions: 0, falseIncidents: 0, misses: [] };
+  for (let seed = 1; seed <= seeds; seed++) {
+    const source = memorySource(generateRows({ seed, days, runsPerDay, end }), end);
+    const { regressions } = await findInsights(source, range, end);
+    const incidents = await findIncidents(source, range, end);
+    const score = scoreInsights(eventTruth(end), regressions, incidents);
+    tally.events += score.events.length;
+    tally.found += score.events.filter((e) => e.found).length;
+    tally.ok += score.events.filter(eventOk).length;
+    tally.falseRegressions += score.falseRegressions.length;
+    tally.falseIncidents += score.falseIncidents.length;
+    for (const e of score.events.filter((x) => !eventOk(x))) tally.misses.push(`seed ${seed} ${e.id}: ${e.detail}`);
+    for (const r of score.falseRegressions) tally.misses.push(`seed ${seed} false regression: ${r.nsapp} ${r.start} … ${r.end ?? "open"}`);
+    for (const i of score.falseIncidents) tally.misses.push(`seed ${seed} false incident: ${i.exit_code ?? i.category} ${i.start}`);
+    log(`  seed ${seed}: ${days} days × ${Math.round(runsPerDay).toLocaleString("en-US")} runs/day scored`);
+  }
+  return tally;
+}
+
+/** Recall and false alarms at the benchmark's volume and at the end-to-end volume. */
+export async function insightRecallLines(opts: { days: number; runsPerDay: number; seeds: number; end: Date; log: (msg: string) => void }): Promise<string[]> {
+  const volumes = [
+    { days: opts.days, runsPerDay: opts.runsPerDay, seeds: opts.seeds },
+    { days: 30, runsPerDay: 3000, seeds: opts.seeds * 4 },
+  ];
+  const lines = [
+    "| data | seeds | events found | found with start/end ±1 bucket, code, trait | false regressions per 90 days | false incidents per 90 days |",
+    "|---|---:|---:|---:|---:|---:|",
+  ];
+  const misses: string[] = [];
+  for (const v of volumes) {
+    const t = await recall(v.days, v.runsPerDay, v.seeds, opts.end, opts.log);
+    const per90 = (n: number) => ((n / v.seeds) * (90 / v.days)).toFixed(2);
+    const pct = (n: number) => `${((100 * n) / t.events).toFixed(1)} % (${n}/${t.events})`;
+    lines.push(`| ${v.days} days × ${Math.round(v.runsPerDay).toLocaleString("en-US")} runs/day | ${v.seeds} | ${pct(t.found)} | ${pct(t.ok)} | ${per90(t.falseRegressions)} | ${per90(t.falseIncidents)} |`);
+    misses.push(...t.misses.map((m) => `- ${v.days}d × ${Math.round(v.runsPerDay)}/day, ${m}`));
+  }
+  return misses.length ? [...lines, "", "Misses and false alarms:", ...misses] : lines;
+}

@@ -1,0 +1,102 @@
+/**
+ * The insight finders' data source (lib/insights/source.ts) over generated rows held in memory:
+ * the rollups the finders read, aggregated the way the triggers aggregate (lib/rollups/spec.ts
+ * dimensions, stored outcomes, hourly rollups keeping the last 72 hours before `now`). The
+ * benchmark runs the finders over many generator seeds with it, without seeding a PocketBase
+ * per seed; the integration tests check the real PocketBase path against SQL.
+ */
+import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, Span } from "../../lib/insights/source";
+import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
+import { HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
+import type { TelemetryRow } from "./telemetry-row";
+
+const READ = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources"];
+const SEP = "\u0001";
+
+type Counts = Record<StoredOutcome, number>;
+const zero = (): Counts => ({ success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0 });
+
+interface Table {
+  spec: RollupSpec;
+  /** bucket → key text → counts */
+  buckets: Map<string, Map<string, Counts>>;
+}
+
+export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsSource {
+  const firstHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (HOURLY_RETENTION_HOURS - 1) * 3_600_000).toISOString().slice(0, 13).replace("T", " ");
+  const tables = new Map<string, Table>();
+  for (const daily of READ) {
+    for (const grain of ["day", "hour"] as const) {
+      const name = rollupTable(daily, grain);
+      tables.set(name, { spec: rollupSpec(name), buckets: new Map() });
+    }
+  }
+  for (const row of rows) {
+    const outcome = storedOutcome(row.status);
+    const day = row.created.slice(0, 10);
+    const hour = row.created.slice(0, 13);
+    for (const t of tables.values()) {
+      const bucket = t.spec.grain === "day" ? day : hour;
+      if (t.spec.grain === "hour" && bucket < firstHour) continue;
+      const key = t.spec.dims.map((d) => String(row[d.source as keyof TelemetryRow] ?? "")).join(SEP);
+      let byKey = t.buckets.get(bucket);
+      if (!byKey) t.buckets.set(bucket, (byKey = new Map()));
+      let c = byKey.get(key);
+      if (!c) byKey.set(key, (c = zero()));
+      c[outcome]++;
+    }
+  }
+
+  const table = (rollup: string, span: Span) => tables.get(rollupTable(rollup, span.grain))!;
+  const keyOf = (t: Table, key: string): Record<string, string | number> => {
+    const values = key.split(SEP);
+    return Object.fromEntries(t.spec.dims.map((d, i) => [d.column, d.kind === "number" ? Number(values[i]) : values[i]!]));
+  };
+  const matches = (key: Record<string, string | number>, filter: KeyFilter | undefined) =>
+    Object.entries(filter ?? {}).every(([column, values]) => !values || values.some((v) => String(v) === String(key[column])));
+  function* inSpan(t: Table, span: Span) {
+    for (const [bucket, byKey] of t.buckets) if (bucket >= span.from && bucket <= span.to) yield [bucket, byKey] as const;
+  }
+
+  return {
+    async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
+      const t = table(rollup, span);
+      const out = new Map<string, SeriesRow<K>>();
+      for (const [bucket, byKey] of inSpan(t, span)) {
+        for (const [key, c] of byKey) {
+          const row = out.get(key) ?? { key: keyOf(t, key) as Record<K, string | number>, success: 0, failed: 0, buckets: [] };
+          row.success += c.success;
+          row.failed += c.failed;
+          row.buckets.push({ bucket, success: c.success, failed: c.failed });
+          out.set(key, row);
+        }
+      }
+      return [...out.values()]
+        .filter((r) => r.failed >= minFailed && matches(r.key, filter))
+        .map((r) => ({ ...r, buckets: r.buckets.sort((a, b) => (a.bucket < b.bucket ? -1 : 1)) }));
+    },
+    async totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
+      const t = table(rollup, span);
+      const sums = new Map<string, Counts>();
+      for (const [, byKey] of inSpan(t, span)) {
+        for (const [key, c] of byKey) {
+          const s = sums.get(key) ?? zero();
+          for (const o of Object.keys(c) as StoredOutcome[]) s[o] += c[o];
+          sums.set(key, s);
+        }
+      }
+      return [...sums].map(([key, c]) => ({ ...keyOf(t, key), ...c })).filter((r) => matches(r, filter));
+    },
+    async bucketRows(rollup: string, span: Span, filter: KeyFilter) {
+      const t = table(rollup, span);
+      const out: (KeyedTotals & { bucket: string })[] = [];
+      for (const [bucket, byKey] of inSpan(t, span)) {
+        for (const [key, c] of byKey) {
+          const row = { ...keyOf(t, key), ...c, bucket };
+          if (matches(row, filter)) out.push(row);
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/** Cross-app incidents on hand-made code series, app attribution, and the scan plan. */
+import { describe, expect, it } from "vitest";
+import { affectedApps, elevatedApps, signalWindows, withoutExplainedCategories, type SignalSeries, type SignalWindow } from "../../lib/insights/incidents";
+import { mergeIncidents, type Incident } from "../../lib/insights/find-incidents";
+import { BASELINE_DAYS, bucketSpan, joinParts, overlaps, scanPlan, SCAN_MAX_DAYS } from "../../lib/insights/scan-plan";
+import { poissonSfAtLeast } from "../../lib/insights/significance";
+import { customRange, presetRange } from "../../lib/range";
+
+const hour = (i: number) => `2026-11-2${7 + Math.floor(i / 24)} ${String(i % 24).padStart(2, "0")}`;
+/** 72 hours, 500 decided runs each. */
+const buckets = Array.from({ length: 72 }, (_, i) => ({ bucket: hour(i), decided: 500 }));
+const codeSeries = (exitCode: number, perHour: (i: number) => number): SignalSeries => ({
+  signal: { kind: "exit_code", exitCode },
+  failed: new Map(buckets.map((b, i) => [b.bucket, perHour(i)])),
+});
+
+describe("signalWindows", () => {
+  it("finds the hours in which one code's share of all runs jumped", () => {
+    const spike = codeSeries(22, (i) => (i >= 40 && i <= 44 ? 25 : i % 4 === 0 ? 1 : 0));
+    const quiet = codeSeries(100, (i) => (i % 2 ? 2 : 1));
+    const [w, ...rest] = signalWindows(buckets, [spike, quiet], { hypotheses: 271, openEnd: true });
+    expect(rest).toEqual([]);
+    expect(w).toMatchObject({ signal: { kind: "exit_code", exitCode: 22 }, start: hour(40), last: hour(44), end: hour(44), failed: 125, decided: 2500 });
+    expect(w!.baselineRate).toBeCloseTo(16 / (67 * 500), 12); // one failure every 4 hours outside
+    expect(w!.excess).toBeCloseTo(125 - 2500 * w!.baselineRate, 9);
+    expect(w!.q).toBeLessThan(0.01);
+  });
+
+  it("finds nothing in ordinary noise and nothing without signals", () => {
+    expect(signalWindows(buckets, [codeSeries(6, (i) => i % 3)], { hypotheses: 271, openEnd: true })).toEqual([]);
+    expect(signalWindows(buckets, [], { hypotheses: 271, openEnd: true })).toEqual([]);
+  });
+});
+
+describe("affectedApps", () => {
+  const window = { baselineRate: 0.002 };
+
+  it("keeps apps with clearly more failures than their own baseline predicts", () => {
+    const rows = [
+      { nsapp: "adguard", windowFailed: 8, windowDecided: 20, baselineFailed: 2, baselineDecided: 2000 },
+      { nsapp: "plex", windowFailed: 5, windowDecided: 15, baselineFailed: 0, baselineDecided: 1500 },
+      { nsapp: "docker", windowFailed: 2, windowDecided: 400, baselineFailed: 80, baselineDecided: 20000 }, // as usual
+      { nsapp: "tiny", windowFailed: 1, windowDecided: 1, baselineFailed: 0, baselineDecided: 10 }, // one failure: never enough
+      { nsapp: "none", windowFailed: 0, windowDecided: 30, baselineFailed: 0, baselineDecided: 100 },
+    ];
+    const apps = affectedApps(window, rows);
+    expect(apps.map((a) => a.nsapp)).toEqual(["adguard", "plex"]);
+    const expected = 20 * ((2 + 200 * 0.002) / (2000 + 200));
+    expect(apps[0]).toMatchObject({ failed: 8, expected: expect.closeTo(expected, 12), excess: expect.closeTo(8 - expected, 12) });
+    expect(apps[0]!.p).toBeCloseTo(poissonSfAtLeast(8, expected), 20);
+  });
+
+});
+
+describe("pre-filters before reading per-app data", () => {
+  const w = (signal: SignalWindow["signal"], start: number, last: number, excess: number): SignalWindow => ({
+    signal,
+    start: hour(start),
+    last: hour(last),
+    end: hour(last),
+    failed: 0,
+    decided: 0,
+    rate: 0,
+    baselineRate: 0,
+    expected: 0,
+    excess,
+    q: 0,
+  });
+
+  it("drops a category window that one overlapping code of the category explains", () => {
+    const code = w({ kind: "exit_code", exitCode: 22 }, 40, 44, 60);
+    const explained = w({ kind: "category", category: "network" }, 41, 45, 100);
+    const broader = w({ kind: "category", category: "network" }, 41, 45, 130); // 22 is under half of it
+    const other = w({ kind: "category", category: "storage" }, 41, 45, 100);
+    const later = w({ kind: "category", category: "network" }, 60, 61, 20);
+    expect(withoutExplainedCategories([code, explained, broader, other, later], () => "network")).toEqual([code, broader, other, later]);
+  });
+
+  it("counts the apps whose own failures rose in the window", () => {
+    const apps = ["a", "b", "c"].map((nsapp, k) => ({
+      nsapp,
+      buckets: buckets.map((b, i) => ({ bucket: b.bucket, decided: 20, failed: k < 2 && i >= 40 && i <= 44 ? 6 : i % 10 === 0 ? 1 : 0 })),
+    }));
+    expect(elevatedApps({ start: hour(40), last: hour(44) }, apps)).toEqual(["a", "b"]);
+    expect(elevatedApps({ start: hour(10), last: hour(12) }, apps)).toEqual([]);
+  });
+});
+
+describe("mergeIncidents", () => {
+  const incident = (exit_code: number, start: number, last: number, apps: string[], excess: number): Incident => ({
+    exit_code,
+    category: "network",
+    label: "",
+    start: hour(start),
+    end: hour(last),
+    last: hour(last),
+    failed: 0,
+    expected_failures: 0,
+    excess_failures: excess,
+    rate: 0,
+    baseline_rate: 0,
+    q_value: 0,
+    apps: apps.map((nsapp) => ({ nsapp, failed: 2, expected_failures: 0, excess_failures: 2, p_value: 0 })),
+    other_exit_codes: [],
+  });
+
+  it("folds a smaller incident of the same apps and hours into the larger one", () => {
+    const dns = incident(6, 40, 44, ["a", "b", "c", "d"], 50);
+    const connect = incident(7, 41, 44, ["a", "b", "e"], 20);
+    const elsewhere = incident(22, 60, 62, ["a", "b", "c"], 30);
+    const merged = mergeIncidents([connect, elsewhere, dns]);
+    expect(merged.map((i) => [i.exit_code, i.other_exit_codes])).toEqual([
+      [6, [7]],
+      [22, []],
+    ]);
+  });
+});
+
+describe("scanPlan", () => {
+  const now = new Date("2026-11-29T21:36:00Z");
+
+  it("reads the last three days in hours when the range reaches today, days before that", () => {
+    const plan = scanPlan(presetRange("30d", now), now);
+    expect(plan).toEqual({
+      daily: { from: "2026-10-03", to: "2026-11-26" },
+      hourly: { from: "2026-11-27 00", to: "2026-11-29 21" },
+      from: "2026-10-03",
+      to: "2026-11-29",
+      open: true,
+    });
+    expect(BASELINE_DAYS).toBe(28);
+  });
+
+  it("plans the 24-hour view from its days, and past ranges in days only", () => {
+    expect(scanPlan(presetRange("24h", now), now)).toMatchObject({ from: "2026-10-31", hourly: { from: "2026-11-27 00" }, open: true });
+    expect(scanPlan(customRange("2026-09-01", "2026-09-30"), now)).toEqual({
+      daily: { from: "2026-08-04", to: "2026-09-30" },
+      hourly: null,
+      from: "2026-08-04",
+      to: "2026-09-30",
+      open: false,
+    });
+  });
+
+  it("scans at most SCAN_MAX_DAYS days of a long range", () => {
+    const plan = scanPlan(presetRange("all", now), now);
+    expect(plan.from).toBe("2026-06-03");
+    expect((Date.parse(plan.to) - Date.parse(plan.from)) / 86_400_000 + 1).toBe(SCAN_MAX_DAYS);
+  });
+
+  it("joins daily and hourly buckets without overlap, in time order", () => {
+    const plan = scanPlan(presetRange("7d", now), now);
+    const daily = ["2026-11-26", "2026-11-01", "2026-11-27", "2026-10-01"].map((bucket) => ({ bucket }));
+    const hourly = ["2026-11-29 03", "2026-11-27 00", "2026-11-26 23"].map((bucket) => ({ bucket }));
+    expect(joinParts(plan, daily, hourly).map((b) => b.bucket)).toEqual(["2026-11-01", "2026-11-26", "2026-11-27 00", "2026-11-29 03"]);
+  });
+
+  it("compares buckets of both grains in time", () => {
+    expect(bucketSpan("2026-11-27 05")).toEqual([Date.parse("2026-11-27T05:00:00Z"), Date.parse("2026-11-27T06:00:00Z")]);
+    const range = presetRange("24h", now); // 2026-11-28 22 … 2026-11-29 21
+    expect(overlaps("2026-11-28", "2026-11-28", range)).toBe(true);
+    expect(overlaps("2026-11-20", "2026-11-28 21", range)).toBe(false);
+    expect(overlaps("2026-11-20", null, range)).toBe(true);
+  });
+});
