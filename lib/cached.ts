@@ -8,7 +8,7 @@
  * `fetch…` returns the value or throws DataUnavailableError (for code that answers one way).
  */
 import "server-only";
-import { DataCache, type DataResult } from "./data/cache";
+import { DataCache, LIVE, type CachePolicy, type DataResult } from "./data/cache";
 import { classifySourceError, DataUnavailableError } from "./queries/explain-error";
 import * as appDetail from "./queries/app-detail";
 import * as apps from "./queries/apps";
@@ -33,13 +33,19 @@ export function dataCache(): DataCache {
   return g[KEY];
 }
 
+/** LIVE, or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
+function policy(): CachePolicy {
+  const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
+  return Number.isFinite(fresh) && fresh >= 0 ? { ...LIVE, freshMs: fresh * 1000 } : LIVE;
+}
+
 export function valueOf<T>(result: DataResult<T>): T {
   if (!result.ok) throw new DataUnavailableError(result.message, result.retryAfter);
   return result.value;
 }
 
 function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>) {
-  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args));
+  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy());
   const fetch = async (...args: A): Promise<T> => valueOf(await load(...args));
   return { load, fetch };
 }
