@@ -74,8 +74,8 @@ async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
   const regressions = insights.ok ? insights.value.regressions.filter((r) => r.nsapp === nsapp) : [];
   // Markers at the series' own points (a regression's day or hour, inside a week or month).
   const markers = regressions.flatMap((r) => [
-    { bucket: pointOf(state.range, r.start), label: "regression starts" },
-    ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends" }] : []),
+    { bucket: pointOf(state.range, r.start), label: "regression starts", side: "left" as const },
+    ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends", side: "right" as const }] : []),
   ]);
   return (
     <Loaded result={summary}>
