@@ -39,14 +39,14 @@ function policy(): CachePolicy {
   return Number.isFinite(fresh) && fresh >= 0 ? { ...LIVE, freshMs: fresh * 1000 } : LIVE;
 }
 
-export function valueOf<T>(result: DataResult<T>): T {
+export function valueOrThrow<T>(result: DataResult<T>): T {
   if (!result.ok) throw new DataUnavailableError(result.message, result.retryAfter);
   return result.value;
 }
 
 function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>) {
   const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy());
-  const fetch = async (...args: A): Promise<T> => valueOf(await load(...args));
+  const fetch = async (...args: A): Promise<T> => valueOrThrow(await load(...args));
   return { load, fetch };
 }
 
@@ -71,7 +71,6 @@ export const loadAppEnvironment = cached("appEnvironment", appDetail.fetchAppEnv
 export const loadAppResources = cached("appResources", appDetail.fetchAppResources).load;
 
 const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
-export const loadAppDetail = appDetailFn.load;
 export const fetchAppDetail = appDetailFn.fetch;
 
 const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
@@ -86,7 +85,6 @@ export const fetchExitCodeRanking = rankingFn.fetch;
 
 const trendFn = cached("exitCodeTrend", (range: Range, codes: readonly number[], aborts: boolean) => exitCodes.fetchExitCodeTrend(range, codes, aborts));
 export const loadExitCodeTrend = trendFn.load;
-export const fetchExitCodeTrend = trendFn.fetch;
 
 const codeDetailFn = cached("exitCodeDetail", exitCodes.fetchExitCodeDetail);
 export const loadExitCodeDetail = codeDetailFn.load;
@@ -94,7 +92,6 @@ export const fetchExitCodeDetail = codeDetailFn.fetch;
 
 const osShareFn = cached("osShareSeries", os.fetchOsShareSeries);
 export const loadOsShareSeries = osShareFn.load;
-export const fetchOsShareSeries = osShareFn.fetch;
 
 const osVersionsFn = cached("osVersions", os.fetchOsVersions);
 export const loadOsVersions = osVersionsFn.load;
@@ -111,7 +108,3 @@ export const fetchAppInsights = appInsightsFn.fetch;
 
 const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;
-
-const rateChangesFn = cached("rateChanges", insights.fetchRateChanges);
-export const loadRateChanges = rateChangesFn.load;
-export const fetchRateChanges = rateChangesFn.fetch;

@@ -60,8 +60,6 @@ export const VIEWS = {
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
 } as const satisfies Record<string, View>;
 
-export type ViewName = keyof typeof VIEWS;
-
 /** The page view a path shows (for canonical redirects), with its dynamic segment. */
 export function pageViewForPath(pathname: string): { view: View; path: string } | null {
   const [, first = "", second, third] = pathname.split("/");

@@ -146,7 +146,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           </>
         )}
       </p>
-      <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={state.pageSize > 25 ? 25 : state.pageSize} />}>
+      <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={Math.min(state.pageSize, 25)} />}>
         <AppsTable state={state} />
       </Section>
     </main>

@@ -9,7 +9,7 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
-import { APP_SORT_KEYS } from "../views";
+import type { APP_SORT_KEYS } from "../views";
 import { fetchRateChanges } from "./insights";
 import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
@@ -48,13 +48,19 @@ export interface AppList {
 function filterFor(state: ViewState, withOs: boolean): FilterPart {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
-  if (state.type) (parts.push("type = {:type}"), (params.type = state.type));
+  if (state.type) {
+    parts.push("type = {:type}");
+    params.type = state.type;
+  }
   if (state.q) {
     const search = containsText("nsapp", state.q);
     parts.push(search.expr);
     Object.assign(params, search.params);
   }
-  if (withOs && state.os) (parts.push("os_type = {:os}"), (params.os = state.os));
+  if (withOs && state.os) {
+    parts.push("os_type = {:os}");
+    params.os = state.os;
+  }
   return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
 }
 
