@@ -36,6 +36,7 @@ export function publicClient(): PocketBase {
 
 let readerToken: { token: string; key: string; renewAt: number } | null = null;
 const TOKEN_REUSE_MS = 10 * 60 * 1000;
+let readerLogin: { key: string; promise: Promise<string> } | null = null;
 
 export class ReaderConfigError extends Error {}
 
@@ -53,15 +54,28 @@ export async function readerClient(): Promise<PocketBase> {
     pb.authStore.save(readerToken.token, null);
     return pb;
   }
-  try {
-    const auth = await pb.collection(READERS_COLLECTION).authWithPassword(readerEmail, readerPassword);
-    readerToken = { token: auth.token, key, renewAt: Date.now() + TOKEN_REUSE_MS };
-  } catch (err) {
-    if (err instanceof ClientResponseError && err.status === 400) {
-      throw new ReaderConfigError(`PocketBase rejected the reader account ${readerEmail} (wrong email or password).`);
-    }
-    throw err;
+  // One login at a time per process: a cold start answering many requests at once would
+  // otherwise log in once per request and spend PocketBase's auth allowance (20 a minute).
+  if (!readerLogin || readerLogin.key !== key) {
+    const login = pb
+      .collection(READERS_COLLECTION)
+      .authWithPassword(readerEmail, readerPassword)
+      .then((auth) => {
+        readerToken = { token: auth.token, key, renewAt: Date.now() + TOKEN_REUSE_MS };
+        return auth.token;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ClientResponseError && err.status === 400) {
+          throw new ReaderConfigError(`PocketBase rejected the reader account ${readerEmail} (wrong email or password).`);
+        }
+        throw err;
+      })
+      .finally(() => {
+        if (readerLogin?.promise === login) readerLogin = null;
+      });
+    readerLogin = { key, promise: login };
   }
+  pb.authStore.save(await readerLogin.promise, null);
   return pb;
 }
 

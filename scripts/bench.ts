@@ -4,7 +4,7 @@
  * naive way (view collections grouping raw rows), in the same run on the same machine, plus
  * the seeding rate with and without rollup maintenance. Answers are checked to agree.
  * Then, against the same PocketBase, the production dashboard (`next build` unless .next is
- * newer than the sources, then `next start`): a table of every page's server response time,
+ * newer than the sources, then its server, dist/server.mjs): a table of every page's server response time,
  * cold and warm (defined in scripts/lib/page-bench.ts), the embeds' JavaScript weight and badge
  * response times (scripts/lib/embed-bench.ts), and the Lighthouse performance scores of / and
  * /apps (scripts/lib/lighthouse.ts).
@@ -16,7 +16,7 @@
  * Then the insights (scripts/lib/insights-bench.ts): each insight query's time on the same
  * PocketBase, and recall and false alarms of the regression and incident detection over
  * --insight-seeds generator seeds (default 5; four times as many at the e2e volume).
- * --page-iterations N: N cold rounds (a fresh `next start` each), N new-URL and round(1.5 N) warm
+ * --page-iterations N: N cold rounds (a fresh server each), N render and round(1.5 N) warm
  * samples per page. --skip-pages: no dashboard, no Lighthouse.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -37,7 +37,7 @@ import { insightQueryLines, insightRecallLines } from "./lib/insights-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
-import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
+import { allowManyLogins, freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
 
 const { values } = parseArgs({
@@ -126,9 +126,10 @@ async function benchPages(pbUrl: string) {
   const log = (msg: string) => console.error(msg);
   const build = await prepareBuild(log);
   try {
-    const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password };
-    const start = () => startDashboard(build.dir, env);
-    log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh next start each), then ${PAGE_COLD} new-URL + ${PAGE_WARM} warm requests each…`);
+    const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, RATE_LIMIT_PER_MINUTE: "0" };
+    const start = (o: { responseCache: boolean } = { responseCache: true }) =>
+      startDashboard(build.dir, o.responseCache ? env : { ...env, RESPONSE_CACHE: "0" });
+    log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh server each), then ${PAGE_COLD} render + ${PAGE_WARM} warm requests each…`);
     const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
     const pages = await measurePages(start, { cold: PAGE_COLD, warm: PAGE_WARM, expect, log });
@@ -144,12 +145,12 @@ async function benchPages(pbUrl: string) {
       await next.stop();
     }
 
-    console.log(`\nPages: \`next start\` of production build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
+    console.log(`\nPages: the production server (dist/server.mjs) of build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
       `on 127.0.0.1, reading the same ${formatCount(RECORDS)}-record PocketBase; time until the body is fully read, sequential requests; ` +
       `every response checked (HTTP 200, no error, the same text each time, / = data layer)`);
     console.log(`cold = fresh data cache: the view's first request in a newly started server (${PAGE_COLD} rounds; each route first warmed with a different view); ` +
-      `new URL = distinct URL each time (unique \`_b\` parameter the app ignores; ${PAGE_COLD} per page): misses URL-keyed caches, not \`use cache\`; ` +
-      `warm = the same URL repeated (${PAGE_WARM} per page).\n`);
+      `render = response cache off, data cached: React renders the page each time (${PAGE_COLD} per page); ` +
+      `warm = the same URL repeated: a response-cache hit (${PAGE_WARM} per page).\n`);
     for (const line of pageTableLines(pages)) console.log(line);
     console.log("");
     for (const line of lighthouseLines(lh)) console.log(line);
@@ -185,6 +186,7 @@ async function main() {
     killOnExit(pb.process);
     try {
       const token = await upsertReader(pb.url, SU, READER);
+      await allowManyLogins(pb.url, token);
       Object.assign(process.env, { POCKETBASE_URL: pb.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password });
       const r30 = presetRange("30d", end);
       const r90 = presetRange("90d", end);
@@ -227,7 +229,7 @@ async function main() {
         },
         {
           name: "exit codes 30d: failed + aborted per code",
-          rollup: async () => new Map((await fetchExitCodeRanking(r30)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
+          rollup: async () => new Map((await fetchExitCodeRanking(r30, true)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
           naive: () => naiveTotals(pb.url, "codes", "30d"),
         },
         {

@@ -1,24 +1,25 @@
 /**
- * Server response times of the dashboard's pages, measured against `next start` (production
- * build) over HTTP on 127.0.0.1: from sending the request until the body (the whole streamed
- * HTML) is read. Requests are sequential; the connection is kept alive, as a browser's would be.
+ * Server response times of the dashboard's pages, measured against the production server
+ * (`npm run build`, `node dist/server.mjs`) over HTTP on 127.0.0.1: from sending the request
+ * until the body (the whole streamed HTML) is read. Requests are sequential; the connection is
+ * kept alive, as a browser's would be. The per-client rate limit is off (one client asking
+ * hundreds of times a minute is what it exists to stop).
  *
  * Three kinds of samples per page:
- * - cold (fresh data cache): the first request for the page's view in a freshly started
- *   `next start`. A `use cache` entry is keyed by the cached function's arguments, not by the
- *   URL, and lives in the server's memory, so only a new process guarantees a miss. Each
- *   round starts a new server, first requests every route once with a *different view*
- *   (`range=7d`, another app / exit code: loads the route's code without filling the cache
- *   entries of the measured views; checked to render different text), then requests each
- *   page once, in an order rotated per round (so that, should two pages ever share a cached
- *   call, the later one's partial hit does not always fall on the same page).
- * - new URL (distinct URL each time): a never-requested URL in a running server that served
- *   the view before (the last round's), made unique by a `_b=<n>` parameter the app ignores
- *   (checked: no "ignored parameter" note, same text). It misses URL-keyed caches (full route
- *   cache, a CDN) but not `use cache` entries.
- * - warm: the same URL again (after one unmeasured request of it).
- * Without a Next.js data cache all three render from PocketBase on every request. PocketBase
- * and SQLite keep their own in-memory caches throughout (they are not restarted).
+ * - cold (nothing cached): the first request for the page's view in a freshly started server.
+ *   The data cache (lib/data/cache.ts, keyed by the load's arguments) and the response cache
+ *   (server/response-cache.ts, keyed by URL) live in the server's memory, so only a new process
+ *   guarantees a miss. Each round starts a new server, first requests every route once with a
+ *   *different view* (`range=7d`, another app / exit code: loads the route's code without
+ *   filling the cache entries of the measured views; checked to render different text), then
+ *   requests each page once, in an order rotated per round (so that, should two pages ever
+ *   share a data load, the later one's partial hit does not always fall on the same page).
+ * - render (data cached, page rendered): a server started with RESPONSE_CACHE=0, the page
+ *   requested once unmeasured, then again: every request renders the page with React from the
+ *   data cache — what a URL the response cache has not seen costs when its data is cached.
+ * - warm: the same URL again in a normal server (after one unmeasured request of it): a
+ *   response-cache hit, which is what nearly every request of a public page is.
+ * PocketBase and SQLite keep their own in-memory caches throughout (they are not restarted).
  *
  * Answers are checked on every response: HTTP 200, no error box, no ignored-parameter note,
  * the same text in <main> as the page's first response (after resolving React's streamed
@@ -53,7 +54,7 @@ export function percentile(xs: number[], q: number): number {
 export interface PageResult {
   page: string;
   cold: number[];
-  newUrl: number[];
+  render: number[];
   warm: number[];
   error: string | null;
 }
@@ -64,6 +65,7 @@ export interface Server {
 }
 
 export interface PageBenchOptions {
+  /** Starts a server; `{ responseCache: false }` for the render samples. */
   /** Fresh-server rounds (cold samples) and distinct-URL samples per page. */
   cold: number;
   warm: number;
@@ -122,11 +124,12 @@ function check(url: string, r: { status: number; body: string }, reference?: str
 }
 
 /**
- * Cold rounds on fresh servers from `start`, then new-URL and warm samples on the last one.
+ * Cold rounds on fresh servers from `start`, render samples on a server without the response
+ * cache, then warm samples on a normal one.
  * Returns per-page samples; a page whose check fails keeps its error and is not sampled further.
  */
-export async function measurePages(start: () => Promise<Server>, opts: PageBenchOptions): Promise<PageResult[]> {
-  const results = PAGES.map((p): PageResult => ({ page: p.path, cold: [], newUrl: [], warm: [], error: null }));
+export async function measurePages(start: (o: { responseCache: boolean }) => Promise<Server>, opts: PageBenchOptions): Promise<PageResult[]> {
+  const results = PAGES.map((p): PageResult => ({ page: p.path, cold: [], render: [], warm: [], error: null }));
   const references = new Map<string, string>();
   const warmups = [...new Set(PAGES.map((p) => p.warmup).filter((w): w is string => w !== null))];
   const verify = (i: number, url: string, r: { status: number; body: string }) => {
@@ -138,7 +141,7 @@ export async function measurePages(start: () => Promise<Server>, opts: PageBench
   try {
     for (let round = 0; round < opts.cold; round++) {
       await server?.stop();
-      server = await start();
+      server = await start({ responseCache: true });
       const warmTexts = new Map<string, string>();
       for (const w of warmups) {
         try {
@@ -167,27 +170,24 @@ export async function measurePages(start: () => Promise<Server>, opts: PageBench
       opts.log?.(`  cold round ${round + 1}/${opts.cold} done`);
     }
 
-    // New-URL and warm samples in the last round's server, where every view was served once.
-    const url = server!.url;
-    let n = 0;
-    for (let i = 0; i < PAGES.length; i++) {
-      const r = results[i]!;
-      if (r.error) continue;
-      try {
-        for (let s = 0; s < opts.cold; s++) {
-          const busted = `${url}${r.page}${r.page.includes("?") ? "&" : "?"}_b=${n++}`;
-          const res = await get(busted);
-          verify(i, busted, res);
-          r.newUrl.push(res.ms);
+    for (const responseCache of [false, true]) {
+      await server?.stop();
+      server = await start({ responseCache });
+      const url = server.url;
+      for (let i = 0; i < PAGES.length; i++) {
+        const r = results[i]!;
+        if (r.error) continue;
+        const samples = responseCache ? r.warm : r.render;
+        try {
+          for (let s = 0; s <= (responseCache ? opts.warm : opts.cold); s++) {
+            const res = await get(url + r.page);
+            verify(i, url + r.page, res);
+            if (s > 0) samples.push(res.ms); // one unmeasured request first: fills the caches
+          }
+          opts.log?.(`  ${responseCache ? "warm" : "render"}: measured ${r.page}`);
+        } catch (err) {
+          r.error = messageOf(err);
         }
-        for (let s = 0; s <= opts.warm; s++) {
-          const res = await get(url + r.page);
-          verify(i, url + r.page, res);
-          if (s > 0) r.warm.push(res.ms); // one unmeasured request right before, as a warm-up
-        }
-        opts.log?.(`  measured ${r.page}`);
-      } catch (err) {
-        r.error = messageOf(err);
       }
     }
   } finally {
@@ -198,12 +198,12 @@ export async function measurePages(start: () => Promise<Server>, opts: PageBench
 
 export function pageTableLines(results: PageResult[]): string[] {
   const lines = [
-    `| page | cold p50 ms | cold p95 ms | new URL p50 ms | new URL p95 ms | warm p50 ms | warm p95 ms | target met (p95: cold ≤ ${COLD_TARGET_MS}, warm ≤ ${WARM_TARGET_MS}) |`,
+    `| page | cold p50 ms | cold p95 ms | render p50 ms | render p95 ms | warm p50 ms | warm p95 ms | target met (p95: cold ≤ ${COLD_TARGET_MS}, warm ≤ ${WARM_TARGET_MS}) |`,
     "|---|---:|---:|---:|---:|---:|---:|---|",
   ];
   const f = (xs: number[], q: number) => (xs.length ? percentile(xs, q).toFixed(1) : "—");
   for (const r of results) {
-    const cells = [r.cold, r.newUrl, r.warm].flatMap((xs) => [f(xs, 0.5), f(xs, 0.95)]).join(" | ");
+    const cells = [r.cold, r.render, r.warm].flatMap((xs) => [f(xs, 0.5), f(xs, 0.95)]).join(" | ");
     let met: string;
     if (r.error) met = `✗ check failed: ${r.error.replace(/\|/g, "\\|")}`;
     else {

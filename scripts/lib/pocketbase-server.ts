@@ -179,3 +179,18 @@ export async function upsertReader(url: string, su: { email: string; password: s
   if (!res.ok) throw new Error(`could not save reader account: ${res.status} ${await res.text()}`);
   return token;
 }
+
+/**
+ * Raises PocketBase's password-login allowance (`*:auth`, 20 a minute from the telemetry
+ * migration) on a throwaway benchmark database: the page benchmark starts a fresh dashboard
+ * per cold round, each logging in once, far faster than any production deployment restarts.
+ */
+export async function allowManyLogins(url: string, superuserToken: string, perMinute = 1000) {
+  const headers = { "content-type": "application/json", authorization: superuserToken };
+  const settings = (await (await fetch(`${url}/api/settings`, { headers })).json()) as {
+    rateLimits: { enabled: boolean; rules: { label: string; maxRequests: number; duration: number }[] };
+  };
+  const rules = settings.rateLimits.rules.map((r) => (r.label === "*:auth" ? { ...r, maxRequests: perMinute, duration: 60 } : r));
+  const res = await fetch(`${url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ rateLimits: { ...settings.rateLimits, rules } }) });
+  if (!res.ok) throw new Error(`could not change the rate limits: ${res.status} ${await res.text()}`);
+}
