@@ -10,7 +10,7 @@ import { Loaded } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { loadDigest } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
-import { formatChange, formatInt, formatPercent, formatPoints } from "@/lib/format";
+import { formatChange, formatInt, formatInterval, formatPercent, formatPoints } from "@/lib/format";
 import type { DigestApp, DigestRegressionRef, StillFailing, WeekDigest } from "@/lib/insights/digest";
 import { viewHref, type ViewState } from "@/lib/params";
 import { wilson } from "@/lib/stats";
@@ -23,25 +23,33 @@ type Flagged = WeekDigest["newly_failing"][number];
 const monday = (state: ViewState) => state.range.from;
 /** The app's page over the digest's week (the state's range is the week). */
 const appHref = (nsapp: string, state: ViewState) => viewHref(VIEWS.app, `/apps/${encodeURIComponent(nsapp)}`, state, { page: 1, outcome: null });
-const since = (r: DigestRegressionRef) => `regression from ${bucketLabel(r.start)}`;
+/** "regression since 2026-11-09", or "regression 2026-11-09 to 2026-11-13" when it ended before the week's Sunday. */
+const regressionNote = (r: DigestRegressionRef, state: ViewState) =>
+  r.last.slice(0, 10) < state.range.to ? `regression ${bucketLabel(r.start)} to ${bucketLabel(r.last)}` : `regression since ${bucketLabel(r.start)}`;
 
 function appColumn<R extends DigestApp>(state: ViewState, note?: (r: R) => string | undefined): Column<R> {
   return { key: "app", label: "App", cell: (r) => ({ kind: "link", value: r.nsapp, href: appHref(r.nsapp, state), note: note?.(r) }) };
 }
 
-function rateColumns<R extends DigestApp>(): Column<R>[] {
+/**
+ * The week's rate, the week before's and the change come first (a phone shows those); the
+ * interval and counts move into the row's details on narrow screens. `flag`: mark significant
+ * changes (not where the section already says so).
+ */
+function rateColumns<R extends DigestApp>(flag: boolean): Column<R>[] {
   return [
+    { key: "rate", label: "Failure rate", testId: "digest-rate", cell: (r) => ({ kind: "rate", value: r.rate }) },
+    { key: "previous", label: "Week before", priority: 2, cell: (r) => ({ kind: "rate", value: r.previous_rate }) },
+    { key: "change", label: "Change", cell: (r) => ({ kind: "change", points: r.change, flag: flag && r.significant ? "significant" : undefined }) },
     {
-      key: "rate",
-      label: "Failure rate (95 % interval)",
-      testId: "digest-rate",
+      key: "interval",
+      label: "95 % interval",
+      priority: 3,
       cell: (r) => {
         const w = wilson(r.failed, r.decided);
-        return { kind: "rate", value: r.rate, low: w?.low, high: w?.high };
+        return { kind: "text", value: w ? formatInterval(w.low, w.high) : null, muted: true };
       },
     },
-    { key: "previous", label: "Week before", priority: 2, cell: (r) => ({ kind: "rate", value: r.previous_rate }) },
-    { key: "change", label: "Change", cell: (r) => ({ kind: "change", points: r.change, flag: r.significant ? "significant" : undefined }) },
     { key: "failed", label: "Failures", priority: 2, testId: "digest-failed", cell: (r) => ({ kind: "integer", value: r.failed, of: r.decided }) },
     { key: "runs", label: "Runs", priority: 3, testId: "digest-runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
   ];
@@ -82,7 +90,7 @@ export async function NewlyFailing({ state }: Props) {
           rows={d.newly_failing}
           rowKey={(r) => r.nsapp}
           rowProps={rowProps}
-          columns={[appColumn<Flagged>(state, (r) => (r.regression ? since(r.regression) : undefined)), ...rateColumns<Flagged>()]}
+          columns={[appColumn<Flagged>(state, (r) => (r.regression ? regressionNote(r.regression, state) : undefined)), ...rateColumns<Flagged>(false)]}
           empty="No app's failure rate rose significantly this week."
         />
       )}
@@ -99,7 +107,7 @@ export async function Recovered({ state }: Props) {
           rows={d.recovered}
           rowKey={(r) => r.nsapp}
           rowProps={rowProps}
-          columns={[appColumn<Flagged>(state, (r) => (r.regression ? `${since(r.regression)} ended ${bucketLabel(r.regression.last)}` : undefined)), ...rateColumns<Flagged>()]}
+          columns={[appColumn<Flagged>(state, (r) => (r.regression ? regressionNote(r.regression, state) : undefined)), ...rateColumns<Flagged>(false)]}
           empty="No app recovered this week."
         />
       )}
@@ -108,7 +116,7 @@ export async function Recovered({ state }: Props) {
 }
 
 export async function StillFailingApps({ state }: Props) {
-  const why = (r: StillFailing) => (r.regression ? `${since(r.regression)}, ${formatInt(Math.round(r.regression.excess_failures))} excess failures` : "fails often in both weeks");
+  const why = (r: StillFailing) => (r.regression ? `${regressionNote(r.regression, state)}, ${formatInt(Math.round(r.regression.excess_failures))} excess failures` : "fails often in both weeks");
   return (
     <Loaded result={await loadDigest(monday(state))}>
       {(d) => (
@@ -117,7 +125,7 @@ export async function StillFailingApps({ state }: Props) {
           rows={d.still_failing}
           rowKey={(r) => r.nsapp}
           rowProps={(r) => ({ ...rowProps(r), "data-reason": r.reason })}
-          columns={[appColumn<StillFailing>(state), { key: "why", label: "Why", priority: 2, cell: (r) => ({ kind: "text", value: why(r) }) }, ...rateColumns<StillFailing>()]}
+          columns={[appColumn<StillFailing>(state), { key: "why", label: "Why", priority: 2, cell: (r) => ({ kind: "text", value: why(r) }) }, ...rateColumns<StillFailing>(true)]}
           empty="No app was failing at the end of the week."
         />
       )}
@@ -129,8 +137,8 @@ export async function Movers({ state }: Props) {
   return (
     <Loaded result={await loadDigest(monday(state))}>
       {(d) => (
-        <div className="grid-2">
-          <div>
+        <>
+          <div className="movers-part">
             <h3>Runs</h3>
             <DataTable
               testId="digest-movers-runs"
@@ -146,18 +154,19 @@ export async function Movers({ state }: Props) {
               empty="No app's runs changed."
             />
           </div>
-          <div>
+          <div className="movers-part">
             <h3>Failure rate</h3>
+            <p className="muted table-note">Ranked by the failures the change accounts for (change × the week's decided runs); apps with 20 decided runs in both weeks.</p>
             <DataTable
               testId="digest-movers-rate"
               rows={d.movers.failure_rate}
               rowKey={(r) => r.nsapp}
               rowProps={rowProps}
-              columns={[appColumn(state), ...rateColumns().filter((c) => c.key !== "runs")]}
+              columns={[appColumn(state), ...rateColumns(true).filter((c) => c.key !== "runs")]}
               empty="No app with 20 decided runs in both weeks changed its failure rate."
             />
           </div>
-        </div>
+        </>
       )}
     </Loaded>
   );
@@ -181,7 +190,7 @@ export async function WeekIncidents({ state }: Props) {
                   `Category ${i.label}`
                 )}{" "}
                 <span className="muted">
-                  {i.exit_code !== null ? explainExitCode(i.exit_code, i.start.slice(0, 10)) : ""} · {bucketLabel(i.start)} to {i.end ? bucketLabel(i.end) : "still open"} UTC ·{" "}
+                  {i.exit_code !== null ? explainExitCode(i.exit_code, i.start.slice(0, 10)) : ""} · {i.end === i.start ? bucketLabel(i.start) : `${bucketLabel(i.start)} to ${i.end ? bucketLabel(i.end) : "still open"}`} UTC ·{" "}
                   {formatInt(i.failed)} failures, {formatInt(Math.round(i.excess_failures))} more than expected
                 </span>
               </h3>
@@ -192,8 +201,7 @@ export async function WeekIncidents({ state }: Props) {
                 columns={[
                   { key: "app", label: "App", cell: (a) => ({ kind: "link", value: a.nsapp, href: appHref(a.nsapp, state) }) },
                   { key: "failed", label: "Failures", cell: (a) => ({ kind: "integer", value: a.failed }) },
-                  { key: "expected", label: "Expected", priority: 2, cell: (a) => ({ kind: "integer", value: Math.round(a.expected_failures) }) },
-                  { key: "excess", label: "Excess", cell: (a) => ({ kind: "integer", value: Math.round(a.excess_failures) }) },
+                  { key: "excess", label: "More than expected", cell: (a) => ({ kind: "integer", value: Math.round(a.excess_failures) }) },
                 ]}
               />
             </div>

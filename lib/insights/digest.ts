@@ -72,7 +72,7 @@ export interface WeekDigest {
   };
   /** Failure rate significantly up and at least doubled; a regression of the week, if any. */
   newly_failing: (DigestApp & { regression: DigestRegressionRef | null })[];
-  /** Failure rate significantly down and at least halved, or a regression that ended during the week. */
+  /** Failure rate significantly down and at least halved, or a regression that ended during the week (unless newly failing). */
   recovered: (DigestApp & { regression: DigestRegressionRef | null })[];
   still_failing: StillFailing[];
   movers: { runs: DigestApp[]; failure_rate: DigestApp[] };
@@ -133,8 +133,10 @@ export function weekDigest(sunday: string, apps: readonly AppWeekCounts[], regre
   const ongoing = regressions.filter((r) => r.end === null || r.end.slice(0, 10) >= sunday);
   const ended = regressions.filter((r) => r.end !== null && r.end.slice(0, 10) < sunday);
   const recoveredApps = new Set([...rows.filter((r) => changes.get(r.nsapp)?.recovered).map((r) => r.nsapp), ...ended.map((r) => r.nsapp)]);
-  // An app whose regression is still going on has not recovered, whatever an earlier one did.
+  // An app whose regression is still going on has not recovered, whatever an earlier one did;
+  // one that broke and was fixed within the week is newly failing (its week against the last).
   for (const r of ongoing) recoveredApps.delete(r.nsapp);
+  for (const r of newly) recoveredApps.delete(r.nsapp);
 
   const stillRegressing = [...new Map(ongoing.map((r) => [r.nsapp, r])).values()].sort((a, b) => b.excess_failures - a.excess_failures || byName(a, b));
   const still: StillFailing[] = [
@@ -177,16 +179,21 @@ export function weekDigest(sunday: string, apps: readonly AppWeekCounts[], regre
   };
 }
 
-/** The largest changes in runs, and in failure rate among apps with enough runs in both weeks. */
+/**
+ * The largest changes in runs; and in failure rate among apps with enough runs in both weeks,
+ * ranked by the failures the change accounts for (|change| × this week's decided runs): a busy
+ * app moving 2 points outranks a small one whose 0 of 23 against 2 of 23 is noise.
+ */
 export function moversOf(rows: readonly DigestApp[]): WeekDigest["movers"] {
   const delta = (r: DigestApp) => r.runs - r.previous_runs;
   const runs = rows
     .filter((r) => delta(r) !== 0)
     .sort((a, b) => Math.abs(delta(b)) - Math.abs(delta(a)) || byName(a, b))
     .slice(0, MOVERS);
+  const weight = (r: DigestApp) => Math.abs(r.change!) * r.decided;
   const rate = rows
     .filter((r) => r.decided >= MOVER_MIN_DECIDED && r.previous_decided >= MOVER_MIN_DECIDED && r.change !== null && r.change !== 0)
-    .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!) || byName(a, b))
+    .sort((a, b) => weight(b) - weight(a) || byName(a, b))
     .slice(0, MOVERS);
   return { runs, failure_rate: rate };
 }

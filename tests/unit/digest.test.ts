@@ -90,6 +90,10 @@ describe("weekDigest", () => {
     const again = weekDigest(SUNDAY, APPS, [...REGRESSIONS, regression("fixed-midweek", "2026-11-21", null)], []);
     expect(again.recovered.map((a) => a.nsapp)).toEqual(["falling"]);
     expect(again.still_failing.map((a) => a.nsapp)).toContain("fixed-midweek");
+    // Broken and fixed within the week: newly failing (its week against the last), not recovered.
+    const blip = weekDigest(SUNDAY, APPS, [regression("regressing", "2026-11-17", "2026-11-19")], []);
+    expect(blip.newly_failing.find((a) => a.nsapp === "regressing")!.regression).toMatchObject({ start: "2026-11-17", last: "2026-11-19" });
+    expect(blip.recovered.map((a) => a.nsapp)).toEqual(["falling"]);
   });
 
   it("ranks movers by the change in runs, and in failure rate among apps with 20 decided runs in both weeks", () => {
@@ -101,7 +105,8 @@ describe("weekDigest", () => {
       ["rising", 5],
       ["tiny", 1],
     ]);
-    expect(d.movers.failure_rate.map((a) => a.nsapp)).toEqual(["falling", "rising", "fixed-midweek", "regressing", "broken", "steady"]);
+    // Ranked by the failures the change accounts for: steady's −0.2 points over 1,490 runs outrank broken's −2 over 100.
+    expect(d.movers.failure_rate.map((a) => a.nsapp)).toEqual(["falling", "rising", "fixed-midweek", "regressing", "steady", "broken"]);
     expect(d.movers.failure_rate.every((a) => a.decided >= 20 && a.previous_decided >= 20)).toBe(true);
     const many = Array.from({ length: 30 }, (_, i) => app(`a${i}`, [10, 0, 10], [10 + i + 1, 0, 10]));
     expect(weekDigest(SUNDAY, many, [], []).movers.runs).toHaveLength(MOVERS);
