@@ -6,9 +6,10 @@ import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppRanking, loadExitCodeRanking, loadOsSplit, loadOverview } from "@/lib/cached";
+import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview } from "@/lib/cached";
 import { serverConfig } from "@/lib/config";
 import { explainExitCode } from "@/lib/exit-codes";
+import { formatRate } from "@/lib/format";
 import { summaryQuery } from "@/lib/live";
 import { parseViewState, rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
@@ -76,7 +77,7 @@ async function MostFailing({ state }: { state: ViewState }) {
           rowKey={(a) => `${a.nsapp}/${a.type}`}
           columns={[
             { key: "app", label: "App", cell: (a) => ({ kind: "link", value: String(a.nsapp), href: appHref(String(a.nsapp), state) }) },
-            { key: "failed", label: "Failures", cell: (a) => ({ kind: "integer", value: a.failed, of: a.runs }) },
+            { key: "failed", label: "Failures", priority: 2, cell: (a) => ({ kind: "integer", value: a.failed, of: a.runs }) },
             { key: "rate", label: "Failure rate (95 % interval)", cell: (a) => ({ kind: "rate", value: a.failure_rate, low: a.failure_low, high: a.failure_high }) },
           ]}
           empty={`No app with at least ${MIN_RUNS_FLOOR} runs failed in this range.`}
@@ -101,6 +102,34 @@ async function TopCodes({ state }: { state: ViewState }) {
           ]}
           empty="No failures in this range."
         />
+      )}
+    </Loaded>
+  );
+}
+
+async function Categories({ state }: { state: ViewState }) {
+  return (
+    <Loaded result={await loadFailureOverview(state.range)}>
+      {(f) => (
+        <>
+          <p>
+            Actionable failure rate: <strong data-testid="actionable-rate">{f.totals.actionable_rate === null ? "–" : formatRate(f.totals.actionable_rate)}</strong>{" "}
+            <span className="muted">
+              — failures a script can fix, leaving out those of the user&apos;s network, storage, host or an abort (all failures: {f.totals.rate === null ? "–" : formatRate(f.totals.rate)})
+            </span>
+          </p>
+          <DataTable
+            testId="categories"
+            rows={f.categories.slice(0, 8)}
+            rowKey={(c) => c.category}
+            columns={[
+              { key: "category", label: "Category", cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }) },
+              { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
+              { key: "share", label: "Share", cell: (c) => ({ kind: "share", value: c.share, max: f.categories[0]?.share ?? 0 }) },
+            ]}
+            empty="No failures in this range."
+          />
+        </>
       )}
     </Loaded>
   );
@@ -181,6 +210,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <TopCodes state={state} />
           <p>
             <Link prefetch={false} href={more("/errors")}>All exit codes →</Link> <span className="muted">(user aborts left out)</span>
+          </p>
+        </Section>
+        <Section id="categories-heading" title="Why installs fail">
+          <Categories state={state} />
+          <p>
+            <Link prefetch={false} href={viewHref(VIEWS.regressions, "/regressions", state)}>Regressions and incidents →</Link>
           </p>
         </Section>
         <Section id="os-split-heading" title="Operating systems and install types">

@@ -23,8 +23,13 @@ export function Section(props: { id: string; title: ReactNode; children: ReactNo
 /** Grey bars of about the size of what is loading (rows of a table, or a chart's height). */
 export function Skeleton({ rows = 6, height }: { rows?: number; height?: number }) {
   return (
-    <div className="skeleton" aria-busy="true" aria-label="Loading" style={height ? { height } : undefined} data-testid="skeleton">
-      {height ? null : Array.from({ length: rows }, (_, i) => <span key={i} className="skeleton-row" />)}
+    <div className="skeleton" role="status" aria-busy="true" aria-label="Loading" style={height ? { height } : undefined} data-testid="skeleton">
+      {height
+        ? null
+        : Array.from({ length: rows }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: identical placeholder rows, never reordered
+            <span key={i} className="skeleton-row" />
+          ))}
     </div>
   );
 }
@@ -37,6 +42,7 @@ export function DataProblem({ message }: { message: string }) {
         <strong>These figures cannot be shown right now.</strong> {message}
       </p>
       <p>
+        {/* biome-ignore lint/a11y/useValidAnchor: an empty href is this very URL: the retry is a reload */}
         <a href="">Retry</a> — the page also recovers by itself once the source answers again.
       </p>
     </div>

@@ -50,6 +50,10 @@ export const AppRowSchema = z.strictObject({
   ...storedCounts,
   ...rateWithInterval,
   previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
+  rate_change: z
+    .strictObject({ points: z.number().nullable(), significant: z.boolean(), newly_failing: z.boolean(), recovered: z.boolean() })
+    .nullable()
+    .describe("failure rate minus the previous period's (fraction); two-proportion test with Benjamini–Hochberg over all apps (/methodology)"),
   runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
   runs_series_from: z.string(),
 });

@@ -36,14 +36,20 @@ export function dataCache(): DataCache {
   return g[KEY];
 }
 
-export function valueOf<T>(result: DataResult<T>): T {
+/** `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
+function policy(base: CachePolicy): CachePolicy {
+  const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
+  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000 } : base;
+}
+
+export function valueOrThrow<T>(result: DataResult<T>): T {
   if (!result.ok) throw new DataUnavailableError(result.message, result.retryAfter);
   return result.value;
 }
 
-function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>, policy: CachePolicy = LIVE) {
-  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy);
-  const fetch = async (...args: A): Promise<T> => valueOf(await load(...args));
+function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>, base: CachePolicy = LIVE) {
+  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy(base));
+  const fetch = async (...args: A): Promise<T> => valueOrThrow(await load(...args));
   return { load, fetch };
 }
 
@@ -68,7 +74,6 @@ export const loadAppEnvironment = cached("appEnvironment", appDetail.fetchAppEnv
 export const loadAppResources = cached("appResources", appDetail.fetchAppResources).load;
 
 const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
-export const loadAppDetail = appDetailFn.load;
 export const fetchAppDetail = appDetailFn.fetch;
 
 const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
@@ -83,7 +88,6 @@ export const fetchExitCodeRanking = rankingFn.fetch;
 
 const trendFn = cached("exitCodeTrend", (range: Range, codes: readonly number[], aborts: boolean) => exitCodes.fetchExitCodeTrend(range, codes, aborts));
 export const loadExitCodeTrend = trendFn.load;
-export const fetchExitCodeTrend = trendFn.fetch;
 
 const codeDetailFn = cached("exitCodeDetail", exitCodes.fetchExitCodeDetail);
 export const loadExitCodeDetail = codeDetailFn.load;
@@ -91,7 +95,6 @@ export const fetchExitCodeDetail = codeDetailFn.fetch;
 
 const osShareFn = cached("osShareSeries", os.fetchOsShareSeries);
 export const loadOsShareSeries = osShareFn.load;
-export const fetchOsShareSeries = osShareFn.fetch;
 
 const osVersionsFn = cached("osVersions", os.fetchOsVersions);
 export const loadOsVersions = osVersionsFn.load;
@@ -109,13 +112,9 @@ export const fetchAppInsights = appInsightsFn.fetch;
 const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;
 
-const rateChangesFn = cached("rateChanges", insights.fetchRateChanges);
-export const loadRateChanges = rateChangesFn.load;
-export const fetchRateChanges = rateChangesFn.fetch;
-
 // The digest and the feeds read weeks that are over (lib/week.ts): settled figures.
 const weekCountsFn = cached("weekCounts", digest.fetchWeekCounts, SETTLED);
-export const loadWeekCounts = weekCountsFn.load;
+const loadWeekCounts = weekCountsFn.load;
 
 const weekInsightsFn = cached("weekInsights", (monday: string) => insights.fetchRegressionsAndIncidents(weekRange(monday)), SETTLED);
 
@@ -132,4 +131,4 @@ export async function loadDigest(monday: string): Promise<DataResult<WeekDigest>
   return both(counts, found, (apps, i) => weekDigest(weekRange(monday).to, apps, i.regressions, i.incidents));
 }
 
-export const fetchDigest = async (monday: string): Promise<WeekDigest> => valueOf(await loadDigest(monday));
+export const fetchDigest = async (monday: string): Promise<WeekDigest> => valueOrThrow(await loadDigest(monday));

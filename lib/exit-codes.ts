@@ -195,7 +195,3 @@ export function categoryPeriods(from: string, to: string): { from: string; to: s
   return starts.map((start, i) => ({ from: start, to: i + 1 < starts.length ? addDays(starts[i + 1]!, -1) : to }));
 }
 
-/** Every canonical code, ascending (for pickers and legends). */
-export function listedExitCodes(): readonly ExitCodeRow[] {
-  return EXIT_CODES;
-}

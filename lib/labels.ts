@@ -39,10 +39,11 @@ export function pveLabel(version: string | null | undefined): string {
   return missing(version) ? NOT_REPORTED : (version ?? "").trim();
 }
 
-/** "8.4.14" → "8.4" (version families for grouping and insights). */
+/** "8.4.14" → "8.4": the minor version a regression's environment split groups by. */
 export function pveMinor(version: string | null | undefined): string {
   const v = pveLabel(version);
-  return v === NOT_REPORTED ? v : v.split(".").slice(0, 2).join(".");
+  const m = /^(\d+\.\d+)/.exec(v);
+  return m ? m[1]! : v;
 }
 
 /** An install method, or "not reported". */

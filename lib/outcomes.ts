@@ -68,7 +68,11 @@ export function outcomeTestSql(row: string, outcome: StoredOutcome): string {
  */
 export function outcomeFilter(outcome: Outcome, cutoff: string): { expr: string; params: Record<string, string> } {
   const params: Record<string, string> = {};
-  const placeholders = (statuses: string[]) => statuses.map((s, i) => ((params[`status${i}`] = s), `{:status${i}}`));
+  const placeholders = (statuses: string[]) =>
+    statuses.map((s, i) => {
+      params[`status${i}`] = s;
+      return `{:status${i}}`;
+    });
   if (outcome === "unfinished" || outcome === "running") {
     params.cutoff = cutoff;
     return { expr: `status = ${placeholders(statusesOf("installing"))[0]} && created ${outcome === "unfinished" ? "<" : ">="} {:cutoff}`, params };

@@ -77,6 +77,7 @@ const schemas = {
 
 /** Shows a user value in a note: shortened, control characters removed (pages escape it anyway). */
 function shown(v: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   return v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 40);
 }
 

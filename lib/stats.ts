@@ -42,3 +42,6 @@ export interface Change {
 export function change(current: number, previous: number): Change {
   return { previous, delta: current - previous, relative: previous === 0 ? null : (current - previous) / previous };
 }
+
+/** Runs that ended either way below which a point of a rate chart shows no rate (a gap). */
+export const RATE_MIN_DECIDED = 10;

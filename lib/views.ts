@@ -28,7 +28,7 @@ function view(route: string, v: Partial<Omit<View, "route">> = {}): View {
   return { route, params: ["range"], sortKeys: [], defaultSort: "", defaultPreset: "30d", defaultMinRuns: 0, defaultPageSize: 25, strict: false, ...v };
 }
 
-export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low"] as const;
+export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low", "change"] as const;
 export const CODE_SORT_KEYS = ["code", "failed", "aborted", "total"] as const;
 export const OS_SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
 
@@ -61,8 +61,6 @@ export const VIEWS = {
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
   apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
 } as const satisfies Record<string, View>;
-
-export type ViewName = keyof typeof VIEWS;
 
 /** The page view a path shows (for canonical redirects), with its dynamic segment. */
 export function pageViewForPath(pathname: string): { view: View; path: string } | null {

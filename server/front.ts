@@ -200,7 +200,7 @@ function send(req: IncomingMessage, res: ServerResponse, entry: Entry, cacheStat
   const headers: OutgoingHttpHeaders = { ...entry.headers, "x-cache": cacheStatus };
   if (entry.etag) headers.etag = entry.etag;
   const inm = req.headers["if-none-match"];
-  if (entry.etag && entry.status === 200 && inm && inm.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
+  if (entry.etag && entry.status === 200 && inm?.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
     const keep = ["cache-control", "etag", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
     res.writeHead(304, Object.fromEntries(Object.entries(headers).filter(([k]) => keep.includes(k)))).end();
     return;

@@ -42,7 +42,7 @@ function publicFiles(dir: string): Set<string> {
  * does) instead of loading next.config.ts again at run time — which the standalone output
  * does not even contain.
  */
-function useBuildConfig(dir: string): void {
+function applyBuildConfig(dir: string): void {
   const required = join(dir, ".next", "required-server-files.json");
   if (existsSync(required) && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
     process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify((JSON.parse(readFileSync(required, "utf8")) as { config: unknown }).config);
@@ -57,7 +57,7 @@ function inlineScripts() {
 async function main() {
   Object.assign(process.env, { NODE_ENV: "production" });
   const dir = projectDir();
-  useBuildConfig(dir);
+  applyBuildConfig(dir);
   const port = Number(process.env.PORT) || 3000;
   const host = process.env.HOST || "0.0.0.0";
   const app = next({ dev: false, dir, hostname: host === "0.0.0.0" ? "localhost" : host, port });

@@ -48,12 +48,14 @@ function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
       cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }),
     },
     {
-      key: "rate_change",
+      key: "change",
       label: `Failure rate vs previous ${spanLabel(state.range)}`,
+      sortable: true,
       priority: 3,
       cell: (r) => {
-        const before = previousRate(r);
-        return { kind: "change", points: r.failure_rate !== null && before !== null ? r.failure_rate - before : null };
+        const c = r.change;
+        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.points !== null && c.points > 0 ? "worse" : "better") : undefined;
+        return { kind: "change", points: c?.points ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
       },
     },
     {
@@ -144,7 +146,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           </>
         )}
       </p>
-      <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={state.pageSize > 25 ? 25 : state.pageSize} />}>
+      <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={Math.min(state.pageSize, 25)} />}>
         <AppsTable state={state} />
       </Section>
     </main>

@@ -1,6 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
+import { RATE_MIN_DECIDED } from "@/lib/stats";
+import { MIN_RUNS_FLOOR } from "@/lib/views";
 
 export const metadata: Metadata = { title: "Methodology" };
+
+const CATEGORIES = ["user_aborted", "network", "timeout", "storage", "resource", "proxmox", "dependency", "config", "permission", "service", "database", "runtime", "shell", "signal", "unknown"];
 
 export default function MethodologyPage() {
   return (
@@ -9,10 +15,9 @@ export default function MethodologyPage() {
       <section className="panel">
         <h2>Where the data comes from</h2>
         <p>
-          Every run of a Proxmox VE community script reports to a PocketBase collection: once when it starts (status
-          <code>installing</code>) and once when it ends (<code>sucess</code> — the typo is in the real schema — or{" "}
-          <code>failed</code> with an exit code). Reporting is best effort: a run whose host lost its network or was stopped
-          never reports its end.
+          Every run of a Proxmox VE community script reports to a PocketBase collection: once when it starts (status <code>installing</code>) and once when it ends (
+          <code>sucess</code> — the typo is in the real schema — or <code>failed</code> with an exit code). Reporting is best effort: a run whose host lost its network or
+          was stopped never reports its end.
         </p>
       </section>
       <section className="panel">
@@ -25,8 +30,8 @@ export default function MethodologyPage() {
             <strong>Failed</strong>: status <code>failed</code>, whatever its exit code (a few report 0).
           </li>
           <li>
-            <strong>Aborted</strong>: status <code>aborted</code> — the user interrupted the run (newer scripts; exit codes 129,
-            130, 143). Older scripts reported such runs as <code>failed</code> with code 130; those stay failures.
+            <strong>Aborted</strong>: status <code>aborted</code> — the user interrupted the run (newer scripts; exit codes 129, 130, 143). Older scripts reported such runs as{" "}
+            <code>failed</code> with code 130; those stay failures.
           </li>
           <li>
             <strong>Running</strong>: still <code>installing</code>, started less than an hour ago.
@@ -42,25 +47,62 @@ export default function MethodologyPage() {
       <section className="panel">
         <h2>Rates and intervals</h2>
         <p>
-          <strong>Success rate</strong> = successes ÷ (successes + failures); the <strong>failure rate</strong> is its complement.
-          Aborted, unknown, unfinished and running runs have no verdict and are left out. Every rate comes with its 95 % Wilson
-          score interval, which stays honest for small numbers: one failure in two runs reads “50 % (9–91 %)”.
+          <strong>Success rate</strong> = successes ÷ (successes + failures); the <strong>failure rate</strong> is its complement. Aborted, unknown, unfinished and running runs have
+          no verdict and are left out. Every rate comes with its 95 % Wilson score interval, which stays honest for small numbers: one failure in two runs reads “50 % (9–91
+          %)”. A failure rate over time is drawn only where at least {RATE_MIN_DECIDED} runs ended either way.
         </p>
         <p>
-          “Most failing” ranks apps by the <em>lower</em> bound of that interval, so an app needs both a high failure rate and
-          enough runs to prove it before it tops the list.
-        </p>
-        <p>
-          A <strong>failure-rate jump</strong> is marked on an app’s chart where, for consecutive days (hours in the 24-hour view), the
-          lower bound of that period’s failure rate exceeds twice the app’s usual rate (and the usual rate plus 5 points).
+          “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs by default (one click shows all), so an app
+          needs both a high failure rate and enough runs to prove it before it tops the list.
         </p>
       </section>
-      <section className="panel">
-        <h2>Time</h2>
+      <section className="panel" id="categories">
+        <h2>Categories and the actionable failure rate</h2>
         <p>
-          Days are UTC days of the run’s start. “Last 30 days” is today so far and the 29 days before it; the change is
-          measured against the 30 days before that. “Last 24 hours” is the current UTC hour so far and the 23 before it, shown
-          hour by hour and compared with the 24 hours before; it moves on with the clock.
+          Every failure carries the category of its exit code in the scripts&apos; table, by the meaning the code had on the day of the run (codes were reused). Some categories lie
+          outside a script&apos;s control; the <strong>actionable failure rate</strong> leaves their failures out of both the failures and the runs counted.
+        </p>
+        <ul>
+          {CATEGORIES.map((c) => (
+            <li key={c}>
+              {categoryLabel(c)} — {OUTSIDE_SCRIPT_CONTROL.has(c) ? "outside the script's control" : "the script's to fix"}
+            </li>
+          ))}
+        </ul>
+        <p>
+          Exit-code rankings leave <strong>user aborts</strong> out by default (aborted runs, and failures with codes 129, 130 and 143): they say nothing about a script. One click
+          includes them.
+        </p>
+      </section>
+      <section className="panel" id="insights">
+        <h2>Regressions, incidents and what is unusual</h2>
+        <p>
+          <strong>Regressions per app.</strong> For each app, every run of consecutive days (hours within the last three days) is compared with the app&apos;s other days by a
+          binomial likelihood-ratio test: “this window has its own failure rate” against “one rate throughout”, corrected for the day-to-day wander of real rates
+          (overdispersion) and for the many windows an app could have chosen. A window counts with at least 5 failures beyond what the usual rate predicts, the odds of failing
+          at least doubled and at least 30 runs of baseline. False alarms are controlled across all scripts together (Benjamini–Hochberg at a 1 % false-discovery rate, counting
+          every script of the catalogue). A regression stays <em>open</em> until the runs after it show a significant recovery. For each, the exit codes that rose and the
+          environment it is confined to (a PVE or OS version) are named when they stand out significantly.
+        </p>
+        <p>
+          <strong>Cross-app incidents.</strong> The same scan on each exit code&apos;s (and category&apos;s) share of all runs, over windows of at most three days: a mirror, DNS or a
+          shared helper that breaks makes one code jump across apps at once. It is an incident when at least three apps are significantly affected (each against its own
+          baseline); codes of the same outage are merged. The last three days are read hour by hour, so an incident shows minutes after its runs arrive.
+        </p>
+        <p>
+          <strong>What is unusual about an app&apos;s failures.</strong> Each environment trait (OS and version, PVE version, install method, install type, privileged or not,
+          resources below the script default) is tested with Fisher&apos;s exact test against the app&apos;s other runs, with Holm&apos;s correction: the chance of any spurious
+          sentence on an app&apos;s page is at most 1 %. A trait is named only with at least 5 failures and at least twice the failure rate of the other runs; nothing is shown
+          when nothing is significant.
+        </p>
+        <p>
+          <strong>Failure-rate change against the previous period</strong> (the apps table): a two-proportion z test for each app with at least 10 runs decided in both periods,
+          Benjamini–Hochberg at 5 % over all apps. <em>Newly failing</em>: significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved.
+          The changes are in percentage points.
+        </p>
+        <p>
+          Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an
+          OS version, one still open, and an incident across 8 apps) is found with start and end within one day or hour in every test run.
         </p>
       </section>
       <section className="panel" id="digest">
@@ -76,20 +118,47 @@ export default function MethodologyPage() {
         </p>
       </section>
       <section className="panel">
-        <h2>Exactness</h2>
+        <h2>Time and freshness</h2>
         <p>
-          Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a
-          run, so they equal a count over the raw records at every moment. The test suite checks this against SQL after creates,
-          updates and deletes.
+          Days are UTC days of the run&apos;s start. “Last 30 days” is today so far and the 29 days before it; the change is measured against the 30 days before that. “Last 24
+          hours” is the current UTC hour so far and the 23 before it. A year is drawn week by week (Monday to Sunday) and all time month by month; a week, day or hour not over
+          yet, or only partly inside the range, is marked partial.
+        </p>
+        <p>
+          Figures are at most a minute or two old: the dashboard keeps an answer for 30 seconds and refreshes it in the background; when the statistics source fails, the last
+          good figures stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
         </p>
       </section>
       <section className="panel">
-        <h2>Privacy</h2>
+        <h2>Labels</h2>
         <p>
-          Raw records are not public. The dashboard never shows a run’s session id or its error text (which can carry host
-          details); exit codes are explained from the scripts’ public table. Only counts per day (per hour for the last three
-          days) and dimension are published —
-          see SECURITY.md in the repository for the access rules.
+          Scripts report the same thing in several spellings; the dashboard shows one label each: Ubuntu &quot;2404&quot; is 24.04, and missing values (&quot;n.d.&quot;, blanks, PVE
+          &quot;not found&quot;) are &quot;not reported&quot;.
+        </p>
+      </section>
+      <section className="panel">
+        <h2>Exactness</h2>
+        <p>
+          Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a run, so they equal a count over the raw
+          records at every moment. The test suite checks this against SQL after creates, updates and deletes.
+        </p>
+      </section>
+      <section className="panel" id="privacy">
+        <h2>Privacy: what is public</h2>
+        <p>
+          Raw records are not public. What this site and its <Link prefetch={false} href="/api">API</Link> publish:
+        </p>
+        <ul>
+          <li>counts of runs per day (per hour for the last three days) by outcome, app, install type, exit code, OS and version, Proxmox VE version and install method;</li>
+          <li>
+            an app&apos;s recent runs, one at a time: when it started <strong>to the minute</strong>, its outcome, exit code, OS and version, Proxmox VE version and install
+            method.
+          </li>
+        </ul>
+        <p>
+          Never published: a run&apos;s record id, its session id (<code>random_id</code>), its error text (which can carry host details), its resources one by one, or anything
+          about the host beyond the fields above. Exit codes are explained from the scripts&apos; public table instead of the error text. The repository&apos;s SECURITY.md lists the
+          access rules of the data store.
         </p>
       </section>
     </main>

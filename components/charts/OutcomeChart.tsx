@@ -15,6 +15,8 @@ export interface Series {
 export interface Marker {
   bucket: string;
   label: string;
+  /** Which side of its line the label reads on (starts: left, ends: right). */
+  side?: "left" | "right";
 }
 
 export interface OutcomePoint {

@@ -6,13 +6,11 @@
  */
 import dynamic from "next/dynamic";
 import type { Bucket } from "@/lib/range";
-import { wilson } from "@/lib/stats";
+import { RATE_MIN_DECIDED, wilson } from "@/lib/stats";
 import { bucketHeading, bucketLabel } from "@/lib/time";
 import { DataTable } from "../DataTable";
 import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
 import type { Marker } from "./OutcomeChart";
-
-export const RATE_MIN_DECIDED = 10;
 
 export interface RateInput {
   bucket: string;

@@ -5,7 +5,7 @@
  * the reader's colour scheme and light/dark fix it.
  */
 import type { EmbedOptions } from "./options";
-import { html, trusted, toString, type Html } from "./html";
+import { html, trusted, htmlText, type Html } from "./html";
 import { REPORTER_SCRIPT } from "./reporter";
 
 /** Name → [light, dark]; the same values as app/globals.css. */
@@ -100,7 +100,7 @@ export function renderWidget(doc: WidgetDocument, p: Presentation): string {
 <body><main class="card"${doc.range ? html` data-from="${doc.range.from}" data-to="${doc.range.to}"` : html``}>${heading}${doc.notes.map((n) => html`<p class="note" role="note">${n}</p>`)}${doc.body}
 <p class="foot">${foot}<span>${p.title ? "" : doc.rangeLabel}</span></p></main>
 <script>${trusted(REPORTER_SCRIPT)}</script></body></html>`;
-  return toString(page);
+  return htmlText(page);
 }
 
 /** A small card that says what went wrong (unknown app, statistics unavailable). */

@@ -44,6 +44,6 @@ export function trusted(markup: string): Html {
   return { [HTML]: markup };
 }
 
-export function toString(h: Html): string {
+export function htmlText(h: Html): string {
   return h[HTML];
 }

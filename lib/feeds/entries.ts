@@ -6,7 +6,7 @@
  * day as it leaves the hourly window. Links are absolute, to the pages with the event's dates
  * as their range. Pure.
  */
-import { html, toString, type Html } from "../embed/html";
+import { html, htmlText, type Html } from "../embed/html";
 import { explainExitCode } from "../exit-codes";
 import { formatDaySpan, formatInt, formatPoints, formatRate } from "../format";
 import type { DigestApp, WeekDigest } from "../insights/digest";
@@ -135,7 +135,7 @@ export function digestEntry(ctx: FeedContext, { week, digest: d }: DigestOfWeek)
     updated: weekUpdated(week),
     link: weekLink(ctx, week),
     summary,
-    content: toString(content),
+    content: htmlText(content),
     categories: ["digest"],
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Range } from "../range";
 import { confirmIncidents, incidentCandidates, type Incident } from "./find-incidents";
-import { describe, fromIncident, incidentOf, MAX_DESCRIBED, regressionFindings, toRegression, UNDESCRIBED, type Regression } from "./find-regressions";
+import { describeWindow, fromIncident, incidentOf, MAX_DESCRIBED, regressionFindings, toRegression, UNDESCRIBED, type Regression } from "./find-regressions";
 import { scanPlan, spansOverlap } from "./scan-plan";
 import { appScanSeries } from "./scan-series";
 import type { InsightsSource, Span } from "./source";
@@ -34,7 +34,7 @@ export async function findInsights(source: InsightsSource, range: Range, now: Da
       const pending = candidates.some((c) => c.elevated.includes(f.nsapp) && spansOverlap({ start: c.window.start, last: c.window.end === null ? null : c.window.last }, f));
       const incident = pending ? incidentOf(f, await incidentsP) : undefined;
       if (incident) return toRegression(f, fromIncident(f, incident));
-      return toRegression(f, i < MAX_DESCRIBED ? await describe(source, f, await scanTotals) : UNDESCRIBED);
+      return toRegression(f, i < MAX_DESCRIBED ? await describeWindow(source, f, await scanTotals) : UNDESCRIBED);
     }),
   );
   return { regressions, incidents: await incidentsP };

@@ -14,7 +14,8 @@ import { windowSpan } from "./scan-series";
 import type { InsightsSource, KeyedTotals } from "./source";
 import { asTraitRows, traitCounts, traitTotal, type ScriptDefaults } from "./trait-counts";
 import { unusualTraits, type TraitFinding } from "./traits";
-import { pveMinor, risingCodes, splitOf, type RisingCode, type SplitRow } from "./window-details";
+import { pveMinor } from "../labels";
+import { risingCodes, splitOf, type RisingCode, type SplitRow } from "./window-details";
 
 /** Apps in the catalogue: the number of hypotheses, whether or not an app had runs. */
 export const CATALOGUE_APPS = new Set(APPS.map((a) => a.nsapp)).size;
@@ -103,7 +104,7 @@ function failuresByCode(rows: readonly KeyedTotals[]): Map<number, number> {
  * compares the codes with the whole scan's (`scan`: the scan's stats_app_code and stats_app
  * totals of the regressing apps).
  */
-export async function describe(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
+export async function describeWindow(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
   const span = windowSpan(f);
   const one = { nsapp: [f.nsapp] };
   const [codes, os, env] = await Promise.all([

@@ -175,8 +175,13 @@ export function elevatedApps(window: { start: string; last: string }, apps: read
     let bf = 0;
     let bd = 0;
     for (const b of a.buckets) {
-      if (inside(b.bucket)) (wf += b.failed), (wd += b.decided);
-      else (bf += b.failed), (bd += b.decided);
+      if (inside(b.bucket)) {
+        wf += b.failed;
+        wd += b.decided;
+      } else {
+        bf += b.failed;
+        bd += b.decided;
+      }
     }
     if (wf < 2 || bd === 0) return [];
     const expected = (wd * (bf + 1)) / (bd + 1);

@@ -32,7 +32,7 @@ export function scanPlan(range: Pick<Range, "from" | "to" | "grain">, now: Date)
   const to = range.to.slice(0, 10) > today ? today : range.to.slice(0, 10);
   const wanted = addDays(range.from.slice(0, 10), -BASELINE_DAYS);
   const earliest = addDays(to, -(SCAN_MAX_DAYS - 1));
-  const from = wanted > earliest ? wanted : earliest;
+  const from = wanted > earliest ? wanted : earliest; // (day strings: not Math.max)
   if (to !== today) return { daily: { from, to }, hourly: null, from, to, open: false };
   const hourlyFromDay = addDays(today, -(HOURLY_DAYS - 1));
   const dailyTo = addDays(hourlyFromDay, -1);

@@ -84,8 +84,3 @@ export function splitOf(dimension: SplitRow["dimension"], window: readonly Keyed
     .slice(0, max);
 }
 
-/** "9.2.1" → "9.2" (the split is by PVE minor version); other values as they are. */
-export function pveMinor(version: string): string {
-  const m = /^(\d+\.\d+)/.exec(version);
-  return m ? m[1]! : version || "?";
-}

@@ -9,7 +9,8 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
-import { APP_SORT_KEYS } from "../views";
+import type { APP_SORT_KEYS } from "../views";
+import { fetchRateChanges } from "./insights";
 import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
@@ -21,8 +22,18 @@ const SPARK_MAX_DAYS = 90;
 type AppKey = "nsapp" | "type";
 export type AppRangeRow = RangeRow<AppKey>;
 
+/** The failure rate's change against the previous period, tested (lib/insights/rate-change.ts). */
+export interface RateChangeFlags {
+  /** rate − previous rate (0.018 = +1.8 percentage points); null without runs decided in either. */
+  points: number | null;
+  significant: boolean;
+  newlyFailing: boolean;
+  recovered: boolean;
+}
+
 export interface AppListRow extends AppRangeRow {
   previous: { runs: number; success: number; failed: number };
+  change: RateChangeFlags | null;
   /** Runs per bucket over the range (its last 90 days for longer ranges). */
   spark: number[];
 }
@@ -37,13 +48,19 @@ export interface AppList {
 function filterFor(state: ViewState, withOs: boolean): FilterPart {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
-  if (state.type) (parts.push("type = {:type}"), (params.type = state.type));
+  if (state.type) {
+    parts.push("type = {:type}");
+    params.type = state.type;
+  }
   if (state.q) {
     const search = containsText("nsapp", state.q);
     parts.push(search.expr);
     Object.assign(params, search.params);
   }
-  if (withOs && state.os) (parts.push("os_type = {:os}"), (params.os = state.os));
+  if (withOs && state.os) {
+    parts.push("os_type = {:os}");
+    params.os = state.os;
+  }
   return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
 }
 
@@ -54,7 +71,7 @@ function pbSort(sort: string): string {
 
 function compare(sort: string) {
   const desc = sort.startsWith("-");
-  const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
+  const key = sort.replace(/^-/, "") as Exclude<(typeof APP_SORT_KEYS)[number], "change">; // "change": byChange
   return (a: AppRangeRow, b: AppRangeRow) => {
     const x = a[key] ?? -1;
     const y = b[key] ?? -1;
@@ -79,9 +96,32 @@ async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]
   });
 }
 
-async function pageRows(pb: PocketBase, state: ViewState): Promise<{ rows: AppRangeRow[]; total: number }> {
-  if (state.os) {
-    const all = (await appsOnOs(pb, state)).filter((a) => a.runs >= state.minRuns).sort(compare(state.sort));
+type Changes = Map<string, RateChangeFlags>;
+
+async function rateChangeFlags(range: Range): Promise<Changes> {
+  const changes = await fetchRateChanges(range);
+  return new Map(changes.map((c) => [c.nsapp, { points: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
+}
+
+/** Sorting by the rate change (a computed column): every matching app, sorted and paged here. */
+function byChange(rows: AppRangeRow[], changes: Changes, sort: string): AppRangeRow[] {
+  const dir = sort.startsWith("-") ? -1 : 1;
+  const value = (r: AppRangeRow) => changes.get(String(r.nsapp))?.points ?? null;
+  return [...rows].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? String(a.nsapp).localeCompare(String(b.nsapp)) : x === null ? 1 : -1; // unknown last
+    return dir * (x - y) || String(a.nsapp).localeCompare(String(b.nsapp));
+  });
+}
+
+async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
+  const sortKey = state.sort.replace(/^-/, "");
+  if (state.os || sortKey === "change") {
+    const f = filterFor(state, false);
+    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll<AppKey>(pb, "stats_app", state.range, { filter: f });
+    const kept = matching.filter((a) => a.runs >= state.minRuns);
+    const all = sortKey === "change" ? byChange(kept, await changes, state.sort) : kept.sort(compare(state.sort));
     const start = (state.page - 1) * state.pageSize;
     return { rows: all.slice(start, start + state.pageSize), total: all.length };
   }
@@ -125,16 +165,18 @@ async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
 
 export async function fetchAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
-  const { rows, total } = await pageRows(pb, state);
+  const changes = rateChangeFlags(state.range);
+  changes.catch(() => undefined); // awaited below; a failure surfaces there
+  const { rows, total } = await pageRows(pb, state, changes);
   const spark = sparkRange(state.range);
-  const [prev, sparks] = await Promise.all([previousPeriod(pb, state.range, rows), sparklines(pb, spark, rows)]);
+  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state.range, rows), sparklines(pb, spark, rows), changes]);
   const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
       const k = `${r.nsapp}\n${r.type}`;
-      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, spark: sparks.get(k) ?? empty };
+      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(String(r.nsapp)) ?? null, spark: sparks.get(k) ?? empty };
     }),
   };
 }

@@ -27,7 +27,10 @@ export function chunkFilter(filter: KeyFilter | undefined): (KeyFilter | undefin
   let size = 0;
   for (const v of values) {
     const cost = String(v).length + column.length + 12; // `column = {:p}` with the value quoted and escaped, and ` || `
-    if (size + cost > MAX_LIST_CHARS && chunks[chunks.length - 1]!.length > 0) (chunks.push([]), (size = 0));
+    if (size + cost > MAX_LIST_CHARS && chunks[chunks.length - 1]!.length > 0) {
+      chunks.push([]);
+      size = 0;
+    }
     chunks[chunks.length - 1]!.push(v);
     size += cost;
   }

@@ -35,8 +35,14 @@ const runsOf = (r: Record<(typeof COUNT_COLUMNS)[number], number>) => COUNT_COLU
 function typeFilter(type: RunType | null | undefined, os?: string | null): FilterPart | undefined {
   const parts: string[] = [];
   const params: Record<string, string> = {};
-  if (type) (parts.push("type = {:type}"), (params.type = type));
-  if (os) (parts.push("os_type = {:os}"), (params.os = os));
+  if (type) {
+    parts.push("type = {:type}");
+    params.type = type;
+  }
+  if (os) {
+    parts.push("os_type = {:os}");
+    params.os = os;
+  }
   return parts.length ? { expr: parts.join(" && "), params } : undefined;
 }
 

@@ -26,7 +26,12 @@ export interface FilterPart {
 /** `column` equals any of `values` (one placeholder each, named after the column). */
 export function anyOf(column: string, values: readonly (string | number)[]): FilterPart {
   const params: Record<string, string | number> = {};
-  const expr = values.map((v, i) => ((params[`${column}${i}`] = v), `${column} = {:${column}${i}}`)).join(" || ");
+  const expr = values
+    .map((v, i) => {
+      params[`${column}${i}`] = v;
+      return `${column} = {:${column}${i}}`;
+    })
+    .join(" || ");
   return { expr: `(${expr})`, params };
 }
 

@@ -39,7 +39,7 @@ onRecordsListRequest((e) => {
     } catch (_) {
       return e.next(); // malformed %-encoding: not the scripts' request
     }
-    const match = Object.prototype.hasOwnProperty.call(want, key) && !seen[key] ? want[key].exec(value) : null;
+    const match = Object.hasOwn(want, key) && !seen[key] ? want[key].exec(value) : null;
     if (!match) return e.next();
     seen[key] = true;
     if (key === "filter") uuid = match[1];

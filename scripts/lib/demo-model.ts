@@ -89,7 +89,7 @@ export function buildApps(): { apps: DemoApp[]; weights: number[] } {
       signatureCode: broken?.code ?? null,
     };
   });
-  const weights = apps.map((_, r) => 1 / Math.pow(r + ZIPF_OFFSET, ZIPF_EXPONENT));
+  const weights = apps.map((_, r) => 1 / (r + ZIPF_OFFSET) ** ZIPF_EXPONENT);
   return { apps, weights };
 }
 

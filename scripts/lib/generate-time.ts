@@ -31,7 +31,8 @@ const HOURLY = [
 ];
 const HOURLY_TOTAL = HOURLY.reduce((s, w) => s + w, 0);
 /** CUMULATIVE[h] = share of a day's runs before hour h (CUMULATIVE[24] = 1). */
-const CUMULATIVE = HOURLY.reduce<number[]>((acc, w) => [...acc, acc[acc.length - 1]! + w / HOURLY_TOTAL], [0]);
+const CUMULATIVE: number[] = [0];
+for (const w of HOURLY) CUMULATIVE.push(CUMULATIVE[CUMULATIVE.length - 1]! + w / HOURLY_TOTAL);
 
 /** Sunday … Saturday (getUTCDay order): homelabbers install at weekends. */
 const WEEKDAY = [1.22, 0.94, 0.93, 0.94, 0.96, 1.05, 1.25];

@@ -47,4 +47,3 @@ export const TELEMETRY_COLUMNS = [
   "updated",
 ] as const satisfies readonly (keyof TelemetryRow)[];
 
-export const TELEMETRY_TYPES: readonly TelemetryType[] = ["lxc", "vm", "addon", "pve"];

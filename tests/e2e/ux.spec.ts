@@ -138,3 +138,66 @@ test.describe("framing policy", () => {
     expect(await page.frameLocator("#refused").locator("main.card").count()).toBe(0);
   });
 });
+
+test.describe("PocketBase failing after pages were served", () => {
+  let proxy: FaultProxy;
+  let server: ChildProcess | undefined;
+  let url = "";
+  test.beforeAll(async () => {
+    proxy = await startFaultProxy(process.env.E2E_PB_URL!);
+    const port = await freePort();
+    server = spawn(process.execPath, ["dist/server.mjs"], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        POCKETBASE_URL: proxy.url,
+        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
+        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
+        // Answers count as fresh for a second and the response cache is off, so the test need
+        // not wait out the production windows (30 s) to see what happens after them.
+        DATA_CACHE_FRESH_SECONDS: "1",
+        RESPONSE_CACHE: "0",
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120 && !(await fetch(`${url}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  });
+  test.afterAll(async () => {
+    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    await proxy?.stop();
+  });
+
+  test("pages keep the last good figures with a visible 'data as of' notice, briefly cacheable, and recover by themselves", async ({ page }) => {
+    expect((await page.goto(`${url}/apps?range=7d`))?.status()).toBe(200);
+    const rows = await page.getByTestId("apps-table").locator("tbody tr").allTextContents();
+    await expect(page.getByTestId("stale-notice")).toHaveCount(0);
+
+    proxy.setMode({ kind: "drop" });
+    await new Promise((r) => setTimeout(r, 1500));
+    // Past its fresh second the answer is served while a background refresh runs; that refresh
+    // fails, and from then on the figures say how old they are.
+    await page.goto(`${url}/apps?range=7d`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const stale = await page.goto(`${url}/apps?range=7d`);
+    expect(stale?.status()).toBe(200);
+    expect(stale?.headers()["cache-control"]).toContain("s-maxage=10");
+    await expect(page.getByTestId("stale-notice").first()).toContainText(/Data as of .* UTC — .*retrying/);
+    expect(await page.getByTestId("apps-table").locator("tbody tr").allTextContents()).toEqual(rows);
+    // A view never loaded before has nothing to fall back on: 503 with a retry link.
+    const none = await page.goto(`${url}/apps?range=90d`);
+    expect(none?.status()).toBe(503);
+    await expect(page.getByRole("alert").first().getByRole("link", { name: "Retry" })).toBeVisible();
+
+    proxy.setMode({ kind: "pass" });
+    await expect
+      .poll(async () => {
+        await page.goto(`${url}/apps?range=7d`);
+        return page.getByTestId("stale-notice").count();
+      }, { timeout: 30_000 })
+      .toBe(0);
+  });
+});

@@ -68,7 +68,7 @@ describe("upgrades", () => {
     addRuns(dataDir);
     const db = new Database(join(dataDir, "data.db"));
     try {
-      expect((db.prepare("SELECT COUNT(*) AS n FROM _migrations WHERE file IN (" + ALL.map(() => "?").join(",") + ")").get(...ALL) as { n: number }).n).toBe(ALL.length);
+      expect((db.prepare(`SELECT COUNT(*) AS n FROM _migrations WHERE file IN (${ALL.map(() => "?").join(",")})`).get(...ALL) as { n: number }).n).toBe(ALL.length);
       expect((db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n).toBeGreaterThan(1000);
       expectRollupsExact(db);
       expectCurrent(db, ROLLUPS);

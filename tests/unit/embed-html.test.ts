@@ -1,6 +1,6 @@
 /** The widgets' HTML template: every interpolation escaped, hostile strings included. */
 import { describe, expect, it } from "vitest";
-import { escapeHtml, html, toString, trusted } from "../../lib/embed/html";
+import { escapeHtml, html, htmlText, trusted } from "../../lib/embed/html";
 
 const HOSTILE = [
   `<script>alert(1)</script>`,
@@ -14,19 +14,19 @@ const HOSTILE = [
 ];
 
 /** Undoes escapeHtml (the five entities it writes), to check nothing is lost. */
-function unescape(s: string): string {
+function unescapeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e]!);
 }
 
 describe("html template", () => {
   it("escapes text and attribute interpolations so no tag or attribute can be injected", () => {
     for (const s of HOSTILE) {
-      const out = toString(html`<p title="${s}" data-x='${s}'>${s}</p>`);
+      const out = htmlText(html`<p title="${s}" data-x='${s}'>${s}</p>`);
       expect(out).not.toMatch(/<(script|img|\/style)/i);
       expect(out.match(/"/g)).toHaveLength(2); // only the template's own quotes around title
       expect(out.match(/'/g)).toHaveLength(2); // and around data-x
       const text = out.slice(out.indexOf(">") + 1, out.lastIndexOf("</p>"));
-      expect(unescape(text)).toBe(s);
+      expect(unescapeHtml(text)).toBe(s);
     }
   });
 
@@ -37,13 +37,13 @@ describe("html template", () => {
 
   it("nests templates without escaping twice, joins arrays and drops null, undefined and false", () => {
     const inner = html`<b>${"<i>"}</b>`;
-    const out = toString(html`<p>${inner}${["a", html`<br>`, 3]}${null}${undefined}${false}${0}</p>`);
+    const out = htmlText(html`<p>${inner}${["a", html`<br>`, 3]}${null}${undefined}${false}${0}</p>`);
     expect(out).toBe("<p><b>&lt;i&gt;</b>a<br>30</p>");
   });
 
   it("passes trusted constants through unchanged, and a string that only looks like markup does not", () => {
-    expect(toString(html`<style>${trusted("a>b{color:red}")}</style>`)).toBe("<style>a>b{color:red}</style>");
+    expect(htmlText(html`<style>${trusted("a>b{color:red}")}</style>`)).toBe("<style>a>b{color:red}</style>");
     const fake = { toString: () => "<script>" } as unknown as string;
-    expect(toString(html`${fake}`)).toBe("&lt;script&gt;");
+    expect(htmlText(html`${fake}`)).toBe("&lt;script&gt;");
   });
 });

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { binSeries, horizontalBars, rateBinSize, rateLine, sparkline, stackedBars } from "../../lib/embed/charts";
 import { PALETTE, renderMessage, renderWidget, type Presentation } from "../../lib/embed/document";
-import { html, toString } from "../../lib/embed/html";
+import { html, htmlText } from "../../lib/embed/html";
 import { HEIGHT_MESSAGE, MEASURE_MESSAGE, REPORTER_CSP_SOURCE, REPORTER_SCRIPT } from "../../lib/embed/reporter";
 
 const P: Presentation = { theme: "auto", transparent: false, compact: false, title: true, accent: null, link: true };
@@ -91,19 +91,19 @@ describe("charts", () => {
   it("draws the interval band only where n reaches the minimum, and leaves gaps without finished runs", () => {
     const pts = (ns: number[]) => ns.map((n, i) => ({ from: `d${i}`, to: `d${i}`, k: Math.floor(n / 10), n }));
     const band = (h: string) => h.match(/fill-opacity="0.18"/g)?.length ?? 0;
-    expect(band(toString(rateLine(pts([5, 5, 5]), "x", 20)))).toBe(0);
-    const mixed = toString(rateLine(pts([50, 50, 5, 50, 50]), "x", 20));
+    expect(band(htmlText(rateLine(pts([5, 5, 5]), "x", 20)))).toBe(0);
+    const mixed = htmlText(rateLine(pts([50, 50, 5, 50, 50]), "x", 20));
     expect(band(mixed)).toBe(1);
     // Two separate band polygons (before and after the small bin) in one path.
     expect(mixed.match(/<path d="M[^"]*Z[^"]*Z"[^>]*fill-opacity/)).not.toBeNull();
-    const gap = toString(rateLine(pts([50, 0, 50]), "x", 20));
+    const gap = htmlText(rateLine(pts([50, 0, 50]), "x", 20));
     expect(gap.match(/stroke-width="4"/g)).toHaveLength(2); // two lone points, no line through the gap
-    expect(toString(sparkline([1, null, 2, 3], "x")).match(/<path /g)).toHaveLength(2);
+    expect(htmlText(sparkline([1, null, 2, 3], "x")).match(/<path /g)).toHaveLength(2);
   });
 
   it("stacks bars to the bin's total, scaled to the highest total", () => {
     const bins = binSeries(series([[30, 10], [15, 5]]), ["success", "failed"] as const, 1);
-    const out = toString(stackedBars(bins, [{ key: "success", label: "S", color: "var(--success)" }, { key: "failed", label: "F", color: "var(--failed)" }], "chart", 100));
+    const out = htmlText(stackedBars(bins, [{ key: "success", label: "S", color: "var(--success)" }, { key: "failed", label: "F", color: "var(--failed)" }], "chart", 100));
     // Bin 0 is the tallest (40): success from 100 down to 25, failed from 25 to 0; bin 1 (20) reaches 50.
     expect(out).toContain('<path d="M0.1,100V25H0.9V100ZM1.1,100V62.5H1.9V100Z" fill="var(--success)"/>');
     expect(out).toContain('<path d="M0.1,25V0H0.9V25ZM1.1,62.5V50H1.9V62.5Z" fill="var(--failed)"/>');
@@ -111,7 +111,7 @@ describe("charts", () => {
   });
 
   it("clamps bar widths to the track", () => {
-    const out = toString(horizontalBars([{ label: "a", value: "1", share: 1.7 }, { label: "b", value: "2", share: -1 }], "bars"));
+    const out = htmlText(horizontalBars([{ label: "a", value: "1", share: 1.7 }, { label: "b", value: "2", share: -1 }], "bars"));
     expect(out).toContain('<rect width="100" height="6" rx="1" fill="var(--chart)"/>');
     expect(out).toContain('<rect width="0" height="6" rx="1" fill="var(--chart)"/>');
   });

@@ -12,14 +12,16 @@ import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
-import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppResources, loadAppSummary } from "@/lib/cached";
+import Link from "next/link";
+import { pointOf } from "@/lib/buckets";
+import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
-import { formatInt, formatInterval, formatPercent } from "@/lib/format";
+import { formatInt, formatInterval, formatPercent, formatRate } from "@/lib/format";
+import type { Regression } from "@/lib/insights/find-regressions";
 import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { Breakdown } from "@/lib/queries/app-detail";
-import { spanLabel } from "@/lib/range";
+import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
-import { detectShifts } from "@/lib/regressions";
 import { wilson } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
@@ -70,37 +72,113 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
 
 async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
   const unit = state.range.bucket;
+  const [summary, insights] = await Promise.all([loadAppSummary(nsapp, state.range), loadInsights(state.range)]);
+  const regressions = insights.ok ? insights.value.regressions.filter((r) => r.nsapp === nsapp) : [];
+  // Markers at the series' own points (a regression's day or hour, inside a week or month).
+  const markers = regressions.flatMap((r) => [
+    { bucket: pointOf(state.range, r.start), label: "regression starts", side: "left" as const },
+    ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends", side: "right" as const }] : []),
+  ]);
   return (
-    <Loaded result={await loadAppSummary(nsapp, state.range)}>
-      {({ series }) => {
-        const shifts = detectShifts(series.filter((d) => !d.partial || d === series[series.length - 1]).map((d) => ({ bucket: d.bucket, failed: d.failed, decided: d.success + d.failed })));
-        const markers = shifts.flatMap((s) => [{ bucket: s.start, label: "rate up" }, ...(s.end ? [{ bucket: s.end, label: "back to normal" }] : [])]);
-        return (
-          <>
-            <div className="grid-2 charts">
-              <div>
-                <h3>Runs per {unit} by outcome</h3>
-                <OutcomeChart data={series} series={STORED_SERIES} markers={markers} unit={unit} label={`Runs of ${nsapp} per ${unit} by outcome, last ${spanLabel(state.range)}`} />
-              </div>
-              <div>
-                <h3>Failure rate per {unit}</h3>
-                <RateChart
-                  unit={unit}
-                  markers={markers}
-                  points={series.map((d) => ({ bucket: d.bucket, partial: d.partial, runs: d.success + d.failed + d.aborted + d.unknown + d.installing, failed: d.failed, decided: d.success + d.failed }))}
-                  label={`Failure rate of ${nsapp} per ${unit} with its 95 % interval`}
-                />
-              </div>
+    <Loaded result={summary}>
+      {({ series }) => (
+        <>
+          <div className="grid-2 charts">
+            <div>
+              <h3>Runs per {unit} by outcome</h3>
+              <OutcomeChart data={series} series={STORED_SERIES} markers={markers} unit={unit} label={`Runs of ${nsapp} per ${unit} by outcome, last ${spanLabel(state.range)}`} />
             </div>
-            {shifts.map((s) => (
-              <p key={s.start} className="notes" data-testid="regression">
-                Failure rate jumped {unit === "hour" ? "at" : "in"} {bucketLabel(s.start, unit)} (peak {formatPercent(s.peak, 0)} against a usual {formatPercent(s.baseline)})
-                {s.end ? ` and was back to normal after ${bucketLabel(s.end, unit)}.` : " and is still high."}
+            <div>
+              <h3>Failure rate per {unit}</h3>
+              <RateChart
+                unit={unit}
+                markers={markers}
+                points={series.map((d) => ({ bucket: d.bucket, partial: d.partial, runs: d.success + d.failed + d.aborted + d.unknown + d.installing, failed: d.failed, decided: d.success + d.failed }))}
+                label={`Failure rate of ${nsapp} per ${unit} with its 95 % interval`}
+              />
+            </div>
+          </div>
+          {regressions.map((r) => (
+            <RegressionNote key={r.start} r={r} nsapp={nsapp} state={state} />
+          ))}
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+function RegressionNote({ r, nsapp, state }: { r: Regression; nsapp: string; state: ViewState }) {
+  const window: ViewState = { ...state, preset: "custom", range: customRange(r.start.slice(0, 10), r.last.slice(0, 10)), outcome: null, page: 1 };
+  const code = r.exit_codes[0];
+  return (
+    <div className="notes regression" data-testid="regression">
+      <p>
+        <strong>
+          Regression {r.end ? "from" : "since"} {bucketLabel(r.start)}
+          {r.end ? ` to ${bucketLabel(r.end)}` : " (still open)"}
+        </strong>
+        : failure rate {formatRate(r.baseline_rate)} usually, {formatRate(r.rate)} during it (peak {formatRate(r.peak_rate)} on {bucketLabel(r.peak_bucket)}), about{" "}
+        {formatInt(Math.round(r.excess_failures))} more failures than usual.
+        {code ? ` Mostly exit code ${code.exit_code} (${explainExitCode(code.exit_code, r.start)}).` : ""}
+      </p>
+      {r.causes.length > 0 && (
+        <ul>
+          {r.causes.map((c) => (
+            <li key={c.dimension + c.key}>{c.sentence}</li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link prefetch={false} href={`${viewHref(VIEWS.app, `/apps/${encodeURIComponent(nsapp)}`, window)}#runs`}>
+          Failed runs of those days →
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+/** What is unusual about the app's failures, its failure categories and its actionable rate. */
+async function Insights({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  return (
+    <Loaded result={await loadAppInsights(nsapp, state.range)}>
+      {(ins) => (
+        <div className="grid-2">
+          <div>
+            <h3>What stands out in its failures</h3>
+            {ins.unusual.length ? (
+              <ul data-testid="unusual">
+                {ins.unusual.map((c) => (
+                  <li key={c.dimension + c.key}>{c.sentence}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted" data-testid="unusual-none">
+                Nothing: no OS, Proxmox VE version, method, install type or resource choice fails significantly more often than the app&apos;s other runs.
               </p>
-            ))}
-          </>
-        );
-      }}
+            )}
+            <p className="muted">
+              Actionable failure rate (failures the script can fix):{" "}
+              <strong data-testid="actionable-rate">{ins.totals.actionable_rate === null ? "–" : formatRate(ins.totals.actionable_rate)}</strong>
+              {ins.totals.actionable_low !== null && ` (95 % interval ${formatInterval(ins.totals.actionable_low, ins.totals.actionable_high)})`}; all failures:{" "}
+              {ins.totals.rate === null ? "–" : formatRate(ins.totals.rate)}.
+            </p>
+          </div>
+          <div>
+            <h3>Failures by category</h3>
+            <DataTable
+              testId="app-categories"
+              rows={ins.categories}
+              rowKey={(c) => c.category}
+              columns={[
+                { key: "category", label: "Category", cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }) },
+                { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
+                { key: "share", label: "Share", cell: (c) => ({ kind: "percent", value: c.share }) },
+              ]}
+              empty="No failures in this range."
+            />
+          </div>
+        </div>
+      )}
     </Loaded>
   );
 }
@@ -213,6 +291,9 @@ export default async function AppPage({ params, searchParams }: Props) {
       </Suspense>
       <Section id="trend" title="Outcomes and failure rate" skeleton={<Skeleton height={330} />}>
         <Trend {...p} />
+      </Section>
+      <Section id="insights" title="Why it fails" skeleton={<Skeleton height={180} />}>
+        <Insights {...p} />
       </Section>
       <div className="grid-2">
         <Section id="codes" title="Exit codes">

@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
+import { MarkerLabel } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
 import { countOf, type Marker, type OutcomePoint, type Series } from "../OutcomeChart";
 
@@ -40,7 +41,7 @@ export default function OutcomePlot(props: { data: OutcomePoint[]; series: Serie
             x={m.bucket}
             stroke="var(--failed)"
             strokeDasharray="4 3"
-            label={{ value: m.label, fill: "var(--failed)", fontSize: 11, position: i % 2 ? "insideTopRight" : "insideTopLeft" }}
+            label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
           />
         ))}
       </BarChart>

@@ -3,6 +3,7 @@
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt, formatInterval, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
+import { MarkerLabel } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
 import type { Marker } from "../OutcomeChart";
 import type { RatePoint } from "../RateChart";
@@ -38,7 +39,7 @@ export default function RatePlot(props: { points: RatePoint[]; markers: Marker[]
             x={m.bucket}
             stroke="var(--failed)"
             strokeDasharray="4 3"
-            label={{ value: m.label, fill: "var(--failed)", fontSize: 11, position: i % 2 ? "insideTopRight" : "insideTopLeft" }}
+            label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
           />
         ))}
       </ComposedChart>

@@ -22,13 +22,23 @@ export async function GET(request: Request) {
       failure_low: r.failure_low,
       failure_high: r.failure_high,
       previous: r.previous,
+      rate_change: r.change && { points: r.change.points, significant: r.change.significant, newly_failing: r.change.newlyFailing, recovered: r.change.recovered },
       runs_series: r.spark,
       runs_series_from: list.sparkFrom,
     }));
     return {
       page: { number: state.page, size: state.pageSize, total: list.total },
       data: rows,
-      table: rows.map(({ previous, runs_series: _s, runs_series_from: _f, ...r }) => ({ ...r, previous_runs: previous.runs, previous_failed: previous.failed, previous_success: previous.success })),
+      table: rows.map(({ previous, rate_change, runs_series: _s, runs_series_from: _f, ...r }) => ({
+        ...r,
+        previous_runs: previous.runs,
+        previous_failed: previous.failed,
+        previous_success: previous.success,
+        rate_change_points: rate_change?.points ?? null,
+        rate_change_significant: rate_change?.significant ?? false,
+        newly_failing: rate_change?.newly_failing ?? false,
+        recovered: rate_change?.recovered ?? false,
+      })),
     };
   });
 }
