@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import * as S from "../../lib/api-schemas";
 import { lastCompleteWeek, weekContaining, type Week } from "../../lib/week";
@@ -246,4 +247,29 @@ test("an app's feed lists its seeded regression and the week it was newly failin
 
   const missing = await page.request.get(`${app()}/apps/${encodeURIComponent("no-such-app\"<>")}/feed.xml`);
   expect(missing.status()).toBe(404);
+});
+
+/** A GET with a Host header of our choosing (fetch and Playwright set their own). */
+function getWithHost(path: string, host: string): Promise<string> {
+  const { hostname, port } = new URL(app());
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers: { host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("a forged Host header only ever reaches the client that sent it: feeds are cached per host", async ({ request }) => {
+  const forged = await getWithHost("/feed.xml", "evil.example");
+  expect(forged).toContain('<link rel="self" type="application/atom+xml" href="http://evil.example/feed.xml"/>');
+  const body = await (await request.get(`${app()}/feed.xml`)).text();
+  expect(body).toContain(`<link rel="self" type="application/atom+xml" href="${app()}/feed.xml"/>`);
+  expect(body).not.toContain("evil.example");
+  // A Host that is no host name is not used at all.
+  expect(await getWithHost("/feed.xml", "evil.example/<x>")).not.toContain("evil.example");
 });
