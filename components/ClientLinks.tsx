@@ -60,6 +60,7 @@ export function apiFor(pathname: string): string | null {
   if (first === "apps") return second ? `/api/v1/apps/${second}/runs` : "/api/v1/apps";
   if (first === "errors") return second ? `/api/v1/errors/${second}` : "/api/v1/errors";
   if (first === "os") return "/api/v1/os";
+  if (first === "digest") return "/api/v1/digest";
   return null;
 }
 

@@ -12,6 +12,7 @@ const ITEMS: { href: string; label: string; view: View; match: (p: string) => bo
   { href: "/apps", label: "Apps", view: VIEWS.apps, match: (p) => p === "/apps" || p.startsWith("/apps/") },
   { href: "/errors", label: "Exit codes", view: VIEWS.errors, match: (p) => p.startsWith("/errors") },
   { href: "/regressions", label: "Regressions", view: VIEWS.regressions, match: (p) => p === "/regressions" },
+  { href: "/digest", label: "Digest", view: VIEWS.digest, match: (p) => p === "/digest" },
   { href: "/os", label: "OS", view: VIEWS.os, match: (p) => p === "/os" },
   { href: "/embed", label: "Embed", view: VIEWS.methodology, match: (p) => p === "/embed" },
   { href: "/methodology", label: "Methodology", view: VIEWS.methodology, match: (p) => p === "/methodology" },

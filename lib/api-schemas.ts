@@ -203,3 +203,42 @@ export const AppInsightsSchema = envelope(
     unusual: z.array(cause),
   }),
 );
+
+const digestApp = {
+  nsapp: z.string(),
+  runs: int,
+  previous_runs: int,
+  failed: int,
+  decided: int,
+  rate,
+  previous_failed: int,
+  previous_decided: int,
+  previous_rate: rate,
+  change: z.number().min(-1).max(1).nullable().describe("rate − previous_rate (0.05 = +5 percentage points)"),
+  q_value: z.number().nullable().describe("Benjamini–Hochberg adjusted p of the two-proportion test; null below 10 decided runs in a week"),
+  significant: z.boolean(),
+};
+const regressionRef = z
+  .strictObject({ start: z.string(), last: z.string(), excess_failures: z.number() })
+  .nullable()
+  .describe("the app's regression (method: /methodology) behind the entry, if any");
+export const DigestSchema = envelope(
+  z.strictObject({
+    week: z.strictObject({
+      monday: z.string(),
+      sunday: z.string(),
+      iso_year: z.number().int(),
+      iso_week: z.number().int().min(1).max(53),
+      previous: z.string().nullable().describe("Monday of the week before; null before the first week"),
+      next: z.string().nullable().describe("Monday of the week after; null while that week is not over"),
+    }),
+    totals: z.strictObject({ runs: int, previous_runs: int, failed: int, decided: int, rate, previous_failed: int, previous_decided: int, previous_rate: rate }),
+    newly_failing: z.array(z.strictObject({ ...digestApp, regression: regressionRef })).describe("failure rate significantly up and at least doubled"),
+    recovered: z.array(z.strictObject({ ...digestApp, regression: regressionRef })).describe("failure rate significantly down and at least halved, or a regression that ended during the week"),
+    still_failing: z
+      .array(z.strictObject({ ...digestApp, reason: z.enum(["regression", "chronic"]), regression: regressionRef }))
+      .describe("a regression still elevated on the week's last day, or a failure rate whose 95 % lower bound is ≥ 10 % in both weeks"),
+    movers: z.strictObject({ runs: z.array(z.strictObject(digestApp)), failure_rate: z.array(z.strictObject(digestApp)) }),
+    incidents: z.array(IncidentSchema),
+  }),
+);

@@ -4,7 +4,6 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
-import { NextResponse } from "next/server";
 import { parseViewState, type ViewState } from "./params";
 import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
@@ -31,6 +30,15 @@ export interface ApiResult {
   page?: { number: number; size: number; total: number };
   /** Extra top-level fields the endpoint's schema declares (lib/api-schemas.ts). */
   extra?: Record<string, unknown>;
+}
+
+/**
+ * JSON with `<`, `>` and `&` written as \u escapes: the same values for every parser, and no
+ * markup in the bytes even where a note or an error quotes a hostile parameter.
+ */
+function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  const text = JSON.stringify(body).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return new Response(text, { status: init.status, headers: { "content-type": "application/json", ...init.headers } });
 }
 
 function csvCell(v: unknown): string {
@@ -65,7 +73,7 @@ export async function answer(
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "csv") {
-    return NextResponse.json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
+    return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
   }
   const { state, notes } = parseViewState(url.searchParams, new Date(), view);
   try {
@@ -77,14 +85,14 @@ export async function answer(
       });
     }
     const page = result.page && { ...result.page, pages: Math.max(1, Math.ceil(result.page.total / result.page.size)) };
-    return NextResponse.json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
+    return json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
   } catch (err) {
-    if (err instanceof ApiError) return NextResponse.json({ error: err.message, notes }, { status: err.status });
+    if (err instanceof ApiError) return json({ error: err.message, notes }, { status: err.status });
     const failure = classifySourceError(err);
     if (failure !== null) {
-      return NextResponse.json({ error: failure.message }, { status: 503, headers: { "retry-after": String(failure.retryAfter), "cache-control": "no-store" } });
+      return json({ error: failure.message }, { status: 503, headers: { "retry-after": String(failure.retryAfter), "cache-control": "no-store" } });
     }
     console.error(err);
-    return NextResponse.json({ error: "internal error, logged on the server" }, { status: 500 });
+    return json({ error: "internal error, logged on the server" }, { status: 500 });
   }
 }

@@ -8,9 +8,10 @@
  * `fetch…` returns the value or throws DataUnavailableError (for code that answers one way).
  */
 import "server-only";
-import { DataCache, LIVE, type CachePolicy, type DataResult } from "./data/cache";
+import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./data/cache";
 import { classifySourceError, DataUnavailableError } from "./queries/explain-error";
 import * as appDetail from "./queries/app-detail";
+import * as digest from "./queries/digest";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
 import * as os from "./queries/os";
@@ -22,6 +23,8 @@ import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
 import type { RunType } from "./params";
 import type { Range } from "./range";
+import { weekDigest, type WeekDigest } from "./insights/digest";
+import { weekRange } from "./week";
 
 const KEY = Symbol.for("pve-telemetry.data-cache");
 type Holder = { [KEY]?: DataCache };
@@ -33,10 +36,10 @@ export function dataCache(): DataCache {
   return g[KEY];
 }
 
-/** LIVE, or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
-function policy(): CachePolicy {
+/** `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
+function policy(base: CachePolicy): CachePolicy {
   const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
-  return Number.isFinite(fresh) && fresh >= 0 ? { ...LIVE, freshMs: fresh * 1000 } : LIVE;
+  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000 } : base;
 }
 
 export function valueOrThrow<T>(result: DataResult<T>): T {
@@ -44,8 +47,8 @@ export function valueOrThrow<T>(result: DataResult<T>): T {
   return result.value;
 }
 
-function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>) {
-  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy());
+function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promise<T>, base: CachePolicy = LIVE) {
+  const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy(base));
   const fetch = async (...args: A): Promise<T> => valueOrThrow(await load(...args));
   return { load, fetch };
 }
@@ -108,3 +111,24 @@ export const fetchAppInsights = appInsightsFn.fetch;
 
 const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;
+
+// The digest and the feeds read weeks that are over (lib/week.ts): settled figures.
+const weekCountsFn = cached("weekCounts", digest.fetchWeekCounts, SETTLED);
+const loadWeekCounts = weekCountsFn.load;
+
+const weekInsightsFn = cached("weekInsights", (monday: string) => insights.fetchRegressionsAndIncidents(weekRange(monday)), SETTLED);
+
+/** Two results as one: a failure if either failed, stale if either is. */
+function both<A, B, T>(a: DataResult<A>, b: DataResult<B>, combine: (a: A, b: B) => T): DataResult<T> {
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  return { ok: true, value: combine(a.value, b.value), fetchedAt: Math.min(a.fetchedAt, b.fetchedAt), problem: a.problem ?? b.problem };
+}
+
+/** The digest of the week starting `monday` (a complete week): its counts against the week before, and the week's insights. */
+export async function loadDigest(monday: string): Promise<DataResult<WeekDigest>> {
+  const [counts, found] = await Promise.all([loadWeekCounts(monday), weekInsightsFn.load(monday)]);
+  return both(counts, found, (apps, i) => weekDigest(weekRange(monday).to, apps, i.regressions, i.incidents));
+}
+
+export const fetchDigest = async (monday: string): Promise<WeekDigest> => valueOrThrow(await loadDigest(monday));

@@ -63,3 +63,15 @@ export function formatRate(rate: number): string {
 export function formatRatio(ratio: number): string {
   return ratio >= 2.95 ? `${Math.round(ratio)}×` : `${ratio.toFixed(1)}×`;
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A span of days as people write it: "16–22 Nov 2026", "30 Nov – 6 Dec 2026", "29 Dec 2025 – 4 Jan 2026". */
+export function formatDaySpan(first: string, last: string): string {
+  const [y1, m1, d1] = first.split("-").map(Number) as [number, number, number];
+  const [y2, m2, d2] = last.split("-").map(Number) as [number, number, number];
+  const end = `${d2} ${MONTHS[m2 - 1]} ${y2}`;
+  if (y1 !== y2) return `${d1} ${MONTHS[m1 - 1]} ${y1} – ${end}`;
+  if (m1 !== m2) return `${d1} ${MONTHS[m1 - 1]} – ${end}`;
+  return `${d1}–${end}`;
+}

@@ -53,6 +53,13 @@ export const ENDPOINTS: Endpoint[] = [
     csv: "the series",
     pathParams: [NSAPP],
   },
+  {
+    path: "/api/v1/digest",
+    view: VIEWS.apiDigest,
+    summary: "The weekly digest: one calendar week against the week before — newly failing, recovered, still failing, biggest movers, incidents",
+    schema: S.DigestSchema,
+    csv: "one row per app listed (column section) and per incident and app",
+  },
 ];
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
@@ -69,6 +76,7 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
   sort: [{ name: "sort", description: "sort key, '-' prefix for descending", schema: { type: "string" } }],
   page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
   size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
+  week: [{ name: "week", description: "a calendar week (Monday–Sunday, UTC) by its Monday; another day names its week (with a note); default the last complete week", schema: { type: "string", format: "date" } }],
   aborts: [{ name: "aborts", description: "include user aborts (default: left out)", schema: { type: "string", enum: ["include", "exclude"], default: "exclude" } }],
 };
 

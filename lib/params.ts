@@ -10,6 +10,7 @@ import { OUTCOMES, type Outcome } from "./outcomes";
 import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
 import type { Param, View } from "./views";
+import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } from "./week";
 
 export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
 export type RunType = (typeof TYPES)[number];
@@ -31,6 +32,11 @@ export interface ViewState {
   pageSize: number;
   /** Exit-code rankings: include user aborts (left out by default). */
   aborts: boolean;
+  /**
+   * The digest's week as given in the URL (its Monday), or null for the default: the last
+   * complete week. Either way `range` is the week shown (Monday to Sunday).
+   */
+  week: string | null;
 }
 
 export interface Parsed {
@@ -41,7 +47,7 @@ export interface Parsed {
 export type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
 /** Every parameter name the parser knows (others are never read). */
-const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format"];
+const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "week", "format"];
 
 /** A parameter's (first) value. */
 export function get(raw: RawParams, key: string): string | undefined {
@@ -104,6 +110,12 @@ export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
     }
   }
 
+  const week = uses("week") ? parseWeek(get(raw, "week"), now, notes) : null;
+  if (uses("week")) {
+    preset = "custom";
+    range = weekRange(week ?? lastCompleteWeek(now).monday);
+  }
+
   let sort = uses("sort") ? (get(raw, "sort") ?? view.defaultSort) : view.defaultSort;
   if (sort !== view.defaultSort && !view.sortKeys.includes(sort.replace(/^-/, ""))) {
     notes.push(`Ignored sort="${shown(sort)}": expected one of ${view.sortKeys.join(", ")} (prefix "-" for descending).`);
@@ -130,8 +142,35 @@ export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
     page: pick("page", schemas.page, 1, "a page number ≥ 1"),
     pageSize: pick("size", schemas.size, view.defaultPageSize, PAGE_SIZES.join(", ")),
     aborts: pick("aborts", schemas.aborts, "exclude", "include or exclude") === "include",
+    week,
   };
   return { state, notes };
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/**
+ * A week's Monday from `week=`: any day names the week containing it (with a note unless it
+ * is the Monday); a week not over yet, before the calendar, or not a date is the default (null).
+ */
+function parseWeek(value: string | undefined, now: Date, notes: string[]): string | null {
+  if (value === undefined || value === "") return null;
+  const d = day.safeParse(value);
+  if (!d.success) {
+    notes.push(`Ignored week="${shown(value)}": expected a date as YYYY-MM-DD (a Monday); showing the last complete week.`);
+    return null;
+  }
+  const { monday } = weekContaining(d.data);
+  if (monday < FIRST_WEEK) {
+    notes.push(`Ignored week=${d.data}: the first week with data is the one from ${FIRST_WEEK}; showing the last complete week.`);
+    return null;
+  }
+  if (!isComplete(monday, now)) {
+    notes.push(`Ignored week=${d.data}: the week from ${monday} is not over yet; showing the last complete week.`);
+    return null;
+  }
+  if (monday !== d.data) notes.push(`${d.data} is a ${WEEKDAYS[new Date(`${d.data}T00:00:00Z`).getUTCDay()]}: showing the week containing it, from Monday ${monday}.`);
+  return monday;
 }
 
 /**
@@ -156,6 +195,7 @@ export function viewHref(view: View, path: string, state: ViewState, patch: Part
   if (uses("min") && s.minRuns !== view.defaultMinRuns) p.set("min", String(s.minRuns));
   if (uses("sort") && s.sort && s.sort !== view.defaultSort) p.set("sort", s.sort);
   if (uses("aborts") && s.aborts) p.set("aborts", "include");
+  if (uses("week") && s.week) p.set("week", s.week);
   if (uses("page") && s.page > 1) p.set("page", String(s.page));
   if (uses("size") && s.pageSize !== view.defaultPageSize) p.set("size", String(s.pageSize));
   const qs = p.toString();

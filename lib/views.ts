@@ -7,12 +7,12 @@
  */
 import type { RangePreset } from "./range";
 
-export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts";
+export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts" | "week";
 
 export interface View {
   /** Route pattern ("/apps/[nsapp]"). */
   route: string;
-  /** The parameters the view reads ("range" includes from/to). */
+  /** The parameters the view reads ("range" includes from/to; "week" sets the range to a calendar week). */
   params: readonly Param[];
   sortKeys: readonly string[];
   defaultSort: string;
@@ -46,6 +46,7 @@ export const VIEWS = {
   os: view("/os", { params: ["range", "type", "os", "sort"], sortKeys: OS_SORT_KEYS, defaultSort: "-runs" }),
   methodology: view("/methodology", { params: [] }),
   regressions: view("/regressions"),
+  digest: view("/digest", { params: ["week"] }),
   embed: view("/embed/[widget]", { params: ["range", "type"] }),
   badge: view("/badge/[file]", {}),
   apiSummary: view("/api/v1/summary", { params: ["range", "type"], strict: true }),
@@ -58,6 +59,7 @@ export const VIEWS = {
   apiRegressions: view("/api/v1/regressions", { strict: true }),
   apiIncidents: view("/api/v1/incidents", { strict: true }),
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
+  apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
 } as const satisfies Record<string, View>;
 
 /** The page view a path shows (for canonical redirects), with its dynamic segment. */
@@ -70,5 +72,6 @@ export function pageViewForPath(pathname: string): { view: View; path: string } 
   if (first === "os" && !second) return { view: VIEWS.os, path: pathname };
   if (first === "methodology" && !second) return { view: VIEWS.methodology, path: pathname };
   if (first === "regressions" && !second) return { view: VIEWS.regressions, path: pathname };
+  if (first === "digest" && !second) return { view: VIEWS.digest, path: pathname };
   return null;
 }

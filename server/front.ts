@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { CORS_HEADERS, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { CORS_HEADERS, isFeedPath, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
 import { parseViewState, viewHref } from "../lib/params";
 import { newRequestContext, requestContextStorage, type RequestContext } from "../lib/request-context";
 import { pageViewForPath } from "../lib/views";
@@ -91,7 +91,9 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
       const headers = { ...securityHeaders("api", config.security, { https }), location: canonical, "cache-control": CANONICAL_CACHE_CONTROL, "content-type": "text/plain; charset=utf-8" };
       return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
     }
-    const key = cacheKey(url.pathname, url.searchParams);
+    // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
+    // a forged Host header is only ever answered to the client that sent it.
+    const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
     const hit = cache?.get(key);
     if (hit) return send(req, res, hit, "HIT");
     const running = cache?.inFlight(key);

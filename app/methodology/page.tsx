@@ -105,6 +105,18 @@ export default function MethodologyPage() {
           OS version, one still open, and an incident across 8 apps) is found with start and end within one day or hour in every test run.
         </p>
       </section>
+      <section className="panel" id="digest">
+        <h2>Weekly digest</h2>
+        <p>
+          The digest compares a calendar week — Monday to Sunday, UTC, shown once it is over — with the week before, each
+          with the same denominator as every rate here: failures ÷ (successes + failures) of that week. An app is{" "}
+          <strong>newly failing</strong> when its failure rate rose significantly (pooled two-proportion test with at least 10
+          decided runs in each week, Benjamini–Hochberg at 5 % over every app compared) and at least doubled;{" "}
+          <strong>recovered</strong> when it fell significantly to half or less, or its regression ended during the week;{" "}
+          <strong>still failing</strong> when a regression (a rise above the app’s own baseline) was still going on the Sunday, or
+          when the lower bound of its failure rate was at least 10 % in both weeks.
+        </p>
+      </section>
       <section className="panel">
         <h2>Time and freshness</h2>
         <p>

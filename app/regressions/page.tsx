@@ -14,7 +14,10 @@ import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
 
-export const metadata: Metadata = { title: "Regressions and incidents" };
+export const metadata: Metadata = {
+  title: "Regressions and incidents",
+  alternates: { types: { "application/atom+xml": [{ url: "/feed.xml", title: "Regressions, incidents and weekly digests (Atom)" }] } },
+};
 
 const VIEW = VIEWS.regressions;
 
@@ -110,7 +113,11 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
           <>
             Apps whose failure rate rose clearly above their own usual rate, and exit codes that spiked across several apps at once, {bucketLabel(state.range.from)} to{" "}
             {bucketLabel(state.range.to)} (UTC). Open ones first. <Link prefetch={false} href="/methodology#insights">How they are detected</Link> — false alarms are kept rare across all{" "}
-            {formatInt(CATALOGUE_APPS)} scripts.
+            {formatInt(CATALOGUE_APPS)} scripts.{" "}
+            <a href="/feed.xml" type="application/atom+xml" data-testid="feed-link">
+              Subscribe (Atom)
+            </a>
+            .
           </>
         }
         view={VIEW}

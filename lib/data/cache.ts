@@ -23,6 +23,11 @@ export interface CachePolicy {
 
 /** Live figures: fresh 30 s, refreshed in the background up to 5 min, last good kept 24 h on errors. */
 export const LIVE: CachePolicy = { freshMs: 30_000, staleMs: 300_000, errorMs: 24 * 3_600_000 };
+/**
+ * Figures of weeks that are over (the digest, the feeds): only late outcomes of the week's
+ * last runs still change them, so fresh 10 min, refreshed in the background up to an hour.
+ */
+export const SETTLED: CachePolicy = { freshMs: 600_000, staleMs: 3_600_000, errorMs: 24 * 3_600_000 };
 
 export type DataResult<T> =
   | {

@@ -9,7 +9,7 @@
  *  - widgets (/embed/*) and badges (/badge/*): framed by EMBED_ALLOWED_ORIGINS (default any
  *    origin: the data is public), no X-Frame-Options; widgets run no script but the height
  *    reporter, allowed by its hash.
- *  - everything else (API, files): `default-src 'none'`, not framed.
+ *  - everything else (API, Atom feeds, files): `default-src 'none'`, not framed.
  * Plus nosniff, Referrer-Policy, Permissions-Policy on all, and HSTS over HTTPS.
  */
 import { createHash } from "node:crypto";
@@ -47,11 +47,17 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sec
   return { embedOrigins: origins, hstsMaxAge: Number.isFinite(hsts) && hsts >= 0 ? Math.floor(hsts) : 31_536_000, invalidOrigins: invalid };
 }
 
+/** The Atom feeds: /feed.xml and /apps/<nsapp>/feed.xml. */
+export function isFeedPath(pathname: string): boolean {
+  return pathname === "/feed.xml" || /^\/apps\/[^/]+\/feed\.xml$/.test(pathname);
+}
+
 /** `publicFiles`: paths served from public/ and app/ metadata files ("/embed.js", "/icon.svg"). */
 export function routeKind(pathname: string, publicFiles: ReadonlySet<string> = new Set()): RouteKind {
   if (pathname.startsWith("/embed/")) return "embed";
   if (pathname.startsWith("/badge/")) return "badge";
-  if (pathname.startsWith("/api/")) return "api";
+  // Feeds are data documents like API answers: no scripts, no styles, not framed, any origin may read them.
+  if (pathname.startsWith("/api/") || isFeedPath(pathname)) return "api";
   if (pathname.startsWith("/_next/") || publicFiles.has(pathname)) return "static";
   return "page";
 }

@@ -33,6 +33,7 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/regressions?range=30d", S.RegressionsSchema],
   ["/incidents?range=7d", S.IncidentsSchema],
   ["/apps/docker/insights?range=90d", S.AppInsightsSchema],
+  ["/digest", S.DigestSchema],
 ];
 
 test("every endpoint answers exactly its documented schema, and the OpenAPI document lists them all", async ({ request }) => {
@@ -56,6 +57,7 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
       "/api/v1/os",
       "/api/v1/regressions",
       "/api/v1/incidents",
+      "/api/v1/digest",
     ].sort(),
   );
   expect(doc.paths["/api/v1/apps"].get.responses["200"].content["application/json"].schema.properties.data.items.required).toContain("failure_low");

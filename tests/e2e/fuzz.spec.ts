@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every page, widget, badge and API route of the production build
+ * Property-based fuzzing of every page, widget, badge, feed and API route of the production build
  * with random and hostile values for every parameter and path segment (fixed seed, bounded
  * number of cases): never a 5xx, the API answers JSON (a 400/404 with an error, or notes),
  * pages answer HTML, and no hostile text comes back unescaped. PocketBase's own messages and
@@ -43,7 +43,7 @@ const HOSTILE = [
 /** Raw escapes, some malformed, inserted into URLs as they are. */
 const RAW = ["%E0%A4%A", "%", "%%", "%zz", "%00", "%2F..%2F", "%ff%fe", "%C0%AF"];
 
-const PARAMS = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format", "theme", "bg", "compact", "title", "accent", "link", "app", "metric"];
+const PARAMS = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format", "theme", "bg", "compact", "title", "accent", "link", "app", "metric", "week"];
 const ROUTES = [
   "/",
   "/apps",
@@ -71,6 +71,10 @@ const ROUTES = [
   "/api/v1/errors/{}",
   "/api/v1/os",
   "/api/v1/apps.csv",
+  "/digest",
+  "/api/v1/digest",
+  "/feed.xml",
+  "/apps/{}/feed.xml",
 ];
 
 const encoded = fc.oneof(

@@ -1,7 +1,7 @@
 /** Mobile width and the theme toggle, as a visitor meets them. */
 import { expect, test } from "@playwright/test";
 
-const PAGES = ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology"];
+const PAGES = ["/", "/apps", "/apps/docker", "/errors", "/errors/100", "/os", "/methodology", "/digest"];
 
 test("no page scrolls sideways on a 390 px phone", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });

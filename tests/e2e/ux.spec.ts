@@ -12,7 +12,7 @@ import { startFaultProxy, type FaultProxy } from "../../scripts/lib/fault-proxy"
 import { freePort } from "../../scripts/lib/pocketbase-server";
 
 const app = () => process.env.E2E_APP_URL!;
-const PAGES = ["/", "/apps", "/apps/docker", "/apps/docker?outcome=aborted", "/errors", "/errors/100", "/os", "/api"];
+const PAGES = ["/", "/apps", "/apps/docker", "/apps/docker?outcome=aborted", "/errors", "/errors/100", "/os", "/api", "/digest"];
 
 test("on a 390 px phone every table's key columns are on screen without sideways scrolling", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
+import { isFeedPath, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
+import { pageViewForPath } from "../../lib/views";
+import { canonicalPage } from "../../server/front";
 import { clientAddress, trustedHops } from "../../server/client";
 import { RateLimiter } from "../../server/rate-limit";
 import { cacheKey, sharedMaxAge } from "../../server/response-cache";
@@ -85,5 +87,15 @@ describe("security headers", () => {
     expect(["/", "/apps/docker", "/embed", "/embed.js", "/embed/summary", "/badge/docker.svg", "/api/v1/apps", "/_next/static/x.js"].map((p) => routeKind(p, files))).toEqual([
       "page", "page", "page", "static", "embed", "badge", "api", "static",
     ]);
+  });
+  it("serves the Atom feeds like API answers, and never takes an app's feed for its page", () => {
+    expect(["/feed.xml", "/apps/docker/feed.xml", "/apps/a%20b/feed.xml", "/apps/feed.xml", "/feed.xml/x", "/apps/docker/feed.xml/x"].map((p) => routeKind(p))).toEqual([
+      "api", "api", "api", "page", "page", "page",
+    ]);
+    expect(isFeedPath("/apps/docker/feed.xml")).toBe(true);
+    expect(securityHeaders(routeKind("/feed.xml"), { embedOrigins: ["*"], hstsMaxAge: 0 })["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(pageViewForPath("/apps/docker/feed.xml")).toBeNull();
+    expect(pageViewForPath("/feed.xml")).toBeNull();
+    expect(canonicalPage(new URL("http://x/apps/docker/feed.xml?range=30d"))).toBeNull();
   });
 });

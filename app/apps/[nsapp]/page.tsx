@@ -39,7 +39,9 @@ function appName(raw: string): string | null {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: (appName((await params).nsapp) ?? "App").slice(0, 64) };
+  const nsapp = appName((await params).nsapp);
+  const feed = nsapp && nsapp.length <= 128 ? { types: { "application/atom+xml": [{ url: `/apps/${encodeURIComponent(nsapp)}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }] } } : undefined;
+  return { title: (nsapp ?? "App").slice(0, 64), alternates: feed };
 }
 
 async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
@@ -267,7 +269,7 @@ export default async function AppPage({ params, searchParams }: Props) {
       <PageHead
         before={
           <p className="muted back">
-            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1, minRuns: VIEWS.apps.defaultMinRuns, sort: VIEWS.apps.defaultSort })} listPath="/apps" label="← All apps" /> <CopyLink />
+            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1, minRuns: VIEWS.apps.defaultMinRuns, sort: VIEWS.apps.defaultSort })} listPath="/apps" label="← All apps" /> <CopyLink /> <a href={`${path}/feed.xml`} type="application/atom+xml" data-testid="app-feed-link">Subscribe (Atom)</a>
           </p>
         }
         title={cat?.name ?? nsapp}

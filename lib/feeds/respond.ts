@@ -1,0 +1,90 @@
+/**
+ * The Atom feeds' route handlers: `/feed.xml` (regressions, incidents and weekly digests) and
+ * `/apps/<nsapp>/feed.xml` (one app's regressions and the weeks it was newly failing or
+ * recovered), newest first. Cacheable like the API; an unknown app is a 404, PocketBase
+ * unavailable a 503 with Retry-After. Security headers are the server's (server/: like the
+ * API's, `default-src 'none'`).
+ */
+import "server-only";
+import { CACHE_CONTROL } from "../api";
+import { appExists, fetchDigest, fetchInsights } from "../cached";
+import { presetRange } from "../range";
+import { classifySourceError } from "../queries/explain-error";
+import { APPS } from "../reference/apps";
+import { completeWeeks, lastCompleteWeek } from "../week";
+import { atomXml, type AtomEntry } from "./atom";
+import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
+import { publicOrigin } from "./origin";
+
+export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
+/** Entries per feed: about a quarter's events. */
+export const FEED_ENTRIES = 50;
+/** Weekly digests in the feeds (about two months). */
+export const FEED_WEEKS = 8;
+/** Regressions and incidents of the last 90 days (the /regressions range of that name). */
+const FEED_RANGE = "90d";
+
+const AUTHOR_NAME = "Proxmox VE script install statistics";
+
+function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+}
+
+async function digests(now: Date): Promise<DigestOfWeek[]> {
+  return Promise.all(completeWeeks(now, FEED_WEEKS).map(async (week) => ({ week, digest: await fetchDigest(week.monday) })));
+}
+
+/** Newest first (by `updated`, then id for a stable order), at most FEED_ENTRIES. */
+function newestFirst(entries: AtomEntry[]): AtomEntry[] {
+  return entries.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.id.localeCompare(b.id))).slice(0, FEED_ENTRIES);
+}
+
+async function respond(build: (ctx: FeedContext) => Promise<string | null>, request: Request): Promise<Response> {
+  const ctx: FeedContext = { origin: publicOrigin(request), now: new Date() };
+  try {
+    const xml = await build(ctx);
+    if (xml === null) return plain(404, "No such app has reported an install.", { "cache-control": CACHE_CONTROL });
+    return new Response(xml, { headers: { "content-type": ATOM_CONTENT_TYPE, "cache-control": CACHE_CONTROL } });
+  } catch (err) {
+    const failure = classifySourceError(err);
+    if (failure === null) throw err;
+    return plain(503, failure.message, { "retry-after": String(failure.retryAfter), "cache-control": "no-store" });
+  }
+}
+
+export function siteFeed(request: Request): Promise<Response> {
+  return respond(async (ctx) => {
+    const [found, weeks] = await Promise.all([fetchInsights(presetRange(FEED_RANGE, ctx.now)), digests(ctx.now)]);
+    const entries = [...found.regressions.map((r) => regressionEntry(ctx, r)), ...found.incidents.map((i) => incidentEntry(ctx, i)), ...weeks.map((w) => digestEntry(ctx, w))];
+    return atomXml({
+      id: tagId(ctx, "feed"),
+      title: "Proxmox VE script installs: regressions, incidents and weekly digests",
+      subtitle: "Apps whose failure rate rose above their own baseline, exit codes spiking across apps, and each week against the week before.",
+      self: `${ctx.origin}/feed.xml`,
+      alternate: `${ctx.origin}/digest`,
+      author: { name: AUTHOR_NAME, uri: ctx.origin },
+      emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
+      entries: newestFirst(entries),
+    });
+  }, request);
+}
+
+export function appFeed(request: Request, nsapp: string): Promise<Response> {
+  return respond(async (ctx) => {
+    if (nsapp.length > 128 || !(await appExists(nsapp))) return null;
+    const [found, weeks] = await Promise.all([fetchInsights(presetRange(FEED_RANGE, ctx.now)), digests(ctx.now)]);
+    const path = `/apps/${segment(nsapp)}`;
+    const name = APPS.find((a) => a.nsapp === nsapp)?.name ?? nsapp;
+    const entries = [...found.regressions.filter((r) => r.nsapp === nsapp).map((r) => regressionEntry(ctx, r)), ...appWeekEntries(ctx, nsapp, weeks)];
+    return atomXml({
+      id: tagId(ctx, `apps/${segment(nsapp)}/feed`),
+      title: `${name} (${nsapp}): install failures — Proxmox VE script installs`,
+      subtitle: `Regressions of ${nsapp}'s failure rate, and the weeks it was newly failing or recovered.`,
+      self: `${ctx.origin}${path}/feed.xml`,
+      alternate: `${ctx.origin}${path}`,
+      author: { name: AUTHOR_NAME, uri: ctx.origin },
+      emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
+      entries: newestFirst(entries),
+    });
+  }, request);
+}
