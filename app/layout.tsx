@@ -43,13 +43,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <div id="content">{children}</div>
           <footer className="site-footer">
             <nav aria-label="Footer">
-              <Link prefetch={false} href="/methodology">Methodology</Link>
-              <Link prefetch={false} href="/api">API</Link>
+              <Link prefetch={false} href="/methodology">
+                Methodology
+              </Link>
+              <Link prefetch={false} href="/api">
+                API
+              </Link>
               <Suspense>
                 <CsvLink />
               </Suspense>
-              <Link prefetch={false} href="/embed">Embeds and badges</Link>
-              <Link prefetch={false} href="/methodology#privacy">Privacy and security</Link>
+              <Link prefetch={false} href="/embed">
+                Embeds and badges
+              </Link>
+              <Link prefetch={false} href="/methodology#privacy">
+                Privacy and security
+              </Link>
               {source && <a href={source}>Source</a>}
             </nav>
             <p className="muted">Install telemetry of the Proxmox VE community scripts. Times are UTC.</p>

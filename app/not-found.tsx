@@ -4,7 +4,11 @@ export default function NotFound() {
     <section className="panel">
       <h1>Not found</h1>
       <p>
-        There is no page here. <Link prefetch={false} href="/">Back to the overview</Link>.
+        There is no page here.{" "}
+        <Link prefetch={false} href="/">
+          Back to the overview
+        </Link>
+        .
       </p>
     </section>
   );

@@ -96,7 +96,11 @@ async function TopCodes({ state }: { state: ViewState }) {
           rows={r.codes.slice(0, 8)}
           rowKey={(c) => String(c.exitCode)}
           columns={[
-            { key: "code", label: "Exit code", cell: (c) => ({ kind: "code", code: c.exitCode, text: explainExitCode(c.exitCode), href: viewHref(VIEWS.error, `/errors/${c.exitCode}`, state) }) },
+            {
+              key: "code",
+              label: "Exit code",
+              cell: (c) => ({ kind: "code", code: c.exitCode, text: explainExitCode(c.exitCode), href: viewHref(VIEWS.error, `/errors/${c.exitCode}`, state) }),
+            },
             { key: "runs", label: "Failures", cell: (c) => ({ kind: "integer", value: c.total }) },
             { key: "share", label: "Share", priority: 2, cell: (c) => ({ kind: "percent", value: c.share }) },
           ]}
@@ -115,7 +119,8 @@ async function Categories({ state }: { state: ViewState }) {
           <p>
             Actionable failure rate: <strong data-testid="actionable-rate">{f.totals.actionable_rate === null ? "–" : formatRate(f.totals.actionable_rate)}</strong>{" "}
             <span className="muted">
-              — failures a script can fix, leaving out those of the user&apos;s network, storage, host or an abort (all failures: {f.totals.rate === null ? "–" : formatRate(f.totals.rate)})
+              — failures a script can fix, leaving out those of the user&apos;s network, storage, host or an abort (all failures:{" "}
+              {f.totals.rate === null ? "–" : formatRate(f.totals.rate)})
             </span>
           </p>
           <DataTable
@@ -123,7 +128,11 @@ async function Categories({ state }: { state: ViewState }) {
             rows={f.categories.slice(0, 8)}
             rowKey={(c) => c.category}
             columns={[
-              { key: "category", label: "Category", cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }) },
+              {
+                key: "category",
+                label: "Category",
+                cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }),
+              },
               { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
               { key: "share", label: "Share", cell: (c) => ({ kind: "share", value: c.share, max: f.categories[0]?.share ?? 0 }) },
             ]}
@@ -182,8 +191,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         title={`Install runs, ${state.preset === "custom" ? `${from} to ${to}` : presetTitle(state.preset)}`}
         lede={
           <>
-            <span data-testid="range-from">{bucketLabel(from)}</span> to <span data-testid="range-to">{bucketLabel(to)}</span> (UTC), compared with the{" "}
-            {spanLabel(state.range)} before.
+            <span data-testid="range-from">{bucketLabel(from)}</span> to <span data-testid="range-to">{bucketLabel(to)}</span> (UTC), compared with the {spanLabel(state.range)}{" "}
+            before.
           </>
         }
         view={VIEWS.overview}
@@ -199,7 +208,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Section id="top-apps-heading" title="Most installed apps">
           <TopApps state={state} />
           <p>
-            <Link prefetch={false} href={more("/apps", { sort: "-runs" })}>All apps by runs →</Link>
+            <Link prefetch={false} href={more("/apps", { sort: "-runs" })}>
+              All apps by runs →
+            </Link>
           </p>
         </Section>
         <Section id="failing-apps-heading" title="Most failing apps">
@@ -209,19 +220,26 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Section id="top-codes-heading" title="Top exit codes">
           <TopCodes state={state} />
           <p>
-            <Link prefetch={false} href={more("/errors")}>All exit codes →</Link> <span className="muted">(user aborts left out)</span>
+            <Link prefetch={false} href={more("/errors")}>
+              All exit codes →
+            </Link>{" "}
+            <span className="muted">(user aborts left out)</span>
           </p>
         </Section>
         <Section id="categories-heading" title="Why installs fail">
           <Categories state={state} />
           <p>
-            <Link prefetch={false} href={viewHref(VIEWS.regressions, "/regressions", state)}>Regressions and incidents →</Link>
+            <Link prefetch={false} href={viewHref(VIEWS.regressions, "/regressions", state)}>
+              Regressions and incidents →
+            </Link>
           </p>
         </Section>
         <Section id="os-split-heading" title="Operating systems and install types">
           <Environments state={state} />
           <p>
-            <Link prefetch={false} href={more("/os")}>OS versions and their failure rates →</Link>
+            <Link prefetch={false} href={more("/os")}>
+              OS versions and their failure rates →
+            </Link>
           </p>
         </Section>
       </div>

@@ -100,7 +100,13 @@ export function renderCell(c: Cell): ReactNode {
     case "code":
       return (
         <span className="code-cell">
-          {c.href === null ? <span className="code">{c.code}</span> : <Link href={c.href ?? `/errors/${c.code}`} prefetch={false} className="code">{c.code}</Link>}
+          {c.href === null ? (
+            <span className="code">{c.code}</span>
+          ) : (
+            <Link href={c.href ?? `/errors/${c.code}`} prefetch={false} className="code">
+              {c.code}
+            </Link>
+          )}
           {c.text && <span className="muted code-text">{c.text}</span>}
         </span>
       );

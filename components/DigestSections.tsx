@@ -67,8 +67,18 @@ export async function DigestFigures({ state }: Props) {
         return (
           <StatCards
             stats={[
-              { label: "Runs", value: formatInt(t.runs), hint: `week before ${formatInt(t.previous_runs)} (${formatChange(runsChange, t.previous_runs > 0)})`, testId: "digest-total-runs" },
-              { label: "Failure rate", value: formatPercent(t.rate), hint: `week before ${formatPercent(t.previous_rate)} (${formatPoints(rateChange)})`, testId: "digest-total-rate" },
+              {
+                label: "Runs",
+                value: formatInt(t.runs),
+                hint: `week before ${formatInt(t.previous_runs)} (${formatChange(runsChange, t.previous_runs > 0)})`,
+                testId: "digest-total-runs",
+              },
+              {
+                label: "Failure rate",
+                value: formatPercent(t.rate),
+                hint: `week before ${formatPercent(t.previous_rate)} (${formatPoints(rateChange)})`,
+                testId: "digest-total-rate",
+              },
               { label: "Newly failing", value: formatInt(d.newly_failing.length), hint: "apps", testId: "digest-count-newly-failing" },
               { label: "Recovered", value: formatInt(d.recovered.length), hint: "apps", testId: "digest-count-recovered" },
               { label: "Still failing", value: formatInt(d.still_failing.length), hint: "apps", testId: "digest-count-still-failing" },
@@ -116,7 +126,8 @@ export async function Recovered({ state }: Props) {
 }
 
 export async function StillFailingApps({ state }: Props) {
-  const why = (r: StillFailing) => (r.regression ? `${regressionNote(r.regression, state)}, ${formatInt(Math.round(r.regression.excess_failures))} excess failures` : "fails often in both weeks");
+  const why = (r: StillFailing) =>
+    r.regression ? `${regressionNote(r.regression, state)}, ${formatInt(Math.round(r.regression.excess_failures))} excess failures` : "fails often in both weeks";
   return (
     <Loaded result={await loadDigest(monday(state))}>
       {(d) => (
@@ -149,7 +160,12 @@ export async function Movers({ state }: Props) {
                 appColumn(state),
                 { key: "runs", label: "Runs", testId: "digest-runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
                 { key: "previous", label: "Week before", testId: "digest-previous-runs", cell: (r) => ({ kind: "integer", value: r.previous_runs }) },
-                { key: "change", label: "Change", priority: 2, cell: (r) => ({ kind: "change", relative: r.previous_runs > 0 ? (r.runs - r.previous_runs) / r.previous_runs : null, hadPrevious: r.previous_runs > 0 }) },
+                {
+                  key: "change",
+                  label: "Change",
+                  priority: 2,
+                  cell: (r) => ({ kind: "change", relative: r.previous_runs > 0 ? (r.runs - r.previous_runs) / r.previous_runs : null, hadPrevious: r.previous_runs > 0 }),
+                },
               ]}
               empty="No app's runs changed."
             />
@@ -190,8 +206,9 @@ export async function WeekIncidents({ state }: Props) {
                   `Category ${i.label}`
                 )}{" "}
                 <span className="muted">
-                  {i.exit_code !== null ? explainExitCode(i.exit_code, i.start.slice(0, 10)) : ""} · {i.end === i.start ? bucketLabel(i.start) : `${bucketLabel(i.start)} to ${i.end ? bucketLabel(i.end) : "still open"}`} UTC ·{" "}
-                  {formatInt(i.failed)} failures, {formatInt(Math.round(i.excess_failures))} more than expected
+                  {i.exit_code !== null ? explainExitCode(i.exit_code, i.start.slice(0, 10)) : ""} ·{" "}
+                  {i.end === i.start ? bucketLabel(i.start) : `${bucketLabel(i.start)} to ${i.end ? bucketLabel(i.end) : "still open"}`} UTC · {formatInt(i.failed)} failures,{" "}
+                  {formatInt(Math.round(i.excess_failures))} more than expected
                 </span>
               </h3>
               <DataTable

@@ -16,7 +16,11 @@ export function FilterLinks(props: { label: string; view: View; path: string; st
       <ul>
         {props.items.map((i) => (
           <li key={i.text}>
-            <Link href={`${viewHref(props.view, props.path, props.state, { ...i.patch, page: 1 })}${props.hash ?? ""}`} aria-current={i.current ? "true" : undefined} prefetch={false}>
+            <Link
+              href={`${viewHref(props.view, props.path, props.state, { ...i.patch, page: 1 })}${props.hash ?? ""}`}
+              aria-current={i.current ? "true" : undefined}
+              prefetch={false}
+            >
               {i.text}
             </Link>
           </li>

@@ -41,7 +41,9 @@ export function UnknownApp({ nsapp }: { nsapp: string }) {
           <ul className="near">
             {near.map((n) => (
               <li key={n}>
-                <Link prefetch={false} href={`/apps/${encodeURIComponent(n)}`}>{n}</Link>
+                <Link prefetch={false} href={`/apps/${encodeURIComponent(n)}`}>
+                  {n}
+                </Link>
               </li>
             ))}
           </ul>

@@ -65,7 +65,17 @@ export const AppSchema = envelope(
   z.strictObject({
     nsapp: z.string(),
     in_catalogue: z.boolean(),
-    catalogue: z.array(z.strictObject({ type: z.string(), name: z.string(), cpu: z.number().nullable(), ram_mb: z.number().nullable(), disk_gb: z.number().nullable(), os: z.string().nullable(), os_version: z.string().nullable() })),
+    catalogue: z.array(
+      z.strictObject({
+        type: z.string(),
+        name: z.string(),
+        cpu: z.number().nullable(),
+        ram_mb: z.number().nullable(),
+        disk_gb: z.number().nullable(),
+        os: z.string().nullable(),
+        os_version: z.string().nullable(),
+      }),
+    ),
     totals: z.strictObject({ ...storedCounts, runs: int }),
     series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), ...storedCounts })),
     exit_codes: z.array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int })),
@@ -125,7 +135,19 @@ export const ExitCodeSchema = envelope(
 );
 
 export const OsSchema = envelope(
-  z.array(z.strictObject({ type: z.string(), os: z.string(), version: z.string(), runs: int, success: int, failed: int, aborted: int, share: z.number().min(0).max(1), ...rateWithInterval })),
+  z.array(
+    z.strictObject({
+      type: z.string(),
+      os: z.string(),
+      version: z.string(),
+      runs: int,
+      success: int,
+      failed: int,
+      aborted: int,
+      share: z.number().min(0).max(1),
+      ...rateWithInterval,
+    }),
+  ),
 );
 
 export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });
@@ -234,7 +256,9 @@ export const DigestSchema = envelope(
     }),
     totals: z.strictObject({ runs: int, previous_runs: int, failed: int, decided: int, rate, previous_failed: int, previous_decided: int, previous_rate: rate }),
     newly_failing: z.array(z.strictObject({ ...digestApp, regression: regressionRef })).describe("failure rate significantly up and at least doubled"),
-    recovered: z.array(z.strictObject({ ...digestApp, regression: regressionRef })).describe("failure rate significantly down and at least halved, or a regression that ended during the week"),
+    recovered: z
+      .array(z.strictObject({ ...digestApp, regression: regressionRef }))
+      .describe("failure rate significantly down and at least halved, or a regression that ended during the week"),
     still_failing: z
       .array(z.strictObject({ ...digestApp, reason: z.enum(["regression", "chronic"]), regression: regressionRef }))
       .describe("a regression still elevated on the week's last day, or a failure rate whose 95 % lower bound is ≥ 10 % in both weeks"),

@@ -64,12 +64,7 @@ function csvName(name: string, state: ViewState): string {
   return `${name}-${state.range.from}-${state.range.to}.csv`.replace(/ /g, "T");
 }
 
-export async function answer(
-  request: Request,
-  name: string,
-  view: View,
-  run: (state: ViewState, url: URL) => Promise<ApiResult>,
-): Promise<Response> {
+export async function answer(request: Request, name: string, view: View, run: (state: ViewState, url: URL) => Promise<ApiResult>): Promise<Response> {
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "csv") {

@@ -76,9 +76,7 @@ export const loadAppResources = cached("appResources", appDetail.fetchAppResourc
 const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;
 
-const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) =>
-  runs.fetchRuns(nsapp, range, outcome, page, perPage),
-);
+const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) => runs.fetchRuns(nsapp, range, outcome, page, perPage));
 export const loadRuns = runsFn.load;
 export const fetchRuns = runsFn.fetch;
 

@@ -194,4 +194,3 @@ export function categoryPeriods(from: string, to: string): { from: string; to: s
   const starts = [from, ...[...cuts].filter((d) => d > from && d <= to).sort()];
   return starts.map((start, i) => ({ from: start, to: i + 1 < starts.length ? addDays(starts[i + 1]!, -1) : to }));
 }
-

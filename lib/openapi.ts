@@ -25,8 +25,22 @@ const NSAPP = { name: "nsapp", description: "app name as the scripts report it (
 export const ENDPOINTS: Endpoint[] = [
   { path: "/api/v1/summary", view: VIEWS.apiSummary, summary: "Totals by outcome, success rate and the outcome series", schema: S.SummarySchema, csv: "the series" },
   { path: "/api/v1/apps", view: VIEWS.apiApps, summary: "Apps with runs, outcomes and failure rates, filtered, sorted and paged", schema: S.AppsSchema, csv: "the apps" },
-  { path: "/api/v1/apps/{nsapp}", view: VIEWS.apiApp, summary: "One app: totals, series, exit codes, environments, resources", schema: S.AppSchema, csv: "the series", pathParams: [NSAPP] },
-  { path: "/api/v1/apps/{nsapp}/runs", view: VIEWS.apiRuns, summary: "One app's runs, newest first, optionally of one outcome", schema: S.RunsSchema, csv: "the runs", pathParams: [NSAPP] },
+  {
+    path: "/api/v1/apps/{nsapp}",
+    view: VIEWS.apiApp,
+    summary: "One app: totals, series, exit codes, environments, resources",
+    schema: S.AppSchema,
+    csv: "the series",
+    pathParams: [NSAPP],
+  },
+  {
+    path: "/api/v1/apps/{nsapp}/runs",
+    view: VIEWS.apiRuns,
+    summary: "One app's runs, newest first, optionally of one outcome",
+    schema: S.RunsSchema,
+    csv: "the runs",
+    pathParams: [NSAPP],
+  },
   { path: "/api/v1/errors", view: VIEWS.apiErrors, summary: "Exit codes of failed runs, ranked, with explanations", schema: S.ExitCodesSchema, csv: "the codes" },
   {
     path: "/api/v1/errors/{code}",
@@ -44,7 +58,13 @@ export const ENDPOINTS: Endpoint[] = [
     schema: S.RegressionsSchema,
     csv: "one row per regression",
   },
-  { path: "/api/v1/incidents", view: VIEWS.apiIncidents, summary: "One exit code or category spiking across several apps at once", schema: S.IncidentsSchema, csv: "one row per incident and app" },
+  {
+    path: "/api/v1/incidents",
+    view: VIEWS.apiIncidents,
+    summary: "One exit code or category spiking across several apps at once",
+    schema: S.IncidentsSchema,
+    csv: "one row per incident and app",
+  },
   {
     path: "/api/v1/apps/{nsapp}/insights",
     view: VIEWS.apiInsights,
@@ -76,19 +96,27 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
   sort: [{ name: "sort", description: "sort key, '-' prefix for descending", schema: { type: "string" } }],
   page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
   size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
-  week: [{ name: "week", description: "a calendar week (Monday–Sunday, UTC) by its Monday; another day names its week (with a note); default the last complete week", schema: { type: "string", format: "date" } }],
+  week: [
+    {
+      name: "week",
+      description: "a calendar week (Monday–Sunday, UTC) by its Monday; another day names its week (with a note); default the last complete week",
+      schema: { type: "string", format: "date" },
+    },
+  ],
   aborts: [{ name: "aborts", description: "include user aborts (default: left out)", schema: { type: "string", enum: ["include", "exclude"], default: "exclude" } }],
 };
 
 function parameters(e: Endpoint) {
-  const query = e.view.params.flatMap((p) => PARAMS[p]).map((p) => {
-    if (p.name === "sort" && e.view.sortKeys.length) {
-      const keys = e.view.sortKeys.flatMap((k) => [k, `-${k}`]);
-      return { ...p, in: "query", schema: { type: "string", enum: keys, default: e.view.defaultSort } };
-    }
-    if (p.name === "min") return { ...p, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
-    return { ...p, in: "query" };
-  });
+  const query = e.view.params
+    .flatMap((p) => PARAMS[p])
+    .map((p) => {
+      if (p.name === "sort" && e.view.sortKeys.length) {
+        const keys = e.view.sortKeys.flatMap((k) => [k, `-${k}`]);
+        return { ...p, in: "query", schema: { type: "string", enum: keys, default: e.view.defaultSort } };
+      }
+      if (p.name === "min") return { ...p, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
+      return { ...p, in: "query" };
+    });
   const format = { name: "format", in: "query", description: "json (default) or csv; /…/x.csv is the same as format=csv", schema: { type: "string", enum: ["json", "csv"] } };
   return [...(e.pathParams ?? []).map((p) => ({ ...p, in: "path", required: true })), ...query, format];
 }

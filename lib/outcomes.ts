@@ -33,12 +33,7 @@ export function storedOutcome(status: string | null | undefined): StoredOutcome 
 export const DEFAULT_UNFINISHED_AFTER_MS = 60 * 60 * 1000;
 
 /** Outcome of one record at `now`. `created` is PocketBase's "YYYY-MM-DD HH:MM:SS.sssZ" or ISO. */
-export function outcomeOf(
-  status: string | null | undefined,
-  created: string,
-  now: Date,
-  unfinishedAfterMs = DEFAULT_UNFINISHED_AFTER_MS,
-): Outcome {
+export function outcomeOf(status: string | null | undefined, created: string, now: Date, unfinishedAfterMs = DEFAULT_UNFINISHED_AFTER_MS): Outcome {
   const stored = storedOutcome(status);
   if (stored !== "installing") return stored;
   const started = Date.parse(created.replace(" ", "T"));
@@ -78,7 +73,17 @@ export function outcomeFilter(outcome: Outcome, cutoff: string): { expr: string;
     return { expr: `status = ${placeholders(statusesOf("installing"))[0]} && created ${outcome === "unfinished" ? "<" : ">="} {:cutoff}`, params };
   }
   if (outcome === "unknown") {
-    return { expr: placeholders(KNOWN_STATUSES).map((p) => `status != ${p}`).join(" && "), params };
+    return {
+      expr: placeholders(KNOWN_STATUSES)
+        .map((p) => `status != ${p}`)
+        .join(" && "),
+      params,
+    };
   }
-  return { expr: `(${placeholders(statusesOf(outcome)).map((p) => `status = ${p}`).join(" || ")})`, params };
+  return {
+    expr: `(${placeholders(statusesOf(outcome))
+      .map((p) => `status = ${p}`)
+      .join(" || ")})`,
+    params,
+  };
 }

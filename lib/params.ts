@@ -66,12 +66,18 @@ const day = z
 const schemas = {
   range: z.enum(RANGE_PRESET_KEYS),
   type: z.enum(TYPES),
-  os: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/i),
+  os: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,31}$/i),
   q: z.string().trim().min(1).max(64),
   outcome: z.enum(OUTCOMES),
   min: z.coerce.number().int().min(0).max(1_000_000),
   page: z.coerce.number().int().positive().max(100_000),
-  size: z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
+  size: z.coerce
+    .number()
+    .int()
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
   aborts: z.enum(["include", "exclude"]),
 };
 

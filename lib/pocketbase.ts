@@ -44,9 +44,7 @@ export class ReaderConfigError extends Error {}
 export async function readerClient(): Promise<PocketBase> {
   const { pocketbaseUrl, readerEmail, readerPassword } = serverConfig();
   if (!readerEmail || !readerPassword) {
-    throw new ReaderConfigError(
-      "POCKETBASE_READER_EMAIL and POCKETBASE_READER_PASSWORD are not set: the dashboard cannot read raw telemetry records.",
-    );
+    throw new ReaderConfigError("POCKETBASE_READER_EMAIL and POCKETBASE_READER_PASSWORD are not set: the dashboard cannot read raw telemetry records.");
   }
   const pb = newClient();
   const key = `${pocketbaseUrl}\n${readerEmail}`;
@@ -80,11 +78,7 @@ export async function readerClient(): Promise<PocketBase> {
 }
 
 /** Every record matching the options, paging 1000 at a time (PocketBase's maximum page size). */
-export async function listAll<T>(
-  pb: PocketBase,
-  collection: string,
-  options: { filter?: string; sort?: string; query?: Record<string, string> },
-): Promise<T[]> {
+export async function listAll<T>(pb: PocketBase, collection: string, options: { filter?: string; sort?: string; query?: Record<string, string> }): Promise<T[]> {
   const out: T[] = [];
   for (let page = 1; ; page++) {
     const res = await pb.collection(collection).getList<T>(page, 1000, { ...options, skipTotal: true });

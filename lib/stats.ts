@@ -26,10 +26,7 @@ export function wilson(k: number, n: number, z = Z95): Interval | null {
 export function wilsonSql(k: string, n: string, bound: "low" | "high", z = Z95): string {
   const z2 = z * z;
   const sign = bound === "low" ? "-" : "+";
-  return (
-    `CASE WHEN (${n}) > 0 THEN ((${k}) + ${z2 / 2} ${sign} ${z} * sqrt(1.0 * (${k}) * ((${n}) - (${k})) / (${n}) + ${z2 / 4})) ` +
-    `/ ((${n}) + ${z2}) END`
-  );
+  return `CASE WHEN (${n}) > 0 THEN ((${k}) + ${z2 / 2} ${sign} ${z} * sqrt(1.0 * (${k}) * ((${n}) - (${k})) / (${n}) + ${z2 / 4})) ` + `/ ((${n}) + ${z2}) END`;
 }
 
 export interface Change {

@@ -107,8 +107,7 @@ async function time(fn: () => Promise<unknown>, iterations: number, warmup: numb
 
 type Totals = Map<string, Record<string, number>>;
 function assertSame(name: string, rollup: Totals, naiveAnswer: Totals) {
-  const norm = (m: Totals) =>
-    JSON.stringify([...m].filter(([, v]) => Object.values(v).some((n) => n !== 0)).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const norm = (m: Totals) => JSON.stringify([...m].filter(([, v]) => Object.values(v).some((n) => n !== 0)).sort(([a], [b]) => (a < b ? -1 : 1)));
   if (norm(rollup) !== norm(naiveAnswer)) throw new Error(`${name}: the rollup answer differs from the naive view's`);
 }
 
@@ -127,8 +126,7 @@ async function benchPages(pbUrl: string) {
   const build = await prepareBuild(log);
   try {
     const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, RATE_LIMIT_PER_MINUTE: "0" };
-    const start = (o: { responseCache: boolean } = { responseCache: true }) =>
-      startDashboard(build.dir, o.responseCache ? env : { ...env, RESPONSE_CACHE: "0" });
+    const start = (o: { responseCache: boolean } = { responseCache: true }) => startDashboard(build.dir, o.responseCache ? env : { ...env, RESPONSE_CACHE: "0" });
     log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh server each), then ${PAGE_COLD} render + ${PAGE_WARM} warm requests each…`);
     const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
@@ -145,12 +143,16 @@ async function benchPages(pbUrl: string) {
       await next.stop();
     }
 
-    console.log(`\nPages: the production server (dist/server.mjs) of build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
-      `on 127.0.0.1, reading the same ${formatCount(RECORDS)}-record PocketBase; time until the body is fully read, sequential requests; ` +
-      `every response checked (HTTP 200, no error, the same text each time, / = data layer)`);
-    console.log(`cold = fresh data cache: the view's first request in a newly started server (${PAGE_COLD} rounds; each route first warmed with a different view); ` +
-      `render = response cache off, data cached: React renders the page each time (${PAGE_COLD} per page); ` +
-      `warm = the same URL repeated: a response-cache hit (${PAGE_WARM} per page).\n`);
+    console.log(
+      `\nPages: the production server (dist/server.mjs) of build ${build.id} (${build.how === "built" ? "built by this run" : "reused: newer than the sources"}) ` +
+        `on 127.0.0.1, reading the same ${formatCount(RECORDS)}-record PocketBase; time until the body is fully read, sequential requests; ` +
+        `every response checked (HTTP 200, no error, the same text each time, / = data layer)`,
+    );
+    console.log(
+      `cold = fresh data cache: the view's first request in a newly started server (${PAGE_COLD} rounds; each route first warmed with a different view); ` +
+        `render = response cache off, data cached: React renders the page each time (${PAGE_COLD} per page); ` +
+        `warm = the same URL repeated: a response-cache hit (${PAGE_WARM} per page).\n`,
+    );
     for (const line of pageTableLines(pages)) console.log(line);
     console.log("");
     for (const line of lighthouseLines(lh)) console.log(line);
@@ -211,9 +213,7 @@ async function main() {
         ...[r30, r90, r24h].map((range) => ({
           name: `apps ${range.grain === "hour" ? `${range.length}h` : `${range.length}d`}: runs and outcomes per app`,
           rollup: async () =>
-            new Map(
-              (await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)]),
-            ),
+            new Map((await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
           naive: () => naiveTotals(pb.url, "apps", range.grain === "hour" ? "24h" : `${range.length}d`),
         })),
         {
@@ -235,9 +235,7 @@ async function main() {
         {
           name: "OS versions 30d: outcomes per type/os/version",
           rollup: async () =>
-            new Map(
-              (await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)]),
-            ),
+            new Map((await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
           naive: () => naiveTotals(pb.url, "os", "30d"),
         },
       ];
@@ -250,14 +248,20 @@ async function main() {
         console.error(`  measured ${c.name}`);
       }
       const rate = (rowsN: number, s: number) => `${formatCount(rowsN / s)} records/s`;
-      console.log(`\nBenchmark: ${formatCount(fast.rows)} records over ${DAYS} days, PocketBase 0.40.4, ${ITER} runs per rollup query, ${NAIVE_ITER} per naive view query (answers checked equal)\n`);
+      console.log(
+        `\nBenchmark: ${formatCount(fast.rows)} records over ${DAYS} days, PocketBase 0.40.4, ${ITER} runs per rollup query, ${NAIVE_ITER} per naive view query (answers checked equal)\n`,
+      );
       console.log("| query | rollups p50 ms | rollups p95 ms | naive view p50 ms | naive view p95 ms | p95 speed-up |");
       console.log("|---|---:|---:|---:|---:|---:|");
       for (const r of rows) console.log(r);
-      console.log(`\nSeeding without rollup maintenance: ${rate(fast.rows, fast.insertSeconds)} ` +
-        `(then one full rebuild of all rollups: ${(fast.seconds - fast.insertSeconds).toFixed(1)} s; ${rate(fast.rows, fast.seconds)} overall)`);
-      console.log(`Seeding with rollup maintenance (triggers, appending ${formatCount(withTriggers.rows)} to the ${formatCount(fast.rows)}-record database): ` +
-        rate(withTriggers.rows, withTriggers.seconds));
+      console.log(
+        `\nSeeding without rollup maintenance: ${rate(fast.rows, fast.insertSeconds)} ` +
+          `(then one full rebuild of all rollups: ${(fast.seconds - fast.insertSeconds).toFixed(1)} s; ${rate(fast.rows, fast.seconds)} overall)`,
+      );
+      console.log(
+        `Seeding with rollup maintenance (triggers, appending ${formatCount(withTriggers.rows)} to the ${formatCount(fast.rows)}-record database): ` +
+          rate(withTriggers.rows, withTriggers.seconds),
+      );
       console.error("measuring the insight queries…");
       const insightQueries = await insightQueryLines(end, ITER, (m) => console.error(m));
       console.log(`\nInsights: each query through the data layer (rollups only, no Next.js cache), ${ITER} runs after the first\n`);

@@ -58,9 +58,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { stdio: "inherit", env, cwd: ROOT, detached: true });
     children.push(child);
-    child.on("exit", (code, signal) =>
-      code === 0 || stopping ? resolvePromise() : reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)),
-    );
+    child.on("exit", (code, signal) => (code === 0 || stopping ? resolvePromise() : reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`))));
   });
 }
 

@@ -20,7 +20,10 @@ export function clientAddress(req: IncomingMessage, hops: number): string {
   const socket = req.socket.remoteAddress ?? "unknown";
   if (hops === 0) return socket;
   const header = req.headers["x-forwarded-for"];
-  const list = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list[list.length - hops] ?? list[0] ?? socket;
 }
 

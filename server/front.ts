@@ -88,7 +88,12 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
 
     const canonical = kind === "page" && url.search ? canonicalPage(url) : null;
     if (canonical) {
-      const headers = { ...securityHeaders("api", config.security, { https }), location: canonical, "cache-control": CANONICAL_CACHE_CONTROL, "content-type": "text/plain; charset=utf-8" };
+      const headers = {
+        ...securityHeaders("api", config.security, { https }),
+        location: canonical,
+        "cache-control": CANONICAL_CACHE_CONTROL,
+        "content-type": "text/plain; charset=utf-8",
+      };
       return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
     }
     // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
@@ -164,7 +169,8 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
   const headers: OutgoingHttpHeaders = { ...c.headers };
   for (const h of ["content-length", "transfer-encoding", "etag", "x-powered-by", "date", "connection", "keep-alive"]) delete headers[h];
   let status = c.status;
-  if (status === 200 && ctx.notFound) status = 404; // an unknown app or code, with the page's own help
+  if (status === 200 && ctx.notFound)
+    status = 404; // an unknown app or code, with the page's own help
   else if (status === 200 && ctx.unavailable !== null) status = 503; // a section had no data at all
   if (status >= 500) {
     headers["cache-control"] = "no-store";
@@ -179,7 +185,10 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
 }
 
 function withVary(vary: OutgoingHttpHeaders[string], token: string): string {
-  const tokens = String(vary ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  const tokens = String(vary ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   return tokens.some((t) => t.toLowerCase() === token.toLowerCase()) ? tokens.join(", ") : [...tokens, token].join(", ");
 }
 

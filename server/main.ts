@@ -68,13 +68,18 @@ async function main() {
   if (security.invalidOrigins.length) console.warn(`[server] EMBED_ALLOWED_ORIGINS: ignored ${security.invalidOrigins.join(", ")} (expected https://host[:port])`);
   const limiter = new RateLimiter(rateLimitConfigFromEnv());
   const cache = process.env.RESPONSE_CACHE === "0" ? null : new ResponseCache();
-  const front = createFront((req, res) => handle(req, res), {
-    hops: trustedHops(process.env.TRUST_PROXY),
-    security,
-    publicFiles: publicFiles(dir),
-    inlineScripts: inlineScripts(),
-    renderTimeoutMs: Number(process.env.RENDER_TIMEOUT_MS) || 15_000,
-  }, limiter, cache);
+  const front = createFront(
+    (req, res) => handle(req, res),
+    {
+      hops: trustedHops(process.env.TRUST_PROXY),
+      security,
+      publicFiles: publicFiles(dir),
+      inlineScripts: inlineScripts(),
+      renderTimeoutMs: Number(process.env.RENDER_TIMEOUT_MS) || 15_000,
+    },
+    limiter,
+    cache,
+  );
 
   const server = createServer((req, res) => {
     front(req, res).catch((err: unknown) => {
@@ -87,7 +92,10 @@ async function main() {
   // with a message instead of a bare one.
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const [status, text] = err.code === "HPE_HEADER_OVERFLOW" ? ["431 Request Header Fields Too Large", "Request headers (or the URL) are too large."] : ["400 Bad Request", "The request could not be read."];
+    const [status, text] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? ["431 Request Header Fields Too Large", "Request headers (or the URL) are too large."]
+        : ["400 Bad Request", "The request could not be read."];
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
   });
   // Requests must never hang: slow clients and stuck renders are cut off.

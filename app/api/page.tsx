@@ -20,7 +20,11 @@ export default function ApiPage() {
       <p className="lede">{doc.info.description}</p>
       <p>
         Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI {doc.openapi}). Every endpoint answers JSON, or CSV with <code>format=csv</code> or a{" "}
-        <code>.csv</code> suffix, and takes the same parameters as the page showing the same view — <Link prefetch={false} href="/methodology">how figures are computed</Link>.
+        <code>.csv</code> suffix, and takes the same parameters as the page showing the same view —{" "}
+        <Link prefetch={false} href="/methodology">
+          how figures are computed
+        </Link>
+        .
       </p>
       {ENDPOINTS.map((e) => {
         const op = (doc.paths[e.path] as { get: { parameters: Parameter[] } }).get;
@@ -30,7 +34,9 @@ export default function ApiPage() {
             <h2 id={`ep-${e.path}`}>
               <code>GET {e.path}</code>
             </h2>
-            <p>{e.summary}. CSV: {e.csv}.</p>
+            <p>
+              {e.summary}. CSV: {e.csv}.
+            </p>
             <ul>
               {op.parameters.map((p) => (
                 <li key={p.name}>

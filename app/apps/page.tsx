@@ -36,7 +36,12 @@ function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
       label: "App",
       sortable: true,
       firstDescending: false,
-      cell: (r) => ({ kind: "link", value: String(r.nsapp), href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }), note: String(r.type) }),
+      cell: (r) => ({
+        kind: "link",
+        value: String(r.nsapp),
+        href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }),
+        note: String(r.type),
+      }),
     },
     { key: "runs", label: "Runs", sortable: true, cell: (r) => ({ kind: "integer", value: r.runs }) },
     { key: "success", label: "Successes", sortable: true, priority: 3, cell: (r) => ({ kind: "integer", value: r.success }) },
@@ -77,8 +82,15 @@ async function AppsTable({ state }: { state: ViewState }) {
         if (state.page > pages && list.total > 0) {
           return (
             <p className="notes" role="status">
-              Page {state.page} is past the last page ({pages}) of this list. <Link prefetch={false} href={href(state, { page: pages })}>Go to page {pages}</Link> or{" "}
-              <Link prefetch={false} href={href(state, { page: 1 })}>the first page</Link>.
+              Page {state.page} is past the last page ({pages}) of this list.{" "}
+              <Link prefetch={false} href={href(state, { page: pages })}>
+                Go to page {pages}
+              </Link>{" "}
+              or{" "}
+              <Link prefetch={false} href={href(state, { page: 1 })}>
+                the first page
+              </Link>
+              .
             </p>
           );
         }
@@ -92,14 +104,14 @@ async function AppsTable({ state }: { state: ViewState }) {
               columns={columns(state, sparkLabel)}
               sort={{ current: state.sort, href: (sort) => href(state, { sort, page: 1 }) }}
               empty={
-                state.minRuns > 0
-                  ? `No app with at least ${formatInt(state.minRuns)} runs matches these filters in this range.`
-                  : "No app matches these filters in this range."
+                state.minRuns > 0 ? `No app with at least ${formatInt(state.minRuns)} runs matches these filters in this range.` : "No app matches these filters in this range."
               }
             />
             {list.rows.length === 0 && state.minRuns > 0 && (
               <p>
-                <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>Show apps with fewer runs too</Link>
+                <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>
+                  Show apps with fewer runs too
+                </Link>
               </p>
             )}
             <Pagination page={state.page} pageSize={state.pageSize} total={list.total} label="Apps" href={(page) => href(state, { page })} />
@@ -119,8 +131,8 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         title="Apps"
         lede={
           <>
-            {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s 95 %
-            interval, so one failure in two runs does not outrank a chronically broken app.
+            {bucketLabel(state.range.from)} to {bucketLabel(state.range.to)} (UTC). Default order: most failing first, by the lower bound of the failure rate&apos;s 95 % interval,
+            so one failure in two runs does not outrank a chronically broken app.
           </>
         }
         view={VIEW}
@@ -138,11 +150,16 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           <>
             Showing apps with at least {formatInt(state.minRuns)} runs
             {state.minRuns === MIN_RUNS_FLOOR ? " (the default floor, as on the overview)" : ""} ·{" "}
-            <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>show all apps</Link>
+            <Link prefetch={false} href={href(state, { minRuns: 0, page: 1 })}>
+              show all apps
+            </Link>
           </>
         ) : (
           <>
-            Showing every app, however few runs · <Link prefetch={false} href={href(state, { minRuns: MIN_RUNS_FLOOR, page: 1 })}>only apps with at least {MIN_RUNS_FLOOR} runs</Link>
+            Showing every app, however few runs ·{" "}
+            <Link prefetch={false} href={href(state, { minRuns: MIN_RUNS_FLOOR, page: 1 })}>
+              only apps with at least {MIN_RUNS_FLOOR} runs
+            </Link>
           </>
         )}
       </p>

@@ -31,15 +31,15 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
       </h1>
       <p className="lede">
         <span data-testid="digest-week">{formatDaySpan(week.monday, week.sunday)}</span> (Monday to Sunday, UTC) against the week before: which apps started failing, which
-        recovered, which are still failing, who moved most, and failures that hit many apps at once.{" "}
-        <a href="/methodology#digest">How weeks are compared</a>.
+        recovered, which are still failing, who moved most, and failures that hit many apps at once. <a href="/methodology#digest">How weeks are compared</a>.
       </p>
       <WeekBar view={VIEW} path={PATH} state={state} week={week} now={now} />
       <p className="muted subscribe">
         <a href="/feed.xml" type="application/atom+xml" data-testid="feed-link">
           Subscribe (Atom)
         </a>{" "}
-        to regressions, incidents and each new digest; every app has its own feed on its page. This week as <a href={api}>JSON</a> or <a href={`/api/v1/digest.csv?week=${week.monday}`}>CSV</a>.
+        to regressions, incidents and each new digest; every app has its own feed on its page. This week as <a href={api}>JSON</a> or{" "}
+        <a href={`/api/v1/digest.csv?week=${week.monday}`}>CSV</a>.
       </p>
       <Notes notes={notes} />
       <Suspense fallback={<Skeleton height={110} />}>

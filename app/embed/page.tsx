@@ -12,8 +12,8 @@ export default function EmbedPage() {
     <main>
       <h1>Embed widgets and badges</h1>
       <p className="lede">
-        Live install statistics for your own pages: one card per iframe, server-rendered, no cookies, sized to its
-        content by a 1 KB script. Badges for READMEs as SVG or as a shields.io endpoint.
+        Live install statistics for your own pages: one card per iframe, server-rendered, no cookies, sized to its content by a 1 KB script. Badges for READMEs as SVG or as a
+        shields.io endpoint.
       </p>
       <EmbedBuilder apps={apps} />
     </main>

@@ -40,7 +40,12 @@ async function Figures({ state }: { state: ViewState }) {
             { label: "Failed runs", value: formatInt(r.failed), hint: state.aborts ? undefined : "without user-abort codes", testId: "stat-failed" },
             { label: "Aborted runs", value: state.aborts ? formatInt(r.aborted) : "left out", hint: "stopped by the user", testId: "stat-aborted" },
             { label: "Exit codes seen", value: formatInt(r.codes.length), testId: "stat-codes" },
-            { label: "Most frequent", value: r.codes[0] ? String(r.codes[0].exitCode) : "–", hint: r.codes[0] ? `${formatPercent(r.codes[0].share)} of these runs` : undefined, testId: "stat-top-code" },
+            {
+              label: "Most frequent",
+              value: r.codes[0] ? String(r.codes[0].exitCode) : "–",
+              hint: r.codes[0] ? `${formatPercent(r.codes[0].share)} of these runs` : undefined,
+              testId: "stat-top-code",
+            },
           ]}
         />
       )}
@@ -95,7 +100,18 @@ async function CodeTable({ state }: { state: ViewState }) {
               { key: "section", label: "Section", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).section, muted: true }) },
               { key: "category", label: "Category", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).category }) },
               { key: "failed", label: "Failures", sortable: true, testId: "code-failed", cell: (c) => ({ kind: "integer", value: c.failed }) },
-              ...(state.aborts ? [{ key: "aborted", label: "Aborted", sortable: true, priority: 2 as const, testId: "code-aborted", cell: (c: ExitCodeRank) => ({ kind: "integer" as const, value: c.aborted }) }] : []),
+              ...(state.aborts
+                ? [
+                    {
+                      key: "aborted",
+                      label: "Aborted",
+                      sortable: true,
+                      priority: 2 as const,
+                      testId: "code-aborted",
+                      cell: (c: ExitCodeRank) => ({ kind: "integer" as const, value: c.aborted }),
+                    },
+                  ]
+                : []),
               { key: "total", label: "Share", sortable: true, priority: 2, testId: "code-share", cell: (c) => ({ kind: "share", value: c.share, max: maxShare }) },
             ]}
             empty="No failures in this range."
@@ -116,7 +132,8 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
         title="Exit codes"
         lede={
           <>
-            Failed runs by the exit code they reported, <span data-testid="range-from">{bucketLabel(range.from)}</span> to <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
+            Failed runs by the exit code they reported, <span data-testid="range-from">{bucketLabel(range.from)}</span> to{" "}
+            <span data-testid="range-to">{bucketLabel(range.to)}</span> (UTC).
           </>
         }
         view={VIEW}

@@ -6,7 +6,23 @@ import { MIN_RUNS_FLOOR } from "@/lib/views";
 
 export const metadata: Metadata = { title: "Methodology" };
 
-const CATEGORIES = ["user_aborted", "network", "timeout", "storage", "resource", "proxmox", "dependency", "config", "permission", "service", "database", "runtime", "shell", "signal", "unknown"];
+const CATEGORIES = [
+  "user_aborted",
+  "network",
+  "timeout",
+  "storage",
+  "resource",
+  "proxmox",
+  "dependency",
+  "config",
+  "permission",
+  "service",
+  "database",
+  "runtime",
+  "shell",
+  "signal",
+  "unknown",
+];
 
 export default function MethodologyPage() {
   return (
@@ -16,8 +32,8 @@ export default function MethodologyPage() {
         <h2>Where the data comes from</h2>
         <p>
           Every run of a Proxmox VE community script reports to a PocketBase collection: once when it starts (status <code>installing</code>) and once when it ends (
-          <code>sucess</code> — the typo is in the real schema — or <code>failed</code> with an exit code). Reporting is best effort: a run whose host lost its network or
-          was stopped never reports its end.
+          <code>sucess</code> — the typo is in the real schema — or <code>failed</code> with an exit code). Reporting is best effort: a run whose host lost its network or was
+          stopped never reports its end.
         </p>
       </section>
       <section className="panel">
@@ -47,8 +63,8 @@ export default function MethodologyPage() {
       <section className="panel">
         <h2>Rates and intervals</h2>
         <p>
-          <strong>Success rate</strong> = successes ÷ (successes + failures); the <strong>failure rate</strong> is its complement. Aborted, unknown, unfinished and running runs have
-          no verdict and are left out. Every rate comes with its 95 % Wilson score interval, which stays honest for small numbers: one failure in two runs reads “50 % (9–91
+          <strong>Success rate</strong> = successes ÷ (successes + failures); the <strong>failure rate</strong> is its complement. Aborted, unknown, unfinished and running runs
+          have no verdict and are left out. Every rate comes with its 95 % Wilson score interval, which stays honest for small numbers: one failure in two runs reads “50 % (9–91
           %)”. A failure rate over time is drawn only where at least {RATE_MIN_DECIDED} runs ended either way.
         </p>
         <p>
@@ -78,87 +94,88 @@ export default function MethodologyPage() {
         <h2>Regressions, incidents and what is unusual</h2>
         <p>
           <strong>Regressions per app.</strong> For each app, every run of consecutive days (hours within the last three days) is compared with the app&apos;s other days by a
-          binomial likelihood-ratio test: “this window has its own failure rate” against “one rate throughout”, corrected for the day-to-day wander of real rates
-          (overdispersion) and for the many windows an app could have chosen. A window counts with at least 5 failures beyond what the usual rate predicts, the odds of failing
-          at least doubled and at least 30 runs of baseline. False alarms are controlled across all scripts together (Benjamini–Hochberg at a 1 % false-discovery rate, counting
-          every script of the catalogue). A regression stays <em>open</em> until the runs after it show a significant recovery. For each, the exit codes that rose and the
-          environment it is confined to (a PVE or OS version) are named when they stand out significantly.
+          binomial likelihood-ratio test: “this window has its own failure rate” against “one rate throughout”, corrected for the day-to-day wander of real rates (overdispersion)
+          and for the many windows an app could have chosen. A window counts with at least 5 failures beyond what the usual rate predicts, the odds of failing at least doubled and
+          at least 30 runs of baseline. False alarms are controlled across all scripts together (Benjamini–Hochberg at a 1 % false-discovery rate, counting every script of the
+          catalogue). A regression stays <em>open</em> until the runs after it show a significant recovery. For each, the exit codes that rose and the environment it is confined to
+          (a PVE or OS version) are named when they stand out significantly.
         </p>
         <p>
-          <strong>Cross-app incidents.</strong> The same scan on each exit code&apos;s (and category&apos;s) share of all runs, over windows of at most three days: a mirror, DNS or a
-          shared helper that breaks makes one code jump across apps at once. It is an incident when at least three apps are significantly affected (each against its own
+          <strong>Cross-app incidents.</strong> The same scan on each exit code&apos;s (and category&apos;s) share of all runs, over windows of at most three days: a mirror, DNS or
+          a shared helper that breaks makes one code jump across apps at once. It is an incident when at least three apps are significantly affected (each against its own
           baseline); codes of the same outage are merged. The last three days are read hour by hour, so an incident shows minutes after its runs arrive.
         </p>
         <p>
           <strong>What is unusual about an app&apos;s failures.</strong> Each environment trait (OS and version, PVE version, install method, install type, privileged or not,
           resources below the script default) is tested with Fisher&apos;s exact test against the app&apos;s other runs, with Holm&apos;s correction: the chance of any spurious
-          sentence on an app&apos;s page is at most 1 %. A trait is named only with at least 5 failures and at least twice the failure rate of the other runs; nothing is shown
-          when nothing is significant.
+          sentence on an app&apos;s page is at most 1 %. A trait is named only with at least 5 failures and at least twice the failure rate of the other runs; nothing is shown when
+          nothing is significant.
         </p>
         <p>
           <strong>Failure-rate change against the previous period</strong> (the apps table): a two-proportion z test for each app with at least 10 runs decided in both periods,
-          Benjamini–Hochberg at 5 % over all apps. <em>Newly failing</em>: significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved.
-          The changes are in percentage points.
+          Benjamini–Hochberg at 5 % over all apps. <em>Newly failing</em>: significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved. The
+          changes are in percentage points.
         </p>
         <p>
-          Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an
-          OS version, one still open, and an incident across 8 apps) is found with start and end within one day or hour in every test run.
+          Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an OS
+          version, one still open, and an incident across 8 apps) is found with start and end within one day or hour in every test run.
         </p>
       </section>
       <section className="panel" id="digest">
         <h2>Weekly digest</h2>
         <p>
-          The digest compares a calendar week — Monday to Sunday, UTC, shown once it is over — with the week before, each
-          with the same denominator as every rate here: failures ÷ (successes + failures) of that week. An app is{" "}
-          <strong>newly failing</strong> when its failure rate rose significantly (pooled two-proportion test with at least 10
-          decided runs in each week, Benjamini–Hochberg at 5 % over every app compared) and at least doubled;{" "}
-          <strong>recovered</strong> when it fell significantly to half or less, or its regression ended during the week;{" "}
-          <strong>still failing</strong> when a regression (a rise above the app’s own baseline) was still going on the Sunday, or
-          when the lower bound of its failure rate was at least 10 % in both weeks.
+          The digest compares a calendar week — Monday to Sunday, UTC, shown once it is over — with the week before, each with the same denominator as every rate here: failures ÷
+          (successes + failures) of that week. An app is <strong>newly failing</strong> when its failure rate rose significantly (pooled two-proportion test with at least 10
+          decided runs in each week, Benjamini–Hochberg at 5 % over every app compared) and at least doubled; <strong>recovered</strong> when it fell significantly to half or less,
+          or its regression ended during the week; <strong>still failing</strong> when a regression (a rise above the app’s own baseline) was still going on the Sunday, or when the
+          lower bound of its failure rate was at least 10 % in both weeks.
         </p>
       </section>
       <section className="panel">
         <h2>Time and freshness</h2>
         <p>
           Days are UTC days of the run&apos;s start. “Last 30 days” is today so far and the 29 days before it; the change is measured against the 30 days before that. “Last 24
-          hours” is the current UTC hour so far and the 23 before it. A year is drawn week by week (Monday to Sunday) and all time month by month; a week, day or hour not over
-          yet, or only partly inside the range, is marked partial.
+          hours” is the current UTC hour so far and the 23 before it. A year is drawn week by week (Monday to Sunday) and all time month by month; a week, day or hour not over yet,
+          or only partly inside the range, is marked partial.
         </p>
         <p>
-          Figures are at most a minute or two old: the dashboard keeps an answer for 30 seconds and refreshes it in the background; when the statistics source fails, the last
-          good figures stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
+          Figures are at most a minute or two old: the dashboard keeps an answer for 30 seconds and refreshes it in the background; when the statistics source fails, the last good
+          figures stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
         </p>
       </section>
       <section className="panel">
         <h2>Labels</h2>
         <p>
-          Scripts report the same thing in several spellings; the dashboard shows one label each: Ubuntu &quot;2404&quot; is 24.04, and missing values (&quot;n.d.&quot;, blanks, PVE
-          &quot;not found&quot;) are &quot;not reported&quot;.
+          Scripts report the same thing in several spellings; the dashboard shows one label each: Ubuntu &quot;2404&quot; is 24.04, and missing values (&quot;n.d.&quot;, blanks,
+          PVE &quot;not found&quot;) are &quot;not reported&quot;.
         </p>
       </section>
       <section className="panel">
         <h2>Exactness</h2>
         <p>
-          Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a run, so they equal a count over the raw
-          records at every moment. The test suite checks this against SQL after creates, updates and deletes.
+          Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a run, so they equal a count over the raw records at
+          every moment. The test suite checks this against SQL after creates, updates and deletes.
         </p>
       </section>
       <section className="panel" id="privacy">
         <h2>Privacy: what is public</h2>
         <p>
-          Raw records are not public. What this site and its <Link prefetch={false} href="/api">API</Link> publish:
+          Raw records are not public. What this site and its{" "}
+          <Link prefetch={false} href="/api">
+            API
+          </Link>{" "}
+          publish:
         </p>
         <ul>
           <li>counts of runs per day (per hour for the last three days) by outcome, app, install type, exit code, OS and version, Proxmox VE version and install method;</li>
           <li>
-            an app&apos;s recent runs, one at a time: when it started <strong>to the minute</strong>, its outcome, exit code, OS and version, Proxmox VE version and install
-            method.
+            an app&apos;s recent runs, one at a time: when it started <strong>to the minute</strong>, its outcome, exit code, OS and version, Proxmox VE version and install method.
           </li>
         </ul>
         <p>
           Never published: a run&apos;s record id, its session id (<code>random_id</code>), its error text (which can carry host details), its resources one by one, or anything
-          about the host beyond the fields above. Exit codes are explained from the scripts&apos; public table instead of the error text. The repository&apos;s SECURITY.md lists the
-          access rules of the data store.
+          about the host beyond the fields above. Exit codes are explained from the scripts&apos; public table instead of the error text. The repository&apos;s SECURITY.md lists
+          the access rules of the data store.
         </p>
       </section>
     </main>

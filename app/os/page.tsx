@@ -31,7 +31,10 @@ async function OsFilter({ state }: { state: ViewState }) {
       view={VIEW}
       path={PATH}
       state={state}
-      items={[{ text: "All", patch: { os: null }, current: state.os === null }, ...[...new Set([...names, ...(state.os ? [state.os] : [])])].map((o) => ({ text: o, patch: { os: o }, current: state.os === o }))]}
+      items={[
+        { text: "All", patch: { os: null }, current: state.os === null },
+        ...[...new Set([...names, ...(state.os ? [state.os] : [])])].map((o) => ({ text: o, patch: { os: o }, current: state.os === o })),
+      ]}
     />
   );
 }
@@ -105,12 +108,22 @@ async function Versions({ state }: { state: ViewState }) {
                 cell: (r) =>
                   r.osType === NOT_REPORTED
                     ? { kind: "text", value: NOT_REPORTED, muted: true, note: r.type }
-                    : { kind: "link", value: `${r.osType} ${r.osVersion === NOT_REPORTED ? "(version not reported)" : r.osVersion}`, href: viewHref(VIEW, PATH, state, { os: r.osType }), note: r.type },
+                    : {
+                        kind: "link",
+                        value: `${r.osType} ${r.osVersion === NOT_REPORTED ? "(version not reported)" : r.osVersion}`,
+                        href: viewHref(VIEW, PATH, state, { os: r.osType }),
+                        note: r.type,
+                      },
               },
               { key: "runs", label: "Runs", sortable: true, testId: "os-runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
               { key: "share", label: "Share of type", priority: 3, cell: (r) => ({ kind: "share", value: r.share, max: maxShare, color: "var(--accent)" }) },
               { key: "failed", label: "Failures", sortable: true, priority: 2, testId: "os-failed", cell: (r) => ({ kind: "integer", value: r.failed }) },
-              { key: "failure_rate", label: "Failure rate (95 % interval)", sortable: true, cell: (r) => ({ kind: "rate", value: r.failureRate, low: r.failureLow, high: r.failureHigh }) },
+              {
+                key: "failure_rate",
+                label: "Failure rate (95 % interval)",
+                sortable: true,
+                cell: (r) => ({ kind: "rate", value: r.failureRate, low: r.failureLow, high: r.failureHigh }),
+              },
             ]}
             empty="No runs in this range."
           />
@@ -161,8 +174,8 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
         <Versions state={state} />
       </Section>
       <p className="muted">
-        Failure rate: failures ÷ (successes + failures), with its 95 % interval; aborted, unknown and unfinished runs have no verdict. Share of type: the version&apos;s runs ÷ all runs of
-        its type in the range. Versions are shown as the OS writes them (Ubuntu &quot;2404&quot; is 24.04); VMs often report no OS. Days are UTC.
+        Failure rate: failures ÷ (successes + failures), with its 95 % interval; aborted, unknown and unfinished runs have no verdict. Share of type: the version&apos;s runs ÷ all
+        runs of its type in the range. Versions are shown as the OS writes them (Ubuntu &quot;2404&quot; is 24.04); VMs often report no OS. Days are UTC.
       </p>
     </main>
   );

@@ -41,10 +41,18 @@ async function RegressionTable({ state }: { state: ViewState }) {
           rowKey={(r: Regression) => `${r.nsapp}/${r.start}`}
           rowProps={(r) => ({ "data-app": r.nsapp, "data-start": r.start })}
           columns={[
-            { key: "app", label: "App", cell: (r) => ({ kind: "link", value: r.nsapp, href: windowHref(r.nsapp, r.start, r.last, state), note: r.end === null ? "still open" : undefined }) },
+            {
+              key: "app",
+              label: "App",
+              cell: (r) => ({ kind: "link", value: r.nsapp, href: windowHref(r.nsapp, r.start, r.last, state), note: r.end === null ? "still open" : undefined }),
+            },
             { key: "start", label: "Started (UTC)", cell: (r) => ({ kind: "text", value: bucketLabel(r.start) }) },
             { key: "end", label: "Ended", priority: 2, cell: (r) => ({ kind: "text", value: when(r.end), muted: r.end === null }) },
-            { key: "rate", label: "Failure rate: usual → during", cell: (r) => ({ kind: "text", value: `${formatRate(r.baseline_rate)} → ${formatRate(r.rate)}`, note: `peak ${formatRate(r.peak_rate)}` }) },
+            {
+              key: "rate",
+              label: "Failure rate: usual → during",
+              cell: (r) => ({ kind: "text", value: `${formatRate(r.baseline_rate)} → ${formatRate(r.rate)}`, note: `peak ${formatRate(r.peak_rate)}` }),
+            },
             { key: "excess", label: "Excess failures", priority: 2, cell: (r) => ({ kind: "integer", value: Math.round(r.excess_failures), of: r.failed }) },
             {
               key: "why",
@@ -52,11 +60,12 @@ async function RegressionTable({ state }: { state: ViewState }) {
               priority: 3,
               cell: (r) => ({
                 kind: "text",
-                value: [
-                  ...r.exit_codes.slice(0, 2).map((c) => `${c.exit_code} (${explainExitCode(c.exit_code, r.start)})`),
-                  ...r.causes.slice(0, 2).map((c) => c.sentence),
-                  ...(r.incident ? [`part of the incident of exit code ${r.incident.exit_code ?? r.incident.category} from ${bucketLabel(r.incident.start)}`] : []),
-                ].join(" · ") || (r.described ? "no single exit code or environment stands out" : "details on the app's page"),
+                value:
+                  [
+                    ...r.exit_codes.slice(0, 2).map((c) => `${c.exit_code} (${explainExitCode(c.exit_code, r.start)})`),
+                    ...r.causes.slice(0, 2).map((c) => c.sentence),
+                    ...(r.incident ? [`part of the incident of exit code ${r.incident.exit_code ?? r.incident.category} from ${bucketLabel(r.incident.start)}`] : []),
+                  ].join(" · ") || (r.described ? "no single exit code or environment stands out" : "details on the app's page"),
               }),
             },
           ]}
@@ -83,16 +92,32 @@ async function IncidentTable({ state }: { state: ViewState }) {
               cell: (i) =>
                 i.exit_code === null
                   ? { kind: "text", value: `${i.category}: ${i.label}` }
-                  : { kind: "code", code: i.exit_code, text: i.label, href: viewHref(VIEWS.error, `/errors/${i.exit_code}`, { ...state, preset: "custom", range: customRange(i.start.slice(0, 10), i.last.slice(0, 10)) }) },
+                  : {
+                      kind: "code",
+                      code: i.exit_code,
+                      text: i.label,
+                      href: viewHref(VIEWS.error, `/errors/${i.exit_code}`, { ...state, preset: "custom", range: customRange(i.start.slice(0, 10), i.last.slice(0, 10)) }),
+                    },
             },
-            { key: "start", label: "Started (UTC)", cell: (i) => ({ kind: "text", value: bucketLabel(i.start), note: i.end === null ? "still open" : `to ${bucketLabel(i.end)}` }) },
+            {
+              key: "start",
+              label: "Started (UTC)",
+              cell: (i) => ({ kind: "text", value: bucketLabel(i.start), note: i.end === null ? "still open" : `to ${bucketLabel(i.end)}` }),
+            },
             { key: "apps", label: "Apps hit", cell: (i) => ({ kind: "integer", value: i.apps.length }) },
             { key: "excess", label: "Excess failures", priority: 2, cell: (i) => ({ kind: "integer", value: Math.round(i.excess_failures), of: i.failed }) },
             {
               key: "which",
               label: "Apps (most excess first)",
               priority: 3,
-              cell: (i) => ({ kind: "text", value: i.apps.slice(0, 6).map((a) => a.nsapp).join(", ") + (i.apps.length > 6 ? ` and ${i.apps.length - 6} more` : "") }),
+              cell: (i) => ({
+                kind: "text",
+                value:
+                  i.apps
+                    .slice(0, 6)
+                    .map((a) => a.nsapp)
+                    .join(", ") + (i.apps.length > 6 ? ` and ${i.apps.length - 6} more` : ""),
+              }),
             },
           ]}
           empty="No cross-app incident in this range."
@@ -112,8 +137,11 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
         lede={
           <>
             Apps whose failure rate rose clearly above their own usual rate, and exit codes that spiked across several apps at once, {bucketLabel(state.range.from)} to{" "}
-            {bucketLabel(state.range.to)} (UTC). Open ones first. <Link prefetch={false} href="/methodology#insights">How they are detected</Link> — false alarms are kept rare across all{" "}
-            {formatInt(CATALOGUE_APPS)} scripts.{" "}
+            {bucketLabel(state.range.to)} (UTC). Open ones first.{" "}
+            <Link prefetch={false} href="/methodology#insights">
+              How they are detected
+            </Link>{" "}
+            — false alarms are kept rare across all {formatInt(CATALOGUE_APPS)} scripts.{" "}
             <a href="/feed.xml" type="application/atom+xml" data-testid="feed-link">
               Subscribe (Atom)
             </a>

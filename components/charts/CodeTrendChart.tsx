@@ -23,7 +23,11 @@ export function CodeTrendChart(props: {
   const table = (
     <DataTable
       columns={[
-        { key: "bucket", label: bucketHeading(unit), cell: (p: CodeTrendPoint) => ({ kind: "text", value: bucketLabel(p.bucket, unit), note: p.partial ? "(partial)" : undefined }) },
+        {
+          key: "bucket",
+          label: bucketHeading(unit),
+          cell: (p: CodeTrendPoint) => ({ kind: "text", value: bucketLabel(p.bucket, unit), note: p.partial ? "(partial)" : undefined }),
+        },
         ...codes.map((c, i) => ({ key: String(c), label: `Exit code ${c}`, cell: (p: CodeTrendPoint) => ({ kind: "integer" as const, value: p.values[i] ?? 0 }) })),
       ]}
       rows={points}

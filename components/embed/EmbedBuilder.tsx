@@ -82,7 +82,16 @@ export function EmbedBuilder({ apps }: { apps: [string, string][] }) {
           <Field label={choice.widget === "app" ? "App (required)" : spec.app ? "App (optional; empty: every app)" : "App (not used by this widget)"}>
             {(id) => (
               <>
-                <input id={id} list={listId} value={appText} onChange={(e) => setApp(e.target.value)} disabled={!spec.app} autoComplete="off" placeholder="Search an app, e.g. jellyfin" aria-invalid={appText !== "" && !appValid} />
+                <input
+                  id={id}
+                  list={listId}
+                  value={appText}
+                  onChange={(e) => setApp(e.target.value)}
+                  disabled={!spec.app}
+                  autoComplete="off"
+                  placeholder="Search an app, e.g. jellyfin"
+                  aria-invalid={appText !== "" && !appValid}
+                />
                 <datalist id={listId}>
                   {apps.map(([nsapp, name]) => (
                     <option key={nsapp} value={nsapp}>

@@ -80,9 +80,7 @@ export function sparkline(values: readonly (number | null)[], label: string, opt
     return html`<path d="${d}" fill="none" stroke="var(--chart)" stroke-width="${one ? 3 : 1.6}" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>`;
   });
   const area =
-    opts.area && runs.length === 1 && values.length > 1
-      ? html`<path d="M${runs[0]!.replace(/ /g, "L")}L${w},${h}L0,${h}Z" fill="var(--chart)" fill-opacity="0.12"/>`
-      : html``;
+    opts.area && runs.length === 1 && values.length > 1 ? html`<path d="M${runs[0]!.replace(/ /g, "L")}L${w},${h}L0,${h}Z" fill="var(--chart)" fill-opacity="0.12"/>` : html``;
   return html`<svg class="spark" role="img" aria-label="${label}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" height="${h}">${area}${paths}</svg>`;
 }
 
@@ -156,7 +154,9 @@ export function rateLine(points: RatePoint[], label: string, minN: number, heigh
 <svg class="plot" role="img" aria-label="${label}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" height="${height}">${bandPath}${ratePaths(stats, x, y)}</svg>
 ${axis(points)}
 <ul class="legend"><li><svg width="14" height="10" aria-hidden="true"><path d="M0,5H14" stroke="var(--chart)" stroke-width="2"/></svg>failure rate</li>${
-    band.length ? html`<li><svg width="14" height="10" aria-hidden="true"><rect width="14" height="10" fill="var(--chart)" fill-opacity="0.25"/></svg>95 % interval (where n ≥ ${minN})</li>` : html``
+    band.length
+      ? html`<li><svg width="14" height="10" aria-hidden="true"><rect width="14" height="10" fill="var(--chart)" fill-opacity="0.25"/></svg>95 % interval (where n ≥ ${minN})</li>`
+      : html``
   }</ul>`;
 }
 
@@ -187,7 +187,8 @@ export interface BarRow {
 /** Horizontal bars, one row each: label and value on one line, the bar under them. */
 export function horizontalBars(rows: BarRow[], label: string): Html {
   return html`<ol class="bars" aria-label="${label}">${rows.map(
-    (row) => html`<li><span class="what">${row.label}</span><span class="num">${row.value}</span>${row.detail ? html`<span class="why">${row.detail}</span>` : html``}<svg viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true"><rect width="100" height="6" rx="1" fill="var(--border)"/><rect width="${r(Math.max(0, Math.min(1, row.share)) * 100)}" height="6" rx="1" fill="var(--chart)"/></svg></li>`,
+    (row) =>
+      html`<li><span class="what">${row.label}</span><span class="num">${row.value}</span>${row.detail ? html`<span class="why">${row.detail}</span>` : html``}<svg viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true"><rect width="100" height="6" rx="1" fill="var(--border)"/><rect width="${r(Math.max(0, Math.min(1, row.share)) * 100)}" height="6" rx="1" fill="var(--chart)"/></svg></li>`,
   )}</ol>`;
 }
 

@@ -77,7 +77,6 @@ export interface WidgetDocument {
 /** Options that shape the page (all validated by parseEmbedOptions). */
 export type Presentation = Pick<EmbedOptions, "theme" | "transparent" | "compact" | "title" | "accent" | "link">;
 
-
 function rootClass(p: Presentation): string {
   return [p.theme !== "auto" && `theme-${p.theme}`, p.transparent && "bg-transparent", p.compact && "compact"].filter(Boolean).join(" ");
 }

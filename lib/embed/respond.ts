@@ -70,4 +70,3 @@ export async function respondWidget(request: Request, name: WidgetName, pathApp?
     });
   }
 }
-

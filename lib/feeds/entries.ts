@@ -68,7 +68,9 @@ export function regressionEntry(ctx: FeedContext, r: Regression): AtomEntry {
   const start = r.start.slice(0, 10);
   const when = r.end === null ? `since ${bucketLabel(r.start)}, still open` : `${bucketLabel(r.start)} to ${bucketLabel(r.end)}`;
   const codes = r.exit_codes.map((c) => codeText(c.exit_code, r.start));
-  const incident = r.incident ? ` Part of a cross-app incident of ${r.incident.exit_code !== null ? `exit code ${r.incident.exit_code}` : r.incident.category} from ${bucketLabel(r.incident.start)}.` : "";
+  const incident = r.incident
+    ? ` Part of a cross-app incident of ${r.incident.exit_code !== null ? `exit code ${r.incident.exit_code}` : r.incident.category} from ${bucketLabel(r.incident.start)}.`
+    : "";
   const summary =
     `${r.nsapp} failed ${formatRate(r.rate)} of ${formatInt(r.decided)} decided runs (${when}) against a usual ${formatRate(r.baseline_rate)}: ` +
     `${formatInt(r.failed)} failures, ${formatInt(Math.round(r.excess_failures))} more than expected.` +

@@ -35,7 +35,10 @@ const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
  * commas ("https://a.example https://b.example"). Invalid entries are reported, not used.
  */
 export function parseEmbedOrigins(raw: string | undefined): { origins: string[]; invalid: string[] } {
-  const items = (raw ?? "").split(/[\s,]+/).filter(Boolean).map((o) => o.replace(/\/$/, ""));
+  const items = (raw ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((o) => o.replace(/\/$/, ""));
   if (items.length === 0 || items.includes("*")) return { origins: ["*"], invalid: [] };
   const origins = items.filter((o) => ORIGIN.test(o)).map((o) => o.toLowerCase());
   return { origins, invalid: items.filter((o) => !ORIGIN.test(o)) };
@@ -74,11 +77,7 @@ function frameAncestors(config: SecurityConfig): string {
  * (scriptHash) of static inline scripts the route may run (the theme script on pages, the
  * height reporter on widgets).
  */
-export function securityHeaders(
-  kind: RouteKind,
-  config: SecurityConfig,
-  opts: { nonce?: string; inlineScripts?: string[]; https?: boolean } = {},
-): Record<string, string> {
+export function securityHeaders(kind: RouteKind, config: SecurityConfig, opts: { nonce?: string; inlineScripts?: string[]; https?: boolean } = {}): Record<string, string> {
   const headers: Record<string, string> = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",

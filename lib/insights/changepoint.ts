@@ -75,12 +75,7 @@ export function oddsRatio(k1: number, n1: number, k0: number, n0: number): numbe
  * at least `minExcess` excess failures and the odds ratio; null when no window qualifies.
  * O(buckets²) arithmetic, with G computed only for qualifying windows.
  */
-export function bestWindow(
-  series: readonly Counts[],
-  opts: ScanOptions,
-  excluded: readonly boolean[] = [],
-  spans: readonly (readonly [number, number])[] = [],
-): Window | null {
+export function bestWindow(series: readonly Counts[], opts: ScanOptions, excluded: readonly boolean[] = [], spans: readonly (readonly [number, number])[] = []): Window | null {
   const m = series.length;
   const open = (i: number) => !excluded[i];
   let totalFailed = 0;
@@ -125,13 +120,7 @@ export function bestWindow(
  * the app's normal rate, not one inflated by the first. The returned windows' baseline figures
  * are recomputed at the end without any accepted window.
  */
-export function acceptedWindows(
-  series: readonly Counts[],
-  opts: ScanOptions,
-  alpha: number,
-  max: number,
-  spans: readonly (readonly [number, number])[] = [],
-): Window[] {
+export function acceptedWindows(series: readonly Counts[], opts: ScanOptions, alpha: number, max: number, spans: readonly (readonly [number, number])[] = []): Window[] {
   const excluded = new Array<boolean>(series.length).fill(false);
   const found: Window[] = [];
   while (found.length < max) {
@@ -147,7 +136,5 @@ export function acceptedWindows(
     baselineFailed += b.failed;
     baselineDecided += b.decided;
   });
-  return found
-    .map((w) => ({ ...w, baselineFailed, baselineDecided }))
-    .sort((a, b) => a.first - b.first);
+  return found.map((w) => ({ ...w, baselineFailed, baselineDecided })).sort((a, b) => a.first - b.first);
 }

@@ -107,19 +107,24 @@ function failuresByCode(rows: readonly KeyedTotals[]): Map<number, number> {
 export async function describeWindow(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
   const span = windowSpan(f);
   const one = { nsapp: [f.nsapp] };
-  const [codes, os, env] = await Promise.all([
-    source.totals("stats_app_code", span, one),
-    source.totals("stats_app_os", span, one),
-    source.totals("stats_app_env", span, one),
-  ]);
+  const [codes, os, env] = await Promise.all([source.totals("stats_app_code", span, one), source.totals("stats_app_os", span, one), source.totals("stats_app_env", span, one)]);
   const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
   const decided = { window: sumDecided(env), scan: sumDecided(mine(scan.apps)) };
   const exit_codes = risingCodes(failuresByCode(codes), failuresByCode(mine(scan.codes)), decided, f.excess, f.start.slice(0, 10));
   const outcomes = (r: KeyedTotals) => ({ failed: r.failed, success: r.success });
   const environment = [
-    ...splitOf("os", os.map((r) => ({ key: `${r.os_type || "?"} ${r.os_version || ""}`.trim(), ...outcomes(r) }))),
-    ...splitOf("pve", env.map((r) => ({ key: pveMinor(String(r.pve_version ?? "")), ...outcomes(r) }))),
-    ...splitOf("method", env.map((r) => ({ key: String(r.method || "?"), ...outcomes(r) }))),
+    ...splitOf(
+      "os",
+      os.map((r) => ({ key: `${r.os_type || "?"} ${r.os_version || ""}`.trim(), ...outcomes(r) })),
+    ),
+    ...splitOf(
+      "pve",
+      env.map((r) => ({ key: pveMinor(String(r.pve_version ?? "")), ...outcomes(r) })),
+    ),
+    ...splitOf(
+      "method",
+      env.map((r) => ({ key: String(r.method || "?"), ...outcomes(r) })),
+    ),
   ];
   // Resources are left out here: a regression is a change in time, and users' RAM choices do not
   // change from one day to the next (the app page's traits over the whole range cover them).
@@ -138,7 +143,13 @@ export function fromIncident(f: RegressionFinding, i: Incident): Description {
   const app = i.apps.find((a) => a.nsapp === f.nsapp)!;
   const codes: RisingCode[] =
     i.exit_code === null ? [] : [{ exit_code: i.exit_code, category: i.category, failed: app.failed, expected: app.expected_failures, excess: app.excess_failures }];
-  return { described: true, exit_codes: codes, environment: [], causes: [], incident: { exit_code: i.exit_code, category: i.exit_code === null ? i.category : null, start: i.start } };
+  return {
+    described: true,
+    exit_codes: codes,
+    environment: [],
+    causes: [],
+    incident: { exit_code: i.exit_code, category: i.exit_code === null ? i.category : null, start: i.start },
+  };
 }
 
 export const UNDESCRIBED: Description = { described: false, exit_codes: [], environment: [], causes: [], incident: null };

@@ -94,7 +94,13 @@ export function categoryCounts(periods: readonly { from: string; codes: readonly
     }
   }
   return [...byCategory]
-    .map(([category, failed]) => ({ category, label: categoryLabel(category), failed, share: total > 0 ? failed / total : 0, outsideScriptControl: isOutsideScriptControl(category) }))
+    .map(([category, failed]) => ({
+      category,
+      label: categoryLabel(category),
+      failed,
+      share: total > 0 ? failed / total : 0,
+      outsideScriptControl: isOutsideScriptControl(category),
+    }))
     .sort((a, b) => b.failed - a.failed || a.category.localeCompare(b.category));
 }
 

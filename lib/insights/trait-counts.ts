@@ -101,15 +101,12 @@ export function traitTotal(env: readonly EnvRow[]): Outcomes {
 
 type Loose = Record<string, string | number | null> & Outcomes;
 
-
 /** Range-view rows (values typed loosely by the records API) as the typed rows above. */
 export function asTraitRows(rows: { os: readonly Loose[]; env: readonly Loose[]; resources: readonly Loose[] }) {
   const o = (r: Loose) => ({ failed: r.failed, success: r.success });
   return {
     os: rows.os.map((r): OsRow => ({ ...o(r), type: String(r.type ?? ""), os_type: String(r.os_type ?? ""), os_version: String(r.os_version ?? "") })),
     env: rows.env.map((r): EnvRow => ({ ...o(r), pve_version: String(r.pve_version ?? ""), method: String(r.method ?? ""), ct_type: Number(r.ct_type ?? -1) })),
-    resources: rows.resources.map(
-      (r): ResourceRow => ({ ...o(r), core_count: Number(r.core_count ?? 0), ram_size: Number(r.ram_size ?? 0), disk_size: Number(r.disk_size ?? 0) }),
-    ),
+    resources: rows.resources.map((r): ResourceRow => ({ ...o(r), core_count: Number(r.core_count ?? 0), ram_size: Number(r.ram_size ?? 0), disk_size: Number(r.disk_size ?? 0) })),
   };
 }

@@ -87,13 +87,7 @@ export function unusualTraits(traits: readonly TraitCounts[], total: { failed: n
   const adjusted = holm(tested.map((t) => t.p));
   const significant = tested
     .map((t, i) => ({ ...t, pAdjusted: adjusted[i]! }))
-    .filter(
-      (t) =>
-        t.pAdjusted <= TRAIT_ALPHA &&
-        t.failed >= TRAIT_MIN_FAILED &&
-        t.ratio >= TRAIT_MIN_RATIO &&
-        t.otherFailed + t.otherSuccess >= TRAIT_MIN_OTHER_DECIDED,
-    )
+    .filter((t) => t.pAdjusted <= TRAIT_ALPHA && t.failed >= TRAIT_MIN_FAILED && t.ratio >= TRAIT_MIN_RATIO && t.otherFailed + t.otherSuccess >= TRAIT_MIN_OTHER_DECIDED)
     .map((t) => ({ ...t, sentence: traitSentence(t) }));
   return pruneNested(significant).sort((a, b) => a.pAdjusted - b.pAdjusted || b.ratio - a.ratio || a.key.localeCompare(b.key));
 }

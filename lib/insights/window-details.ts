@@ -83,4 +83,3 @@ export function splitOf(dimension: SplitRow["dimension"], window: readonly Keyed
     .sort((x, y) => y.failed - x.failed || y.decided - x.decided || x.value.localeCompare(y.value))
     .slice(0, max);
 }
-

@@ -150,7 +150,10 @@ export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<
 /** Resource choices against the script defaults. */
 export async function fetchAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
   const rows = await rangeAll<"core_count" | "ram_size" | "disk_size">(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
-  return compareResources(rows, APPS.filter((a) => a.nsapp === nsapp));
+  return compareResources(
+    rows,
+    APPS.filter((a) => a.nsapp === nsapp),
+  );
 }
 
 /** Everything about one app (the API's answer); pages load the parts separately. */

@@ -134,7 +134,11 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
   return { rows: res.items, total: res.totalItems };
 }
 
-const appFilter = (rows: AppRangeRow[]): FilterPart => anyOf("nsapp", rows.map((r) => String(r.nsapp)));
+const appFilter = (rows: AppRangeRow[]): FilterPart =>
+  anyOf(
+    "nsapp",
+    rows.map((r) => String(r.nsapp)),
+  );
 
 async function previousPeriod(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();

@@ -111,11 +111,7 @@ export interface ExitCodeDetail {
 }
 
 /** One exit code over a range: totals, series, the apps it hit (paged) and its OS split. */
-export async function fetchExitCodeDetail(
-  code: number,
-  range: Range,
-  apps: { page: number; perPage: number } = { page: 1, perPage: 25 },
-): Promise<ExitCodeDetail> {
+export async function fetchExitCodeDetail(code: number, range: Range, apps: { page: number; perPage: number } = { page: 1, perPage: 25 }): Promise<ExitCodeDetail> {
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
   const [totals, series, appPage, osRows] = await Promise.all([

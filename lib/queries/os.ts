@@ -55,7 +55,10 @@ export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | 
   const categoryOf = (r: OsKey) => (opts.os ? osVersion(r.os_type, r.os_version) : osName(r.os_type));
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
-  const ranked = [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const ranked = [...totals.entries()]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c]) => c);
   const categories = ranked.length > MAX_SHARE_SERIES ? [...ranked.slice(0, MAX_SHARE_SERIES - 1), OTHER] : ranked;
   const index = new Map(categories.map((c, i) => [c, i]));
   const otherIndex = categories.length - 1;
@@ -105,7 +108,19 @@ export async function fetchOsVersions(range: Range, opts: { type?: RunType | nul
     const os = osName(String(r.os_type));
     const version = os === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
     const key = `${type}\n${os}\n${version}`;
-    const acc = merged.get(key) ?? { type, osType: os, osVersion: version, runs: 0, success: 0, failed: 0, aborted: 0, share: 0, failureRate: null, failureLow: null, failureHigh: null };
+    const acc = merged.get(key) ?? {
+      type,
+      osType: os,
+      osVersion: version,
+      runs: 0,
+      success: 0,
+      failed: 0,
+      aborted: 0,
+      share: 0,
+      failureRate: null,
+      failureLow: null,
+      failureHigh: null,
+    };
     acc.runs += r.runs;
     acc.success += r.success;
     acc.failed += r.failed;

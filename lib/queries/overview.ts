@@ -66,7 +66,10 @@ export async function fetchOverview(range: Range, now: Date = new Date(), type: 
   const byType: Record<string, number> = {};
   for (const r of rows) byType[r.type] = (byType[r.type] ?? 0) + r.success + r.failed + r.aborted + r.unknown + r.installing;
   // Running runs, per rollup bucket, become rows that move counts from unfinished to running.
-  const all = [...rows.map((r) => ({ ...r, running: 0 })), ...[...running].map(([bucket, n]) => ({ bucket, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, running: n }))];
+  const all = [
+    ...rows.map((r) => ({ ...r, running: 0 })),
+    ...[...running].map(([bucket, n]) => ({ bucket, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, running: n })),
+  ];
   const series = toSeries(
     range,
     now,

@@ -79,25 +79,13 @@ function withNullRates<R extends RangeRow<string>>(row: R): R {
 }
 
 /** One page, with the total number of matching keys. */
-export async function rangePage<K extends string>(
-  pb: PocketBase,
-  rollup: string,
-  range: Pick<Range, "from" | "to" | "grain">,
-  page: number,
-  perPage: number,
-  q: RangeQuery = {},
-) {
+export async function rangePage<K extends string>(pb: PocketBase, rollup: string, range: Pick<Range, "from" | "to" | "grain">, page: number, perPage: number, q: RangeQuery = {}) {
   const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
   return { ...res, items: res.items.map(withNullRates) };
 }
 
 /** Every key with runs in the range. */
-export async function rangeAll<K extends string>(
-  pb: PocketBase,
-  rollup: string,
-  range: Pick<Range, "from" | "to" | "grain">,
-  q: RangeQuery = {},
-): Promise<RangeRow<K>[]> {
+export async function rangeAll<K extends string>(pb: PocketBase, rollup: string, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<K>[]> {
   return (await listAll<RangeRow<K>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(withNullRates);
 }
 

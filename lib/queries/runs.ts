@@ -53,7 +53,10 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
   const pb = await readerClient();
   const { start, end } = rangeBounds(range);
   const from = start > cutoff ? start : cutoff;
-  const running = from >= end ? 0 : await countRecords(pb, TELEMETRY, pb.filter("nsapp = {:nsapp} && status = {:s} && created >= {:from} && created < {:end}", { nsapp, s: "installing", from, end }));
+  const running =
+    from >= end
+      ? 0
+      : await countRecords(pb, TELEMETRY, pb.filter("nsapp = {:nsapp} && status = {:s} && created >= {:from} && created < {:end}", { nsapp, s: "installing", from, end }));
   return outcome === "running" ? running : sum("installing") - running;
 }
 

@@ -111,9 +111,7 @@ export const HOURLY_RETENTION_HOURS = 72;
 export const ROLLUPS: readonly RollupSpec[] = [
   ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
   ...DAILY.flatMap((d): RollupSpec[] =>
-    d.hourly
-      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }]
-      : [],
+    d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }] : [],
   ),
 ];
 
@@ -157,5 +155,4 @@ export function seriesViewName(spec: RollupSpec): string {
  * Range views need both query parameters; without them the rule is constant-false, so an
  * unfiltered request answers nothing at once instead of enumerating calendar × calendar.
  */
-export const RANGE_VIEW_RULE =
-  '@request.query.from != "" && @request.query.to != "" && range_from = @request.query.from && range_to = @request.query.to';
+export const RANGE_VIEW_RULE = '@request.query.from != "" && @request.query.to != "" && range_from = @request.query.from && range_to = @request.query.to';

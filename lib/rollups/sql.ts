@@ -47,10 +47,7 @@ function applyHourly(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string
   const t = spec.name;
   const bucket = bucketSql(spec, row);
   if (sign === -1) {
-    return [
-      `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")} ` +
-        `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`,
-    ];
+    return [`UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")} ` + `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`];
   }
   const dimCols = spec.dims.map((d) => d.column);
   return [
@@ -81,16 +78,14 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
         `FROM (SELECT 1) LEFT JOIN (SELECT * FROM ${t} WHERE ${key} AND bucket < ${bucket} ORDER BY bucket DESC LIMIT 1) p ` +
         `WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${key} AND bucket = ${bucket});`,
       // Relink only the key's previous row (an index seek; `bucket < B` alone would scan them all).
-      `UPDATE ${t} SET valid_until = ${bucket} WHERE ${key} AND valid_until > ${bucket} ` +
-        `AND bucket = (SELECT MAX(bucket) FROM ${t} WHERE ${key} AND bucket < ${bucket});`,
+      `UPDATE ${t} SET valid_until = ${bucket} WHERE ${key} AND valid_until > ${bucket} ` + `AND bucket = (SELECT MAX(bucket) FROM ${t} WHERE ${key} AND bucket < ${bucket});`,
     );
   }
   // One pass over the key's rows from this bucket on: the bucket's own count, and the running
   // total of this and every later bucket.
   const own = `(bucket = ${bucket})`;
   stmts.push(
-    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} ` +
-      `WHERE ${key} AND bucket >= ${bucket};`,
+    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} ` + `WHERE ${key} AND bucket >= ${bucket};`,
   );
   return stmts;
 }
@@ -113,10 +108,7 @@ export function createTriggersSql(spec: RollupSpec): string[] {
   return [
     `CREATE TRIGGER IF NOT EXISTS ${ai} AFTER INSERT ON ${TELEMETRY} ${body(applyRow(spec, "NEW", 1))}`,
     `CREATE TRIGGER IF NOT EXISTS ${ad} AFTER DELETE ON ${TELEMETRY} ${body(applyRow(spec, "OLD", -1))}`,
-    `CREATE TRIGGER IF NOT EXISTS ${au} AFTER UPDATE ON ${TELEMETRY} WHEN ${changed} ${body([
-      ...applyRow(spec, "OLD", -1),
-      ...applyRow(spec, "NEW", 1),
-    ])}`,
+    `CREATE TRIGGER IF NOT EXISTS ${au} AFTER UPDATE ON ${TELEMETRY} WHEN ${changed} ${body([...applyRow(spec, "OLD", -1), ...applyRow(spec, "NEW", 1)])}`,
   ];
 }
 
@@ -268,9 +260,7 @@ export function seriesViewSql(spec: RollupSpec): string {
   const keys = spec.dims.map((d) => `r.${d.column}`);
   const sum = (c: string) => `CAST(SUM(r.${c}) AS INTEGER)`;
   const offset =
-    spec.grain === "hour"
-      ? `CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER)`
-      : `CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER)`;
+    spec.grain === "hour" ? `CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER)` : `CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER)`;
   const entry = [offset, "r.success", "r.failed"].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
   return (
     `SELECT (MIN(r.id) || f.id || t.id) AS id, f.${col} AS range_from, t.${col} AS range_to, ` +

@@ -39,14 +39,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     concurrent++;
     maxConcurrent = Math.max(maxConcurrent, concurrent);
     const done = () => concurrent--;
-    const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-        up.on("end", done);
-      },
-    );
+    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+      up.on("end", done);
+    });
     out.on("error", () => {
       done();
       res.destroy();

@@ -25,10 +25,7 @@ export interface GenerateOptions {
  * Relative install activity per UTC hour: most users are in Europe and the Americas, so the
  * trough is 02–05 UTC and the peak is the European evening / American afternoon.
  */
-const HOURLY = [
-  0.55, 0.45, 0.38, 0.33, 0.32, 0.36, 0.5, 0.68, 0.85, 0.97, 1.05, 1.12, 1.2, 1.26, 1.32, 1.38, 1.44, 1.5, 1.52, 1.5,
-  1.4, 1.22, 0.98, 0.74,
-];
+const HOURLY = [0.55, 0.45, 0.38, 0.33, 0.32, 0.36, 0.5, 0.68, 0.85, 0.97, 1.05, 1.12, 1.2, 1.26, 1.32, 1.38, 1.44, 1.5, 1.52, 1.5, 1.4, 1.22, 0.98, 0.74];
 const HOURLY_TOTAL = HOURLY.reduce((s, w) => s + w, 0);
 /** CUMULATIVE[h] = share of a day's runs before hour h (CUMULATIVE[24] = 1). */
 const CUMULATIVE: number[] = [0];

@@ -95,7 +95,9 @@ export async function insightRecallLines(opts: { days: number; runsPerDay: numbe
     const t = await recall(v.days, v.runsPerDay, v.seeds, opts.end, opts.log);
     const per90 = (n: number) => ((n / v.seeds) * (90 / v.days)).toFixed(2);
     const pct = (n: number) => `${((100 * n) / t.events).toFixed(1)} % (${n}/${t.events})`;
-    lines.push(`| ${v.days} days × ${Math.round(v.runsPerDay).toLocaleString("en-US")} runs/day | ${v.seeds} | ${pct(t.found)} | ${pct(t.ok)} | ${per90(t.falseRegressions)} | ${per90(t.falseIncidents)} |`);
+    lines.push(
+      `| ${v.days} days × ${Math.round(v.runsPerDay).toLocaleString("en-US")} runs/day | ${v.seeds} | ${pct(t.found)} | ${pct(t.ok)} | ${per90(t.falseRegressions)} | ${per90(t.falseIncidents)} |`,
+    );
     misses.push(...t.misses.map((m) => `- ${v.days}d × ${Math.round(v.runsPerDay)}/day, ${m}`));
   }
   return misses.length ? [...lines, "", "Misses and false alarms:", ...misses] : lines;

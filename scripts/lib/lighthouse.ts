@@ -12,15 +12,7 @@ export type LighthousePreset = "mobile" | "desktop";
 
 export const LIGHTHOUSE_TARGET = 90;
 
-const CHROME_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 const METRICS = [
   ["FCP", "first-contentful-paint"],

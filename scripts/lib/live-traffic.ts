@@ -70,10 +70,13 @@ export function startLiveTraffic(pbUrl: string, runsPerDay: number, log: (msg: s
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const later = (delay: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, Math.max(0, delay));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        fn();
+      },
+      Math.max(0, delay),
+    );
     timers.add(t);
   };
   const sleep = (delay: number) => new Promise<void>((resolve) => later(delay, resolve));

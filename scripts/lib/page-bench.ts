@@ -87,7 +87,11 @@ const CLOCK_BOUND = /(data-testid="(?:[\w-]*(?:running|unfinished|installing)[\w
 function mainText(body: string): string | null {
   const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(body)?.[1];
   if (main === undefined) return null;
-  return main.replace(CLOCK_BOUND, "$1").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return main
+    .replace(CLOCK_BOUND, "$1")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function figure(body: string, testId: string): string | null {

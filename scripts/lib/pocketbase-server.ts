@@ -117,11 +117,7 @@ export interface RunningPocketBase {
   stop(): Promise<void>;
 }
 
-export async function servePocketBase(
-  dataDir: string,
-  port: number,
-  opts: { quiet?: boolean; dirs?: PocketBaseDirs } = {},
-): Promise<RunningPocketBase> {
+export async function servePocketBase(dataDir: string, port: number, opts: { quiet?: boolean; dirs?: PocketBaseDirs } = {}): Promise<RunningPocketBase> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     findPocketBaseBinary(),
@@ -173,9 +169,7 @@ export async function upsertReader(url: string, su: { email: string; password: s
   const found = await fetch(`${base}?filter=${encodeURIComponent(`email="${reader.email.replace(/"/g, "")}"`)}`, { headers });
   const list = (await found.json()) as { items: { id: string }[] };
   const body = JSON.stringify({ email: reader.email, password: reader.password, passwordConfirm: reader.password, verified: true });
-  const res = list.items[0]
-    ? await fetch(`${base}/${list.items[0].id}`, { method: "PATCH", headers, body })
-    : await fetch(base, { method: "POST", headers, body });
+  const res = list.items[0] ? await fetch(`${base}/${list.items[0].id}`, { method: "PATCH", headers, body }) : await fetch(base, { method: "POST", headers, body });
   if (!res.ok) throw new Error(`could not save reader account: ${res.status} ${await res.text()}`);
   return token;
 }

@@ -30,10 +30,7 @@ export function progressText(done: number, total: number, elapsedSeconds: number
   const share = total > 0 ? Math.min(1, done / total) : 1;
   const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
   const eta = rate > 0 ? (total - done) / rate : NaN;
-  return (
-    `${(share * 100).toFixed(1).padStart(5)}%  ${formatCount(done)}/${formatCount(total)} rows  ` +
-    `${formatCount(rate)} rows/s  ETA ${formatDuration(eta)}`
-  );
+  return `${(share * 100).toFixed(1).padStart(5)}%  ${formatCount(done)}/${formatCount(total)} rows  ` + `${formatCount(rate)} rows/s  ETA ${formatDuration(eta)}`;
 }
 
 function bar(share: number): string {

@@ -46,4 +46,3 @@ export const TELEMETRY_COLUMNS = [
   "created",
   "updated",
 ] as const satisfies readonly (keyof TelemetryRow)[];
-

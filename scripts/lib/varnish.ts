@@ -20,7 +20,10 @@ export async function startVarnish(dashboardPort: string, log: (m: string) => vo
   const vcl = join(dir, "default.vcl");
   writeFileSync(vcl, readFileSync(join(ROOT, "deploy", "varnish.vcl"), "utf8").replace('.port = "3000"', `.port = "${dashboardPort}"`));
   const port = await freePort();
-  const child = spawn("varnishd", ["-F", "-a", `127.0.0.1:${port}`, "-f", vcl, "-n", join(dir, "work"), "-s", "malloc,256m"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const child = spawn("varnishd", ["-F", "-a", `127.0.0.1:${port}`, "-f", vcl, "-n", join(dir, "work"), "-s", "malloc,256m"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   killOnExit(child);
   let messages = "";
   child.stderr?.on("data", (d: Buffer) => (messages += d.toString()));

@@ -205,7 +205,12 @@ function expectAtom(s: FeedSummary, self: string) {
     expect(e.title && e.summary && e.link).toBeTruthy();
     expect(e.updated).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
   }
-  expect(s.entries.map((e) => e.updated)).toEqual(s.entries.map((e) => e.updated).sort().reverse()); // newest first
+  expect(s.entries.map((e) => e.updated)).toEqual(
+    s.entries
+      .map((e) => e.updated)
+      .sort()
+      .reverse(),
+  ); // newest first
 }
 
 test("/feed.xml is Atom that Chromium parses, with the seeded regressions, the incident and the weekly digests", async ({ page }) => {
@@ -224,7 +229,10 @@ test("/feed.xml is Atom that Chromium parses, with the seeded regressions, the i
     }
     // Start within one bucket of the truth, as the insights promise.
     const near = [-1, 0, 1].map((n) => `tag:127.0.0.1,2026:regression/${t.apps[0]}/${day(t.start, n)}`);
-    expect(ids.some((id) => near.includes(id)), t.id).toBe(true);
+    expect(
+      ids.some((id) => near.includes(id)),
+      t.id,
+    ).toBe(true);
   }
   const week = lastCompleteWeek(new Date());
   const digest = summary.entries.find((e) => e.id === `tag:127.0.0.1,2026:digest/${week.monday}`);
@@ -245,7 +253,7 @@ test("an app's feed lists its seeded regression and the week it was newly failin
   expect(summary.entries.map((e) => e.id)).toContain(`tag:127.0.0.1,2026:digest/${weekContaining(jellyfin.start).monday}/jellyfin`);
   expect(summary.entries.every((e) => e.id.includes("/jellyfin"))).toBe(true);
 
-  const missing = await page.request.get(`${app()}/apps/${encodeURIComponent("no-such-app\"<>")}/feed.xml`);
+  const missing = await page.request.get(`${app()}/apps/${encodeURIComponent('no-such-app"<>')}/feed.xml`);
   expect(missing.status()).toBe(404);
 });
 

@@ -162,10 +162,13 @@ test("badges: SVG that parses as XML and JSON in the shields schema, with figure
     const svg = await request.get(`${app()}${base}.svg${query ? `?${query}` : ""}`);
     expect(svg.status(), path).toBe(200);
     expect(svg.headers()["content-type"]).toBe("image/svg+xml; charset=utf-8");
-    const parsed = await page.evaluate((text) => {
-      const d = new DOMParser().parseFromString(text, "image/svg+xml");
-      return { error: d.getElementsByTagName("parsererror").length, root: d.documentElement.nodeName, title: d.querySelector("title")?.textContent };
-    }, await svg.text());
+    const parsed = await page.evaluate(
+      (text) => {
+        const d = new DOMParser().parseFromString(text, "image/svg+xml");
+        return { error: d.getElementsByTagName("parsererror").length, root: d.documentElement.nodeName, title: d.querySelector("title")?.textContent };
+      },
+      await svg.text(),
+    );
     expect(parsed).toEqual({ error: 0, root: "svg", title: `${label}: ${message}` });
 
     const json = await request.get(`${app()}${base}.json${query ? `?${query.replace(/&?theme=dark/, "")}` : ""}`);

@@ -18,9 +18,13 @@ let hostUrl = "";
 test.beforeAll(async () => {
   // A plain HTML page on another origin (another port), as an embedding website would have.
   host = createServer((_req, res) => {
-    const frames = HOSTED.map((p, i) => `<iframe data-pve-telemetry id="w${i}" src="${app()}${p}" title="widget ${i}" width="100%" height="150" style="border:0;display:block"></iframe>`);
+    const frames = HOSTED.map(
+      (p, i) => `<iframe data-pve-telemetry id="w${i}" src="${app()}${p}" title="widget ${i}" width="100%" height="150" style="border:0;display:block"></iframe>`,
+    );
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><title>Host</title></head><body><main style="max-width:420px">${frames.join("\n")}</main><script src="${app()}/embed.js" async></script></body></html>`);
+    res.end(
+      `<!doctype html><html lang="en"><head><title>Host</title></head><body><main style="max-width:420px">${frames.join("\n")}</main><script src="${app()}/embed.js" async></script></body></html>`,
+    );
   });
   await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
   hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
@@ -46,10 +50,12 @@ test("a page on another origin embeds three widgets; each iframe takes its conte
     const frame = page.frameLocator(`#w${i}`);
     await expect(frame.locator("main.card h1")).toBeVisible();
     await expect(frame.locator(".note")).toHaveCount(0);
-    await expect.poll(async () => {
-      const h = await heights(page, i);
-      return Math.abs(h.frame - h.content) <= 2 && h.content > 150;
-    }, `widget ${HOSTED[i]}`).toBe(true);
+    await expect
+      .poll(async () => {
+        const h = await heights(page, i);
+        return Math.abs(h.frame - h.content) <= 2 && h.content > 150;
+      }, `widget ${HOSTED[i]}`)
+      .toBe(true);
   }
   // A content change inside the second widget: its iframe grows by as much.
   const before = await heights(page, 1);
@@ -112,7 +118,17 @@ test("bad options are named in a note and replaced by defaults; hostile input ne
   await expect(page.locator("main.card")).toBeVisible();
   await expect(page.locator('[data-figure="runs"]')).toHaveText(/^\d[\d,]*$/);
 
-  const hostile = ["range=%00", "app=%3Cscript%3E", `app=${"a".repeat(500)}`, "from=2026-02-30&to=x", "type[]=1", "compact=%F0%9F%92%A5", "accent=%23ff6600%22%3E", "title=2", "%E0%A4%A=1"];
+  const hostile = [
+    "range=%00",
+    "app=%3Cscript%3E",
+    `app=${"a".repeat(500)}`,
+    "from=2026-02-30&to=x",
+    "type[]=1",
+    "compact=%F0%9F%92%A5",
+    "accent=%23ff6600%22%3E",
+    "title=2",
+    "%E0%A4%A=1",
+  ];
   for (const path of WIDGETS.map((w) => w.split("?")[0]!)) {
     for (const q of hostile) {
       const res = await request.get(`${app()}${path}?${q}`);
@@ -155,12 +171,14 @@ test("the builder previews the chosen widget in an iframe sized by embed.js and 
   await expect(preview).toHaveAttribute("src", `${app()}/embed/failure-rate?range=7d&app=docker&theme=dark&compact=1`);
   const frame = page.frameLocator('[data-testid="embed-preview"]');
   await expect(frame.locator("main.card h1")).toContainText("Docker: failure rate");
-  await expect.poll(async () => {
-    const el = (await preview.elementHandle())!;
-    const inner = (await el.contentFrame())!;
-    const content = await inner.evaluate(() => document.documentElement.getBoundingClientRect().height);
-    return Math.abs((await el.evaluate((f) => f.getBoundingClientRect().height)) - content) <= 2;
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const el = (await preview.elementHandle())!;
+      const inner = (await el.contentFrame())!;
+      const content = await inner.evaluate(() => document.documentElement.getBoundingClientRect().height);
+      return Math.abs((await el.evaluate((f) => f.getBoundingClientRect().height)) - content) <= 2;
+    })
+    .toBe(true);
   const snippet = page.getByTestId("snippet-iframe");
   await expect(snippet).toHaveValue(/^<iframe data-pve-telemetry /);
   const code = await snippet.inputValue();

@@ -43,7 +43,30 @@ const HOSTILE = [
 /** Raw escapes, some malformed, inserted into URLs as they are. */
 const RAW = ["%E0%A4%A", "%", "%%", "%zz", "%00", "%2F..%2F", "%ff%fe", "%C0%AF"];
 
-const PARAMS = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "format", "theme", "bg", "compact", "title", "accent", "link", "app", "metric", "week"];
+const PARAMS = [
+  "range",
+  "from",
+  "to",
+  "type",
+  "os",
+  "q",
+  "outcome",
+  "min",
+  "sort",
+  "page",
+  "size",
+  "aborts",
+  "format",
+  "theme",
+  "bg",
+  "compact",
+  "title",
+  "accent",
+  "link",
+  "app",
+  "metric",
+  "week",
+];
 const ROUTES = [
   "/",
   "/apps",

@@ -39,7 +39,13 @@ test("with nothing cached, pages explain that the source is unreachable with a 5
     expect(res?.status(), path).toBe(503);
     expect(Number(res?.headers()["retry-after"]), path).toBeGreaterThan(0);
     expect(res?.headers()["cache-control"], path).toBe("no-store");
-    await expect(page.getByRole("alert").filter({ hasText: /not reachable|not answering/ }).first(), path).toBeVisible();
+    await expect(
+      page
+        .getByRole("alert")
+        .filter({ hasText: /not reachable|not answering/ })
+        .first(),
+      path,
+    ).toBeVisible();
     // The public message does not reveal where PocketBase lives.
     expect(await page.content(), path).not.toContain("127.0.0.1");
   }

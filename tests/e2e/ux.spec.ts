@@ -73,7 +73,16 @@ test.describe("a slow PocketBase", () => {
       detached: true,
     });
     url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120 && !(await fetch(`${url}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+    for (
+      let i = 0;
+      i < 120 &&
+      !(await fetch(`${url}/icon.svg`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 250));
   });
   test.afterAll(async () => {
     if (server?.pid) process.kill(-server.pid, "SIGTERM");
@@ -113,7 +122,16 @@ test.describe("framing policy", () => {
       detached: true,
     });
     narrowUrl = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120 && !(await fetch(`${narrowUrl}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+    for (
+      let i = 0;
+      i < 120 &&
+      !(await fetch(`${narrowUrl}/icon.svg`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 250));
     host = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end(`<!doctype html><title>Host</title><iframe id="allowed" src="${app()}/embed/summary"></iframe><iframe id="refused" src="${narrowUrl}/embed/summary"></iframe>`);
@@ -134,7 +152,16 @@ test.describe("framing policy", () => {
     await page.goto(hostUrl);
     await expect(page.frameLocator("#allowed").locator("main.card h1")).toBeVisible();
     const refused = page.frames().find((f) => f.url().startsWith(narrowUrl) || f.url().startsWith("chrome-error"));
-    await expect.poll(async () => (refused ? await refused.locator("main.card").count().catch(() => 0) : 0)).toBe(0);
+    await expect
+      .poll(async () =>
+        refused
+          ? await refused
+              .locator("main.card")
+              .count()
+              .catch(() => 0)
+          : 0,
+      )
+      .toBe(0);
     expect(await page.frameLocator("#refused").locator("main.card").count()).toBe(0);
   });
 });
@@ -164,7 +191,16 @@ test.describe("PocketBase failing after pages were served", () => {
       detached: true,
     });
     url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120 && !(await fetch(`${url}/icon.svg`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+    for (
+      let i = 0;
+      i < 120 &&
+      !(await fetch(`${url}/icon.svg`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 250));
   });
   test.afterAll(async () => {
     if (server?.pid) process.kill(-server.pid, "SIGTERM");
@@ -194,10 +230,13 @@ test.describe("PocketBase failing after pages were served", () => {
 
     proxy.setMode({ kind: "pass" });
     await expect
-      .poll(async () => {
-        await page.goto(`${url}/apps?range=7d`);
-        return page.getByTestId("stale-notice").count();
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          await page.goto(`${url}/apps?range=7d`);
+          return page.getByTestId("stale-notice").count();
+        },
+        { timeout: 30_000 },
+      )
       .toBe(0);
   });
 });

@@ -49,7 +49,12 @@ describe("apps data layer", () => {
     ["OS", { os: "debian", range: "90d", min: "0" }, "AND os_type = 'debian'", () => true],
     ["last 24 hours", { range: "24h", min: "0" }, "", () => true],
     ["last 24 hours + OS + type", { range: "24h", os: "debian", type: "lxc", min: "0" }, "AND os_type = 'debian' AND type = 'lxc'", () => true],
-    ["OS + type + custom range", { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10), min: "0" }, "AND os_type = 'alpine' AND type = 'lxc'", () => true],
+    [
+      "OS + type + custom range",
+      { os: "alpine", type: "lxc", from: "2026-01-01", to: new Date().toISOString().slice(0, 10), min: "0" },
+      "AND os_type = 'alpine' AND type = 'lxc'",
+      () => true,
+    ],
   ];
 
   for (const [name, query, where, keep] of cases) {
@@ -92,9 +97,9 @@ describe("apps data layer", () => {
     it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
       const { state } = parseViewState({ range }, now, VIEWS.app);
       const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
-      const top = pb.db
-        .prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`)
-        .get(state.range) as { nsapp: string };
+      const top = pb.db.prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
+        nsapp: string;
+      };
       const d = await fetchAppDetail(top.nsapp, state.range);
       expect(d.series).toHaveLength(state.range.length);
       const where = `nsapp = @app AND ${inRange}`;
@@ -106,13 +111,18 @@ describe("apps data layer", () => {
         .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
         .all(args) as { exit_code: number; failed: number }[];
       expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
-      const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; n: number }[];
+      const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
+        k: string;
+        n: number;
+      }[];
       expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
       const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
       expect(page2.totalItems).toBe(totals.failed);
       // Page 2, or the last page when there is no second one.
       expect(page2.page).toBe(Math.min(2, Math.max(1, Math.ceil(totals.failed / 5))));
-      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET ${(page2.page - 1) * 5}`).all(args) as { created: string }[];
+      const want = pb.db
+        .prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET ${(page2.page - 1) * 5}`)
+        .all(args) as { created: string }[];
       expect(page2.items.map((r) => r.started)).toEqual(want.map((r) => r.created.slice(0, 16)));
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("error");
@@ -120,11 +130,20 @@ describe("apps data layer", () => {
 
       // Resources against the script defaults, per resource, as SQL compares them.
       const cat = APPS.find((a) => a.nsapp === top.nsapp);
-      for (const [resource, column, def] of [["RAM", "ram_size", cat?.ramMb], ["Cores", "core_count", cat?.cpu], ["Disk", "disk_size", cat?.diskGb]] as const) {
+      for (const [resource, column, def] of [
+        ["RAM", "ram_size", cat?.ramMb],
+        ["Cores", "core_count", cat?.cpu],
+        ["Disk", "disk_size", cat?.diskGb],
+      ] as const) {
         const cmp = d.resources.find((r) => r.resource === resource)!;
         expect(cmp.default).toBe(def ?? null);
-        const rel = def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
-        const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as { k: string; runs: number; failed: number }[];
+        const rel =
+          def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
+        const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
+          k: string;
+          runs: number;
+          failed: number;
+        }[];
         expect(new Map(cmp.choices.map((c) => [c.relation, [c.runs, c.failed]]))).toEqual(new Map(want.map((w) => [w.k, [w.runs, w.failed]])));
       }
     });
@@ -143,14 +162,19 @@ describe("apps data layer", () => {
       running: "status = 'installing' AND created >= @cutoff",
     };
     const count = (cond: string) =>
-      (pb.db
-        .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to AND ${cond}`)
-        .get({ nsapp, from: state.range.from, to: state.range.to, cutoff }) as { n: number }).n;
+      (
+        pb.db
+          .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to AND ${cond}`)
+          .get({ nsapp, from: state.range.from, to: state.range.to, cutoff }) as { n: number }
+      ).n;
     let sum = 0;
     for (const outcome of OUTCOMES) {
       const res = await fetchRuns(nsapp, state.range, outcome, 1, 10, now);
       expect(res.totalItems, outcome).toBe(count(conditions[outcome]!));
-      expect(res.items.every((r) => r.outcome === outcome), outcome).toBe(true);
+      expect(
+        res.items.every((r) => r.outcome === outcome),
+        outcome,
+      ).toBe(true);
       sum += res.totalItems;
     }
     expect(count("1")).toBeGreaterThan(300);
@@ -164,9 +188,13 @@ describe("apps data layer", () => {
     const { state } = parseViewState({ range: "90d" }, now, VIEWS.app);
     const args = { nsapp: "docker", from: state.range.from, to: state.range.to };
     const slice = (page: number, size: number) =>
-      (pb.db
-        .prepare(`SELECT created FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to ORDER BY created DESC LIMIT ${size} OFFSET ${(page - 1) * size}`)
-        .all(args) as { created: string }[]).map((r) => r.created.slice(0, 16));
+      (
+        pb.db
+          .prepare(
+            `SELECT created FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to ORDER BY created DESC LIMIT ${size} OFFSET ${(page - 1) * size}`,
+          )
+          .all(args) as { created: string }[]
+      ).map((r) => r.created.slice(0, 16));
     const third = await fetchRuns("docker", state.range, null, 3, 10, now);
     expect(third.items.map((r) => r.started)).toEqual(slice(3, 10));
     const deep = await fetchRuns("docker", state.range, null, 3000, 2, now);

@@ -34,7 +34,9 @@ describe("demo traffic", () => {
     expect(added).toBeLessThan(4000);
     expect(after.newest > before.newest).toBe(true);
     expect(Date.parse(after.newest.replace(" ", "T"))).toBeLessThanOrEqual(Date.now());
-    const future = pb.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE updated > ? AND status != 'installing'").get(new Date().toISOString().replace("T", " ")) as { n: number };
+    const future = pb.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE updated > ? AND status != 'installing'").get(new Date().toISOString().replace("T", " ")) as {
+      n: number;
+    };
     expect(future.n).toBe(0);
     // Nothing to fill while the newest run is less than a minute old (at 2,000 a day runs are
     // ~40 s apart, so "right after" must be measured from the newest run, not the clock).

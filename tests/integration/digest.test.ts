@@ -37,7 +37,8 @@ describe("weekly digest counts", () => {
       [`${addDays(week.sunday, 1)} 00:00:00.000Z`, "sucess"], // the week after
       [`${week.sunday} 12:00:00.000Z`, "aborted"], // a run, but no verdict
     ];
-    for (const [i, [created, status]] of edges.entries()) insert.run(`edge${String(i).padStart(11, "0")}`, `edge-${i}`, EDGE, status, status === "failed" ? 100 : 0, created, created);
+    for (const [i, [created, status]] of edges.entries())
+      insert.run(`edge${String(i).padStart(11, "0")}`, `edge-${i}`, EDGE, status, status === "failed" ? 100 : 0, created, created);
   });
   afterAll(async () => pb?.stop());
 

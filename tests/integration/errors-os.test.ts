@@ -81,7 +81,9 @@ describe("exit-code and OS data layer", () => {
 
   it("gives counts per code per day (per hour for 24 h), every bucket of the range filled", async () => {
     for (const r of ranges.slice(0, 3)) {
-      const top = sqlCodes(r).slice(0, 3).map((c) => c.code);
+      const top = sqlCodes(r)
+        .slice(0, 3)
+        .map((c) => c.code);
       const absent = [...Array(256).keys()].find((c) => !sqlCodes(presetRange("all", now)).some((x) => x.code === c))!;
       const codes = [...top, absent];
       expect((await fetchExitCodeTrend(r, codes, true)).map(({ partial: _, ...p }) => p)).toEqual(sqlSeries(r, codes));
@@ -128,9 +130,7 @@ describe("exit-code and OS data layer", () => {
     const res = await api(pb.url, `/api/collections/${T}/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 231 } });
     expect(res.status).toBe(200);
     const r = ranges[0]!;
-    expect((await fetchExitCodeRanking(r, true)).codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(
-      sqlCodes(r).map((c) => [c.code, c.failed, c.aborted]),
-    );
+    expect((await fetchExitCodeRanking(r, true)).codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(sqlCodes(r).map((c) => [c.code, c.failed, c.aborted]));
   });
 
   function sqlOsDaily(r: Range, type: string | null, os: string | null) {
@@ -196,7 +196,10 @@ describe("exit-code and OS data layer", () => {
         const debian = await fetchOsVersions(r, { type, os: "debian", sort: "failure_rate" });
         expect(debian.every((g) => g.osType === "debian")).toBe(true);
         expect(debian.map((g) => [g.type, g.osVersion, g.runs, g.share]).sort()).toEqual(
-          got.filter((g) => g.osType === "debian").map((g) => [g.type, g.osVersion, g.runs, g.share]).sort(),
+          got
+            .filter((g) => g.osType === "debian")
+            .map((g) => [g.type, g.osVersion, g.runs, g.share])
+            .sort(),
         );
       }
     }
@@ -205,6 +208,6 @@ describe("exit-code and OS data layer", () => {
   it("treats hostile filter values as plain values", async () => {
     const r = ranges[0]!;
     expect((await fetchOsShareSeries(r, { os: "debian' || os_type != '" })).categories).toEqual([]);
-    expect(await fetchOsVersions(r, { os: "x\" || 1=1 || \"" })).toEqual([]);
+    expect(await fetchOsVersions(r, { os: 'x" || 1=1 || "' })).toEqual([]);
   });
 });

@@ -42,7 +42,9 @@ describe("insights", () => {
     pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where}`).get(args) as { n: number };
   const outcomes = (where: string, args: Record<string, string | number>) =>
     pb.db
-      .prepare(`SELECT COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(${SUCCESS} OR status = 'failed'), 0) AS decided FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where}`)
+      .prepare(
+        `SELECT COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(${SUCCESS} OR status = 'failed'), 0) AS decided FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where}`,
+      )
       .get(args) as { failed: number; decided: number };
 
   it("finds every seeded event, with start and end within one bucket and its code and trait named", () => {
@@ -71,7 +73,8 @@ describe("insights", () => {
       if (r.incident) continue; // codes come from the incident, checked below
       const span = windowSpan(r);
       const details = { ...between(span.from, span.to), app: r.nsapp };
-      for (const c of r.exit_codes) expect(count("nsapp = @app AND status = 'failed' AND exit_code = @code", { ...details, code: c.exit_code }).n, `${r.nsapp} ${c.exit_code}`).toBe(c.failed);
+      for (const c of r.exit_codes)
+        expect(count("nsapp = @app AND status = 'failed' AND exit_code = @code", { ...details, code: c.exit_code }).n, `${r.nsapp} ${c.exit_code}`).toBe(c.failed);
       for (const e of r.environment) {
         const where =
           e.dimension === "os"
@@ -136,7 +139,14 @@ describe("insights", () => {
       expect(o.series).toHaveLength(30);
       for (const p of o.series) {
         const d = sql.get(p.bucket) ?? { runs: 0, failed: 0, decided: 0, outside: 0 };
-        expect([p.runs, p.failed, p.decided, p.outside_failed, p.actionable_failed, p.actionable_decided], p.bucket).toEqual([d.runs, d.failed, d.decided, d.outside, d.failed - d.outside, d.decided - d.outside]);
+        expect([p.runs, p.failed, p.decided, p.outside_failed, p.actionable_failed, p.actionable_decided], p.bucket).toEqual([
+          d.runs,
+          d.failed,
+          d.decided,
+          d.outside,
+          d.failed - d.outside,
+          d.decided - d.outside,
+        ]);
         expect(p.rate === null).toBe(d.decided < 10);
       }
       const total = [...sql.values()].reduce((a, d) => ({ failed: a.failed + d.failed, outside: a.outside + d.outside }), { failed: 0, outside: 0 });
@@ -169,7 +179,9 @@ describe("insights", () => {
       new Map(
         (
           pb.db
-            .prepare(`SELECT nsapp, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM _dev_telemetry_data WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`)
+            .prepare(
+              `SELECT nsapp, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM _dev_telemetry_data WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`,
+            )
             .all(r.from, r.to) as { nsapp: string; failed: number; decided: number }[]
         ).map((x) => [x.nsapp, x]),
       );

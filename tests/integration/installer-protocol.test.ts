@@ -34,9 +34,33 @@ describe("the installer protocol", () => {
   let pb: TestPocketBase;
   const lookupPath = (uuid: string) => `${RECORDS}?filter=(random_id='${uuid}')&fields=id&perPage=1`;
   const postToApi = (uuid: string, nsapp = "jellyfin") =>
-    curl(pb.url, "POST", RECORDS, JSON.stringify({ ct_type: 1, type: "lxc", disk_size: 8, core_count: 2, ram_size: 2048, os_type: "debian", os_version: "13", nsapp, method: "default", pve_version: "9.0.3", status: "installing", random_id: uuid }));
+    curl(
+      pb.url,
+      "POST",
+      RECORDS,
+      JSON.stringify({
+        ct_type: 1,
+        type: "lxc",
+        disk_size: 8,
+        core_count: 2,
+        ram_size: 2048,
+        os_type: "debian",
+        os_version: "13",
+        nsapp,
+        method: "default",
+        pve_version: "9.0.3",
+        status: "installing",
+        random_id: uuid,
+      }),
+    );
   const patch = (id: string, body: object) => curl(pb.url, "PATCH", `${RECORDS}/${id}`, JSON.stringify(body));
-  const rowsOf = (uuid: string) => pb.db.prepare("SELECT id, status, exit_code, error FROM _dev_telemetry_data WHERE random_id = ?").all(uuid) as { id: string; status: string; exit_code: number; error: string }[];
+  const rowsOf = (uuid: string) =>
+    pb.db.prepare("SELECT id, status, exit_code, error FROM _dev_telemetry_data WHERE random_id = ?").all(uuid) as {
+      id: string;
+      status: string;
+      exit_code: number;
+      error: string;
+    }[];
 
   beforeAll(async () => {
     pb = await startTestPocketBase();

@@ -98,18 +98,17 @@ describe("overview data layer", () => {
     const range = presetRange("24h", now);
     const [ranking, previous, codes] = await Promise.all([fetchAppRanking(range), fetchOverview(previousRange(range), now), fetchExitCodeRanking(range, true)]);
     const page = { ...ranking, previous, failed: codes.failed };
-    const apps = pb.db
-      .prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`)
-      .all() as { nsapp: string; runs: number }[];
+    const apps = pb.db.prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`).all() as {
+      nsapp: string;
+      runs: number;
+    }[];
     expect(page.topApps.map((a) => [a.nsapp, a.runs])).toEqual(apps.map((a) => [a.nsapp, a.runs]));
     const distinct = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${inRange(range)}`).get() as { n: number };
     expect(page.apps.current).toBe(distinct.n);
     const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(page.previous.range)}`).get() as { n: number };
     expect(page.previous.totals.runs).toBe(prev.n);
     expect(page.previous.range).toMatchObject({ grain: "hour", length: 24 });
-    const failures = pb.db
-      .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(range)} AND status = 'failed'`)
-      .get() as { n: number };
+    const failures = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(range)} AND status = 'failed'`).get() as { n: number };
     expect(page.failed).toBe(failures.n);
   });
 
@@ -127,9 +126,12 @@ describe("overview data layer", () => {
   it("ranks apps, exit codes and OS versions exactly as SQL does", async () => {
     const range = presetRange("30d", new Date());
     const where = `substr(created,1,10) BETWEEN '${range.from}' AND '${range.to}'`;
-    const apps = pb.db
-      .prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2`)
-      .all() as { nsapp: string; type: string; runs: number; failed: number }[];
+    const apps = pb.db.prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2`).all() as {
+      nsapp: string;
+      type: string;
+      runs: number;
+      failed: number;
+    }[];
     const gotApps = await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range);
     const key = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}/${r.type}`;
     expect(new Map(gotApps.map((a) => [key(a), [a.runs, a.failed]]))).toEqual(new Map(apps.map((a) => [key(a), [a.runs, a.failed]])));
@@ -141,7 +143,9 @@ describe("overview data layer", () => {
     expect(gotCodes.map((c) => [c.exitCode, c.total])).toEqual(codes.map((c) => [c.exit_code, c.n]));
     // By default user aborts are left out: aborted runs, and failures with codes 129, 130, 143.
     const fixable = pb.db
-      .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
+      .prepare(
+        `SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`,
+      )
       .all() as { exit_code: number; n: number }[];
     expect((await fetchExitCodeRanking(range, false)).codes.slice(0, 5).map((c) => [c.exitCode, c.total])).toEqual(fixable.map((c) => [c.exit_code, c.n]));
 
@@ -149,9 +153,7 @@ describe("overview data layer", () => {
       .prepare(`SELECT type, ${OS_LABEL_SQL} AS os_type, ${OS_VERSION_LABEL_SQL} AS os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
       .all() as { type: string; os_type: string; os_version: string; runs: number }[];
     const gotOs = await fetchOsVersions(range);
-    expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(
-      new Map(os.map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, o.runs])),
-    );
+    expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(new Map(os.map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, o.runs])));
   });
 
   it("answers any [from, to] through the range views exactly as SQL does", async () => {
@@ -185,9 +187,7 @@ describe("overview data layer", () => {
           expect(a.failure_rate).toBeCloseTo(w.rate, 9);
         }
       }
-      const sqlCodes = pb.db
-        .prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`)
-        .all() as { k: number; n: number }[];
+      const sqlCodes = pb.db.prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all() as { k: number; n: number }[];
       const codes = await rangeAll<"exit_code">(publicClient(), "stats_code", { grain: "day", from, to });
       expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
     }

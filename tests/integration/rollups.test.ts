@@ -44,11 +44,7 @@ function randomRecord(r: ReturnType<typeof rng>, i: number, apps = APPS) {
 function expectHeadlineRollups(db: Database.Database) {
   const outcome = `CASE WHEN status IN ('sucess','success','done') THEN 'success' WHEN status = 'failed' THEN 'failed'
     WHEN status = 'aborted' THEN 'aborted' WHEN status = 'installing' THEN 'installing' ELSE 'unknown' END`;
-  const raw = db
-    .prepare(
-      `SELECT substr(created,1,10) AS day, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM _dev_telemetry_data GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`,
-    )
-    .all();
+  const raw = db.prepare(`SELECT substr(created,1,10) AS day, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM _dev_telemetry_data GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`).all();
   const rolled = db
     .prepare(
       `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
@@ -58,11 +54,9 @@ function expectHeadlineRollups(db: Database.Database) {
     .all();
   expect(rolled).toEqual(raw);
   const total = db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data`).get() as { n: number };
-  const cum = db
-    .prepare(
-      `SELECT COALESCE(SUM(cum_success+cum_failed+cum_aborted+cum_unknown+cum_installing),0) AS n FROM stats_daily WHERE valid_until = '9999-12-31'`,
-    )
-    .get() as { n: number };
+  const cum = db.prepare(`SELECT COALESCE(SUM(cum_success+cum_failed+cum_aborted+cum_unknown+cum_installing),0) AS n FROM stats_daily WHERE valid_until = '9999-12-31'`).get() as {
+    n: number;
+  };
   expect(cum.n).toBe(total.n);
 
   // The hourly sibling covers the last 72 hours (the current one and the 71 before it).
@@ -154,8 +148,7 @@ describe("rollups stay exact", () => {
     const HOUR = 3_600_000;
     const day0 = Math.floor(Date.now() / HOUR) * HOUR - 60 * 24 * HOUR;
     const at = (ms: number) => new Date(ms).toISOString().replace("T", " ");
-    const stamp = () =>
-      at(Date.now() - (r.int(2) ? r.int(60 * 24) * HOUR : r.int(4 * 24) * HOUR) - r.int(HOUR));
+    const stamp = () => at(Date.now() - (r.int(2) ? r.int(60 * 24) * HOUR : r.int(4 * 24) * HOUR) - r.int(HOUR));
     pb.db.transaction(() => {
       for (let i = 0; i < 3000; i++) {
         const status = r.pick(STATUSES);
@@ -200,7 +193,9 @@ describe("rollups stay exact", () => {
   it("rebuilds idempotently to the same figures", () => {
     const snapshot = () =>
       pb.db
-        .prepare("SELECT bucket, nsapp, type, success, failed, cum_success, cum_failed, valid_until FROM stats_app WHERE success+failed+aborted+unknown+installing > 0 ORDER BY nsapp, type, bucket")
+        .prepare(
+          "SELECT bucket, nsapp, type, success, failed, cum_success, cum_failed, valid_until FROM stats_app WHERE success+failed+aborted+unknown+installing > 0 ORDER BY nsapp, type, bucket",
+        )
         .all();
     const before = snapshot();
     for (let i = 0; i < 2; i++) pb.db.transaction(() => ROLLUPS.forEach((s) => rebuildSql(s).forEach((sql) => pb.db.exec(sql))))();

@@ -13,21 +13,7 @@ import { parseViewState, type ViewState } from "../../lib/params";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 /** Names as rows older than the write rules may hold them, and ordinary ones (all LXC). */
-const NAMES = [
-  "docker",
-  "dxr",
-  "d%r",
-  "d_r",
-  "100%",
-  "a\\b",
-  "back\\",
-  'q"uote',
-  "it's",
-  "x@request",
-  "{:type}",
-  "ünïcødé-🚀",
-  "UPPER-case",
-];
+const NAMES = ["docker", "dxr", "d%r", "d_r", "100%", "a\\b", "back\\", 'q"uote', "it's", "x@request", "{:type}", "ünïcødé-🚀", "UPPER-case"];
 /**
  * VM names the page's follow-up queries cannot name: PocketBase refuses any filter text with
  * `@request.` or `@collection.` (also `nsapp = {:nsapp}`), and a control character does not

@@ -40,7 +40,12 @@ async function until(what: string, ok: () => Promise<boolean>, ms = 20_000) {
 
 /** Waits out an open circuit by retrying until the source answers again. */
 async function recovered() {
-  await until("recovery", async () => fetchOverview(range).then(() => true, () => false));
+  await until("recovery", async () =>
+    fetchOverview(range).then(
+      () => true,
+      () => false,
+    ),
+  );
 }
 
 describe("a misbehaving PocketBase", () => {
@@ -107,7 +112,10 @@ describe("a misbehaving PocketBase", () => {
   it("times out against a paused PocketBase instead of hanging, then recovers by itself", async () => {
     process.kill(pb.pid(), "SIGSTOP");
     try {
-      const err = await fetchOverview(range).then(() => null, (e: unknown) => e);
+      const err = await fetchOverview(range).then(
+        () => null,
+        (e: unknown) => e,
+      );
       const failure = classifySourceError(err);
       expect(failure?.message).toMatch(/did not answer within|not answering/);
       expect(failure?.retryAfter).toBeGreaterThan(0);

@@ -31,7 +31,9 @@ function expectCurrent(db: Database.Database, specs: readonly RollupSpec[]) {
     .sort((a, b) => a.name!.localeCompare(b.name!));
   expect(triggers).toEqual(want);
   const views = db
-    .prepare("SELECT name, listRule AS rule, json_extract(options, '$.viewQuery') AS query FROM _collections WHERE type = 'view' AND name LIKE 'stats\\_%' ESCAPE '\\' ORDER BY name")
+    .prepare(
+      "SELECT name, listRule AS rule, json_extract(options, '$.viewQuery') AS query FROM _collections WHERE type = 'view' AND name LIKE 'stats\\_%' ESCAPE '\\' ORDER BY name",
+    )
     .all();
   const wantViews = specs.flatMap((s) => [
     { name: rangeViewName(s), rule: RANGE_VIEW_RULE, query: rangeViewSql(s) },
@@ -80,7 +82,13 @@ describe("upgrades", () => {
   it("installs on a production PocketBase that already holds runs, recent ones included", () => {
     const dataDir = join(scratch, "production-data");
     // The telemetry collection exists with rows before the dashboard's rollups are installed.
-    migrate(dataDir, migrationsDir("telemetry-only", ALL.filter((f) => !f.endsWith("_rollups.js"))));
+    migrate(
+      dataDir,
+      migrationsDir(
+        "telemetry-only",
+        ALL.filter((f) => !f.endsWith("_rollups.js")),
+      ),
+    );
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 77, days: 3, runsPerDay: 3000, end: new Date() }), { maintainRollups: true }); // no rollups yet: plain inserts
     migrate(dataDir, migrationsDir("all", ALL));
     const db = new Database(join(dataDir, "data.db"));

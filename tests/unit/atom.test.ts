@@ -15,17 +15,41 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 function regression(nsapp: string, start: string, end: string | null): Regression {
   return {
-    nsapp, start, end, last: end ?? "2026-11-25 09", failed: 40, decided: 120, rate: 1 / 3, baseline_rate: 0.01, peak_rate: 0.5, peak_bucket: start,
-    expected_failures: 1.2, excess_failures: 38.8, q_value: 1e-9, described: true,
+    nsapp,
+    start,
+    end,
+    last: end ?? "2026-11-25 09",
+    failed: 40,
+    decided: 120,
+    rate: 1 / 3,
+    baseline_rate: 0.01,
+    peak_rate: 0.5,
+    peak_bucket: start,
+    expected_failures: 1.2,
+    excess_failures: 38.8,
+    q_value: 1e-9,
+    described: true,
     exit_codes: [{ exit_code: 100, category: "dependency", failed: 30, expected: 0.5, excess: 29.5 }],
-    environment: [], causes: [{ dimension: "pve", key: "9.2", sentence: "Fails 9× more often on PVE 9.2: 31 % vs 3.4 %", failed: 30, rate: 0.31, other_rate: 0.034, ratio: 9, p_adjusted: 1e-6 }],
+    environment: [],
+    causes: [{ dimension: "pve", key: "9.2", sentence: "Fails 9× more often on PVE 9.2: 31 % vs 3.4 %", failed: 30, rate: 0.31, other_rate: 0.034, ratio: 9, p_adjusted: 1e-6 }],
     incident: null,
   };
 }
 
 const INCIDENT: Incident = {
-  exit_code: 22, category: "network", label: "HTTP error", start: "2026-11-24 14", end: "2026-11-24 18", last: "2026-11-24 18", failed: 60,
-  expected_failures: 2, excess_failures: 58, rate: 0.05, baseline_rate: 0.001, q_value: 1e-9, other_exit_codes: [],
+  exit_code: 22,
+  category: "network",
+  label: "HTTP error",
+  start: "2026-11-24 14",
+  end: "2026-11-24 18",
+  last: "2026-11-24 18",
+  failed: 60,
+  expected_failures: 2,
+  excess_failures: 58,
+  rate: 0.05,
+  baseline_rate: 0.001,
+  q_value: 1e-9,
+  other_exit_codes: [],
   apps: [{ nsapp: HOSTILE, failed: 10, expected_failures: 0.2, excess_failures: 9.8, p_value: 1e-6 }],
 };
 
@@ -34,8 +58,14 @@ const DIGEST = weekDigest(WEEK.sunday, [{ nsapp: HOSTILE, previous: { runs: 200,
 
 function feed(entries: AtomFeed["entries"]): AtomFeed {
   return {
-    id: "tag:stats.example.org,2026:feed", title: `Feed of ${HOSTILE}`, subtitle: "s", self: "https://stats.example.org/feed.xml", alternate: "https://stats.example.org/digest",
-    author: { name: "A", uri: "https://stats.example.org" }, emptyUpdated: "2026-11-23T00:00:00Z", entries,
+    id: "tag:stats.example.org,2026:feed",
+    title: `Feed of ${HOSTILE}`,
+    subtitle: "s",
+    self: "https://stats.example.org/feed.xml",
+    alternate: "https://stats.example.org/digest",
+    author: { name: "A", uri: "https://stats.example.org" },
+    emptyUpdated: "2026-11-23T00:00:00Z",
+    entries,
   };
 }
 
@@ -77,7 +107,12 @@ describe("atomXml", () => {
       expect(child(e, "link").attrs.href).toMatch(/^https:\/\/stats\.example\.org\//);
       expect(text(e, "summary").length).toBeGreaterThan(0);
     }
-    expect(text(doc, "updated")).toBe(got.map((e) => text(e, "updated")).sort().at(-1));
+    expect(text(doc, "updated")).toBe(
+      got
+        .map((e) => text(e, "updated"))
+        .sort()
+        .at(-1),
+    );
     expect(atomXml(feed([]))).toContain("<updated>2026-11-23T00:00:00Z</updated>");
   });
 
@@ -86,7 +121,9 @@ describe("atomXml", () => {
     expect(title).toBe(`Feed of evil"'<x>&amp;]]></title><script>alert(1)</script>\ufffd\ufffd`);
     const [reg, inc, dig] = children(doc, "entry") as [XmlElement, XmlElement, XmlElement];
     expect(text(reg, "title")).toContain(`evil"'<x>&amp;`);
-    expect(child(reg, "link").attrs.href).toBe(`https://stats.example.org/apps/${encodeURIComponent(`evil"'<x>&amp;]]></title><script>alert(1)</script>\u0001\ufffd`)}?from=2026-11-03&to=2026-11-21`);
+    expect(child(reg, "link").attrs.href).toBe(
+      `https://stats.example.org/apps/${encodeURIComponent(`evil"'<x>&amp;]]></title><script>alert(1)</script>\u0001\ufffd`)}?from=2026-11-03&to=2026-11-21`,
+    );
     expect(text(inc, "summary")).toContain("<script>alert(1)</script>");
     // The digest's HTML content: the name escaped inside it, so a reader shows it as text.
     const html = text(dig, "content");
@@ -112,7 +149,11 @@ describe("entries", () => {
   });
 
   it("an incident links to its exit code over its days; a digest to its week", () => {
-    expect(incidentEntry(CTX, INCIDENT)).toMatchObject({ id: "tag:stats.example.org,2026:incident/22/2026-11-24", updated: "2026-11-24T19:00:00Z", link: "https://stats.example.org/errors/22?from=2026-11-24&to=2026-11-24" });
+    expect(incidentEntry(CTX, INCIDENT)).toMatchObject({
+      id: "tag:stats.example.org,2026:incident/22/2026-11-24",
+      updated: "2026-11-24T19:00:00Z",
+      link: "https://stats.example.org/errors/22?from=2026-11-24&to=2026-11-24",
+    });
     expect(digestEntry(CTX, { week: WEEK, digest: DIGEST })).toMatchObject({
       id: "tag:stats.example.org,2026:digest/2026-11-16",
       title: "Weekly digest, 16–22 Nov 2026 (week 47)",
@@ -122,7 +163,10 @@ describe("entries", () => {
   });
 
   it("an app's weeks: only those it was newly failing or recovered", () => {
-    const got = appWeekEntries(CTX, HOSTILE, [{ week: WEEK, digest: DIGEST }, { week: { monday: "2026-11-09", sunday: "2026-11-15" }, digest: weekDigest("2026-11-15", [], [], []) }]);
+    const got = appWeekEntries(CTX, HOSTILE, [
+      { week: WEEK, digest: DIGEST },
+      { week: { monday: "2026-11-09", sunday: "2026-11-15" }, digest: weekDigest("2026-11-15", [], [], []) },
+    ]);
     expect(got).toHaveLength(1);
     expect(got[0]!.title).toContain("newly failing in the week of 16–22 Nov 2026");
     expect(got[0]!.link).toContain("?from=2026-11-16&to=2026-11-22");

@@ -12,7 +12,17 @@ const view = (q: Record<string, string> = {}) => parseViewState(q, NOW, VIEWS.ba
 
 describe("formatCompact", () => {
   it("is exact below 10,000, then k and M with at most one decimal", () => {
-    const cases: [number, string][] = [[0, "0"], [9_999, "9,999"], [10_000, "10.0k"], [17_912, "17.9k"], [99_949, "99.9k"], [99_950, "100k"], [999_499, "999k"], [999_500, "1.0M"], [1_234_567, "1.2M"]];
+    const cases: [number, string][] = [
+      [0, "0"],
+      [9_999, "9,999"],
+      [10_000, "10.0k"],
+      [17_912, "17.9k"],
+      [99_949, "99.9k"],
+      [99_950, "100k"],
+      [999_499, "999k"],
+      [999_500, "1.0M"],
+      [1_234_567, "1.2M"],
+    ];
     for (const [n, s] of cases) expect(formatCompact(n), String(n)).toBe(s);
   });
 });
@@ -51,7 +61,12 @@ describe("badge SVG and JSON", () => {
     expect(badgeSvg(b, "dark")).toContain('fill="#30363d"');
   });
   it("follows the shields endpoint schema", () => {
-    expect(shieldsJson({ label: "jellyfin", message: "93.2 % · n 17.9k · 30d", color: "yellow" })).toEqual({ schemaVersion: 1, label: "jellyfin", message: "93.2 % · n 17.9k · 30d", color: "yellow" });
+    expect(shieldsJson({ label: "jellyfin", message: "93.2 % · n 17.9k · 30d", color: "yellow" })).toEqual({
+      schemaVersion: 1,
+      label: "jellyfin",
+      message: "93.2 % · n 17.9k · 30d",
+      color: "yellow",
+    });
     expect(shieldsJson(problemBadge("x", "unknown app"), true)).toMatchObject({ color: "lightgrey", isError: true });
   });
 });
@@ -74,7 +89,9 @@ describe("snippets", () => {
   it("links badges to the app's page in Markdown and HTML, and wraps the JSON for shields", () => {
     const b = badgeSnippets("https://stats.example", { app: "jellyfin", range: "7d", metric: "installs", theme: "dark" });
     expect(b.markdown).toBe("[![jellyfin: installs](https://stats.example/badge/jellyfin.svg?range=7d&metric=installs&theme=dark)](https://stats.example/apps/jellyfin?range=7d)");
-    expect(b.html).toBe('<a href="https://stats.example/apps/jellyfin?range=7d"><img src="https://stats.example/badge/jellyfin.svg?range=7d&amp;metric=installs&amp;theme=dark" alt="jellyfin: installs"></a>');
+    expect(b.html).toBe(
+      '<a href="https://stats.example/apps/jellyfin?range=7d"><img src="https://stats.example/badge/jellyfin.svg?range=7d&amp;metric=installs&amp;theme=dark" alt="jellyfin: installs"></a>',
+    );
     expect(b.shields).toBe(`https://img.shields.io/endpoint?url=${encodeURIComponent("https://stats.example/badge/jellyfin.json?range=7d&metric=installs")}`);
   });
 });

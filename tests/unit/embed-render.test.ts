@@ -72,7 +72,17 @@ describe("charts", () => {
   const series = (values: number[][]) => values.map(([success, failed], i) => ({ bucket: `2026-11-${String(i + 1).padStart(2, "0")}`, success: success!, failed: failed! }));
 
   it("bins consecutive buckets by summing their counts; the last bin may be shorter", () => {
-    const bins = binSeries(series([[1, 0], [2, 1], [3, 0], [4, 2], [5, 0]]), ["success", "failed"] as const, 2);
+    const bins = binSeries(
+      series([
+        [1, 0],
+        [2, 1],
+        [3, 0],
+        [4, 2],
+        [5, 0],
+      ]),
+      ["success", "failed"] as const,
+      2,
+    );
     expect(bins.map((b) => [b.from, b.to, b.counts.success, b.counts.failed])).toEqual([
       ["2026-11-01", "2026-11-02", 3, 1],
       ["2026-11-03", "2026-11-04", 7, 2],
@@ -102,8 +112,25 @@ describe("charts", () => {
   });
 
   it("stacks bars to the bin's total, scaled to the highest total", () => {
-    const bins = binSeries(series([[30, 10], [15, 5]]), ["success", "failed"] as const, 1);
-    const out = htmlText(stackedBars(bins, [{ key: "success", label: "S", color: "var(--success)" }, { key: "failed", label: "F", color: "var(--failed)" }], "chart", 100));
+    const bins = binSeries(
+      series([
+        [30, 10],
+        [15, 5],
+      ]),
+      ["success", "failed"] as const,
+      1,
+    );
+    const out = htmlText(
+      stackedBars(
+        bins,
+        [
+          { key: "success", label: "S", color: "var(--success)" },
+          { key: "failed", label: "F", color: "var(--failed)" },
+        ],
+        "chart",
+        100,
+      ),
+    );
     // Bin 0 is the tallest (40): success from 100 down to 25, failed from 25 to 0; bin 1 (20) reaches 50.
     expect(out).toContain('<path d="M0.1,100V25H0.9V100ZM1.1,100V62.5H1.9V100Z" fill="var(--success)"/>');
     expect(out).toContain('<path d="M0.1,25V0H0.9V25ZM1.1,62.5V50H1.9V62.5Z" fill="var(--failed)"/>');
@@ -111,7 +138,15 @@ describe("charts", () => {
   });
 
   it("clamps bar widths to the track", () => {
-    const out = htmlText(horizontalBars([{ label: "a", value: "1", share: 1.7 }, { label: "b", value: "2", share: -1 }], "bars"));
+    const out = htmlText(
+      horizontalBars(
+        [
+          { label: "a", value: "1", share: 1.7 },
+          { label: "b", value: "2", share: -1 },
+        ],
+        "bars",
+      ),
+    );
     expect(out).toContain('<rect width="100" height="6" rx="1" fill="var(--chart)"/>');
     expect(out).toContain('<rect width="0" height="6" rx="1" fill="var(--chart)"/>');
   });

@@ -72,11 +72,7 @@ describe("generateRows", () => {
   });
 
   it("explains failures with the code's message on that day, and leaves other rows blank", () => {
-    const wrong = big.filter((r) =>
-      r.status === "failed" || r.status === "aborted"
-        ? r.error !== explainExitCode(r.exit_code, r.created)
-        : r.error !== "" || r.exit_code !== 0,
-    );
+    const wrong = big.filter((r) => (r.status === "failed" || r.status === "aborted" ? r.error !== explainExitCode(r.exit_code, r.created) : r.error !== "" || r.exit_code !== 0));
     expect(wrong.slice(0, 3)).toEqual([]);
     const abortCodes = new Set(big.filter((r) => r.status === "aborted").map((r) => r.exit_code));
     expect([...abortCodes].sort()).toEqual([129, 130, 143]);
@@ -117,7 +113,12 @@ describe("generateRows", () => {
       expect(inside.length).toBeGreaterThan(60);
       expect(rate(inside)).toBeGreaterThan(e.failureRate * 0.6);
       expect(rate(inside)).toBeGreaterThan(3 * rate(outside));
-      expect(share(inside.filter((r) => r.status === "failed"), (r) => r.exit_code === e.exitCode)).toBeGreaterThan(0.6);
+      expect(
+        share(
+          inside.filter((r) => r.status === "failed"),
+          (r) => r.exit_code === e.exitCode,
+        ),
+      ).toBeGreaterThan(0.6);
       const spared = app.filter((r) => inWindow(r) && !affected(e, r));
       if (e.only) expect(rate(spared)).toBeLessThan(0.05); // only the trait fails
     });

@@ -49,7 +49,6 @@ describe("affectedApps", () => {
     expect(apps[0]).toMatchObject({ failed: 8, expected: expect.closeTo(expected, 12), excess: expect.closeTo(8 - expected, 12) });
     expect(apps[0]!.p).toBeCloseTo(poissonSfAtLeast(8, expected), 20);
   });
-
 });
 
 describe("pre-filters before reading per-app data", () => {

@@ -89,8 +89,20 @@ describe("categories", () => {
 
   it("counts failures per category over periods, with shares and the outside total", () => {
     const c = categoryCounts([
-      { from: "2025-12-04", codes: [{ exit_code: 243, failed: 3 }, { exit_code: 6, failed: 2 }] },
-      { from: "2026-01-07", codes: [{ exit_code: 243, failed: 5 }, { exit_code: 130, failed: 0 }] },
+      {
+        from: "2025-12-04",
+        codes: [
+          { exit_code: 243, failed: 3 },
+          { exit_code: 6, failed: 2 },
+        ],
+      },
+      {
+        from: "2026-01-07",
+        codes: [
+          { exit_code: 243, failed: 5 },
+          { exit_code: 130, failed: 0 },
+        ],
+      },
     ]);
     expect(c).toEqual([
       { category: "runtime", label: "runtime", failed: 5, share: 0.5, outsideScriptControl: false },

@@ -106,7 +106,13 @@ describe("detectRegressions", () => {
 
   it("keeps a regression open through quiet buckets that show no recovery, closes it once they do", () => {
     // Two runs a bucket at the end: three buckets without failures are no evidence at 40 %.
-    const buckets = [...flat(30).map((failed) => ({ failed, decided: 100 })), ...[8, 8, 8].map((failed) => ({ failed, decided: 20 })), { failed: 0, decided: 2 }, { failed: 0, decided: 2 }, { failed: 0, decided: 2 }];
+    const buckets = [
+      ...flat(30).map((failed) => ({ failed, decided: 100 })),
+      ...[8, 8, 8].map((failed) => ({ failed, decided: 20 })),
+      { failed: 0, decided: 2 },
+      { failed: 0, decided: 2 },
+      { failed: 0, decided: 2 },
+    ];
     const series = { nsapp: "quiet", buckets: buckets.map((b, i) => ({ ...b, bucket: day(i) })) };
     expect(detectRegressions([series], { openEnd: true })[0]).toMatchObject({ start: day(30), last: day(32), end: null });
     const recovered = { nsapp: "fixed", buckets: [...series.buckets.slice(0, 33), ...[0, 0, 0].map((failed, i) => ({ failed, decided: 60, bucket: day(33 + i) }))] };

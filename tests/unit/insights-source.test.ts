@@ -21,11 +21,26 @@ describe("mergeSeriesBy", () => {
   it("sums the rows of one app listed under two types, bucket by bucket", () => {
     const rows = [
       { key: { nsapp: "a", type: "lxc" }, success: 5, failed: 1, buckets: [{ bucket: "d1", success: 5, failed: 1 }] },
-      { key: { nsapp: "a", type: "vm" }, success: 2, failed: 2, buckets: [{ bucket: "d1", success: 1, failed: 1 }, { bucket: "d0", success: 1, failed: 1 }] },
+      {
+        key: { nsapp: "a", type: "vm" },
+        success: 2,
+        failed: 2,
+        buckets: [
+          { bucket: "d1", success: 1, failed: 1 },
+          { bucket: "d0", success: 1, failed: 1 },
+        ],
+      },
       { key: { nsapp: "b", type: "lxc" }, success: 1, failed: 0, buckets: [{ bucket: "d1", success: 1, failed: 0 }] },
     ];
     const merged = mergeSeriesBy(rows, "nsapp");
-    expect(merged.get("a")).toMatchObject({ success: 7, failed: 3, buckets: [{ bucket: "d0", success: 1, failed: 1 }, { bucket: "d1", success: 6, failed: 2 }] });
+    expect(merged.get("a")).toMatchObject({
+      success: 7,
+      failed: 3,
+      buckets: [
+        { bucket: "d0", success: 1, failed: 1 },
+        { bucket: "d1", success: 6, failed: 2 },
+      ],
+    });
     expect(merged.get("b")?.failed).toBe(0);
     expect(rows[0]!.buckets).toEqual([{ bucket: "d1", success: 5, failed: 1 }]); // inputs untouched
   });

@@ -59,8 +59,17 @@ describe("parseViewState", () => {
   });
 
   it("accepts a custom range and rejects impossible ones", () => {
-    expect(parseViewState({ from: "2026-01-01", to: "2026-01-31" }, NOW, APPS).state).toMatchObject({ preset: "custom", range: { grain: "day", from: "2026-01-01", to: "2026-01-31", length: 31 } });
-    for (const bad of [{ from: "2026-02-30", to: "2026-03-01" }, { from: "2026-05-01", to: "2026-04-01" }, { from: "2026-11-01", to: "2027-01-01" }, { from: "1999-01-01" }, { from: "yesterday" }]) {
+    expect(parseViewState({ from: "2026-01-01", to: "2026-01-31" }, NOW, APPS).state).toMatchObject({
+      preset: "custom",
+      range: { grain: "day", from: "2026-01-01", to: "2026-01-31", length: 31 },
+    });
+    for (const bad of [
+      { from: "2026-02-30", to: "2026-03-01" },
+      { from: "2026-05-01", to: "2026-04-01" },
+      { from: "2026-11-01", to: "2027-01-01" },
+      { from: "1999-01-01" },
+      { from: "yesterday" },
+    ]) {
       const { state, notes } = parseViewState(bad, NOW, APPS);
       expect(state.preset).toBe("30d");
       expect(notes).toHaveLength(1);

@@ -85,12 +85,24 @@ describe("security headers", () => {
   it("classifies routes", () => {
     const files = new Set(["/embed.js"]);
     expect(["/", "/apps/docker", "/embed", "/embed.js", "/embed/summary", "/badge/docker.svg", "/api/v1/apps", "/_next/static/x.js"].map((p) => routeKind(p, files))).toEqual([
-      "page", "page", "page", "static", "embed", "badge", "api", "static",
+      "page",
+      "page",
+      "page",
+      "static",
+      "embed",
+      "badge",
+      "api",
+      "static",
     ]);
   });
   it("serves the Atom feeds like API answers, and never takes an app's feed for its page", () => {
     expect(["/feed.xml", "/apps/docker/feed.xml", "/apps/a%20b/feed.xml", "/apps/feed.xml", "/feed.xml/x", "/apps/docker/feed.xml/x"].map((p) => routeKind(p))).toEqual([
-      "api", "api", "api", "page", "page", "page",
+      "api",
+      "api",
+      "api",
+      "page",
+      "page",
+      "page",
     ]);
     expect(isFeedPath("/apps/docker/feed.xml")).toBe(true);
     expect(securityHeaders(routeKind("/feed.xml"), { embedOrigins: ["*"], hstsMaxAge: 0 })["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");

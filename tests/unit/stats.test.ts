@@ -18,7 +18,12 @@ describe("Wilson interval", () => {
   });
   it("is null without trials and always inside [0, 1]", () => {
     expect(wilson(0, 0)).toBeNull();
-    for (const [k, n] of [[1, 1], [0, 1], [999, 1000], [3, 7]] as const) {
+    for (const [k, n] of [
+      [1, 1],
+      [0, 1],
+      [999, 1000],
+      [3, 7],
+    ] as const) {
       const w = wilson(k, n)!;
       expect(w.low).toBeGreaterThanOrEqual(0);
       expect(w.high).toBeLessThanOrEqual(1);

@@ -59,8 +59,19 @@ describe("series points", () => {
   });
   it("sums into months for all time and starts where the data starts", () => {
     const r = presetRange("all", now);
-    const rows = [{ bucket: "2025-03-14", n: 2 }, { bucket: "2025-03-31", n: 3 }, { bucket: "2026-11-22", n: 1 }];
-    const series = toSeries(r, now, rows, (p) => ({ ...p, n: 0 }), (p, row) => void (p.n += row.n), (p) => p.n > 0);
+    const rows = [
+      { bucket: "2025-03-14", n: 2 },
+      { bucket: "2025-03-31", n: 3 },
+      { bucket: "2026-11-22", n: 1 },
+    ];
+    const series = toSeries(
+      r,
+      now,
+      rows,
+      (p) => ({ ...p, n: 0 }),
+      (p, row) => void (p.n += row.n),
+      (p) => p.n > 0,
+    );
     expect(series[0]).toEqual({ bucket: "2025-03", partial: false, n: 5 });
     expect(series.at(-1)).toEqual({ bucket: "2026-11", partial: true, n: 1 });
     expect(series).toHaveLength(21);

@@ -40,7 +40,10 @@ function appName(raw: string): string | null {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const nsapp = appName((await params).nsapp);
-  const feed = nsapp && nsapp.length <= 128 ? { types: { "application/atom+xml": [{ url: `/apps/${encodeURIComponent(nsapp)}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }] } } : undefined;
+  const feed =
+    nsapp && nsapp.length <= 128
+      ? { types: { "application/atom+xml": [{ url: `/apps/${encodeURIComponent(nsapp)}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }] } }
+      : undefined;
   return { title: (nsapp ?? "App").slice(0, 64), alternates: feed };
 }
 
@@ -93,7 +96,13 @@ async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
               <RateChart
                 unit={unit}
                 markers={markers}
-                points={series.map((d) => ({ bucket: d.bucket, partial: d.partial, runs: d.success + d.failed + d.aborted + d.unknown + d.installing, failed: d.failed, decided: d.success + d.failed }))}
+                points={series.map((d) => ({
+                  bucket: d.bucket,
+                  partial: d.partial,
+                  runs: d.success + d.failed + d.aborted + d.unknown + d.installing,
+                  failed: d.failed,
+                  decided: d.success + d.failed,
+                }))}
                 label={`Failure rate of ${nsapp} per ${unit} with its 95 % interval`}
               />
             </div>
@@ -170,7 +179,11 @@ async function Insights({ nsapp, state }: { nsapp: string; state: ViewState }) {
               rows={ins.categories}
               rowKey={(c) => c.category}
               columns={[
-                { key: "category", label: "Category", cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }) },
+                {
+                  key: "category",
+                  label: "Category",
+                  cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }),
+                },
                 { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
                 { key: "share", label: "Share", cell: (c) => ({ kind: "percent", value: c.share }) },
               ]}
@@ -195,7 +208,11 @@ async function Codes({ nsapp, state }: { nsapp: string; state: ViewState }) {
           fold={8}
           rowKey={(c) => String(c.exit_code)}
           columns={[
-            { key: "code", label: "Exit code", cell: (c) => ({ kind: "code", code: Number(c.exit_code), text: explainExitCode(Number(c.exit_code)), href: viewHref(VIEWS.error, `/errors/${c.exit_code}`, state) }) },
+            {
+              key: "code",
+              label: "Exit code",
+              cell: (c) => ({ kind: "code", code: Number(c.exit_code), text: explainExitCode(Number(c.exit_code)), href: viewHref(VIEWS.error, `/errors/${c.exit_code}`, state) }),
+            },
             { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
             { key: "aborted", label: "Aborted", priority: 2, cell: (c) => ({ kind: "integer", value: c.aborted }) },
             { key: "share", label: "Share of failures", priority: 2, cell: (c) => ({ kind: "percent", value: failed ? c.failed / failed : null }) },
@@ -240,7 +257,11 @@ async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) 
                 rows={res.choices}
                 rowKey={(r) => r.relation}
                 columns={[
-                  { key: "chosen", label: "Chosen", cell: (r) => ({ kind: "text", value: r.relation === "default" ? "the default" : r.relation === "no default" ? "not comparable" : `${r.relation} the default` }) },
+                  {
+                    key: "chosen",
+                    label: "Chosen",
+                    cell: (r) => ({ kind: "text", value: r.relation === "default" ? "the default" : r.relation === "no default" ? "not comparable" : `${r.relation} the default` }),
+                  },
                   { key: "runs", label: "Runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
                   { key: "rate", label: "Failure rate", cell: (r) => ({ kind: "rate", value: r.failureRate }) },
                 ]}
@@ -269,7 +290,15 @@ export default async function AppPage({ params, searchParams }: Props) {
       <PageHead
         before={
           <p className="muted back">
-            <BackLink href={viewHref(VIEWS.apps, "/apps", state, { page: 1, minRuns: VIEWS.apps.defaultMinRuns, sort: VIEWS.apps.defaultSort })} listPath="/apps" label="← All apps" /> <CopyLink /> <a href={`${path}/feed.xml`} type="application/atom+xml" data-testid="app-feed-link">Subscribe (Atom)</a>
+            <BackLink
+              href={viewHref(VIEWS.apps, "/apps", state, { page: 1, minRuns: VIEWS.apps.defaultMinRuns, sort: VIEWS.apps.defaultSort })}
+              listPath="/apps"
+              label="← All apps"
+            />{" "}
+            <CopyLink />{" "}
+            <a href={`${path}/feed.xml`} type="application/atom+xml" data-testid="app-feed-link">
+              Subscribe (Atom)
+            </a>
           </p>
         }
         title={cat?.name ?? nsapp}

@@ -49,10 +49,16 @@ function UnknownCode({ raw }: { raw: string }) {
     <main>
       <h1>No exit code “{raw.slice(0, 16)}”</h1>
       <p className="lede">
-        Exit codes are whole numbers from 0 to 255, written without signs or leading zeros (e.g. <Link prefetch={false} href="/errors/100">100</Link>).
+        Exit codes are whole numbers from 0 to 255, written without signs or leading zeros (e.g.{" "}
+        <Link prefetch={false} href="/errors/100">
+          100
+        </Link>
+        ).
       </p>
       <p>
-        <Link prefetch={false} href="/errors">All exit codes seen →</Link>
+        <Link prefetch={false} href="/errors">
+          All exit codes seen →
+        </Link>
       </p>
     </main>
   );
@@ -95,7 +101,10 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
                 <h2 id="apps-heading">Apps affected</h2>
                 {state.page > 1 && detail.apps.length === 0 ? (
                   <p className="notes" role="status">
-                    Page {state.page} is past the last page of this list. <Link prefetch={false} href={viewHref(VIEW, path, state, { page: 1 })}>First page</Link>
+                    Page {state.page} is past the last page of this list.{" "}
+                    <Link prefetch={false} href={viewHref(VIEW, path, state, { page: 1 })}>
+                      First page
+                    </Link>
                   </p>
                 ) : (
                   <DataTable
@@ -103,7 +112,15 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
                     rows={detail.apps}
                     rowKey={(a) => a.nsapp}
                     columns={[
-                      { key: "app", label: "App", cell: (a) => ({ kind: "link", value: a.nsapp || "(no name)", href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(a.nsapp)}`, state, { page: 1, outcome: null }) }) },
+                      {
+                        key: "app",
+                        label: "App",
+                        cell: (a) => ({
+                          kind: "link",
+                          value: a.nsapp || "(no name)",
+                          href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(a.nsapp)}`, state, { page: 1, outcome: null }),
+                        }),
+                      },
                       { key: "failed", label: "Failures", cell: (a) => ({ kind: "integer", value: a.failed }) },
                       { key: "aborted", label: "Aborted", cell: (a) => ({ kind: "integer", value: a.aborted }) },
                     ]}

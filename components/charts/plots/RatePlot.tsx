@@ -31,7 +31,15 @@ export default function RatePlot(props: { points: RatePoint[]; markers: Marker[]
             return [formatPercent(Number(value)), "Failure rate"];
           }}
         />
-        <Area dataKey={(p: RatePoint) => (p.low === null ? null : [p.low, p.high])} name="band" stroke="none" fill="var(--failed)" fillOpacity={0.15} isAnimationActive={false} connectNulls={false} />
+        <Area
+          dataKey={(p: RatePoint) => (p.low === null ? null : [p.low, p.high])}
+          name="band"
+          stroke="none"
+          fill="var(--failed)"
+          fillOpacity={0.15}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
         <Line dataKey="rate" name="rate" stroke="var(--failed)" strokeWidth={2} dot={points.length <= 31 ? { r: 2 } : false} isAnimationActive={false} connectNulls={false} />
         {props.markers.map((m, i) => (
           <ReferenceLine

@@ -50,7 +50,10 @@ export const appWidget: WidgetRenderer = async ({ view, app }) => {
   const rate = enough
     ? stat("Success rate", formatPercent(w?.rate ?? null), "success-rate", interval(w))
     : stat("Success rate", "not enough data", "success-rate", `fewer than ${MIN_SAMPLE} finished runs`);
-  const size = rateBinSize(d.series.map((b) => b.success + b.failed), MIN_SAMPLE);
+  const size = rateBinSize(
+    d.series.map((b) => b.success + b.failed),
+    MIN_SAMPLE,
+  );
   const bins = binSeries(d.series, ["success", "failed"] as const, size);
   const rates = bins.map((b) => (b.counts.success + b.counts.failed > 0 ? b.counts.failed / (b.counts.success + b.counts.failed) : null));
   const unit = binUnit(view.range.bucket, size);

@@ -42,14 +42,23 @@ export const outcomesWidget: WidgetRenderer = async ({ view, app, compact }) => 
   const failed = bins.reduce((n, b) => n + (b.counts.failed ?? 0), 0);
   const label = `Install runs ${unit}${s.name ? ` of ${s.name}` : ""}, ${bucketLabel(view.range.from)} to ${bucketLabel(view.range.to)}: ${formatInt(total)} runs, ${formatInt(failed)} failed`;
   const body = html`${stackedBars(bins, s.series, label, plotHeight(compact))}${
-    compact ? html`` : dataTable("Data table", ["Bucket", ...s.series.map((x) => x.label)], bins.map((b) => [binLabel(b), ...keys.map((k) => formatInt(b.counts[k] ?? 0))]))
+    compact
+      ? html``
+      : dataTable(
+          "Data table",
+          ["Bucket", ...s.series.map((x) => x.label)],
+          bins.map((b) => [binLabel(b), ...keys.map((k) => formatInt(b.counts[k] ?? 0))]),
+        )
   }`;
   return { title: s.name ? `${s.name}: outcomes ${unit}` : `Outcomes ${unit}`, body, href: s.href };
 };
 
 export const failureRateWidget: WidgetRenderer = async ({ view, app, compact }) => {
   const s = await outcomeSeries(view, app);
-  const size = rateBinSize(s.points.map((p) => p.success + p.failed), MIN_SAMPLE);
+  const size = rateBinSize(
+    s.points.map((p) => p.success + p.failed),
+    MIN_SAMPLE,
+  );
   const bins = binSeries(s.points, ["success", "failed"] as const, size);
   const unit = binUnit(view.range.bucket, size);
   const points = bins.map((b) => ({ from: b.from, to: b.to, k: b.counts.failed, n: b.counts.success + b.counts.failed }));

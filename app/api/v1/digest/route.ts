@@ -29,7 +29,16 @@ export async function GET(request: Request) {
       ...digest.movers.runs.map((a) => appRow("mover_runs", a)),
       ...digest.movers.failure_rate.map((a) => appRow("mover_failure_rate", a)),
       ...digest.incidents.flatMap((i) =>
-        i.apps.map((a) => ({ section: "incident", nsapp: a.nsapp, failed: a.failed, exit_code: i.exit_code, category: i.category, start: i.start, end: i.end, excess_failures: a.excess_failures })),
+        i.apps.map((a) => ({
+          section: "incident",
+          nsapp: a.nsapp,
+          failed: a.failed,
+          exit_code: i.exit_code,
+          category: i.category,
+          start: i.start,
+          end: i.end,
+          excess_failures: a.excess_failures,
+        })),
       ),
     ];
     return {

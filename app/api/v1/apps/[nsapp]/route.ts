@@ -4,7 +4,15 @@ import { explainExitCode } from "@/lib/exit-codes";
 import type { Breakdown } from "@/lib/queries/app-detail";
 import { VIEWS } from "@/lib/views";
 
-const breakdown = (b: Breakdown) => ({ label: b.key, runs: b.runs, success: b.success, failed: b.failed, failure_rate: b.failureRate, failure_low: b.failureLow, failure_high: b.failureHigh });
+const breakdown = (b: Breakdown) => ({
+  label: b.key,
+  runs: b.runs,
+  success: b.success,
+  failed: b.failed,
+  failure_rate: b.failureRate,
+  failure_low: b.failureLow,
+  failure_high: b.failureHigh,
+});
 
 /** GET /api/v1/apps/{nsapp}?range=90d — one app (lib/api-schemas.ts AppSchema). CSV: the series. */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
