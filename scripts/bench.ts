@@ -116,7 +116,7 @@ const pick = <T extends object>(r: T, cols: readonly (keyof T & string)[]) => Ob
 
 /** The `n` apps with the most runs in the last 30 days (badges of apps that have data). */
 async function busiestApps(n: number): Promise<string[]> {
-  const res = await rangePage<"nsapp" | "type">(publicClient(), "stats_app", presetRange("30d", new Date()), 1, n, { sort: "-runs,nsapp" });
+  const res = await rangePage(publicClient(), "stats_app", presetRange("30d", new Date()), 1, n, { sort: "-runs,nsapp" });
   return res.items.map((a) => String(a.nsapp));
 }
 
@@ -212,14 +212,13 @@ async function main() {
         // The overview page's query: every app in range, most runs first.
         ...[r30, r90, r24h].map((range) => ({
           name: `apps ${range.grain === "hour" ? `${range.length}h` : `${range.length}d`}: runs and outcomes per app`,
-          rollup: async () =>
-            new Map((await rangeAll<"nsapp" | "type">(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
+          rollup: async () => new Map((await rangeAll(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
           naive: () => naiveTotals(pb.url, "apps", range.grain === "hour" ? "24h" : `${range.length}d`),
         })),
         {
           name: "most failing apps 30d: top 10 with total count",
           rollup: async () => {
-            const res = await rangePage<"nsapp" | "type">(publicClient(), "stats_app", r30, 1, 10, {
+            const res = await rangePage(publicClient(), "stats_app", r30, 1, 10, {
               filter: { expr: "failed > 0", params: {} },
               sort: "-failed,nsapp",
             });
@@ -234,8 +233,7 @@ async function main() {
         },
         {
           name: "OS versions 30d: outcomes per type/os/version",
-          rollup: async () =>
-            new Map((await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
+          rollup: async () => new Map((await rangeAll(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
           naive: () => naiveTotals(pb.url, "os", "30d"),
         },
       ];

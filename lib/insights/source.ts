@@ -4,7 +4,7 @@
  * answers from PocketBase's rollups; the benchmark answers the same questions from generated
  * rows in memory, so recall and false alarms can be measured over many seeds cheaply.
  */
-import type { Grain } from "../rollups/spec";
+import type { DailyRollup, Grain, SeriesRollup } from "../rollups/spec";
 import { SERIES_ENTRY_SEPARATOR, SERIES_FIELD_SEPARATOR } from "../rollups/sql";
 
 /** A run of whole buckets, inclusive ("YYYY-MM-DD", or "YYYY-MM-DD HH" for hours). */
@@ -39,7 +39,7 @@ export interface TotalsRow {
 /** A range-view row: the rollup's key columns (typed loosely, as the records API returns them) and counts. */
 export type KeyedTotals = Record<string, string | number | null> & TotalsRow;
 
-export type SeriesRollup = "stats_app" | "stats_code" | "stats_daily";
+export type { SeriesRollup };
 
 /** Keys to keep: each listed column must equal one of its values. */
 export type KeyFilter = Partial<Record<"nsapp" | "exit_code", readonly (string | number)[]>>;
@@ -48,9 +48,9 @@ export interface InsightsSource {
   /** Keys of a series rollup with at least `minFailed` failures in the span (of `filter`'s keys), with their buckets. */
   series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]>;
   /** Totals per key of a daily rollup (or its hourly sibling for hour spans) over the span. */
-  totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]>;
+  totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]>;
   /** The rollup's own rows (one per bucket and key) in the span, for the keys of `filter`. */
-  bucketRows(rollup: string, span: Span, filter: KeyFilter): Promise<(KeyedTotals & { bucket: string })[]>;
+  bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter): Promise<(KeyedTotals & { bucket: string })[]>;
 }
 
 /**

@@ -47,7 +47,7 @@ export interface AppDetail {
   totals: StoredCounts & { runs: number };
   /** One point per bucket of the range, zeros included. */
   series: PointCounts[];
-  codes: RangeRow<"exit_code">[];
+  codes: RangeRow<"stats_app_code">[];
   os: Breakdown[];
   pve: Breakdown[];
   methods: Breakdown[];
@@ -85,7 +85,7 @@ function relation(value: number, def: number | null): ResourceChoice["relation"]
   return value < def ? "below" : value > def ? "above" : "default";
 }
 
-type ResourceRow = RangeRow<"core_count" | "ram_size" | "disk_size">;
+type ResourceRow = RangeRow<"stats_app_resources">;
 
 function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceComparison[] {
   return RESOURCES.map(({ resource, unit, column, defaultOf }) => {
@@ -106,10 +106,7 @@ const STORED = ["success", "failed", "aborted", "unknown", "installing"] as cons
 /** Totals and the series of one app (stored outcomes per point of the range). */
 export async function fetchAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
   const pb = publicClient();
-  const [summary, seriesRows] = await Promise.all([
-    rangeAll<"nsapp" | "type">(pb, "stats_app", range, { filter: one(nsapp) }),
-    rangeSeriesRows(pb, "stats_app", range, one(nsapp)),
-  ]);
+  const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { filter: one(nsapp) }), rangeSeriesRows(pb, "stats_app", range, one(nsapp))]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
   const series = toSeries(
@@ -126,8 +123,8 @@ export async function fetchAppSummary(nsapp: string, range: Range, now = new Dat
 }
 
 /** Exit codes of the app's failed and aborted runs, most failures first. */
-export async function fetchAppCodes(nsapp: string, range: Range): Promise<RangeRow<"exit_code">[]> {
-  return rangeAll<"exit_code">(publicClient(), "stats_app_code", range, {
+export async function fetchAppCodes(nsapp: string, range: Range): Promise<RangeRow<"stats_app_code">[]> {
+  return rangeAll(publicClient(), "stats_app_code", range, {
     filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
     sort: "-failed,-aborted,exit_code",
   });
@@ -136,10 +133,7 @@ export async function fetchAppCodes(nsapp: string, range: Range): Promise<RangeR
 /** OS versions, PVE versions and install methods of the app's runs (labels from lib/labels.ts). */
 export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<Pick<AppDetail, "os" | "pve" | "methods">> {
   const pb = publicClient();
-  const [os, env] = await Promise.all([
-    rangeAll<"os_type" | "os_version">(pb, "stats_app_os", range, { filter: one(nsapp) }),
-    rangeAll<"pve_version" | "method">(pb, "stats_app_env", range, { filter: one(nsapp) }),
-  ]);
+  const [os, env] = await Promise.all([rangeAll(pb, "stats_app_os", range, { filter: one(nsapp) }), rangeAll(pb, "stats_app_env", range, { filter: one(nsapp) })]);
   return {
     os: sumBy(os, (r) => osLabel(String(r.os_type), String(r.os_version))),
     pve: sumBy(env, (r) => pveLabel(String(r.pve_version))),
@@ -149,7 +143,7 @@ export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<
 
 /** Resource choices against the script defaults. */
 export async function fetchAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
-  const rows = await rangeAll<"core_count" | "ram_size" | "disk_size">(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
+  const rows = await rangeAll(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
   return compareResources(
     rows,
     APPS.filter((a) => a.nsapp === nsapp),

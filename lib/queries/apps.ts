@@ -19,8 +19,7 @@ import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterP
 
 const SPARK_MAX_DAYS = 90;
 
-type AppKey = "nsapp" | "type";
-export type AppRangeRow = RangeRow<AppKey>;
+export type AppRangeRow = RangeRow<"stats_app">;
 
 /** The failure rate's change against the previous period, tested (lib/insights/rate-change.ts). */
 export interface RateChangeFlags {
@@ -82,7 +81,7 @@ function compare(sort: string) {
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
 async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
-  const rows = await rangeAll<"nsapp" | "type" | "os_type" | "os_version">(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
+  const rows = await rangeAll(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
   const byApp = new Map<string, AppRangeRow>();
   for (const r of rows) {
     const k = `${r.nsapp}\n${r.type}`;
@@ -119,7 +118,7 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
   const sortKey = state.sort.replace(/^-/, "");
   if (state.os || sortKey === "change") {
     const f = filterFor(state, false);
-    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll<AppKey>(pb, "stats_app", state.range, { filter: f });
+    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
     const kept = matching.filter((a) => a.runs >= state.minRuns);
     const all = sortKey === "change" ? byChange(kept, await changes, state.sort) : kept.sort(compare(state.sort));
     const start = (state.page - 1) * state.pageSize;
@@ -127,7 +126,7 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
   }
   const f = filterFor(state, false);
   const expr = state.minRuns > 0 ? `(${f.expr}) && runs >= {:min}` : f.expr;
-  const res = await rangePage<AppKey>(pb, "stats_app", state.range, state.page, state.pageSize, {
+  const res = await rangePage(pb, "stats_app", state.range, state.page, state.pageSize, {
     filter: { expr, params: { ...f.params, min: state.minRuns } },
     sort: pbSort(state.sort),
   });
@@ -142,7 +141,7 @@ const appFilter = (rows: AppRangeRow[]): FilterPart =>
 
 async function previousPeriod(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();
-  const prev = await rangeAll<AppKey>(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
+  const prev = await rangeAll(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
   return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, { runs: r.runs, success: r.success, failed: r.failed }]));
 }
 
@@ -155,7 +154,7 @@ async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
   const buckets = rangeBuckets(spark);
   const out = new Map<string, number[]>();
   if (!rows.length) return out;
-  const rowsPerBucket = await rangeSeriesRows<{ nsapp: string; type: string }>(pb, "stats_app", spark, appFilter(rows));
+  const rowsPerBucket = await rangeSeriesRows(pb, "stats_app", spark, appFilter(rows));
   const index = new Map(buckets.map((d, i) => [d, i]));
   for (const r of rowsPerBucket) {
     const k = `${r.nsapp}\n${r.type}`;

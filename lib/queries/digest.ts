@@ -10,7 +10,7 @@ import { FIRST_DAY, previousRange, type Range } from "../range";
 import { weekRange } from "../week";
 import { rangeAll, type RangeRow } from "./rollup-range";
 
-function perApp(rows: readonly RangeRow<"nsapp" | "type">[]): Map<string, WeekCounts> {
+function perApp(rows: readonly RangeRow<"stats_app">[]): Map<string, WeekCounts> {
   const out = new Map<string, WeekCounts>();
   for (const r of rows) {
     const nsapp = String(r.nsapp);
@@ -30,7 +30,7 @@ export async function fetchWeekCounts(monday: string): Promise<AppWeekCounts[]> 
   const before: Range = previousRange(week);
   // The calendar starts on a Wednesday: the first week's "week before" is its last two days.
   if (before.from < FIRST_DAY) before.from = FIRST_DAY;
-  const [current, previous] = (await Promise.all([rangeAll<"nsapp" | "type">(pb, "stats_app", week), rangeAll<"nsapp" | "type">(pb, "stats_app", before)])).map(perApp) as [
+  const [current, previous] = (await Promise.all([rangeAll(pb, "stats_app", week), rangeAll(pb, "stats_app", before)])).map(perApp) as [
     Map<string, WeekCounts>,
     Map<string, WeekCounts>,
   ];

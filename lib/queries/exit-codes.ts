@@ -44,7 +44,7 @@ export function isUserAbortCode(code: number): boolean {
  * failures with a user-abort code — so the ranking shows what scripts can fix.
  */
 export async function fetchExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
-  const rows = await rangeAll<"exit_code">(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
+  const rows = await rangeAll(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
   const kept = rows
     .filter((r) => aborts || !isUserAbortCode(Number(r.exit_code)))
     .map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: aborts ? r.aborted : 0 }));
@@ -63,7 +63,7 @@ export interface CodeTrendPoint extends SeriesPoint {
 }
 
 async function trend(pb: PocketBase, range: Range, codes: readonly number[], aborts: boolean): Promise<CodeTrendPoint[]> {
-  const rows = codes.length ? await rangeSeriesRows<{ exit_code: number }>(pb, "stats_code", range, anyOf("exit_code", codes)) : [];
+  const rows = codes.length ? await rangeSeriesRows(pb, "stats_code", range, anyOf("exit_code", codes)) : [];
   const index = new Map(codes.map((code, i) => [code, i]));
   return toSeries(
     range,
@@ -115,10 +115,10 @@ export async function fetchExitCodeDetail(code: number, range: Range, apps: { pa
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
   const [totals, series, appPage, osRows] = await Promise.all([
-    rangeAll<"exit_code">(pb, "stats_code", range, { filter }),
+    rangeAll(pb, "stats_code", range, { filter }),
     trend(pb, range, [code], true),
-    rangePage<"nsapp" | "exit_code">(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
-    rangeAll<"exit_code" | "os_type" | "os_version">(pb, "stats_code_os", range, { filter, sort: "-failed,-aborted,os_type,os_version" }),
+    rangePage(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
+    rangeAll(pb, "stats_code_os", range, { filter, sort: "-failed,-aborted,os_type,os_version" }),
   ]);
   const failed = totals[0]?.failed ?? 0;
   const aborted = totals[0]?.aborted ?? 0;

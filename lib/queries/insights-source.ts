@@ -9,7 +9,7 @@ import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "..
 import { parsePackedSeries } from "../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../range";
-import { rollupSpec, rollupTable } from "../rollups/spec";
+import { type DailyRollup, rollupSpec, rollupTable, type SeriesRollup } from "../rollups/spec";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /**
@@ -59,7 +59,7 @@ interface SeriesRecord {
 
 export function pocketbaseSource(pb: PocketBase): InsightsSource {
   return {
-    async series<K extends string>(rollup: string, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
+    async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
       const table = rollupTable(rollup, span.grain);
       const dims = rollupSpec(table).dims.map((d) => d.column);
       const records = await perChunk(filter, (chunk) => {
@@ -78,14 +78,15 @@ export function pocketbaseSource(pb: PocketBase): InsightsSource {
         buckets: parsePackedSeries(r.series, buckets),
       }));
     },
-    async totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
+    async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       return perChunk(filter, async (chunk) => {
         const f = keyFilter(chunk);
-        return (await rangeAll<string>(pb, rollup, span, f ? { filter: f } : {})) as KeyedTotals[];
+        return (await rangeAll(pb, rollup, span, f ? { filter: f } : {})) as unknown as KeyedTotals[];
       });
     },
-    async bucketRows(rollup: string, span: Span, filter: KeyFilter) {
-      return perChunk(filter, (chunk) => rangeSeriesRows<KeyedTotals>(pb, rollup, span, keyFilter(chunk)));
+    async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
+      // KeyedTotals: the key columns of whichever rollup was asked for, as the records API returns them.
+      return perChunk(filter, async (chunk) => (await rangeSeriesRows(pb, rollup, span, keyFilter(chunk))) as unknown as (KeyedTotals & { bucket: string })[]);
     },
   };
 }

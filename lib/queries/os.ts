@@ -11,7 +11,7 @@ import { publicClient } from "../pocketbase";
 import type { Range } from "../range";
 import { COUNT_COLUMNS } from "../rollups/spec";
 import { wilson } from "../stats";
-import { rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import { type KeyRow, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Chart categories beyond this many are summed into OTHER. */
 export const MAX_SHARE_SERIES = 6;
@@ -24,11 +24,7 @@ export interface ShareSeries {
   points: (SeriesPoint & { values: number[] })[];
 }
 
-interface OsKey {
-  type: string;
-  os_type: string;
-  os_version: string;
-}
+type OsKey = KeyRow<"stats_os">;
 
 const runsOf = (r: Record<(typeof COUNT_COLUMNS)[number], number>) => COUNT_COLUMNS.reduce((n, c) => n + r[c], 0);
 
@@ -51,8 +47,8 @@ function typeFilter(type: RunType | null | undefined, os?: string | null): Filte
  * runs of that OS only, by version.
  */
 export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | null; os?: string | null } = {}): Promise<ShareSeries> {
-  const rows = await rangeSeriesRows<OsKey>(publicClient(), "stats_os", range, typeFilter(opts.type, opts.os));
-  const categoryOf = (r: OsKey) => (opts.os ? osVersion(r.os_type, r.os_version) : osName(r.os_type));
+  const rows = await rangeSeriesRows(publicClient(), "stats_os", range, typeFilter(opts.type, opts.os));
+  const categoryOf = (r: OsKey) => (opts.os ? osVersion(String(r.os_type), String(r.os_version)) : osName(String(r.os_type)));
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
   const ranked = [...totals.entries()]
@@ -100,7 +96,7 @@ const SORTS: Record<string, (r: OsVersionRow) => number> = { runs: (r) => r.runs
  * changing the shares.
  */
 export async function fetchOsVersions(range: Range, opts: { type?: RunType | null; os?: string | null; sort?: string } = {}): Promise<OsVersionRow[]> {
-  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range, { filter: typeFilter(opts.type) });
+  const rows = await rangeAll(publicClient(), "stats_os", range, { filter: typeFilter(opts.type) });
   const merged = new Map<string, OsVersionRow>();
   const typeRuns = new Map<string, number>();
   for (const r of rows) {

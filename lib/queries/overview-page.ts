@@ -14,21 +14,18 @@ export interface AppRanking {
   apps: { current: number; previous: number };
   /** Runs of every app in the range (for shares). */
   runs: number;
-  topApps: RangeRow<"nsapp" | "type">[];
+  topApps: RangeRow<"stats_app">[];
   /** Apps with at least MIN_RUNS_FLOOR runs, by the lower bound of their failure rate's interval. */
-  mostFailing: RangeRow<"nsapp" | "type">[];
+  mostFailing: RangeRow<"stats_app">[];
 }
 
-function distinct(rows: RangeRow<"nsapp" | "type">[]): number {
+function distinct(rows: RangeRow<"stats_app">[]): number {
   return new Set(rows.map((r) => r.nsapp)).size;
 }
 
 export async function fetchAppRanking(range: Range, limit = 10): Promise<AppRanking> {
   const pb = publicClient();
-  const [apps, prevApps] = await Promise.all([
-    rangeAll<"nsapp" | "type">(pb, "stats_app", range, { sort: "-runs,nsapp" }),
-    rangeAll<"nsapp" | "type">(pb, "stats_app", previousRange(range)),
-  ]);
+  const [apps, prevApps] = await Promise.all([rangeAll(pb, "stats_app", range, { sort: "-runs,nsapp" }), rangeAll(pb, "stats_app", previousRange(range))]);
   const mostFailing = apps
     .filter((a) => a.runs >= MIN_RUNS_FLOOR && a.failed > 0)
     .sort((a, b) => (b.failure_low ?? 0) - (a.failure_low ?? 0) || String(a.nsapp).localeCompare(String(b.nsapp)));
@@ -42,7 +39,7 @@ export async function fetchAppRanking(range: Range, limit = 10): Promise<AppRank
 
 /** Runs per OS name (versions together; missing OS as "not reported"), most first. */
 export async function fetchOsSplit(range: Range): Promise<{ os: string; runs: number }[]> {
-  const rows = await rangeAll<"type" | "os_type" | "os_version">(publicClient(), "stats_os", range);
+  const rows = await rangeAll(publicClient(), "stats_os", range);
   const byOs = new Map<string, number>();
   for (const r of rows) byOs.set(osName(String(r.os_type)), (byOs.get(osName(String(r.os_type))) ?? 0) + r.runs);
   return [...byOs].map(([os, runs]) => ({ os, runs })).sort((a, b) => b.runs - a.runs || a.os.localeCompare(b.os));

@@ -59,7 +59,7 @@ async function newestRecord(): Promise<string | null> {
 export async function fetchOverview(range: Range, now: Date = new Date(), type: RunType | null = null): Promise<Overview> {
   const pb = publicClient();
   const [rows, running, asOf] = await Promise.all([
-    rangeSeriesRows<{ type: string }>(pb, "stats_daily", range, type ? { expr: "type = {:type}", params: { type } } : undefined),
+    rangeSeriesRows(pb, "stats_daily", range, type ? { expr: "type = {:type}", params: { type } } : undefined),
     runningByBucket(range, now, type),
     newestRecord(),
   ]);

@@ -11,11 +11,12 @@ import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../range";
-import { rollupTable } from "../rollups/spec";
+import { type DailyRollup, type KeyColumn, rollupTable } from "../rollups/spec";
 
 export type StoredCounts = Record<StoredOutcome, number>;
-export type RangeRow<K extends string> = Record<K, string | number> &
-  StoredCounts & { runs: number; failure_rate: number | null; failure_low: number | null; failure_high: number | null };
+/** A rollup's key columns, typed loosely as the records API returns them. */
+export type KeyRow<N extends DailyRollup> = Record<KeyColumn<N>, string | number>;
+export type RangeRow<N extends DailyRollup> = KeyRow<N> & StoredCounts & { runs: number; failure_rate: number | null; failure_low: number | null; failure_high: number | null };
 
 /** A PocketBase filter fragment with its placeholder values (always passed through pb.filter). */
 export interface FilterPart {
@@ -74,19 +75,19 @@ function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "grain">, q:
 }
 
 /** PocketBase serialises NULL numbers as 0: without decided runs the rates are unknown, not 0. */
-function withNullRates<R extends RangeRow<string>>(row: R): R {
+function withNullRates<R extends StoredCounts & { failure_rate: number | null }>(row: R): R {
   return row.success + row.failed > 0 ? row : { ...row, failure_rate: null, failure_low: null, failure_high: null };
 }
 
 /** One page, with the total number of matching keys. */
-export async function rangePage<K extends string>(pb: PocketBase, rollup: string, range: Pick<Range, "from" | "to" | "grain">, page: number, perPage: number, q: RangeQuery = {}) {
-  const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<K>>(page, perPage, options(pb, range, q));
+export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, page: number, perPage: number, q: RangeQuery = {}) {
+  const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<N>>(page, perPage, options(pb, range, q));
   return { ...res, items: res.items.map(withNullRates) };
 }
 
 /** Every key with runs in the range. */
-export async function rangeAll<K extends string>(pb: PocketBase, rollup: string, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<K>[]> {
-  return (await listAll<RangeRow<K>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(withNullRates);
+export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
+  return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(withNullRates);
 }
 
 /**
@@ -94,12 +95,12 @@ export async function rangeAll<K extends string>(pb: PocketBase, rollup: string,
  * buckets without runs absent). `filter` narrows the keys; its placeholders must not be
  * named `from` or `to`.
  */
-export async function rangeSeriesRows<R extends object>(
+export async function rangeSeriesRows<N extends DailyRollup>(
   pb: PocketBase,
-  rollup: string,
+  rollup: N,
   range: Pick<Range, "from" | "to" | "grain">,
   filter?: FilterPart,
-): Promise<(R & StoredCounts & { bucket: string })[]> {
+): Promise<(KeyRow<N> & StoredCounts & { bucket: string })[]> {
   const expr = filter ? `bucket >= {:from} && bucket <= {:to} && (${filter.expr})` : "bucket >= {:from} && bucket <= {:to}";
   return listAll(pb, rollupTable(rollup, range.grain), { filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to }) });
 }

@@ -43,8 +43,9 @@ export interface RollupSpec {
   lookup?: string;
 }
 
-const text = (column: string): Dim => ({ column, source: column, kind: "text" });
-const num = (column: string): Dim => ({ column, source: column, kind: "number" });
+// Column names keep their literal types, so the rollups' key columns are known to the compiler.
+const text = <C extends string>(column: C) => ({ column, source: column, kind: "text" }) as const satisfies Dim;
+const num = <C extends string>(column: C) => ({ column, source: column, kind: "number" }) as const satisfies Dim;
 
 interface DailySpec {
   name: string;
@@ -58,7 +59,7 @@ interface DailySpec {
   lookup?: string;
 }
 
-const DAILY: readonly DailySpec[] = [
+const DAILY = [
   { name: "stats_daily", hourly: "stats_hourly", series: true, dims: [text("type")], purpose: "totals, outcome chart, type split" },
   { name: "stats_app", hourly: "stats_app_hourly", series: true, dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
   { name: "stats_code", hourly: "stats_code_hourly", series: true, dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
@@ -102,22 +103,34 @@ const DAILY: readonly DailySpec[] = [
     dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],
     purpose: "resource choices per app against script defaults",
   },
-];
+] as const satisfies readonly DailySpec[];
+
+type DailyEntry = (typeof DAILY)[number];
+/**
+ * A daily rollup's name ("stats_app"), the name every reader uses (the range's grain picks the
+ * hourly sibling); a misspelt name does not compile.
+ */
+export type DailyRollup = DailyEntry["name"];
+/** The key columns of a daily rollup (and of its hourly sibling and views): `KeyColumn<"stats_app">` is "nsapp" | "type". */
+export type KeyColumn<N extends DailyRollup> = Extract<DailyEntry, { name: N }>["dims"][number]["column"];
+/** The daily rollups with series views (`<name>_series`). */
+export type SeriesRollup = Extract<DailyEntry, { series: true }>["name"];
 
 /** Hours an hourly rollup keeps: the 24-hour view and the 24 hours before it, with a margin. */
 export const HOURLY_RETENTION_HOURS = 72;
 
 /** Every rollup table: the daily ones, then their hourly siblings. */
+const DAILY_SPECS: readonly DailySpec[] = DAILY;
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
-  ...DAILY.flatMap((d): RollupSpec[] =>
+  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
+  ...DAILY_SPECS.flatMap((d): RollupSpec[] =>
     d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }] : [],
   ),
 ];
 
 /** The table to read a rollup from at a grain: "stats_app" at "hour" → "stats_app_hourly". */
-export function rollupTable(daily: string, grain: Grain): string {
-  const spec = DAILY.find((d) => d.name === daily);
+export function rollupTable(daily: DailyRollup, grain: Grain): string {
+  const spec = DAILY_SPECS.find((d) => d.name === daily);
   if (!spec) throw new Error(`unknown daily rollup ${daily}`);
   if (grain === "day") return spec.name;
   if (!spec.hourly) throw new Error(`${daily} has no hourly sibling`);

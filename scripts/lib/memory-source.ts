@@ -7,10 +7,10 @@
  */
 import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, Span } from "../../lib/insights/source";
 import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
-import { HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
+import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
 import type { TelemetryRow } from "./telemetry-row";
 
-const READ = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources"];
+const READ: readonly DailyRollup[] = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources"];
 const SEP = "\u0001";
 
 type Counts = Record<StoredOutcome, number>;
@@ -47,7 +47,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
     }
   }
 
-  const table = (rollup: string, span: Span) => tables.get(rollupTable(rollup, span.grain))!;
+  const table = (rollup: DailyRollup, span: Span) => tables.get(rollupTable(rollup, span.grain))!;
   const keyOf = (t: Table, key: string): Record<string, string | number> => {
     const values = key.split(SEP);
     return Object.fromEntries(t.spec.dims.map((d, i) => [d.column, d.kind === "number" ? Number(values[i]) : values[i]!]));
@@ -75,7 +75,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
         .filter((r) => r.failed >= minFailed && matches(r.key, filter))
         .map((r) => ({ ...r, buckets: r.buckets.sort((a, b) => (a.bucket < b.bucket ? -1 : 1)) }));
     },
-    async totals(rollup: string, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
+    async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const t = table(rollup, span);
       const sums = new Map<string, Counts>();
       for (const [, byKey] of inSpan(t, span)) {
@@ -87,7 +87,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
       }
       return [...sums].map(([key, c]) => ({ ...keyOf(t, key), ...c })).filter((r) => matches(r, filter));
     },
-    async bucketRows(rollup: string, span: Span, filter: KeyFilter) {
+    async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
       const t = table(rollup, span);
       const out: (KeyedTotals & { bucket: string })[] = [];
       for (const [bucket, byKey] of inSpan(t, span)) {

@@ -85,9 +85,9 @@ describe("app search", () => {
     const pb = publicClient();
     const all = [...NAMES, ...VM_NAMES];
     for (const range of [base.range, parseViewState({ range: "24h" }, new Date(), VIEWS.apps).state.range]) {
-      for (const rollup of ["stats_app", "stats_app_os"]) {
+      for (const rollup of ["stats_app", "stats_app_os"] as const) {
         for (const q of QUERIES) {
-          const rows = await rangeAll<"nsapp">(pb, rollup, range, { filter: containsText("nsapp", q) });
+          const rows = await rangeAll(pb, rollup, range, { filter: containsText("nsapp", q) });
           expect.soft(rows.map((r) => String(r.nsapp)).sort(), `${rollup} ${range.grain} ${JSON.stringify(q)}`).toEqual(all.filter((n) => matches(n, q)).sort());
         }
       }
