@@ -193,7 +193,7 @@ async function main() {
       const r30 = presetRange("30d", end);
       const r90 = presetRange("90d", end);
       const r24h = presetRange("24h", end);
-      await createNaiveViews(pb.url, token, [lastDays(30), lastDays(90), dayFromHour(r24h.from)]);
+      await createNaiveViews(pb.url, token, [lastDays(30, end), lastDays(90, end), dayFromHour(r24h.from)]);
       const bucketTotals = async (range: typeof r30) => {
         const o = await fetchOverview(range, end);
         return new Map(o.series.map((d) => [d.bucket, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));

@@ -36,8 +36,14 @@ export interface NaiveWindow {
   where: string;
 }
 
-/** The last `days` UTC days (today included). */
-export const lastDays = (days: number): NaiveWindow => ({ label: `${days}d`, where: `created >= date('now', '-${days - 1} days')` });
+/**
+ * The last `days` UTC days up to `end`'s day (included) — fixed from `end`, not SQLite's clock,
+ * so a benchmark that crosses midnight compares the same days as the data layer.
+ */
+export function lastDays(days: number, end: Date): NaiveWindow {
+  const day = (offset: number) => new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() + offset)).toISOString().slice(0, 10);
+  return { label: `${days}d`, where: `created >= '${day(1 - days)} 00:00:00.000Z' AND created < '${day(1)} 00:00:00.000Z'` };
+}
 
 /** The 24 hours from `fromHour` ("YYYY-MM-DD HH"), fixed when the view is made. */
 export const dayFromHour = (fromHour: string): NaiveWindow => ({ label: "24h", where: `created >= '${fromHour}:00:00.000Z'` });
