@@ -99,14 +99,18 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
     // a forged Host header is only ever answered to the client that sent it.
     const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
-    const hit = cache?.get(key);
-    if (hit) return send(req, res, hit, "HIT");
-    const running = cache?.inFlight(key);
-    if (running) {
+    for (;;) {
+      const hit = cache?.get(key);
+      if (hit) return send(req, res, hit, "HIT");
+      const running = cache?.inFlight(key);
+      if (!running) break;
       try {
         return send(req, res, await running, "COALESCED");
       } catch {
-        // the leading request's client went away mid-render: render for this one instead
+        // The leading request's client went away and Next.js dropped its render. Look again:
+        // the first waiter to get here renders for the others, who wait on it instead of each
+        // starting a render (and being refused one) at the same moment.
+        if (req.destroyed) return;
       }
     }
     const client = admit(req, res, kind, https);

@@ -1,0 +1,77 @@
+/**
+ * The response cache's coalescing in server/front.ts, over real sockets: requests for a view
+ * being rendered wait for that one render; when the leading request's client hangs up (and
+ * Next.js drops its render), one waiter renders for the others — nobody is refused with 429
+ * because many started a render at the same moment (the load test's single client saw that).
+ */
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFront } from "../../server/front";
+import { RateLimiter } from "../../server/rate-limit";
+import { ResponseCache } from "../../server/response-cache";
+
+function get(port: number, path: string, client: string, signal?: AbortSignal): Promise<{ status: number; body: string; cache: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ port, path, host: "127.0.0.1", signal, headers: { "x-forwarded-for": client } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, cache: String(res.headers["x-cache"]) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("coalesced renders", () => {
+  let server: Server | null = null;
+  afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+
+  it("survive the leading client hanging up: one waiter renders for the rest, none is refused", async () => {
+    let renders = 0;
+    const started: (() => void)[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    // Like Next.js: the render is dropped when its client goes away, and answers once the gate opens.
+    const handle = async (_req: unknown, res: import("node:http").ServerResponse) => {
+      renders++;
+      started.shift()?.();
+      let closed = false;
+      res.once("close", () => (closed = true));
+      await gate;
+      if (closed) return;
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "public, s-maxage=60" });
+      res.end(`{"render":${renders}}`);
+    };
+    // One token and one render in flight per client: a second render for a client at once is a 429.
+    const limiter = new RateLimiter({ perMinute: 60, burst: 1, concurrent: 1 });
+    const front = createFront(
+      handle,
+      { hops: 1, security: { embedOrigins: ["*"], hstsMaxAge: 0 }, publicFiles: new Set(), inlineScripts: {}, renderTimeoutMs: 10_000 },
+      limiter,
+      new ResponseCache(),
+    );
+    server = createServer((req, res) => void front(req, res));
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+
+    const leaderStarted = new Promise<void>((r) => started.push(r));
+    const hangUp = new AbortController();
+    const leader = get(port, "/api/v1/summary", "203.0.113.1", hangUp.signal).catch((err: Error) => err);
+    await leaderStarted;
+    const waiters = Array.from({ length: 5 }, () => get(port, "/api/v1/summary", "203.0.113.2"));
+    await new Promise((r) => setTimeout(r, 50)); // the waiters are queued on the leader's render
+    const secondStarted = new Promise<void>((r) => started.push(r));
+    hangUp.abort();
+    await secondStarted; // one waiter took over
+    release();
+
+    expect(await leader).toBeInstanceOf(Error);
+    const answers = await Promise.all(waiters);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body))).toEqual(new Set(['{"render":2}']));
+    expect(renders).toBe(2);
+    expect(answers.filter((a) => a.cache === "COALESCED")).toHaveLength(4);
+  });
+});
