@@ -89,7 +89,7 @@ async function main() {
     }
     console.log(
       `\nLoad test: ${formatCount(RECORDS)} records (${DAYS} days), build ${build.id}, ${CONNECTIONS} connections × ${DURATION} s per row (floods: 20 + 10), ` +
-        `one machine (${(await import("node:os")).cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator.\n`,
+        `one machine (${(await import("node:os")).cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator; every request asks for gzip, as browsers and CDNs do.\n`,
     );
     printTable(results);
   } finally {

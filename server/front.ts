@@ -146,12 +146,18 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     const nonce = kind === "page" ? newNonce() : undefined;
     const security = securityHeaders(kind, config.security, { https, nonce, inlineScripts: config.inlineScripts[kind] });
     if (nonce) req.headers["content-security-policy"] = security["content-security-policy"];
-    delete req.headers["accept-encoding"]; // we compress the finished answer ourselves
+    // Next.js must not compress: we compress the finished answer ourselves, for this client too.
+    const acceptEncoding = req.headers["accept-encoding"];
+    delete req.headers["accept-encoding"];
     if (req.method === "HEAD") req.method = "GET";
     const ctx = newRequestContext();
     const timeout = AbortSignal.timeout(config.renderTimeoutMs);
-    const captured = await requestContextStorage().run(ctx, () => capture(req, res, handle, timeout));
-    return finish(captured, kind, ctx, security, kind === "api" || kind === "badge");
+    try {
+      const captured = await requestContextStorage().run(ctx, () => capture(req, res, handle, timeout));
+      return finish(captured, kind, ctx, security, kind === "api" || kind === "badge");
+    } finally {
+      if (acceptEncoding !== undefined) req.headers["accept-encoding"] = acceptEncoding;
+    }
   }
 
   function plain(status: number, message: string, kind: RouteKind, https: boolean, retryAfter: number): Entry {

@@ -28,6 +28,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   tooMany: number;
+  /** Mean bytes on the wire per answer (headers and gzipped body). */
+  bytesPerAnswer: number;
   pbQueriesPerSecond: number | null;
 }
 
@@ -42,7 +44,8 @@ export async function load(s: Scenario, opts: { connections: number; duration: n
     connections: opts.connections,
     duration: opts.duration,
     timeout: 10,
-    headers: s.client ? { "x-forwarded-for": s.client } : {},
+    // Every browser and CDN asks for a compressed answer; so does the load generator.
+    headers: { "accept-encoding": "gzip", ...(s.client ? { "x-forwarded-for": s.client } : {}) },
     requests,
   });
   const status = (code: string) => (r.statusCodeStats as Record<string, { count: number } | undefined>)[code]?.count ?? 0;
@@ -58,15 +61,18 @@ export async function load(s: Scenario, opts: { connections: number; duration: n
     errors: r.errors + fiveXX,
     timeouts: r.timeouts,
     tooMany: status("429"),
+    bytesPerAnswer: r.requests.total > 0 ? r.throughput.total / r.requests.total : 0,
     pbQueriesPerSecond: opts.counter ? (opts.counter.forwarded - before) / opts.duration : null,
   };
 }
 
 export function printTable(rows: LoadResult[]): void {
-  console.log("| scenario | req/s | p50 ms | p99 ms | requests | errors | timeouts | 429 | PocketBase queries/s |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| scenario | req/s | p50 ms | p99 ms | requests | KB per answer | errors | timeouts | 429 | PocketBase queries/s |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const q = r.pbQueriesPerSecond === null ? "–" : r.pbQueriesPerSecond.toFixed(1);
-    console.log(`| ${r.name} | ${formatCount(Math.round(r.rps))} | ${r.p50} | ${r.p99} | ${formatCount(r.requests)} | ${r.errors} | ${r.timeouts} | ${r.tooMany} | ${q} |`);
+    console.log(
+      `| ${r.name} | ${formatCount(Math.round(r.rps))} | ${r.p50} | ${r.p99} | ${formatCount(r.requests)} | ${(r.bytesPerAnswer / 1024).toFixed(1)} | ${r.errors} | ${r.timeouts} | ${r.tooMany} | ${q} |`,
+    );
   }
 }
