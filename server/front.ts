@@ -62,6 +62,7 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     // A path with a malformed escape ("/apps/%E0%A4%A") would make Next.js's decoding of route
     // parameters throw (a bare 500): escaped once more, routes see the literal text (a 404).
     if (malformedPath(req.url ?? "/")) req.url = (req.url ?? "/").replace(/^([^?]*)/, (p) => p.replace(/%/g, "%25"));
+    req.url = csvSuffix(req.url ?? "/");
     const url = new URL(req.url ?? "/", "http://localhost");
     const kind = routeKind(url.pathname, config.publicFiles);
     const https = isHttps(req, config.hops);
@@ -200,6 +201,21 @@ function withVary(vary: OutgoingHttpHeaders[string], token: string): string {
     .map((t) => t.trim())
     .filter(Boolean);
   return tokens.some((t) => t.toLowerCase() === token.toLowerCase()) ? tokens.join(", ") : [...tokens, token].join(", ");
+}
+
+/**
+ * `/api/v1/<endpoint>.csv` is `/api/v1/<endpoint>?format=csv`: one answer and one cache key.
+ * Rewritten here, before Next.js sees it: a rewrite in Next.js's proxy (middleware) was taken
+ * for an external URL (its own host name differs from the request's) and sent over HTTP back
+ * through this server — a second hop, a second cache entry, and an internal URL in a header.
+ */
+function csvSuffix(raw: string): string {
+  const q = raw.indexOf("?");
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (!path.startsWith("/api/v1/") || !path.endsWith(".csv")) return raw;
+  const params = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
+  params.set("format", "csv");
+  return `${path.slice(0, -".csv".length)}?${params}`;
 }
 
 function malformedPath(raw: string): boolean {

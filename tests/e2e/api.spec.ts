@@ -127,6 +127,9 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_]+)*$/);
     const suffixed = await request.get(`${base()}${path}.csv?range=30d`);
     expect(suffixed.headers()["content-type"], `${path}.csv`).toContain("text/csv");
+    // Served by the one server in one hop: the same cache entry, no internal rewrite URL shown.
+    expect(suffixed.headers()["x-cache"], `${path}.csv`).toBe("HIT");
+    expect(suffixed.headers()["x-middleware-rewrite"], `${path}.csv`).toBeUndefined();
     expect(await suffixed.text(), `${path}.csv`).toBe(text);
   }
   const errors = await (await request.get(`${base()}/errors.csv`)).text();

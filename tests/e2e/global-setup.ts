@@ -45,7 +45,7 @@ export default async function globalSetup() {
   const port = await freePort();
   // The production server (npm start), as deployed; rate limits are raised for the test traffic
   // (tests/e2e/serving.spec.ts starts its own server to test them).
-  const next = spawn(process.execPath, ["dist/server.mjs"], {
+  const next = spawn(process.execPath, ["--trace-warnings", "dist/server.mjs"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env,
