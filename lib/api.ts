@@ -19,13 +19,29 @@ export class ApiError extends Error {
   }
 }
 
-export type Table = Record<string, string | number | null | boolean>[];
+/**
+ * Every column of a CSV row type, each once, in the order listed: a column missing from the
+ * list, or one the rows do not have, fails to compile. Declared rather than read from the rows,
+ * so an empty table still has its header row (a consumer parsing the CSV sees the same columns
+ * whether or not anything matched). Row unions (the digest's) list the columns of every member.
+ */
+type Columns<R> = { readonly [K in R extends unknown ? keyof R : never]-?: true };
+
+export interface CsvTable {
+  columns: readonly string[];
+  rows: readonly object[];
+}
+
+/** The table `format=csv` returns: flat rows and their declared columns. */
+export function csvTable<R extends object>(rows: readonly R[], columns: NoInfer<Columns<R>>): CsvTable {
+  return { columns: Object.keys(columns), rows };
+}
 
 export interface ApiResult {
   /** The JSON body's `data`. */
   data: unknown;
-  /** The table `format=csv` returns (rows of flat values). */
-  table: Table;
+  /** The table `format=csv` returns (rows of flat values), from `csvTable`. */
+  table: CsvTable;
   /** Paging of `data` (or of the list inside it). */
   page?: { number: number; size: number; total: number };
   /** Extra top-level fields the endpoint's schema declares (lib/api-schemas.ts). */
@@ -49,9 +65,9 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(table: Table): string {
-  const columns = [...new Set(table.flatMap((row) => Object.keys(row)))];
-  const lines = [columns.join(","), ...table.map((row) => columns.map((c) => csvCell(row[c])).join(","))];
+export function toCsv(table: CsvTable): string {
+  const cells = (row: object) => table.columns.map((c) => csvCell((row as Record<string, unknown>)[c]));
+  const lines = [table.columns.join(","), ...table.rows.map((row) => cells(row).join(","))];
   return `${lines.join("\r\n")}\r\n`;
 }
 

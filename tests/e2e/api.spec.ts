@@ -131,6 +131,10 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     expect(suffixed.headers()["x-cache"], `${path}.csv`).toBe("HIT");
     expect(suffixed.headers()["x-middleware-rewrite"], `${path}.csv`).toBeUndefined();
     expect(await suffixed.text(), `${path}.csv`).toBe(text);
+    // Nothing matched (a week before the data): the same header row, no rows.
+    const empty = await request.get(`${base()}${path}.csv?from=2020-01-01&to=2020-01-07`);
+    expect(empty.status(), `${path} empty`).toBe(200);
+    expect((await empty.text()).split("\r\n")[0], `${path} empty`).toBe(lines[0]);
   }
   const errors = await (await request.get(`${base()}/errors.csv`)).text();
   const failed100 = sql<{ n: number }>(

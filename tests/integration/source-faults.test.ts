@@ -163,7 +163,7 @@ describe("a misbehaving PocketBase", () => {
       // As app/api/v1/summary/route.ts answers.
       const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", VIEWS.apiSummary, async (state) => {
         const o = await fetchOverviewCached(state.range, null);
-        return { data: o, table: [] };
+        return { data: o, table: { columns: [], rows: [] } };
       });
       expect(res.status).toBe(503);
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);

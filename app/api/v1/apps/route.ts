@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchAppList } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -29,16 +29,38 @@ export async function GET(request: Request) {
     return {
       page: { number: state.page, size: state.pageSize, total: list.total },
       data: rows,
-      table: rows.map(({ previous, rate_change, runs_series: _s, runs_series_from: _f, ...r }) => ({
-        ...r,
-        previous_runs: previous.runs,
-        previous_failed: previous.failed,
-        previous_success: previous.success,
-        rate_change_points: rate_change?.points ?? null,
-        rate_change_significant: rate_change?.significant ?? false,
-        newly_failing: rate_change?.newly_failing ?? false,
-        recovered: rate_change?.recovered ?? false,
-      })),
+      table: csvTable(
+        rows.map(({ previous, rate_change, runs_series: _s, runs_series_from: _f, ...r }) => ({
+          ...r,
+          previous_runs: previous.runs,
+          previous_failed: previous.failed,
+          previous_success: previous.success,
+          rate_change_points: rate_change?.points ?? null,
+          rate_change_significant: rate_change?.significant ?? false,
+          newly_failing: rate_change?.newly_failing ?? false,
+          recovered: rate_change?.recovered ?? false,
+        })),
+        {
+          nsapp: true,
+          type: true,
+          runs: true,
+          success: true,
+          failed: true,
+          aborted: true,
+          unknown: true,
+          installing: true,
+          failure_rate: true,
+          failure_low: true,
+          failure_high: true,
+          previous_runs: true,
+          previous_failed: true,
+          previous_success: true,
+          rate_change_points: true,
+          rate_change_significant: true,
+          newly_failing: true,
+          recovered: true,
+        },
+      ),
     };
   });
 }

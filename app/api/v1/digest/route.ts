@@ -1,10 +1,10 @@
-import { answer, type Table } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchDigest } from "@/lib/cached";
 import type { DigestApp, DigestRegressionRef } from "@/lib/insights/digest";
 import { VIEWS } from "@/lib/views";
 import { isoWeek, neighbours, weekContaining } from "@/lib/week";
 
-function appRow(section: string, a: DigestApp & { reason?: string; regression?: DigestRegressionRef | null }): Table[number] {
+function appRow(section: string, a: DigestApp & { reason?: string; regression?: DigestRegressionRef | null }) {
   const { regression, ...figures } = a;
   return { section, ...figures, reason: a.reason ?? null, regression_start: regression?.start ?? null, regression_last: regression?.last ?? null };
 }
@@ -22,7 +22,7 @@ export async function GET(request: Request) {
     const digest = await fetchDigest(week.monday);
     const { previous, next } = neighbours(week.monday, new Date());
     const iso = isoWeek(week.monday);
-    const table: Table = [
+    const rows = [
       ...digest.newly_failing.map((a) => appRow("newly_failing", a)),
       ...digest.recovered.map((a) => appRow("recovered", a)),
       ...digest.still_failing.map((a) => appRow("still_failing", a)),
@@ -43,7 +43,29 @@ export async function GET(request: Request) {
     ];
     return {
       data: { week: { ...week, iso_year: iso.year, iso_week: iso.week, previous: previous?.monday ?? null, next: next?.monday ?? null }, ...digest },
-      table,
+      table: csvTable(rows, {
+        section: true,
+        nsapp: true,
+        runs: true,
+        previous_runs: true,
+        failed: true,
+        decided: true,
+        rate: true,
+        previous_failed: true,
+        previous_decided: true,
+        previous_rate: true,
+        change: true,
+        q_value: true,
+        significant: true,
+        reason: true,
+        regression_start: true,
+        regression_last: true,
+        exit_code: true,
+        category: true,
+        start: true,
+        end: true,
+        excess_failures: true,
+      }),
     };
   });
 }

@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchExitCodeRanking } from "@/lib/cached";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { VIEWS } from "@/lib/views";
@@ -14,6 +14,10 @@ export async function GET(request: Request) {
       const { message, section, category } = exitCodeInfo(c.exitCode);
       return { exit_code: c.exitCode, message, section, category, failed: c.failed, aborted: c.aborted, total: c.total, share: c.share };
     });
-    return { extra: { totals: { failed: r.failed, aborted: r.aborted, user_aborts_included: r.aborts } }, data: rows, table: rows };
+    return {
+      extra: { totals: { failed: r.failed, aborted: r.aborted, user_aborts_included: r.aborts } },
+      data: rows,
+      table: csvTable(rows, { exit_code: true, message: true, section: true, category: true, failed: true, aborted: true, total: true, share: true }),
+    };
   });
 }

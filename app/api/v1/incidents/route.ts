@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchInsights } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -30,6 +30,25 @@ export async function GET(request: Request) {
         app_excess_failures: a.excess_failures,
       })),
     );
-    return { extra: { totals: { incidents: incidents.length, open: incidents.filter((i) => i.end === null).length } }, data: incidents, table };
+    return {
+      extra: { totals: { incidents: incidents.length, open: incidents.filter((i) => i.end === null).length } },
+      data: incidents,
+      table: csvTable(table, {
+        exit_code: true,
+        category: true,
+        label: true,
+        start: true,
+        end: true,
+        failed: true,
+        excess_failures: true,
+        rate: true,
+        baseline_rate: true,
+        other_exit_codes: true,
+        nsapp: true,
+        app_failed: true,
+        app_expected_failures: true,
+        app_excess_failures: true,
+      }),
+    };
   });
 }

@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchOsVersions } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -18,6 +18,21 @@ export async function GET(request: Request) {
       failure_low: r.failureLow,
       failure_high: r.failureHigh,
     }));
-    return { data: rows, table: rows };
+    return {
+      data: rows,
+      table: csvTable(rows, {
+        type: true,
+        os: true,
+        version: true,
+        runs: true,
+        success: true,
+        failed: true,
+        aborted: true,
+        share: true,
+        failure_rate: true,
+        failure_low: true,
+        failure_high: true,
+      }),
+    };
   });
 }

@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchInsights } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -31,6 +31,28 @@ export async function GET(request: Request) {
       incident_category: r.incident?.category ?? null,
       incident_start: r.incident?.start ?? null,
     }));
-    return { extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } }, data: regressions, table };
+    return {
+      extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } },
+      data: regressions,
+      table: csvTable(table, {
+        nsapp: true,
+        start: true,
+        end: true,
+        failed: true,
+        decided: true,
+        rate: true,
+        baseline_rate: true,
+        peak_rate: true,
+        peak_bucket: true,
+        expected_failures: true,
+        excess_failures: true,
+        q_value: true,
+        exit_codes: true,
+        causes: true,
+        incident_exit_code: true,
+        incident_category: true,
+        incident_start: true,
+      }),
+    };
   });
 }

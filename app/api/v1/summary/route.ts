@@ -1,4 +1,4 @@
-import { answer } from "@/lib/api";
+import { answer, csvTable } from "@/lib/api";
 import { fetchOverview } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -10,7 +10,7 @@ export async function GET(request: Request) {
     const series = o.series.map((p) => ({ ...p, partial: p.partial }));
     return {
       data: { type: o.type, totals: { ...counts, runs, success_rate: successRate }, series, as_of: o.asOf },
-      table: series.map((p) => ({ ...p })),
+      table: csvTable(series, { bucket: true, partial: true, success: true, failed: true, aborted: true, unknown: true, unfinished: true, running: true }),
     };
   });
 }

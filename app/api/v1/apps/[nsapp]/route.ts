@@ -1,4 +1,4 @@
-import { ApiError, answer } from "@/lib/api";
+import { ApiError, answer, csvTable } from "@/lib/api";
 import { appExists, fetchAppDetail } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
 import type { Breakdown } from "@/lib/queries/app-detail";
@@ -38,7 +38,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
           choices: r.choices.map((c) => ({ relation: c.relation, runs: c.runs, success: c.success, failed: c.failed, failure_rate: c.failureRate })),
         })),
       },
-      table: d.series.map((x) => ({ ...x })),
+      table: csvTable(d.series, { bucket: true, partial: true, success: true, failed: true, aborted: true, unknown: true, installing: true }),
     };
   });
 }

@@ -1,4 +1,4 @@
-import { ApiError, answer } from "@/lib/api";
+import { ApiError, answer, csvTable } from "@/lib/api";
 import { fetchExitCodeDetail } from "@/lib/cached";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { isExitCodeParam } from "@/lib/known";
@@ -25,7 +25,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ code
         apps: d.apps,
         os: d.os.map((o) => ({ os: o.osType, version: o.osVersion, failed: o.failed, aborted: o.aborted, share: o.share })),
       },
-      table: d.apps.map((a) => ({ ...a, exit_code: n })),
+      table: csvTable(
+        d.apps.map((a) => ({ ...a, exit_code: n })),
+        { nsapp: true, failed: true, aborted: true, exit_code: true },
+      ),
     };
   });
 }

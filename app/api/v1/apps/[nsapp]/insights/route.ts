@@ -1,4 +1,4 @@
-import { ApiError, answer } from "@/lib/api";
+import { ApiError, answer, csvTable } from "@/lib/api";
 import { appExists, fetchAppInsights } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -13,6 +13,23 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
   return answer(request, `insights-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiInsights, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const insights = await fetchAppInsights(nsapp, state.range);
-    return { data: insights, table: insights.series.map((p) => ({ ...p })) };
+    return {
+      data: insights,
+      table: csvTable(insights.series, {
+        bucket: true,
+        runs: true,
+        failed: true,
+        decided: true,
+        rate: true,
+        low: true,
+        high: true,
+        outside_failed: true,
+        actionable_failed: true,
+        actionable_decided: true,
+        actionable_rate: true,
+        actionable_low: true,
+        actionable_high: true,
+      }),
+    };
   });
 }

@@ -1,4 +1,4 @@
-import { ApiError, answer } from "@/lib/api";
+import { ApiError, answer, csvTable } from "@/lib/api";
 import { appExists, fetchRuns } from "@/lib/cached";
 import { VIEWS } from "@/lib/views";
 
@@ -13,6 +13,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const res = await fetchRuns(nsapp, state.range, state.outcome, state.page, state.pageSize);
     if (url.searchParams.has("page") && state.page > res.pages) throw new ApiError(400, `page ${state.page} is past the last page (${res.pages})`);
-    return { page: { number: res.page, size: res.perPage, total: res.totalItems }, data: res.items, table: res.items.map((r) => ({ ...r })) };
+    return {
+      page: { number: res.page, size: res.perPage, total: res.totalItems },
+      data: res.items,
+      table: csvTable(res.items, { started: true, method: true, pve_version: true, exit_code: true, os_type: true, type: true, os_version: true, outcome: true }),
+    };
   });
 }
