@@ -57,6 +57,18 @@ function json(body: unknown, init: { status?: number; headers?: Record<string, s
   return new Response(text, { status: init.status, headers: { "content-type": "application/json", ...init.headers } });
 }
 
+/**
+ * A path under /api/v1/ that names no endpoint: a JSON 404 pointing to the endpoint list, as
+ * every other API answer is JSON (Next.js would answer with its HTML not-found page).
+ */
+export function unknownEndpoint(request: Request): Response {
+  const path = new URL(request.url).pathname.slice(0, 120);
+  return json(
+    { error: `no endpoint ${path}: the endpoints are listed in /api/v1/openapi.json and on /api`, notes: [] },
+    { status: 404, headers: { "cache-control": CACHE_CONTROL } },
+  );
+}
+
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
   const s = String(v);

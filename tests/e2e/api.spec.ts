@@ -157,9 +157,11 @@ test("bad input: notes or 400/404 with a JSON message, never a 500", async ({ re
   expect(outcome.data).toHaveLength(10);
   expect((await request.get(`${base()}/apps?format=xml`)).status()).toBe(400);
   expect((await request.get(`${base()}/apps/docker/runs?page=999`)).status()).toBe(400);
-  for (const path of ["/apps/no-such-app", "/apps/%22%27%3B", "/errors/256", "/errors/abc", "/errors/007"]) {
+  // Unknown apps and codes; paths that name no endpoint (JSON too, not the HTML not-found page).
+  for (const path of ["/apps/no-such-app", "/apps/%22%27%3B", "/errors/256", "/errors/abc", "/errors/007", "", "/nope", "/apps/docker/nope", "/nope.csv"]) {
     const res = await request.get(`${base()}${path}`);
     expect(res.status(), path).toBe(404);
+    expect(res.headers()["content-type"], path).toBe("application/json");
     expect(typeof (await res.json()).error).toBe("string");
   }
 });
