@@ -1,7 +1,7 @@
 /**
  * THE exit-code module: what an install's exit code means, today or on the day it happened.
  * Pure (no I/O) so client and server components share one answer. Data comes from the generated
- * modules in lib/reference (npm run import:reference), never from ../shared at runtime.
+ * modules in lib/reference (npm run import:reference), never from the TSVs in reference/ at runtime.
  */
 import { EXIT_CODES, type ExitCodeRow } from "./reference/exit-codes";
 import { EXIT_CODE_HISTORY, type ExitCodeHistoryRow } from "./reference/exit-codes-history";

@@ -1,18 +1,20 @@
 /**
- * Regenerates lib/reference/*.ts from ../shared/reference/*.tsv: `npm run import:reference`.
- * The app imports the generated modules, never the TSVs: ../shared is not deployed.
+ * Regenerates lib/reference/*.ts from reference/*.tsv: `npm run import:reference`.
+ * With `--from <dir>` (e.g. ../shared/reference, where the project's reference data is kept),
+ * the TSVs are first copied into reference/, then the modules regenerated from them.
+ * The app imports the generated modules, never the TSVs: reference/ is not deployed.
  * Usage: npm run import:reference [-- --from <dir with the TSVs>]
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { REFERENCE_DIR, readReferenceTsv, renderAll } from "./lib/reference-tsv";
+import { REFERENCE_DIR, REFERENCE_FILES, readReferenceTsv, renderAll } from "./lib/reference-tsv";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-function sourceDir(argv: string[]): string {
+function sourceDir(argv: string[]): string | null {
   const i = argv.indexOf("--from");
-  if (i < 0) return REFERENCE_DIR;
+  if (i < 0) return null;
   const dir = argv[i + 1];
   if (!dir) {
     console.error("--from needs a directory");
@@ -23,7 +25,13 @@ function sourceDir(argv: string[]): string {
 
 function main(): void {
   const from = sourceDir(process.argv.slice(2));
-  const files = renderAll(readReferenceTsv(from));
+  if (from !== null) {
+    for (const name of REFERENCE_FILES) {
+      copyFileSync(join(from, name), join(REFERENCE_DIR, name));
+      console.log(`copied reference/${name}`);
+    }
+  }
+  const files = renderAll(readReferenceTsv());
   for (const [path, text] of Object.entries(files)) {
     const target = `${ROOT}${path}`;
     mkdirSync(dirname(target), { recursive: true });

@@ -1,5 +1,6 @@
 /**
- * Parses the reference TSVs (../shared/reference, not deployed) and renders them as committed
+ * Parses the reference TSVs (reference/*.tsv, copies of the project's reference data; not
+ * deployed) and renders them as committed
  * TypeScript data modules under lib/reference/. Parsing and rendering are pure; only
  * readReferenceTsv touches the disk. The import script writes the modules, and the unit tests
  * use the same functions to check the committed modules are up to date.
@@ -12,8 +13,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** ../shared/reference next to the repo: a dev-time input only, never read by the app. */
-export const REFERENCE_DIR = fileURLToPath(new URL("../../../shared/reference/", import.meta.url));
+/**
+ * reference/ in the repo: a dev-time input only, never read by the app. The TSVs are copied in
+ * (`npm run import:reference -- --from <dir>`) rather than read from a folder beside the
+ * checkout, so the tests that check the generated modules pass in a clone anywhere.
+ */
+export const REFERENCE_DIR = fileURLToPath(new URL("../../reference/", import.meta.url));
+
+export const REFERENCE_FILES = ["exit-codes.tsv", "exit-codes-history.tsv", "apps.tsv"] as const;
 
 export interface ReferenceTsv {
   exitCodes: string;
@@ -166,7 +173,7 @@ function rowsLiteral(rows: readonly object[]): string {
 }
 
 function header(source: string): string {
-  return `${GENERATED_BANNER}\n// Source: ../shared/reference/${source} (scripts/import-reference.ts).\n`;
+  return `${GENERATED_BANNER}\n// Source: reference/${source} (scripts/import-reference.ts).\n`;
 }
 
 export function renderExitCodes(rows: readonly ExitCodeRow[]): string {

@@ -1,5 +1,5 @@
 /**
- * lib/exit-codes.ts against the reference TSVs (tests may read ../shared; the app may not),
+ * lib/exit-codes.ts against the reference TSVs (tests may read reference/; the app may not),
  * and the generated lib/reference modules against the TSVs they were generated from.
  */
 import { readFileSync } from "node:fs";
@@ -137,7 +137,7 @@ describe("lib/reference modules", () => {
     }
   });
 
-  it("and lib/exit-codes.ts do no I/O (they ship to the browser; ../shared is not deployed)", () => {
+  it("and lib/exit-codes.ts do no I/O (they ship to the browser; reference/ is not deployed)", () => {
     for (const path of ["lib/exit-codes.ts", ...Object.keys(renderAll(tsv))]) {
       const source = readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
       expect(source, path).not.toMatch(/from "node:|require\(|readFileSync|fetch\(/);
