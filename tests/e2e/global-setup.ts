@@ -3,29 +3,17 @@
  * the dashboard as a production build. Returns the teardown. Shares the URLs and the data dir
  * with the tests through environment variables (inherited by the test workers).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+import { startDashboard } from "./dashboard";
 
 const SUPERUSER = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
 const READER = { email: "e2e-reader@example.com", password: "e2e-reader-password" };
-
-async function waitFor(url: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up within ${ms} ms`);
-}
 
 export default async function globalSetup() {
   const dataDir = mkdtempSync(join(tmpdir(), "pb-e2e-"));
@@ -42,25 +30,19 @@ export default async function globalSetup() {
   await upsertReader(pb.url, SUPERUSER, READER);
 
   if (!process.env.E2E_SKIP_BUILD) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
-  const port = await freePort();
   // The production server (npm start), as deployed; rate limits are raised for the test traffic
-  // (tests/e2e/serving.spec.ts starts its own server to test them).
-  const next = spawn(process.execPath, ["--trace-warnings", "dist/server.mjs"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
+  // (tests/e2e/serving.spec.ts starts its own server to test them). Ready once `/` renders.
+  const dashboard = await startDashboard(
+    {
       RATE_LIMIT_PER_MINUTE: "100000",
       RATE_LIMIT_BURST: "100000",
       POCKETBASE_URL: pb.url,
       POCKETBASE_READER_EMAIL: READER.email,
       POCKETBASE_READER_PASSWORD: READER.password,
     },
-    detached: true,
-  });
-  const appUrl = `http://127.0.0.1:${port}`;
-  await waitFor(appUrl, 60_000);
+    { nodeArgs: ["--trace-warnings"], stderr: "inherit", readyPath: "/" },
+  );
+  const appUrl = dashboard.url;
 
   process.env.E2E_APP_URL = appUrl;
   process.env.E2E_PB_URL = pb.url;
@@ -71,7 +53,7 @@ export default async function globalSetup() {
   process.env.E2E_DATA_END = end.toISOString();
 
   return async () => {
-    if (next.pid) process.kill(-next.pid, "SIGTERM");
+    dashboard.stop();
     await pb.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };

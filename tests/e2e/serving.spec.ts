@@ -5,8 +5,7 @@
  * limit and TRUST_PROXY, so two "clients" can be told apart).
  */
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { freePort } from "../../scripts/lib/pocketbase-server";
+import { type Dashboard, startDashboard } from "./dashboard";
 
 const app = () => process.env.E2E_APP_URL!;
 
@@ -70,41 +69,15 @@ test("no page breaks its own Content-Security-Policy", async ({ page }) => {
   await expect(page.getByRole("button", { name: /Theme: light/ })).toBeVisible();
 });
 
-let limited: ChildProcess | undefined;
+let limited: Dashboard | undefined;
 let limitedUrl = "";
 
 test.describe("rate limit", () => {
   test.beforeAll(async () => {
-    const port = await freePort();
-    limited = spawn(process.execPath, ["dist/server.mjs"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        POCKETBASE_URL: process.env.E2E_PB_URL,
-        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
-        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
-        RATE_LIMIT_PER_MINUTE: "6",
-        RATE_LIMIT_BURST: "3",
-        TRUST_PROXY: "1",
-      },
-      stdio: "ignore",
-      detached: true,
-    });
-    limitedUrl = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120; i++) {
-      try {
-        await fetch(`${limitedUrl}/icon.svg`);
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-    throw new Error("rate-limited server did not start");
+    limited = await startDashboard({ RATE_LIMIT_PER_MINUTE: "6", RATE_LIMIT_BURST: "3", TRUST_PROXY: "1" });
+    limitedUrl = limited.url;
   });
-  test.afterAll(() => {
-    if (limited?.pid) process.kill(-limited.pid, "SIGTERM");
-  });
+  test.afterAll(() => limited?.stop());
 
   test("a client over its limit gets 429 with Retry-After for uncached work; cached answers and other clients are not limited", async ({ request }) => {
     const as = (ip: string) => ({ headers: { "x-forwarded-for": `203.0.113.7, ${ip}` } });

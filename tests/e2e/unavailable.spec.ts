@@ -3,35 +3,19 @@
  * must survive the `use cache` boundary (lib/cached.ts), where React would reduce it to a digest.
  */
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import { freePort } from "../../scripts/lib/pocketbase-server";
+import { type Dashboard, startDashboard } from "./dashboard";
 
-let server: ChildProcess | undefined;
+let server: Dashboard | undefined;
 let url = "";
 
 test.beforeAll(async () => {
-  const port = await freePort();
   const deadPocketBase = `http://127.0.0.1:${await freePort()}`;
-  server = spawn(process.execPath, ["dist/server.mjs"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", POCKETBASE_URL: deadPocketBase, POCKETBASE_READER_EMAIL: "x@example.com", POCKETBASE_READER_PASSWORD: "x" },
-    stdio: "ignore",
-    detached: true,
-  });
-  url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    try {
-      await fetch(`${url}/methodology`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error("second dashboard did not start");
+  server = await startDashboard({ POCKETBASE_URL: deadPocketBase, POCKETBASE_READER_EMAIL: "x@example.com", POCKETBASE_READER_PASSWORD: "x" });
+  url = server.url;
 });
 
-test.afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-});
+test.afterAll(() => server?.stop());
 
 test("with nothing cached, pages explain that the source is unreachable with a 503; the API answers 503 + Retry-After", async ({ page, request }) => {
   for (const path of ["/", "/apps", "/apps/docker", "/errors", "/os"]) {

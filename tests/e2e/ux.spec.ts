@@ -5,11 +5,10 @@
  * EMBED_ALLOWED_ORIGINS does not list.
  */
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startFaultProxy, type FaultProxy } from "../../scripts/lib/fault-proxy";
-import { freePort } from "../../scripts/lib/pocketbase-server";
+import { type Dashboard, startDashboard } from "./dashboard";
 
 const app = () => process.env.E2E_APP_URL!;
 const PAGES = ["/", "/apps", "/apps/docker", "/apps/docker?outcome=aborted", "/errors", "/errors/100", "/os", "/api", "/digest"];
@@ -54,38 +53,15 @@ test("the navigation keeps the range, marks the current page, and ← All apps r
 
 test.describe("a slow PocketBase", () => {
   let proxy: FaultProxy;
-  let server: ChildProcess | undefined;
+  let server: Dashboard | undefined;
   let url = "";
   test.beforeAll(async () => {
     proxy = await startFaultProxy(process.env.E2E_PB_URL!);
-    const port = await freePort();
-    server = spawn(process.execPath, ["dist/server.mjs"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        POCKETBASE_URL: proxy.url,
-        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
-        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
-        RATE_LIMIT_PER_MINUTE: "0",
-      },
-      stdio: "ignore",
-      detached: true,
-    });
-    url = `http://127.0.0.1:${port}`;
-    for (
-      let i = 0;
-      i < 120 &&
-      !(await fetch(`${url}/icon.svg`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 250));
+    server = await startDashboard({ POCKETBASE_URL: proxy.url, RATE_LIMIT_PER_MINUTE: "0" });
+    url = server.url;
   });
   test.afterAll(async () => {
-    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    server?.stop();
     await proxy?.stop();
   });
 
@@ -102,36 +78,13 @@ test.describe("a slow PocketBase", () => {
 });
 
 test.describe("framing policy", () => {
-  let narrow: ChildProcess | undefined;
+  let narrow: Dashboard | undefined;
   let narrowUrl = "";
   let host: Server;
   let hostUrl = "";
   test.beforeAll(async () => {
-    const port = await freePort();
-    narrow = spawn(process.execPath, ["dist/server.mjs"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        POCKETBASE_URL: process.env.E2E_PB_URL,
-        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
-        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
-        EMBED_ALLOWED_ORIGINS: "https://community-scripts.github.io",
-      },
-      stdio: "ignore",
-      detached: true,
-    });
-    narrowUrl = `http://127.0.0.1:${port}`;
-    for (
-      let i = 0;
-      i < 120 &&
-      !(await fetch(`${narrowUrl}/icon.svg`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 250));
+    narrow = await startDashboard({ EMBED_ALLOWED_ORIGINS: "https://community-scripts.github.io" });
+    narrowUrl = narrow.url;
     host = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end(`<!doctype html><title>Host</title><iframe id="allowed" src="${app()}/embed/summary"></iframe><iframe id="refused" src="${narrowUrl}/embed/summary"></iframe>`);
@@ -140,7 +93,7 @@ test.describe("framing policy", () => {
     hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
   });
   test.afterAll(async () => {
-    if (narrow?.pid) process.kill(-narrow.pid, "SIGTERM");
+    narrow?.stop();
     await new Promise<void>((resolve) => host.close(() => resolve()));
   });
 
@@ -168,42 +121,17 @@ test.describe("framing policy", () => {
 
 test.describe("PocketBase failing after pages were served", () => {
   let proxy: FaultProxy;
-  let server: ChildProcess | undefined;
+  let server: Dashboard | undefined;
   let url = "";
   test.beforeAll(async () => {
     proxy = await startFaultProxy(process.env.E2E_PB_URL!);
-    const port = await freePort();
-    server = spawn(process.execPath, ["dist/server.mjs"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        POCKETBASE_URL: proxy.url,
-        POCKETBASE_READER_EMAIL: process.env.E2E_READER_EMAIL,
-        POCKETBASE_READER_PASSWORD: process.env.E2E_READER_PASSWORD,
-        // Answers count as fresh for a second and the response cache is off, so the test need
-        // not wait out the production windows (30 s) to see what happens after them.
-        DATA_CACHE_FRESH_SECONDS: "1",
-        RESPONSE_CACHE: "0",
-        RATE_LIMIT_PER_MINUTE: "0",
-      },
-      stdio: "ignore",
-      detached: true,
-    });
-    url = `http://127.0.0.1:${port}`;
-    for (
-      let i = 0;
-      i < 120 &&
-      !(await fetch(`${url}/icon.svg`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 250));
+    // Answers count as fresh for a second and the response cache is off, so the test need
+    // not wait out the production windows (30 s) to see what happens after them.
+    server = await startDashboard({ POCKETBASE_URL: proxy.url, DATA_CACHE_FRESH_SECONDS: "1", RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0" });
+    url = server.url;
   });
   test.afterAll(async () => {
-    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    server?.stop();
     await proxy?.stop();
   });
 
