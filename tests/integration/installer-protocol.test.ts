@@ -8,10 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { startTestPocketBase, type TestPocketBase, installerPost, RECORDS } from "../support/pocketbase";
 import { expectRollupsExact } from "../support/rollups";
-
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
 
 /** A request with its path sent byte for byte, as curl does (fetch would %-encode the quotes). */
 function curl(base: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
@@ -33,26 +31,7 @@ const grepId = (text: string) => /"id":"([^"]*)"/.exec(text)?.[1] ?? "";
 describe("the installer protocol", () => {
   let pb: TestPocketBase;
   const lookupPath = (uuid: string) => `${RECORDS}?filter=(random_id='${uuid}')&fields=id&perPage=1`;
-  const postToApi = (uuid: string, nsapp = "jellyfin") =>
-    curl(
-      pb.url,
-      "POST",
-      RECORDS,
-      JSON.stringify({
-        ct_type: 1,
-        type: "lxc",
-        disk_size: 8,
-        core_count: 2,
-        ram_size: 2048,
-        os_type: "debian",
-        os_version: "13",
-        nsapp,
-        method: "default",
-        pve_version: "9.0.3",
-        status: "installing",
-        random_id: uuid,
-      }),
-    );
+  const postToApi = (uuid: string, nsapp = "jellyfin") => curl(pb.url, "POST", RECORDS, JSON.stringify(installerPost({ nsapp, random_id: uuid })));
   const patch = (id: string, body: object) => curl(pb.url, "PATCH", `${RECORDS}/${id}`, JSON.stringify(body));
   const rowsOf = (uuid: string) =>
     pb.db.prepare("SELECT id, status, exit_code, error FROM _dev_telemetry_data WHERE random_id = ?").all(uuid) as {

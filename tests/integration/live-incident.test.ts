@@ -6,16 +6,14 @@
  * runs are stored; pages and the API show it once their data cache refreshes (30 s) — within
  * minutes, as the issue asks, with no batch job in between.
  */
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchIncidents } from "../../lib/queries/insights";
 import { presetRange } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
-import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, startTestPocketBase, type TestPocketBase, installerPost, RECORDS } from "../support/pocketbase";
 
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
 /** curl: Failed to connect (network unreachable / host down). */
 const CODE = 7;
 const APPS = ["docker", "jellyfin", "homeassistant", "pihole", "vaultwarden", "nginxproxymanager"];
@@ -41,20 +39,7 @@ describe("an incident reported live through the installer protocol", () => {
       for (let i = 0; i < FAILURES_PER_APP; i++) {
         const created = await api(pb.url, RECORDS, {
           method: "POST",
-          body: {
-            ct_type: 1,
-            type: "lxc",
-            disk_size: 8,
-            core_count: 2,
-            ram_size: 2048,
-            os_type: "debian",
-            os_version: "13",
-            nsapp,
-            method: "default",
-            pve_version: "9.0.3",
-            status: "installing",
-            random_id: randomUUID(),
-          },
+          body: installerPost({ nsapp }),
         });
         expect(created.status).toBe(200);
         const patched = await api(pb.url, `${RECORDS}/${String(created.body.id)}`, {

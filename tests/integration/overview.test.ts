@@ -17,7 +17,7 @@ import { presetRange, previousRange, type Range, type RangePreset } from "../../
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { OS_LABEL_SQL, OS_VERSION_LABEL_SQL } from "../support/labels";
-import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
 
@@ -34,7 +34,7 @@ describe("overview data layer", () => {
     // Runs that start now and stay installing: "running" must not depend on whether the
     // generator happened to place runs in the last hour at this time of day.
     for (let i = 0; i < 2; i++) {
-      const res = await api(pb.url, "/api/collections/_dev_telemetry_data/records", {
+      const res = await api(pb.url, RECORDS, {
         method: "POST",
         body: { random_id: `live-${i}`, type: "lxc", ct_type: 1, nsapp: "docker", status: "installing" },
       });

@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, POCKETBASE_DIRS } from "../../scripts/lib/pocketbase-server";
-import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, READER, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
 const PER_MINUTE = { create: 300, update: 300, guestList: 300, auth: 20 };
 
 /** Sends `n` requests, 25 at a time; returns their statuses. */

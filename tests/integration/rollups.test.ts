@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLLUPS } from "../../lib/rollups/spec";
 import { rebuildSql } from "../../lib/rollups/sql";
 import { migrate } from "../../scripts/lib/pocketbase-server";
-import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 import { rng } from "../support/random";
 import { expectRollupsExact } from "../support/rollups";
 
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
 /** Names the write rules accept (lowercase script names). */
 const APPS = ["docker", "jellyfin", "pihole", "haos-vm", "netboot.xyz"];
 /** Rows written by SQL may hold any name (e.g. rows older than the write rules). */
@@ -122,7 +121,7 @@ describe("rollups stay exact", () => {
     // As a superuser (an import, say): anonymous creates must start as installing.
     const requests = Array.from({ length: 25 }, (_, i) => ({
       method: "POST",
-      url: "/api/collections/_dev_telemetry_data/records",
+      url: RECORDS,
       body: { ...randomRecord(r, 2000 + i), status: r.pick(STATUSES) },
     }));
     const batch = await api(pb.url, "/api/batch", { method: "POST", body: { requests }, token: pb.superuserToken });

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchAppDetail } from "../../lib/queries/app-detail";
 import { fetchAppInsights } from "../../lib/queries/insights";
 import { presetRange } from "../../lib/range";
-import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, READER, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
 const HOSTILE = ['x" || nsapp != "', "a' || 1=1 || '", "(docker) && (type = 'vm')", '"); DROP TABLE stats_app; --', "ünïcødé 🚀 {:nsapp}", "back\\slash\\"];
 
 describe("access rules and filter safety", () => {

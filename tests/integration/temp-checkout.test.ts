@@ -20,8 +20,7 @@ import {
   upsertSuperuser,
   type RunningPocketBase,
 } from "../../scripts/lib/pocketbase-server";
-
-const RECORDS = "/api/collections/_dev_telemetry_data/records";
+import { RECORDS } from "../support/pocketbase";
 
 describe("a checkout under the temp dir", () => {
   const checkout = mkdtempSync(join(tmpdir(), "pb-checkout-"));

@@ -3,6 +3,7 @@
  * a dashboard reader, served on a free port. Optional seeding runs before the server starts.
  */
 import Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,28 @@ import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } fro
 
 export const SUPERUSER = { email: "test-admin@example.com", password: "test-admin-password" };
 export const READER = { email: "test-reader@example.com", password: "test-reader-password" };
+
+/** The telemetry collection's records, as the install scripts address them. */
+export const RECORDS = "/api/collections/_dev_telemetry_data/records";
+
+/** What post_to_api sends when an LXC install starts (PocketBase-era misc/api.func). */
+export function installerPost(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ct_type: 1,
+    type: "lxc",
+    disk_size: 4,
+    core_count: 2,
+    ram_size: 2048,
+    os_type: "debian",
+    os_version: "13",
+    nsapp: "docker",
+    method: "default",
+    pve_version: "9.0.3",
+    status: "installing",
+    random_id: randomUUID(),
+    ...overrides,
+  };
+}
 
 export interface TestPocketBase {
   url: string;
