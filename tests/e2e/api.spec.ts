@@ -4,21 +4,11 @@
  * clear errors, cache headers.
  */
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
-import { join } from "node:path";
 import type { z } from "zod";
 import * as S from "../../lib/api-schemas";
+import { sql } from "./data";
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
-
-function sql<T>(query: string, ...args: unknown[]): T[] {
-  const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
-  try {
-    return db.prepare(query).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 const CONTRACTS: [string, z.ZodType][] = [
   ["/summary?range=7d", S.SummarySchema],

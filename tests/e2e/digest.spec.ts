@@ -5,29 +5,14 @@
  * schema, the feeds are Atom that Chromium parses and list the seeded regressions and incident.
  */
 import { expect, test, type Page } from "@playwright/test";
-import Database from "better-sqlite3";
 import { request as httpRequest } from "node:http";
-import { join } from "node:path";
 import * as S from "../../lib/api-schemas";
 import { lastCompleteWeek, weekContaining, type Week } from "../../lib/week";
-import { eventTruth } from "../../scripts/lib/demo-events";
+import { sql, truth } from "./data";
 
 const app = () => process.env.E2E_APP_URL!;
 const ATOM = "http://www.w3.org/2005/Atom";
 const DECIDED = "status IN ('sucess','success','done','failed')";
-
-function sql<T>(query: string, ...args: unknown[]): T[] {
-  const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
-  try {
-    return db.prepare(query).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-function truth() {
-  return new Map(eventTruth(new Date(process.env.E2E_DATA_END!)).map((t) => [t.id, t]));
-}
 
 const before = (w: Week) => weekContaining(new Date(Date.parse(`${w.monday}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10));
 

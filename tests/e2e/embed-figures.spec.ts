@@ -3,24 +3,14 @@
  * range=90d overview here: overview.spec.ts needs those cache entries fresh.)
  */
 import { expect, test, type Page } from "@playwright/test";
-import Database from "better-sqlite3";
-import { join } from "node:path";
 import { exitCodeInfo } from "../../lib/exit-codes";
 import { formatCompact, formatInt, formatPercent } from "../../lib/format";
 import { wilson } from "../../lib/stats";
+import { sql } from "./data";
 
 const app = () => process.env.E2E_APP_URL!;
 const SUCCESS = "status IN ('sucess','success','done')";
 const DAYS = "substr(created,1,10) BETWEEN @from AND @to";
-
-function sql<T>(query: string, params: Record<string, unknown>): T[] {
-  const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
-  try {
-    return db.prepare(query).all(params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 interface Counts {
   runs: number;

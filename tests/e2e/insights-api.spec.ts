@@ -5,25 +5,9 @@
  * trait, figures equal SQL, CSV works, unknown apps are a 404.
  */
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
-import { join } from "node:path";
-import { eventTruth } from "../../scripts/lib/demo-events";
+import { sql, truth } from "./data";
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
-
-function sql<T>(query: string, ...args: unknown[]): T[] {
-  const db = new Database(join(process.env.E2E_DATA_DIR!, "data.db"), { readonly: true });
-  try {
-    return db.prepare(query).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-/** The seeded events, for the end the data was generated with. */
-function truth() {
-  return new Map(eventTruth(new Date(process.env.E2E_DATA_END!)).map((t) => [t.id, t]));
-}
 
 test("regressions list the largest seeded regression with its dates and code, figures equal to SQL", async ({ request }) => {
   const res = await request.get(`${base()}/regressions?range=30d`);
