@@ -11,11 +11,11 @@ import type { ResponseCache } from "../../server/response-cache";
 
 export type Handle = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export async function startFront(handle: Handle, cache: ResponseCache | null): Promise<{ port: number; server: Server }> {
+export async function startFront(handle: Handle, cache: ResponseCache | null, opts: { limiter?: RateLimiter; hops?: number } = {}): Promise<{ port: number; server: Server }> {
   const front = createFront(
     handle,
-    { hops: 0, security: { embedOrigins: ["*"], hstsMaxAge: 0 }, publicFiles: new Set(), inlineScripts: {}, renderTimeoutMs: 10_000 },
-    new RateLimiter({ perMinute: 600, burst: 100, concurrent: 4 }),
+    { hops: opts.hops ?? 0, security: { embedOrigins: ["*"], hstsMaxAge: 0 }, publicFiles: new Set(), inlineScripts: {}, renderTimeoutMs: 10_000 },
+    opts.limiter ?? new RateLimiter({ perMinute: 600, burst: 100, concurrent: 4 }),
     cache,
   );
   const server = createServer((req, res) => void front(req, res));
@@ -32,9 +32,9 @@ export interface Answer {
   body: string;
 }
 
-export function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+export function get(port: number, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ port, path, host: "127.0.0.1", headers }, (res) => {
+    const req = request({ port, path, host: "127.0.0.1", headers, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {

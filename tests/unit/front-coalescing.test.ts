@@ -4,25 +4,13 @@
  * Next.js drops its render), one waiter renders for the others — nobody is refused with 429
  * because many started a render at the same moment (the load test's single client saw that).
  */
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFront } from "../../server/front";
 import { RateLimiter } from "../../server/rate-limit";
 import { ResponseCache } from "../../server/response-cache";
+import { get as fetchAnswer, type Handle, startFront } from "../support/front-server";
 
-function get(port: number, path: string, client: string, signal?: AbortSignal): Promise<{ status: number; body: string; cache: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ port, path, host: "127.0.0.1", signal, headers: { "x-forwarded-for": client } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, cache: String(res.headers["x-cache"]) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (port: number, path: string, client: string, signal?: AbortSignal) => fetchAnswer(port, path, { "x-forwarded-for": client }, signal);
 
 describe("coalesced renders", () => {
   let server: Server | null = null;
@@ -34,7 +22,7 @@ describe("coalesced renders", () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
     // Like Next.js: the render is dropped when its client goes away, and answers once the gate opens.
-    const handle = async (_req: unknown, res: import("node:http").ServerResponse) => {
+    const handle: Handle = async (_req, res: ServerResponse) => {
       renders++;
       started.shift()?.();
       let closed = false;
@@ -46,15 +34,9 @@ describe("coalesced renders", () => {
     };
     // One token and one render in flight per client: a second render for a client at once is a 429.
     const limiter = new RateLimiter({ perMinute: 60, burst: 1, concurrent: 1 });
-    const front = createFront(
-      handle,
-      { hops: 1, security: { embedOrigins: ["*"], hstsMaxAge: 0 }, publicFiles: new Set(), inlineScripts: {}, renderTimeoutMs: 10_000 },
-      limiter,
-      new ResponseCache(),
-    );
-    server = createServer((req, res) => void front(req, res));
-    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
+    const front = await startFront(handle, new ResponseCache(), { limiter, hops: 1 });
+    server = front.server;
+    const port = front.port;
 
     const leaderStarted = new Promise<void>((r) => started.push(r));
     const hangUp = new AbortController();
