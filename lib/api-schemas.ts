@@ -226,16 +226,10 @@ export const AppInsightsSchema = envelope(
   }),
 );
 
+const weekFigures = { runs: int, previous_runs: int, failed: int, decided: int, rate, previous_failed: int, previous_decided: int, previous_rate: rate };
 const digestApp = {
   nsapp: z.string(),
-  runs: int,
-  previous_runs: int,
-  failed: int,
-  decided: int,
-  rate,
-  previous_failed: int,
-  previous_decided: int,
-  previous_rate: rate,
+  ...weekFigures,
   change: z.number().min(-1).max(1).nullable().describe("rate − previous_rate (0.05 = +5 percentage points)"),
   q_value: z.number().nullable().describe("Benjamini–Hochberg adjusted p of the two-proportion test; null below 10 decided runs in a week"),
   significant: z.boolean(),
@@ -254,7 +248,7 @@ export const DigestSchema = envelope(
       previous: z.string().nullable().describe("Monday of the week before; null before the first week"),
       next: z.string().nullable().describe("Monday of the week after; null while that week is not over"),
     }),
-    totals: z.strictObject({ runs: int, previous_runs: int, failed: int, decided: int, rate, previous_failed: int, previous_decided: int, previous_rate: rate }),
+    totals: z.strictObject(weekFigures),
     newly_failing: z.array(z.strictObject({ ...digestApp, regression: regressionRef })).describe("failure rate significantly up and at least doubled"),
     recovered: z
       .array(z.strictObject({ ...digestApp, regression: regressionRef }))

@@ -28,9 +28,8 @@ export interface AppWeekCounts {
   previous: WeekCounts;
 }
 
-/** One app's week against the week before (snake_case: it is the API's shape too). */
-export interface DigestApp {
-  nsapp: string;
+/** A week's runs and failure rate against the week before (snake_case: it is the API's shape too). */
+export interface WeekFigures {
   runs: number;
   previous_runs: number;
   failed: number;
@@ -39,6 +38,11 @@ export interface DigestApp {
   previous_failed: number;
   previous_decided: number;
   previous_rate: number | null;
+}
+
+/** One app's week against the week before. */
+export interface DigestApp extends WeekFigures {
+  nsapp: string;
   /** rate − previous_rate (0.05 = +5 percentage points); null without both. */
   change: number | null;
   /** Benjamini–Hochberg adjusted p of the two-proportion test; null when not tested (< 10 decided runs in a week). */
@@ -60,16 +64,7 @@ export interface StillFailing extends DigestApp {
 }
 
 export interface WeekDigest {
-  totals: {
-    runs: number;
-    previous_runs: number;
-    failed: number;
-    decided: number;
-    rate: number | null;
-    previous_failed: number;
-    previous_decided: number;
-    previous_rate: number | null;
-  };
+  totals: WeekFigures;
   /** Failure rate significantly up and at least doubled; a regression of the week, if any. */
   newly_failing: (DigestApp & { regression: DigestRegressionRef | null })[];
   /** Failure rate significantly down and at least halved, or a regression that ended during the week (unless newly failing). */
