@@ -1,4 +1,24 @@
 "use client";
+import { ReferenceLine } from "recharts";
+import type { Marker } from "../OutcomeChart";
+
+/**
+ * The vertical markers of a chart over buckets (regression starts and ends), as recharts
+ * children: a dashed line at the marker's bucket, labelled beside it. Without a side given,
+ * labels alternate so neighbours do not overlap.
+ */
+export function markerLines(markers: Marker[]) {
+  return markers.map((m, i) => (
+    <ReferenceLine
+      key={`${m.bucket}-${m.label}`}
+      x={m.bucket}
+      stroke="var(--failed)"
+      strokeDasharray="4 3"
+      label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
+    />
+  ));
+}
+
 /**
  * The label of a vertical marker (a regression's start or end), given to recharts as an element
  * (it adds the line's viewBox): beside its line, inside the plot. Starts read to the left of

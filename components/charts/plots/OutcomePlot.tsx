@@ -1,9 +1,9 @@
 "use client";
 /** The recharts part of OutcomeChart: stacked bars per point, partial points lighter, with vertical markers. */
-import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
-import { MarkerLabel } from "./MarkerLabel";
+import { markerLines } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
 import { countOf, type Marker, type OutcomePoint, type Series } from "../OutcomeChart";
 
@@ -35,15 +35,7 @@ export default function OutcomePlot(props: { data: OutcomePoint[]; series: Serie
             ))}
           </Bar>
         ))}
-        {props.markers.map((m, i) => (
-          <ReferenceLine
-            key={`${m.bucket}-${m.label}`}
-            x={m.bucket}
-            stroke="var(--failed)"
-            strokeDasharray="4 3"
-            label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
-          />
-        ))}
+        {markerLines(props.markers)}
       </BarChart>
     </PlotBox>
   );

@@ -1,9 +1,9 @@
 "use client";
 /** The recharts part of RateChart: the failure rate as a line inside its 95 % interval band. */
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt, formatInterval, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
-import { MarkerLabel } from "./MarkerLabel";
+import { markerLines } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
 import type { Marker } from "../OutcomeChart";
 import type { RatePoint } from "../RateChart";
@@ -41,15 +41,7 @@ export default function RatePlot(props: { points: RatePoint[]; markers: Marker[]
           connectNulls={false}
         />
         <Line dataKey="rate" name="rate" stroke="var(--failed)" strokeWidth={2} dot={points.length <= 31 ? { r: 2 } : false} isAnimationActive={false} connectNulls={false} />
-        {props.markers.map((m, i) => (
-          <ReferenceLine
-            key={`${m.bucket}-${m.label}`}
-            x={m.bucket}
-            stroke="var(--failed)"
-            strokeDasharray="4 3"
-            label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
-          />
-        ))}
+        {markerLines(props.markers)}
       </ComposedChart>
     </PlotBox>
   );
