@@ -23,13 +23,15 @@ export function markerLines(markers: Marker[]) {
  * The label of a vertical marker (a regression's start or end), given to recharts as an element
  * (it adds the line's viewBox): beside its line, inside the plot. Starts read to the left of
  * their line and ends to the right, so a start and an end a day apart do not overlap; a start
- * too close to the y axis reads to the right instead. (An end is never at the right edge: a
+ * too close to the y axis reads to the right instead, one line lower. (An end is never at the right edge: a
  * regression ends only once later runs show the recovery.)
  */
 export function MarkerLabel(props: { text: string; side: "left" | "right"; viewBox?: { x?: number; y?: number } }) {
   const x = props.viewBox?.x ?? 0;
-  const y = (props.viewBox?.y ?? 0) + 12;
   const left = props.side === "left" && x - props.text.length * 6.2 - 4 >= 56;
+  // A label turned to the right (no room before the axis) takes the next line, under the
+  // label of a marker just after it (on a phone, a regression's end a few days later).
+  const y = (props.viewBox?.y ?? 0) + 12 + (props.side === "left" && !left ? 14 : 0);
   return (
     <text x={left ? x - 4 : x + 4} y={y} textAnchor={left ? "end" : "start"} fill="var(--failed)" fontSize={11}>
       {props.text}
