@@ -49,6 +49,9 @@ export const VIEWS = {
   digest: view("/digest", { params: ["week"] }),
   embed: view("/embed/[widget]", { params: ["range", "type"] }),
   badge: view("/badge/[file]", {}),
+  chart: view("/chart/[file]", {}),
+  /** Open Graph images of pages (/og/site.png, /og/apps/<nsapp>.png, /og/errors/<code>.png). */
+  image: view("/og/[...path]", {}),
   apiSummary: view("/api/v1/summary", { params: ["range", "type"], strict: true }),
   apiApps: view("/api/v1/apps", { params: appsParams, sortKeys: APP_SORT_KEYS, defaultSort: "-failure_low", defaultMinRuns: MIN_RUNS_FLOOR, strict: true }),
   apiApp: view("/api/v1/apps/[nsapp]", { strict: true }),
