@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { CORS_HEADERS, isFeedPath, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { CORS_HEADERS, linksToOrigin, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
 import { parseViewState, viewHref } from "../lib/params";
 import { newRequestContext, requestContextStorage, type RequestContext } from "../lib/request-context";
 import { pageViewForPath } from "../lib/views";
@@ -97,9 +97,10 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
       };
       return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
     }
-    // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
-    // a forged Host header is only ever answered to the client that sent it.
-    const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
+    // Pages, feeds, robots.txt and the sitemap link to the Host they were asked under (without
+    // PUBLIC_URL): one entry per host and scheme, so a forged Host header is only ever answered
+    // to the client that sent it.
+    const key = cacheKey(url.pathname, url.searchParams) + (linksToOrigin(url.pathname, kind) ? ` host=${(req.headers.host ?? "").toLowerCase()}${https ? " https" : ""}` : "");
     for (;;) {
       const hit = cache?.get(key);
       if (hit) return send(req, res, hit, "HIT");
