@@ -1,4 +1,5 @@
 import { dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { DataTable } from "@/components/DataTable";
@@ -11,6 +12,10 @@ import { serverConfig } from "@/lib/config";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatRate } from "@/lib/format";
 import { summaryQuery } from "@/lib/live";
+import { describeOverview } from "@/lib/meta/describe";
+import { pageMetadata, SITE_DESCRIPTION, SITE_FEED } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 import { parseViewState, rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { previousRange, presetTitle, spanLabel } from "@/lib/range";
@@ -178,6 +183,20 @@ async function Environments({ state }: { state: ViewState }) {
       }}
     </Loaded>
   );
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEWS.overview, "/", await searchParams);
+  const [o, ranking] = await Promise.all([loadOverview(m.state.range, null), loadAppRanking(m.state.range)]);
+  return pageMetadata(m.origin, {
+    title: `Install runs, ${m.state.preset === "custom" ? `${m.state.range.from} to ${m.state.range.to}` : presetTitle(m.state.preset)}`,
+    description: o.ok ? describeOverview(o.value.totals, ranking.ok ? ranking.value.apps.current : null, m.state) : SITE_DESCRIPTION,
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [SITE_FEED],
+    index: !m.permutation && o.ok && o.value.totals.runs > 0,
+  });
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawParams> }) {

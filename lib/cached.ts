@@ -19,6 +19,7 @@ import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
 import * as insights from "./queries/insights";
 import * as runs from "./queries/runs";
+import * as sitemap from "./queries/sitemap";
 import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
 import type { RunType } from "./params";
@@ -106,6 +107,9 @@ export const fetchInsights = insightsFn.fetch;
 const appInsightsFn = cached("appInsights", insights.fetchAppInsights);
 export const loadAppInsights = appInsightsFn.load;
 export const fetchAppInsights = appInsightsFn.fetch;
+
+// The sitemap's apps and exit codes with their last days (also whether a page is indexed).
+export const loadActiveSet = cached("activeSet", sitemap.fetchActiveSet).load;
 
 const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;

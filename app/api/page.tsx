@@ -1,8 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ENDPOINTS, openApiDocument } from "@/lib/openapi";
+import { textPageMetadata } from "@/lib/meta/request";
+import type { RawParams } from "@/lib/params";
 
-export const metadata: Metadata = { title: "API" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  return textPageMetadata(
+    "/api",
+    "Public API",
+    "Every figure of the dashboard as JSON or CSV: summary, apps, one app, its runs, exit codes, OS versions, regressions, incidents and the weekly digest; OpenAPI 3.1.",
+    await searchParams,
+  );
+}
 
 interface Parameter {
   name: string;

@@ -10,14 +10,16 @@ import { Pagination } from "@/components/Pagination";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { loadAppList } from "@/lib/cached";
 import { formatInt } from "@/lib/format";
+import { describeApps } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { AppListRow } from "@/lib/queries/apps";
 import { spanLabel } from "@/lib/range";
 import { change } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
 import { MIN_RUNS_FLOOR, VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = { title: "Apps" };
 
 const VIEW = VIEWS.apps;
 const href = (state: ViewState, patch: Partial<ViewState>) => viewHref(VIEW, "/apps", state, patch);
@@ -120,6 +122,19 @@ async function AppsTable({ state }: { state: ViewState }) {
       }}
     </Loaded>
   );
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, "/apps", await searchParams);
+  const list = await loadAppList(m.state);
+  return pageMetadata(m.origin, {
+    title: "Apps",
+    description: list.ok ? describeApps(list.value.total, m.state.minRuns, m.state) : "Every app's runs, failures and failure rates with their 95 % intervals.",
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    index: !m.permutation && list.ok && list.value.total > 0,
+  });
 }
 
 export default async function AppsPage({ searchParams }: { searchParams: Promise<RawParams> }) {

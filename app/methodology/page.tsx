@@ -3,8 +3,17 @@ import Link from "next/link";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
+import { textPageMetadata } from "@/lib/meta/request";
+import type { RawParams } from "@/lib/params";
 
-export const metadata: Metadata = { title: "Methodology" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  return textPageMetadata(
+    "/methodology",
+    "Methodology",
+    "How every figure is made: outcomes, success rates and their 95 % intervals, failure categories, regressions and their false-alarm control, the weekly digest, and what is public.",
+    await searchParams,
+  );
+}
 
 const CATEGORIES = [
   "user_aborted",

@@ -14,8 +14,10 @@ import { parseViewState, TYPES, viewHref, type RawParams, type ViewState } from 
 import { OTHER } from "@/lib/queries/os";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = { title: "Operating systems" };
+import { describeOs } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.os;
 const PATH = "/os";
@@ -131,6 +133,24 @@ async function Versions({ state }: { state: ViewState }) {
       }}
     </Loaded>
   );
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, PATH, await searchParams);
+  // The same arguments as the OS filter's: one load for both.
+  const rows = await loadOsVersions(m.state.range, { type: m.state.type });
+  const byOs = new Map<string, number>();
+  for (const r of rows.ok ? rows.value : []) if (r.osType !== NOT_REPORTED) byOs.set(`${r.osType} ${r.osVersion}`, (byOs.get(`${r.osType} ${r.osVersion}`) ?? 0) + r.runs);
+  const [os, runs] = [...byOs].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const total = rows.ok ? rows.value.reduce((n, r) => n + r.runs, 0) : 0;
+  return pageMetadata(m.origin, {
+    title: "Operating systems",
+    description: describeOs(total, os && runs ? { os, runs } : null, m.state),
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    index: !m.permutation && total > 0,
+  });
 }
 
 export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {

@@ -13,13 +13,29 @@ import { customRange } from "@/lib/range";
 import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = {
-  title: "Regressions and incidents",
-  alternates: { types: { "application/atom+xml": [{ url: "/feed.xml", title: "Regressions, incidents and weekly digests (Atom)" }] } },
-};
+import { describeRegressions } from "@/lib/meta/describe";
+import { pageMetadata, SITE_FEED } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.regressions;
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, "/regressions", await searchParams);
+  const found = await loadInsights(m.state.range);
+  return pageMetadata(m.origin, {
+    title: "Regressions and incidents",
+    description: found.ok
+      ? describeRegressions(found.value.regressions.length, found.value.incidents.length, m.state)
+      : "Apps whose failure rate rose above their own baseline, and incidents across apps.",
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [SITE_FEED],
+    // None found is a finding too: the default view is indexed either way.
+    index: !m.permutation,
+  });
+}
 
 /** A page of one app over a regression's window: its failed runs of those days. */
 function windowHref(nsapp: string, start: string, last: string, state: ViewState): string {

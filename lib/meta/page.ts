@@ -15,6 +15,7 @@ import { OG_SIZE } from "../og/card";
 import type { RawParams } from "../params";
 
 export const SITE_NAME = "Proxmox VE script installs";
+export const SITE_DESCRIPTION = "Public install statistics of the Proxmox VE community scripts: runs, success rates and failures per app.";
 
 export interface Feed {
   /** A path of this site ("/apps/jellyfin/feed.xml"). */
@@ -23,7 +24,7 @@ export interface Feed {
 }
 
 export interface PageMeta {
-  /** The page's own title; the layout's template appends the site name. */
+  /** The page's own title ("Apps"); the site's name is appended here (also on the overview, where the layout's template does not apply). */
   title: string;
   description: string;
   /** The canonical path and query of the view shown (viewHref). */
@@ -47,7 +48,7 @@ export function pageMetadata(origin: string, m: PageMeta): Metadata {
   const image = { url: `${origin}${m.image}`, ...OG_SIZE, alt: m.imageAlt, type: "image/png" };
   const fullTitle = `${m.title} · ${SITE_NAME}`;
   return {
-    title: m.title,
+    title: { absolute: fullTitle },
     description: m.description,
     alternates: {
       canonical: url,

@@ -24,6 +24,11 @@ import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
 import { wilson } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
+import { describeApp } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { isActiveApp } from "@/lib/meta/active";
+import { appPreview, previewImagePath } from "@/lib/og/paths";
 import { VIEWS } from "@/lib/views";
 
 const VIEW = VIEWS.app;
@@ -38,13 +43,25 @@ function appName(raw: string): string | null {
   }
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const nsapp = appName((await params).nsapp);
-  const feed =
-    nsapp && nsapp.length <= 128
-      ? { types: { "application/atom+xml": [{ url: `/apps/${encodeURIComponent(nsapp)}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }] } }
-      : undefined;
-  return { title: (nsapp ?? "App").slice(0, 64), alternates: feed };
+  if (nsapp === null || nsapp.length > 128) return { title: "Unknown app", robots: { index: false } };
+  const path = `/apps/${encodeURIComponent(nsapp)}`;
+  const m = await metaContext(VIEW, path, await searchParams);
+  const [exists, summary] = await Promise.all([loadAppExists(nsapp), loadAppSummary(nsapp, m.state.range)]);
+  if (exists.ok && !exists.value) return { title: `Unknown app “${nsapp.slice(0, 64)}”`, robots: { index: false } };
+  const totals = summary.ok ? summary.value.totals : null;
+  const name = APPS.find((a) => a.nsapp === nsapp)?.name ?? nsapp;
+  return pageMetadata(m.origin, {
+    title: `${name}: installs and success rate`,
+    description: totals ? describeApp(nsapp, totals, m.state) : `${nsapp}: install statistics of the Proxmox VE community script.`,
+    canonical: m.canonical,
+    image: previewImagePath(appPreview(nsapp), m.state),
+    imageAlt: `${nsapp}: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [{ path: `${path}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }],
+    // Indexed: the default view of an app with runs in the sitemap's window (lib/meta/sitemap.ts).
+    index: !m.permutation && (await isActiveApp(nsapp, m.now)),
+  });
 }
 
 async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {

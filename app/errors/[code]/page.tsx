@@ -17,6 +17,11 @@ import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/
 import { noteNotFound } from "@/lib/request-context";
 import { bucketLabel, daysBetween } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
+import { isActiveCode } from "@/lib/meta/active";
+import { describeExitCode } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.error;
 
@@ -37,10 +42,23 @@ function earlierMeanings(code: number, current: string, from: string, to: string
   return spans.filter((s) => s.meant !== current);
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const raw = (await params).code;
-  if (!isExitCodeParam(raw)) return { title: "Exit code not found" };
-  return { title: `Exit code ${raw}`, description: `Exit code ${raw} (${explainExitCode(Number(raw))}): failed and aborted install runs, apps and OS versions.` };
+  if (!isExitCodeParam(raw)) return { title: "Exit code not found", robots: { index: false } };
+  const code = Number(raw);
+  const m = await metaContext(VIEW, `/errors/${code}`, await searchParams);
+  // The same arguments as the page's section: one load for both.
+  const detail = await loadExitCodeDetail(code, m.state.range, { page: m.state.page, perPage: m.state.pageSize });
+  const message = explainExitCode(code);
+  return pageMetadata(m.origin, {
+    title: `Exit code ${code}: ${message}`,
+    description: detail.ok ? describeExitCode(code, message, detail.value, m.state) : `Exit code ${code} (${message}): failed and aborted install runs, apps and OS versions.`,
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "code", code }, m.state),
+    imageAlt: `Exit code ${code}: failed and aborted runs per ${m.state.range.bucket}`,
+    // Indexed: the default view of a code with failed or aborted runs in the sitemap's window.
+    index: !m.permutation && (await isActiveCode(code, m.now)),
+  });
 }
 
 function UnknownCode({ raw }: { raw: string }) {
