@@ -152,6 +152,10 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     const acceptEncoding = req.headers["accept-encoding"];
     delete req.headers["accept-encoding"];
     if (req.method === "HEAD") req.method = "GET";
+    // The answer is cached for every client, so it must not depend on this one's User-Agent:
+    // next.config.ts puts metadata in <head> for all (htmlLimitedBots), but Next.js streams it
+    // into <body> for a request without the header.
+    req.headers["user-agent"] ||= "-";
     const ctx = newRequestContext();
     const timeout = AbortSignal.timeout(config.renderTimeoutMs);
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isFeedPath, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
+import { isFeedPath, linksToOrigin, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
 import { pageViewForPath } from "../../lib/views";
 import { canonicalPage } from "../../server/front";
 import { clientAddress, trustedHops } from "../../server/client";
@@ -109,5 +109,18 @@ describe("security headers", () => {
     expect(pageViewForPath("/apps/docker/feed.xml")).toBeNull();
     expect(pageViewForPath("/feed.xml")).toBeNull();
     expect(canonicalPage(new URL("http://x/apps/docker/feed.xml?range=30d"))).toBeNull();
+  });
+  it("serves charts and preview images like badges, robots.txt and the sitemap like the API; answers with absolute links are kept per host", () => {
+    expect(["/chart/docker.svg", "/og/apps/docker.png", "/og/site.png", "/robots.txt", "/sitemap.xml", "/apps/robots.txt"].map((p) => routeKind(p))).toEqual([
+      "badge",
+      "badge",
+      "badge",
+      "api",
+      "api",
+      "page",
+    ]);
+    expect(
+      ["/", "/apps/docker", "/feed.xml", "/robots.txt", "/sitemap.xml", "/api/v1/apps", "/badge/docker.svg", "/og/site.png"].map((p) => linksToOrigin(p, routeKind(p))),
+    ).toEqual([true, true, true, true, true, false, false, false]);
   });
 });
