@@ -3,6 +3,7 @@ import Link from "next/link";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
+import { MIN_SAMPLE } from "@/lib/embed/catalog";
 import { textPageMetadata } from "@/lib/meta/request";
 import type { RawParams } from "@/lib/params";
 
@@ -164,6 +165,19 @@ export default function MethodologyPage() {
         <p>
           Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a run, so they equal a count over the raw records at
           every moment. The test suite checks this against SQL after creates, updates and deletes.
+        </p>
+      </section>
+      <section className="panel" id="previews">
+        <h2>Search engines, link previews and the README chart</h2>
+        <p>
+          Each page tells search engines and link previews what it shows, from the same figures: a description such as “jellyfin: 17,337 installs in 30 days, 92.6 % succeeded (n
+          16,987)” — a success rate only from {MIN_SAMPLE} finished runs, as on badges — and a preview image with the runs per day by outcome. Only a page&apos;s default view, its
+          address without a query string, is offered for indexing; other ranges, filters, sorts and further pages are views of it and marked not to be indexed, as are apps and exit
+          codes without runs in the last 90 days. The sitemap lists exactly the indexed pages, each with the last day it had runs.
+        </p>
+        <p>
+          The chart for READMEs (<code>/chart/&lt;app&gt;.svg</code>) draws the app&apos;s runs per day by outcome, or its failure rate with the 95 % Wilson interval where a day
+          (or a group of days, for apps with few runs) has at least {MIN_SAMPLE} finished runs — the method of the app page&apos;s charts.
         </p>
       </section>
       <section className="panel" id="privacy">
