@@ -96,23 +96,25 @@ export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOp
   return { options, notes };
 }
 
-export interface BadgeOptions {
+/**
+ * Options of an image (a badge, the README chart): range/from/to, metric, theme (light or dark:
+ * an <img> cannot follow the reader's colour scheme). An image cannot show a note, so its route
+ * answers a "bad option" image (400) when `notes` is not empty.
+ */
+export interface ImageOptions<M extends string> {
   view: ViewState;
-  metric: BadgeMetric;
+  metric: M;
   theme: Exclude<EmbedTheme, "auto">;
 }
+export type BadgeOptions = ImageOptions<BadgeMetric>;
+export type ChartOptions = ImageOptions<ChartMetric>;
 
-/**
- * Options of a badge: range/from/to, metric, theme (light or dark: an <img> cannot follow the
- * reader's colour scheme). Badges are images and cannot show a note, so the route answers a
- * "bad option" badge when `notes` is not empty.
- */
-export function parseBadgeOptions(raw: RawParams, now: Date): { options: BadgeOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, VIEWS.badge, RANGE_KEYS, IMAGE_KEYS);
-  return { options: { view: state, metric: imageOption(raw, "metric", BADGE_METRICS, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
+function parseImageOptions<M extends string>(raw: RawParams, now: Date, of: View, metrics: readonly [M, ...M[]]): { options: ImageOptions<M>; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, of, RANGE_KEYS, IMAGE_KEYS);
+  return { options: { view: state, metric: imageOption(raw, "metric", metrics, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
 }
 
-/** An image's option from a list; the first is the default. An image cannot show a note: its route refuses notes (400). */
+/** An image's option from a list; the first is the default. */
 function imageOption<T extends string>(raw: RawParams, key: string, allowed: readonly [T, ...T[]], notes: string[]): T {
   const value = get(raw, key) || allowed[0];
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -120,16 +122,14 @@ function imageOption<T extends string>(raw: RawParams, key: string, allowed: rea
   return allowed[0];
 }
 
-export interface ChartOptions {
-  view: ViewState;
-  metric: ChartMetric;
-  theme: Exclude<EmbedTheme, "auto">;
+/** A badge (/badge/<nsapp>.svg): metric success-rate, installs or failure-rate. */
+export function parseBadgeOptions(raw: RawParams, now: Date) {
+  return parseImageOptions(raw, now, VIEWS.badge, BADGE_METRICS);
 }
 
-/** Options of the README chart (/chart/<nsapp>.svg): range/from/to, metric (outcomes or failure-rate), theme (light or dark). */
-export function parseChartOptions(raw: RawParams, now: Date): { options: ChartOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, VIEWS.chart, RANGE_KEYS, IMAGE_KEYS);
-  return { options: { view: state, metric: imageOption(raw, "metric", CHART_METRICS, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
+/** The README chart (/chart/<nsapp>.svg): metric outcomes or failure-rate. */
+export function parseChartOptions(raw: RawParams, now: Date) {
+  return parseImageOptions(raw, now, VIEWS.chart, CHART_METRICS);
 }
 
 /** The range of a page's preview image (/og/…); nothing else. */
