@@ -170,10 +170,12 @@ function failureRate(c: Colors, input: ChartInput, who: string): string {
   const x = (i: number) => r(PLOT.left + (i + 0.5) * step);
   const y = (v: number) => r(PLOT.bottom - (v / top) * (PLOT.bottom - PLOT.top));
   // The line wherever a bin has a finished run (gaps elsewhere); the band where it has MIN_SAMPLE.
-  const line = runsOf(stats, (s) => s.w !== null).map((run) => {
-    const pts = run.map((i) => `${x(i)},${y(stats[i]!.w!.rate)}`);
-    return pts.length === 1 ? `M${pts[0]}h0.01` : `M${pts.join("L")}`;
-  });
+  // A bin between gaps is a dot; consecutive ones a line.
+  const line = runsOf(stats, (s) => s.w !== null).map((run) =>
+    run.length === 1
+      ? html`<circle cx="${x(run[0]!)}" cy="${y(stats[run[0]!]!.w!.rate)}" r="3" fill="${c("accent")}"/>`
+      : html`<path d="M${run.map((i) => `${x(i)},${y(stats[i]!.w!.rate)}`).join("L")}" fill="none" stroke="${c("accent")}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>`,
+  );
   const band = runsOf(stats, (s) => s.w !== null && s.n >= MIN_SAMPLE).map(
     (run) =>
       `M${run.map((i) => `${x(i)},${y(stats[i]!.w!.high)}`).join("L")}L${[...run]
@@ -193,13 +195,8 @@ function failureRate(c: Colors, input: ChartInput, who: string): string {
     `${range}: ${headline}. Failure rate = failed ÷ (succeeded + failed); the band is the 95 % Wilson interval where ${unit.replace("per ", "a ")} has at least ${MIN_SAMPLE} finished runs. Proxmox VE script install statistics.`,
     `${who} · failure rate ${unit}`,
     `${rangeLabel(options.view)} · ${headline}`,
-    html`${axis.grid}${band.length ? html`<path d="${band.join("")}" fill="${accent}" fill-opacity="0.18"/>` : html``}${line.map(
-      (d) => html`<path d="${d}" fill="none" stroke="${accent}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>`,
-    )}${points}${xAxis(c, bins)}`,
-    legendOf(c, [
-      { label: "failure rate", color: accent, line: true },
-      { label: `95 % interval (n ≥ ${MIN_SAMPLE})`, color: accent, faint: true },
-    ]),
+    html`${axis.grid}${band.length ? html`<path d="${band.join("")}" fill="${accent}" fill-opacity="0.18"/>` : html``}${line}${points}${xAxis(c, bins)}`,
+    legendOf(c, [{ label: "failure rate", color: accent, line: true }, ...(band.length ? [{ label: `95 % interval (n ≥ ${MIN_SAMPLE})`, color: accent, faint: true }] : [])]),
     `Proxmox VE script installs · ${range}`,
   );
 }
