@@ -79,12 +79,15 @@ function compare(sort: string) {
   };
 }
 
+/** A row's key: one app and install type. */
+const rowKey = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}\n${r.type}`;
+
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
 async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
   const rows = await rangeAll(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
   const byApp = new Map<string, AppRangeRow>();
   for (const r of rows) {
-    const k = `${r.nsapp}\n${r.type}`;
+    const k = rowKey(r);
     const acc = byApp.get(k) ?? ({ nsapp: r.nsapp, type: r.type, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 } as AppRangeRow);
     for (const c of ["success", "failed", "aborted", "unknown", "installing", "runs"] as const) acc[c] += r[c];
     byApp.set(k, acc);
@@ -97,15 +100,16 @@ async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]
 
 type Changes = Map<string, RateChangeFlags>;
 
-async function rateChangeFlags(range: Range): Promise<Changes> {
-  const changes = await fetchRateChanges(range);
-  return new Map(changes.map((c) => [c.nsapp, { points: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
+/** Each app's and type's change (on the filter's OS), keyed like the rows. */
+async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
+  const changes = await fetchRateChanges(range, os);
+  return new Map(changes.map((c) => [rowKey(c), { points: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
 /** Sorting by the rate change (a computed column): every matching app, sorted and paged here. */
 function byChange(rows: AppRangeRow[], changes: Changes, sort: string): AppRangeRow[] {
   const dir = sort.startsWith("-") ? -1 : 1;
-  const value = (r: AppRangeRow) => changes.get(String(r.nsapp))?.points ?? null;
+  const value = (r: AppRangeRow) => changes.get(rowKey(r))?.points ?? null;
   return [...rows].sort((a, b) => {
     const x = value(a);
     const y = value(b);
@@ -133,16 +137,30 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
   return { rows: res.items, total: res.totalItems };
 }
 
-const appFilter = (rows: AppRangeRow[]): FilterPart =>
-  anyOf(
+/** The page's apps (and the filter's OS): what the previous period and the sparklines read. */
+function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
+  const apps = anyOf(
     "nsapp",
     rows.map((r) => String(r.nsapp)),
   );
+  return os ? { expr: `${apps.expr} && os_type = {:os}`, params: { ...apps.params, os } } : apps;
+}
 
-async function previousPeriod(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
-  if (!rows.length) return new Map();
-  const prev = await rangeAll(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
-  return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, { runs: r.runs, success: r.success, failed: r.failed }]));
+/** The rollup a row's runs are counted in: per OS with an OS filter (summed over its versions). */
+const rowsRollup = (os: string | null) => (os ? "stats_app_os" : "stats_app");
+
+async function previousPeriod(pb: PocketBase, state: ViewState, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
+  const out = new Map<string, AppListRow["previous"]>();
+  if (!rows.length) return out;
+  const prev = await rangeAll(pb, rowsRollup(state.os), previousRange(state.range), { filter: rowsFilter(rows, state.os) });
+  for (const r of prev) {
+    const acc = out.get(rowKey(r)) ?? { runs: 0, success: 0, failed: 0 };
+    acc.runs += r.runs;
+    acc.success += r.success;
+    acc.failed += r.failed;
+    out.set(rowKey(r), acc);
+  }
+  return out;
 }
 
 function sparkRange(range: Range): Range {
@@ -150,36 +168,35 @@ function sparkRange(range: Range): Range {
   return { ...range, from: addDays(range.to, -(SPARK_MAX_DAYS - 1)), length: SPARK_MAX_DAYS };
 }
 
-async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
+async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows: AppRangeRow[]) {
   const buckets = rangeBuckets(spark);
   const out = new Map<string, number[]>();
   if (!rows.length) return out;
-  const rowsPerBucket = await rangeSeriesRows(pb, "stats_app", spark, appFilter(rows));
+  const rowsPerBucket = await rangeSeriesRows(pb, rowsRollup(os), spark, rowsFilter(rows, os));
   const index = new Map(buckets.map((d, i) => [d, i]));
   for (const r of rowsPerBucket) {
-    const k = `${r.nsapp}\n${r.type}`;
-    const line = out.get(k) ?? new Array<number>(buckets.length).fill(0);
+    const line = out.get(rowKey(r)) ?? new Array<number>(buckets.length).fill(0);
     const i = index.get(r.bucket);
     if (i !== undefined) line[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
-    out.set(k, line);
+    out.set(rowKey(r), line);
   }
   return out;
 }
 
 export async function fetchAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
-  const changes = rateChangeFlags(state.range);
+  const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there
   const { rows, total } = await pageRows(pb, state, changes);
   const spark = sparkRange(state.range);
-  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state.range, rows), sparklines(pb, spark, rows), changes]);
+  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state, rows), sparklines(pb, spark, state.os, rows), changes]);
   const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
-      const k = `${r.nsapp}\n${r.type}`;
-      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(String(r.nsapp)) ?? null, spark: sparks.get(k) ?? empty };
+      const k = rowKey(r);
+      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(k) ?? null, spark: sparks.get(k) ?? empty };
     }),
   };
 }

@@ -11,21 +11,68 @@ import { fetchRuns } from "../../lib/queries/runs";
 import { fetchAppList } from "../../lib/queries/apps";
 import { RUN_PAGES_MAX } from "../../lib/queries/runs";
 import { VIEWS } from "../../lib/views";
-import { previousRange } from "../../lib/range";
+import { previousRange, rangeBuckets } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
 import { wilson } from "../../lib/stats";
 import { insertRows } from "../../scripts/lib/bulk-insert";
-import { generateRows } from "../../scripts/lib/generate";
+import { generateRows, type TelemetryRow } from "../../scripts/lib/generate";
+import { pbTimestamp } from "../../scripts/lib/generate-time";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
+
+/**
+ * Generated data plus what it lacks. The generator gives each app and type one OS; users
+ * choose another (var_os): half of docker's LXC runs report Ubuntu ("2404", as VM scripts spell
+ * it), and the current hour has a docker run on each OS — so an OS filter ignored anywhere,
+ * today's partial day included, changes a figure. And coolify's two types move apart: its LXC
+ * script broke two days ago (10 failures), its addon did not.
+ */
+function* withCases(rows: Iterable<TelemetryRow>, now: Date): Generator<TelemetryRow> {
+  let i = 0;
+  for (const r of rows) yield r.nsapp === "docker" && i++ % 2 === 0 ? { ...r, os_type: "ubuntu", os_version: "2404" } : r;
+  const at = (ms: number) => pbTimestamp(now.getTime() - ms);
+  const thisHour = pbTimestamp(Math.max(now.getTime() - 60_000, Math.floor(now.getTime() / 3_600_000) * 3_600_000));
+  const extra: Partial<TelemetryRow>[] = [
+    { os_type: "debian", os_version: "13", created: thisHour },
+    { os_type: "ubuntu", os_version: "24.04", created: thisHour },
+    ...Array.from({ length: 10 }, () => ({ nsapp: "coolify", status: "failed" as const, exit_code: 100, created: at(2 * 86_400_000) })),
+    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", created: at(45 * 86_400_000) })),
+    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", type: "addon" as const, created: at(2 * 86_400_000) })),
+    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", type: "addon" as const, created: at(45 * 86_400_000) })),
+  ];
+  for (const [n, e] of extra.entries()) {
+    const id = `apptest${String(n).padStart(7, "0")}`;
+    yield { ...RUN, id, random_id: id, ...e, updated: e.created ?? RUN.created };
+  }
+}
+
+const RUN: TelemetryRow = {
+  id: "",
+  random_id: "",
+  type: "lxc",
+  ct_type: 1,
+  nsapp: "docker",
+  status: "success",
+  disk_size: 4,
+  core_count: 2,
+  ram_size: 2048,
+  os_type: "debian",
+  os_version: "13",
+  pve_version: "9.0.3",
+  method: "default",
+  error: "",
+  exit_code: 0,
+  created: "",
+  updated: "",
+};
 
 describe("apps data layer", () => {
   let pb: TestPocketBase;
   const now = new Date();
   beforeAll(async () => {
     pb = await startTestPocketBase({
-      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), { maintainRollups: false }),
+      seed: (dir) => insertRows(join(dir, "data.db"), withCases(generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), now), { maintainRollups: false }),
     });
     pb.useForDataLayer();
   });
@@ -90,6 +137,71 @@ describe("apps data layer", () => {
         expect(r.spark.reduce((a, b) => a + b, 0)).toBe(r.runs);
       }
       expect(list.rows.map((r) => r.runs)).toEqual([...list.rows.map((r) => r.runs)].sort((a, b) => b - a));
+    });
+  }
+
+  /** Per app and type: counts over a bucket range (days or hours) with an extra condition, and per bucket. */
+  function sqlCounts(from: string, to: string, where: string) {
+    const rows = pb.db
+      .prepare(
+        `SELECT nsapp || '/' || type AS k, substr(created,1,${from.length}) AS bucket, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
+         FROM _dev_telemetry_data WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY 1, 2`,
+      )
+      .all(from, to) as { k: string; bucket: string; runs: number; success: number; failed: number }[];
+    const totals = new Map<string, { runs: number; success: number; failed: number }>();
+    for (const r of rows) {
+      const t = totals.get(r.k) ?? { runs: 0, success: 0, failed: 0 };
+      t.runs += r.runs;
+      t.success += r.success;
+      t.failed += r.failed;
+      totals.set(r.k, t);
+    }
+    return { totals, perBucket: new Map(rows.map((r) => [`${r.k}@${r.bucket}`, r.runs])) };
+  }
+
+  const rateOf = (c: { success: number; failed: number } | undefined) => (c && c.success + c.failed > 0 ? c.failed / (c.success + c.failed) : null);
+
+  // Each row is one app *and type* (and OS, with an OS filter): its previous period, its rate
+  // change and its sparkline — up to today's partial day — count exactly those runs.
+  const rowCases: [string, Record<string, string>, string][] = [
+    ["every app and type", { range: "30d", min: "0" }, ""],
+    ["type filter", { range: "30d", type: "addon", min: "0" }, "AND type = 'addon'"],
+    ["OS filter, a range ending today", { range: "7d", os: "ubuntu", min: "0" }, "AND os_type = 'ubuntu'"],
+    ["OS filter, last 24 hours", { range: "24h", os: "debian", min: "0" }, "AND os_type = 'debian'"],
+  ];
+  for (const [name, query, where] of rowCases) {
+    it(`compares each app and type with its own previous period, sparkline included: ${name}`, async () => {
+      const { state } = parseViewState({ ...query, size: "100", sort: "nsapp" }, now, VIEWS.apps);
+      const rows = [];
+      for (let page = 1; page <= 20; page++) {
+        const list = await fetchAppList({ ...state, page });
+        rows.push(...list.rows);
+        if (list.rows.length < state.pageSize) break;
+      }
+      expect(rows.length).toBeGreaterThan(0);
+      const prev = previousRange(state.range);
+      const cur = sqlCounts(state.range.from, state.range.to, where);
+      const before = sqlCounts(prev.from, prev.to, where);
+      const buckets = rangeBuckets(state.range);
+      for (const r of rows) {
+        const k = `${r.nsapp}/${r.type}`;
+        expect(r.previous, k).toEqual(before.totals.get(k) ?? { runs: 0, success: 0, failed: 0 });
+        const want = rateOf(cur.totals.get(k)) !== null && rateOf(before.totals.get(k)) !== null ? rateOf(cur.totals.get(k))! - rateOf(before.totals.get(k))! : null;
+        if (want === null) expect(r.change?.points ?? null, k).toBeNull();
+        else expect(r.change?.points, k).toBeCloseTo(want, 12);
+        expect(r.spark, k).toEqual(buckets.map((b) => cur.perBucket.get(`${k}@${b}`) ?? 0));
+      }
+      if (!where) {
+        // The data has apps with two types whose changes differ: a per-app figure could not match both.
+        const byApp = new Map<string, Set<number | null>>();
+        for (const r of rows) byApp.set(String(r.nsapp), (byApp.get(String(r.nsapp)) ?? new Set()).add(r.change?.points ?? null));
+        expect([...byApp.values()].some((changes) => changes.size > 1)).toBe(true);
+      }
+      if (query.os) {
+        // The last (partial) bucket has runs of other OSes too, so ignoring the filter there would show.
+        const all = sqlCounts(state.range.to, state.range.to, "");
+        expect(rows.some((r) => (all.totals.get(`${r.nsapp}/${r.type}`)?.runs ?? 0) > (cur.perBucket.get(`${r.nsapp}/${r.type}@${state.range.to}`) ?? 0))).toBe(true);
+      }
     });
   }
 
