@@ -15,64 +15,18 @@ import { previousRange, rangeBuckets } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
 import { wilson } from "../../lib/stats";
 import { insertRows } from "../../scripts/lib/bulk-insert";
-import { generateRows, type TelemetryRow } from "../../scripts/lib/generate";
-import { pbTimestamp } from "../../scripts/lib/generate-time";
+import { generateRows } from "../../scripts/lib/generate";
+import { withContractRows } from "../support/contract-rows";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
-
-/**
- * Generated data plus what it lacks. The generator gives each app and type one OS; users
- * choose another (var_os): half of docker's LXC runs report Ubuntu ("2404", as VM scripts spell
- * it), and the current hour has a docker run on each OS — so an OS filter ignored anywhere,
- * today's partial day included, changes a figure. And coolify's two types move apart: its LXC
- * script broke two days ago (10 failures), its addon did not.
- */
-function* withCases(rows: Iterable<TelemetryRow>, now: Date): Generator<TelemetryRow> {
-  let i = 0;
-  for (const r of rows) yield r.nsapp === "docker" && i++ % 2 === 0 ? { ...r, os_type: "ubuntu", os_version: "2404" } : r;
-  const at = (ms: number) => pbTimestamp(now.getTime() - ms);
-  const thisHour = pbTimestamp(Math.max(now.getTime() - 60_000, Math.floor(now.getTime() / 3_600_000) * 3_600_000));
-  const extra: Partial<TelemetryRow>[] = [
-    { os_type: "debian", os_version: "13", created: thisHour },
-    { os_type: "ubuntu", os_version: "24.04", created: thisHour },
-    ...Array.from({ length: 10 }, () => ({ nsapp: "coolify", status: "failed" as const, exit_code: 100, created: at(2 * 86_400_000) })),
-    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", created: at(45 * 86_400_000) })),
-    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", type: "addon" as const, created: at(2 * 86_400_000) })),
-    ...Array.from({ length: 5 }, () => ({ nsapp: "coolify", type: "addon" as const, created: at(45 * 86_400_000) })),
-  ];
-  for (const [n, e] of extra.entries()) {
-    const id = `apptest${String(n).padStart(7, "0")}`;
-    yield { ...RUN, id, random_id: id, ...e, updated: e.created ?? RUN.created };
-  }
-}
-
-const RUN: TelemetryRow = {
-  id: "",
-  random_id: "",
-  type: "lxc",
-  ct_type: 1,
-  nsapp: "docker",
-  status: "success",
-  disk_size: 4,
-  core_count: 2,
-  ram_size: 2048,
-  os_type: "debian",
-  os_version: "13",
-  pve_version: "9.0.3",
-  method: "default",
-  error: "",
-  exit_code: 0,
-  created: "",
-  updated: "",
-};
 
 describe("apps data layer", () => {
   let pb: TestPocketBase;
   const now = new Date();
   beforeAll(async () => {
     pb = await startTestPocketBase({
-      seed: (dir) => insertRows(join(dir, "data.db"), withCases(generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), now), { maintainRollups: false }),
+      seed: (dir) => insertRows(join(dir, "data.db"), withContractRows(generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), now), { maintainRollups: false }),
     });
     pb.useForDataLayer();
   });
