@@ -51,9 +51,30 @@ export const AppRowSchema = z.strictObject({
   ...rateWithInterval,
   previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
   rate_change: z
-    .strictObject({ points: z.number().nullable(), significant: z.boolean(), newly_failing: z.boolean(), recovered: z.boolean() })
+    .strictObject({
+      change: z
+        .number()
+        .min(-1)
+        .max(1)
+        .nullable()
+        .describe(
+          "failure_rate minus the previous period's failure rate, a fraction like every rate (0.0068 = +0.68 percentage points); null without decided runs in either period",
+        ),
+      points: z
+        .number()
+        .min(-1)
+        .max(1)
+        .nullable()
+        .meta({ deprecated: true })
+        .describe("deprecated: the same fraction as `change` (not percentage points, despite the name); kept for v1 clients"),
+      significant: z.boolean(),
+      newly_failing: z.boolean(),
+      recovered: z.boolean(),
+    })
     .nullable()
-    .describe("failure rate minus the previous period's (fraction); two-proportion test with Benjamini–Hochberg over all apps (/methodology)"),
+    .describe(
+      "this row's (app and type, on the filter's OS) failure rate against its previous period: two-proportion test, Benjamini–Hochberg at 5 % over every app and type with runs in the range (/methodology); null when the row was not compared",
+    ),
   runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
   runs_series_from: z.string(),
 });

@@ -59,8 +59,8 @@ function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
       priority: 3,
       cell: (r) => {
         const c = r.change;
-        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.points !== null && c.points > 0 ? "worse" : "better") : undefined;
-        return { kind: "change", points: c?.points ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
+        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.change !== null && c.change > 0 ? "worse" : "better") : undefined;
+        return { kind: "change", points: c?.change ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
       },
     },
     {

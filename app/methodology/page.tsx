@@ -112,9 +112,10 @@ export default function MethodologyPage() {
           nothing is significant.
         </p>
         <p>
-          <strong>Failure-rate change against the previous period</strong> (the apps table): a two-proportion z test for each app with at least 10 runs decided in both periods,
-          Benjamini–Hochberg at 5 % over all apps. <em>Newly failing</em>: significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved. The
-          changes are in percentage points.
+          <strong>Failure-rate change against the previous period</strong> (the apps table): for each row — one app and install type, on the chosen OS with an OS filter — a
+          two-proportion z test when both periods have at least 10 decided runs, Benjamini–Hochberg at 5 % over every app and type with runs in the range. <em>Newly failing</em>:
+          significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved. The table shows the change in percentage points; the API gives it as a
+          fraction like every rate (<code>rate_change.change</code> 0.018 = +1.8 points).
         </p>
         <p>
           Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an OS

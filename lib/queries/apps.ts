@@ -23,8 +23,8 @@ export type AppRangeRow = RangeRow<"stats_app">;
 
 /** The failure rate's change against the previous period, tested (lib/insights/rate-change.ts). */
 export interface RateChangeFlags {
-  /** rate − previous rate (0.018 = +1.8 percentage points); null without runs decided in either. */
-  points: number | null;
+  /** rate − previous rate, a fraction like every rate (0.018 = +1.8 percentage points); null without runs decided in either. */
+  change: number | null;
   significant: boolean;
   newlyFailing: boolean;
   recovered: boolean;
@@ -103,13 +103,13 @@ type Changes = Map<string, RateChangeFlags>;
 /** Each app's and type's change (on the filter's OS), keyed like the rows. */
 async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
   const changes = await fetchRateChanges(range, os);
-  return new Map(changes.map((c) => [rowKey(c), { points: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
+  return new Map(changes.map((c) => [rowKey(c), { change: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
 /** Sorting by the rate change (a computed column): every matching app, sorted and paged here. */
 function byChange(rows: AppRangeRow[], changes: Changes, sort: string): AppRangeRow[] {
   const dir = sort.startsWith("-") ? -1 : 1;
-  const value = (r: AppRangeRow) => changes.get(rowKey(r))?.points ?? null;
+  const value = (r: AppRangeRow) => changes.get(rowKey(r))?.change ?? null;
   return [...rows].sort((a, b) => {
     const x = value(a);
     const y = value(b);

@@ -141,14 +141,14 @@ describe("apps data layer", () => {
         const k = `${r.nsapp}/${r.type}`;
         expect(r.previous, k).toEqual(before.totals.get(k) ?? { runs: 0, success: 0, failed: 0 });
         const want = rateOf(cur.totals.get(k)) !== null && rateOf(before.totals.get(k)) !== null ? rateOf(cur.totals.get(k))! - rateOf(before.totals.get(k))! : null;
-        if (want === null) expect(r.change?.points ?? null, k).toBeNull();
-        else expect(r.change?.points, k).toBeCloseTo(want, 12);
+        if (want === null) expect(r.change?.change ?? null, k).toBeNull();
+        else expect(r.change?.change, k).toBeCloseTo(want, 12);
         expect(r.spark, k).toEqual(buckets.map((b) => cur.perBucket.get(`${k}@${b}`) ?? 0));
       }
       if (!where) {
         // The data has apps with two types whose changes differ: a per-app figure could not match both.
         const byApp = new Map<string, Set<number | null>>();
-        for (const r of rows) byApp.set(String(r.nsapp), (byApp.get(String(r.nsapp)) ?? new Set()).add(r.change?.points ?? null));
+        for (const r of rows) byApp.set(String(r.nsapp), (byApp.get(String(r.nsapp)) ?? new Set()).add(r.change?.change ?? null));
         expect([...byApp.values()].some((changes) => changes.size > 1)).toBe(true);
       }
       if (query.os) {
