@@ -149,8 +149,12 @@ export const ExitCodeSchema = envelope(
     failed: int,
     aborted: int,
     series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), runs: int })),
-    apps: z.array(z.strictObject({ nsapp: z.string(), failed: int, aborted: int })),
-    os: z.array(z.strictObject({ os: z.string(), version: z.string(), failed: int, aborted: int, share: z.number().min(0).max(1) })),
+    apps: z
+      .array(z.strictObject({ nsapp: z.string(), failed: int, aborted: int }))
+      .describe("the apps the code hit, one page: by the code's runs in them (failed + aborted), then failures, then name"),
+    os: z
+      .array(z.strictObject({ os: z.string(), version: z.string(), failed: int, aborted: int, share: z.number().min(0).max(1) }))
+      .describe("OS and version labels (as every breakdown), ranked as the apps"),
   }),
   { page: PageSchema.describe("paging of data.apps") },
 );

@@ -93,7 +93,13 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
   q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
   outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],
   min: [{ name: "min", description: "minimum runs in the range", schema: { type: "integer", minimum: 0 } }],
-  sort: [{ name: "sort", description: "sort key, '-' prefix for descending", schema: { type: "string" } }],
+  sort: [
+    {
+      name: "sort",
+      description: "sort key, '-' prefix for descending; rows without a value (a rate without decided runs, a change that cannot be computed) come last in both directions",
+      schema: { type: "string" },
+    },
+  ],
   page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
   size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
   week: [

@@ -11,6 +11,7 @@ import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
 import type { APP_SORT_KEYS } from "../views";
 import { fetchRateChanges } from "./insights";
+import { compareText, compareValues } from "../order";
 import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
@@ -63,20 +64,21 @@ function filterFor(state: ViewState, withOs: boolean): FilterPart {
   return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
 }
 
-/** PocketBase sort with a stable tie-breaker. */
+/** PocketBase sort with the table's tie-breakers (name, then type). */
 function pbSort(sort: string): string {
-  return sort.replace(/^-/, "") === "nsapp" ? sort : `${sort},nsapp`;
+  return sort.replace(/^-/, "") === "nsapp" ? `${sort},type` : `${sort},nsapp,type`;
 }
 
-function compare(sort: string) {
+/** Sort keys PocketBase cannot order as the table does: their NULLs (no decided runs) sort first ascending. */
+const NULLABLE_KEYS = new Set(["failure_rate", "failure_low", "failure_high", "change"]);
+
+/** The table's order (lib/order.ts: missing values last in both directions), then by name. */
+function compare(sort: string, changes: Changes) {
   const desc = sort.startsWith("-");
-  const key = sort.replace(/^-/, "") as Exclude<(typeof APP_SORT_KEYS)[number], "change">; // "change": byChange
-  return (a: AppRangeRow, b: AppRangeRow) => {
-    const x = a[key] ?? -1;
-    const y = b[key] ?? -1;
-    const c = typeof x === "string" || typeof y === "string" ? String(x).localeCompare(String(y)) : x - y;
-    return (desc ? -c : c) || a.nsapp.toString().localeCompare(b.nsapp.toString());
-  };
+  const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
+  const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
+  return (a: AppRangeRow, b: AppRangeRow) =>
+    compareValues(value(a), value(b), desc) || compareText(String(a.nsapp), String(b.nsapp)) || compareText(String(a.type), String(b.type));
 }
 
 /** A row's key: one app and install type. */
@@ -106,29 +108,20 @@ async function rateChangeFlags(range: Range, os: string | null): Promise<Changes
   return new Map(changes.map((c) => [rowKey(c), { change: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
-/** Sorting by the rate change (a computed column): every matching app, sorted and paged here. */
-function byChange(rows: AppRangeRow[], changes: Changes, sort: string): AppRangeRow[] {
-  const dir = sort.startsWith("-") ? -1 : 1;
-  const value = (r: AppRangeRow) => changes.get(rowKey(r))?.change ?? null;
-  return [...rows].sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x === null || y === null) return x === y ? String(a.nsapp).localeCompare(String(b.nsapp)) : x === null ? 1 : -1; // unknown last
-    return dir * (x - y) || String(a.nsapp).localeCompare(String(b.nsapp));
-  });
-}
-
+/**
+ * One page of matching rows and their total. PocketBase filters, sorts and pages the range view
+ * unless the table must do it: with an OS filter (per-OS rows summed per app), sorted by the
+ * change (a computed column), or ascending by a rate (PocketBase would put missing rates first).
+ */
 async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
   const sortKey = state.sort.replace(/^-/, "");
-  if (state.os || sortKey === "change") {
-    const f = filterFor(state, false);
-    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
-    const kept = matching.filter((a) => a.runs >= state.minRuns);
-    const all = sortKey === "change" ? byChange(kept, await changes, state.sort) : kept.sort(compare(state.sort));
-    const start = (state.page - 1) * state.pageSize;
-    return { rows: all.slice(start, start + state.pageSize), total: all.length };
-  }
   const f = filterFor(state, false);
+  if (state.os || sortKey === "change" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
+    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
+    const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map()));
+    const start = (state.page - 1) * state.pageSize;
+    return { rows: kept.slice(start, start + state.pageSize), total: kept.length };
+  }
   const expr = state.minRuns > 0 ? `(${f.expr}) && runs >= {:min}` : f.expr;
   const res = await rangePage(pb, "stats_app", state.range, state.page, state.pageSize, {
     filter: { expr, params: { ...f.params, min: state.minRuns } },

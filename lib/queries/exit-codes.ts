@@ -8,9 +8,10 @@ import type PocketBase from "pocketbase";
 import { toSeries, type SeriesPoint } from "../buckets";
 import { exitCodeInfo } from "../exit-codes";
 import { NOT_REPORTED, osName, osVersion } from "../labels";
+import { compareText } from "../order";
 import { publicClient } from "../pocketbase";
 import type { Range } from "../range";
-import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
 const FAILED_OR_ABORTED = "failed > 0 || aborted > 0";
@@ -103,7 +104,7 @@ export interface ExitCodeDetail {
   failed: number;
   aborted: number;
   series: CodeTrendPoint[];
-  /** One page of the apps this code hit, most failures first. */
+  /** One page of the apps this code hit, by its runs in them (failed + aborted), then failures, then name. */
   apps: CodeApp[];
   /** How many apps this code hit in the range (every page). */
   appCount: number;
@@ -114,24 +115,35 @@ export interface ExitCodeDetail {
 export async function fetchExitCodeDetail(code: number, range: Range, apps: { page: number; perPage: number } = { page: 1, perPage: 25 }): Promise<ExitCodeDetail> {
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
-  const [totals, series, appPage, osRows] = await Promise.all([
+  const [totals, series, appRows, osRows] = await Promise.all([
     rangeAll(pb, "stats_code", range, { filter }),
     trend(pb, range, [code], true),
-    rangePage(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
-    rangeAll(pb, "stats_code_os", range, { filter, sort: "-failed,-aborted,os_type,os_version" }),
+    // Every app the code hit (at most the catalogue's ~650), ranked here like the OS split.
+    rangeAll(pb, "stats_app_code", range, { filter }),
+    rangeAll(pb, "stats_code_os", range, { filter }),
   ]);
   const failed = totals[0]?.failed ?? 0;
   const aborted = totals[0]?.aborted ?? 0;
   const all = failed + aborted;
+  const ranked = appRows.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })).sort((a, b) => byRuns(a, b) || compareText(a.nsapp, b.nsapp));
+  const start = (apps.page - 1) * apps.perPage;
   return {
     exitCode: code,
     failed,
     aborted,
     series,
-    apps: appPage.items.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })),
-    appCount: appPage.totalItems,
+    apps: ranked.slice(start, start + apps.perPage),
+    appCount: ranked.length,
     os: mergeOs(osRows, all),
   };
+}
+
+/**
+ * One code's apps and OS versions rank the same way: by the code's runs in them (failed +
+ * aborted — the quantity of its series and shares), then by failures.
+ */
+function byRuns(a: { failed: number; aborted: number }, b: { failed: number; aborted: number }): number {
+  return b.failed + b.aborted - (a.failed + a.aborted) || b.failed - a.failed;
 }
 
 /** OS rows under their labels (lib/labels.ts): "2404" and "24.04" are one row. */
@@ -147,5 +159,5 @@ function mergeOs(rows: { os_type: string | number; os_version: string | number; 
   }
   return [...merged.values()]
     .map((o) => ({ ...o, share: all === 0 ? 0 : (o.failed + o.aborted) / all }))
-    .sort((a, b) => b.failed + b.aborted - (a.failed + a.aborted) || a.osType.localeCompare(b.osType) || a.osVersion.localeCompare(b.osVersion));
+    .sort((a, b) => byRuns(a, b) || compareText(a.osType, b.osType) || compareText(a.osVersion, b.osVersion));
 }
