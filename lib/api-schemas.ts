@@ -119,10 +119,10 @@ export const RunSchema = z.strictObject({
   outcome: z.enum(OUTCOMES),
   type: z.string(),
   exit_code: int,
-  os_type: z.string(),
-  os_version: z.string(),
-  pve_version: z.string(),
-  method: z.string(),
+  os_type: z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'),
+  os_version: z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'),
+  pve_version: z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'),
+  method: z.string().describe('install method; "not reported" when missing'),
 });
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 

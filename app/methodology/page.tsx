@@ -147,8 +147,8 @@ export default function MethodologyPage() {
       <section className="panel">
         <h2>Labels</h2>
         <p>
-          Scripts report the same thing in several spellings; the dashboard shows one label each: Ubuntu &quot;2404&quot; is 24.04, and missing values (&quot;n.d.&quot;, blanks,
-          PVE &quot;not found&quot;) are &quot;not reported&quot;.
+          Scripts report the same thing in several spellings; the dashboard shows one label each — in every breakdown, in the lists of runs and in the API alike: Ubuntu
+          &quot;2404&quot; is 24.04, OS names are lower case, and missing values (&quot;n.d.&quot;, blanks, PVE &quot;not found&quot;) are &quot;not reported&quot;.
         </p>
       </section>
       <section className="panel">

@@ -7,7 +7,7 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import { toSeries, type SeriesPoint } from "../buckets";
 import { exitCodeInfo } from "../exit-codes";
-import { NOT_REPORTED, osName, osVersion } from "../labels";
+import { osLabels } from "../labels";
 import { compareText } from "../order";
 import { publicClient } from "../pocketbase";
 import type { Range } from "../range";
@@ -150,8 +150,7 @@ function byRuns(a: { failed: number; aborted: number }, b: { failed: number; abo
 function mergeOs(rows: { os_type: string | number; os_version: string | number; failed: number; aborted: number }[], all: number): CodeOs[] {
   const merged = new Map<string, CodeOs>();
   for (const r of rows) {
-    const osType = osName(String(r.os_type));
-    const osVer = osType === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const { os: osType, version: osVer } = osLabels(String(r.os_type), String(r.os_version));
     const acc = merged.get(`${osType}\n${osVer}`) ?? { osType, osVersion: osVer, failed: 0, aborted: 0, share: 0 };
     acc.failed += r.failed;
     acc.aborted += r.aborted;

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { toSeries, type SeriesPoint } from "../buckets";
-import { NOT_REPORTED, osName, osVersion } from "../labels";
+import { osLabels, osName, osVersion } from "../labels";
 import type { RunType } from "../params";
 import { compareValues } from "../order";
 import { publicClient } from "../pocketbase";
@@ -102,8 +102,7 @@ export async function fetchOsVersions(range: Range, opts: { type?: RunType | nul
   const typeRuns = new Map<string, number>();
   for (const r of rows) {
     const type = String(r.type);
-    const os = osName(String(r.os_type));
-    const version = os === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const { os, version } = osLabels(String(r.os_type), String(r.os_version));
     const key = `${type}\n${os}\n${version}`;
     const acc = merged.get(key) ?? {
       type,

@@ -12,6 +12,7 @@
  */
 import "server-only";
 import { serverConfig } from "../config";
+import { methodLabel, osLabels, pveLabel } from "../labels";
 import { outcomeFilter, outcomeOf, type Outcome } from "../outcomes";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBounds, type Range } from "../range";
@@ -22,6 +23,7 @@ import { rangeAll } from "./rollup-range";
 /** Deepest page of a run list; narrower ranges reach older runs. */
 export const RUN_PAGES_MAX = 50;
 
+/** One run as the public sees it; environment values are labels (lib/labels.ts), as in every breakdown. */
 export interface Run {
   /** Start, UTC, to the minute: "2026-11-22 13:04". */
   started: string;
@@ -80,6 +82,19 @@ export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | 
     perPage,
     totalItems,
     pages,
-    items: res.items.map(({ status, created, ...r }) => ({ started: created.slice(0, 16), ...r, outcome: outcomeOf(status, created, now, serverConfig().unfinishedAfterMs) })),
+    items: res.items.map((r) => {
+      const os = osLabels(r.os_type, r.os_version);
+      return {
+        started: r.created.slice(0, 16),
+        outcome: outcomeOf(r.status, r.created, now, serverConfig().unfinishedAfterMs),
+        type: r.type,
+        exit_code: r.exit_code,
+        // The labels every breakdown shows (lib/labels.ts), not the raw spellings.
+        os_type: os.os,
+        os_version: os.version,
+        pve_version: pveLabel(r.pve_version),
+        method: methodLabel(r.method),
+      };
+    }),
   };
 }
