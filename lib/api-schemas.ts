@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { OUTCOMES } from "./outcomes";
-import { TYPES } from "./params";
+import { MAX_LIST_ROWS, TYPES } from "./params";
 import { RANGE_PRESET_KEYS } from "./range";
 
 const int = z.number().int().nonnegative();
@@ -24,7 +24,14 @@ export const RangeSchema = z.strictObject({
   bucket: z.enum(["hour", "day", "week", "month"]).describe("what one series point is"),
 });
 
-export const PageSchema = z.strictObject({ number: z.number().int().positive(), size: z.number().int().positive(), total: int, pages: z.number().int().positive() });
+export const PageSchema = z
+  .strictObject({
+    number: z.number().int().positive().describe("this page, from 1"),
+    size: z.number().int().positive(),
+    total: int.describe("every matching row, also those past the last page that can be fetched"),
+    pages: z.number().int().positive().describe(`the pages that can be fetched: ceil(min(total, ${MAX_LIST_ROWS}) / size), at least 1; a later page answers 400`),
+  })
+  .describe(`paging: every paged list serves its first ${MAX_LIST_ROWS} rows`);
 
 function envelope<D extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(data: D, extra?: E) {
   return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), ...(extra ?? ({} as E)), data });

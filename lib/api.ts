@@ -4,7 +4,7 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
-import { parseViewState, type ViewState } from "./params";
+import { pageCount, parseViewState, type ViewState } from "./params";
 import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
 
@@ -107,7 +107,11 @@ export async function answer(request: Request, name: string, view: View, run: (s
         headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${csvName(name, state)}"` },
       });
     }
-    const page = result.page && { ...result.page, pages: Math.max(1, Math.ceil(result.page.total / result.page.size)) };
+    const page = result.page && { ...result.page, pages: pageCount(result.page.total, result.page.size) };
+    if (page && page.number > page.pages) {
+      // The paging rule (lib/params.ts): a page after the last one that can be fetched, on every paged endpoint.
+      return json({ error: `page ${page.number} is past the last page (${page.pages}) of this list`, notes }, { status: 400, headers: { "cache-control": CACHE_CONTROL } });
+    }
     return json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
   } catch (err) {
     if (err instanceof ApiError) return json({ error: err.message, notes }, { status: err.status });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
-import { PAGE_SIZES, TYPES } from "./params";
+import { MAX_LIST_ROWS, PAGE_SIZES, TYPES } from "./params";
 import { RANGE_PRESET_KEYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
 
@@ -100,7 +100,13 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
       schema: { type: "string" },
     },
   ],
-  page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
+  page: [
+    {
+      name: "page",
+      description: `page number, 1 to page.pages; lists serve their first ${MAX_LIST_ROWS} rows, and a page after the last answers 400`,
+      schema: { type: "integer", minimum: 1, default: 1 },
+    },
+  ],
   size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
   week: [
     {
@@ -139,7 +145,7 @@ export function openApiDocument() {
         parameters: parameters(e),
         responses: {
           "200": { description: `OK. With format=csv: ${e.csv} as CSV.`, content: { ...json(e.schema), "text/csv": { schema: { type: "string" } } } },
-          "400": error("a parameter cannot be used (e.g. format, or a page past the last of a run list)"),
+          "400": error("a parameter cannot be used: format other than json or csv, or a page after page.pages of a paged list"),
           "404": error("unknown app or exit code"),
           "429": error("too many uncached requests from one client; see Retry-After"),
           "503": error("the statistics source is unavailable; see Retry-After"),
@@ -153,8 +159,7 @@ export function openApiDocument() {
     info: {
       title: "Proxmox VE script installs — public statistics API",
       version: "0.2.0",
-      description:
-        "Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in `notes`. Rates are fractions. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).",
+      description: `Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in \`notes\`. Rates are fractions. Paged lists (\`page\` beside \`data\`) serve their first ${MAX_LIST_ROWS} rows: \`page.total\` counts every matching row, \`page.pages\` the pages that can be fetched, and a later page answers 400 naming the last one. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).`,
     },
     paths,
   };

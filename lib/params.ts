@@ -16,6 +16,19 @@ export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
 export type RunType = (typeof TYPES)[number];
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
+/**
+ * The one paging rule of every paged list (apps, an app's runs, the apps an exit code hit), on
+ * pages and in the API: a list serves its first MAX_LIST_ROWS rows — deeper pages of raw runs
+ * would cost a growing OFFSET, and narrower ranges reach older rows. `total` counts every
+ * matching row; `pageCount` is the pages that can be fetched; a later page is past the end.
+ */
+export const MAX_LIST_ROWS = 5_000;
+
+/** Pages a list of `total` rows offers at `size` rows a page: at least one, never beyond MAX_LIST_ROWS. */
+export function pageCount(total: number, size: number): number {
+  return Math.max(1, Math.ceil(Math.min(total, MAX_LIST_ROWS) / size));
+}
+
 export interface ViewState {
   /** The preset, or "custom" when from/to were given. */
   preset: RangePreset | "custom";

@@ -7,6 +7,7 @@ import { DataTable, type Column } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
+import { PastLastPage } from "@/components/PastLastPage";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { loadAppList } from "@/lib/cached";
 import { formatInt } from "@/lib/format";
@@ -78,21 +79,8 @@ async function AppsTable({ state }: { state: ViewState }) {
   return (
     <Loaded result={result}>
       {(list) => {
-        const pages = Math.max(1, Math.ceil(list.total / state.pageSize));
-        if (state.page > pages && list.total > 0) {
-          return (
-            <p className="notes" role="status">
-              Page {state.page} is past the last page ({pages}) of this list.{" "}
-              <Link prefetch={false} href={href(state, { page: pages })}>
-                Go to page {pages}
-              </Link>{" "}
-              or{" "}
-              <Link prefetch={false} href={href(state, { page: 1 })}>
-                the first page
-              </Link>
-              .
-            </p>
-          );
+        if (list.total > 0 && list.rows.length === 0) {
+          return <PastLastPage page={state.page} pageSize={state.pageSize} total={list.total} href={(page) => href(state, { page })} />;
         }
         const sparkLabel = `${state.range.grain === "hour" ? "Hourly" : "Daily"} runs${list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}`;
         return (

@@ -5,11 +5,10 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOMES } from "../../lib/outcomes";
-import { parseViewState } from "../../lib/params";
+import { MAX_LIST_ROWS, pageCount, parseViewState } from "../../lib/params";
 import { fetchAppDetail } from "../../lib/queries/app-detail";
 import { fetchRuns } from "../../lib/queries/runs";
 import { fetchAppList } from "../../lib/queries/apps";
-import { RUN_PAGES_MAX } from "../../lib/queries/runs";
 import { VIEWS } from "../../lib/views";
 import { previousRange, rangeBuckets } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
@@ -184,11 +183,11 @@ describe("apps data layer", () => {
       expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
       const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
       expect(page2.totalItems).toBe(totals.failed);
-      // Page 2, or the last page when there is no second one.
-      expect(page2.page).toBe(Math.min(2, Math.max(1, Math.ceil(totals.failed / 5))));
-      const want = pb.db
-        .prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET ${(page2.page - 1) * 5}`)
-        .all(args) as { created: string }[];
+      // Page 2 (empty when there is no second page: past the end, nothing is read).
+      expect([page2.page, page2.pages]).toEqual([2, Math.max(1, Math.ceil(totals.failed / 5))]);
+      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as {
+        created: string;
+      }[];
       expect(page2.items.map((r) => r.started)).toEqual(want.map((r) => r.created.slice(0, 16)));
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("error");
@@ -250,7 +249,7 @@ describe("apps data layer", () => {
     expect(all.items.map((r) => r.started)).toEqual([...all.items.map((r) => r.started)].sort().reverse());
   });
 
-  it("pages a run list as SQL slices it, and stops at the deepest page instead of scanning further", async () => {
+  it("pages a run list as SQL slices it, to its last page, and reads nothing past it", async () => {
     const { state } = parseViewState({ range: "90d" }, now, VIEWS.app);
     const args = { nsapp: "docker", from: state.range.from, to: state.range.to };
     const slice = (page: number, size: number) =>
@@ -263,10 +262,13 @@ describe("apps data layer", () => {
       ).map((r) => r.created.slice(0, 16));
     const third = await fetchRuns("docker", state.range, null, 3, 10, now);
     expect(third.items.map((r) => r.started)).toEqual(slice(3, 10));
-    const deep = await fetchRuns("docker", state.range, null, 3000, 2, now);
-    expect(deep.totalItems).toBeGreaterThan(RUN_PAGES_MAX * 2);
-    expect(deep.pages).toBe(RUN_PAGES_MAX);
-    expect(deep.page).toBe(RUN_PAGES_MAX);
-    expect(deep.items.map((r) => r.started)).toEqual(slice(RUN_PAGES_MAX, 2));
+    // The last page (every row of the list: docker's runs are fewer than MAX_LIST_ROWS), then past it.
+    expect(third.totalItems).toBeGreaterThan(100);
+    expect(third.totalItems).toBeLessThan(MAX_LIST_ROWS);
+    expect(third.pages).toBe(Math.ceil(third.totalItems / 10));
+    const deepest = await fetchRuns("docker", state.range, null, pageCount(third.totalItems, 2), 2, now);
+    expect(deepest.items.map((r) => r.started)).toEqual(slice(deepest.pages, 2));
+    const past = await fetchRuns("docker", state.range, null, deepest.pages + 1, 2, now);
+    expect([past.page, past.pages, past.items]).toEqual([deepest.pages + 1, deepest.pages, []]);
   });
 });

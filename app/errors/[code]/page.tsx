@@ -6,6 +6,7 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
+import { PastLastPage } from "@/components/PastLastPage";
 import { Suspense } from "react";
 import { Loaded, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
@@ -99,13 +100,8 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
             <div className="grid-2">
               <section className="panel" aria-labelledby="apps-heading">
                 <h2 id="apps-heading">Apps affected</h2>
-                {state.page > 1 && detail.apps.length === 0 ? (
-                  <p className="notes" role="status">
-                    Page {state.page} is past the last page of this list.{" "}
-                    <Link prefetch={false} href={viewHref(VIEW, path, state, { page: 1 })}>
-                      First page
-                    </Link>
-                  </p>
+                {detail.apps.length === 0 ? (
+                  <PastLastPage page={state.page} pageSize={state.pageSize} total={detail.appCount} href={(page) => viewHref(VIEW, path, state, { page })} />
                 ) : (
                   <DataTable
                     testId="apps-table"
