@@ -106,7 +106,10 @@ export const AppSchema = envelope(
     ),
     totals: z.strictObject({ ...storedCounts, runs: int }),
     series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), ...storedCounts })),
-    exit_codes: z.array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int })),
+    exit_codes: z
+      .array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int }))
+      .describe("exit codes of failed runs, most failures first; user aborts (aborted runs, codes 129, 130, 143) only with aborts=include, as on /errors"),
+    user_aborts_included: z.boolean().describe("whether exit_codes count user aborts (aborts=include)"),
     os: z.array(breakdown),
     pve: z.array(breakdown),
     methods: z.array(breakdown),

@@ -86,8 +86,9 @@ export default function MethodologyPage() {
           ))}
         </ul>
         <p>
-          Exit-code rankings leave <strong>user aborts</strong> out by default (aborted runs, and failures with codes 129, 130 and 143): they say nothing about a script. One click
-          includes them.
+          Every list of exit codes — the ranking, an app&apos;s exit codes, the exit-code widget — leaves <strong>user aborts</strong> out by default (aborted runs, and failures
+          with codes 129, 130 and 143): they say nothing about a script. One click (<code>aborts=include</code>) includes them. Outcome counts and rates are not affected: a
+          failure with code 130 from an older script stays a failure.
         </p>
       </section>
       <section className="panel" id="insights">

@@ -40,15 +40,23 @@ export function isUserAbortCode(code: number): boolean {
 }
 
 /**
+ * The one rule for user aborts wherever exit codes are listed (/errors, an app's exit codes,
+ * the exit-code widget): with `aborts` every failed or aborted run counts; without it, user
+ * aborts are left out — aborted runs, and failures with a user-abort code (129, 130, 143) —
+ * so a list shows what scripts can fix. Rows are per exit code with failed/aborted counts.
+ */
+export function applyAbortRule<R extends { exit_code: string | number; failed: number; aborted: number }>(rows: readonly R[], aborts: boolean): R[] {
+  if (aborts) return rows.filter((r) => r.failed > 0 || r.aborted > 0);
+  return rows.filter((r) => r.failed > 0 && !isUserAbortCode(Number(r.exit_code))).map((r) => ({ ...r, aborted: 0 }));
+}
+
+/**
  * Every exit code of failed (and, with `aborts`, aborted) runs in the range, most frequent
- * first (ties: lower code). Without `aborts` user aborts are left out — aborted runs and
- * failures with a user-abort code — so the ranking shows what scripts can fix.
+ * first (ties: lower code); user aborts by applyAbortRule.
  */
 export async function fetchExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
   const rows = await rangeAll(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
-  const kept = rows
-    .filter((r) => aborts || !isUserAbortCode(Number(r.exit_code)))
-    .map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: aborts ? r.aborted : 0 }));
+  const kept = applyAbortRule(rows, aborts).map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: r.aborted }));
   const failed = kept.reduce((n, r) => n + r.failed, 0);
   const aborted = kept.reduce((n, r) => n + r.aborted, 0);
   const all = failed + aborted;

@@ -165,7 +165,7 @@ describe("apps data layer", () => {
       const top = pb.db.prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
         nsapp: string;
       };
-      const d = await fetchAppDetail(top.nsapp, state.range);
+      const d = await fetchAppDetail(top.nsapp, state.range, true);
       expect(d.series).toHaveLength(state.range.length);
       const where = `nsapp = @app AND ${inRange}`;
       const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
@@ -176,6 +176,12 @@ describe("apps data layer", () => {
         .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
         .all(args) as { exit_code: number; failed: number }[];
       expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
+      // By default, as on /errors: user aborts left out — aborted runs and failures with 129, 130, 143.
+      const withoutAborts = (await fetchAppDetail(top.nsapp, state.range, false)).codes;
+      const failures = pb.db
+        .prepare(`SELECT exit_code, COUNT(*) AS failed FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1`)
+        .all(args) as { exit_code: number; failed: number }[];
+      expect(new Map(withoutAborts.map((c) => [Number(c.exit_code), [c.failed, c.aborted]]))).toEqual(new Map(failures.map((c) => [c.exit_code, [c.failed, 0]])));
       const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
         k: string;
         n: number;

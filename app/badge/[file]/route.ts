@@ -33,7 +33,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   if (notes.length) return reply(problemBadge(label, notes[0]!.replace(/^Ignored /, "bad ").replace(/: expected .*$/, "")), 400);
   try {
     if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply(problemBadge(label, "unknown app"), 404);
-    const t = (await fetchAppDetail(nsapp, options.view.range)).totals;
+    const t = (await fetchAppDetail(nsapp, options.view.range, false)).totals;
     return reply(badgeFor(nsapp, options, { runs: t.runs, success: t.success, failed: t.failed }));
   } catch (err) {
     const message = explainDataError(err);
