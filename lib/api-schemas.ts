@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS, TYPES } from "./params";
-import { RANGE_PRESET_KEYS } from "./range";
+import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
 const int = z.number().int().nonnegative();
 const rate = z.number().min(0).max(1).nullable();
@@ -18,10 +18,14 @@ const day = z.string().describe("UTC bucket: YYYY-MM-DD HH (hour), YYYY-MM-DD (d
 
 export const RangeSchema = z.strictObject({
   preset: z.enum([...RANGE_PRESET_KEYS, "custom"]),
-  from: z.string().describe("first rollup bucket, inclusive (YYYY-MM-DD, or YYYY-MM-DD HH for 24h)"),
+  from: z.string().describe("first rollup bucket, inclusive (YYYY-MM-DD, or YYYY-MM-DD HH for 24h); for range=all the first day with data"),
   to: z.string().describe("last rollup bucket, inclusive"),
   grain: z.enum(["day", "hour"]).describe("rollups read"),
-  bucket: z.enum(["hour", "day", "week", "month"]).describe("what one series point is"),
+  bucket: z
+    .enum(["hour", "day", "week", "month"])
+    .describe(
+      `what one series point is: hour for 24h; by the range's length in days otherwise — day up to ${DAILY_MAX_DAYS}, week (Monday–Sunday, keyed by its Monday) up to ${WEEKLY_MAX_DAYS}, month beyond; presets, custom ranges and all time alike`,
+    ),
 });
 
 export const PageSchema = z
@@ -256,7 +260,9 @@ export const AppInsightsSchema = envelope(
     nsapp: z.string(),
     totals: z.strictObject({ ...rateFigures, runs: int }),
     categories: z.array(z.strictObject({ category: z.string(), label: z.string(), failed: int, share: z.number(), outside_script_control: z.boolean() })),
-    series: z.array(z.strictObject({ bucket: z.string(), runs: int, ...rateFigures })),
+    series: z
+      .array(z.strictObject({ bucket: day, partial: z.boolean(), runs: int, ...rateFigures }))
+      .describe("one point per range.bucket, as every series; rate and interval over the point, null below 10 decided runs"),
     unusual: z.array(cause),
   }),
 );
@@ -266,7 +272,12 @@ const digestApp = {
   nsapp: z.string(),
   ...weekFigures,
   change: z.number().min(-1).max(1).nullable().describe("rate − previous_rate (0.05 = +5 percentage points)"),
-  q_value: z.number().nullable().describe("Benjamini–Hochberg adjusted p of the two-proportion test; null below 10 decided runs in a week"),
+  q_value: z
+    .number()
+    .nullable()
+    .describe(
+      "Benjamini–Hochberg adjusted p of the two-proportion test; null when not tested: below 10 decided runs in either week, or no failure in both (or no success in both) — a pooled rate of 0 or 1 leaves nothing to test",
+    ),
   significant: z.boolean(),
 };
 const regressionRef = z

@@ -4,7 +4,8 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
-import { pageCount, parseViewState, type ViewState } from "./params";
+import { readViewState } from "./cached";
+import { pageCount, type ViewState } from "./params";
 import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
 
@@ -98,7 +99,7 @@ export async function answer(request: Request, name: string, view: View, run: (s
   if (format !== "json" && format !== "csv") {
     return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
   }
-  const { state, notes } = parseViewState(url.searchParams, new Date(), view);
+  const { state, notes } = await readViewState(url.searchParams, new Date(), view);
   try {
     const result = await run(state, url);
     const headers = { "cache-control": CACHE_CONTROL };

@@ -7,7 +7,7 @@ import { z } from "zod";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS, PAGE_SIZES, TYPES } from "./params";
-import { RANGE_PRESET_KEYS } from "./range";
+import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
 
 interface Endpoint {
@@ -84,7 +84,11 @@ export const ENDPOINTS: Endpoint[] = [
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
   range: [
-    { name: "range", description: "preset range (default 30d); 24h reads the hourly rollups", schema: { type: "string", enum: RANGE_PRESET_KEYS, default: "30d" } },
+    {
+      name: "range",
+      description: `preset range (default 30d): 24h reads the hourly rollups; all runs from the first day with data to today. Series points (range.bucket): hours for 24h, days up to ${DAILY_MAX_DAYS} days, weeks up to ${WEEKLY_MAX_DAYS}, months beyond`,
+      schema: { type: "string", enum: RANGE_PRESET_KEYS, default: "30d" },
+    },
     { name: "from", description: "custom range start, a UTC day (with to)", schema: { type: "string", format: "date" } },
     { name: "to", description: "custom range end, a UTC day (default today)", schema: { type: "string", format: "date" } },
   ],
@@ -92,7 +96,7 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
   os: [{ name: "os", description: "OS name (debian, ubuntu, alpine…)", schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,31}$" } }],
   q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
   outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],
-  min: [{ name: "min", description: "minimum runs in the range", schema: { type: "integer", minimum: 0 } }],
+  min: [{ name: "min", description: "minimum runs in the range, of every outcome (not only finished ones)", schema: { type: "integer", minimum: 0 } }],
   sort: [
     {
       name: "sort",

@@ -9,9 +9,9 @@ import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
 import { PastLastPage } from "@/components/PastLastPage";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppList } from "@/lib/cached";
+import { loadAppList, readViewState } from "@/lib/cached";
 import { formatInt } from "@/lib/format";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { AppListRow } from "@/lib/queries/apps";
 import { spanLabel } from "@/lib/range";
 import { change } from "@/lib/stats";
@@ -112,7 +112,7 @@ async function AppsTable({ state }: { state: ViewState }) {
 
 export default async function AppsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   return (
     <main>
       <PageHead

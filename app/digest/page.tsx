@@ -5,9 +5,10 @@ import { Notes } from "@/components/Notes";
 import { Section, Skeleton } from "@/components/Section";
 import { WeekBar } from "@/components/WeekBar";
 import { formatDaySpan } from "@/lib/format";
-import { parseViewState, type RawParams } from "@/lib/params";
+import type { RawParams } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
 import { isoWeek, weekContaining } from "@/lib/week";
+import { readViewState } from "@/lib/cached";
 
 export const metadata: Metadata = {
   title: "Weekly digest",
@@ -19,7 +20,7 @@ const PATH = "/digest";
 
 export default async function DigestPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const week = weekContaining(state.range.from);
   const iso = isoWeek(week.monday);
   const p = { state };

@@ -40,13 +40,14 @@ export function parseHexColor(raw: string): string | null {
 
 /**
  * The range (and type) through parseViewState, which sees only those keys; every key outside
- * `known` is named in a note, so a typo is visible.
+ * `known` is named in a note, so a typo is visible. `firstDay`: where "all time" starts
+ * (lib/cached.ts firstDataDay; see parseViewState).
  */
-function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], known: readonly string[]): Parsed {
+function parseEmbedView(raw: RawParams, now: Date, firstDay: string | null | undefined, viewKeys: readonly string[], known: readonly string[]): Parsed {
   const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);
   const view: Record<string, string | undefined> = {};
   for (const key of viewKeys) view[key] = get(raw, key);
-  const parsed = parseViewState(view, now, viewKeys.includes("type") ? VIEWS.embed : VIEWS.badge);
+  const parsed = parseViewState(view, now, viewKeys.includes("type") ? VIEWS.embed : VIEWS.badge, firstDay);
   for (const key of keys) if (!known.includes(key)) parsed.notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
   return parsed;
 }
@@ -55,8 +56,8 @@ function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], 
  * Options of a widget: range/from/to/type (parseViewState), theme, bg, compact, title, accent,
  * link, app.
  */
-export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to", "type"], EMBED_KEYS);
+export function parseEmbedOptions(raw: RawParams, now: Date, firstDay?: string | null): { options: EmbedOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, ["range", "from", "to", "type"], EMBED_KEYS);
   function flag(key: string, fallback: boolean): boolean {
     const value = get(raw, key);
     if (value === undefined) return fallback;
@@ -102,8 +103,8 @@ export interface BadgeOptions {
  * reader's colour scheme). Badges are images and cannot show a note, so the route answers a
  * "bad option" badge when `notes` is not empty.
  */
-export function parseBadgeOptions(raw: RawParams, now: Date): { options: BadgeOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to"], ["range", "from", "to", "metric", "theme"]);
+export function parseBadgeOptions(raw: RawParams, now: Date, firstDay?: string | null): { options: BadgeOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, ["range", "from", "to"], ["range", "from", "to", "metric", "theme"]);
   const metric = get(raw, "metric") || "success-rate";
   const theme = get(raw, "theme") || "light";
   if (!(BADGE_METRICS as readonly string[]).includes(metric)) notes.push(`Ignored metric="${metric.slice(0, 40)}": expected ${BADGE_METRICS.join(", ")}.`);

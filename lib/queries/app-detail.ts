@@ -119,7 +119,6 @@ export async function fetchAppSummary(nsapp: string, range: Range, now = new Dat
     (d, r) => {
       for (const k of STORED) d[k] += r[k];
     },
-    (d) => STORED.some((k) => d[k] > 0),
   );
   return { nsapp, catalogue: APPS.filter((a) => a.nsapp === nsapp), totals, series };
 }

@@ -83,7 +83,6 @@ async function trend(pb: PocketBase, range: Range, codes: readonly number[], abo
       const i = index.get(Number(r.exit_code));
       if (i !== undefined) point.values[i]! += r.failed + (aborts ? r.aborted : 0);
     },
-    (p) => p.values.some((v) => v > 0),
   );
 }
 

@@ -67,7 +67,6 @@ export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | 
     (point, r) => {
       point.values[index.get(categoryOf(r)) ?? otherIndex]! += runsOf(r);
     },
-    (p) => p.values.some((v) => v > 0),
   );
   return { categories, points };
 }

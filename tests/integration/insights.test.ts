@@ -19,6 +19,7 @@ import { generateRows, type GenerateOptions } from "../../scripts/lib/generate";
 import { eventOk, scoreInsights } from "../../scripts/lib/insights-score";
 import { memorySource } from "../../scripts/lib/memory-source";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { METHOD_LABEL_SQL, OS_FULL_LABEL_SQL, PVE_LABEL_SQL } from "../support/labels";
 
 const SUCCESS = "status IN ('sucess','success','done')";
 const now = new Date();
@@ -78,10 +79,10 @@ describe("insights", () => {
       for (const e of r.environment) {
         const where =
           e.dimension === "os"
-            ? "nsapp = @app AND trim(os_type || ' ' || os_version) = @v"
+            ? `nsapp = @app AND ${OS_FULL_LABEL_SQL} = @v`
             : e.dimension === "pve"
-              ? "nsapp = @app AND (pve_version = @v OR pve_version LIKE @v || '.%')"
-              : "nsapp = @app AND method = @v";
+              ? `nsapp = @app AND (${PVE_LABEL_SQL} = @v OR ${PVE_LABEL_SQL} LIKE @v || '.%')`
+              : `nsapp = @app AND ${METHOD_LABEL_SQL} = @v`;
         expect(Object.values(outcomes(where, { ...details, v: e.value })), `${r.nsapp} ${e.dimension} ${e.value}`).toEqual([e.failed, e.decided]);
       }
     }

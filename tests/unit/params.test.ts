@@ -54,7 +54,10 @@ describe("parseViewState", () => {
 
   it("sums long ranges into weeks and months", () => {
     expect(parseViewState({ range: "365d" }, NOW, APPS).state.range.bucket).toBe("week");
-    expect(parseViewState({ range: "all" }, NOW, APPS).state.range).toMatchObject({ bucket: "month", trim: true });
+    // All time starts on the first day with data, and its points follow its length.
+    expect(parseViewState({ range: "all" }, NOW, APPS, "2026-09-08").state.range).toMatchObject({ from: "2026-09-08", to: "2026-11-22", length: 76, bucket: "day" });
+    expect(parseViewState({ range: "all" }, NOW, APPS, "2025-06-01").state.range).toMatchObject({ from: "2025-06-01", bucket: "week" });
+    expect(parseViewState({ range: "all" }, NOW, APPS, null).state.range).toMatchObject({ from: "2026-11-22", to: "2026-11-22" });
     expect(parseViewState({ from: "2024-01-01", to: "2026-11-01" }, NOW, APPS).state.range.bucket).toBe("month");
   });
 

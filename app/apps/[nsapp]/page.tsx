@@ -15,11 +15,11 @@ import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
-import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights } from "@/lib/cached";
+import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights, readViewState } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatInterval, formatPercent, formatRate } from "@/lib/format";
 import type { Regression } from "@/lib/insights/find-regressions";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { Breakdown } from "@/lib/queries/app-detail";
 import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
@@ -298,7 +298,7 @@ async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) 
 export default async function AppPage({ params, searchParams }: Props) {
   const now = new Date();
   const nsapp = appName((await params).nsapp);
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   if (nsapp === null || nsapp.length > 128) notFound();
   const exists = await loadAppExists(nsapp);
   if (exists.ok && !exists.value) return <UnknownApp nsapp={nsapp} />;

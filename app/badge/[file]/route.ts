@@ -1,4 +1,4 @@
-import { appExists, fetchAppDetail } from "@/lib/cached";
+import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
 import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "@/lib/embed/respond";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
@@ -20,7 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   } catch {
     // malformed escapes: not an app name, answered as unknown below
   }
-  const { options, notes } = parseBadgeOptions(new URL(request.url).searchParams, new Date());
+  const { options, notes } = parseBadgeOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   const label = NSAPP_PATTERN.test(nsapp) ? nsapp : "badge";
 
   function reply(badge: Badge, status = 200, extra: Record<string, string> = {}) {

@@ -10,11 +10,11 @@ import { PastLastPage } from "@/components/PastLastPage";
 import { Suspense } from "react";
 import { Loaded, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadExitCodeDetail } from "@/lib/cached";
+import { loadExitCodeDetail, readViewState } from "@/lib/cached";
 import { explainExitCode, exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt } from "@/lib/format";
 import { isExitCodeParam } from "@/lib/known";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { noteNotFound } from "@/lib/request-context";
 import { bucketLabel, daysBetween } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
@@ -151,7 +151,7 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
 export default async function ExitCodePage({ params, searchParams }: Props) {
   const raw = (await params).code;
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   if (!isExitCodeParam(raw)) return <UnknownCode raw={raw} />;
   const code = Number(raw);
   const path = `/errors/${code}`;

@@ -4,7 +4,7 @@ import { VIEWS } from "@/lib/views";
 
 /**
  * GET /api/v1/apps/{nsapp}/insights?range=30d — one app's failure rate over time with its 95 %
- * interval (null where too few runs), totals with the actionable rate, failures per category,
+ * interval (null where too few runs), one point per range.bucket (weeks or months for long ranges), totals with the actionable rate, failures per category,
  * and what is unusual about its failures (traits over-represented among them, as sentences;
  * empty when nothing is significant). Method: docs/INSIGHTS.md. CSV: the series.
  */
@@ -17,6 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
       data: insights,
       table: csvTable(insights.series, {
         bucket: true,
+        partial: true,
         runs: true,
         failed: true,
         decided: true,
