@@ -69,7 +69,7 @@ export default function MethodologyPage() {
           %)”. A failure rate over time is drawn only where at least {RATE_MIN_DECIDED} runs ended either way.
         </p>
         <p>
-          “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs of any outcome by default (<code>min</code>;
+          “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs of any outcome by default (<code>min</code>,
           one click shows all), so an app needs both a high failure rate and enough runs to prove it before it tops the list.
         </p>
       </section>
