@@ -3,7 +3,7 @@
  * generated (lib/openapi.ts) and against which the tests check every endpoint's answer.
  *
  * One envelope everywhere: `range` (what was asked, resolved), `notes` (parameters ignored and
- * why), optional `page` (paging of `data`) and `data`. Names are snake_case; a series point
+ * why), `data_as_of` (when its figures were read), optional `page` (paging of `data`) and `data`. Names are snake_case; a series point
  * is `{ bucket, partial, …counts }` and `range.bucket` says whether it is an hour, day, week
  * or month. Rates are fractions (0.031 = 3.1 %), null when no run ended either way.
  */
@@ -37,8 +37,15 @@ export const PageSchema = z
   })
   .describe(`paging: every paged list serves its first ${MAX_LIST_ROWS} rows`);
 
+const DataAsOf = z
+  .string()
+  .nullable()
+  .describe(
+    "when the oldest figure of this answer was read from the statistics source (UTC, ISO 8601; also the Last-Modified header): at most a minute before the dashboard sent it, complete weeks (the digest) up to 15 minutes; a shared cache in front keeps its copy longer (README, Caching and freshness)",
+  );
+
 function envelope<D extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(data: D, extra?: E) {
-  return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), ...(extra ?? ({} as E)), data });
+  return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), data_as_of: DataAsOf, ...(extra ?? ({} as E)), data });
 }
 
 const outcomeCounts = { success: int, failed: int, aborted: int, unknown: int, unfinished: int, running: int };

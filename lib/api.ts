@@ -8,6 +8,7 @@ import { readViewState } from "./cached";
 import { pageCount, type ViewState } from "./params";
 import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
+import { dataTime } from "./request-context";
 
 export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 
@@ -113,7 +114,11 @@ export async function answer(request: Request, name: string, view: View, run: (s
       // The paging rule (lib/params.ts): a page after the last one that can be fetched, on every paged endpoint.
       return json({ error: `page ${page.number} is past the last page (${page.pages}) of this list`, notes }, { status: 400, headers: { "cache-control": CACHE_CONTROL } });
     }
-    return json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
+    const asOf = dataTime();
+    return json(
+      { range: range(state), notes, data_as_of: asOf === null ? null : new Date(asOf).toISOString(), ...(page ? { page } : {}), ...result.extra, data: result.data },
+      { headers },
+    );
   } catch (err) {
     if (err instanceof ApiError) return json({ error: err.message, notes }, { status: err.status });
     const failure = classifySourceError(err);

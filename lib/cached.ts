@@ -37,10 +37,13 @@ export function dataCache(): DataCache {
   return g[KEY];
 }
 
-/** `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
+/**
+ * `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an
+ * answer counts as fresh (README, "Environment"); never served older than the longer of the two.
+ */
 function policy(base: CachePolicy): CachePolicy {
   const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
-  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000 } : base;
+  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000, staleMs: Math.max(base.staleMs, fresh * 1000) } : base;
 }
 
 export function valueOrThrow<T>(result: DataResult<T>): T {

@@ -143,8 +143,10 @@ export default function MethodologyPage() {
           not over yet, or only partly inside the range, is marked partial.
         </p>
         <p>
-          Figures are at most a minute or two old: the dashboard keeps an answer for 30 seconds and refreshes it in the background; when the statistics source fails, the last good
-          figures stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
+          Figures are at most a minute old when the dashboard sends them: it keeps what it read for 30 seconds, refreshes it in the background, and never serves it once a minute
+          old. Every answer says when its figures were read (the <code>Last-Modified</code> header; <code>data_as_of</code> in the API). A cache between you and the dashboard may
+          keep a copy a little longer, and its headers say so. Complete weeks (the digest) are refreshed every 10 minutes. When the statistics source fails, the last good figures
+          stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
         </p>
       </section>
       <section className="panel">
