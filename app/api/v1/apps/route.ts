@@ -41,11 +41,12 @@ export async function GET(request: Request) {
           previous_runs: previous.runs,
           previous_failed: previous.failed,
           previous_success: previous.success,
-          rate_change: rate_change?.change ?? null,
           rate_change_points: rate_change?.change ?? null,
           rate_change_significant: rate_change?.significant ?? false,
           newly_failing: rate_change?.newly_failing ?? false,
           recovered: rate_change?.recovered ?? false,
+          // Added in v1 after the rest: new CSV columns go last (docs/API-CHANGELOG.md).
+          rate_change: rate_change?.change ?? null,
         })),
         {
           nsapp: true,
@@ -62,11 +63,11 @@ export async function GET(request: Request) {
           previous_runs: true,
           previous_failed: true,
           previous_success: true,
-          rate_change: true,
           rate_change_points: true,
           rate_change_significant: true,
           newly_failing: true,
           recovered: true,
+          rate_change: true,
         },
       ),
     };

@@ -17,7 +17,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
       data: insights,
       table: csvTable(insights.series, {
         bucket: true,
-        partial: true,
         runs: true,
         failed: true,
         decided: true,
@@ -30,6 +29,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
         actionable_rate: true,
         actionable_low: true,
         actionable_high: true,
+        partial: true,
       }),
     };
   });
