@@ -6,8 +6,10 @@
  *    docker run on each OS — an OS filter ignored anywhere, today's partial day included, changes
  *    a figure;
  *  - coolify's two install types move apart: three LXC failures two days ago (below what makes a
- *    regression), five addon successes two days ago and ten days ago.
- * Extra runs are finished (success or failed), so none turns from running into unfinished.
+ *    regression), five addon successes two days ago and ten days ago;
+ *  - an app whose runs never got a verdict (two `unknown` runs): its rates are missing, which
+ *    sorting must put last.
+ * Extra runs are finished (no `installing`), so none turns from running into unfinished.
  */
 import { pbTimestamp } from "../../scripts/lib/generate-time";
 import type { TelemetryRow } from "../../scripts/lib/telemetry-row";
@@ -45,6 +47,7 @@ export function* withContractRows(rows: Iterable<TelemetryRow>, now: Date): Gene
     { os_type: "ubuntu", os_version: "24.04", created: thisHour },
     ...Array.from({ length: 3 }, () => ({ nsapp: "coolify", status: "failed" as const, exit_code: 100, created: ago(2 * DAY_MS) })),
     ...[2, 2, 2, 2, 2, 10, 10, 10, 10, 10].map((days) => ({ nsapp: "coolify", type: "addon" as const, ct_type: 0, created: ago(days * DAY_MS) })),
+    ...[1, 3].map((days) => ({ nsapp: "contract-no-verdict", status: "unknown" as const, created: ago(days * DAY_MS) })),
   ];
   for (const [n, e] of extra.entries()) {
     const id = `contract${String(n).padStart(7, "0")}`;
