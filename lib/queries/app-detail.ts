@@ -59,7 +59,7 @@ export interface AppDetail {
 const one = (nsapp: string) => ({ expr: "nsapp = {:nsapp}", params: { nsapp } });
 
 /** Sums range-view rows by a key into rows with rates (rates recomputed from the sums). */
-function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
+export function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
   const acc = new Map<string, { runs: number; failed: number; success: number }>();
   for (const r of rows) {
     const a = acc.get(key(r)) ?? { runs: 0, failed: 0, success: 0 };

@@ -10,6 +10,7 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
 import type { APP_SORT_KEYS } from "../views";
+import { sumBy } from "./app-detail";
 import { fetchRateChanges } from "./insights";
 import { compareText, compareValues } from "../order";
 import { publicClient } from "../pocketbase";
@@ -143,17 +144,9 @@ function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
 const rowsRollup = (os: string | null) => (os ? "stats_app_os" : "stats_app");
 
 async function previousPeriod(pb: PocketBase, state: ViewState, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
-  const out = new Map<string, AppListRow["previous"]>();
-  if (!rows.length) return out;
+  if (!rows.length) return new Map();
   const prev = await rangeAll(pb, rowsRollup(state.os), previousRange(state.range), { filter: rowsFilter(rows, state.os) });
-  for (const r of prev) {
-    const acc = out.get(rowKey(r)) ?? { runs: 0, success: 0, failed: 0 };
-    acc.runs += r.runs;
-    acc.success += r.success;
-    acc.failed += r.failed;
-    out.set(rowKey(r), acc);
-  }
-  return out;
+  return new Map(sumBy(prev, rowKey).map((b) => [b.key, { runs: b.runs, success: b.success, failed: b.failed }]));
 }
 
 function sparkRange(range: Range): Range {
