@@ -99,14 +99,14 @@ describe("exit-code and OS data layer", () => {
         const apps = all<{ nsapp: string; failed: number; aborted: number }>(
           `SELECT COALESCE(nsapp,'') AS nsapp, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
            FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
-           GROUP BY 1 ORDER BY failed DESC, aborted DESC, nsapp`,
+           GROUP BY 1 ORDER BY failed + aborted DESC, failed DESC, nsapp`,
           p,
         );
         const os = all<{ osType: string; osVersion: string; failed: number; aborted: number }>(
           `SELECT ${OS_LABEL_SQL} AS osType, ${OS_VERSION_LABEL_SQL} AS osVersion, SUM(status='failed') AS failed,
              SUM(status='aborted') AS aborted
            FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
-           GROUP BY 1,2 ORDER BY failed + aborted DESC, osType, osVersion`,
+           GROUP BY 1,2 ORDER BY failed + aborted DESC, failed DESC, osType, osVersion`,
           p,
         );
         const got = await fetchExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });
