@@ -100,8 +100,11 @@ export async function answer(request: Request, name: string, view: View, run: (s
   if (format !== "json" && format !== "csv") {
     return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
   }
-  const { state, notes } = await readViewState(url.searchParams, new Date(), view);
+  let notes: string[] = [];
   try {
+    const parsed = await readViewState(url.searchParams, new Date(), view);
+    const state = parsed.state;
+    notes = parsed.notes;
     const result = await run(state, url);
     const headers = { "cache-control": CACHE_CONTROL };
     if (format === "csv") {

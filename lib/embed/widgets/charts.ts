@@ -7,7 +7,7 @@ import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fe
 import { exitCodeInfo } from "../../exit-codes";
 import { formatInt, formatPercent } from "../../format";
 import { rangeHref, viewHref, type ViewState } from "../../params";
-import { NOT_REPORTED } from "../../labels";
+import { osLabel } from "../../labels";
 import { VIEWS } from "../../views";
 import { wilson } from "../../stats";
 import { bucketLabel } from "../../time";
@@ -118,7 +118,7 @@ export const osWidget: WidgetRenderer = async ({ view, app, compact }) => {
     href = rangeHref(appPath(app), view);
   } else {
     for (const r of await fetchOsVersions(view.range, { type: view.type })) {
-      const key = r.osType === NOT_REPORTED ? NOT_REPORTED : r.osVersion === NOT_REPORTED ? `${r.osType} (version not reported)` : `${r.osType} ${r.osVersion}`;
+      const key = osLabel(r.osType, r.osVersion);
       byOs.set(key, (byOs.get(key) ?? 0) + r.runs);
     }
     href = viewHref(VIEWS.os, "/os", view);
