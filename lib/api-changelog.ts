@@ -33,6 +33,7 @@ export const API_RULES = [
   "A figure that was wrong is corrected and listed under “Corrected figures”.",
   "Where a value's meaning must change, it is listed under “Changed meaning”, with what a client should do.",
   "A field kept only for older clients is marked `deprecated` in the OpenAPI document and listed under “Deprecated”.",
+  "The OpenAPI document's `info.version` is 1.N.0, N the number of releases listed here.",
 ];
 
 export const API_CHANGELOG: ApiRelease[] = [

@@ -4,6 +4,7 @@
  * the endpoints read and answer. Served at /api/v1/openapi.json and rendered on /api.
  */
 import { z } from "zod";
+import { API_CHANGELOG } from "./api-changelog";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS, PAGE_SIZES, TYPES } from "./params";
@@ -162,7 +163,8 @@ export function openApiDocument() {
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Proxmox VE script installs — public statistics API",
-      version: "0.2.0",
+      // Version 1 of the API; the minor version counts the releases of its changelog.
+      version: `1.${API_CHANGELOG.length}.0`,
       description: `Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in \`notes\`. Rates are fractions. Paged lists (\`page\` beside \`data\`) serve their first ${MAX_LIST_ROWS} rows: \`page.total\` counts every matching row, \`page.pages\` the pages that can be fetched, and a later page answers 400 naming the last one. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).`,
     },
     paths,
