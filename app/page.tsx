@@ -7,7 +7,7 @@ import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview } from "@/lib/cached";
+import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview, readViewState } from "@/lib/cached";
 import { serverConfig } from "@/lib/config";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatRate } from "@/lib/format";
@@ -16,7 +16,7 @@ import { describeOverview } from "@/lib/meta/describe";
 import { pageMetadata, SITE_DESCRIPTION, SITE_FEED } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
-import { parseViewState, rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { previousRange, presetTitle, spanLabel } from "@/lib/range";
 import { bucketLabel } from "@/lib/time";
@@ -201,7 +201,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEWS.overview);
+  const { state, notes } = await readViewState(await searchParams, now, VIEWS.overview);
   const { from, to } = state.range;
   const more = (path: string, patch: Partial<ViewState> = {}) => viewHref(path === "/apps" ? VIEWS.apps : path === "/errors" ? VIEWS.errors : VIEWS.os, path, state, patch);
   return (

@@ -196,6 +196,9 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
   } else if (kind === "page") {
     headers["cache-control"] = status === 200 ? PAGE_CACHE_CONTROL : status === 404 ? NOT_FOUND_CACHE_CONTROL : "no-store";
   }
+  // When its oldest figure was read from PocketBase: a client (through any cache) sees the data's
+  // age, and the response cache keeps the answer only until that reaches s-maxage.
+  if (ctx.dataAsOf !== null && status < 500) headers["last-modified"] = new Date(ctx.dataAsOf).toUTCString();
   Object.assign(headers, security, cors ? CORS_HEADERS : {});
   return { status, headers, body: c.body };
 }
@@ -241,7 +244,7 @@ function send(req: IncomingMessage, res: ServerResponse, entry: Entry, cacheStat
   if (entry.etag) headers.etag = entry.etag;
   const inm = req.headers["if-none-match"];
   if (entry.etag && entry.status === 200 && inm?.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
-    const keep = ["cache-control", "etag", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
+    const keep = ["cache-control", "etag", "last-modified", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
     res.writeHead(304, Object.fromEntries(Object.entries(headers).filter(([k]) => keep.includes(k)))).end();
     return;
   }

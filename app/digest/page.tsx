@@ -5,14 +5,13 @@ import { Notes } from "@/components/Notes";
 import { Section, Skeleton } from "@/components/Section";
 import { WeekBar } from "@/components/WeekBar";
 import { formatDaySpan } from "@/lib/format";
-import { parseViewState, type RawParams } from "@/lib/params";
+import type { RawParams } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
-import { loadDigest } from "@/lib/cached";
+import { loadDigest, readViewState } from "@/lib/cached";
 import { describeDigest } from "@/lib/meta/describe";
 import { pageMetadata, SITE_FEED } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
-
 import { isoWeek, weekContaining } from "@/lib/week";
 
 const VIEW = VIEWS.digest;
@@ -39,7 +38,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function DigestPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const week = weekContaining(state.range.from);
   const iso = isoWeek(week.monday);
   const p = { state };

@@ -8,10 +8,10 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadExitCodeRanking, loadExitCodeTrend } from "@/lib/cached";
+import { loadExitCodeRanking, loadExitCodeTrend, readViewState } from "@/lib/cached";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { ExitCodeRank } from "@/lib/queries/exit-codes";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
@@ -142,7 +142,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function ErrorsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const { range } = state;
   return (
     <main>

@@ -7,10 +7,10 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadOsShareSeries, loadOsVersions } from "@/lib/cached";
+import { loadOsShareSeries, loadOsVersions, readViewState } from "@/lib/cached";
 import { formatInt, formatPercent } from "@/lib/format";
 import { NOT_REPORTED } from "@/lib/labels";
-import { parseViewState, TYPES, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { TYPES, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { OTHER } from "@/lib/queries/os";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
@@ -155,7 +155,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const { range, type, os } = state;
   const subject = `${os ? `${os} versions` : "operating systems"}${type ? ` in ${type} runs` : ""}`;
   return (

@@ -4,13 +4,13 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadInsights } from "@/lib/cached";
+import { loadInsights, readViewState } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatRate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";
 import { CATALOGUE_APPS, type Regression } from "@/lib/insights/find-regressions";
 import { customRange } from "@/lib/range";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
 import { describeRegressions } from "@/lib/meta/describe";
@@ -145,7 +145,7 @@ async function IncidentTable({ state }: { state: ViewState }) {
 
 export default async function RegressionsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   return (
     <main>
       <PageHead

@@ -45,13 +45,14 @@ export function parseHexColor(raw: string): string | null {
 
 /**
  * The range (and type) through parseViewState, which sees only those keys; every key outside
- * `known` is named in a note, so a typo is visible.
+ * `known` is named in a note, so a typo is visible. `firstDay`: where "all time" starts
+ * (lib/cached.ts firstDataDay; see parseViewState).
  */
-function parseEmbedView(raw: RawParams, now: Date, of: View, viewKeys: readonly string[], known: readonly string[]): Parsed {
+function parseEmbedView(raw: RawParams, now: Date, firstDay: string | null | undefined, of: View, viewKeys: readonly string[], known: readonly string[]): Parsed {
   const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);
   const view: Record<string, string | undefined> = {};
   for (const key of viewKeys) view[key] = get(raw, key);
-  const parsed = parseViewState(view, now, of);
+  const parsed = parseViewState(view, now, of, firstDay);
   for (const key of keys) if (!known.includes(key)) parsed.notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
   return parsed;
 }
@@ -60,8 +61,8 @@ function parseEmbedView(raw: RawParams, now: Date, of: View, viewKeys: readonly 
  * Options of a widget: range/from/to/type (parseViewState), theme, bg, compact, title, accent,
  * link, app.
  */
-export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, VIEWS.embed, ["range", "from", "to", "type"], EMBED_KEYS);
+export function parseEmbedOptions(raw: RawParams, now: Date, firstDay?: string | null): { options: EmbedOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, VIEWS.embed, ["range", "from", "to", "type"], EMBED_KEYS);
   function flag(key: string, fallback: boolean): boolean {
     const value = get(raw, key);
     if (value === undefined) return fallback;
@@ -109,8 +110,14 @@ export interface ImageOptions<M extends string> {
 export type BadgeOptions = ImageOptions<BadgeMetric>;
 export type ChartOptions = ImageOptions<ChartMetric>;
 
-function parseImageOptions<M extends string>(raw: RawParams, now: Date, of: View, metrics: readonly [M, ...M[]]): { options: ImageOptions<M>; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, of, RANGE_KEYS, IMAGE_KEYS);
+function parseImageOptions<M extends string>(
+  raw: RawParams,
+  now: Date,
+  firstDay: string | null | undefined,
+  of: View,
+  metrics: readonly [M, ...M[]],
+): { options: ImageOptions<M>; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, of, RANGE_KEYS, IMAGE_KEYS);
   return { options: { view: state, metric: imageOption(raw, "metric", metrics, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
 }
 
@@ -123,16 +130,16 @@ function imageOption<T extends string>(raw: RawParams, key: string, allowed: rea
 }
 
 /** A badge (/badge/<nsapp>.svg): metric success-rate, installs or failure-rate. */
-export function parseBadgeOptions(raw: RawParams, now: Date) {
-  return parseImageOptions(raw, now, VIEWS.badge, BADGE_METRICS);
+export function parseBadgeOptions(raw: RawParams, now: Date, firstDay?: string | null) {
+  return parseImageOptions(raw, now, firstDay, VIEWS.badge, BADGE_METRICS);
 }
 
 /** The README chart (/chart/<nsapp>.svg): metric outcomes or failure-rate. */
-export function parseChartOptions(raw: RawParams, now: Date) {
-  return parseImageOptions(raw, now, VIEWS.chart, CHART_METRICS);
+export function parseChartOptions(raw: RawParams, now: Date, firstDay?: string | null) {
+  return parseImageOptions(raw, now, firstDay, VIEWS.chart, CHART_METRICS);
 }
 
 /** The range of a page's preview image (/og/…); nothing else. */
-export function parsePreviewOptions(raw: RawParams, now: Date): Parsed {
-  return parseEmbedView(raw, now, VIEWS.image, RANGE_KEYS, RANGE_KEYS);
+export function parsePreviewOptions(raw: RawParams, now: Date, firstDay?: string | null): Parsed {
+  return parseEmbedView(raw, now, firstDay, VIEWS.image, RANGE_KEYS, RANGE_KEYS);
 }

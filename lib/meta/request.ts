@@ -7,7 +7,8 @@
 import "server-only";
 import { headers } from "next/headers";
 import { originFromHeaders } from "../http/origin";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "../params";
+import { readViewState } from "../cached";
+import { viewHref, type RawParams, type ViewState } from "../params";
 import type { View } from "../views";
 import { isPermutation, pageMetadata, SITE_NAME } from "./page";
 import type { Metadata } from "next";
@@ -24,7 +25,7 @@ export interface MetaContext {
 
 export async function metaContext(view: View, path: string, params: RawParams): Promise<MetaContext> {
   const now = new Date();
-  const { state } = parseViewState(params, now, view);
+  const { state } = await readViewState(params, now, view);
   const origin = originFromHeaders(await headers(), "localhost");
   return { now, state, origin, canonical: viewHref(view, path, state), permutation: isPermutation(params) };
 }

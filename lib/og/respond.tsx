@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { ImageResponse } from "next/og";
-import { appExists, fetchAppDetail, fetchExitCodeDetail, fetchOverview, loadAppRanking, valueOrThrow } from "../cached";
+import { appExists, fetchAppDetail, fetchExitCodeDetail, fetchOverview, firstDataDay, loadAppRanking, valueOrThrow } from "../cached";
 import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "../embed/respond";
 import { parsePreviewOptions } from "../embed/options";
 import { explainExitCode } from "../exit-codes";
@@ -31,7 +31,7 @@ async function cardFor(subject: PreviewSubject, state: ViewState): Promise<OgCar
   }
   if (subject.kind === "app") {
     if (!(await appExists(subject.nsapp))) return null;
-    const d = await fetchAppDetail(subject.nsapp, range);
+    const d = await fetchAppDetail(subject.nsapp, range, false);
     const points = d.series.map((p) => ({ success: p.success, failed: p.failed, aborted: p.aborted, other: p.unknown + p.installing }));
     const catalogue = APPS.filter((a) => a.nsapp === subject.nsapp);
     return appCard(
@@ -59,7 +59,7 @@ async function cardFor(subject: PreviewSubject, state: ViewState): Promise<OgCar
 export async function respondPreview(request: Request, segments: readonly string[]): Promise<Response> {
   const subject = parsePreviewPath(segments);
   if (!subject) return plain(404, "No preview image here: /og/site.png, /og/apps/<app>.png or /og/errors/<code>.png.");
-  const { state, notes } = parsePreviewOptions(new URL(request.url).searchParams, new Date());
+  const { state, notes } = parsePreviewOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   if (notes.length) return plain(400, notes.join(" "));
   try {
     const card = await cardFor(subject, state);

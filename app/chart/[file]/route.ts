@@ -1,4 +1,4 @@
-import { appExists, fetchAppDetail } from "@/lib/cached";
+import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
 import { chartMessage, chartSvg } from "@/lib/embed/chart-svg";
 import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "@/lib/embed/respond";
 import { NSAPP_PATTERN, parseChartOptions } from "@/lib/embed/options";
@@ -19,7 +19,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   } catch {
     // malformed escapes: not an app name, answered as unknown below
   }
-  const { options, notes } = parseChartOptions(new URL(request.url).searchParams, new Date());
+  const { options, notes } = parseChartOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   const reply = (svg: string, status = 200, extra: Record<string, string> = {}) =>
     new Response(svg, { status, headers: { "content-type": "image/svg+xml; charset=utf-8", "cache-control": EMBED_CACHE_CONTROL, ...extra } });
 
@@ -28,7 +28,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   try {
     if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp)))
       return reply(chartMessage("Unknown app", `No app named "${nsapp.slice(0, 64)}" has reported an install.`, options.theme), 404);
-    const detail = await fetchAppDetail(nsapp, options.view.range);
+    const detail = await fetchAppDetail(nsapp, options.view.range, false);
     return reply(chartSvg({ nsapp, points: detail.series, options }));
   } catch (err) {
     const message = explainDataError(err);

@@ -6,14 +6,15 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
+import { PastLastPage } from "@/components/PastLastPage";
 import { Suspense } from "react";
 import { Loaded, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadExitCodeDetail } from "@/lib/cached";
+import { loadExitCodeDetail, readViewState } from "@/lib/cached";
 import { explainExitCode, exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt } from "@/lib/format";
 import { isExitCodeParam } from "@/lib/known";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { noteNotFound } from "@/lib/request-context";
 import { bucketLabel, daysBetween } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
@@ -117,13 +118,8 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
             <div className="grid-2">
               <section className="panel" aria-labelledby="apps-heading">
                 <h2 id="apps-heading">Apps affected</h2>
-                {state.page > 1 && detail.apps.length === 0 ? (
-                  <p className="notes" role="status">
-                    Page {state.page} is past the last page of this list.{" "}
-                    <Link prefetch={false} href={viewHref(VIEW, path, state, { page: 1 })}>
-                      First page
-                    </Link>
-                  </p>
+                {detail.apps.length === 0 ? (
+                  <PastLastPage page={state.page} pageSize={state.pageSize} total={detail.appCount} href={(page) => viewHref(VIEW, path, state, { page })} />
                 ) : (
                   <DataTable
                     testId="apps-table"
@@ -173,7 +169,7 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
 export default async function ExitCodePage({ params, searchParams }: Props) {
   const raw = (await params).code;
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   if (!isExitCodeParam(raw)) return <UnknownCode raw={raw} />;
   const code = Number(raw);
   const path = `/errors/${code}`;
