@@ -8,6 +8,8 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { demoChanges, insertDemoChanges } from "../../scripts/lib/demo-changes";
 import { deliveryHeaders, FixtureRepo } from "../support/github-push";
 import { api, startTestPocketBase, SUPERUSER, type TestPocketBase } from "../support/pocketbase";
 
@@ -216,6 +218,29 @@ describe("script changes", () => {
       });
       expect(res.status).toBe(1);
       expect(res.stderr).toContain(message);
+    }
+  });
+
+  it("the demo's seeded changes are rows PocketBase serves as the hook stores them", async () => {
+    const end = new Date();
+    const want = demoChanges(end);
+    expect(insertDemoChanges(join(importPb.dataDir, "data.db"), end)).toBe(want.length);
+    expect(insertDemoChanges(join(importPb.dataDir, "data.db"), end)).toBe(0);
+    const res = await api(importPb.url, "/api/collections/script_changes/records?perPage=100");
+    expect(res.status).toBe(200);
+    const items = res.body.items as Record<string, unknown>[];
+    const byId = new Map(items.map((i) => [i.sha, i]));
+    for (const c of want) {
+      expect(byId.get(c.sha), c.message).toMatchObject({
+        sha: c.sha,
+        committed: c.committed,
+        pushed: c.pushed,
+        message: c.message,
+        url: c.url,
+        paths: c.paths,
+        apps: c.apps,
+        shared: c.shared,
+      });
     }
   });
 });
