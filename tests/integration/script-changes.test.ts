@@ -243,4 +243,16 @@ describe("script changes", () => {
       });
     }
   });
+
+  it("refuses every delivery while PocketBase has no GITHUB_WEBHOOK_SECRET", async () => {
+    delete process.env.GITHUB_WEBHOOK_SECRET;
+    await hookPb.kill();
+    await hookPb.start();
+    const body = JSON.stringify(repo.pushPayload([shas[0]!]));
+    for (const headers of [deliveryHeaders(body, SECRET), deliveryHeaders(body, ""), deliveryHeaders(body, null)]) {
+      const res = await deliver(body, headers);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: "GITHUB_WEBHOOK_SECRET is not set: deliveries are refused" });
+    }
+  });
 });
