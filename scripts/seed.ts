@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { insertRows } from "./lib/bulk-insert";
+import { insertDemoChanges } from "./lib/demo-changes";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { migrate } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
@@ -114,6 +115,7 @@ function seed(args: SeedArgs): void {
   const rate = formatCount(result.rows / Math.max(result.seconds, 1e-9));
   const rollups = args.maintainRollups ? "rollups kept by triggers" : "rollups rebuilt";
   console.log(`seeded ${formatCount(result.rows)} rows into ${dbPath} in ${result.seconds.toFixed(1)} s (${rate} rows/s, ${rollups})`);
+  console.log(`seeded ${insertDemoChanges(dbPath, g.end)} script changes (scripts/lib/demo-changes.ts)`);
 }
 
 function main(): void {

@@ -13,6 +13,8 @@ import { findInsights } from "../../lib/insights/find-insights";
 import { fetchAppInsights, fetchFailureOverview, fetchIncidents, fetchRateChanges, fetchRegressions, fetchRegressionsAndIncidents } from "../../lib/queries/insights";
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { addDays, utcDay } from "../../lib/time";
+import { scoreLikelyCauses } from "./changes-score";
+import { demoChanges } from "./demo-changes";
 import { eventTruth } from "./demo-events";
 import { generateRows } from "./generate";
 import { eventOk, scoreInsights } from "./insights-score";
@@ -55,13 +57,32 @@ interface Tally {
   ok: number;
   falseRegressions: number;
   falseIncidents: number;
+  /** Likely cause (lib/changes/likely-cause.ts) against the seeded changes: regressions naming the seeded change first, naming another, events named. */
+  causeTp: number;
+  causeFp: number;
+  causeEvents: number;
+  causeNamed: number;
+  unrelatedBlamed: number;
   misses: string[];
 }
 
 /** Scores the finders over `seeds` generated datasets of `days` days at `runsPerDay`, ending at `end`. */
 async function recall(days: number, runsPerDay: number, seeds: number, end: Date, log: (msg: string) => void): Promise<Tally> {
   const range = days === 90 ? presetRange("90d", end) : customRange(addDays(utcDay(end), -(days - 1)), utcDay(end));
-  const tally: Tally = { events: 0, found: 0, ok: 0, falseRegressions: 0, falseIncidents: 0, misses: [] };
+  const tally: Tally = {
+    events: 0,
+    found: 0,
+    ok: 0,
+    falseRegressions: 0,
+    falseIncidents: 0,
+    causeTp: 0,
+    causeFp: 0,
+    causeEvents: 0,
+    causeNamed: 0,
+    unrelatedBlamed: 0,
+    misses: [],
+  };
+  const changes = demoChanges(end);
   for (let seed = 1; seed <= seeds; seed++) {
     const source = memorySource(generateRows({ seed, days, runsPerDay, end }), end);
     const { regressions } = await findInsights(source, range, end);
@@ -72,6 +93,13 @@ async function recall(days: number, runsPerDay: number, seeds: number, end: Date
     tally.ok += score.events.filter(eventOk).length;
     tally.falseRegressions += score.falseRegressions.length;
     tally.falseIncidents += score.falseIncidents.length;
+    const causes = scoreLikelyCauses(eventTruth(end), regressions, changes);
+    tally.causeTp += causes.truePositives;
+    tally.causeFp += causes.falsePositives;
+    tally.causeEvents += causes.events;
+    tally.causeNamed += causes.eventsNamed;
+    tally.unrelatedBlamed += causes.unrelatedBlamed.length;
+    for (const m of [...causes.misses, ...causes.unrelatedBlamed.map((u) => `unrelated change a suspect: ${u}`)]) tally.misses.push(`seed ${seed} likely cause: ${m}`);
     for (const e of score.events.filter((x) => !eventOk(x))) tally.misses.push(`seed ${seed} ${e.id}: ${e.detail}`);
     for (const r of score.falseRegressions) tally.misses.push(`seed ${seed} false regression: ${r.nsapp} ${r.start} … ${r.end ?? "open"}`);
     for (const i of score.falseIncidents) tally.misses.push(`seed ${seed} false incident: ${i.exit_code ?? i.category} ${i.start}`);
@@ -87,16 +115,17 @@ export async function insightRecallLines(opts: { days: number; runsPerDay: numbe
     { days: 30, runsPerDay: 3000, seeds: opts.seeds * 4 },
   ];
   const lines = [
-    "| data | seeds | events found | found with start/end ±1 bucket, code, trait | false regressions per 90 days | false incidents per 90 days |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| data | seeds | events found | found with start/end ±1 bucket, code, trait | false regressions per 90 days | false incidents per 90 days | likely cause: precision | recall | unrelated changes suspected |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const misses: string[] = [];
   for (const v of volumes) {
     const t = await recall(v.days, v.runsPerDay, v.seeds, opts.end, opts.log);
     const per90 = (n: number) => ((n / v.seeds) * (90 / v.days)).toFixed(2);
     const pct = (n: number) => `${((100 * n) / t.events).toFixed(1)} % (${n}/${t.events})`;
+    const ratio = (n: number, of: number) => (of ? `${(n / of).toFixed(3)} (${n}/${of})` : "–");
     lines.push(
-      `| ${v.days} days × ${Math.round(v.runsPerDay).toLocaleString("en-US")} runs/day | ${v.seeds} | ${pct(t.found)} | ${pct(t.ok)} | ${per90(t.falseRegressions)} | ${per90(t.falseIncidents)} |`,
+      `| ${v.days} days × ${Math.round(v.runsPerDay).toLocaleString("en-US")} runs/day | ${v.seeds} | ${pct(t.found)} | ${pct(t.ok)} | ${per90(t.falseRegressions)} | ${per90(t.falseIncidents)} | ${ratio(t.causeTp, t.causeTp + t.causeFp)} | ${ratio(t.causeNamed, t.causeEvents)} | ${t.unrelatedBlamed} |`,
     );
     misses.push(...t.misses.map((m) => `- ${v.days}d × ${Math.round(v.runsPerDay)}/day, ${m}`));
   }
