@@ -13,10 +13,9 @@
  *   duplicates  lists runs stored twice under one random_id; --merge resolves them
  */
 import { parseArgs } from "node:util";
-import { entryDriftSql } from "../lib/rollups/entry";
 import { countDuplicates, duplicateRows, makeRandomIdUnique, mergeDuplicates, randomIdIndexUnique } from "./lib/duplicates";
 import { POCKETBASE_DIRS } from "./lib/pocketbase-server";
-import { openPocketBaseDb, type RollupStatus, rollupStatus } from "./lib/rollup-db";
+import { openPocketBaseDb, type RollupStatus, rollupStatus, verifyRollups } from "./lib/rollup-db";
 import { discardPrepared, preparedShadows, preparePlan, prepareRollups } from "./lib/rollup-prepare";
 
 const USAGE = `usage: npm run rollups -- status|verify|prepare|discard|rebuild|duplicates [--merge] --dir <pocketbase data dir> [--migrations <dir>]
@@ -41,21 +40,13 @@ function verify(status: RollupStatus, db: Db): number {
     console.log("no rollups installed: nothing to verify");
     return 0;
   }
-  const checks = status.applied.state.rollups.map((r) => ({ label: r.name, sql: entryDriftSql(r) }));
-  const target = status.pending.at(-1);
-  for (const s of preparedShadows(db).filter((p) => p.live)) {
-    const entry = target?.state.rollups.find((r) => r.name === s.name);
-    if (entry && target?.file === s.target) checks.push({ label: `${s.name} (prepared for ${s.target})`, sql: entryDriftSql(entry, s.tbl) });
-  }
-  let bad = 0;
   console.log(`rollup state ${status.applied.file}:`);
+  const checks = verifyRollups(db, status);
   for (const c of checks) {
-    const drift = db.prepare(c.sql).all();
-    console.log(`  ${c.label}: ${drift.length === 0 ? "exact" : `${drift.length} rows differ`}`);
-    if (drift.length) console.log(drift.slice(0, 5));
-    bad += drift.length;
+    console.log(`  ${c.label}: ${c.drift.length === 0 ? "exact" : `${c.drift.length} rows differ`}`);
+    if (c.drift.length) console.log(c.drift.slice(0, 5));
   }
-  return bad === 0 ? 0 : 1;
+  return checks.every((c) => c.drift.length === 0) ? 0 : 1;
 }
 
 function rebuild(status: RollupStatus, db: Db): number {
@@ -112,6 +103,12 @@ function main(): number {
         return 0;
       }
       default: {
+        const plan = preparePlan(status);
+        if ("reason" in plan) {
+          console.log(plan.reason);
+          // Nothing to do is a success; anything else (several steps pending, another state) needs the operator.
+          return plan.reason.startsWith("nothing to prepare") ? 0 : 1;
+        }
         const report = prepareRollups(db, status, (line) => console.log(line));
         console.log(
           `prepared ${report.rollups.length} rollups for ${report.target} in ${report.seconds.toFixed(1)} s; ` +

@@ -2,8 +2,10 @@
  * Installers reporting through PocketBase's records API while an operator upgrades it: each
  * run is POSTed as `installing` and PATCHed to its outcome, with the retries of today's
  * scripts (misc/api.func `_tm_send`: up to 3 tries for the start and 2 for the outcome, 1 s
- * apart, each with a 5 s timeout — `curl -m 5`). A run is lost when every try of its POST
- * failed; an outcome is lost when every try of its PATCH failed. Used by the upgrade test
+ * apart). Each try waits up to 10 s for an answer: the scripts that wrote to PocketBase's
+ * records API set no timeout at all; today's allow 5 s, 10 s for the final status, towards
+ * their ingest service. A run is lost when every try of its POST failed; an outcome is lost
+ * when every try of its PATCH failed. Used by the upgrade test
  * (tests/integration/upgrade-online.test.ts) and `npm run bench:upgrade`.
  */
 import { generateRows } from "./generate";
@@ -12,7 +14,7 @@ const RECORDS = "/api/collections/_dev_telemetry_data/records";
 const START_TRIES = 3;
 const OUTCOME_TRIES = 2;
 const RETRY_PAUSE_MS = 1000;
-const TIMEOUT_MS = 5000;
+const TIMEOUT_MS = 10_000;
 
 export interface ClientReport {
   runs: number;

@@ -87,6 +87,29 @@ export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS)
   return run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
 }
 
+/**
+ * `pocketbase migrate up` beside a serving PocketBase, without blocking this process (tests
+ * and benchmarks keep sending requests meanwhile). The migration's transaction reads before it
+ * writes; if the server commits in between, SQLite refuses the stale write ("database is
+ * locked") and nothing is applied — run it again, as the README tells operators. Resolves with
+ * the attempts it took.
+ */
+export async function migrateBeside(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS, maxAttempts = 5): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn(findPocketBaseBinary(), ["migrate", "up", ...commonFlags(dataDir, dirs)], { stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      const keep = (d: Buffer) => (text = (text + d.toString()).slice(-OUTPUT_TAIL_BYTES));
+      child.stdout.on("data", keep);
+      child.stderr.on("data", keep);
+      child.on("error", reject);
+      child.on("exit", (code) => resolve({ code, text }));
+    });
+    if (output.code === 0) return attempt;
+    if (attempt >= maxAttempts || !output.text.includes("database is locked")) throw new Error(`pocketbase migrate up failed (exit ${output.code}):\n${output.text}`);
+  }
+}
+
 /** Reverts the last `count` applied migrations (answering PocketBase's confirmation). */
 export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
   const output = run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)], "y\n");

@@ -8,7 +8,9 @@
 import Database from "better-sqlite3";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { entryDriftSql } from "../../lib/rollups/entry";
 import { previousOfMigration, rollupMigrationFiles, type RollupState, stateOfMigration, switchVersionOf } from "../../lib/rollups/migration";
+import { SHADOW_NAMES } from "../../lib/rollups/shadow";
 import { TELEMETRY } from "../../lib/rollups/spec";
 
 /** PocketBase waits 10 s for a lock; the tools wait as long for PocketBase. */
@@ -64,4 +66,22 @@ export function rollupStatus(db: Database.Database, dir: string): RollupStatus {
     applied: newestApplied ? readMigration(dir, newestApplied) : null,
     pending: files.filter((f) => !applied.has(f)).map((f) => readMigration(dir, f)),
   };
+}
+
+/**
+ * Every rollup of the state the database is in compared with SQL over the raw rows, and every
+ * live shadow prepared for the next rollup migration with that migration's definition: the
+ * rows that differ (none: exact).
+ */
+export function verifyRollups(db: Database.Database, status: RollupStatus): { label: string; drift: unknown[] }[] {
+  const checks = (status.applied?.state.rollups ?? []).map((r) => ({ label: r.name, sql: entryDriftSql(r) }));
+  const target = status.pending.at(-1);
+  if (target && hasTable(db, SHADOW_NAMES.bookkeeping)) {
+    const shadows = db.prepare(`SELECT name, tbl FROM ${SHADOW_NAMES.bookkeeping} WHERE live = 1 AND target = ?`).all(target.file) as { name: string; tbl: string }[];
+    for (const s of shadows) {
+      const entry = target.state.rollups.find((r) => r.name === s.name);
+      if (entry) checks.push({ label: `${s.name} (prepared for ${target.file})`, sql: entryDriftSql(entry, s.tbl) });
+    }
+  }
+  return checks.map((c) => ({ label: c.label, drift: db.prepare(c.sql).all() }));
 }

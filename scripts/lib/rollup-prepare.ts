@@ -167,6 +167,9 @@ export function prepareRollups(db: Database.Database, status: RollupStatus, say:
   }
   // Every shadow keeps itself current now: the log is no longer needed.
   write(() => dropLogSql().forEach((sql) => db.exec(sql)));
+  // Table statistics now, beside the server: PocketBase runs PRAGMA optimize after every
+  // collection it saves, and the first one, without them, costs the switch a few hundred ms.
+  db.pragma("optimize");
   db.pragma("wal_checkpoint(PASSIVE)");
   report.longestWriteMs = longestWriteMs;
   report.seconds = (performance.now() - started) / 1000;

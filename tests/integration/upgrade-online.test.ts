@@ -1,12 +1,13 @@
 /**
- * The upgrade an operator runs while installers keep reporting: this release's PocketBase
- * holds a month of runs and serves; installers POST and PATCH through the records API with
- * their retries; SQL changes old rows meanwhile (deletes, re-dated and re-keyed runs); the next
- * release changes the rollups (one removed, one re-keyed, one re-indexed, one new). `npm run
- * rollups -- prepare` builds them beside the running PocketBase, `verify` checks the shadows,
- * and `pocketbase migrate up`, run beside it too, switches them in; the server picks up the
- * new collections by itself. No run or outcome is lost, and every rollup is exact afterwards.
- * How long the switch held writes is printed; large-scale figures, and those of a restart,
+ * The upgrades an operator runs while installers keep reporting. The previous release's
+ * PocketBase holds 20 days of runs and serves; installers POST and PATCH through the records
+ * API with their retries. This release's files are applied with `pocketbase migrate up` beside
+ * the serving PocketBase; then a next release changes the rollups (one removed, one re-keyed,
+ * one re-indexed, one new): `npm run rollups -- prepare` builds them beside the running
+ * PocketBase while SQL changes old rows too (deletes, re-dated and re-keyed runs), `verify`
+ * checks the prepared tables, and `migrate up` switches them in; the server picks up the new
+ * collections by itself (pb_data/.notify). No run or outcome is lost, every rollup is exact.
+ * How long each step held writes is printed; large-scale figures, and those of a restart,
  * come from `npm run bench:upgrade`.
  */
 import Database from "better-sqlite3";
@@ -19,11 +20,18 @@ import { ROLLUPS, TELEMETRY } from "../../lib/rollups/spec";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startInstallers } from "../../scripts/lib/installer-client";
-import { freePort, migrate, type PocketBaseDirs, type RunningPocketBase, servePocketBase } from "../../scripts/lib/pocketbase-server";
-import { expectRollupsExact, runRollupsCli } from "../support/rollups";
+import { freePort, migrate, migrateBeside, type RunningPocketBase, servePocketBase } from "../../scripts/lib/pocketbase-server";
+import { runRollupsCli } from "../../scripts/lib/rollups-cli";
+import { expectRollupsExact } from "../support/rollups";
 import { ALL_MIGRATIONS, CHANGED_ROLLUPS, expectCurrent, migrationsDir, prepareArtifacts } from "../support/upgrade";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds (true) or 10 s passed (false). */
+async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) if (await check()) return true;
+  return false;
+}
 
 /** Old rows changed by SQL every few ms (cleanup jobs, corrections): exercises the change log's deletes and updates. */
 function startChurn(db: Database.Database) {
@@ -40,22 +48,6 @@ function startChurn(db: Database.Database) {
   };
 }
 
-/**
- * `pocketbase migrate up` while the server serves. Its transaction reads before it writes: if
- * the server commits in between, SQLite refuses the stale write ("database is locked") and
- * nothing is applied — the operator runs it again (README, "Upgrade"). Returns the attempts.
- */
-function migrateBeside(dataDir: string, dirs: PocketBaseDirs): number {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      migrate(dataDir, dirs);
-      return attempt;
-    } catch (e) {
-      if (attempt === 5 || !String(e).includes("database is locked")) throw e;
-    }
-  }
-}
-
 const collectionIds = (db: Database.Database, names: string[]) => names.map((n) => (db.prepare("SELECT id FROM _collections WHERE name = ?").get(n) as { id: string }).id);
 
 describe("an upgrade while installers report", () => {
@@ -66,10 +58,13 @@ describe("an upgrade while installers report", () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("builds the changed rollups beside the running PocketBase and switches them in without a restart: no write lost, rollups exact", { timeout: 180_000 }, async () => {
+  it("from the previous release to this one, then to a next one that changes rollups, beside the running PocketBase: no write lost, rollups exact", {
+    timeout: 180_000,
+  }, async () => {
     const dataDir = join(scratch, "data");
+    const previous = migrationsDir(scratch, "previous", ALL_MIGRATIONS.slice(0, -1));
     const current = migrationsDir(scratch, "current", ALL_MIGRATIONS);
-    migrate(dataDir, current);
+    migrate(dataDir, previous);
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 31, days: 20, runsPerDay: 800, end: new Date() }), { maintainRollups: false });
     const next = migrationsDir(scratch, "next", ALL_MIGRATIONS, nextRollupMigration(current.migrations, rollupState(CHANGED_ROLLUPS))!);
     const db = new Database(join(dataDir, "data.db"));
@@ -77,10 +72,19 @@ describe("an upgrade while installers report", () => {
     try {
       const before = collectionIds(db, ["stats_code_os", "stats_code_os_range"]);
       const port = await freePort();
-      pb = await servePocketBase(dataDir, port, { quiet: true, dirs: current });
+      pb = await servePocketBase(dataDir, port, { quiet: true, dirs: previous });
       const installers = startInstallers(pb.url, { runsPerSecond: 4 });
       await sleep(500);
 
+      // This release: prepare has nothing to build unless its newest rollup migration is pending.
+      const thisRelease = await runRollupsCli(["prepare", "--dir", dataDir, "--migrations", current.migrations]);
+      expect(thisRelease.code, thisRelease.output).toBe(0);
+      const step1 = Date.now();
+      const attempts1 = await migrateBeside(dataDir, current);
+      const step1Ms = Date.now() - step1;
+      expectRollupsExact(db);
+
+      // The next release.
       const stopChurn = startChurn(db);
       const prepared = await runRollupsCli(["prepare", "--dir", dataDir, "--migrations", next.migrations]);
       const churned = stopChurn();
@@ -93,16 +97,18 @@ describe("an upgrade while installers report", () => {
 
       // Copy the files and apply them beside the serving PocketBase; it reloads the changed
       // collections by itself (pb_data/.notify). No restart, so no refused connection.
-      const migrated = Date.now();
-      const attempts = migrateBeside(dataDir, next);
-      const migrateMs = Date.now() - migrated;
-      const view = await fetch(`${pb.url}/api/collections/stats_ct_type_range/records?from=2020-01-01&to=2040-12-31&perPage=1`);
-      expect(view.status).toBe(200);
+      const step2 = Date.now();
+      const attempts2 = await migrateBeside(dataDir, next);
+      const step2Ms = Date.now() - step2;
+      // The server reloads its collections when it sees the notice (fsnotify, 50 ms debounce).
+      const served = await waitFor(async () => (await fetch(`${pb!.url}/api/collections/stats_ct_type_range/records?from=2020-01-01&to=2040-12-31&perPage=1`)).status === 200);
+      expect(served, "the new rollup is served without a restart").toBe(true);
       await sleep(1000); // installers go on after the switch
       const report = await installers.stop();
       const failedFor = report.firstFailure === null ? 0 : report.lastFailure! - report.firstFailure;
       console.log(
-        `online upgrade: migrate up beside the server ${migrateMs} ms (${attempts} attempts); ${report.runs} runs reported, slowest answer ${report.slowestMs} ms, ` +
+        `online upgrade: migrate up beside the server ${step1Ms} ms to this release, ${step2Ms} ms to the next (${attempts1 + attempts2} attempts); ` +
+          `${report.runs} runs reported, slowest answer ${report.slowestMs} ms, ` +
           `${report.retried} tries failed and were retried (for ${failedFor} ms), ${report.lostRuns} runs and ${report.lostOutcomes} outcomes lost; ${churned} SQL changes during prepare`,
       );
       expect(report.runs).toBeGreaterThan(10);
