@@ -24,6 +24,8 @@ export interface ClientReport {
   lostOutcomes: number;
   /** Tries that failed but were saved by a later try. */
   retried: number;
+  /** Every try that failed (refused, reset, timed out or answered with an error). */
+  failedTries: number;
   /** ids of the stored runs and the outcome each was PATCHed to (for checking against the database). */
   stored: Map<string, string>;
   /** The slowest answered try (ms): how long a write waited, e.g. for a migration's transaction. */
@@ -47,12 +49,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function startInstallers(pbUrl: string, opts: { concurrency?: number; runsPerSecond?: number; seed?: number } = {}): InstallerClient {
   const concurrency = opts.concurrency ?? 2;
   const pause = (concurrency * 1000) / (opts.runsPerSecond ?? 3);
-  const report: ClientReport = { runs: 0, lostRuns: 0, lostOutcomes: 0, retried: 0, stored: new Map(), slowestMs: 0, firstFailure: null, lastFailure: null };
+  const report: ClientReport = { runs: 0, lostRuns: 0, lostOutcomes: 0, retried: 0, failedTries: 0, stored: new Map(), slowestMs: 0, firstFailure: null, lastFailure: null };
   const rows = generateRows({ seed: opts.seed ?? 7, days: 30, runsPerDay: 20_000, end: new Date() });
   let stopped = false;
 
   const failed = () => {
     const now = Date.now();
+    report.failedTries++;
     report.firstFailure ??= now;
     report.lastFailure = now;
   };

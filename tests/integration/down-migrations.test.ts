@@ -14,12 +14,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ROLLUPS } from "../../lib/rollups/spec";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
-import { freePort, migrate, migrateDown, servePocketBase } from "../../scripts/lib/pocketbase-server";
+import { freePort, migrate, migrateDown, servePocketBase, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
 import { rollupStatus, verifyRollups } from "../../scripts/lib/rollup-db";
 import { installerPost, RECORDS } from "../support/pocketbase";
 import { runRollupsCli } from "../../scripts/lib/rollups-cli";
 import { expectRollupsExact } from "../support/rollups";
-import { ALL_MIGRATIONS, collectionExists, expectCurrent, migrationsDir } from "../support/upgrade";
+import { collectionExists, expectCurrent } from "../support/upgrade";
 
 interface CollectionRules {
   name: string;
@@ -59,21 +59,21 @@ describe("migrating down", () => {
     timeout: 180_000,
   }, async () => {
     const dataDir = join(scratch, "data");
-    const dirs = migrationsDir(scratch, "all", ALL_MIGRATIONS);
+    const dirs = migrationsDirWith(scratch, "all", MIGRATION_FILES);
     migrate(dataDir, dirs);
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 51, days: 3, runsPerDay: 300, end: new Date() }), { maintainRollups: false });
     const port = await freePort();
     const db = new Database(join(dataDir, "data.db"));
     try {
-      const applied = () => (db.prepare("SELECT file FROM _migrations WHERE file IN (SELECT value FROM json_each(?))").all(JSON.stringify(ALL_MIGRATIONS)) as unknown[]).length;
-      for (let left = ALL_MIGRATIONS.length - 1; left >= 0; left--) {
-        const reverted = ALL_MIGRATIONS[left]!;
-        expect(migrateDown(dataDir, 1, migrationsDir(scratch, `down-${left}`, ALL_MIGRATIONS.slice(0, left + 1)))).toContain(`Reverted ${reverted}`);
+      const applied = () => (db.prepare("SELECT file FROM _migrations WHERE file IN (SELECT value FROM json_each(?))").all(JSON.stringify(MIGRATION_FILES)) as unknown[]).length;
+      for (let left = MIGRATION_FILES.length - 1; left >= 0; left--) {
+        const reverted = MIGRATION_FILES[left]!;
+        expect(migrateDown(dataDir, 1, migrationsDirWith(scratch, `down-${left}`, MIGRATION_FILES.slice(0, left + 1)))).toContain(`Reverted ${reverted}`);
         expect(applied(), reverted).toBe(left);
         expect(danglingRuleReferences(db), reverted).toEqual([]);
 
         // The reverted file leaves pb_migrations, or PocketBase applies it again when it starts.
-        const remaining = migrationsDir(scratch, `kept-${left}`, ALL_MIGRATIONS.slice(0, left));
+        const remaining = migrationsDirWith(scratch, `kept-${left}`, MIGRATION_FILES.slice(0, left));
         const pb = await servePocketBase(dataDir, port, { quiet: true, dirs: remaining });
         try {
           expect(await installerRun(pb.url), `installer run after reverting ${reverted}`).toEqual([200, 200]);
@@ -94,7 +94,7 @@ describe("migrating down", () => {
       const verified = await runRollupsCli(["verify", "--dir", dataDir, "--migrations", dirs.migrations]);
       expect([verified.code, verified.output.trim()]).toEqual([0, "no rollups installed: nothing to verify"]);
       migrate(dataDir, dirs);
-      expect(applied()).toBe(ALL_MIGRATIONS.length);
+      expect(applied()).toBe(MIGRATION_FILES.length);
       expectRollupsExact(db, ROLLUPS);
       expectCurrent(db, ROLLUPS);
     } finally {

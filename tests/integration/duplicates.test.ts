@@ -8,7 +8,7 @@
  */
 import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,25 +16,11 @@ import { TELEMETRY } from "../../lib/rollups/spec";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { GUARD_TRIGGERS } from "../../scripts/lib/duplicates";
 import { generateRows } from "../../scripts/lib/generate";
-import { freePort, migrate, type RunningPocketBase, servePocketBase } from "../../scripts/lib/pocketbase-server";
+import { writeHandmadeMigration } from "../../scripts/lib/handmade-collection";
+import { freePort, migrate, type RunningPocketBase, servePocketBase, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
 import { installerPost, RECORDS } from "../support/pocketbase";
 import { runRollupsCli } from "../../scripts/lib/rollups-cli";
 import { expectRollupsExact } from "../support/rollups";
-import { ALL_MIGRATIONS, migrationsDir } from "../support/upgrade";
-
-/** The collection as an operator made it in the admin UI: open rules, no indexes, the old statuses. */
-const HANDMADE = `migrate((app) => {
-  const text = (name) => ({ name, type: "text" });
-  const number = (name) => ({ name, type: "number" });
-  app.save(new Collection({
-    type: "base", name: "${TELEMETRY}", listRule: "", viewRule: "", createRule: "", updateRule: "",
-    fields: [text("random_id"), { name: "type", type: "select", maxSelect: 1, values: ["lxc", "vm", "addon", "pve"] }, number("ct_type"), text("nsapp"),
-      { name: "status", type: "select", maxSelect: 1, values: ["installing", "sucess", "failed", "unknown"] }, number("disk_size"), number("core_count"),
-      number("ram_size"), text("os_type"), text("os_version"), text("pve_version"), text("method"), text("error"), number("exit_code"),
-      { name: "created", type: "autodate", onCreate: true }, { name: "updated", type: "autodate", onCreate: true, onUpdate: true }],
-  }));
-}, () => {});
-`;
 
 const post = (url: string, body: object) => fetch(`${url}${RECORDS}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
@@ -48,8 +34,8 @@ describe("duplicate random_ids on a hand-made collection", () => {
 
   it("refuses new duplicates, merges the old ones keeping the most complete row, then has a unique index; rollups exact", async () => {
     const dataDir = join(scratch, "data");
-    const handmade = migrationsDir(scratch, "handmade", []);
-    writeFileSync(join(handmade.migrations, "1700000000_handmade.js"), HANDMADE);
+    const handmade = migrationsDirWith(scratch, "handmade", []);
+    writeHandmadeMigration(handmade.migrations);
     migrate(dataDir, handmade);
     const rows = [...generateRows({ seed: 41, days: 4, runsPerDay: 500, end: new Date() })].map((r) => ({ ...r, status: r.status === "success" ? ("sucess" as const) : r.status }));
     // 40 runs POSTed twice: the copy a second later, never finished.
@@ -58,8 +44,8 @@ describe("duplicate random_ids on a hand-made collection", () => {
       .map((r, i) => ({ ...r, id: `dup${String(i).padStart(12, "0")}`, status: "installing" as const, exit_code: 0, error: "", created: r.created.replace(/\.\d{3}Z$/, ".999Z") }));
     insertRows(join(dataDir, "data.db"), [...rows, ...copies], { maintainRollups: true });
 
-    const all = migrationsDir(scratch, "all", ALL_MIGRATIONS);
-    writeFileSync(join(all.migrations, "1700000000_handmade.js"), HANDMADE);
+    const all = migrationsDirWith(scratch, "all", MIGRATION_FILES);
+    writeHandmadeMigration(all.migrations);
     migrate(dataDir, all);
     const db = new Database(join(dataDir, "data.db"));
     db.pragma("busy_timeout = 10000");

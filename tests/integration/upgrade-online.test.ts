@@ -20,10 +20,10 @@ import { ROLLUPS, TELEMETRY } from "../../lib/rollups/spec";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startInstallers } from "../../scripts/lib/installer-client";
-import { freePort, migrate, migrateBeside, type RunningPocketBase, servePocketBase } from "../../scripts/lib/pocketbase-server";
+import { freePort, migrate, migrateBeside, type RunningPocketBase, servePocketBase, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
 import { runRollupsCli } from "../../scripts/lib/rollups-cli";
 import { expectRollupsExact } from "../support/rollups";
-import { ALL_MIGRATIONS, CHANGED_ROLLUPS, expectCurrent, migrationsDir, prepareArtifacts } from "../support/upgrade";
+import { CHANGED_ROLLUPS, expectCurrent, prepareArtifacts } from "../support/upgrade";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,11 +62,11 @@ describe("an upgrade while installers report", () => {
     timeout: 180_000,
   }, async () => {
     const dataDir = join(scratch, "data");
-    const previous = migrationsDir(scratch, "previous", ALL_MIGRATIONS.slice(0, -1));
-    const current = migrationsDir(scratch, "current", ALL_MIGRATIONS);
+    const previous = migrationsDirWith(scratch, "previous", MIGRATION_FILES.slice(0, -1));
+    const current = migrationsDirWith(scratch, "current", MIGRATION_FILES);
     migrate(dataDir, previous);
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 31, days: 20, runsPerDay: 800, end: new Date() }), { maintainRollups: false });
-    const next = migrationsDir(scratch, "next", ALL_MIGRATIONS, nextRollupMigration(current.migrations, rollupState(CHANGED_ROLLUPS))!);
+    const next = migrationsDirWith(scratch, "next", MIGRATION_FILES, nextRollupMigration(current.migrations, rollupState(CHANGED_ROLLUPS))!);
     const db = new Database(join(dataDir, "data.db"));
     db.pragma("busy_timeout = 10000");
     try {
@@ -148,14 +148,14 @@ describe("an upgrade while installers report", () => {
 
   it("uses no shadow that was built for another definition: the restart rebuilds that rollup from the raw rows", async () => {
     const dataDir = join(scratch, "stale");
-    const current = migrationsDir(scratch, "stale-current", ALL_MIGRATIONS);
+    const current = migrationsDirWith(scratch, "stale-current", MIGRATION_FILES);
     migrate(dataDir, current);
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 32, days: 5, runsPerDay: 400, end: new Date() }), { maintainRollups: false });
-    const planned = migrationsDir(scratch, "planned", ALL_MIGRATIONS, nextRollupMigration(current.migrations, rollupState(CHANGED_ROLLUPS))!);
+    const planned = migrationsDirWith(scratch, "planned", MIGRATION_FILES, nextRollupMigration(current.migrations, rollupState(CHANGED_ROLLUPS))!);
     expect((await runRollupsCli(["prepare", "--dir", dataDir, "--migrations", planned.migrations])).code).toBe(0);
     // The release changed once more before it shipped: stats_method keyed by OS version instead.
     const shipped = ROLLUPS.map((s) => (s.name === "stats_method" ? { ...s, dims: [...s.dims, { column: "os_version", source: "os_version", kind: "text" as const }] } : s));
-    migrate(dataDir, migrationsDir(scratch, "shipped", ALL_MIGRATIONS, nextRollupMigration(current.migrations, rollupState(shipped))!));
+    migrate(dataDir, migrationsDirWith(scratch, "shipped", MIGRATION_FILES, nextRollupMigration(current.migrations, rollupState(shipped))!));
     const db = new Database(join(dataDir, "data.db"));
     try {
       expectRollupsExact(db, shipped);

@@ -14,9 +14,9 @@ import { nextRollupMigration, rollupState } from "../../lib/rollups/migration";
 import { ROLLUPS } from "../../lib/rollups/spec";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
-import { migrate, migrateDown } from "../../scripts/lib/pocketbase-server";
+import { migrate, migrateDown, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
 import { expectRollupsExact } from "../support/rollups";
-import { ALL_MIGRATIONS as ALL, CHANGED_ROLLUPS, collectionExists, expectCurrent, migrationsDir as dirOf } from "../support/upgrade";
+import { CHANGED_ROLLUPS, collectionExists, expectCurrent } from "../support/upgrade";
 
 describe("upgrades", () => {
   const scratch = mkdtempSync(join(tmpdir(), "pb-upgrade-"));
@@ -27,18 +27,20 @@ describe("upgrades", () => {
     const end = new Date(Date.now() - day++ * 86_400_000);
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 100 + day, days: 2, runsPerDay: 400, end }), { maintainRollups: true });
   }
-  const migrationsDir = (name: string, files: string[], extra?: { file: string; source: string }) => dirOf(scratch, name, files, extra);
+  const migrationsDir = (name: string, files: string[], extra?: { file: string; source: string }) => migrationsDirWith(scratch, name, files, extra);
 
   it("from the previous release to this one, with data", () => {
-    expect(ALL.length).toBeGreaterThan(2);
+    expect(MIGRATION_FILES.length).toBeGreaterThan(2);
     const dataDir = join(scratch, "release-data");
-    migrate(dataDir, migrationsDir("previous-release", ALL.slice(0, -1)));
+    migrate(dataDir, migrationsDir("previous-release", MIGRATION_FILES.slice(0, -1)));
     addRuns(dataDir);
-    migrate(dataDir, migrationsDir("this-release", ALL));
+    migrate(dataDir, migrationsDir("this-release", MIGRATION_FILES));
     addRuns(dataDir);
     const db = new Database(join(dataDir, "data.db"));
     try {
-      expect((db.prepare(`SELECT COUNT(*) AS n FROM _migrations WHERE file IN (${ALL.map(() => "?").join(",")})`).get(...ALL) as { n: number }).n).toBe(ALL.length);
+      expect((db.prepare(`SELECT COUNT(*) AS n FROM _migrations WHERE file IN (${MIGRATION_FILES.map(() => "?").join(",")})`).get(...MIGRATION_FILES) as { n: number }).n).toBe(
+        MIGRATION_FILES.length,
+      );
       expect((db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n).toBeGreaterThan(1000);
       expectRollupsExact(db);
       expectCurrent(db, ROLLUPS);
@@ -54,11 +56,11 @@ describe("upgrades", () => {
       dataDir,
       migrationsDir(
         "telemetry-only",
-        ALL.filter((f) => !f.endsWith("_rollups.js")),
+        MIGRATION_FILES.filter((f) => !f.endsWith("_rollups.js")),
       ),
     );
     insertRows(join(dataDir, "data.db"), generateRows({ seed: 77, days: 3, runsPerDay: 3000, end: new Date() }), { maintainRollups: true }); // no rollups yet: plain inserts
-    migrate(dataDir, migrationsDir("all", ALL));
+    migrate(dataDir, migrationsDir("all", MIGRATION_FILES));
     const db = new Database(join(dataDir, "data.db"));
     try {
       expect((db.prepare("SELECT COUNT(*) AS n FROM stats_app_hourly").get() as { n: number }).n).toBeGreaterThan(0);
@@ -72,7 +74,7 @@ describe("upgrades", () => {
   it("through a generated rollup migration to a changed state and back", () => {
     const changed = CHANGED_ROLLUPS;
     const dataDir = join(scratch, "changed-data");
-    const current = migrationsDir("current", ALL);
+    const current = migrationsDir("current", MIGRATION_FILES);
     migrate(dataDir, current);
     addRuns(dataDir);
     const next = nextRollupMigration(current.migrations, rollupState(changed))!;
@@ -80,7 +82,7 @@ describe("upgrades", () => {
     try {
       const appRows = () => db.prepare("SELECT id, success, failed FROM stats_app ORDER BY id").all();
       const before = appRows();
-      migrate(dataDir, migrationsDir("next", ALL, next));
+      migrate(dataDir, migrationsDir("next", MIGRATION_FILES, next));
       expectRollupsExact(db, changed);
       expectCurrent(db, changed);
       expect([collectionExists(db, "stats_pve"), collectionExists(db, "stats_pve_range")]).toEqual([false, false]);
@@ -89,7 +91,7 @@ describe("upgrades", () => {
       addRuns(dataDir);
       expectRollupsExact(db, changed);
 
-      migrateDown(dataDir, 1, migrationsDir("down", ALL, next));
+      migrateDown(dataDir, 1, migrationsDir("down", MIGRATION_FILES, next));
       expectRollupsExact(db);
       expectCurrent(db, ROLLUPS);
       expect(collectionExists(db, "stats_ct_type")).toBe(false);

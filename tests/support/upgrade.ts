@@ -1,25 +1,8 @@
 /** Upgrade tests: migration dirs of a release, a changed rollup state, checks of what a database holds. */
 import type Database from "better-sqlite3";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect } from "vitest";
 import { RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "../../lib/rollups/spec";
 import { createTriggersSql, rangeViewSql, seriesViewSql } from "../../lib/rollups/sql";
-import { POCKETBASE_DIRS, type PocketBaseDirs } from "../../scripts/lib/pocketbase-server";
-
-/** Every migration file of this checkout, oldest first. */
-export const ALL_MIGRATIONS = readdirSync(POCKETBASE_DIRS.migrations)
-  .filter((f) => f.endsWith(".js"))
-  .sort();
-
-/** A migrations dir under `scratch` holding `files` of this checkout (and a generated one), with this checkout's hooks. */
-export function migrationsDir(scratch: string, name: string, files: string[], extra?: { file: string; source: string }): PocketBaseDirs {
-  const dir = join(scratch, name);
-  mkdirSync(dir);
-  for (const f of files) copyFileSync(join(POCKETBASE_DIRS.migrations, f), join(dir, f));
-  if (extra) writeFileSync(join(dir, extra.file), extra.source);
-  return { migrations: dir, hooks: POCKETBASE_DIRS.hooks };
-}
 
 /**
  * A next release's rollups: stats_pve removed, stats_method keyed by OS too (new fields and
