@@ -5,6 +5,7 @@
  *
  *   install          a hand-made telemetry collection holding the rows gets every migration of
  *                    this release at a restart (the issue's measurement)
+ *   install+beside   the same with `pocketbase migrate up` beside the serving PocketBase
  *   restart          this release → a next one that rebuilds every rollup, applied at a restart
  *   prepared+restart the same after `npm run rollups -- prepare`, beside the running server
  *   prepared+beside  the same, the migration applied with `pocketbase migrate up` beside it
@@ -116,7 +117,7 @@ async function main() {
   const want = (name: string) => !only || only.includes(name);
   const results: Row[] = [];
 
-  if (want("install")) {
+  if (want("install") || want("install+beside")) {
     const handmade = migrationsDirWith(scratch, "handmade", []);
     writeHandmadeMigration(handmade.migrations);
     const installed = migrationsDirWith(scratch, "installed", MIGRATION_FILES);
@@ -126,7 +127,16 @@ async function main() {
     const t = performance.now();
     insertRows(join(base, "data.db"), generateRows({ seed: 42, days: 90, runsPerDay: Math.ceil(records / 90), end: new Date() }), { maintainRollups: true, batchSize: 50_000 });
     console.log(`seeded the hand-made collection in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    results.push(await scenario("install", base, { from: handmade, to: installed }, (_dir, restart) => restart(installed)));
+    if (want("install")) results.push(await scenario("install", base, { from: handmade, to: installed }, (_dir, restart) => restart(installed)));
+    if (want("install+beside")) {
+      results.push(
+        await scenario("install+beside", base, { from: handmade, to: installed }, async (dataDir) => {
+          const t0 = Date.now();
+          await migrateBeside(dataDir, installed);
+          return Date.now() - t0;
+        }),
+      );
+    }
     rmSync(base, { recursive: true, force: true });
   }
 

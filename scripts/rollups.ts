@@ -112,7 +112,8 @@ function main(): number {
         const report = prepareRollups(db, status, (line) => console.log(line));
         console.log(
           `prepared ${report.rollups.length} rollups for ${report.target} in ${report.seconds.toFixed(1)} s; ` +
-            `${report.replayed} changes made meanwhile replayed; longest write transaction ${report.longestWriteMs.toFixed(0)} ms. ` +
+            `${report.replayed} changes made meanwhile replayed; longest write transaction ${report.longestWriteMs.toFixed(0)} ms (${report.longestWrite}); ` +
+            `WAL up to ${(report.walPeak / 1048576).toFixed(0)} MB. ` +
             "Restart PocketBase with the new migration files to switch them in.",
         );
         return 0;

@@ -8,6 +8,7 @@
  * tens of milliseconds — during which PocketBase's own writes wait, never fail.
  */
 import type Database from "better-sqlite3";
+import { existsSync, statSync } from "node:fs";
 import { definitionKey, rebuildSelect, rebuiltRollups } from "../../lib/rollups/entry";
 import { type RollupEntry, sameState } from "../../lib/rollups/migration";
 import {
@@ -26,16 +27,23 @@ import {
 import { hasTable, type RollupMigration, type RollupStatus } from "./rollup-db";
 
 const { bookkeeping, log, replay } = SHADOW_NAMES;
-/** Rows per copy transaction and log entries per replay transaction. */
+/** Log entries per replay transaction. */
 const CHUNK = 5000;
+/** Copy transactions aim at this duration: their size adapts (200–20,000 rows). */
+const TARGET_WRITE_MS = 100;
+/** WAL size (bytes) above which prepare checkpoints and truncates it. */
+const WAL_LIMIT = 64 * 1024 * 1024;
 
 export interface PrepareReport {
   target: string;
   rollups: { name: string; rows: number; seconds: number }[];
   /** Changes PocketBase made while the shadows were built, replayed into them. */
   replayed: number;
-  /** The longest write transaction of the tool (PocketBase's writes wait at most this long). */
+  /** The longest write transaction of the tool (PocketBase's writes wait at most this long), and what it did. */
   longestWriteMs: number;
+  longestWrite: string;
+  /** The largest the WAL file got, in bytes, seen after each write. */
+  walPeak: number;
   seconds: number;
 }
 
@@ -86,18 +94,37 @@ export function prepareRollups(db: Database.Database, status: RollupStatus, say:
   if ("reason" in plan) throw new Error(plan.reason);
   const started = performance.now();
   let longestWriteMs = 0;
+  let longestWrite = "";
+  const wal = `${db.name}-wal`;
+  let walPeak = 0;
   /** A write transaction taken at once (never upgraded from a stale read snapshot), timed. */
-  const write = (fn: () => void) => {
+  const write = (what: string, fn: () => void) => {
     const t = performance.now();
     db.transaction(fn).immediate();
-    longestWriteMs = Math.max(longestWriteMs, performance.now() - t);
+    const ms = performance.now() - t;
+    if (ms > longestWriteMs) [longestWriteMs, longestWrite] = [ms, what];
+    const walSize = existsSync(wal) ? statSync(wal).size : 0;
+    walPeak = Math.max(walPeak, walSize);
+    // A serving PocketBase reads all the time: a passive checkpoint rarely finds the moment to
+    // start the WAL over, so it would grow by everything written here (a gigabyte at a million
+    // rows). This one waits for that moment (PocketBase's writes wait meanwhile) and truncates.
+    if (walSize > WAL_LIMIT) {
+      const c = performance.now();
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      if (performance.now() - c > longestWriteMs) [longestWriteMs, longestWrite] = [performance.now() - c, "a checkpoint"];
+    }
   };
   discardPrepared(db);
+  // The shadows' indexes take random inserts: keep their pages in memory (this connection only).
+  db.pragma("cache_size = -131072");
+  // As PocketBase does: in WAL mode a crash loses at most the last commits, never consistency
+  // (and an interrupted prepare is discarded and run again anyway).
+  db.pragma("synchronous = NORMAL");
 
   const used = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name));
   const shadows = plan.rollups.map((r) => ({ r, table: shadowTable(r.name), indexes: shadowIndexSql(r, shadowTable(r.name), used) }));
   const cols = loggedColumns(plan.rollups);
-  write(() => {
+  write("creating the shadow tables and the change log", () => {
     db.exec(
       `CREATE TABLE ${bookkeeping} (name TEXT PRIMARY KEY, tbl TEXT NOT NULL, target TEXT NOT NULL, definition TEXT NOT NULL, ` +
         `indexes TEXT NOT NULL, snapshot INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, live INTEGER NOT NULL DEFAULT 0)`,
@@ -115,7 +142,7 @@ export function prepareRollups(db: Database.Database, status: RollupStatus, say:
   const head = db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${log}`).pluck();
   const replayRange = db.prepare(`INSERT INTO ${replay} (op, ${cols.join(", ")}) SELECT op, ${cols.join(", ")} FROM ${log} WHERE seq > ? AND seq <= ? ORDER BY seq`);
   const clearReplay = db.prepare(`DELETE FROM ${replay}`);
-  const report: PrepareReport = { target: plan.target.file, rollups: [], replayed: 0, longestWriteMs: 0, seconds: 0 };
+  const report: PrepareReport = { target: plan.target.file, rollups: [], replayed: 0, longestWriteMs: 0, longestWrite: "", walPeak: 0, seconds: 0 };
 
   for (const s of shadows) {
     const t = performance.now();
@@ -134,24 +161,29 @@ export function prepareRollups(db: Database.Database, status: RollupStatus, say:
     }
     const rows = db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM temp._rollup_build").pluck().get() as number;
     const copy = db.prepare(`INSERT INTO ${s.table} (${columns.join(", ")}) SELECT * FROM temp._rollup_build WHERE rowid > ? AND rowid <= ?`);
-    for (let done = 0; done < rows; done += CHUNK) write(() => copy.run(done, done + CHUNK));
+    for (let done = 0, size = 2000; done < rows; ) {
+      const t0 = performance.now();
+      write(`copying rows of ${s.r.name}`, () => copy.run(done, done + size));
+      done += size;
+      size = Math.round(Math.min(20_000, Math.max(200, (size * TARGET_WRITE_MS) / Math.max(1, performance.now() - t0))));
+    }
     db.exec("DROP TABLE temp._rollup_build");
 
     // Catch up with the changes since the snapshot, then go live in the same transaction as
     // the last of them: no change can fall between the log and the shadow's own triggers.
-    write(() => replayTriggersSql(s.r, s.table).forEach((sql) => db.exec(sql)));
+    write(`creating the replay triggers of ${s.r.name}`, () => replayTriggersSql(s.r, s.table).forEach((sql) => db.exec(sql)));
     let applied = snapshot;
     for (;;) {
       const newest = head.get() as number;
       if (newest - applied > CHUNK) {
-        write(() => {
+        write(`replaying changes into ${s.r.name}`, () => {
           replayRange.run(applied, applied + CHUNK);
           clearReplay.run();
         });
         applied += CHUNK;
         continue;
       }
-      write(() => {
+      write(`replaying the last changes into ${s.r.name} and installing its triggers`, () => {
         const last = head.get() as number;
         replayRange.run(applied, last);
         clearReplay.run();
@@ -166,12 +198,17 @@ export function prepareRollups(db: Database.Database, status: RollupStatus, say:
     say(`  ${s.r.name}: ${rows.toLocaleString("en-US")} rows in ${((performance.now() - t) / 1000).toFixed(1)} s, live`);
   }
   // Every shadow keeps itself current now: the log is no longer needed.
-  write(() => dropLogSql().forEach((sql) => db.exec(sql)));
+  write("dropping the change log", () => dropLogSql().forEach((sql) => db.exec(sql)));
   // Table statistics now, beside the server: PocketBase runs PRAGMA optimize after every
   // collection it saves, and the first one, without them, costs the switch a few hundred ms.
+  const optimizing = performance.now();
+  db.pragma("analysis_limit = 1000"); // approximate statistics: milliseconds, not seconds, of lock
   db.pragma("optimize");
+  if (performance.now() - optimizing > longestWriteMs) [longestWriteMs, longestWrite] = [performance.now() - optimizing, "PRAGMA optimize"];
   db.pragma("wal_checkpoint(PASSIVE)");
   report.longestWriteMs = longestWriteMs;
+  report.longestWrite = longestWrite;
+  report.walPeak = walPeak;
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
