@@ -32,7 +32,7 @@ describe("duplicate random_ids on a hand-made collection", () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("refuses new duplicates, merges the old ones keeping the most complete row, then has a unique index; rollups exact", async () => {
+  it("refuses new duplicates, merges the old ones keeping the most complete row, then has a unique index; rollups exact", { timeout: 180_000 }, async () => {
     const dataDir = join(scratch, "data");
     const handmade = migrationsDirWith(scratch, "handmade", []);
     writeHandmadeMigration(handmade.migrations);

@@ -146,7 +146,7 @@ describe("an upgrade while installers report", () => {
     }
   });
 
-  it("uses no shadow that was built for another definition: the restart rebuilds that rollup from the raw rows", async () => {
+  it("uses no shadow that was built for another definition: the migration rebuilds that rollup from the raw rows", { timeout: 180_000 }, async () => {
     const dataDir = join(scratch, "stale");
     const current = migrationsDirWith(scratch, "stale-current", MIGRATION_FILES);
     migrate(dataDir, current);
