@@ -3,7 +3,7 @@
  * from lib/rollups/spec.ts, so that the tools work on a database in any released state (after
  * `pocketbase migrate down` too): its rebuild query, its drift check, whether a step rebuilds it.
  */
-import type { RollupEntry, RollupState } from "./migration";
+import type { RollupEntry, RollupState } from "./state";
 import { COUNT_COLUMNS } from "./spec";
 import { driftQuery } from "./sql";
 

@@ -5,7 +5,7 @@
  * it rebuilds is switched in from a prepared shadow when `npm run rollups -- prepare` built
  * one for exactly its definition (lib/rollups/shadow.ts), else filled from the raw rows.
  */
-import type { RollupState } from "./migration";
+import type { RollupState } from "./state";
 import { SHADOW_NAMES, SWITCH_VERSION } from "./shadow";
 
 export function rollupMigrationSource(previous: RollupState | null, state: RollupState): string {

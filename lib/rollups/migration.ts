@@ -10,31 +10,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "./spec";
 import { rollupMigrationSource } from "./migration-source";
+import type { RollupEntry, RollupState } from "./state";
 import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql, seriesViewSql } from "./sql";
 
 export const MIGRATIONS_DIR = "pocketbase/pb_migrations";
 /** The first rollup migration, written before this scheme: its state is read, never rewritten. */
 export const FIRST_ROLLUP_MIGRATION = "1763800100_rollups.js";
-
-export interface RollupEntry {
-  name: string;
-  purpose: string;
-  fields: object[];
-  indexes: string[];
-  drop: string[];
-  rebuild: string[];
-  triggers: string[];
-  rangeView: { name: string; query: string };
-  /** Only rollups with `series` (lib/rollups/spec.ts); absent otherwise, so older states compare equal. */
-  seriesView?: { name: string; query: string };
-}
-
-/** Everything a database holds for the rollups: tables, triggers, range views, calendars. */
-export interface RollupState {
-  rollups: RollupEntry[];
-  calendars: { name: string; column: string; fill: string }[];
-  rangeViewRule: string;
-}
 
 export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState {
   const rollups = specs.map((spec): RollupEntry => {

@@ -12,7 +12,7 @@
  * of rebuilding: rename, metadata, triggers — milliseconds. Everything here is derived from a
  * RollupEntry (the state a migration embeds), so it works for any migration's state.
  */
-import type { RollupEntry } from "./migration";
+import type { RollupEntry } from "./state";
 import { TELEMETRY } from "./spec";
 
 /** Names the prepare tool and the generated migrations share. SWITCH_VERSION changes with them. */

@@ -9,7 +9,8 @@ import Database from "better-sqlite3";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryDriftSql } from "../../lib/rollups/entry";
-import { previousOfMigration, rollupMigrationFiles, type RollupState, stateOfMigration, switchVersionOf } from "../../lib/rollups/migration";
+import { previousOfMigration, rollupMigrationFiles, stateOfMigration, switchVersionOf } from "../../lib/rollups/migration";
+import type { RollupState } from "../../lib/rollups/state";
 import { SHADOW_NAMES } from "../../lib/rollups/shadow";
 import { TELEMETRY } from "../../lib/rollups/spec";
 

@@ -10,7 +10,8 @@
 import type Database from "better-sqlite3";
 import { existsSync, statSync } from "node:fs";
 import { definitionKey, rebuildSelect, rebuiltRollups } from "../../lib/rollups/entry";
-import { type RollupEntry, sameState } from "../../lib/rollups/migration";
+import { sameState } from "../../lib/rollups/migration";
+import type { RollupEntry } from "../../lib/rollups/state";
 import {
   dropLogSql,
   dropShadowSql,

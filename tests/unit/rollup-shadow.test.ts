@@ -6,7 +6,8 @@
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { definitionKey, entryDims, isDaily, rebuildSelect, rebuiltRollups } from "../../lib/rollups/entry";
-import { type RollupEntry, rollupState } from "../../lib/rollups/migration";
+import { rollupState } from "../../lib/rollups/migration";
+import type { RollupEntry } from "../../lib/rollups/state";
 import { rollupMigrationSource } from "../../lib/rollups/migration-source";
 import { ROLLUPS } from "../../lib/rollups/spec";
 import { liveTriggersSql, loggedColumns, logSql, replayTriggersSql, shadowIndexSql, shadowTableSql } from "../../lib/rollups/shadow";
