@@ -149,34 +149,50 @@ export function rebuildSql(spec: RollupSpec): string[] {
   ];
 }
 
+/** A drift check's inputs: the stored table, its key columns, and the same rows computed from the raw data. */
+export interface DriftInput {
+  /** The table holding the rollup's rows (the rollup, or a shadow of it). */
+  table: string;
+  dims: readonly string[];
+  daily: boolean;
+  /** SELECT bucket, <dims>, <counts> over the raw rows. */
+  expected: string;
+  /** Hourly rollups: the first hour compared (SQL). */
+  cutoff?: string;
+}
+
 /**
  * Rows where the stored rollup and the raw data disagree (empty = exact). Buckets whose counts
  * all dropped to zero after deletes may stay in the rollup; they are compared as zeros.
  */
-export function driftSql(spec: RollupSpec): string {
-  const dimCols = spec.dims.map((d) => d.column);
-  const cols = ["bucket", ...dimCols, ...COUNT_COLUMNS].join(", ");
+export function driftQuery({ table, dims, daily, expected, cutoff }: DriftInput): string {
+  const cols = ["bucket", ...dims, ...COUNT_COLUMNS].join(", ");
   const nonZero = `(${COUNT_COLUMNS.map((c) => `${c} != 0`).join(" OR ")})`;
-  const raw = `SELECT ${cols} FROM (${aggregateSql(spec)})`;
-  if (spec.grain === "hour") {
+  const raw = `SELECT ${cols} FROM (${expected})`;
+  if (!daily) {
     // Hours that left the window may linger until the next insert prunes them; not compared.
-    const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${nonZero} AND bucket >= ${HOURLY_CUTOFF_SQL}`;
+    const stored = `SELECT ${cols} FROM ${table} WHERE ${nonZero} AND bucket >= ${cutoff ?? HOURLY_CUTOFF_SQL}`;
     return `SELECT 'missing' AS problem, * FROM (${raw} EXCEPT ${stored}) UNION ALL SELECT 'extra', * FROM (${stored} EXCEPT ${raw})`;
   }
-  const stored = `SELECT ${cols} FROM ${spec.name} WHERE ${nonZero}`;
-  const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
+  const stored = `SELECT ${cols} FROM ${table} WHERE ${nonZero}`;
+  const part = `PARTITION BY ${dims.join(", ")} ORDER BY bucket`;
   const expectedCum =
-    `SELECT bucket, ${dimCols.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM (` +
-    `SELECT bucket, ${dimCols.join(", ")}, ` +
+    `SELECT bucket, ${dims.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM (` +
+    `SELECT bucket, ${dims.join(", ")}, ` +
     `${COUNT_COLUMNS.map((c) => `SUM(${c}) OVER (${part} ROWS UNBOUNDED PRECEDING) AS cum_${c}`).join(", ")}, ` +
-    `COALESCE(LEAD(bucket) OVER (${part}), '${OPEN_END}') AS valid_until FROM ${spec.name})`;
-  const storedCum = `SELECT bucket, ${dimCols.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM ${spec.name}`;
+    `COALESCE(LEAD(bucket) OVER (${part}), '${OPEN_END}') AS valid_until FROM ${table})`;
+  const storedCum = `SELECT bucket, ${dims.join(", ")}, ${CUM_COLUMNS.join(", ")}, valid_until FROM ${table}`;
   return (
     `SELECT 'missing' AS problem, * FROM (${raw} EXCEPT ${stored}) ` +
     `UNION ALL SELECT 'extra', * FROM (${stored} EXCEPT ${raw}) ` +
-    `UNION ALL SELECT 'cumulative', bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.map(() => "NULL").join(", ")} ` +
+    `UNION ALL SELECT 'cumulative', bucket, ${dims.join(", ")}, ${COUNT_COLUMNS.map(() => "NULL").join(", ")} ` +
     `FROM (${storedCum} EXCEPT ${expectedCum})`
   );
+}
+
+/** driftQuery for a rollup of lib/rollups/spec.ts (the current state). */
+export function driftSql(spec: RollupSpec): string {
+  return driftQuery({ table: spec.name, dims: spec.dims.map((d) => d.column), daily: spec.grain === "day", expected: aggregateSql(spec) });
 }
 
 /**

@@ -108,8 +108,18 @@ migrate(
     app.save(telemetry);
   },
   (app) => {
+    // The telemetry collection holds production data: it is never dropped by a down migration,
+    // nor are its statuses (rows may hold them) or indexes. Its rules from before the up are not
+    // recorded, so none is restored: list and view become superuser-only (they named the reader
+    // accounts, which go); create stays open and update stays "only while installing" — the
+    // narrowest rules under which the installers' POST and PATCH still work.
+    const telemetry = findOrNull(app, NAME);
+    if (telemetry) {
+      telemetry.listRule = null;
+      telemetry.viewRule = null;
+      app.save(telemetry);
+    }
     const readers = findOrNull(app, READERS);
     if (readers) app.delete(readers);
-    // The telemetry collection holds production data: it is never dropped by a down migration.
   },
 );

@@ -7,7 +7,7 @@
  * Output is streamed (serve) or written to a file (commands), never collected in memory.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,6 +24,23 @@ export const POCKETBASE_DIRS: PocketBaseDirs = {
   migrations: fileURLToPath(new URL("../../pocketbase/pb_migrations", import.meta.url)),
   hooks: fileURLToPath(new URL("../../pocketbase/pb_hooks", import.meta.url)),
 };
+
+/** Every migration file of this checkout, oldest first. */
+export const MIGRATION_FILES = readdirSync(POCKETBASE_DIRS.migrations)
+  .filter((f) => f.endsWith(".js"))
+  .sort();
+
+/**
+ * A migrations dir `root/name` holding `files` of this checkout (and a generated one), with
+ * this checkout's hooks: one release's pb_migrations, for upgrade tests and benchmarks.
+ */
+export function migrationsDirWith(root: string, name: string, files: readonly string[], extra?: { file: string; source: string }): PocketBaseDirs {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  for (const f of files) copyFileSync(join(POCKETBASE_DIRS.migrations, f), join(dir, f));
+  if (extra) writeFileSync(join(dir, extra.file), extra.source);
+  return { migrations: dir, hooks: POCKETBASE_DIRS.hooks };
+}
 
 /** The dirs of a `pocketbase/` directory laid out like the checkout's. */
 export function pocketBaseDirsIn(root: string): PocketBaseDirs {
@@ -87,6 +104,29 @@ export function migrate(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS)
   return run(["migrate", "up", ...commonFlags(dataDir, dirs)]);
 }
 
+/**
+ * `pocketbase migrate up` beside a serving PocketBase, without blocking this process (tests
+ * and benchmarks keep sending requests meanwhile). The migration's transaction reads before it
+ * writes; if the server commits in between, SQLite refuses the stale write ("database is
+ * locked") and nothing is applied — run it again, as the README tells operators. Resolves with
+ * the attempts it took.
+ */
+export async function migrateBeside(dataDir: string, dirs: PocketBaseDirs = POCKETBASE_DIRS, maxAttempts = 5): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn(findPocketBaseBinary(), ["migrate", "up", ...commonFlags(dataDir, dirs)], { stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      const keep = (d: Buffer) => (text = (text + d.toString()).slice(-OUTPUT_TAIL_BYTES));
+      child.stdout.on("data", keep);
+      child.stderr.on("data", keep);
+      child.on("error", reject);
+      child.on("exit", (code) => resolve({ code, text }));
+    });
+    if (output.code === 0) return attempt;
+    if (attempt >= maxAttempts || !output.text.includes("database is locked")) throw new Error(`pocketbase migrate up failed (exit ${output.code}):\n${output.text}`);
+  }
+}
+
 /** Reverts the last `count` applied migrations (answering PocketBase's confirmation). */
 export function migrateDown(dataDir: string, count: number, dirs: PocketBaseDirs = POCKETBASE_DIRS): string {
   const output = run(["migrate", "down", String(count), ...commonFlags(dataDir, dirs)], "y\n");
@@ -117,7 +157,11 @@ export interface RunningPocketBase {
   stop(): Promise<void>;
 }
 
-export async function servePocketBase(dataDir: string, port: number, opts: { quiet?: boolean; dirs?: PocketBaseDirs } = {}): Promise<RunningPocketBase> {
+/**
+ * Serves `dataDir` on `port` once PocketBase answers; `startTimeoutMs` (default 20 s) bounds the
+ * wait, which includes applying pending migrations (minutes at millions of rows: benchmarks).
+ */
+export async function servePocketBase(dataDir: string, port: number, opts: { quiet?: boolean; dirs?: PocketBaseDirs; startTimeoutMs?: number } = {}): Promise<RunningPocketBase> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     findPocketBaseBinary(),
@@ -127,7 +171,8 @@ export async function servePocketBase(dataDir: string, port: number, opts: { qui
   );
   let exited = false;
   child.on("exit", () => (exited = true));
-  const deadline = Date.now() + 20_000;
+  const startTimeoutMs = opts.startTimeoutMs ?? 20_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) throw new Error(`PocketBase exited during start (data dir ${dataDir})`);
     try {
@@ -138,9 +183,9 @@ export async function servePocketBase(dataDir: string, port: number, opts: { qui
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`PocketBase did not answer on ${url} within 20 s`);
+      throw new Error(`PocketBase did not answer on ${url} within ${startTimeoutMs / 1000} s`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url,
