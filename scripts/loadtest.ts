@@ -12,9 +12,10 @@
  */
 import { parseArgs } from "node:util";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertRows } from "./lib/bulk-insert";
+import { crowdScenario, printCrowdTable, type CrowdRow } from "./lib/crowd";
 import { prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
 import { startFaultProxy } from "./lib/fault-proxy";
 import { generateRows } from "./lib/generate";
@@ -29,17 +30,21 @@ const { values } = parseArgs({
     days: { type: "string", default: "90" },
     duration: { type: "string", default: "60" },
     connections: { type: "string", default: "100" },
+    clients: { type: "string", default: "24" },
+    only: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
-  console.log("npm run loadtest -- [--records 1000000] [--days 90] [--duration 60] [--connections 100]");
+  console.log("npm run loadtest -- [--records 1000000] [--days 90] [--duration 60] [--connections 100] [--clients 24] [--only pages,floods,crowd]");
   process.exit(0);
 }
 const RECORDS = Number(values.records);
 const DAYS = Number(values.days);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
+const CLIENTS = Number(values.clients);
+const ONLY = new Set((values.only ?? "pages,floods,crowd").split(","));
 const SU = { email: "load@example.com", password: "load-password-123" };
 const READER = { email: "load-reader@example.com", password: "load-reader-123" };
 const log = (msg: string) => console.error(msg);
@@ -61,45 +66,91 @@ async function main() {
   const build = await prepareBuild(log);
   const env = { POCKETBASE_URL: counter.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, TRUST_PROXY: "1" };
   const dashboard = await startDashboard(build.dir, env);
-  const uncached = await startDashboard(build.dir, { ...env, RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0" });
-  const varnish = await startVarnish(new URL(dashboard.url).port, log);
+  const uncached = ONLY.has("pages") ? await startDashboard(build.dir, { ...env, RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0" }) : null;
+  const varnish = ONLY.has("pages") ? await startVarnish(new URL(dashboard.url).port, log) : null;
   try {
-    const paths = ["/", "/apps", "/apps/docker", "/api/v1/summary", "/embed/summary", "/badge/docker.svg"];
-    const rows: Scenario[] = [];
-    for (const path of paths) rows.push({ name: `${path} straight to the dashboard`, target: dashboard.url, path });
-    rows.push({ name: "/ straight, response cache off (every request renders)", target: uncached.url, path: "/" });
-    if (varnish) for (const path of paths) rows.push({ name: `${path} through Varnish`, target: varnish.url, path });
     const results = [];
-    for (const s of rows) results.push(await load(s, { connections: CONNECTIONS, duration: DURATION, counter, log }));
-
-    // Floods: one client busting every cache, while a second reads normally.
-    const floods: { name: string; path: () => string }[] = [
-      { name: "random custom ranges on /", path: () => `/?from=${day(30 + rand(300))}&to=${day(rand(30))}` },
-      { name: "random searches on /apps", path: () => `/apps?q=${Math.random().toString(36).slice(2, 7)}&min=0` },
-      { name: "random deep pages of /apps/docker", path: () => `/apps/docker?page=${1 + rand(3000)}` },
-    ];
-    for (const f of floods) {
-      const flood = { name: `flood: ${f.name}`, target: dashboard.url, path: "/", randomPath: f.path, client: "198.51.100.66" };
-      const normal = { name: `  normal client during it (/ and /apps)`, target: dashboard.url, path: "/", alternate: ["/", "/apps"], client: "198.51.100.7" };
-      const [a, b] = await Promise.all([
-        load(flood, { connections: 20, duration: DURATION, counter, log }),
-        load(normal, { connections: 10, duration: DURATION, counter: null, log }),
-      ]);
-      results.push(a, b);
+    if (uncached) {
+      const paths = ["/", "/apps", "/apps/docker", "/api/v1/summary", "/embed/summary", "/badge/docker.svg"];
+      const rows: Scenario[] = [];
+      for (const path of paths) rows.push({ name: `${path} straight to the dashboard`, target: dashboard.url, path });
+      rows.push({ name: "/ straight, response cache off (every request renders)", target: uncached.url, path: "/" });
+      if (varnish) for (const path of paths) rows.push({ name: `${path} through Varnish`, target: varnish.url, path });
+      for (const s of rows) results.push(await load(s, { connections: CONNECTIONS, duration: DURATION, counter, log }));
     }
+    if (ONLY.has("floods")) {
+      // Floods: one client busting every cache, while a second reads normally.
+      const floods: { name: string; path: () => string }[] = [
+        { name: "random custom ranges on /", path: () => `/?from=${day(30 + rand(300))}&to=${day(rand(30))}` },
+        { name: "random searches on /apps", path: () => `/apps?q=${Math.random().toString(36).slice(2, 7)}&min=0` },
+        { name: "random deep pages of /apps/docker", path: () => `/apps/docker?page=${1 + rand(3000)}` },
+      ];
+      for (const f of floods) {
+        const flood = { name: `flood: ${f.name}`, target: dashboard.url, path: "/", randomPath: f.path, client: "198.51.100.66" };
+        const normal = { name: `  normal client during it (/ and /apps)`, target: dashboard.url, path: "/", alternate: ["/", "/apps"], client: "198.51.100.7" };
+        const [a, b] = await Promise.all([
+          load(flood, { connections: 20, duration: DURATION, counter, log }),
+          load(normal, { connections: 10, duration: DURATION, counter: null, log }),
+        ]);
+        results.push(a, b);
+      }
+    }
+    const crowdRows = ONLY.has("crowd")
+      ? await crowd(build.dir, { POCKETBASE_URL: counter.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password })
+      : [];
     console.log(
       `\nLoad test: ${formatCount(RECORDS)} records (${DAYS} days), build ${build.id}, ${CONNECTIONS} connections × ${DURATION} s per row (floods: 20 + 10), ` +
-        `one machine (${(await import("node:os")).cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator; every request asks for gzip, as browsers and CDNs do.\n`,
+        `one machine (${cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator; every request asks for gzip, as browsers and CDNs do.\n`,
     );
-    printTable(results);
+    if (results.length) printTable(results);
+    if (crowdRows.length) {
+      console.log(
+        `\nMany clients: ${CLIENTS} source addresses (127.0.0.2…) × 2 connections, each starting at most ${CROWD_PER_MINUTE} requests a minute (its rate limit), ` +
+          `for uncached deep pages of /apps/docker, ${DURATION} s; beside them a cached reader of / (10 connections from 127.0.0.1), first alone, then during the crowd; time-out 10 s.\n`,
+      );
+      printCrowdTable(crowdRows);
+    }
   } finally {
     await varnish?.stop();
     await dashboard.stop();
-    await uncached.stop();
+    await uncached?.stop();
     await counter.stop();
     await pb.stop();
     build.remove();
   }
+}
+
+/** Default per-client rate limit of the dashboard (server/rate-limit.ts): the crowd keeps under it. */
+const CROWD_PER_MINUTE = 120;
+
+/**
+ * The many-clients scenario on fresh dashboards (a single instance, no proxy in front): with
+ * the global bound on renders off (every admitted render starts at once, as before it existed)
+ * and with the defaults.
+ */
+async function crowd(buildDir: string, env: Record<string, string>): Promise<CrowdRow[]> {
+  const rows: CrowdRow[] = [];
+  const variants: [string, Record<string, string>][] = [
+    ["renders unbounded (RENDER_CONCURRENCY=0)", { RENDER_CONCURRENCY: "0" }],
+    ["defaults (renders bounded)", {}],
+  ];
+  for (const [name, extra] of variants) {
+    const d = await startDashboard(buildDir, { ...env, ...extra });
+    try {
+      const options = {
+        clients: CLIENTS,
+        connections: 2,
+        perMinute: CROWD_PER_MINUTE,
+        durationS: DURATION,
+        timeoutMs: 10_000,
+        path: () => `/apps/docker?page=${2 + rand(99_999)}`,
+      };
+      rows.push(await crowdScenario(name, d.url, options, { path: "/", connections: 10 }, log));
+    } finally {
+      await d.stop();
+    }
+  }
+  return rows;
 }
 
 main().catch((err: unknown) => {
