@@ -4,6 +4,11 @@
  * normalised URL and served to everyone asking meanwhile; identical requests arriving while it
  * renders wait for that one render (coalescing). A CDN or Varnish in front works the same way
  * across instances; this one makes a single instance survive a burst on its own.
+ *
+ * An expired answer is kept as long as its own Cache-Control lets a shared cache use it: for
+ * `stale-while-revalidate` seconds it is answered while one refresh renders in the background,
+ * and for `stale-if-error` seconds whenever no fresh one can be made — the render failed or
+ * the server is too busy to start one (admission.ts). Until then only the LRU bound drops it.
  */
 import { createHash } from "node:crypto";
 import type { OutgoingHttpHeaders } from "node:http";
@@ -17,6 +22,19 @@ export interface Entry {
   gzip?: Buffer;
   etag: string;
   expiresAt: number;
+  /** When it was rendered (ms); the Age of a copy served from here. */
+  storedAt?: number;
+  /** Until when (ms) it may be answered stale while a refresh renders. */
+  revalidateUntil?: number;
+  /** Until when (ms) it may be answered stale when no fresh answer can be made. */
+  errorUntil?: number;
+}
+
+/** An expired entry that may still be answered, and whether a refresh should start. */
+export interface Stale {
+  entry: Entry;
+  /** Within `stale-while-revalidate`: answer it and refresh it in the background. */
+  revalidate: boolean;
 }
 
 /** Query parameters sorted (repeats keep their order), so `?b=1&a=2` and `?a=2&b=1` share an entry. */
@@ -35,7 +53,11 @@ export function etagOf(body: Buffer): string {
 export function sharedMaxAge(headers: OutgoingHttpHeaders): number {
   const cc = String(headers["cache-control"] ?? "").toLowerCase();
   if (!cc.includes("public") || /no-store|private|no-cache/.test(cc)) return 0;
-  const m = /s-maxage=(\d+)/.exec(cc);
+  return directive(cc, "s-maxage");
+}
+
+function directive(cc: string, name: string): number {
+  const m = new RegExp(`(?:^|[,\\s])${name}=(\\d+)`).exec(cc);
   return m ? Number(m[1]) : 0;
 }
 
@@ -61,14 +83,23 @@ export class ResponseCache {
   /** A fresh entry, or undefined. */
   get(key: string): Entry | undefined {
     const e = this.entries.get(key);
+    if (!e || e.expiresAt <= this.clock()) return undefined;
+    this.touch(key, e);
+    return e;
+  }
+
+  /** An expired entry that its Cache-Control still lets us answer (see above), or undefined. */
+  stale(key: string): Stale | undefined {
+    const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.expiresAt <= this.clock()) {
+    const now = this.clock();
+    if (e.expiresAt > now) return undefined;
+    if ((e.errorUntil ?? 0) <= now && (e.revalidateUntil ?? 0) <= now) {
       this.drop(key, e);
       return undefined;
     }
-    this.entries.delete(key); // LRU: most recently used last
-    this.entries.set(key, e);
-    return e;
+    this.touch(key, e);
+    return { entry: e, revalidate: (e.revalidateUntil ?? 0) > now };
   }
 
   /** The render of `key` already in flight, if any (its result is shared). */
@@ -81,7 +112,17 @@ export class ResponseCache {
     const running = (async () => {
       const r = await render();
       const ttl = r.status === 200 || r.status === 404 || r.status === 301 || r.status === 308 ? sharedMaxAge(r.headers) : 0;
-      const entry: Entry = { ...r, etag: etagOf(r.body), expiresAt: this.clock() + ttl * 1000 };
+      const now = this.clock();
+      const expiresAt = now + ttl * 1000;
+      const cc = String(r.headers["cache-control"] ?? "").toLowerCase();
+      const entry: Entry = {
+        ...r,
+        etag: etagOf(r.body),
+        expiresAt,
+        storedAt: now,
+        revalidateUntil: expiresAt + directive(cc, "stale-while-revalidate") * 1000,
+        errorUntil: expiresAt + directive(cc, "stale-if-error") * 1000,
+      };
       if (ttl > 0 && r.body.length <= this.maxEntryBytes) this.store(key, entry);
       return entry;
     })();
@@ -93,8 +134,18 @@ export class ResponseCache {
     }
   }
 
+  /** Whole seconds since the entry was rendered: its Age header. */
+  age(entry: Entry): number {
+    return entry.storedAt === undefined ? 0 : Math.max(0, Math.floor((this.clock() - entry.storedAt) / 1000));
+  }
+
   stats() {
     return { entries: this.entries.size, bytes: this.bytes, rendering: this.pending.size };
+  }
+
+  private touch(key: string, e: Entry): void {
+    this.entries.delete(key); // LRU: most recently used last
+    this.entries.set(key, e);
   }
 
   private store(key: string, entry: Entry): void {
