@@ -31,8 +31,8 @@ export interface CrowdResult {
   /** Answers by status code. */
   statuses: Record<number, number>;
   timeouts: number;
-  /** Connection errors (refused, reset). */
-  errors: number;
+  /** Connection errors (refused, reset), by code. */
+  errors: Record<string, number>;
   p50: number;
   p99: number;
   /** Answers (any status) per second. */
@@ -45,7 +45,7 @@ export function crowdAddress(i: number): string {
   return `127.0.${Math.floor(n / 250)}.${n % 250}`;
 }
 
-function once(agent: Agent, url: URL, path: string, timeoutMs: number): Promise<{ status: number } | "timeout" | "error"> {
+function once(agent: Agent, url: URL, path: string, timeoutMs: number): Promise<{ status: number } | "timeout" | { error: string }> {
   return new Promise((resolve) => {
     const req = request({ agent, host: url.hostname, port: url.port, path, headers: { "accept-encoding": "gzip" } }, (res) => {
       res.on("data", () => undefined);
@@ -53,15 +53,15 @@ function once(agent: Agent, url: URL, path: string, timeoutMs: number): Promise<
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0 });
       });
-      res.on("error", () => resolve("error"));
+      res.on("error", (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
     });
     const timer = setTimeout(() => {
       req.destroy();
       resolve("timeout");
     }, timeoutMs);
-    req.on("error", () => {
+    req.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve("error");
+      resolve({ error: err.code ?? err.message });
     });
     req.end();
   });
@@ -74,7 +74,7 @@ export async function runCrowd(o: CrowdOptions): Promise<CrowdResult> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let timeouts = 0;
-  let errors = 0;
+  const errors: Record<string, number> = {};
 
   async function client(i: number) {
     const localAddress = crowdAddress(i);
@@ -90,7 +90,7 @@ export async function runCrowd(o: CrowdOptions): Promise<CrowdResult> {
         const t0 = performance.now();
         const r = await once(agent, url, o.path(), o.timeoutMs);
         if (r === "timeout") timeouts++;
-        else if (r === "error") errors++;
+        else if ("error" in r) errors[r.error] = (errors[r.error] ?? 0) + 1;
         else {
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           latencies.push(performance.now() - t0);
@@ -104,7 +104,7 @@ export async function runCrowd(o: CrowdOptions): Promise<CrowdResult> {
   await Promise.all(Array.from({ length: o.clients }, (_, i) => client(i)));
   latencies.sort((a, b) => a - b);
   const at = (q: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!) : 0);
-  const requests = latencies.length + timeouts + errors;
+  const requests = latencies.length + timeouts + Object.values(errors).reduce((a, b) => a + b, 0);
   return { requests, statuses, timeouts, errors, p50: at(0.5), p99: at(0.99), rps: latencies.length / o.durationS };
 }
 
@@ -145,8 +145,13 @@ export function printCrowdTable(rows: CrowdRow[]): void {
     const s = (code: number) => formatCount(r.crowd.statuses[code] ?? 0);
     const kept = r.alone.rps > 0 ? `${Math.round((100 * r.during.rps) / r.alone.rps)} %` : "–";
     console.log(
-      `| ${r.name} | ${r.crowd.rps.toFixed(1)} | ${s(200)} | ${s(503)} | ${s(429)} | ${r.crowd.timeouts} | ${r.crowd.errors} | ${r.crowd.p50} | ${r.crowd.p99} | ` +
+      `| ${r.name} | ${r.crowd.rps.toFixed(1)} | ${s(200)} | ${s(503)} | ${s(429)} | ${r.crowd.timeouts} | ${errorList(r.crowd.errors)} | ${r.crowd.p50} | ${r.crowd.p99} | ` +
         `${formatCount(Math.round(r.alone.rps))} (${r.alone.p99}) | ${formatCount(Math.round(r.during.rps))} | ${r.during.p50} | ${r.during.p99} | ${kept} |`,
     );
   }
+}
+
+function errorList(errors: Record<string, number>): string {
+  const list = Object.entries(errors);
+  return list.length ? list.map(([code, n]) => `${n} ${code}`).join(", ") : "0";
 }
