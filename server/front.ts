@@ -19,7 +19,7 @@ import { type Admission, type Release, RenderBusy } from "./admission";
 import { clientAddress, isHttps } from "./client";
 import type { RateLimiter } from "./rate-limit";
 import type { RenderRequest, Renderer } from "./render";
-import { cacheKey, type Entry, type ResponseCache } from "./response-cache";
+import { cacheKey, type Entry, type ResponseCache, type Stale } from "./response-cache";
 import { send } from "./send";
 
 export interface FrontConfig {
@@ -89,10 +89,11 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
     // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
     // a forged Host header is only ever answered to the client that sent it.
     const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
+    let stale: Stale | undefined;
     for (;;) {
       const hit = cache?.get(key);
       if (hit) return fromCache(req, res, hit, "HIT");
-      const stale = cache?.stale(key);
+      stale = cache?.stale(key);
       if (stale?.revalidate) {
         refresh(key, req, kind, https);
         return fromCache(req, res, stale.entry, "STALE");
@@ -112,7 +113,9 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
         return failed(req, res, key, kind, https, err);
       }
     }
-    const client = admit(req, res, kind, https);
+    // Past stale-while-revalidate, a copy kept for errors is answered only when no fresh one
+    // can be made — also when this client may not start a render (no 429 for what costs nothing).
+    const client = admit(req, res, kind, https, stale);
     if (client === false) return;
     const signal = deadline(res);
     const queued = admission.enter(signal);
@@ -153,14 +156,16 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
 
   /**
    * Lets an uncached render start for the request's client, or answers 429 (over its rate, or
-   * with too many renders in flight) and returns false. The caller must `leave` the client.
+   * with too many renders in flight) — or `stale`, where there is one — and returns false. The
+   * caller must `leave` the client.
    */
-  function admit(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean): string | false {
+  function admit(req: IncomingMessage, res: ServerResponse, kind: RouteKind, https: boolean, stale?: Stale): string | false {
     const client = clientAddress(req, config.hops);
     const wait = limiter.take(client);
     if (wait === null && limiter.enter(client)) return client;
     const message = wait === null ? "Too many requests from your address at once; retry in 1 s." : `Too many requests from your address; retry in ${wait} s.`;
-    send(req, res, plain(429, message, kind, https, wait ?? 1), "MISS");
+    if (stale) fromCache(req, res, stale.entry, "STALE");
+    else send(req, res, plain(429, message, kind, https, wait ?? 1), "MISS");
     return false;
   }
 
@@ -207,9 +212,13 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
     };
   }
 
-  /** Refreshes a stale entry in the background if a render slot is free or the queue has room. */
+  /**
+   * Refreshes a stale entry in the background if a render slot is free or the queue has room.
+   * It costs the client whose request found the copy stale a token, as the render it replaces
+   * would have (else cache hits could start renders for free); with none left, no refresh.
+   */
   function refresh(key: string, req: IncomingMessage, kind: RouteKind, https: boolean): void {
-    if (!cache || cache.inFlight(key)) return;
+    if (!cache || cache.inFlight(key) || limiter.take(clientAddress(req, config.hops)) !== null) return;
     const signal = AbortSignal.timeout(config.renderTimeoutMs);
     const queued = admission.enter(signal);
     if (!queued) return; // busy: the stale copy is answered until a render fits

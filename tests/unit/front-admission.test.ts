@@ -165,6 +165,34 @@ describe("admission control for renders", () => {
   });
 });
 
+describe("stale copies and the per-client limit", () => {
+  let server: Server | null = null;
+  afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+
+  it("a refresh costs the asking client a token (none left: no refresh), and a client over its limit gets the stale copy, not 429", async () => {
+    let now = 1_000_000;
+    const h = heldRenders();
+    const front = await startFront(h.handle, new ResponseCache(undefined, undefined, () => now), {
+      admission: new Admission({ limit: 4, queue: 4, maxWaitMs: 60_000 }),
+      limiter: new RateLimiter({ perMinute: 1, burst: 1, concurrent: 4 }),
+    });
+    server = front.server;
+    expect((await get(front.port, "/apps")).status).toBe(200); // the client's one token
+
+    now += 31_000;
+    const stale = await get(front.port, "/apps");
+    expect([stale.status, stale.cache]).toEqual([200, "STALE"]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(h.renders.get("/apps")).toBe(1); // no token, no refresh
+
+    now += 3_600_000; // only kept for errors now: this client may not render, so it gets the copy
+    const kept = await get(front.port, "/apps");
+    expect([kept.status, kept.cache, kept.body]).toEqual([200, "STALE", "/apps render 1"]);
+    expect((await get(front.port, "/apps/other")).status).toBe(429); // nothing to fall back on
+    expect(h.renders.get("/apps")).toBe(1);
+  });
+});
+
 describe("Admission", () => {
   it("grants slots up to the limit, queues in order up to the queue, refuses past it", async () => {
     const a = new Admission({ limit: 2, queue: 1, maxWaitMs: 60_000 });
