@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { mkdtempSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertRows } from "./lib/bulk-insert";
 import { crowdScenario, printCrowdTable, type CrowdRow } from "./lib/crowd";
@@ -57,7 +57,11 @@ const log = (msg: string) => console.error(msg);
 const rand = (n: number) => Math.floor(Math.random() * n);
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
+/** The machine's 1-minute load average, to state how busy it was (the other engineers' work included). */
+const load1 = () => loadavg()[0]!.toFixed(1);
+
 async function main() {
+  const loadAtStart = load1();
   const dir = mkdtempSync(join(tmpdir(), "loadtest-"));
   removeOnExit(dir);
   log(`seeding ${formatCount(RECORDS)} records over ${DAYS} days…`);
@@ -106,7 +110,7 @@ async function main() {
       : [];
     console.log(
       `\nLoad test: ${formatCount(RECORDS)} records (${DAYS} days), build ${build.id}, ${CONNECTIONS} connections × ${DURATION} s per row (floods: 20 + 10), ` +
-        `one machine (${cpus().length} cores) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator; every request asks for gzip, as browsers and CDNs do.\n`,
+        `one machine (${cpus().length} cores, load average ${loadAtStart} at the start and ${load1()} at the end) running PocketBase, the dashboard${varnish ? ", Varnish" : ""} and the load generator; every request asks for gzip, as browsers and CDNs do.\n`,
     );
     if (results.length) printTable(results);
     if (crowdRows.length) {

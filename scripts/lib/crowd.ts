@@ -9,6 +9,7 @@
  * time-out. Bodies are drained, not decoded (the load generator shares the machine).
  */
 import { Agent, request } from "node:http";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { load, type LoadResult } from "./load";
 import { formatCount } from "./progress";
@@ -113,6 +114,8 @@ export interface CrowdRow {
   crowd: CrowdResult;
   alone: LoadResult;
   during: LoadResult;
+  /** The machine's 1-minute load average at the end (others' work included). */
+  loadAverage: number;
 }
 
 /**
@@ -133,7 +136,7 @@ export async function crowdScenario(
   const alone = await load(readerScenario, opts);
   log(`crowd: ${crowd.clients} clients × ${crowd.connections} connections at ${crowd.perMinute}/min each, ${crowd.durationS} s, beside the reader…`);
   const [c, during] = await Promise.all([runCrowd({ ...crowd, target }), load(readerScenario, opts)]);
-  return { name, crowd: c, alone, during };
+  return { name, crowd: c, alone, during, loadAverage: loadavg()[0] ?? 0 };
 }
 
 export function printCrowdTable(rows: CrowdRow[]): void {
@@ -146,7 +149,7 @@ export function printCrowdTable(rows: CrowdRow[]): void {
     const kept = r.alone.rps > 0 ? `${Math.round((100 * r.during.rps) / r.alone.rps)} %` : "–";
     console.log(
       `| ${r.name} | ${r.crowd.rps.toFixed(1)} | ${s(200)} | ${s(503)} | ${s(429)} | ${r.crowd.timeouts} | ${errorList(r.crowd.errors)} | ${r.crowd.p50} | ${r.crowd.p99} | ` +
-        `${formatCount(Math.round(r.alone.rps))} (${r.alone.p99}) | ${formatCount(Math.round(r.during.rps))} | ${r.during.p50} | ${r.during.p99} | ${kept} |`,
+        `${formatCount(Math.round(r.alone.rps))} (${r.alone.p99}) | ${formatCount(Math.round(r.during.rps))} | ${r.during.p50} | ${r.during.p99} | ${kept} | ${r.loadAverage.toFixed(1)} |`,
     );
   }
 }
