@@ -12,11 +12,17 @@ import type { RouteKind } from "../lib/http/security-headers";
 import { RENDER_HEADER } from "./render-pool";
 import { type Handler, localRenderer } from "./render";
 
-/** nice 10: a render gets the CPU time that answering clients leaves. */
-const RENDER_PRIORITY = 10;
+/**
+ * RENDER_NICE, default 10: when the machine is short of CPU, a render gets the time that
+ * answering clients leaves. 0 on a host shared with other work that renders must not yield to.
+ */
+function renderNiceFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.RENDER_NICE ?? 10);
+  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 10;
+}
 
 export function serveRenders(handle: Handler, socketPath: string): void {
-  lowerPriority();
+  lowerPriority(renderNiceFromEnv());
   const renderer = localRenderer(handle);
   const server = createServer(async (req, res) => {
     const kind = req.headers[RENDER_HEADER];
@@ -54,7 +60,8 @@ export function serveRenders(handle: Handler, socketPath: string): void {
  * On Linux the priority belongs to each thread: lower it for every thread that exists now (V8's
  * helpers); threads started later inherit it from the main thread.
  */
-function lowerPriority(): void {
+function lowerPriority(nice: number): void {
+  if (nice === 0) return;
   let threads: number[] = [0];
   try {
     threads = readdirSync("/proc/self/task").map(Number);
@@ -63,7 +70,7 @@ function lowerPriority(): void {
   }
   for (const tid of threads) {
     try {
-      setPriority(tid, RENDER_PRIORITY);
+      setPriority(tid, nice);
     } catch {
       // not permitted here: renders then compete with cache hits on equal terms
     }
