@@ -128,6 +128,7 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
       const entry = cache ? await cache.render(key, render) : { ...(await render()), etag: "", expiresAt: 0 };
       answer(req, res, key, entry, "MISS");
     } catch (err) {
+      if (!expected(err)) console.error("[server] render failed", err); // once, not once per waiter
       if (!res.writableEnded && !res.destroyed) failed(req, res, key, kind, https, err);
     } finally {
       limiter.leave(client);
@@ -244,7 +245,6 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
    * render failed. A stale copy where one exists, else 503 with Retry-After.
    */
   function failed(req: IncomingMessage, res: ServerResponse, key: string, kind: RouteKind, https: boolean, err: unknown): void {
-    if (!expected(err)) console.error("[server] render failed", err);
     const stale = cache?.stale(key);
     if (stale) fromCache(req, res, stale.entry, "STALE");
     else send(req, res, err instanceof RenderBusy ? plain(503, BUSY, kind, https, 1) : plain(503, "The page could not be built in time; please retry.", kind, https, 5), "MISS");
