@@ -75,8 +75,11 @@ async function main() {
   const build = await prepareBuild(log);
   const env = { POCKETBASE_URL: counter.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, TRUST_PROXY: "1" };
   const dashboard = await startDashboard(build.dir, env);
-  // Every request renders, and none is refused: what rendering costs, not what admission allows.
-  const uncached = ONLY.has("pages") ? await startDashboard(build.dir, { ...env, RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0", RENDER_CONCURRENCY: "0" }) : null;
+  // Every request renders, none is refused and renders do not yield: what rendering costs, not
+  // what admission allows.
+  const uncached = ONLY.has("pages")
+    ? await startDashboard(build.dir, { ...env, RESPONSE_CACHE: "0", RATE_LIMIT_PER_MINUTE: "0", RENDER_CONCURRENCY: "0", RENDER_NICE: "0" })
+    : null;
   const varnish = ONLY.has("pages") ? await startVarnish(new URL(dashboard.url).port, log) : null;
   try {
     const results = [];
@@ -84,7 +87,7 @@ async function main() {
       const paths = ["/", "/apps", "/apps/docker", "/api/v1/summary", "/embed/summary", "/badge/docker.svg"];
       const rows: Scenario[] = [];
       for (const path of paths) rows.push({ name: `${path} straight to the dashboard`, target: dashboard.url, path });
-      rows.push({ name: "/ straight, response cache off (every request renders; renders unbounded)", target: uncached.url, path: "/" });
+      rows.push({ name: "/ straight, response cache off (every request renders; no bound, nice 0)", target: uncached.url, path: "/" });
       if (varnish) for (const path of paths) rows.push({ name: `${path} through Varnish`, target: varnish.url, path });
       for (const s of rows) results.push(await load(s, { connections: CONNECTIONS, duration: DURATION, counter, log }));
     }

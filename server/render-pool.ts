@@ -1,7 +1,7 @@
 /**
  * Renders run in separate processes (RENDER_WORKERS, default: one per core but one, at most
  * four), each Next.js behind render-worker.ts on a private Unix socket, at a lower CPU priority
- * (nice 10). The process that answers clients keeps the response cache and never runs React:
+ * (nice 5). The process that answers clients keeps the response cache and never runs React:
  * a render is tens of milliseconds of JavaScript that no event loop can interrupt (a deep app
  * page, 250 KB of HTML, blocked the loop for 50–170 ms at a time), so a cache hit arriving
  * meanwhile would wait for it. In its own process, at a lower priority, a render only takes

@@ -13,12 +13,14 @@ import { RENDER_HEADER } from "./render-pool";
 import { type Handler, localRenderer } from "./render";
 
 /**
- * RENDER_NICE, default 10: when the machine is short of CPU, a render gets the time that
- * answering clients leaves. 0 on a host shared with other work that renders must not yield to.
+ * RENDER_NICE, default 5: when the machine is short of CPU, the answering process gets three
+ * times a render's share (10 would be nine times, but renders would then also yield ninefold to
+ * everything else on the host: on the shared test machine, renders took over 10 s). 0 where
+ * renders must not yield at all.
  */
 function renderNiceFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.RENDER_NICE ?? 10);
-  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 10;
+  const n = Number(env.RENDER_NICE ?? 5);
+  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 5;
 }
 
 export function serveRenders(handle: Handler, socketPath: string): void {
