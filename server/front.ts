@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { CORS_HEADERS, isFeedPath, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { CORS_HEADERS, linksToOrigin, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
 import { parseViewState, viewHref } from "../lib/params";
 import { pageViewForPath } from "../lib/views";
 import { type Admission, type Release, RenderBusy } from "./admission";
@@ -86,9 +86,10 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
       };
       return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
     }
-    // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
-    // a forged Host header is only ever answered to the client that sent it.
-    const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
+    // Pages, feeds, robots.txt and the sitemap link to the Host they were asked under (without
+    // PUBLIC_URL): one entry per host and scheme, so a forged Host header is only ever answered
+    // to the client that sent it.
+    const key = cacheKey(url.pathname, url.searchParams) + (linksToOrigin(url.pathname, kind) ? ` host=${(req.headers.host ?? "").toLowerCase()}${https ? " https" : ""}` : "");
     let stale: Stale | undefined;
     for (;;) {
       const hit = cache?.get(key);
@@ -198,6 +199,10 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
     const headers = { ...req.headers };
     for (const h of PER_CLIENT) delete headers[h]; // we compress the finished answer ourselves
     if (nonce) headers["content-security-policy"] = security["content-security-policy"];
+    // The answer is cached for every client, so it must not depend on this one's User-Agent:
+    // next.config.ts puts metadata in <head> for all (htmlLimitedBots), but Next.js streams it
+    // into <body> for a request without the header.
+    headers["user-agent"] ||= "-";
     const request: RenderRequest = { url: req.url ?? "/", headers };
     const cors = kind === "api" || kind === "badge" ? CORS_HEADERS : {};
     return async () => {

@@ -91,5 +91,8 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext): Captured {
   } else if (kind === "page") {
     headers["cache-control"] = status === 200 ? PAGE_CACHE_CONTROL : status === 404 ? NOT_FOUND_CACHE_CONTROL : "no-store";
   }
+  // When its oldest figure was read from PocketBase: a client (through any cache) sees the data's
+  // age, and the response cache keeps the answer only until that reaches s-maxage.
+  if (ctx.dataAsOf !== null && status < 500) headers["last-modified"] = new Date(ctx.dataAsOf).toUTCString();
   return { status, headers, body: c.body };
 }

@@ -1,19 +1,23 @@
 /**
  * The origin's own small shared cache of whole responses (like nginx's proxy_cache in front
- * of it): a response that says `public, s-maxage=N` is kept for N seconds under its
- * normalised URL and served to everyone asking meanwhile; identical requests arriving while it
+ * of it): a response that says `public, s-maxage=N` is kept under its normalised URL until
+ * its data is N seconds old (N seconds after its Last-Modified: when its figures were read)
+ * and served to everyone asking meanwhile; identical requests arriving while it
  * renders wait for that one render (coalescing). A CDN or Varnish in front works the same way
  * across instances; this one makes a single instance survive a burst on its own.
  *
  * An expired answer is kept as long as its own Cache-Control lets a shared cache use it: for
- * `stale-while-revalidate` seconds it is answered while one refresh renders in the background,
- * and for `stale-if-error` seconds whenever no fresh one can be made — the render failed or
- * the server is too busy to start one (admission.ts). Until then only the LRU bound drops it.
+ * `stale-while-revalidate` seconds it is answered while one refresh renders in the background
+ * — but only until its figures are MAX_DATA_AGE_MS old, the freshness bound the README
+ * promises — and for `stale-if-error` seconds whenever no fresh one can be made: the render
+ * failed or the server is too busy to start one (admission.ts). Its Age and Last-Modified say
+ * how old it is. Until then only the LRU bound drops it.
  */
 import { createHash } from "node:crypto";
 import type { OutgoingHttpHeaders } from "node:http";
 import { promisify } from "node:util";
 import { gzip, gzipSync } from "node:zlib";
+import { LIVE } from "../lib/data/cache";
 
 export interface Entry {
   status: number;
@@ -60,6 +64,25 @@ export function sharedMaxAge(headers: OutgoingHttpHeaders): number {
 function directive(cc: string, name: string): number {
   const m = new RegExp(`(?:^|[,\\s])${name}=(\\d+)`).exec(cc);
   return m ? Number(m[1]) : 0;
+}
+
+/** Seconds the response's data is old at `now` (from Last-Modified, whole seconds rounded up), 0 without one. */
+export function dataAge(headers: OutgoingHttpHeaders, now: number): number {
+  const at = Date.parse(String(headers["last-modified"] ?? ""));
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((now - at) / 1000));
+}
+
+/**
+ * The oldest figures answered while a refresh renders (README, "How old a figure can be"): the
+ * data cache's bound for live figures. Only an answer made when no fresh one can be (stale-if-error)
+ * is older.
+ */
+export const MAX_DATA_AGE_MS = LIVE.staleMs;
+
+/** Until when (ms) an answer may be served while its refresh renders: until its data is MAX_DATA_AGE_MS old (no Last-Modified: no limit). */
+function freshUntil(headers: OutgoingHttpHeaders, now: number): number {
+  const at = Date.parse(String(headers["last-modified"] ?? ""));
+  return Number.isNaN(at) ? Number.POSITIVE_INFINITY : Math.max(now, at + MAX_DATA_AGE_MS);
 }
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/;
@@ -121,8 +144,8 @@ export class ResponseCache {
       const r = await render();
       // Compressed on libuv's threads: a 250 KB page takes milliseconds that cache hits would wait.
       const zipped = compressible(r) ? await gzipAsync(r.body, GZIP) : undefined;
-      const ttl = r.status === 200 || r.status === 404 || r.status === 301 || r.status === 308 ? sharedMaxAge(r.headers) : 0;
       const now = this.clock();
+      const ttl = r.status === 200 || r.status === 404 || r.status === 301 || r.status === 308 ? Math.max(0, sharedMaxAge(r.headers) - dataAge(r.headers, now)) : 0;
       const expiresAt = now + ttl * 1000;
       const cc = String(r.headers["cache-control"] ?? "").toLowerCase();
       const entry: Entry = {
@@ -131,7 +154,7 @@ export class ResponseCache {
         etag: etagOf(r.body),
         expiresAt,
         storedAt: now,
-        revalidateUntil: expiresAt + directive(cc, "stale-while-revalidate") * 1000,
+        revalidateUntil: Math.min(expiresAt + directive(cc, "stale-while-revalidate") * 1000, freshUntil(r.headers, now)),
         errorUntil: expiresAt + directive(cc, "stale-if-error") * 1000,
       };
       if (ttl > 0 && r.body.length <= this.maxEntryBytes) this.store(key, entry);

@@ -15,7 +15,7 @@ export function send(req: IncomingMessage, res: ServerResponse, entry: Entry, ca
   if (age !== undefined) headers.age = String(age);
   const inm = req.headers["if-none-match"];
   if (entry.etag && entry.status === 200 && inm?.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
-    const keep = ["cache-control", "etag", "vary", "x-cache", "age", "content-security-policy", "access-control-allow-origin"];
+    const keep = ["cache-control", "etag", "last-modified", "vary", "x-cache", "age", "content-security-policy", "access-control-allow-origin"];
     res.writeHead(304, Object.fromEntries(Object.entries(headers).filter(([k]) => keep.includes(k)))).end();
     return;
   }

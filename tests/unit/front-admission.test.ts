@@ -141,6 +141,30 @@ describe("admission control for renders", () => {
     expect([next?.cache, next?.body]).toEqual(["HIT", `${path} render 2`]);
   });
 
+  it("answers a copy while it refreshes only until its figures are a minute old (Last-Modified), then renders", async () => {
+    let now = Date.parse("2026-11-22T10:00:00Z");
+    const renders = new Map<string, number>();
+    const handle: Handle = async (req, res) => {
+      const n = (renders.get(req.url ?? "") ?? 0) + 1;
+      renders.set(req.url ?? "", n);
+      // Figures read 20 s before the render: kept fresh 10 s more (s-maxage 30).
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": PAGE_CC, "last-modified": new Date(now - 20_000).toUTCString() });
+      res.end(`${req.url} render ${n}`);
+    };
+    const front = await startFront(handle, new ResponseCache(undefined, undefined, () => now), {
+      admission: new Admission({ limit: 2, queue: 2, maxWaitMs: 60_000 }),
+      limiter: new RateLimiter({ perMinute: 6000, burst: 1000, concurrent: 100 }),
+    });
+    server = front.server;
+    await get(front.port, "/a");
+    await get(front.port, "/b");
+    now += 15_000; // figures 35 s old: the copy, while one refresh renders
+    expect((await get(front.port, "/a")).cache).toBe("STALE");
+    now += 30_000; // figures 65 s old: past the freshness bound, a fresh render (within stale-while-revalidate all the same)
+    const b = await get(front.port, "/b");
+    expect([b.cache, b.body]).toEqual(["MISS", "/b render 2"]);
+  });
+
   it("answers the stale copy instead of 503 when the server is too busy to render, or the render fails", async () => {
     let now = 1_000_000;
     const h = heldRenders();
