@@ -141,17 +141,23 @@ export async function crowdScenario(
 
 export function printCrowdTable(rows: CrowdRow[]): void {
   console.log(
-    "| dashboard | crowd answers/s | 200 | 503 | 429 | time-outs | conn. errors | crowd p50 ms | crowd p99 ms | reader alone req/s (p99 ms) | reader during req/s | p50 ms | p99 ms | kept |",
+    "| dashboard | crowd answers/s | 200 | 503 | 429 | other | time-outs | conn. errors | crowd p50 ms | crowd p99 ms | reader alone req/s (p99 ms) | reader during req/s | p50 ms | p99 ms | reader non-2xx / errors / time-outs | kept | load avg |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const s = (code: number) => formatCount(r.crowd.statuses[code] ?? 0);
     const kept = r.alone.rps > 0 ? `${Math.round((100 * r.during.rps) / r.alone.rps)} %` : "–";
     console.log(
-      `| ${r.name} | ${r.crowd.rps.toFixed(1)} | ${s(200)} | ${s(503)} | ${s(429)} | ${r.crowd.timeouts} | ${errorList(r.crowd.errors)} | ${r.crowd.p50} | ${r.crowd.p99} | ` +
-        `${formatCount(Math.round(r.alone.rps))} (${r.alone.p99}) | ${formatCount(Math.round(r.during.rps))} | ${r.during.p50} | ${r.during.p99} | ${kept} | ${r.loadAverage.toFixed(1)} |`,
+      `| ${r.name} | ${r.crowd.rps.toFixed(1)} | ${s(200)} | ${s(503)} | ${s(429)} | ${otherStatuses(r.crowd.statuses)} | ${r.crowd.timeouts} | ${errorList(r.crowd.errors)} | ${r.crowd.p50} | ${r.crowd.p99} | ` +
+        `${formatCount(Math.round(r.alone.rps))} (${r.alone.p99}) | ${formatCount(Math.round(r.during.rps))} | ${r.during.p50} | ${r.during.p99} | ${formatCount(r.during.non2xx)} / ${r.during.errors} / ${r.during.timeouts} | ${kept} | ${r.loadAverage.toFixed(1)} |`,
     );
   }
+}
+
+/** Answers other than 200, 503 and 429, by status ("0" when none). */
+function otherStatuses(statuses: Record<number, number>): string {
+  const list = Object.entries(statuses).filter(([code]) => !["200", "503", "429"].includes(code));
+  return list.length ? list.map(([code, n]) => `${formatCount(n)} × ${code}`).join(", ") : "0";
 }
 
 function errorList(errors: Record<string, number>): string {
