@@ -18,7 +18,7 @@ import { pageViewForPath } from "../lib/views";
 import { type Admission, type Release, RenderBusy } from "./admission";
 import { clientAddress, isHttps } from "./client";
 import type { RateLimiter } from "./rate-limit";
-import type { RenderRequest, Renderer } from "./render";
+import { type RenderRequest, type Renderer, TIMED_OUT_MESSAGE } from "./render";
 import { cacheKey, type Entry, type ResponseCache, type Stale } from "./response-cache";
 import { send } from "./send";
 
@@ -153,7 +153,9 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
     if (nonce) req.headers["content-security-policy"] = headers["content-security-policy"];
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     if (kind === "api" || kind === "badge") for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-    await renderer.pass(req, res);
+    // The same deadline as a rendered answer: a navigation stuck behind a slow source is cut
+    // off (503 when nothing was sent yet), so it neither hangs nor holds its slot for good.
+    await renderer.pass(req, res, kind === "static" ? undefined : AbortSignal.timeout(config.renderTimeoutMs));
   }
 
   /**
@@ -252,7 +254,7 @@ export function createFront(renderer: Renderer, config: FrontConfig, limiter: Ra
   function failed(req: IncomingMessage, res: ServerResponse, key: string, kind: RouteKind, https: boolean, err: unknown): void {
     const stale = cache?.stale(key);
     if (stale) fromCache(req, res, stale.entry, "STALE");
-    else send(req, res, err instanceof RenderBusy ? plain(503, BUSY, kind, https, 1) : plain(503, "The page could not be built in time; please retry.", kind, https, 5), "MISS");
+    else send(req, res, err instanceof RenderBusy ? plain(503, BUSY, kind, https, 1) : plain(503, TIMED_OUT_MESSAGE, kind, https, 5), "MISS");
   }
 
   function plain(status: number, message: string, kind: RouteKind, https: boolean, retryAfter: number): Entry {

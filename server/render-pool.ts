@@ -17,7 +17,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RouteKind } from "../lib/http/security-headers";
 import type { Captured } from "./capture";
-import type { RenderRequest, Renderer } from "./render";
+import { type RenderRequest, type Renderer, TIMED_OUT_MESSAGE } from "./render";
 
 /** The header that asks a render process for a finished answer (its value: the route kind). Never taken from a client. */
 export const RENDER_HEADER = "x-dashboard-render";
@@ -88,7 +88,7 @@ export class RenderPool implements Renderer {
     }
   }
 
-  pass(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  pass(req: IncomingMessage, res: ServerResponse, signal?: AbortSignal): Promise<void> {
     const w = this.pick();
     w.inFlight++;
     return new Promise<void>((resolve) => {
@@ -105,11 +105,19 @@ export class RenderPool implements Renderer {
         answer.pipe(res);
       });
       up.on("error", () => {
+        if (res.writableEnded) return; // cut off at the deadline: answered already
         if (!res.headersSent)
           res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "retry-after": "5" }).end("The server is restarting; please retry.");
         else res.destroy();
       });
+      const onAbort = () => {
+        up.destroy(); // before anything more of the answer is written
+        if (res.headersSent) res.destroy();
+        else res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "retry-after": "5" }).end(TIMED_OUT_MESSAGE);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
       res.once("close", () => {
+        signal?.removeEventListener("abort", onAbort);
         up.destroy();
         done();
       });

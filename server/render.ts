@@ -28,9 +28,16 @@ export interface Renderer {
    * are the HTTP layer's). Rejects when `signal` aborts (client gone, deadline) or the render fails.
    */
   render(request: RenderRequest, kind: RouteKind, signal: AbortSignal): Promise<Captured>;
-  /** Streams Next.js's answer straight to the client: static files, client-side navigations, other methods. */
-  pass(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * Streams Next.js's answer straight to the client: static files, client-side navigations,
+   * other methods. When `signal` aborts (the render deadline) before the answer ended, it is
+   * cut off: a 503 when nothing was sent yet, else the connection is closed.
+   */
+  pass(req: IncomingMessage, res: ServerResponse, signal?: AbortSignal): Promise<void>;
 }
+
+/** The answer (503) to a render not finished by RENDER_TIMEOUT_MS. */
+export const TIMED_OUT_MESSAGE = "The page could not be built in time; please retry.";
 
 /** Pages: shared caches keep them 30 s, serve them stale while refreshing, and on origin errors for a day. */
 export const PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage=30, stale-while-revalidate=300, stale-if-error=86400";
@@ -53,7 +60,13 @@ export function localRenderer(handle: Handler): Renderer {
         signal.removeEventListener("abort", onAbort);
       }
     },
-    pass: (req, res) => handle(req, res),
+    pass(req, res, signal) {
+      // Next.js writes this response itself: the only safe cut is to close it (it then drops the render).
+      const onAbort = () => res.destroy();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      res.once("close", () => signal?.removeEventListener("abort", onAbort));
+      return handle(req, res);
+    },
   };
 }
 

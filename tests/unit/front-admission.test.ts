@@ -118,6 +118,25 @@ describe("admission control for renders", () => {
     expect((await rendering).status).toBe(200);
   });
 
+  it("cuts off a streamed navigation (RSC) stuck past the render deadline, and frees its slot", async () => {
+    const h = heldRenders();
+    const front = await startFront(h.handle, new ResponseCache(), {
+      admission: new Admission({ limit: 1, queue: 0, maxWaitMs: 60_000 }),
+      limiter: new RateLimiter({ perMinute: 6000, burst: 1000, concurrent: 100 }),
+      renderTimeoutMs: 300,
+    });
+    server = front.server;
+    const stuck = get(front.port, "/apps/held", { rsc: "1" }).then(
+      () => "answered",
+      () => "cut off",
+    );
+    await until(() => h.held() === 1);
+    expect(await stuck).toBe("cut off");
+    // The slot is free again: the next render is admitted, not refused as busy.
+    expect((await get(front.port, "/apps")).status).toBe(200);
+    h.releaseAll();
+  });
+
   it("answers an expired page stale at once while one refresh renders in the background", async () => {
     let now = 1_000_000;
     const h = heldRenders();
