@@ -103,6 +103,16 @@ function shown(v: string): string {
 }
 
 /**
+ * Whether parsing `raw` for `view` depends on the first day with data: "all time" starts there
+ * and the digest's weeks begin there. Other requests need not wait for it (a slow PocketBase
+ * would otherwise hold every page's shell, not just the sections that show figures).
+ */
+export function needsFirstDay(raw: RawParams, view: View): boolean {
+  if (view.params.includes("week")) return true;
+  return view.params.includes("range") && (view.defaultPreset === "all" || get(raw, "range") === "all");
+}
+
+/**
  * `firstDay`: the first day with data (lib/cached.ts readViewState loads it), where "all time"
  * starts and the digest's weeks begin; null when there is no data yet (all time is today).
  * Omitted — only for callers that show no figures, e.g. canonical URLs — the calendar's first day.

@@ -14,7 +14,8 @@ import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type Plac
 import { buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
 import { AliasTable, hashString32, Rng } from "./prng";
 import type { TelemetryRow, TelemetryStatus } from "./telemetry-row";
-import { dayClock, planDays, pbTimestamp, validateOptions, DAY_MS, type GenerateOptions } from "./generate-time";
+import { DAY_MS } from "../../lib/time";
+import { dayClock, planDays, pbTimestamp, validateOptions, type GenerateOptions } from "./generate-time";
 
 export type { GenerateOptions };
 export type { TelemetryRow };

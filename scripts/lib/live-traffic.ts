@@ -10,7 +10,7 @@
  *   to its outcome when its install ends; runs that never report stay `installing`. The rate is
  *   the demo's runs per day, with the generator's daily and weekly rhythm.
  */
-import { DAY_MS } from "./generate-time";
+import { DAY_MS } from "../../lib/time";
 import { insertRows } from "./bulk-insert";
 import { ONGOING_EVENTS } from "./demo-events";
 import { generateRows } from "./generate";

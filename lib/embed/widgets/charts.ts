@@ -2,7 +2,7 @@
  * One chart each: outcome trend, failure-rate trend, top exit codes, OS distribution, most
  * failing apps. Overall, or one app where `app` is given (not for most failing apps).
  */
-import { OUTCOME_SERIES, STORED_SERIES } from "@/components/outcome-style";
+import { OUTCOME_SERIES, STORED_SERIES } from "../../outcome-style";
 import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fetchOverview } from "../../cached";
 import { exitCodeInfo } from "../../exit-codes";
 import { formatInt, formatPercent } from "../../format";
