@@ -114,6 +114,11 @@ export const API_CHANGELOG: ApiRelease[] = [
         text: "The same fraction as `rate_change.change` (CSV `rate_change_points`). Its name promised percentage points, and docs/INSIGHTS.md said so, but the value always was a fraction; it is kept unchanged so that no client breaks. Read `change`.",
       },
       {
+        kind: "changed",
+        title: "Cache headers of refusals",
+        text: "Every `400` and `404` (a bad parameter, an unknown app, exit code or endpoint, a page past the last) is shared-cacheable for a minute like the figures (`Cache-Control: public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400`): it depends only on the URL and the data. Some sent no `Cache-Control` before; a `500` is now `no-store`, like a `503`. Every answer — API, CSV, widgets, badges, charts, previews, feeds, sitemap — is made by one responder (`lib/http/respond.ts`).",
+      },
+      {
         kind: "documented",
         title: "`min` counts runs",
         text: "`min` counts runs of every outcome, as the API always did (the README said “finished runs”).",

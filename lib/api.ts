@@ -5,12 +5,10 @@
  */
 import "server-only";
 import { readViewState } from "./cached";
+import { reply, respond, TYPES } from "./http/respond";
 import { pageCount, type ViewState } from "./params";
 import type { View } from "./views";
-import { classifySourceError } from "./queries/explain-error";
 import { dataTime } from "./request-context";
-
-export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 
 export class ApiError extends Error {
   constructor(
@@ -54,9 +52,12 @@ export interface ApiResult {
  * JSON with `<`, `>` and `&` written as \u escapes: the same values for every parser, and no
  * markup in the bytes even where a note or an error quotes a hostile parameter.
  */
-function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  const text = JSON.stringify(body).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return new Response(text, { status: init.status, headers: { "content-type": "application/json", ...init.headers } });
+function json(body: unknown, status = 200): Response {
+  return reply({ body: jsonText(body), type: TYPES.json, status });
+}
+
+function jsonText(body: unknown): string {
+  return JSON.stringify(body).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -65,10 +66,7 @@ function json(body: unknown, init: { status?: number; headers?: Record<string, s
  */
 export function unknownEndpoint(request: Request): Response {
   const path = new URL(request.url).pathname.slice(0, 120);
-  return json(
-    { error: `no endpoint ${path}: the endpoints are listed in /api/v1/openapi.json and on /api`, notes: [] },
-    { status: 404, headers: { "cache-control": CACHE_CONTROL } },
-  );
+  return json({ error: `no endpoint ${path}: the endpoints are listed in /api/v1/openapi.json and on /api`, notes: [] }, 404);
 }
 
 function csvCell(v: unknown): string {
@@ -97,38 +95,32 @@ function csvName(name: string, state: ViewState): string {
 export async function answer(request: Request, name: string, view: View, run: (state: ViewState, url: URL) => Promise<ApiResult>): Promise<Response> {
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
-  if (format !== "json" && format !== "csv") {
-    return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
-  }
+  if (format !== "json" && format !== "csv") return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, 400);
   let notes: string[] = [];
-  try {
-    const parsed = await readViewState(url.searchParams, new Date(), view);
-    const state = parsed.state;
-    notes = parsed.notes;
-    const result = await run(state, url);
-    const headers = { "cache-control": CACHE_CONTROL };
-    if (format === "csv") {
-      return new Response(toCsv(result.table), {
-        headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${csvName(name, state)}"` },
-      });
-    }
-    const page = result.page && { ...result.page, pages: pageCount(result.page.total, result.page.size) };
-    if (page && page.number > page.pages) {
-      // The paging rule (lib/params.ts): a page after the last one that can be fetched, on every paged endpoint.
-      return json({ error: `page ${page.number} is past the last page (${page.pages}) of this list`, notes }, { status: 400, headers: { "cache-control": CACHE_CONTROL } });
-    }
-    const asOf = dataTime();
-    return json(
-      { range: range(state), notes, data_as_of: asOf === null ? null : new Date(asOf).toISOString(), ...(page ? { page } : {}), ...result.extra, data: result.data },
-      { headers },
-    );
-  } catch (err) {
-    if (err instanceof ApiError) return json({ error: err.message, notes }, { status: err.status });
-    const failure = classifySourceError(err);
-    if (failure !== null) {
-      return json({ error: failure.message }, { status: 503, headers: { "retry-after": String(failure.retryAfter), "cache-control": "no-store" } });
-    }
-    console.error(err);
-    return json({ error: "internal error, logged on the server" }, { status: 500 });
-  }
+  return respond(
+    async () => {
+      const parsed = await readViewState(url.searchParams, new Date(), view);
+      const state = parsed.state;
+      notes = parsed.notes;
+      let result: ApiResult;
+      try {
+        result = await run(state, url);
+      } catch (err) {
+        if (err instanceof ApiError) return json({ error: err.message, notes }, err.status);
+        throw err;
+      }
+      if (format === "csv") {
+        return reply({ body: toCsv(result.table), type: TYPES.csv, headers: { "content-disposition": `attachment; filename="${csvName(name, state)}"` } });
+      }
+      const page = result.page && { ...result.page, pages: pageCount(result.page.total, result.page.size) };
+      if (page && page.number > page.pages) {
+        // The paging rule (lib/params.ts): a page after the last one that can be fetched, on every paged endpoint.
+        return json({ error: `page ${page.number} is past the last page (${page.pages}) of this list`, notes }, 400);
+      }
+      const asOf = dataTime();
+      return json({ range: range(state), notes, data_as_of: asOf === null ? null : new Date(asOf).toISOString(), ...(page ? { page } : {}), ...result.extra, data: result.data });
+    },
+    { reply: (failure) => ({ body: jsonText({ error: failure.message }), type: TYPES.json }), retryAfter: "source" },
+    () => ({ body: jsonText({ error: "internal error, logged on the server" }), type: TYPES.json }),
+  );
 }

@@ -9,11 +9,10 @@ import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
 import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
+import { type RunType, TYPES } from "./run-type";
 import type { Param, View } from "./views";
 import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } from "./week";
 
-export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
-export type RunType = (typeof TYPES)[number];
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 /**

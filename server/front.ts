@@ -1,5 +1,5 @@
 /**
- * The HTTP layer in front of Next.js (see docs/PRODUCTION.md):
+ * The HTTP layer in front of Next.js's request handler (README "Architecture", docs/PRODUCTION.md):
  *
  *   request ─▶ CORS preflight? ─▶ static file? ───────────────────────────────▶ Next.js (streamed)
  *                               └▶ response cache: fresh, stale, or render in flight ─▶ from memory

@@ -6,17 +6,15 @@
  * API's, `default-src 'none'`).
  */
 import "server-only";
-import { CACHE_CONTROL } from "../api";
 import { appExists, fetchDigest, fetchInsights } from "../cached";
 import { presetRange } from "../range";
-import { classifySourceError } from "../queries/explain-error";
+import { reply, respond as answer, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";
 import { completeWeeks, lastCompleteWeek } from "../week";
 import { atomXml, type AtomEntry } from "./atom";
 import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
 import { publicOrigin } from "../http/origin";
 
-export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 /** Entries per feed: about a quarter's events. */
 export const FEED_ENTRIES = 50;
 /** Weekly digests in the feeds (about two months). */
@@ -25,10 +23,6 @@ export const FEED_WEEKS = 8;
 const FEED_RANGE = "90d";
 
 const AUTHOR_NAME = "Proxmox VE script install statistics";
-
-function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
-}
 
 async function digests(now: Date): Promise<DigestOfWeek[]> {
   return Promise.all(completeWeeks(now, FEED_WEEKS).map(async (week) => ({ week, digest: await fetchDigest(week.monday) })));
@@ -41,15 +35,14 @@ function newestFirst(entries: AtomEntry[]): AtomEntry[] {
 
 async function respond(build: (ctx: FeedContext) => Promise<string | null>, request: Request): Promise<Response> {
   const ctx: FeedContext = { origin: publicOrigin(request), now: new Date() };
-  try {
-    const xml = await build(ctx);
-    if (xml === null) return plain(404, "No such app has reported an install.", { "cache-control": CACHE_CONTROL });
-    return new Response(xml, { headers: { "content-type": ATOM_CONTENT_TYPE, "cache-control": CACHE_CONTROL } });
-  } catch (err) {
-    const failure = classifySourceError(err);
-    if (failure === null) throw err;
-    return plain(503, failure.message, { "retry-after": String(failure.retryAfter), "cache-control": "no-store" });
-  }
+  return answer(
+    async () => {
+      const xml = await build(ctx);
+      if (xml === null) return reply({ body: "No such app has reported an install.", type: TYPES.text, status: 404 });
+      return reply({ body: xml, type: TYPES.atom });
+    },
+    { reply: (failure) => ({ body: failure.message, type: TYPES.text }), retryAfter: "source" },
+  );
 }
 
 export function siteFeed(request: Request): Promise<Response> {

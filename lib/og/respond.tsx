@@ -8,18 +8,17 @@
 import "server-only";
 import { ImageResponse } from "next/og";
 import { appExists, fetchAppDetail, fetchExitCodeDetail, fetchOverview, firstDataDay, loadAppRanking, valueOrThrow } from "../cached";
-import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "../embed/respond";
 import { parsePreviewOptions } from "../embed/options";
 import { explainExitCode } from "../exit-codes";
 import type { ViewState } from "../params";
-import { classifySourceError } from "../queries/explain-error";
+import { CACHE, EMBED_RETRY_AFTER, reply, respond, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";
 import { OG_SIZE, OgImage, type OgCard } from "./card";
 import { appCard, codeCard, siteCard } from "./cards";
 import { parsePreviewPath, type PreviewSubject } from "./paths";
 
-function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": EMBED_CACHE_CONTROL, ...headers } });
+function plain(status: number, text: string): Response {
+  return reply({ body: text, type: TYPES.text, status });
 }
 
 async function cardFor(subject: PreviewSubject, state: ViewState): Promise<OgCard | null> {
@@ -61,14 +60,12 @@ export async function respondPreview(request: Request, segments: readonly string
   if (!subject) return plain(404, "No preview image here: /og/site.png, /og/apps/<app>.png or /og/errors/<code>.png.");
   const { state, notes } = parsePreviewOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   if (notes.length) return plain(400, notes.join(" "));
-  try {
-    const card = await cardFor(subject, state);
-    if (card === null) return plain(404, "No such app has reported an install.");
-    return new ImageResponse(<OgImage card={card} />, { ...OG_SIZE, headers: { "cache-control": EMBED_CACHE_CONTROL } });
-  } catch (err) {
-    const failure = classifySourceError(err);
-    if (failure === null) throw err;
-    console.error(`preview image ${segments.join("/")}: ${failure.message}`);
-    return plain(503, "The install statistics cannot be read right now.", { "cache-control": "no-store", "retry-after": String(RETRY_AFTER_SECONDS) });
-  }
+  return respond(
+    async () => {
+      const card = await cardFor(subject, state);
+      if (card === null) return plain(404, "No such app has reported an install.");
+      return new ImageResponse(<OgImage card={card} />, { ...OG_SIZE, headers: { "cache-control": CACHE.SHARED } });
+    },
+    { reply: () => ({ body: "The install statistics cannot be read right now.", type: TYPES.text }), retryAfter: EMBED_RETRY_AFTER, log: `preview image ${segments.join("/")}` },
+  );
 }

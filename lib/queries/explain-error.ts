@@ -54,8 +54,3 @@ export function classifySourceError(err: unknown): SourceFailure | null {
   }
   return null;
 }
-
-/** The public message for a data failure, or null for errors that are bugs. */
-export function explainDataError(err: unknown): string | null {
-  return classifySourceError(err)?.message ?? null;
-}

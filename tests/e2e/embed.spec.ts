@@ -143,6 +143,15 @@ test("bad options are named in a note and replaced by defaults; hostile input ne
     expect(body).toContain("Unknown app");
     expect(body).not.toContain("<script>alert");
   }
+  // One route serves every widget by name (app/embed/[widget]); other names get a widget-sized 404 card.
+  for (const bad of ["/embed/no-such-widget", "/embed/app", "/embed/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/embed/constructor"]) {
+    const res = await request.get(`${app()}${bad}`);
+    expect(res.status(), bad).toBe(404);
+    const body = await res.text();
+    expect(body, bad).toContain("Unknown widget");
+    expect(body, bad).toContain("summary, outcomes, failure-rate, exit-codes, os, failing-apps");
+    expect(body).not.toContain("<script>alert");
+  }
 });
 
 test("widgets link to the matching dashboard page in a new tab, or nowhere with link=0", async ({ page }) => {

@@ -1,8 +1,7 @@
 import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
-import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "@/lib/embed/respond";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
-import { explainDataError } from "@/lib/queries/explain-error";
+import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";
 
 /**
  * GET /badge/{nsapp}.svg and /badge/{nsapp}.json (shields.io endpoint schema) — see
@@ -22,23 +21,17 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   }
   const { options, notes } = parseBadgeOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   const label = NSAPP_PATTERN.test(nsapp) ? nsapp : "badge";
+  const body = (badge: Badge, isError: boolean) =>
+    format === "json" ? { body: JSON.stringify(shieldsJson(badge, isError)), type: TYPES.json } : { body: badgeSvg(badge, options.theme), type: TYPES.svg };
 
-  function reply(badge: Badge, status = 200, extra: Record<string, string> = {}) {
-    const headers = { "cache-control": EMBED_CACHE_CONTROL, ...extra };
-    if (format === "json") return Response.json(shieldsJson(badge, status !== 200), { status, headers });
-    return new Response(badgeSvg(badge, options.theme), { status, headers: { "content-type": "image/svg+xml; charset=utf-8", ...headers } });
-  }
-
-  if (!match) return reply(problemBadge("badge", "use .svg or .json"), 404);
-  if (notes.length) return reply(problemBadge(label, notes[0]!.replace(/^Ignored /, "bad ").replace(/: expected .*$/, "")), 400);
-  try {
-    if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply(problemBadge(label, "unknown app"), 404);
-    const t = (await fetchAppDetail(nsapp, options.view.range, false)).totals;
-    return reply(badgeFor(nsapp, options, { runs: t.runs, success: t.success, failed: t.failed }));
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    console.error(`badge ${nsapp}: ${message}`);
-    return reply(problemBadge(label, "statistics unavailable"), 503, { "cache-control": "no-store", "retry-after": String(RETRY_AFTER_SECONDS) });
-  }
+  if (!match) return reply({ ...body(problemBadge("badge", "use .svg or .json"), true), status: 404 });
+  if (notes.length) return reply({ ...body(problemBadge(label, notes[0]!.replace(/^Ignored /, "bad ").replace(/: expected .*$/, "")), true), status: 400 });
+  return respond(
+    async () => {
+      if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply({ ...body(problemBadge(label, "unknown app"), true), status: 404 });
+      const t = (await fetchAppDetail(nsapp, options.view.range, false)).totals;
+      return reply(body(badgeFor(nsapp, options, { runs: t.runs, success: t.success, failed: t.failed }), false));
+    },
+    { reply: () => body(problemBadge(label, "statistics unavailable"), true), retryAfter: EMBED_RETRY_AFTER, log: `badge ${nsapp}` },
+  );
 }

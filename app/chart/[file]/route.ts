@@ -1,8 +1,7 @@
 import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
 import { chartMessage, chartSvg } from "@/lib/embed/chart-svg";
-import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "@/lib/embed/respond";
 import { NSAPP_PATTERN, parseChartOptions } from "@/lib/embed/options";
-import { explainDataError } from "@/lib/queries/explain-error";
+import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";
 
 /**
  * GET /chart/{nsapp}.svg — one app's runs per day by outcome (or `metric=failure-rate`) as an
@@ -20,23 +19,22 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
     // malformed escapes: not an app name, answered as unknown below
   }
   const { options, notes } = parseChartOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
-  const reply = (svg: string, status = 200, extra: Record<string, string> = {}) =>
-    new Response(svg, { status, headers: { "content-type": "image/svg+xml; charset=utf-8", "cache-control": EMBED_CACHE_CONTROL, ...extra } });
+  const svg = (body: string, status = 200) => reply({ body, type: TYPES.svg, status });
 
-  if (!match) return reply(chartMessage("No chart here", "Charts are /chart/<app>.svg", options.theme), 404);
-  if (notes.length) return reply(chartMessage("Bad chart option", notes.join(" "), options.theme), 400);
-  try {
-    if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp)))
-      return reply(chartMessage("Unknown app", `No app named "${nsapp.slice(0, 64)}" has reported an install.`, options.theme), 404);
-    const detail = await fetchAppDetail(nsapp, options.view.range, false);
-    return reply(chartSvg({ nsapp, points: detail.series, options }));
-  } catch (err) {
-    const message = explainDataError(err);
-    if (message === null) throw err;
-    console.error(`chart ${nsapp}: ${message}`);
-    return reply(chartMessage("Statistics unavailable", "The install statistics cannot be read right now.", options.theme), 503, {
-      "cache-control": "no-store",
-      "retry-after": String(RETRY_AFTER_SECONDS),
-    });
-  }
+  if (!match) return svg(chartMessage("No chart here", "Charts are /chart/<app>.svg", options.theme), 404);
+  if (notes.length) return svg(chartMessage("Bad chart option", notes.join(" "), options.theme), 400);
+  return respond(
+    async () => {
+      if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) {
+        return svg(chartMessage("Unknown app", `No app named "${nsapp.slice(0, 64)}" has reported an install.`, options.theme), 404);
+      }
+      const detail = await fetchAppDetail(nsapp, options.view.range, false);
+      return svg(chartSvg({ nsapp, points: detail.series, options }));
+    },
+    {
+      reply: () => ({ body: chartMessage("Statistics unavailable", "The install statistics cannot be read right now.", options.theme), type: TYPES.svg }),
+      retryAfter: EMBED_RETRY_AFTER,
+      log: `chart ${nsapp}`,
+    },
+  );
 }

@@ -1,6 +1,0 @@
-import { respondWidget } from "@/lib/embed/respond";
-
-/** GET /embed/exit-codes — a widget (lib/embed/catalog.ts); options in README "Embeds and badges". */
-export async function GET(request: Request) {
-  return respondWidget(request, "exit-codes");
-}
