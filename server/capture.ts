@@ -18,21 +18,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | vo
 
 type WriteCb = (err?: Error | null) => void;
 
-/** Thrown when `signal` aborts the capture (the render took too long). */
-export class CaptureAborted extends Error {}
-
-/**
- * After answering a response ourselves while Next.js may still be writing to it (a render
- * that timed out), its late writes must go nowhere: writing after end() would emit an error.
- */
-export function swallowLateWrites(res: ServerResponse): void {
-  res.on("error", () => undefined);
-  res.write = (() => true) as ServerResponse["write"];
-  res.end = (() => res) as ServerResponse["end"];
-  res.writeHead = (() => res) as ServerResponse["writeHead"];
-  res.flushHeaders = () => undefined;
-}
-
 export function capture(req: IncomingMessage, res: ServerResponse, handle: Handler, signal?: AbortSignal): Promise<Captured> {
   const chunks: Buffer[] = [];
   const original = { write: res.write, end: res.end, writeHead: res.writeHead, flushHeaders: res.flushHeaders };
@@ -77,7 +62,7 @@ export function capture(req: IncomingMessage, res: ServerResponse, handle: Handl
       if (done) return;
       done = true;
       restore();
-      reject(new CaptureAborted("the render took too long"));
+      reject(signal.reason); // why: the deadline passed, or the client left
     });
     // The client went away before the answer was complete: Next.js aborts the render.
     res.once("close", () => {

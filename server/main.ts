@@ -1,20 +1,25 @@
 /**
- * `npm start`: the production server — Next.js's request handler behind the HTTP layer of
- * server/front.ts. Configuration comes from the environment when it starts (README,
- * "Environment"). Built by `npm run build` into dist/server.mjs; runs from the project
- * directory or from Next.js's standalone output (dist/server.mjs copied beside its server.js).
+ * `npm start`: the production server — the HTTP layer of server/front.ts answering clients,
+ * Next.js rendering in render processes behind it (render-pool.ts; the same file started again
+ * with DASHBOARD_RENDER_SOCKET set), or in this process with RENDER_WORKERS=0. Configuration
+ * comes from the environment when it starts (README, "Environment"). Built by `npm run build`
+ * into dist/server.mjs; runs from the project directory or from Next.js's standalone output
+ * (dist/server.mjs copied beside its server.js).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import next from "next";
 import { scriptHash, securityConfigFromEnv } from "../lib/http/security-headers";
 import { REPORTER_CSP_SOURCE } from "../lib/embed/reporter";
 import { THEME_SCRIPT } from "../lib/theme";
+import { Admission, admissionConfigFromEnv } from "./admission";
 import { trustedHops } from "./client";
 import { createFront } from "./front";
 import { RateLimiter, rateLimitConfigFromEnv } from "./rate-limit";
+import { type Handler, localRenderer, type Renderer } from "./render";
+import { RenderPool, renderWorkersFromEnv, WORKER_SOCKET_ENV } from "./render-pool";
+import { serveRenders } from "./render-worker";
 import { ResponseCache } from "./response-cache";
 
 /** The project directory: where .next is (dist/ is one level below it, or beside it when standalone). */
@@ -54,22 +59,34 @@ function inlineScripts() {
   return { page: [scriptHash(THEME_SCRIPT)], embed: [REPORTER_CSP_SOURCE] };
 }
 
-async function main() {
-  Object.assign(process.env, { NODE_ENV: "production" });
-  const dir = projectDir();
+/** Next.js's request handler for the build in `dir`, in this process. */
+async function nextHandler(dir: string, host: string, port: number): Promise<Handler> {
   applyBuildConfig(dir);
-  const port = Number(process.env.PORT) || 3000;
-  const host = process.env.HOST || "0.0.0.0";
+  const { default: next } = await import("next");
   const app = next({ dev: false, dir, hostname: host === "0.0.0.0" ? "localhost" : host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  return (req, res) => handle(req, res);
+}
+
+async function main() {
+  Object.assign(process.env, { NODE_ENV: "production" });
+  const dir = projectDir();
+  const port = Number(process.env.PORT) || 3000;
+  const host = process.env.HOST || "0.0.0.0";
+  const socket = process.env[WORKER_SOCKET_ENV];
+  if (socket) return serveRenders(await nextHandler(dir, host, port), socket);
+
+  const workers = renderWorkersFromEnv();
+  const renderer: Renderer & { stop?: () => void } =
+    workers > 0 ? await RenderPool.start(workers, fileURLToPath(import.meta.url)) : localRenderer(await nextHandler(dir, host, port));
 
   const security = securityConfigFromEnv();
   if (security.invalidOrigins.length) console.warn(`[server] EMBED_ALLOWED_ORIGINS: ignored ${security.invalidOrigins.join(", ")} (expected https://host[:port])`);
   const limiter = new RateLimiter(rateLimitConfigFromEnv());
   const cache = process.env.RESPONSE_CACHE === "0" ? null : new ResponseCache();
   const front = createFront(
-    (req, res) => handle(req, res),
+    renderer,
     {
       hops: trustedHops(process.env.TRUST_PROXY),
       security,
@@ -79,6 +96,7 @@ async function main() {
     },
     limiter,
     cache,
+    new Admission(admissionConfigFromEnv(workers)),
   );
 
   const server = createServer((req, res) => {
@@ -105,6 +123,7 @@ async function main() {
   server.listen(port, host, () => console.log(`[server] ready on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
 
   const stop = () => {
+    renderer.stop?.();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 3000).unref();

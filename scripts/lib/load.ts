@@ -28,6 +28,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   tooMany: number;
+  /** Answers other than 2xx (429 and 5xx included). */
+  non2xx: number;
   /** Mean bytes on the wire per answer (headers and gzipped body). */
   bytesPerAnswer: number;
   pbQueriesPerSecond: number | null;
@@ -61,6 +63,7 @@ export async function load(s: Scenario, opts: { connections: number; duration: n
     errors: r.errors + fiveXX,
     timeouts: r.timeouts,
     tooMany: status("429"),
+    non2xx: r.non2xx,
     bytesPerAnswer: r.requests.total > 0 ? r.throughput.total / r.requests.total : 0,
     pbQueriesPerSecond: opts.counter ? (opts.counter.forwarded - before) / opts.duration : null,
   };

@@ -1,9 +1,11 @@
 /**
  * The HTTP layer of the production server (server/): shared-cacheable pages with ETags and
  * 304s, one URL per view, security headers per route, CORS on the API, a strict CSP that the
- * pages themselves never violate, and a per-client rate limit (on a second server with a low
- * limit and TRUST_PROXY, so two "clients" can be told apart).
+ * pages themselves never violate, a per-client rate limit (on a second server with a low
+ * limit and TRUST_PROXY, so two "clients" can be told apart), and render processes that are
+ * replaced when they die.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { type Dashboard, startDashboard } from "./dashboard";
 
@@ -93,5 +95,46 @@ test.describe("rate limit", () => {
     // The same client still gets what is already cached, and another client is served.
     expect((await request.get(`${limitedUrl}/api/v1/summary?range=7d`, as("198.51.100.1"))).headers()["x-cache"]).toBe("HIT");
     expect((await request.get(`${limitedUrl}/api/v1/summary?range=all`, as("198.51.100.2"))).status()).not.toBe(429);
+  });
+});
+
+/** The render processes of the dashboard listening on `port` (they inherit its PORT). */
+function renderProcesses(port: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (env.some((e) => e.startsWith("DASHBOARD_RENDER_SOCKET=")) && env.includes(`PORT=${port}`)) pids.push(Number(pid));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+test.describe("render processes", () => {
+  let own: Dashboard | undefined;
+  test.beforeAll(async () => {
+    own = await startDashboard({ RATE_LIMIT_PER_MINUTE: "0" });
+  });
+  test.afterAll(() => own?.stop());
+
+  test("a render process that dies is replaced; meanwhile cached pages are answered and renders get 503 at once, never a hang", async ({ request }) => {
+    const url = own!.url;
+    expect((await request.get(`${url}/apps`)).status()).toBe(200);
+    const before = renderProcesses(new URL(url).port);
+    expect(before.length).toBeGreaterThan(0);
+    for (const pid of before) process.kill(pid, "SIGKILL");
+
+    const cached = await request.get(`${url}/apps`);
+    expect([cached.status(), cached.headers()["x-cache"]]).toEqual([200, "HIT"]);
+    const uncached = await request.get(`${url}/apps?range=7d`, { timeout: 10_000 });
+    expect(uncached.status()).toBe(503);
+    expect(Number(uncached.headers()["retry-after"])).toBeGreaterThan(0);
+
+    await expect.poll(async () => (await request.get(`${url}/apps?range=90d`)).status(), { timeout: 45_000, intervals: [500] }).toBe(200);
+    const after = renderProcesses(new URL(url).port);
+    expect(after.length).toBe(before.length);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
   });
 });
