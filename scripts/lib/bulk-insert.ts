@@ -50,31 +50,22 @@ function open(dbPath: string): Database.Database {
   return db;
 }
 
+/**
+ * The insert for the table as it is: every column of TelemetryRow it has. A database migrated
+ * only up to the records-API schema (no execution_id: upgrade tests, older releases) gets the
+ * rows the way that protocol stores them — each execution its own session (random_id), the
+ * newer columns left out.
+ */
 function insertStatement(db: Database.Database) {
-  const cols = TELEMETRY_COLUMNS.join(", ");
-  const params = TELEMETRY_COLUMNS.map(() => "?").join(", ");
-  const stmt = db.prepare(`INSERT INTO ${TELEMETRY} (${cols}) VALUES (${params})`);
-  // Positional parameters in TELEMETRY_COLUMNS order: no per-row object-to-binding lookup.
-  return (r: Row) =>
-    stmt.run(
-      r.id,
-      r.random_id,
-      r.type,
-      r.ct_type,
-      r.nsapp,
-      r.status,
-      r.disk_size,
-      r.core_count,
-      r.ram_size,
-      r.os_type,
-      r.os_version,
-      r.pve_version,
-      r.method,
-      r.error,
-      r.exit_code,
-      r.created,
-      r.updated,
-    );
+  const have = new Set((db.prepare(`PRAGMA table_info(${TELEMETRY})`).all() as { name: string }[]).map((c) => c.name));
+  const columns = TELEMETRY_COLUMNS.filter((c) => have.has(c));
+  const current = have.has("execution_id");
+  const stmt = db.prepare(`INSERT INTO ${TELEMETRY} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+  // Positional parameters in column order; better-sqlite3 binds no booleans (has_arm: 0/1).
+  return (r: Row) => {
+    const row: Row = current || !r.execution_id ? r : { ...r, random_id: r.execution_id };
+    return stmt.run(columns.map((c) => (typeof row[c] === "boolean" ? Number(row[c]) : row[c])));
+  };
 }
 
 /** Inserts up to `size` rows from the iterator; returns how many it took (0 = exhausted). */
