@@ -206,7 +206,7 @@ describe("POST /telemetry", () => {
   });
 
   it("stores exactly what the demo's generated runs' events produce", async () => {
-    const rows = [...generateRows({ seed: 8, days: 1, runsPerDay: 240, end: new Date() })];
+    const rows = [...generateRows({ seed: 8, days: 1, runsPerDay: 100, end: new Date() })];
     // Each execution's events in order; executions side by side, as many hosts send at once.
     const queues = rows.map((r, i) => eventsOf(r, { resend: i % 9 === 0 }));
     const workers = Array.from({ length: 6 }, async (_, w) => {
