@@ -35,7 +35,8 @@ const BUSY_TIMEOUT_MS = 15_000;
 /** Page cache for the big insert: the random_id index takes random writes, keep it in memory. */
 const CACHE_KIB = 256 * 1024;
 
-function open(dbPath: string): Database.Database {
+/** PocketBase's data.db with the telemetry table, set up for long writes beside a running PocketBase. */
+export function openTelemetryDb(dbPath: string): Database.Database {
   const db = new Database(dbPath, { fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma(`cache_size = -${CACHE_KIB}`);
@@ -56,7 +57,7 @@ function open(dbPath: string): Database.Database {
  * rows the way that protocol stores them — each execution its own session (random_id), the
  * newer columns left out.
  */
-function insertStatement(db: Database.Database) {
+export function rowInserter(db: Database.Database) {
   const have = new Set((db.prepare(`PRAGMA table_info(${TELEMETRY})`).all() as { name: string }[]).map((c) => c.name));
   const columns = TELEMETRY_COLUMNS.filter((c) => have.has(c));
   const current = have.has("execution_id");
@@ -81,7 +82,7 @@ function insertBatch(insert: (r: Row) => unknown, it: Iterator<Row>, size: numbe
 }
 
 /** Runs `work` in a transaction (BEGIN IMMEDIATE: take the write lock up front, honouring busy_timeout). */
-function inTransaction<T>(db: Database.Database, work: () => T): T {
+export function inTransaction<T>(db: Database.Database, work: () => T): T {
   db.exec("BEGIN IMMEDIATE");
   try {
     const result = work();
@@ -94,7 +95,7 @@ function inTransaction<T>(db: Database.Database, work: () => T): T {
 }
 
 function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
-  const insert = insertStatement(db);
+  const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
   let done = 0;
   opts.onPhase?.("insert");
@@ -107,7 +108,7 @@ function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: In
 }
 
 function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
-  const insert = insertStatement(db);
+  const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
   return inTransaction(db, () => {
     for (const spec of ROLLUPS) for (const sql of dropTriggersSql(spec)) db.exec(sql);
@@ -130,7 +131,7 @@ export function insertRows(dbPath: string, rows: Iterable<Row>, opts: InsertOpti
   const batch = opts.batchSize ?? 10_000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer (got ${batch})`);
   const started = performance.now();
-  const db = open(dbPath);
+  const db = openTelemetryDb(dbPath);
   try {
     const n = opts.maintainRollups ? insertWithTriggers(db, rows, opts, batch) : insertThenRebuild(db, rows, opts, batch);
     return { rows: n, seconds: (performance.now() - started) / 1000 };
