@@ -139,33 +139,53 @@ function parseObject(text) {
   return { fields: value };
 }
 
-/** Fixes what bash heredocs get wrong inside strings; leaves the structure alone. */
+/**
+ * Fixes what bash heredocs get wrong inside strings; leaves the structure alone. A string with
+ * raw control characters (a pasted multi-line log) was never escaped: its backslashes are text
+ * ("C:\\repo"), not escapes. Otherwise only backslashes before a letter JSON does not know are.
+ */
 function repair(text) {
   let s = text.replace(/\\x([0-9A-Fa-f]{2})/g, "\\u00$1");
   // "disk_size": 32G → 32; "core_count": , → null
   s = s.replace(/("(?:disk_size|core_count|ram_size|ct_type|exit_code|install_duration|ram_speed)"\s*:\s*)(-?\d+(?:\.\d+)?)[A-Za-z]+/g, "$1$2");
   s = s.replace(/(:\s*)(?=[,}])/g, "$1null");
   let out = "";
-  let inString = false;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (!inString) {
-      if (c === '"') inString = true;
-      out += c;
+    if (s[i] !== '"') {
+      out += s[i];
       continue;
     }
+    // A string: up to the next quote that no backslash escapes.
+    let end = i + 1;
+    while (end < s.length && s[end] !== '"') end += s[end] === "\\" ? 2 : 1;
+    out += `"${repairString(s.slice(i + 1, end))}"`;
+    i = end;
+  }
+  return out;
+}
+
+/** The inside of one string literal, escaped for JSON. */
+function repairString(raw) {
+  const verbatim = hasControl(raw);
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
     if (c === "\\") {
-      const next = s[i + 1];
-      if (next !== undefined && '"\\/bfnrtu'.indexOf(next) >= 0) {
+      const next = raw[i + 1];
+      if (next === '"' || (!verbatim && next !== undefined && "\\/bfnrtu".indexOf(next) >= 0)) {
         out += c + next;
         i++;
       } else out += "\\\\";
       continue;
     }
-    if (c === '"') inString = false;
     out += escapeControl(c);
   }
   return out;
+}
+
+function hasControl(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
 }
 
 function escapeControl(c) {
@@ -214,7 +234,7 @@ function rescueValue(raw) {
   if (v.charAt(0) === '"') {
     let inner = v.slice(1);
     if (inner.charAt(inner.length - 1) === '"') inner = inner.slice(0, -1);
-    const fixed = repair(`"${inner.replace(/(^|[^\\])((?:\\\\)*)"/g, '$1$2\\"')}"`);
+    const fixed = `"${repairString(inner.replace(/(^|[^\\])((?:\\\\)*)"/g, '$1$2\\"'))}"`;
     try {
       return JSON.parse(fixed);
     } catch (_) {

@@ -23,11 +23,18 @@ describe("decode", () => {
     expect(ingest.normalize(d.fields!).event?.values).not.toHaveProperty("brand_new_field");
   });
 
-  it("repairs raw control characters, invalid escapes, \\xNN and unit suffixes", () => {
-    const body = `{"random_id":"${RID}","type":"lxc","nsapp":"jellyfin","status":"failed","exit_code":100,"disk_size": 8G,"error":"line one\nline\ttwo C:\\path \\x41","core_count": }`;
+  it("repairs invalid escapes, \\xNN, unit suffixes and empty values", () => {
+    const body = `{"random_id":"${RID}","type":"lxc","nsapp":"jellyfin","status":"failed","exit_code":100,"disk_size": 8G,"error":"a\\_b \\x41\\n","core_count": }`;
     const d = ingest.decode(body);
     expect(d.how).toBe("repaired");
-    expect(d.fields).toMatchObject({ disk_size: 8, error: "line one\nline\ttwo C:\\path A", core_count: null });
+    expect(d.fields).toMatchObject({ disk_size: 8, error: "a\\_b A\n", core_count: null });
+  });
+
+  it("takes a string with raw newlines and tabs as never escaped: its backslashes are text", () => {
+    const body = `{"random_id":"${RID}","type":"lxc","nsapp":"jellyfin","status":"failed","error":"line one\nC:\\repo\tx\\n"}`;
+    const d = ingest.decode(body);
+    expect(d.how).toBe("repaired");
+    expect(d.fields!.error).toBe("line one\nC:\\repo\tx\\n");
   });
 
   it("rescues the fields of a heredoc whose error holds unescaped quotes, JSON included", () => {
