@@ -65,7 +65,7 @@ describe("today's install scripts, in bash, against POST /telemetry", () => {
     const work = mkdtempSync(join(scratch, "run-"));
     const script = `# source <(curl -fsSL ${opts.repo ?? OFFICIAL}/misc/build.func)\n${INSTALLER}`;
     const path = `${stubs}:${opts.jq === false ? noJq : process.env.PATH}`;
-    const env: NodeJS.ProcessEnv = { PATH: path, HOME: work, WORK: work, TELEMETRY_URL: `${pb.url}/telemetry`, ...(opts.nsapp ? { NSAPP: opts.nsapp } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, HOME: work, WORK: work, TELEMETRY_URL: `${pb.url}/telemetry`, ...(opts.nsapp ? { NSAPP: opts.nsapp } : {}) };
     const res = spawnSync("bash", ["-c", script, "installer", API_FUNC, scenario], { encoding: "utf8", env, timeout: 60_000 });
     const ids = (kind: string) => [...res.stdout.matchAll(new RegExp(`^${kind} (\\S+)$`, "gm"))].map((m) => m[1]!);
     // Host tools and addons report under a session of their own (post_tool_to_api), not the installer's.
