@@ -102,7 +102,8 @@ function convert(item: Item, fields: readonly FieldSchema[]): Converted {
 
 /** What is already stored: by execution, by a records-API run's session, by record id. */
 function storedCheck(db: Database.Database) {
-  const byExecution = db.prepare("SELECT 1 FROM _dev_telemetry_data WHERE execution_id = ?").pluck();
+  // The execution index is partial (execution_id != ''): the condition must be in the query to use it.
+  const byExecution = db.prepare("SELECT 1 FROM _dev_telemetry_data WHERE execution_id = ? AND execution_id != ''").pluck();
   const bySession = db.prepare("SELECT 1 FROM _dev_telemetry_data WHERE random_id = ? AND execution_id = ''").pluck();
   const byId = db.prepare("SELECT 1 FROM _dev_telemetry_data WHERE id = ?").pluck();
   return {

@@ -102,7 +102,7 @@ describe("npm run import", () => {
     expect(res.out).toMatch(/1 × not JSON \(first: .*upstream-rest\.ndjson:3\)/);
     expect((target.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n).toBe(before + rows.length + 1);
     // Each run as its events would have stored it: dated at its first step, its last phase.
-    const stored = (id: string) => target.db.prepare("SELECT * FROM _dev_telemetry_data WHERE execution_id = ?").get(id) as Record<string, unknown>;
+    const stored = (id: string) => target.db.prepare("SELECT * FROM _dev_telemetry_data WHERE execution_id = ? AND execution_id != ''").get(id) as Record<string, unknown>;
     // A run without progress steps (host tools) is dated by its whole seconds of duration.
     const ms = (t: unknown) => Date.parse(String(t).replace(" ", "T"));
     const differences = rows.flatMap((r) => {

@@ -80,7 +80,7 @@ describe("nothing acknowledged is lost", () => {
       try {
         const before = acked.slice(0, killedAt);
         const missing = before.filter(({ event, row }) => {
-          const got = db.prepare("SELECT status FROM _dev_telemetry_data WHERE execution_id = ?").get(row.execution_id) as { status: string } | undefined;
+          const got = db.prepare("SELECT status FROM _dev_telemetry_data WHERE execution_id = ? AND execution_id != ''").get(row.execution_id) as { status: string } | undefined;
           const final = !["installing", "validation", "configuring"].includes(event.status);
           return !got || (final && got.status !== row.status);
         });

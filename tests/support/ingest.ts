@@ -26,7 +26,7 @@ export async function postEvent(url: string, body: string): Promise<Answer> {
 
 /** The stored run of one execution (all columns), or undefined. */
 export function runOf(db: Database.Database, executionId: string): Record<string, unknown> | undefined {
-  return db.prepare("SELECT * FROM _dev_telemetry_data WHERE execution_id = ?").get(executionId) as Record<string, unknown> | undefined;
+  return db.prepare("SELECT * FROM _dev_telemetry_data WHERE execution_id = ? AND execution_id != ''").get(executionId) as Record<string, unknown> | undefined;
 }
 
 const SUCCESS = "status IN ('sucess','success','done')";
