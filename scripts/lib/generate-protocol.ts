@@ -118,9 +118,9 @@ function toolPayloadGaps(row: TelemetryRow): Partial<TelemetryRow> {
 
 /** The error text and category the scripts send with a final status (build_error_string). */
 function errorOf(side: Rng, status: string, code: number, day: string): Pick<TelemetryRow, "error" | "error_category"> {
+  if (status !== "failed" && status !== "aborted" && !(status === "unknown" && code === 0)) return { error: "", error_category: "" };
   const head = `exit_code=${code} | ${explainExitCode(code, day)}`;
   if (status === "aborted") return { error: head, error_category: "user_aborted" };
-  if (status !== "failed" && !(status === "unknown" && code === 0)) return { error: "", error_category: "" };
   const category = errorCategory(code, day);
   const [command, output] = TRACES[category] ?? ["$STD ./install.sh", `install.sh: exited with ${code}`];
   return { error: `${head} | at line ${20 + side.int(380)}: ${command}\n---\n${output}`, error_category: category };
@@ -139,17 +139,17 @@ function phaseOf(side: Rng, row: TelemetryRow): string {
 }
 
 /**
- * A generated run as today's protocol stores it. `durationMs`: the run's length; `endMs`: the
- * data's end. Returns the row and, for a failure the user retries, when the retry starts.
+ * A generated run as today's protocol stores it: `row` (fresh from the generator, changed in
+ * place) started at `createdMs` and took `durationMs`; `endMs` is the data's end. Returns the
+ * row and, for a failure the user retries, when the retry starts.
  */
-export function todaysRun(side: Rng, row: TelemetryRow, durationMs: number, endMs: number): { row: TelemetryRow; retryAtMs: number | null } {
-  const createdMs = Date.parse(row.created.replace(" ", "T"));
+export function todaysRun(side: Rng, row: TelemetryRow, createdMs: number, durationMs: number, endMs: number): { row: TelemetryRow; retryAtMs: number | null } {
   let status = row.status;
   // The client reports user interrupts as aborted; the server stores "failed" with 0 as unknown.
   if (status === "sucess") status = "success";
   if (status === "failed" && USER_ABORT_CODES.includes(row.exit_code)) status = "aborted";
   if (status === "failed" && row.exit_code === 0) status = "unknown";
-  const out: TelemetryRow = { ...row, status, execution_id: row.random_id, ...hostColumns(side), ...toolPayloadGaps(row) };
+  const out = Object.assign(row, { status, execution_id: row.random_id }, hostColumns(side), toolPayloadGaps(row));
   // Host tools report once, at the end: one that has not ended yet has no row. Here it ends
   // before the data's end instead (the row count is fixed).
   if ((row.type === "pve" || row.type === "addon") && status === "installing") {

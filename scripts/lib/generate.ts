@@ -90,18 +90,20 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
     let p = 0;
     for (let k = 0; k < plan.count; k++) {
       p += (1 - p) * -Math.expm1(Math.log(rng.nextOpen()) / (plan.count - k));
-      const run = makeRow(rng, model, ctx, clock(p));
+      const createdMs = clock(p);
+      const run = makeRow(rng, model, ctx, createdMs);
       if (!ctx.today) {
         yield run.row;
         continue;
       }
       // A retry due by now takes this run's place (its draws are spent all the same).
-      const createdMs = Date.parse(run.row.created.replace(" ", "T"));
       if (retries.length && retries[0]!.atMs <= createdMs) {
         yield retryRun(side, retries.shift()!.failed, run.row, model.endMs);
         continue;
       }
-      const today = todaysRun(side, run.stuck ? { ...run.row, status: "installing", updated: run.row.created } : run.row, run.durationMs, model.endMs);
+      // Nobody runs the upstream cleanup job here: a run that never reported stays installing.
+      if (run.stuck) Object.assign(run.row, { status: "installing", updated: run.row.created });
+      const today = todaysRun(side, run.row, createdMs, run.durationMs, model.endMs);
       if (today.retryAtMs !== null) {
         retries.push({ atMs: today.retryAtMs, failed: today.row });
         retries.sort((a, b) => a.atMs - b.atMs);
