@@ -15,7 +15,7 @@
  * archives).
  */
 import { generateRows } from "./generate";
-import { eventsOf } from "./installer-events";
+import { eventsOf, recordsApiBodies } from "./installer-events";
 import { percentile } from "./page-bench";
 import { setRateLimit } from "./pocketbase-server";
 import type { TelemetryRow } from "./telemetry-row";
@@ -42,25 +42,10 @@ function telemetryRun(row: TelemetryRow): Run {
 }
 
 function recordsApiRun(row: TelemetryRow): Run {
-  const start = {
-    random_id: row.execution_id,
-    type: row.type,
-    ct_type: row.ct_type,
-    nsapp: row.nsapp,
-    status: "installing",
-    disk_size: row.disk_size,
-    core_count: row.core_count,
-    ram_size: row.ram_size,
-    os_type: row.os_type,
-    os_version: row.os_version,
-    pve_version: row.pve_version,
-    method: row.method,
-  };
+  const { start, outcome } = recordsApiBodies(row);
   return async (send) => {
     const id = (JSON.parse(await send({ method: "POST", path: RECORDS, body: JSON.stringify(start) })) as { id: string }).id;
-    if (row.status === "installing") return;
-    const outcome = { status: row.status === "success" ? "sucess" : row.status, exit_code: row.exit_code, error: row.error };
-    await send({ method: "PATCH", path: `${RECORDS}/${id}`, body: JSON.stringify(outcome) });
+    if (outcome) await send({ method: "PATCH", path: `${RECORDS}/${id}`, body: JSON.stringify(outcome) });
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
+import ingest from "../../pocketbase/pb_hooks/telemetry-ingest.cjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FieldSchema } from "../../scripts/lib/import-records";
 import { schemaProblem } from "../../scripts/lib/import-records";
@@ -44,26 +45,8 @@ const HOSTILE: unknown[] = [
   [],
   { nested: { deeper: [1, "two"] } },
 ];
-const FIELDS = [
-  "random_id",
-  "execution_id",
-  "type",
-  "nsapp",
-  "status",
-  "ct_type",
-  "disk_size",
-  "core_count",
-  "ram_size",
-  "os_version",
-  "exit_code",
-  "error",
-  "install_duration",
-  "cpu_model",
-  "ram_speed",
-  "has_arm",
-  "repo_slug",
-  "repo_source",
-];
+/** Every field the payload knows. */
+const FIELDS = ingest.KNOWN;
 const STATUSES = ["installing", "validation", "configuring", "success", "sucess", "done", "failed", "aborted", "unknown", "weird"];
 
 function validPayload(id: string, status: string, exitCode: number) {
