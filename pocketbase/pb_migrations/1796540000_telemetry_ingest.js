@@ -8,7 +8,7 @@
 //  - `error` up to 16,000 characters: the scripts' failure trace (up to 10 KB of output) whole.
 //  - The records API keeps the older protocol exactly: a create may not set the new fields, a
 //    PATCH may not change them (every field is frozen by name, so each new field needs its own
-//    `:isset = false`) and may only finish a run of that protocol.
+//    `:isset = false`).
 //  - The "POST /telemetry" rate limit.
 // SECURITY.md explains every bound and limit; tests/integration/ingest*.test.ts check them.
 
@@ -46,11 +46,9 @@ const RATE_LIMIT = { label: "POST /telemetry", audience: "", maxRequests: 300, d
 const PATCHABLE = ["status", "exit_code", "error"];
 const CREATE_RULE = '@request.body.id:isset = false && @request.body.status = "installing"';
 
-function updateRule(fieldNames, onlyOldProtocol) {
+function updateRule(fieldNames) {
   const frozen = ["id"].concat(fieldNames.filter((n) => n !== "id" && PATCHABLE.indexOf(n) < 0));
-  const run = ['status = "installing"'].concat(onlyOldProtocol ? ['execution_id = ""'] : []);
-  return run
-    .concat(["@request.body.status:isset = true", '@request.body.status != "installing"'])
+  return ['status = "installing"', "@request.body.status:isset = true", '@request.body.status != "installing"']
     .concat(frozen.map((n) => "@request.body." + n + ":isset = false"))
     .join(" && ");
 }
@@ -90,7 +88,7 @@ migrate(
     telemetry.indexes = indexes.concat([EXECUTION_INDEX]);
 
     telemetry.createRule = CREATE_RULE + NEW_FIELDS.map((f) => " && @request.body." + f.name + ":isset = false").join("");
-    telemetry.updateRule = updateRule(telemetry.fields.fieldNames(), true);
+    telemetry.updateRule = updateRule(telemetry.fields.fieldNames());
     app.save(telemetry);
 
     const settings = app.settings();
@@ -110,7 +108,7 @@ migrate(
       dup > 0 ? RANDOM_INDEX.plain : RANDOM_INDEX.unique,
     ]);
     telemetry.createRule = CREATE_RULE;
-    telemetry.updateRule = updateRule(telemetry.fields.fieldNames(), false);
+    telemetry.updateRule = updateRule(telemetry.fields.fieldNames());
     app.save(telemetry);
 
     const settings = app.settings();

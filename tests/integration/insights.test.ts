@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
 import { findInsights } from "../../lib/insights/find-insights";
+import { NOT_REPORTED } from "../../lib/labels";
 import { windowSpan } from "../../lib/insights/scan-series";
 import { publicClient } from "../../lib/pocketbase";
 import { pocketbaseSource } from "../../lib/queries/insights-source";
@@ -18,6 +19,7 @@ import { DEMO_EVENTS, eventTruth } from "../../scripts/lib/demo-events";
 import { generateRows, type GenerateOptions } from "../../scripts/lib/generate";
 import { eventOk, scoreInsights } from "../../scripts/lib/insights-score";
 import { memorySource } from "../../scripts/lib/memory-source";
+import { notReportedSql } from "../support/labels";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -80,8 +82,8 @@ describe("insights", () => {
           e.dimension === "os"
             ? "nsapp = @app AND trim(os_type || ' ' || os_version) = @v"
             : e.dimension === "pve"
-              ? "nsapp = @app AND (pve_version = @v OR pve_version LIKE @v || '.%')"
-              : "nsapp = @app AND method = @v";
+              ? `nsapp = @app AND ${e.value === NOT_REPORTED ? notReportedSql("pve_version") : "(pve_version = @v OR pve_version LIKE @v || '.%')"}`
+              : `nsapp = @app AND ${e.value === NOT_REPORTED ? notReportedSql("method") : "method = @v"}`;
         expect(Object.values(outcomes(where, { ...details, v: e.value })), `${r.nsapp} ${e.dimension} ${e.value}`).toEqual([e.failed, e.decided]);
       }
     }

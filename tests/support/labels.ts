@@ -4,6 +4,9 @@
  */
 const MISSING = "('', 'n.d.', 'nd', 'n/a', 'na', 'none', 'null', 'unknown', 'not found', '-')";
 
+/** SQL: the column holds one of the spellings lib/labels.ts shows as "not reported". */
+export const notReportedSql = (column: string) => `lower(trim(COALESCE(${column}, ''))) IN ${MISSING}`;
+
 export const OS_LABEL_SQL = `(CASE WHEN lower(trim(COALESCE(os_type, ''))) IN ${MISSING} THEN 'not reported' ELSE lower(trim(os_type)) END)`;
 
 export const OS_VERSION_LABEL_SQL = `(CASE
