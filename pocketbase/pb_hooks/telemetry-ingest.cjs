@@ -421,6 +421,8 @@ function maskAddresses(s) {
     const core = /\.$/.test(m) || (/:$/.test(m) && !/::$/.test(m)) ? m.slice(0, -1) : m;
     return isIpv6(core) ? `x:x::x${m.slice(core.length)}` : m;
   });
+  // The scripts' own log filter masks the middle two (192.x.x.20): the rest goes too.
+  out = out.replace(/\d{1,3}\.x\.x\.\d{1,3}/g, (m, at, str) => (/[0-9.]/.test(str.charAt(at - 1)) || /\d/.test(str.charAt(at + m.length)) ? m : "x.x.x.x"));
   return out.replace(/\d{1,3}(?:\.\d{1,3}){3}/g, (m, at, str) => {
     const before = str.charAt(at - 1);
     const after = str.slice(at + m.length, at + m.length + 2);

@@ -113,7 +113,8 @@ describe("today's install scripts, in bash, against POST /telemetry", () => {
       expect(error).toMatch(/^exit_code=100 \| APT: .+ \| at line 42: apt-get install -y "jellyfin" \\\n---\n/);
       expect(error).toContain('"404  Not Found"');
       expect(error).toContain("C:\\temp\tand gave up");
-      expect(error).not.toMatch(/2001:db8|192\.168/);
+      expect(error).not.toMatch(/2001:db8|192\.168|192\.x\.x\.20/);
+      expect(error).toContain("[IP: x.x.x.x 3142]");
       expect(error).toContain("x:x::x");
     });
   }

@@ -145,6 +145,7 @@ describe("maskAddresses", () => {
     ["listen [::ffff:192.0.2.128]:80", "listen [x:x::x]:80"],
     ["addr fe80::1ff:fe23:4567:890a%eth0", "addr x:x::x%eth0"],
     ["ether 52:54:00:12:34:56 brd", "ether xx:xx:xx:xx:xx:xx brd"],
+    ["[IP: 192.x.x.20 3142]", "[IP: x.x.x.x 3142]"], // the scripts' own half mask
     // Not addresses: versions, times, C++ scopes, numbers.
     ["PVE 9.1.4, node 18.19.0, 1.2.3.4.5", "PVE 9.1.4, node 18.19.0, 1.2.3.4.5"],
     ["at 12:34:56 std::string", "at 12:34:56 std::string"],
