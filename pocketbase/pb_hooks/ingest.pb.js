@@ -6,7 +6,8 @@
 // a 2xx means the run is on disk. PocketBase serves it, so ingest works while the dashboard is
 // down. Rate limit: the "POST /telemetry" rule (pb_migrations/1796540000_telemetry_ingest.js,
 // SECURITY.md). Answers never contain random_id, execution_id or error.
-// Install: copy this file and telemetry-ingest.cjs into pb_hooks, restart PocketBase.
+// Install: copy this file and telemetry-ingest.cjs, telemetry-decode.cjs, telemetry-mask.cjs
+// into pb_hooks, restart PocketBase.
 
 routerAdd(
   "POST",

@@ -4,16 +4,24 @@
  * body into a change of one stored run — pure functions, no PocketBase API:
  *
  *   decode(body)            → the payload's fields, rescuing bodies broken the way bash heredocs
- *                             break them (unescaped quotes or control characters in `error`)
- *   normalize(fields)       → a checked event: statuses mapped, bounds enforced, addresses masked
+ *                             break them (unescaped quotes or control characters in `error`;
+ *                             telemetry-decode.cjs)
+ *   normalize(fields)       → a checked event: statuses mapped, bounds enforced, addresses
+ *                             masked (telemetry-mask.cjs)
  *   merge(stored, event, t) → what to write: create the run, update it, or nothing
  *
  * Used by pb_hooks/ingest.pb.js (POST /telemetry), pb_hooks/telemetry.pb.js (address masking on
  * the records API) and scripts/import.ts (history import); tests/unit/ingest-event.test.ts tests
  * it directly. CommonJS and ES2015 because PocketBase's JS engine (goja) loads it with require().
- * The decisions (status mapping, which final status wins) are in README "Today's scripts".
+ * The decisions (status mapping, which final status wins) are in README "Today's install
+ * scripts report here".
  */
 "use strict";
+
+const decoding = require("./telemetry-decode.cjs");
+const masking = require("./telemetry-mask.cjs");
+const KNOWN = decoding.KNOWN;
+const maskAddresses = masking.maskAddresses;
 
 /** Bytes of one event body: the client sends at most ~10 KB of error output plus ~1 KB of fields. */
 const BODY_LIMIT = 131072;
@@ -74,177 +82,9 @@ const ENUMS = {
 const REPO_SOURCES = ["ProxmoxVE", "ProxmoxVED", "external"];
 
 /** Every field the payload may carry; anything else is ignored (new clients add fields first). */
-const KNOWN = [
-  "random_id",
-  "execution_id",
-  "type",
-  "nsapp",
-  "status",
-  "ct_type",
-  "disk_size",
-  "core_count",
-  "ram_size",
-  "os_type",
-  "os_version",
-  "pve_version",
-  "method",
-  "exit_code",
-  "error",
-  "error_category",
-  "install_duration",
-  "cpu_vendor",
-  "cpu_model",
-  "gpu_vendor",
-  "gpu_model",
-  "gpu_passthrough",
-  "ram_speed",
-  "arch",
-  "platform",
-  "has_arm",
-  "repo_source",
-  "repo_slug",
-];
+
 /** Columns that name the run: set when it is created, never changed by a later event. */
 const KEYS = ["random_id", "execution_id", "type", "nsapp"];
-
-// ---------------------------------------------------------------------------------------------
-// decode
-
-/**
- * The body's fields. Valid JSON is taken as is; otherwise the body is repaired (raw control
- * characters and invalid escapes inside strings, `\xNN`, unit suffixes on numbers, empty
- * values) and, failing that, rescued field by field. Returns {fields, how} or {error}.
- */
-function decode(body) {
-  const text = String(body === undefined || body === null ? "" : body).replace(/^\uFEFF/, "");
-  if (!text.trim()) return { error: "empty body: send one JSON object" };
-  const direct = parseObject(text);
-  if (direct.fields) return { fields: direct.fields, how: "json" };
-  if (direct.notObject) return { error: "the body must be one JSON object" };
-  const repaired = parseObject(repair(text));
-  if (repaired.fields) return { fields: repaired.fields, how: "repaired" };
-  const rescued = rescue(text);
-  if (rescued) return { fields: rescued, how: "rescued" };
-  return { error: "the body is not JSON and no payload fields could be read from it" };
-}
-
-function parseObject(text) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (_) {
-    return {};
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return { notObject: true };
-  return { fields: value };
-}
-
-/**
- * Fixes what bash heredocs get wrong inside strings; leaves the structure alone. A string with
- * raw control characters (a pasted multi-line log) was never escaped: its backslashes are text
- * ("C:\\repo"), not escapes. Otherwise only backslashes before a letter JSON does not know are.
- */
-function repair(text) {
-  let s = text.replace(/\\x([0-9A-Fa-f]{2})/g, "\\u00$1");
-  // "disk_size": 32G → 32; "core_count": , → null
-  s = s.replace(/("(?:disk_size|core_count|ram_size|ct_type|exit_code|install_duration|ram_speed)"\s*:\s*)(-?\d+(?:\.\d+)?)[A-Za-z]+/g, "$1$2");
-  s = s.replace(/(:\s*)(?=[,}])/g, "$1null");
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== '"') {
-      out += s[i];
-      continue;
-    }
-    // A string: up to the next quote that no backslash escapes.
-    let end = i + 1;
-    while (end < s.length && s[end] !== '"') end += s[end] === "\\" ? 2 : 1;
-    out += `"${repairString(s.slice(i + 1, end))}"`;
-    i = end;
-  }
-  return out;
-}
-
-/** The inside of one string literal, escaped for JSON. */
-function repairString(raw) {
-  const verbatim = hasControl(raw);
-  let out = "";
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === "\\") {
-      const next = raw[i + 1];
-      if (next === '"' || (!verbatim && next !== undefined && "\\/bfnrtu".indexOf(next) >= 0)) {
-        out += c + next;
-        i++;
-      } else out += "\\\\";
-      continue;
-    }
-    out += escapeControl(c);
-  }
-  return out;
-}
-
-function hasControl(s) {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
-  return false;
-}
-
-function escapeControl(c) {
-  const code = c.charCodeAt(0);
-  if (code >= 0x20) return c;
-  if (c === "\n") return "\\n";
-  if (c === "\r") return "\\r";
-  if (c === "\t") return "\\t";
-  return " ";
-}
-
-/**
- * Last resort for bodies whose strings hold unescaped quotes: split the body at its keys
- * (`"name":` after `{` or `,`) and read each known field's value up to the next key. Inside
- * `error` — the field that breaks — only a known field not seen yet ends the value: a key seen
- * before or an unknown one is text of the error (a log line quoting JSON). Needs the fields
- * that identify a run, else gives up (null).
- */
-function rescue(text) {
-  const keyRe = /[{,]\s*"([A-Za-z0-9_]+)"\s*:/g;
-  const starts = [];
-  const seen = {};
-  let inError = false;
-  for (let m = keyRe.exec(text); m !== null; m = keyRe.exec(text)) {
-    const key = m[1];
-    const fresh = KNOWN.indexOf(key) >= 0 && !seen[key];
-    if (!fresh && inError) continue;
-    if (fresh) seen[key] = true;
-    inError = key === "error" && fresh;
-    starts.push({ key: fresh ? key : null, start: m.index, valueStart: m.index + m[0].length });
-  }
-  const fields = {};
-  const close = text.lastIndexOf("}");
-  for (let i = 0; i < starts.length; i++) {
-    if (!starts[i].key) continue;
-    const end = i + 1 < starts.length ? starts[i + 1].start : close;
-    const value = rescueValue(text.slice(starts[i].valueStart, end > starts[i].valueStart ? end : text.length));
-    if (value !== undefined) fields[starts[i].key] = value;
-  }
-  if (!fields.nsapp || !fields.status || !(fields.random_id || fields.execution_id)) return null;
-  return fields;
-}
-
-function rescueValue(raw) {
-  const v = raw.trim().replace(/,$/, "").trim();
-  if (v.charAt(0) === '"') {
-    let inner = v.slice(1);
-    if (inner.charAt(inner.length - 1) === '"') inner = inner.slice(0, -1);
-    const fixed = `"${repairString(inner.replace(/(^|[^\\])((?:\\\\)*)"/g, '$1$2\\"'))}"`;
-    try {
-      return JSON.parse(fixed);
-    } catch (_) {
-      return inner;
-    }
-  }
-  if (v === "true" || v === "false") return v === "true";
-  const n = /^-?\d+(\.\d+)?/.exec(v);
-  return n ? Number(n[0]) : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // normalize
@@ -407,52 +247,6 @@ function cut(s) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// masking
-
-/** IPv4 and IPv6 addresses (and MAC addresses) in free text, replaced before anything is stored. */
-function maskAddresses(s) {
-  if (!s) return s;
-  const alnum = /[0-9A-Za-z]/;
-  const apart = (str, at, len) => !alnum.test(str.charAt(at - 1)) && !alnum.test(str.charAt(at + len));
-  let out = s.replace(/(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}/g, (m, at, str) => (apart(str, at, m.length) ? "xx:xx:xx:xx:xx:xx" : m));
-  out = out.replace(/[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g, (m, at, str) => {
-    if (!apart(str, at, m.length)) return m;
-    // A sentence may end right after an address: "… to fe80::1." or "addr 2001:db8::1:".
-    const core = /\.$/.test(m) || (/:$/.test(m) && !/::$/.test(m)) ? m.slice(0, -1) : m;
-    return isIpv6(core) ? `x:x::x${m.slice(core.length)}` : m;
-  });
-  // The scripts' own log filter masks the middle two (192.x.x.20): the rest goes too.
-  out = out.replace(/\d{1,3}\.x\.x\.\d{1,3}/g, (m, at, str) => (/[0-9.]/.test(str.charAt(at - 1)) || /\d/.test(str.charAt(at + m.length)) ? m : "x.x.x.x"));
-  return out.replace(/\d{1,3}(?:\.\d{1,3}){3}/g, (m, at, str) => {
-    const before = str.charAt(at - 1);
-    const after = str.slice(at + m.length, at + m.length + 2);
-    if (/[0-9.]/.test(before) || /^(\d|\.\d)/.test(after)) return m; // part of a longer number or version
-    return m.split(".").every((o) => Number(o) <= 255) ? "x.x.x.x" : m;
-  });
-}
-
-/** Full, compressed ("fe80::1") and IPv4-tailed ("::ffff:192.0.2.1") IPv6 addresses. */
-function isIpv6(s) {
-  const halves = s.split("::");
-  if (halves.length > 2) return false;
-  let groups = 0;
-  for (let h = 0; h < halves.length; h++) {
-    if (!halves[h]) continue;
-    const parts = halves[h].split(":");
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (h === halves.length - 1 && i === parts.length - 1 && p.indexOf(".") >= 0) {
-        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(p)) return false;
-        groups += 2;
-      } else if (/^[0-9A-Fa-f]{1,4}$/.test(p)) groups += 1;
-      else return false;
-    }
-  }
-  // Compressed forms need two groups, so "::" and "a::" in prose (C++'s "std::") are not addresses.
-  return halves.length === 2 ? groups >= 2 && groups <= 7 : groups === 8;
-}
-
-// ---------------------------------------------------------------------------------------------
 // merge
 
 /**
@@ -523,7 +317,7 @@ module.exports = {
   BODY_LIMIT: BODY_LIMIT,
   ERROR_MAX: ERROR_MAX,
   KNOWN: KNOWN,
-  decode: decode,
+  decode: decoding.decode,
   normalize: normalize,
   merge: merge,
   maskAddresses: maskAddresses,

@@ -13,8 +13,8 @@
 //     any random_id a create accepts (not only UUIDs: the seed documentation's own example is
 //     `test-<timestamp>`), among runs of the records API (POST /telemetry keys its runs itself).
 //  3. IP and MAC addresses in `error` are masked before a records-API write is stored, as
-//     POST /telemetry does (telemetry-ingest.cjs).
-// Install: copy this file and telemetry-ingest.cjs into the pb_hooks directory next to
+//     POST /telemetry does (telemetry-mask.cjs).
+// Install: copy this file and telemetry-mask.cjs into the pb_hooks directory next to
 // pb_data, restart PocketBase.
 
 onRecordEnrich((e) => {
@@ -75,10 +75,10 @@ onRecordsListRequest((e) => {
 // Addresses in the error text of records-API writes (superusers' imports mask their own).
 // Each handler runs in a VM of its own, so neither can call a function declared out here.
 onRecordCreateRequest((e) => {
-  if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-ingest.cjs`).maskAddresses(e.record.getString("error")));
+  if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-mask.cjs`).maskAddresses(e.record.getString("error")));
   return e.next();
 }, "_dev_telemetry_data");
 onRecordUpdateRequest((e) => {
-  if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-ingest.cjs`).maskAddresses(e.record.getString("error")));
+  if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-mask.cjs`).maskAddresses(e.record.getString("error")));
   return e.next();
 }, "_dev_telemetry_data");
