@@ -39,7 +39,7 @@ routerAdd(
         // only when the query repeats that condition, else it scans every run.
         const found = arrayOf(new DynamicModel({ id: "" }));
         tx.db()
-          .newQuery("SELECT id FROM " + NAME + " WHERE execution_id = {:key} AND execution_id != '' LIMIT 1")
+          .newQuery(`SELECT id FROM ${NAME} WHERE execution_id = {:key} AND execution_id != '' LIMIT 1`)
           .bind({ key: event.key })
           .all(found);
         let record = found.length ? tx.findRecordById(NAME, found[0].id) : null;
