@@ -45,8 +45,8 @@ describe("the ingest migration", () => {
 
   it("goes down to the write rules' state and up again, with runs of both protocols", () => {
     migrate(dir);
-    // 25 days: records-API runs, and runs of today's protocol with retries sharing a session.
-    insertRows(join(dir, "data.db"), generateRows({ seed: 61, days: 25, runsPerDay: 60, end: new Date() }), { maintainRollups: false });
+    // 25 days (a fixed end: the same runs every time): records-API runs, and runs of today's protocol with retries sharing a session.
+    insertRows(join(dir, "data.db"), generateRows({ seed: 61, days: 25, runsPerDay: 100, end: new Date("2026-11-30T12:00:00Z") }), { maintainRollups: false });
     const up = inspect();
     expect(up.sharedSessions).toBeGreaterThan(0); // the generated retries this test is about
     expect(up.columns).toEqual(expect.arrayContaining(["execution_id", "phase", "install_duration", "repo_slug", "has_arm"]));
