@@ -12,7 +12,7 @@
  */
 import { explainExitCode } from "../../lib/exit-codes";
 import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
-import { buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
+import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
 import { NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
 import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
@@ -42,6 +42,8 @@ interface DayContext {
   /** Runs of this day report through POST /telemetry (today's protocol). */
   today: boolean;
   newScripts: number;
+  /** Share of runs whose scripts report interrupts as aborted (≥ newScripts). */
+  abortReports: number;
   deb12: number;
   pve: AliasTable<string>;
   /** Regressions going on this day, by app. */
@@ -81,6 +83,7 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
       ageDays,
       today: ageDays < NEW_PROTOCOL_DAYS,
       newScripts: newScriptShare(ageDays),
+      abortReports: abortReportShare(ageDays),
       deb12: debian12Share(ageDays),
       pve: pveVersionsAt(ageDays),
       ...eventsOfDay(placed, plan.startMs),
@@ -151,11 +154,13 @@ type Outcome = { status: TelemetryStatus; code: number; durationFactor: number }
 /** What happened to one run (before the clock decides whether it is still running). */
 function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp, env: RunEnv): Outcome {
   if (rng.chance(STUCK_RATE)) return "stuck";
-  const newScript = rng.chance(ctx.newScripts);
+  // One draw places the run's scripts on both scales (newScripts ≤ abortReports).
+  const age = rng.next();
+  const newScript = age < ctx.newScripts;
   if (rng.chance(ABORT_RATE)) {
     // Newer scripts report aborts as such; older ones as a failure with 130 (SIGINT).
-    if (!newScript) return { status: "failed", code: 130, durationFactor: 0.5 };
     const u = rng.next();
+    if (age >= ctx.abortReports) return { status: "failed", code: 130, durationFactor: 0.5 };
     return { status: "aborted", code: u < 0.7 ? 130 : u < 0.85 ? 143 : 129, durationFactor: 0.5 };
   }
   const event = activeEvent(ctx, app, env);
