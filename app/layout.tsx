@@ -5,12 +5,14 @@ import { Suspense, type ReactNode } from "react";
 import { CsvLink } from "@/components/ClientLinks";
 import { Nav } from "@/components/Nav";
 import { ThemeToggle } from "@/components/ThemeToggle";
+import { SITE_DESCRIPTION, SITE_NAME } from "@/lib/meta/page";
 import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
+// Pages set the rest (lib/meta/page.ts): canonical link, Open Graph, Twitter card, robots.
 export const metadata: Metadata = {
-  title: { default: "Proxmox VE script installs", template: "%s · Proxmox VE script installs" },
-  description: "Public install statistics of the Proxmox VE community scripts: runs, success rates and failures per app.",
+  title: { default: SITE_NAME, template: `%s · ${SITE_NAME}` },
+  description: SITE_DESCRIPTION,
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -1,4 +1,5 @@
 import { dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { DataTable } from "@/components/DataTable";
@@ -6,12 +7,16 @@ import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview } from "@/lib/cached";
+import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview, readViewState } from "@/lib/cached";
 import { serverConfig } from "@/lib/config";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatRate } from "@/lib/format";
 import { summaryQuery } from "@/lib/live";
-import { parseViewState, rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { describeOverview } from "@/lib/meta/describe";
+import { pageMetadata, SITE_DESCRIPTION, SITE_FEED } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
+import { rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { previousRange, presetTitle, spanLabel } from "@/lib/range";
 import { bucketLabel } from "@/lib/time";
@@ -180,9 +185,23 @@ async function Environments({ state }: { state: ViewState }) {
   );
 }
 
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEWS.overview, "/", await searchParams);
+  const [o, ranking] = await Promise.all([loadOverview(m.state.range, null), loadAppRanking(m.state.range)]);
+  return pageMetadata(m.origin, {
+    title: `Install runs, ${m.state.preset === "custom" ? `${m.state.range.from} to ${m.state.range.to}` : presetTitle(m.state.preset)}`,
+    description: o.ok ? describeOverview(o.value.totals, ranking.ok ? ranking.value.apps.current : null, m.state) : SITE_DESCRIPTION,
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [SITE_FEED],
+    index: !m.permutation && o.ok && o.value.totals.runs > 0,
+  });
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEWS.overview);
+  const { state, notes } = await readViewState(await searchParams, now, VIEWS.overview);
   const { from, to } = state.range;
   const more = (path: string, patch: Partial<ViewState> = {}) => viewHref(path === "/apps" ? VIEWS.apps : path === "/errors" ? VIEWS.errors : VIEWS.os, path, state, patch);
   return (

@@ -1,20 +1,20 @@
 import Link from "next/link";
 import { formatInt } from "@/lib/format";
+import { MAX_LIST_ROWS, pageCount } from "@/lib/params";
 
 /**
- * Previous/next links with the position; plain hrefs so every page has its own URL.
- * `maxPages`: the deepest page a list offers (run lists stop there; see lib/queries/runs.ts).
+ * Previous/next links with the position; plain hrefs so every page has its own URL. Pages stop
+ * where every list stops (lib/params.ts pageCount: the first MAX_LIST_ROWS rows).
  */
-export function Pagination(props: { page: number; pageSize: number; total: number; href: (page: number) => string; label: string; maxPages?: number }) {
-  const all = Math.max(1, Math.ceil(props.total / props.pageSize));
-  const pages = Math.min(all, props.maxPages ?? all);
+export function Pagination(props: { page: number; pageSize: number; total: number; href: (page: number) => string; label: string }) {
+  const pages = pageCount(props.total, props.pageSize);
   const first = props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
   const last = Math.min(props.total, props.page * props.pageSize);
   return (
     <nav className="pagination" aria-label={`${props.label} pages`}>
       <span>
         {formatInt(first)}–{formatInt(last)} of {formatInt(props.total)} · page {props.page} of {pages}
-        {pages < all && <span className="muted"> (the first {pages}; narrow the range for older ones)</span>}
+        {props.total > MAX_LIST_ROWS && <span className="muted"> (lists stop after {formatInt(MAX_LIST_ROWS)} rows; narrow the range for older ones)</span>}
       </span>
       {props.page > 1 ? (
         <Link href={props.href(props.page - 1)} rel="prev" prefetch={false}>

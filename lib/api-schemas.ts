@@ -3,14 +3,14 @@
  * generated (lib/openapi.ts) and against which the tests check every endpoint's answer.
  *
  * One envelope everywhere: `range` (what was asked, resolved), `notes` (parameters ignored and
- * why), optional `page` (paging of `data`) and `data`. Names are snake_case; a series point
+ * why), `data_as_of` (when its figures were read), optional `page` (paging of `data`) and `data`. Names are snake_case; a series point
  * is `{ bucket, partial, …counts }` and `range.bucket` says whether it is an hour, day, week
  * or month. Rates are fractions (0.031 = 3.1 %), null when no run ended either way.
  */
 import { z } from "zod";
 import { OUTCOMES } from "./outcomes";
-import { TYPES } from "./params";
-import { RANGE_PRESET_KEYS } from "./range";
+import { MAX_LIST_ROWS, TYPES } from "./params";
+import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
 const int = z.number().int().nonnegative();
 const rate = z.number().min(0).max(1).nullable();
@@ -18,16 +18,34 @@ const day = z.string().describe("UTC bucket: YYYY-MM-DD HH (hour), YYYY-MM-DD (d
 
 export const RangeSchema = z.strictObject({
   preset: z.enum([...RANGE_PRESET_KEYS, "custom"]),
-  from: z.string().describe("first rollup bucket, inclusive (YYYY-MM-DD, or YYYY-MM-DD HH for 24h)"),
+  from: z.string().describe("first rollup bucket, inclusive (YYYY-MM-DD, or YYYY-MM-DD HH for 24h); for range=all the first day with data"),
   to: z.string().describe("last rollup bucket, inclusive"),
   grain: z.enum(["day", "hour"]).describe("rollups read"),
-  bucket: z.enum(["hour", "day", "week", "month"]).describe("what one series point is"),
+  bucket: z
+    .enum(["hour", "day", "week", "month"])
+    .describe(
+      `what one series point is: hour for 24h; by the range's length in days otherwise — day up to ${DAILY_MAX_DAYS}, week (Monday–Sunday, keyed by its Monday) up to ${WEEKLY_MAX_DAYS}, month beyond; presets, custom ranges and all time alike`,
+    ),
 });
 
-export const PageSchema = z.strictObject({ number: z.number().int().positive(), size: z.number().int().positive(), total: int, pages: z.number().int().positive() });
+export const PageSchema = z
+  .strictObject({
+    number: z.number().int().positive().describe("this page, from 1"),
+    size: z.number().int().positive(),
+    total: int.describe("every matching row, also those past the last page that can be fetched"),
+    pages: z.number().int().positive().describe(`the pages that can be fetched: ceil(min(total, ${MAX_LIST_ROWS}) / size), at least 1; a later page answers 400`),
+  })
+  .describe(`paging: every paged list serves its first ${MAX_LIST_ROWS} rows`);
+
+const DataAsOf = z
+  .string()
+  .nullable()
+  .describe(
+    "when the oldest figure of this answer was read from the statistics source (UTC, ISO 8601; also the Last-Modified header): at most a minute before the dashboard sent it, complete weeks (the digest) up to 15 minutes; a shared cache in front keeps its copy longer (README, Caching and freshness)",
+  );
 
 function envelope<D extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(data: D, extra?: E) {
-  return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), ...(extra ?? ({} as E)), data });
+  return z.strictObject({ range: RangeSchema, notes: z.array(z.string()), data_as_of: DataAsOf, ...(extra ?? ({} as E)), data });
 }
 
 const outcomeCounts = { success: int, failed: int, aborted: int, unknown: int, unfinished: int, running: int };
@@ -51,9 +69,30 @@ export const AppRowSchema = z.strictObject({
   ...rateWithInterval,
   previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
   rate_change: z
-    .strictObject({ points: z.number().nullable(), significant: z.boolean(), newly_failing: z.boolean(), recovered: z.boolean() })
+    .strictObject({
+      change: z
+        .number()
+        .min(-1)
+        .max(1)
+        .nullable()
+        .describe(
+          "failure_rate minus the previous period's failure rate, a fraction like every rate (0.0068 = +0.68 percentage points); null without decided runs in either period",
+        ),
+      points: z
+        .number()
+        .min(-1)
+        .max(1)
+        .nullable()
+        .meta({ deprecated: true })
+        .describe("deprecated: the same fraction as `change` (not percentage points, despite the name); kept for v1 clients"),
+      significant: z.boolean(),
+      newly_failing: z.boolean(),
+      recovered: z.boolean(),
+    })
     .nullable()
-    .describe("failure rate minus the previous period's (fraction); two-proportion test with Benjamini–Hochberg over all apps (/methodology)"),
+    .describe(
+      "this row's (app and type, on the filter's OS) failure rate against its previous period: two-proportion test, Benjamini–Hochberg at 5 % over every app and type with runs in the range (/methodology); null when the row was not compared",
+    ),
   runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
   runs_series_from: z.string(),
 });
@@ -78,7 +117,10 @@ export const AppSchema = envelope(
     ),
     totals: z.strictObject({ ...storedCounts, runs: int }),
     series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), ...storedCounts })),
-    exit_codes: z.array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int })),
+    exit_codes: z
+      .array(z.strictObject({ exit_code: int, message: z.string(), failed: int, aborted: int }))
+      .describe("exit codes of failed runs, most failures first; user aborts (aborted runs, codes 129, 130, 143) only with aborts=include, as on /errors"),
+    user_aborts_included: z.boolean().describe("whether exit_codes count user aborts (aborts=include)"),
     os: z.array(breakdown),
     pve: z.array(breakdown),
     methods: z.array(breakdown),
@@ -98,10 +140,10 @@ export const RunSchema = z.strictObject({
   outcome: z.enum(OUTCOMES),
   type: z.string(),
   exit_code: int,
-  os_type: z.string(),
-  os_version: z.string(),
-  pve_version: z.string(),
-  method: z.string(),
+  os_type: z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'),
+  os_version: z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'),
+  pve_version: z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'),
+  method: z.string().describe('install method; "not reported" when missing'),
 });
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 
@@ -128,8 +170,12 @@ export const ExitCodeSchema = envelope(
     failed: int,
     aborted: int,
     series: z.array(z.strictObject({ bucket: day, partial: z.boolean(), runs: int })),
-    apps: z.array(z.strictObject({ nsapp: z.string(), failed: int, aborted: int })),
-    os: z.array(z.strictObject({ os: z.string(), version: z.string(), failed: int, aborted: int, share: z.number().min(0).max(1) })),
+    apps: z
+      .array(z.strictObject({ nsapp: z.string(), failed: int, aborted: int }))
+      .describe("the apps the code hit, one page: by the code's runs in them (failed + aborted), then failures, then name"),
+    os: z
+      .array(z.strictObject({ os: z.string(), version: z.string(), failed: int, aborted: int, share: z.number().min(0).max(1) }))
+      .describe("OS and version labels (as every breakdown), ranked as the apps"),
   }),
   { page: PageSchema.describe("paging of data.apps") },
 );
@@ -221,7 +267,9 @@ export const AppInsightsSchema = envelope(
     nsapp: z.string(),
     totals: z.strictObject({ ...rateFigures, runs: int }),
     categories: z.array(z.strictObject({ category: z.string(), label: z.string(), failed: int, share: z.number(), outside_script_control: z.boolean() })),
-    series: z.array(z.strictObject({ bucket: z.string(), runs: int, ...rateFigures })),
+    series: z
+      .array(z.strictObject({ bucket: day, partial: z.boolean(), runs: int, ...rateFigures }))
+      .describe("one point per range.bucket, as every series; rate and interval over the point, null below 10 decided runs"),
     unusual: z.array(cause),
   }),
 );
@@ -231,7 +279,12 @@ const digestApp = {
   nsapp: z.string(),
   ...weekFigures,
   change: z.number().min(-1).max(1).nullable().describe("rate − previous_rate (0.05 = +5 percentage points)"),
-  q_value: z.number().nullable().describe("Benjamini–Hochberg adjusted p of the two-proportion test; null below 10 decided runs in a week"),
+  q_value: z
+    .number()
+    .nullable()
+    .describe(
+      "Benjamini–Hochberg adjusted p of the two-proportion test; null when not tested: below 10 decided runs in either week, or no failure in both (or no success in both) — a pooled rate of 0 or 1 leaves nothing to test",
+    ),
   significant: z.boolean(),
 };
 const regressionRef = z

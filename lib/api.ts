@@ -4,9 +4,11 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
-import { parseViewState, type ViewState } from "./params";
+import { readViewState } from "./cached";
+import { pageCount, type ViewState } from "./params";
 import type { View } from "./views";
 import { classifySourceError } from "./queries/explain-error";
+import { dataTime } from "./request-context";
 
 export const CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 
@@ -98,8 +100,11 @@ export async function answer(request: Request, name: string, view: View, run: (s
   if (format !== "json" && format !== "csv") {
     return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, { status: 400 });
   }
-  const { state, notes } = parseViewState(url.searchParams, new Date(), view);
+  let notes: string[] = [];
   try {
+    const parsed = await readViewState(url.searchParams, new Date(), view);
+    const state = parsed.state;
+    notes = parsed.notes;
     const result = await run(state, url);
     const headers = { "cache-control": CACHE_CONTROL };
     if (format === "csv") {
@@ -107,8 +112,16 @@ export async function answer(request: Request, name: string, view: View, run: (s
         headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${csvName(name, state)}"` },
       });
     }
-    const page = result.page && { ...result.page, pages: Math.max(1, Math.ceil(result.page.total / result.page.size)) };
-    return json({ range: range(state), notes, ...(page ? { page } : {}), ...result.extra, data: result.data }, { headers });
+    const page = result.page && { ...result.page, pages: pageCount(result.page.total, result.page.size) };
+    if (page && page.number > page.pages) {
+      // The paging rule (lib/params.ts): a page after the last one that can be fetched, on every paged endpoint.
+      return json({ error: `page ${page.number} is past the last page (${page.pages}) of this list`, notes }, { status: 400, headers: { "cache-control": CACHE_CONTROL } });
+    }
+    const asOf = dataTime();
+    return json(
+      { range: range(state), notes, data_as_of: asOf === null ? null : new Date(asOf).toISOString(), ...(page ? { page } : {}), ...result.extra, data: result.data },
+      { headers },
+    );
   } catch (err) {
     if (err instanceof ApiError) return json({ error: err.message, notes }, { status: err.status });
     const failure = classifySourceError(err);

@@ -52,8 +52,8 @@ export function seriesPoints(range: Range, now: Date): SeriesPoint[] {
 
 /**
  * Sums rows (one per rollup bucket and key) into the range's points: `add(point, row)` adds a
- * row's counts. For "all time" (range.trim) the points before the first one with data are
- * dropped.
+ * row's counts. Every point of the range, with or without data ("all time" starts where the
+ * data starts: lib/range.ts allTimeRange).
  */
 export function toSeries<P extends SeriesPoint, R extends { bucket: string }>(
   range: Range,
@@ -61,7 +61,6 @@ export function toSeries<P extends SeriesPoint, R extends { bucket: string }>(
   rows: readonly R[],
   zero: (p: SeriesPoint) => P,
   add: (point: P, row: R) => void,
-  hasData: (p: P) => boolean,
 ): P[] {
   const points = seriesPoints(range, now).map(zero);
   const index = new Map(points.map((p, i) => [p.bucket, i]));
@@ -69,7 +68,5 @@ export function toSeries<P extends SeriesPoint, R extends { bucket: string }>(
     const i = index.get(pointOf(range, r.bucket));
     if (i !== undefined) add(points[i]!, r);
   }
-  if (!range.trim) return points;
-  const first = points.findIndex(hasData);
-  return first > 0 ? points.slice(first) : points;
+  return points;
 }

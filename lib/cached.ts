@@ -19,9 +19,11 @@ import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
 import * as insights from "./queries/insights";
 import * as runs from "./queries/runs";
+import * as sitemap from "./queries/sitemap";
 import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
-import type { RunType } from "./params";
+import { parseViewState, type Parsed, type RawParams, type RunType } from "./params";
+import type { View } from "./views";
 import type { Range } from "./range";
 import { weekDigest, type WeekDigest } from "./insights/digest";
 import { weekRange } from "./week";
@@ -36,10 +38,13 @@ export function dataCache(): DataCache {
   return g[KEY];
 }
 
-/** `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an answer counts as fresh (README, "Environment"). */
+/**
+ * `base` (LIVE, or SETTLED for weeks that are over), or DATA_CACHE_FRESH_SECONDS for how long an
+ * answer counts as fresh (README, "Environment"); never served older than the longer of the two.
+ */
 function policy(base: CachePolicy): CachePolicy {
   const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
-  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000 } : base;
+  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000, staleMs: Math.max(base.staleMs, fresh * 1000) } : base;
 }
 
 export function valueOrThrow<T>(result: DataResult<T>): T {
@@ -51,6 +56,24 @@ function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promis
   const load = (...args: A): Promise<DataResult<T>> => dataCache().get(`${name}:${JSON.stringify(args)}`, () => fn(...args), policy(base));
   const fetch = async (...args: A): Promise<T> => valueOrThrow(await load(...args));
   return { load, fetch };
+}
+
+const firstDayFn = cached("firstDay", overview.fetchFirstDay);
+
+/**
+ * The one parser (lib/params.ts) with what it needs from the data: the first day with data,
+ * where "all time" starts and the digest's weeks begin. Pages, the API and widgets parse their
+ * URL through this. When PocketBase cannot be read and nothing was loaded before, all time
+ * starts today (the figures themselves are unavailable then anyway).
+ */
+export async function readViewState(raw: RawParams, now: Date, view: View): Promise<Parsed> {
+  return parseViewState(raw, now, view, await firstDataDay());
+}
+
+/** The first day with data (lib/queries/overview.ts fetchFirstDay); null without data, or when it cannot be read. */
+export async function firstDataDay(): Promise<string | null> {
+  const first = await firstDayFn.load();
+  return first.ok ? first.value : null;
 }
 
 const overviewFn = cached("overview", (range: Range, type: RunType | null) => overview.fetchOverview(range, new Date(), type));
@@ -106,6 +129,9 @@ export const fetchInsights = insightsFn.fetch;
 const appInsightsFn = cached("appInsights", insights.fetchAppInsights);
 export const loadAppInsights = appInsightsFn.load;
 export const fetchAppInsights = appInsightsFn.fetch;
+
+// The sitemap's apps and exit codes with their last days (also whether a page is indexed).
+export const loadActiveSet = cached("activeSet", sitemap.fetchActiveSet).load;
 
 const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;

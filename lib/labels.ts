@@ -7,7 +7,8 @@
  */
 export const NOT_REPORTED = "not reported";
 
-const MISSING = new Set(["", "n.d.", "nd", "n/a", "na", "none", "null", "unknown", "not found", "-"]);
+// "not reported" itself too: a label labelled again stays the same.
+const MISSING = new Set(["", "n.d.", "nd", "n/a", "na", "none", "null", "unknown", "not found", "-", NOT_REPORTED]);
 
 function missing(v: string | null | undefined): boolean {
   return MISSING.has((v ?? "").trim().toLowerCase());
@@ -24,6 +25,12 @@ export function osVersion(osType: string | null | undefined, version: string | n
   const v = (version ?? "").trim();
   if (osName(osType) === "ubuntu" && /^\d{4}$/.test(v)) return `${v.slice(0, 2)}.${v.slice(2)}`;
   return v;
+}
+
+/** An OS and its version as two labels, as breakdowns and run rows show them: the version of an unreported OS is not reported either. */
+export function osLabels(osType: string | null | undefined, version: string | null | undefined): { os: string; version: string } {
+  const os = osName(osType);
+  return { os, version: os === NOT_REPORTED ? NOT_REPORTED : osVersion(osType, version) };
 }
 
 /** "debian 13", "ubuntu 24.04", "debian (version not reported)", "not reported". */

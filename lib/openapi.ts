@@ -4,10 +4,11 @@
  * the endpoints read and answer. Served at /api/v1/openapi.json and rendered on /api.
  */
 import { z } from "zod";
+import { API_CHANGELOG } from "./api-changelog";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
-import { PAGE_SIZES, TYPES } from "./params";
-import { RANGE_PRESET_KEYS } from "./range";
+import { MAX_LIST_ROWS, PAGE_SIZES, TYPES } from "./params";
+import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
 
 interface Endpoint {
@@ -84,7 +85,11 @@ export const ENDPOINTS: Endpoint[] = [
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
   range: [
-    { name: "range", description: "preset range (default 30d); 24h reads the hourly rollups", schema: { type: "string", enum: RANGE_PRESET_KEYS, default: "30d" } },
+    {
+      name: "range",
+      description: `preset range (default 30d): 24h reads the hourly rollups; all runs from the first day with data to today. Series points (range.bucket): hours for 24h, days up to ${DAILY_MAX_DAYS} days, weeks up to ${WEEKLY_MAX_DAYS}, months beyond`,
+      schema: { type: "string", enum: RANGE_PRESET_KEYS, default: "30d" },
+    },
     { name: "from", description: "custom range start, a UTC day (with to)", schema: { type: "string", format: "date" } },
     { name: "to", description: "custom range end, a UTC day (default today)", schema: { type: "string", format: "date" } },
   ],
@@ -92,9 +97,21 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
   os: [{ name: "os", description: "OS name (debian, ubuntu, alpine…)", schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,31}$" } }],
   q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
   outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],
-  min: [{ name: "min", description: "minimum runs in the range", schema: { type: "integer", minimum: 0 } }],
-  sort: [{ name: "sort", description: "sort key, '-' prefix for descending", schema: { type: "string" } }],
-  page: [{ name: "page", description: "page number", schema: { type: "integer", minimum: 1, default: 1 } }],
+  min: [{ name: "min", description: "minimum runs in the range, of every outcome (not only finished ones)", schema: { type: "integer", minimum: 0 } }],
+  sort: [
+    {
+      name: "sort",
+      description: "sort key, '-' prefix for descending; rows without a value (a rate without decided runs, a change that cannot be computed) come last in both directions",
+      schema: { type: "string" },
+    },
+  ],
+  page: [
+    {
+      name: "page",
+      description: `page number, 1 to page.pages; lists serve their first ${MAX_LIST_ROWS} rows, and a page after the last answers 400`,
+      schema: { type: "integer", minimum: 1, default: 1 },
+    },
+  ],
   size: [{ name: "size", description: "page size", schema: { type: "integer", enum: PAGE_SIZES, default: 25 } }],
   week: [
     {
@@ -133,7 +150,7 @@ export function openApiDocument() {
         parameters: parameters(e),
         responses: {
           "200": { description: `OK. With format=csv: ${e.csv} as CSV.`, content: { ...json(e.schema), "text/csv": { schema: { type: "string" } } } },
-          "400": error("a parameter cannot be used (e.g. format, or a page past the last of a run list)"),
+          "400": error("a parameter cannot be used: format other than json or csv, or a page after page.pages of a paged list"),
           "404": error("unknown app or exit code"),
           "429": error("too many uncached requests from one client; see Retry-After"),
           "503": error("the statistics source is unavailable; see Retry-After"),
@@ -146,9 +163,9 @@ export function openApiDocument() {
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Proxmox VE script installs — public statistics API",
-      version: "0.2.0",
-      description:
-        "Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in `notes`. Rates are fractions. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).",
+      // Version 1 of the API; the minor version counts the releases of its changelog.
+      version: `1.${API_CHANGELOG.length}.0`,
+      description: `Read-only statistics of install runs. Unknown parameters and invalid values are ignored and listed in \`notes\`. Rates are fractions. Paged lists (\`page\` beside \`data\`) serve their first ${MAX_LIST_ROWS} rows: \`page.total\` counts every matching row, \`page.pages\` the pages that can be fetched, and a later page answers 400 naming the last one. Responses are cacheable (Cache-Control, ETag) and allow any origin (CORS).`,
     },
     paths,
   };

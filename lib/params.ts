@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
-import { customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
+import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
 import type { Param, View } from "./views";
 import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } from "./week";
@@ -15,6 +15,19 @@ import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } f
 export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
 export type RunType = (typeof TYPES)[number];
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
+
+/**
+ * The one paging rule of every paged list (apps, an app's runs, the apps an exit code hit), on
+ * pages and in the API: a list serves its first MAX_LIST_ROWS rows — deeper pages of raw runs
+ * would cost a growing OFFSET, and narrower ranges reach older rows. `total` counts every
+ * matching row; `pageCount` is the pages that can be fetched; a later page is past the end.
+ */
+export const MAX_LIST_ROWS = 5_000;
+
+/** Pages a list of `total` rows offers at `size` rows a page: at least one, never beyond MAX_LIST_ROWS. */
+export function pageCount(total: number, size: number): number {
+  return Math.max(1, Math.ceil(Math.min(total, MAX_LIST_ROWS) / size));
+}
 
 export interface ViewState {
   /** The preset, or "custom" when from/to were given. */
@@ -37,6 +50,8 @@ export interface ViewState {
    * complete week. Either way `range` is the week shown (Monday to Sunday).
    */
   week: string | null;
+  /** The first day with data the parser was given (where "all time" starts), or null. */
+  firstDay: string | null;
 }
 
 export interface Parsed {
@@ -87,7 +102,12 @@ function shown(v: string): string {
   return v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 40);
 }
 
-export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
+/**
+ * `firstDay`: the first day with data (lib/cached.ts readViewState loads it), where "all time"
+ * starts and the digest's weeks begin; null when there is no data yet (all time is today).
+ * Omitted — only for callers that show no figures, e.g. canonical URLs — the calendar's first day.
+ */
+export function parseViewState(raw: RawParams, now: Date, view: View, firstDay?: string | null): Parsed {
   const notes: string[] = [];
   const uses = (p: Param) => view.params.includes(p);
   function pick<T>(key: Param, schema: z.ZodType<T>, fallback: T, expected: string): T {
@@ -100,7 +120,7 @@ export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
   }
 
   let preset: ViewState["preset"] = pick("range", schemas.range, view.defaultPreset, RANGE_PRESET_KEYS.join(", "));
-  let range = presetRange(preset, now);
+  let range = preset === "all" ? allTimeRange(now, firstDay === undefined ? FIRST_DAY : firstDay) : presetRange(preset, now);
   const from = get(raw, "from");
   const to = get(raw, "to");
   if (uses("range") && (from !== undefined || to !== undefined)) {
@@ -116,7 +136,7 @@ export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
     }
   }
 
-  const week = uses("week") ? parseWeek(get(raw, "week"), now, notes) : null;
+  const week = uses("week") ? parseWeek(get(raw, "week"), now, firstWeek(firstDay ?? null), notes) : null;
   if (uses("week")) {
     preset = "custom";
     range = weekRange(week ?? lastCompleteWeek(now).monday);
@@ -149,17 +169,24 @@ export function parseViewState(raw: RawParams, now: Date, view: View): Parsed {
     pageSize: pick("size", schemas.size, view.defaultPageSize, PAGE_SIZES.join(", ")),
     aborts: pick("aborts", schemas.aborts, "exclude", "include or exclude") === "include",
     week,
+    firstDay: firstDay ?? null,
   };
   return { state, notes };
 }
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
+/** The first week a digest can show: the one holding the first day with data (the calendar's first week without data). */
+export function firstWeek(firstDay: string | null): string {
+  return firstDay === null ? FIRST_WEEK : weekContaining(firstDay).monday;
+}
+
 /**
  * A week's Monday from `week=`: any day names the week containing it (with a note unless it
- * is the Monday); a week not over yet, before the calendar, or not a date is the default (null).
+ * is the Monday); a week not over yet, before the first week with data, or not a date is the
+ * default (null).
  */
-function parseWeek(value: string | undefined, now: Date, notes: string[]): string | null {
+function parseWeek(value: string | undefined, now: Date, first: string, notes: string[]): string | null {
   if (value === undefined || value === "") return null;
   const d = day.safeParse(value);
   if (!d.success) {
@@ -167,8 +194,8 @@ function parseWeek(value: string | undefined, now: Date, notes: string[]): strin
     return null;
   }
   const { monday } = weekContaining(d.data);
-  if (monday < FIRST_WEEK) {
-    notes.push(`Ignored week=${d.data}: the first week with data is the one from ${FIRST_WEEK}; showing the last complete week.`);
+  if (monday < first) {
+    notes.push(`Ignored week=${d.data}: the first week with data is the one from ${first}; showing the last complete week.`);
     return null;
   }
   if (!isComplete(monday, now)) {

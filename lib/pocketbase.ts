@@ -38,7 +38,9 @@ let readerToken: { token: string; key: string; renewAt: number } | null = null;
 const TOKEN_REUSE_MS = 10 * 60 * 1000;
 let readerLogin: { key: string; promise: Promise<string> } | null = null;
 
-export class ReaderConfigError extends Error {}
+export class ReaderConfigError extends Error {
+  override name = "ReaderConfigError";
+}
 
 /** Client authenticated as the dashboard reader, which may list raw telemetry records. */
 export async function readerClient(): Promise<PocketBase> {

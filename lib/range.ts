@@ -34,9 +34,15 @@ export const FIRST_DAY = CALENDAR_FIRST;
 /**
  * What one point of a series is. Day and hour are the rollups' own buckets; longer ranges sum
  * days into weeks (Monday to Sunday, UTC) for up to two years and months beyond, so a
- * 365-day chart has 53 bars, not 365.
+ * 365-day chart has 53 bars, not 365. The rule is by the range's length in days, the same for
+ * presets, custom ranges and all time (README, OpenAPI, /methodology state it from these).
  */
 export type Bucket = "hour" | "day" | "week" | "month";
+
+/** Longest range (days) drawn day by day; longer ones week by week. */
+export const DAILY_MAX_DAYS = 120;
+/** Longest range (days) drawn week by week; longer ones month by month. */
+export const WEEKLY_MAX_DAYS = 731;
 
 export interface Range {
   /** The rollups read: hourly siblings for "24h", daily ones otherwise. */
@@ -48,8 +54,6 @@ export interface Range {
   length: number;
   /** What one point of a series is. */
   bucket: Bucket;
-  /** "All time": series start where the data starts, not at the calendar's first day. */
-  trim: boolean;
 }
 
 function daySpan(from: string, to: string): number {
@@ -58,23 +62,31 @@ function daySpan(from: string, to: string): number {
 
 /** Days summed per point: days up to 4 months, weeks up to 2 years, months beyond. */
 function dayBucket(days: number): Bucket {
-  return days <= 120 ? "day" : days <= 731 ? "week" : "month";
+  return days <= DAILY_MAX_DAYS ? "day" : days <= WEEKLY_MAX_DAYS ? "week" : "month";
 }
 
-export function presetRange(preset: RangePreset, now: Date): Range {
+export function presetRange(preset: Exclude<RangePreset, "all">, now: Date): Range {
   if (preset === "24h") {
     const to = utcHour(now);
-    return { grain: "hour", from: addHours(to, -23), to, length: 24, bucket: "hour", trim: false };
+    return { grain: "hour", from: addHours(to, -23), to, length: 24, bucket: "hour" };
   }
   const to = utcDay(now);
-  if (preset === "all") return { grain: "day", from: FIRST_DAY, to, length: daySpan(FIRST_DAY, to), bucket: "month", trim: true };
   const days = DAY_PRESETS[preset];
-  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days, bucket: dayBucket(days), trim: false };
+  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days, bucket: dayBucket(days) };
+}
+
+/**
+ * "All time": from the first day with data (`firstDay`, lib/queries/overview.ts) to today; just
+ * today when there is no data yet. Its points follow its length like any range's.
+ */
+export function allTimeRange(now: Date, firstDay: string | null): Range {
+  const to = utcDay(now);
+  return customRange(firstDay === null || firstDay > to ? to : firstDay < FIRST_DAY ? FIRST_DAY : firstDay, to);
 }
 
 export function customRange(from: string, to: string): Range {
   const length = daySpan(from, to);
-  return { grain: "day", from, to, length, bucket: dayBucket(length), trim: false };
+  return { grain: "day", from, to, length, bucket: dayBucket(length) };
 }
 
 /** The range of equal length just before `range` (for "change vs previous period"). */

@@ -63,9 +63,12 @@ export function isoWeek(monday: string): { year: number; week: number } {
   return { year, week: Math.floor(dayOfYear / 7) + 1 };
 }
 
-/** The weeks around `monday` a reader can move to: the one before (none before FIRST_WEEK) and after (none while not over). */
-export function neighbours(monday: string, now: Date): { previous: Week | null; next: Week | null } {
+/**
+ * The weeks around `monday` a reader can move to: the one before (none before `first`, the
+ * first week with data — lib/params.ts firstWeek) and after (none while not over).
+ */
+export function neighbours(monday: string, now: Date, first: string): { previous: Week | null; next: Week | null } {
   const previous = shiftWeek(monday, -1);
   const next = shiftWeek(monday, 1);
-  return { previous: previous.monday >= FIRST_WEEK ? previous : null, next: isComplete(next.monday, now) ? next : null };
+  return { previous: previous.monday >= first ? previous : null, next: isComplete(next.monday, now) ? next : null };
 }

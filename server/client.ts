@@ -9,12 +9,8 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 
-export function trustedHops(raw: string | undefined): number {
-  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return 0;
-  if (raw === "true") return 1;
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 && n < 10 ? n : 0;
-}
+// One definition, shared with the origin of absolute URLs (lib/http/origin.ts).
+export { trustedHops } from "../lib/http/origin";
 
 export function clientAddress(req: IncomingMessage, hops: number): string {
   const socket = req.socket.remoteAddress ?? "unknown";

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { CORS_HEADERS, isFeedPath, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import { CORS_HEADERS, linksToOrigin, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
 import { parseViewState, viewHref } from "../lib/params";
 import { newRequestContext, requestContextStorage, type RequestContext } from "../lib/request-context";
 import { pageViewForPath } from "../lib/views";
@@ -97,9 +97,10 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
       };
       return send(req, res, { status: 308, headers, body: Buffer.from(`See ${canonical}`), etag: "", expiresAt: 0 }, "MISS");
     }
-    // Feeds link to the Host they were asked under (without PUBLIC_URL): one entry per host, so
-    // a forged Host header is only ever answered to the client that sent it.
-    const key = cacheKey(url.pathname, url.searchParams) + (isFeedPath(url.pathname) ? ` host=${req.headers.host ?? ""}` : "");
+    // Pages, feeds, robots.txt and the sitemap link to the Host they were asked under (without
+    // PUBLIC_URL): one entry per host and scheme, so a forged Host header is only ever answered
+    // to the client that sent it.
+    const key = cacheKey(url.pathname, url.searchParams) + (linksToOrigin(url.pathname, kind) ? ` host=${(req.headers.host ?? "").toLowerCase()}${https ? " https" : ""}` : "");
     for (;;) {
       const hit = cache?.get(key);
       if (hit) return send(req, res, hit, "HIT");
@@ -151,6 +152,10 @@ export function createFront(handle: Handler, config: FrontConfig, limiter: RateL
     const acceptEncoding = req.headers["accept-encoding"];
     delete req.headers["accept-encoding"];
     if (req.method === "HEAD") req.method = "GET";
+    // The answer is cached for every client, so it must not depend on this one's User-Agent:
+    // next.config.ts puts metadata in <head> for all (htmlLimitedBots), but Next.js streams it
+    // into <body> for a request without the header.
+    req.headers["user-agent"] ||= "-";
     const ctx = newRequestContext();
     const timeout = AbortSignal.timeout(config.renderTimeoutMs);
     try {
@@ -191,6 +196,9 @@ function finish(c: Captured, kind: RouteKind, ctx: RequestContext, security: Rec
   } else if (kind === "page") {
     headers["cache-control"] = status === 200 ? PAGE_CACHE_CONTROL : status === 404 ? NOT_FOUND_CACHE_CONTROL : "no-store";
   }
+  // When its oldest figure was read from PocketBase: a client (through any cache) sees the data's
+  // age, and the response cache keeps the answer only until that reaches s-maxage.
+  if (ctx.dataAsOf !== null && status < 500) headers["last-modified"] = new Date(ctx.dataAsOf).toUTCString();
   Object.assign(headers, security, cors ? CORS_HEADERS : {});
   return { status, headers, body: c.body };
 }
@@ -236,7 +244,7 @@ function send(req: IncomingMessage, res: ServerResponse, entry: Entry, cacheStat
   if (entry.etag) headers.etag = entry.etag;
   const inm = req.headers["if-none-match"];
   if (entry.etag && entry.status === 200 && inm?.split(",").some((t) => t.trim() === entry.etag || t.trim() === "*")) {
-    const keep = ["cache-control", "etag", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
+    const keep = ["cache-control", "etag", "last-modified", "vary", "x-cache", "content-security-policy", "access-control-allow-origin"];
     res.writeHead(304, Object.fromEntries(Object.entries(headers).filter(([k]) => keep.includes(k)))).end();
     return;
   }

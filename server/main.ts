@@ -25,7 +25,7 @@ function projectDir(): string {
 
 /** Files served as they are: public/ and the app's metadata files. */
 function publicFiles(dir: string): Set<string> {
-  const files = new Set(["/favicon.ico", "/icon.svg", "/robots.txt", "/sitemap.xml"]);
+  const files = new Set(["/favicon.ico", "/icon.svg"]);
   const walk = (base: string, prefix: string) => {
     if (!existsSync(base)) return;
     for (const e of readdirSync(base, { withFileTypes: true })) {

@@ -1,7 +1,8 @@
 /**
  * The origin's own small shared cache of whole responses (like nginx's proxy_cache in front
- * of it): a response that says `public, s-maxage=N` is kept for N seconds under its
- * normalised URL and served to everyone asking meanwhile; identical requests arriving while it
+ * of it): a response that says `public, s-maxage=N` is kept under its normalised URL until
+ * its data is N seconds old (N seconds after its Last-Modified: when its figures were read)
+ * and served to everyone asking meanwhile; identical requests arriving while it
  * renders wait for that one render (coalescing). A CDN or Varnish in front works the same way
  * across instances; this one makes a single instance survive a burst on its own.
  */
@@ -37,6 +38,12 @@ export function sharedMaxAge(headers: OutgoingHttpHeaders): number {
   if (!cc.includes("public") || /no-store|private|no-cache/.test(cc)) return 0;
   const m = /s-maxage=(\d+)/.exec(cc);
   return m ? Number(m[1]) : 0;
+}
+
+/** Seconds the response's data is old at `now` (from Last-Modified, whole seconds rounded up), 0 without one. */
+export function dataAge(headers: OutgoingHttpHeaders, now: number): number {
+  const at = Date.parse(String(headers["last-modified"] ?? ""));
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((now - at) / 1000));
 }
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/;
@@ -80,7 +87,7 @@ export class ResponseCache {
   async render(key: string, render: () => Promise<Omit<Entry, "expiresAt" | "etag">>): Promise<Entry> {
     const running = (async () => {
       const r = await render();
-      const ttl = r.status === 200 || r.status === 404 || r.status === 301 || r.status === 308 ? sharedMaxAge(r.headers) : 0;
+      const ttl = r.status === 200 || r.status === 404 || r.status === 301 || r.status === 308 ? Math.max(0, sharedMaxAge(r.headers) - dataAge(r.headers, this.clock())) : 0;
       const entry: Entry = { ...r, etag: etagOf(r.body), expiresAt: this.clock() + ttl * 1000 };
       if (ttl > 0 && r.body.length <= this.maxEntryBytes) this.store(key, entry);
       return entry;

@@ -7,17 +7,20 @@ import { DataTable, type Column } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
+import { PastLastPage } from "@/components/PastLastPage";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppList } from "@/lib/cached";
+import { loadAppList, readViewState } from "@/lib/cached";
 import { formatInt } from "@/lib/format";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { describeApps } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { AppListRow } from "@/lib/queries/apps";
 import { spanLabel } from "@/lib/range";
 import { change } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
 import { MIN_RUNS_FLOOR, VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = { title: "Apps" };
 
 const VIEW = VIEWS.apps;
 const href = (state: ViewState, patch: Partial<ViewState>) => viewHref(VIEW, "/apps", state, patch);
@@ -59,8 +62,8 @@ function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
       priority: 3,
       cell: (r) => {
         const c = r.change;
-        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.points !== null && c.points > 0 ? "worse" : "better") : undefined;
-        return { kind: "change", points: c?.points ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
+        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.change !== null && c.change > 0 ? "worse" : "better") : undefined;
+        return { kind: "change", points: c?.change ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
       },
     },
     {
@@ -78,21 +81,8 @@ async function AppsTable({ state }: { state: ViewState }) {
   return (
     <Loaded result={result}>
       {(list) => {
-        const pages = Math.max(1, Math.ceil(list.total / state.pageSize));
-        if (state.page > pages && list.total > 0) {
-          return (
-            <p className="notes" role="status">
-              Page {state.page} is past the last page ({pages}) of this list.{" "}
-              <Link prefetch={false} href={href(state, { page: pages })}>
-                Go to page {pages}
-              </Link>{" "}
-              or{" "}
-              <Link prefetch={false} href={href(state, { page: 1 })}>
-                the first page
-              </Link>
-              .
-            </p>
-          );
+        if (list.total > 0 && list.rows.length === 0) {
+          return <PastLastPage page={state.page} pageSize={state.pageSize} total={list.total} href={(page) => href(state, { page })} />;
         }
         const sparkLabel = `${state.range.grain === "hour" ? "Hourly" : "Daily"} runs${list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}`;
         return (
@@ -122,9 +112,22 @@ async function AppsTable({ state }: { state: ViewState }) {
   );
 }
 
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, "/apps", await searchParams);
+  const list = await loadAppList(m.state);
+  return pageMetadata(m.origin, {
+    title: "Apps",
+    description: list.ok ? describeApps(list.value.total, m.state.minRuns, m.state) : "Every app's runs, failures and failure rates with their 95 % intervals.",
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    index: !m.permutation && list.ok && list.value.total > 0,
+  });
+}
+
 export default async function AppsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   return (
     <main>
       <PageHead

@@ -5,21 +5,40 @@ import { Notes } from "@/components/Notes";
 import { Section, Skeleton } from "@/components/Section";
 import { WeekBar } from "@/components/WeekBar";
 import { formatDaySpan } from "@/lib/format";
-import { parseViewState, type RawParams } from "@/lib/params";
+import type { RawParams } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
+import { loadDigest, readViewState } from "@/lib/cached";
+import { describeDigest } from "@/lib/meta/describe";
+import { pageMetadata, SITE_FEED } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 import { isoWeek, weekContaining } from "@/lib/week";
-
-export const metadata: Metadata = {
-  title: "Weekly digest",
-  alternates: { types: { "application/atom+xml": [{ url: "/feed.xml", title: "Regressions, incidents and weekly digests (Atom)" }] } },
-};
 
 const VIEW = VIEWS.digest;
 const PATH = "/digest";
 
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, PATH, await searchParams);
+  const week = weekContaining(m.state.range.from);
+  const iso = isoWeek(week.monday);
+  const span = formatDaySpan(week.monday, week.sunday);
+  const digest = await loadDigest(week.monday);
+  return pageMetadata(m.origin, {
+    title: `Weekly digest: week ${iso.week} of ${iso.year}`,
+    description: digest.ok
+      ? describeDigest(span, digest.value.totals, { newlyFailing: digest.value.newly_failing.length, recovered: digest.value.recovered.length })
+      : `Week of ${span} against the week before: apps newly failing, recovered and still failing.`,
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs, week of ${span}: runs per day by outcome and success rate`,
+    feeds: [SITE_FEED],
+    index: !m.permutation,
+  });
+}
+
 export default async function DigestPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const week = weekContaining(state.range.from);
   const iso = isoWeek(week.monday);
   const p = { state };

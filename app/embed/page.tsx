@@ -1,8 +1,17 @@
 import type { Metadata } from "next";
 import { EmbedBuilder } from "@/components/embed/EmbedBuilder";
 import { APPS } from "@/lib/reference/apps";
+import { textPageMetadata } from "@/lib/meta/request";
+import type { RawParams } from "@/lib/params";
 
-export const metadata: Metadata = { title: "Embed widgets and badges" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  return textPageMetadata(
+    "/embed",
+    "Embed widgets, badges and charts",
+    "Live install statistics for your pages and READMEs: server-rendered widgets, badges and an SVG chart per app, with copyable snippets.",
+    await searchParams,
+  );
+}
 
 /** /embed — pick a widget or badge, preview it in a real iframe, copy the snippet. */
 export default function EmbedPage() {

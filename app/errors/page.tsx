@@ -8,15 +8,17 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadExitCodeRanking, loadExitCodeTrend } from "@/lib/cached";
+import { loadExitCodeRanking, loadExitCodeTrend, readViewState } from "@/lib/cached";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt, formatPercent } from "@/lib/format";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { ExitCodeRank } from "@/lib/queries/exit-codes";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = { title: "Exit codes" };
+import { describeErrors } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.errors;
 const PATH = "/errors";
@@ -122,9 +124,25 @@ async function CodeTable({ state }: { state: ViewState }) {
   );
 }
 
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, PATH, await searchParams);
+  const ranking = await loadExitCodeRanking(m.state.range, m.state.aborts);
+  const top = ranking.ok ? ranking.value.codes[0] : undefined;
+  return pageMetadata(m.origin, {
+    title: "Exit codes",
+    description: ranking.ok
+      ? describeErrors(ranking.value.failed, top ? { code: top.exitCode, message: exitCodeInfo(top.exitCode).message } : null, m.state)
+      : "Exit codes of failed Proxmox VE script installs, explained, with the apps they hit.",
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    index: !m.permutation && ranking.ok && ranking.value.codes.length > 0,
+  });
+}
+
 export default async function ErrorsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const { range } = state;
   return (
     <main>

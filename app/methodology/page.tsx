@@ -1,10 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
+import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
+import { MIN_SAMPLE } from "@/lib/embed/catalog";
+import { textPageMetadata } from "@/lib/meta/request";
+import type { RawParams } from "@/lib/params";
 
-export const metadata: Metadata = { title: "Methodology" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  return textPageMetadata(
+    "/methodology",
+    "Methodology",
+    "How every figure is made: outcomes, success rates and their 95 % intervals, failure categories, regressions and their false-alarm control, the weekly digest, and what is public.",
+    await searchParams,
+  );
+}
 
 const CATEGORIES = [
   "user_aborted",
@@ -78,8 +89,8 @@ export default function MethodologyPage() {
           %)”. A failure rate over time is drawn only where at least {RATE_MIN_DECIDED} runs ended either way.
         </p>
         <p>
-          “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs by default (one click shows all), so an app
-          needs both a high failure rate and enough runs to prove it before it tops the list.
+          “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs of any outcome by default (<code>min</code>,
+          one click shows all), so an app needs both a high failure rate and enough runs to prove it before it tops the list.
         </p>
       </section>
       <section className="panel" id="categories">
@@ -96,8 +107,9 @@ export default function MethodologyPage() {
           ))}
         </ul>
         <p>
-          Exit-code rankings leave <strong>user aborts</strong> out by default (aborted runs, and failures with codes 129, 130 and 143): they say nothing about a script. One click
-          includes them.
+          Every list of exit codes — the ranking, an app&apos;s exit codes, the exit-code widget — leaves <strong>user aborts</strong> out by default (aborted runs, and failures
+          with codes 129, 130 and 143): they say nothing about a script. One click (<code>aborts=include</code>) includes them. Outcome counts and rates are not affected: a failure
+          with code 130 from an older script stays a failure.
         </p>
       </section>
       <section className="panel" id="insights">
@@ -122,9 +134,10 @@ export default function MethodologyPage() {
           nothing is significant.
         </p>
         <p>
-          <strong>Failure-rate change against the previous period</strong> (the apps table): a two-proportion z test for each app with at least 10 runs decided in both periods,
-          Benjamini–Hochberg at 5 % over all apps. <em>Newly failing</em>: significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved. The
-          changes are in percentage points.
+          <strong>Failure-rate change against the previous period</strong> (the apps table): for each row — one app and install type, on the chosen OS with an OS filter — a
+          two-proportion z test when both periods have at least 10 decided runs, Benjamini–Hochberg at 5 % over every app and type with runs in the range. <em>Newly failing</em>:
+          significantly up and at least doubled; <em>recovered</em>: significantly down and at least halved. The table shows the change in percentage points; the API gives it as a
+          fraction like every rate (<code>rate_change.change</code> 0.018 = +1.8 points).
         </p>
         <p>
           Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an OS
@@ -136,28 +149,31 @@ export default function MethodologyPage() {
         <p>
           The digest compares a calendar week — Monday to Sunday, UTC, shown once it is over — with the week before, each with the same denominator as every rate here: failures ÷
           (successes + failures) of that week. An app is <strong>newly failing</strong> when its failure rate rose significantly (pooled two-proportion test with at least 10
-          decided runs in each week, Benjamini–Hochberg at 5 % over every app compared) and at least doubled; <strong>recovered</strong> when it fell significantly to half or less,
-          or its regression ended during the week; <strong>still failing</strong> when a regression (a rise above the app’s own baseline) was still going on the Sunday, or when the
-          lower bound of its failure rate was at least 10 % in both weeks.
+          decided runs in each week — two weeks without a single failure have nothing to test — Benjamini–Hochberg at 5 % over every app compared) and at least doubled;{" "}
+          <strong>recovered</strong> when it fell significantly to half or less, or its regression ended during the week; <strong>still failing</strong> when a regression (a rise
+          above the app’s own baseline) was still going on the Sunday, or when the lower bound of its failure rate was at least 10 % in both weeks.
         </p>
       </section>
       <section className="panel">
         <h2>Time and freshness</h2>
         <p>
           Days are UTC days of the run&apos;s start. “Last 30 days” is today so far and the 29 days before it; the change is measured against the 30 days before that. “Last 24
-          hours” is the current UTC hour so far and the 23 before it. A year is drawn week by week (Monday to Sunday) and all time month by month; a week, day or hour not over yet,
-          or only partly inside the range, is marked partial.
+          hours” is the current UTC hour so far and the 23 before it; “all time” runs from the first day with data. Charts and series have one point per hour for the last 24 hours,
+          per day for ranges up to {DAILY_MAX_DAYS} days, per week (Monday to Sunday) up to {WEEKLY_MAX_DAYS} days and per month beyond — presets and custom ranges alike. A point
+          not over yet, or only partly inside the range, is marked partial.
         </p>
         <p>
-          Figures are at most a minute or two old: the dashboard keeps an answer for 30 seconds and refreshes it in the background; when the statistics source fails, the last good
-          figures stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
+          Figures are at most a minute old when the dashboard sends them: it keeps what it read for 30 seconds, refreshes it in the background, and never serves it once a minute
+          old. Every answer says when its figures were read (the <code>Last-Modified</code> header; <code>data_as_of</code> in the API). A cache between you and the dashboard may
+          keep a copy a little longer, and its headers say so. Complete weeks (the digest) are refreshed every 10 minutes. When the statistics source fails, the last good figures
+          stay on the page with a notice saying when they are from. The headline figures of the overview refresh every minute.
         </p>
       </section>
       <section className="panel">
         <h2>Labels</h2>
         <p>
-          Scripts report the same thing in several spellings; the dashboard shows one label each: Ubuntu &quot;2404&quot; is 24.04, and missing values (&quot;n.d.&quot;, blanks,
-          PVE &quot;not found&quot;) are &quot;not reported&quot;.
+          Scripts report the same thing in several spellings; the dashboard shows one label each — in every breakdown, in the lists of runs and in the API alike: Ubuntu
+          &quot;2404&quot; is 24.04, OS names are lower case, and missing values (&quot;n.d.&quot;, blanks, PVE &quot;not found&quot;) are &quot;not reported&quot;.
         </p>
       </section>
       <section className="panel">
@@ -165,6 +181,19 @@ export default function MethodologyPage() {
         <p>
           Counts come from rollup tables kept inside PocketBase by database triggers, in the same transaction as every write of a run, so they equal a count over the raw records at
           every moment. The test suite checks this against SQL after creates, updates and deletes.
+        </p>
+      </section>
+      <section className="panel" id="previews">
+        <h2>Search engines, link previews and the README chart</h2>
+        <p>
+          Each page tells search engines and link previews what it shows, from the same figures: a description such as “jellyfin: 17,337 installs in 30 days, 92.6 % succeeded (n
+          16,987)” — a success rate only from {MIN_SAMPLE} finished runs, as on badges — and a preview image with the runs per day by outcome. Only a page&apos;s default view, its
+          address without a query string, is offered for indexing; other ranges, filters, sorts and further pages are views of it and marked not to be indexed, as are apps and exit
+          codes without runs in the last 90 days. The sitemap lists exactly the indexed pages, each with the last day it had runs.
+        </p>
+        <p>
+          The chart for READMEs (<code>/chart/&lt;app&gt;.svg</code>) draws the app&apos;s runs per day by outcome, or its failure rate with the 95 % Wilson interval where a day
+          (or a group of days, for apps with few runs) has at least {MIN_SAMPLE} finished runs — the method of the app page&apos;s charts.
         </p>
       </section>
       <section className="panel" id="privacy">

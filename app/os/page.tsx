@@ -7,15 +7,17 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadOsShareSeries, loadOsVersions } from "@/lib/cached";
+import { loadOsShareSeries, loadOsVersions, readViewState } from "@/lib/cached";
 import { formatInt, formatPercent } from "@/lib/format";
 import { NOT_REPORTED } from "@/lib/labels";
-import { parseViewState, TYPES, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { TYPES, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { OTHER } from "@/lib/queries/os";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = { title: "Operating systems" };
+import { describeOs } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.os;
 const PATH = "/os";
@@ -133,9 +135,27 @@ async function Versions({ state }: { state: ViewState }) {
   );
 }
 
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, PATH, await searchParams);
+  // The same arguments as the OS filter's: one load for both.
+  const rows = await loadOsVersions(m.state.range, { type: m.state.type });
+  const byOs = new Map<string, number>();
+  for (const r of rows.ok ? rows.value : []) if (r.osType !== NOT_REPORTED) byOs.set(`${r.osType} ${r.osVersion}`, (byOs.get(`${r.osType} ${r.osVersion}`) ?? 0) + r.runs);
+  const [os, runs] = [...byOs].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const total = rows.ok ? rows.value.reduce((n, r) => n + r.runs, 0) : 0;
+  return pageMetadata(m.origin, {
+    title: "Operating systems",
+    description: describeOs(total, os && runs ? { os, runs } : null, m.state),
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    index: !m.permutation && total > 0,
+  });
+}
+
 export default async function OsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   const { range, type, os } = state;
   const subject = `${os ? `${os} versions` : "operating systems"}${type ? ` in ${type} runs` : ""}`;
   return (

@@ -4,22 +4,38 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadInsights } from "@/lib/cached";
+import { loadInsights, readViewState } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatRate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";
 import { CATALOGUE_APPS, type Regression } from "@/lib/insights/find-regressions";
 import { customRange } from "@/lib/range";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
-
-export const metadata: Metadata = {
-  title: "Regressions and incidents",
-  alternates: { types: { "application/atom+xml": [{ url: "/feed.xml", title: "Regressions, incidents and weekly digests (Atom)" }] } },
-};
+import { describeRegressions } from "@/lib/meta/describe";
+import { pageMetadata, SITE_FEED } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.regressions;
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<RawParams> }): Promise<Metadata> {
+  const m = await metaContext(VIEW, "/regressions", await searchParams);
+  const found = await loadInsights(m.state.range);
+  return pageMetadata(m.origin, {
+    title: "Regressions and incidents",
+    description: found.ok
+      ? describeRegressions(found.value.regressions.length, found.value.incidents.length, m.state)
+      : "Apps whose failure rate rose above their own baseline, and incidents across apps.",
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "site" }, m.state),
+    imageAlt: `Proxmox VE script installs: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [SITE_FEED],
+    // None found is a finding too: the default view is indexed either way.
+    index: !m.permutation,
+  });
+}
 
 /** A page of one app over a regression's window: its failed runs of those days. */
 function windowHref(nsapp: string, start: string, last: string, state: ViewState): string {
@@ -129,7 +145,7 @@ async function IncidentTable({ state }: { state: ViewState }) {
 
 export default async function RegressionsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   return (
     <main>
       <PageHead

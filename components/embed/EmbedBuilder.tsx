@@ -5,8 +5,19 @@
  */
 import Script from "next/script";
 import { useEffect, useId, useState } from "react";
-import { BADGE_METRICS, EMBED_FRAME_ATTRIBUTE, EMBED_THEMES, WIDGET_NAMES, WIDGETS, type BadgeMetric, type WidgetName } from "@/lib/embed/catalog";
-import { badgeSnippets, frameTitle, iframeSnippet, widgetUrl, type WidgetChoice } from "@/lib/embed/snippets";
+import {
+  BADGE_METRICS,
+  CHART_METRICS,
+  CHART_SIZE,
+  EMBED_FRAME_ATTRIBUTE,
+  EMBED_THEMES,
+  WIDGET_NAMES,
+  WIDGETS,
+  type BadgeMetric,
+  type ChartMetric,
+  type WidgetName,
+} from "@/lib/embed/catalog";
+import { badgeSnippets, chartSnippets, frameTitle, iframeSnippet, widgetUrl, type WidgetChoice } from "@/lib/embed/snippets";
 import { TYPES } from "@/lib/params";
 import { PRESET_LABELS, RANGE_PRESET_KEYS, type RangePreset } from "@/lib/range";
 import { CopyBox } from "./CopyBox";
@@ -15,6 +26,7 @@ const PREVIEW_WIDTHS = { full: "Full width", "400": "400 px", "320": "320 px (ph
 type PreviewWidth = keyof typeof PREVIEW_WIDTHS;
 const DEFAULT_ACCENT = "#2257c2";
 const METRIC_LABELS: Record<BadgeMetric, string> = { "success-rate": "Success rate", installs: "Installs", "failure-rate": "Failure rate" };
+const CHART_LABELS: Record<ChartMetric, string> = { outcomes: "Runs by outcome", "failure-rate": "Failure rate" };
 
 function Field({ label, children }: { label: string; children: (id: string) => React.ReactNode }) {
   const id = useId();
@@ -45,6 +57,7 @@ export function EmbedBuilder({ apps }: { apps: [string, string][] }) {
   const [width, setWidth] = useState<PreviewWidth>("400");
   const [metric, setMetric] = useState<BadgeMetric>("success-rate");
   const [badgeTheme, setBadgeTheme] = useState<"light" | "dark">("light");
+  const [chartMetric, setChartMetric] = useState<ChartMetric>("outcomes");
   useEffect(() => setOrigin(window.location.origin), []);
 
   const spec = WIDGETS[choice.widget];
@@ -61,6 +74,7 @@ export function EmbedBuilder({ apps }: { apps: [string, string][] }) {
   const src = needsApp ? null : widgetUrl(origin, effective);
   const badgeApp = choice.app ?? "jellyfin";
   const badge = badgeSnippets(origin, { app: badgeApp, range: choice.range, metric, theme: badgeTheme });
+  const chart = chartSnippets(origin, { app: badgeApp, range: choice.range, metric: chartMetric, theme: badgeTheme });
 
   return (
     <div className="embed-builder">
@@ -218,6 +232,40 @@ export function EmbedBuilder({ apps }: { apps: [string, string][] }) {
         <CopyBox label="Markdown" text={badge.markdown} rows={2} testId="snippet-markdown" />
         <CopyBox label="HTML" text={badge.html} rows={2} testId="snippet-html" />
         <CopyBox label="Shields endpoint" text={badge.shields} rows={2} testId="snippet-shields" />
+      </section>
+
+      <section className="panel" aria-labelledby="chart-heading">
+        <h2 id="chart-heading">Chart for READMEs: {badgeApp}</h2>
+        <p className="muted">
+          An SVG image of {badgeApp}&apos;s runs per day (per week or month for long ranges) by outcome, or its failure rate with the 95 % interval — for GitHub and anywhere an
+          iframe cannot go. It uses the app, range and badge theme chosen above.
+        </p>
+        <div className="builder-grid">
+          <Field label="Chart">
+            {(id) => (
+              <select id={id} value={chartMetric} onChange={(e) => setChartMetric(e.target.value as ChartMetric)}>
+                {CHART_METRICS.map((m) => (
+                  <option key={m} value={m}>
+                    {CHART_LABELS[m]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <p className="chart-preview">
+          {origin && (
+            <img
+              src={chart.svg}
+              alt={`Chart: ${badgeApp} ${CHART_LABELS[chartMetric].toLowerCase()}`}
+              width={CHART_SIZE.width}
+              height={CHART_SIZE.height}
+              data-testid="chart-preview"
+            />
+          )}
+        </p>
+        <CopyBox label="Chart Markdown" text={chart.markdown} rows={2} testId="snippet-chart-markdown" />
+        <CopyBox label="Chart HTML (follows GitHub's light or dark theme)" text={chart.picture} rows={4} testId="snippet-chart-picture" />
       </section>
     </div>
   );

@@ -4,7 +4,8 @@
  *
  *  - fresh for `freshMs`: served from memory;
  *  - then, up to `staleMs`: served from memory while one background refresh runs;
- *  - older, or never loaded: the caller waits for the (coalesced) load;
+ *  - older, or never loaded: the caller waits for the (coalesced) load — so a healthy source's
+ *    figures are never served older than `staleMs` (README, "Caching and freshness");
  *  - when the source fails, the last good answer is served for up to `errorMs`, marked stale
  *    with the time it was fetched, and refreshes keep being tried (the gate in lib/source
  *    makes those cheap while the source is down). Only with nothing to fall back on is the
@@ -13,7 +14,7 @@
  * Results, not exceptions: callers (page sections, the API) decide how a failure looks.
  * Errors that are not the source's (bugs) are rethrown. Pure Node; no Next.js caching.
  */
-import { noteStale, noteUnavailable } from "../request-context";
+import { noteDataTime, noteStale, noteUnavailable } from "../request-context";
 
 export interface CachePolicy {
   freshMs: number;
@@ -21,13 +22,17 @@ export interface CachePolicy {
   errorMs: number;
 }
 
-/** Live figures: fresh 30 s, refreshed in the background up to 5 min, last good kept 24 h on errors. */
-export const LIVE: CachePolicy = { freshMs: 30_000, staleMs: 300_000, errorMs: 24 * 3_600_000 };
+/**
+ * Live figures: fresh 30 s; asked for after that, served while a background refresh runs, but
+ * never once a minute old (the first request after a quiet minute waits for new figures); the
+ * last good copy is kept 24 h for when the source fails.
+ */
+export const LIVE: CachePolicy = { freshMs: 30_000, staleMs: 60_000, errorMs: 24 * 3_600_000 };
 /**
  * Figures of weeks that are over (the digest, the feeds): only late outcomes of the week's
- * last runs still change them, so fresh 10 min, refreshed in the background up to an hour.
+ * last runs still change them, so fresh 10 min, refreshed in the background up to 15 min.
  */
-export const SETTLED: CachePolicy = { freshMs: 600_000, staleMs: 3_600_000, errorMs: 24 * 3_600_000 };
+export const SETTLED: CachePolicy = { freshMs: 600_000, staleMs: 900_000, errorMs: 24 * 3_600_000 };
 
 export type DataResult<T> =
   | {
@@ -75,6 +80,7 @@ export class DataCache {
       entry = this.entries.get(key);
     }
     if (entry && this.clock() - entry.fetchedAt < policy.errorMs) {
+      noteDataTime(entry.fetchedAt);
       if (entry.problem) noteStale(entry.fetchedAt);
       return { ok: true, value: entry.value as T, fetchedAt: entry.fetchedAt, problem: entry.problem };
     }

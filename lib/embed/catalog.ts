@@ -18,6 +18,11 @@ export const EMBED_THEMES = ["light", "dark", "auto"] as const;
 export type EmbedTheme = (typeof EMBED_THEMES)[number];
 export const BADGE_METRICS = ["success-rate", "installs", "failure-rate"] as const;
 export type BadgeMetric = (typeof BADGE_METRICS)[number];
+/** What the README chart (/chart/<nsapp>.svg) draws; the first is the default. */
+export const CHART_METRICS = ["outcomes", "failure-rate"] as const;
+export type ChartMetric = (typeof CHART_METRICS)[number];
+/** The README chart's size in CSS pixels (it scales down with its container). */
+export const CHART_SIZE = { width: 800, height: 310 } as const;
 
 export type WidgetName = keyof typeof WIDGETS;
 export const WIDGET_NAMES = Object.keys(WIDGETS) as WidgetName[];

@@ -4,8 +4,8 @@
  * as pages: an invalid value becomes its default and a note.
  */
 import { get, parseViewState, type Parsed, type RawParams, type ViewState } from "../params";
-import { VIEWS } from "../views";
-import { BADGE_METRICS, EMBED_THEMES, type BadgeMetric, type EmbedTheme } from "./catalog";
+import { type View, VIEWS } from "../views";
+import { BADGE_METRICS, CHART_METRICS, EMBED_THEMES, type BadgeMetric, type ChartMetric, type EmbedTheme } from "./catalog";
 
 /** nsapp as the scripts send it: lowercase letters, digits, dots, dashes and underscores. */
 export const NSAPP_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -26,6 +26,11 @@ export interface EmbedOptions {
   app: string | null;
 }
 
+const RANGE_KEYS = ["range", "from", "to"];
+/** The options of images: badges and charts. */
+const IMAGE_KEYS = [...RANGE_KEYS, "metric", "theme"];
+const IMAGE_THEMES = ["light", "dark"] as const;
+
 const EMBED_KEYS = ["range", "from", "to", "type", "theme", "bg", "compact", "title", "accent", "link", "app"];
 const FLAG_TRUE = ["", "1", "true", "yes"];
 const FLAG_FALSE = ["0", "false", "no"];
@@ -40,13 +45,14 @@ export function parseHexColor(raw: string): string | null {
 
 /**
  * The range (and type) through parseViewState, which sees only those keys; every key outside
- * `known` is named in a note, so a typo is visible.
+ * `known` is named in a note, so a typo is visible. `firstDay`: where "all time" starts
+ * (lib/cached.ts firstDataDay; see parseViewState).
  */
-function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], known: readonly string[]): Parsed {
+function parseEmbedView(raw: RawParams, now: Date, firstDay: string | null | undefined, of: View, viewKeys: readonly string[], known: readonly string[]): Parsed {
   const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);
   const view: Record<string, string | undefined> = {};
   for (const key of viewKeys) view[key] = get(raw, key);
-  const parsed = parseViewState(view, now, viewKeys.includes("type") ? VIEWS.embed : VIEWS.badge);
+  const parsed = parseViewState(view, now, of, firstDay);
   for (const key of keys) if (!known.includes(key)) parsed.notes.push(`Ignored unknown option "${key.slice(0, 40)}".`);
   return parsed;
 }
@@ -55,8 +61,8 @@ function parseEmbedView(raw: RawParams, now: Date, viewKeys: readonly string[], 
  * Options of a widget: range/from/to/type (parseViewState), theme, bg, compact, title, accent,
  * link, app.
  */
-export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to", "type"], EMBED_KEYS);
+export function parseEmbedOptions(raw: RawParams, now: Date, firstDay?: string | null): { options: EmbedOptions; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, VIEWS.embed, ["range", "from", "to", "type"], EMBED_KEYS);
   function flag(key: string, fallback: boolean): boolean {
     const value = get(raw, key);
     if (value === undefined) return fallback;
@@ -91,29 +97,49 @@ export function parseEmbedOptions(raw: RawParams, now: Date): { options: EmbedOp
   return { options, notes };
 }
 
-export interface BadgeOptions {
+/**
+ * Options of an image (a badge, the README chart): range/from/to, metric, theme (light or dark:
+ * an <img> cannot follow the reader's colour scheme). An image cannot show a note, so its route
+ * answers a "bad option" image (400) when `notes` is not empty.
+ */
+export interface ImageOptions<M extends string> {
   view: ViewState;
-  metric: BadgeMetric;
+  metric: M;
   theme: Exclude<EmbedTheme, "auto">;
 }
+export type BadgeOptions = ImageOptions<BadgeMetric>;
+export type ChartOptions = ImageOptions<ChartMetric>;
 
-/**
- * Options of a badge: range/from/to, metric, theme (light or dark: an <img> cannot follow the
- * reader's colour scheme). Badges are images and cannot show a note, so the route answers a
- * "bad option" badge when `notes` is not empty.
- */
-export function parseBadgeOptions(raw: RawParams, now: Date): { options: BadgeOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, ["range", "from", "to"], ["range", "from", "to", "metric", "theme"]);
-  const metric = get(raw, "metric") || "success-rate";
-  const theme = get(raw, "theme") || "light";
-  if (!(BADGE_METRICS as readonly string[]).includes(metric)) notes.push(`Ignored metric="${metric.slice(0, 40)}": expected ${BADGE_METRICS.join(", ")}.`);
-  if (theme !== "light" && theme !== "dark") notes.push(`Ignored theme="${theme.slice(0, 40)}": expected light or dark.`);
-  return {
-    options: {
-      view: state,
-      metric: (BADGE_METRICS as readonly string[]).includes(metric) ? (metric as BadgeMetric) : "success-rate",
-      theme: theme === "dark" ? "dark" : "light",
-    },
-    notes,
-  };
+function parseImageOptions<M extends string>(
+  raw: RawParams,
+  now: Date,
+  firstDay: string | null | undefined,
+  of: View,
+  metrics: readonly [M, ...M[]],
+): { options: ImageOptions<M>; notes: string[] } {
+  const { state, notes } = parseEmbedView(raw, now, firstDay, of, RANGE_KEYS, IMAGE_KEYS);
+  return { options: { view: state, metric: imageOption(raw, "metric", metrics, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
+}
+
+/** An image's option from a list; the first is the default. */
+function imageOption<T extends string>(raw: RawParams, key: string, allowed: readonly [T, ...T[]], notes: string[]): T {
+  const value = get(raw, key) || allowed[0];
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  notes.push(`Ignored ${key}="${value.slice(0, 40)}": expected ${allowed.join(", ")}.`);
+  return allowed[0];
+}
+
+/** A badge (/badge/<nsapp>.svg): metric success-rate, installs or failure-rate. */
+export function parseBadgeOptions(raw: RawParams, now: Date, firstDay?: string | null) {
+  return parseImageOptions(raw, now, firstDay, VIEWS.badge, BADGE_METRICS);
+}
+
+/** The README chart (/chart/<nsapp>.svg): metric outcomes or failure-rate. */
+export function parseChartOptions(raw: RawParams, now: Date, firstDay?: string | null) {
+  return parseImageOptions(raw, now, firstDay, VIEWS.chart, CHART_METRICS);
+}
+
+/** The range of a page's preview image (/og/…); nothing else. */
+export function parsePreviewOptions(raw: RawParams, now: Date, firstDay?: string | null): Parsed {
+  return parseEmbedView(raw, now, firstDay, VIEWS.image, RANGE_KEYS, RANGE_KEYS);
 }

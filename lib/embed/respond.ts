@@ -5,7 +5,7 @@
  * defaults and a visible note. Framing, CSP and CORS headers are the server's (server/).
  */
 import "server-only";
-import { appExists } from "../cached";
+import { appExists, firstDataDay } from "../cached";
 import { NSAPP_PATTERN, parseEmbedOptions } from "./options";
 import { explainDataError } from "../queries/explain-error";
 import { WIDGETS, type WidgetName } from "./catalog";
@@ -35,7 +35,7 @@ function htmlResponse(body: string, status: number, extra: Record<string, string
 
 /** Answers GET /embed/<name>; `pathApp` is the decoded [nsapp] segment of /embed/app/[nsapp]. */
 export async function respondWidget(request: Request, name: WidgetName, pathApp?: string): Promise<Response> {
-  const { options, notes } = parseEmbedOptions(new URL(request.url).searchParams, new Date());
+  const { options, notes } = parseEmbedOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   const spec = WIDGETS[name];
   const p: Presentation = options;
   let app = options.app;

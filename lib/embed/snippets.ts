@@ -3,7 +3,7 @@
  * tests). Options at their defaults are left out of the URLs.
  */
 import type { RangePreset } from "../range";
-import { EMBED_FRAME_ATTRIBUTE, WIDGETS, widgetPath, type BadgeMetric, type EmbedTheme, type WidgetName } from "./catalog";
+import { CHART_SIZE, EMBED_FRAME_ATTRIBUTE, WIDGETS, widgetPath, type BadgeMetric, type ChartMetric, type EmbedTheme, type WidgetName } from "./catalog";
 import { escapeHtml } from "./html";
 
 export interface WidgetChoice {
@@ -80,5 +80,41 @@ export function badgeSnippets(origin: string, b: BadgeChoice) {
     markdown: `[![${alt.replace(/[[\]]/g, "")}](${svg})](${page})`,
     html: `<a href="${escapeHtml(page)}"><img src="${escapeHtml(svg)}" alt="${escapeHtml(alt)}"></a>`,
     shields: `https://img.shields.io/endpoint?url=${encodeURIComponent(json)}`,
+  };
+}
+
+export interface ChartChoice {
+  app: string;
+  range: RangePreset;
+  metric: ChartMetric;
+  theme: "light" | "dark";
+}
+
+const CHART_WORDS: Record<ChartMetric, string> = { outcomes: "installs per day by outcome", "failure-rate": "install failure rate per day" };
+
+/** The README chart (/chart/<nsapp>.svg): its URL, Markdown, and a <picture> that follows GitHub's light or dark theme. */
+export function chartSnippets(origin: string, c: ChartChoice) {
+  const q = new URLSearchParams();
+  if (c.range !== "30d") q.set("range", c.range);
+  if (c.metric !== "outcomes") q.set("metric", c.metric);
+  const base = `${origin}/chart/${encodeURIComponent(c.app)}.svg`;
+  const withTheme = (theme: "light" | "dark") => {
+    const t = new URLSearchParams(q);
+    if (theme !== "light") t.set("theme", theme);
+    const qs = t.toString();
+    return `${base}${qs ? `?${qs}` : ""}`;
+  };
+  const svg = withTheme(c.theme);
+  const page = `${origin}/apps/${encodeURIComponent(c.app)}${c.range !== "30d" ? `?range=${c.range}` : ""}`;
+  const alt = `${c.app}: ${CHART_WORDS[c.metric]}`;
+  return {
+    svg,
+    page,
+    markdown: `[![${alt.replace(/[[\]]/g, "")}](${svg})](${page})`,
+    picture:
+      `<a href="${escapeHtml(page)}"><picture>\n` +
+      `  <source media="(prefers-color-scheme: dark)" srcset="${escapeHtml(withTheme("dark"))}">\n` +
+      `  <img src="${escapeHtml(withTheme("light"))}" alt="${escapeHtml(alt)}" width="${CHART_SIZE.width}">\n` +
+      `</picture></a>`,
   };
 }

@@ -14,7 +14,7 @@ import { APPS } from "../reference/apps";
 import { completeWeeks, lastCompleteWeek } from "../week";
 import { atomXml, type AtomEntry } from "./atom";
 import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
-import { publicOrigin } from "./origin";
+import { publicOrigin } from "../http/origin";
 
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 /** Entries per feed: about a quarter's events. */

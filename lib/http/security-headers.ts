@@ -55,12 +55,27 @@ export function isFeedPath(pathname: string): boolean {
   return pathname === "/feed.xml" || /^\/apps\/[^/]+\/feed\.xml$/.test(pathname);
 }
 
+/** robots.txt and sitemap.xml: documents for crawlers, answered like the API. */
+export function isCrawlerFile(pathname: string): boolean {
+  return pathname === "/robots.txt" || pathname === "/sitemap.xml";
+}
+
+/**
+ * Answers with absolute URLs of this site, which follow the Host header when PUBLIC_URL is
+ * unset (lib/http/origin.ts): pages (canonical link, Open Graph), feeds, robots.txt, the sitemap.
+ * The response cache keeps them per host.
+ */
+export function linksToOrigin(pathname: string, kind: RouteKind): boolean {
+  return kind === "page" || isFeedPath(pathname) || isCrawlerFile(pathname);
+}
+
 /** `publicFiles`: paths served from public/ and app/ metadata files ("/embed.js", "/icon.svg"). */
 export function routeKind(pathname: string, publicFiles: ReadonlySet<string> = new Set()): RouteKind {
   if (pathname.startsWith("/embed/")) return "embed";
-  if (pathname.startsWith("/badge/")) return "badge";
+  // Images for other sites: badges, README charts, pages' preview images.
+  if (pathname.startsWith("/badge/") || pathname.startsWith("/chart/") || pathname.startsWith("/og/")) return "badge";
   // Feeds are data documents like API answers: no scripts, no styles, not framed, any origin may read them.
-  if (pathname.startsWith("/api/") || isFeedPath(pathname)) return "api";
+  if (pathname.startsWith("/api/") || isFeedPath(pathname) || isCrawlerFile(pathname)) return "api";
   if (pathname.startsWith("/_next/") || publicFiles.has(pathname)) return "static";
   return "page";
 }

@@ -14,7 +14,7 @@ import { windowSpan } from "./scan-series";
 import type { InsightsSource, KeyedTotals } from "./source";
 import { asTraitRows, traitCounts, traitTotal, type ScriptDefaults } from "./trait-counts";
 import { unusualTraits, type TraitFinding } from "./traits";
-import { pveMinor } from "../labels";
+import { methodLabel, osLabel, pveMinor } from "../labels";
 import { risingCodes, splitOf, type RisingCode, type SplitRow } from "./window-details";
 
 /** Apps in the catalogue: the number of hypotheses, whether or not an app had runs. */
@@ -115,7 +115,7 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
   const environment = [
     ...splitOf(
       "os",
-      os.map((r) => ({ key: `${r.os_type || "?"} ${r.os_version || ""}`.trim(), ...outcomes(r) })),
+      os.map((r) => ({ key: osLabel(String(r.os_type ?? ""), String(r.os_version ?? "")), ...outcomes(r) })),
     ),
     ...splitOf(
       "pve",
@@ -123,7 +123,7 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
     ),
     ...splitOf(
       "method",
-      env.map((r) => ({ key: String(r.method || "?"), ...outcomes(r) })),
+      env.map((r) => ({ key: methodLabel(String(r.method ?? "")), ...outcomes(r) })),
     ),
   ];
   // Resources are left out here: a regression is a change in time, and users' RAM choices do not

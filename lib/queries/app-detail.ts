@@ -10,6 +10,7 @@ import { methodLabel, osLabel, pveLabel } from "../labels";
 import type { Range } from "../range";
 import { APPS, type AppRow } from "../reference/apps";
 import { wilson } from "../stats";
+import { applyAbortRule } from "./exit-codes";
 import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
 
 export interface PointCounts extends StoredCounts, SeriesPoint {}
@@ -47,6 +48,7 @@ export interface AppDetail {
   totals: StoredCounts & { runs: number };
   /** One point per bucket of the range, zeros included. */
   series: PointCounts[];
+  /** Exit codes, user aborts per the one rule (applyAbortRule in exit-codes.ts). */
   codes: RangeRow<"stats_app_code">[];
   os: Breakdown[];
   pve: Breakdown[];
@@ -57,7 +59,7 @@ export interface AppDetail {
 const one = (nsapp: string) => ({ expr: "nsapp = {:nsapp}", params: { nsapp } });
 
 /** Sums range-view rows by a key into rows with rates (rates recomputed from the sums). */
-function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
+export function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
   const acc = new Map<string, { runs: number; failed: number; success: number }>();
   for (const r of rows) {
     const a = acc.get(key(r)) ?? { runs: 0, failed: 0, success: 0 };
@@ -117,17 +119,17 @@ export async function fetchAppSummary(nsapp: string, range: Range, now = new Dat
     (d, r) => {
       for (const k of STORED) d[k] += r[k];
     },
-    (d) => STORED.some((k) => d[k] > 0),
   );
   return { nsapp, catalogue: APPS.filter((a) => a.nsapp === nsapp), totals, series };
 }
 
-/** Exit codes of the app's failed and aborted runs, most failures first. */
-export async function fetchAppCodes(nsapp: string, range: Range): Promise<RangeRow<"stats_app_code">[]> {
-  return rangeAll(publicClient(), "stats_app_code", range, {
+/** Exit codes of the app's failed (and with `aborts`, aborted) runs, most failures first; user aborts by the one rule (applyAbortRule). */
+export async function fetchAppCodes(nsapp: string, range: Range, aborts: boolean): Promise<RangeRow<"stats_app_code">[]> {
+  const rows = await rangeAll(publicClient(), "stats_app_code", range, {
     filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
     sort: "-failed,-aborted,exit_code",
   });
+  return applyAbortRule(rows, aborts);
 }
 
 /** OS versions, PVE versions and install methods of the app's runs (labels from lib/labels.ts). */
@@ -150,11 +152,11 @@ export async function fetchAppResources(nsapp: string, range: Range): Promise<Re
   );
 }
 
-/** Everything about one app (the API's answer); pages load the parts separately. */
-export async function fetchAppDetail(nsapp: string, range: Range): Promise<AppDetail> {
+/** Everything about one app (the API's answer; `aborts` as on /errors); pages load the parts separately. */
+export async function fetchAppDetail(nsapp: string, range: Range, aborts: boolean): Promise<AppDetail> {
   const [summary, codes, env, resources] = await Promise.all([
     fetchAppSummary(nsapp, range),
-    fetchAppCodes(nsapp, range),
+    fetchAppCodes(nsapp, range, aborts),
     fetchAppEnvironment(nsapp, range),
     fetchAppResources(nsapp, range),
   ]);

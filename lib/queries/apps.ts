@@ -10,7 +10,9 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import type { ViewState } from "../params";
 import type { APP_SORT_KEYS } from "../views";
+import { sumBy } from "./app-detail";
 import { fetchRateChanges } from "./insights";
+import { compareText, compareValues } from "../order";
 import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../range";
 import { wilson } from "../stats";
@@ -23,8 +25,8 @@ export type AppRangeRow = RangeRow<"stats_app">;
 
 /** The failure rate's change against the previous period, tested (lib/insights/rate-change.ts). */
 export interface RateChangeFlags {
-  /** rate − previous rate (0.018 = +1.8 percentage points); null without runs decided in either. */
-  points: number | null;
+  /** rate − previous rate, a fraction like every rate (0.018 = +1.8 percentage points); null without runs decided in either. */
+  change: number | null;
   significant: boolean;
   newlyFailing: boolean;
   recovered: boolean;
@@ -63,28 +65,32 @@ function filterFor(state: ViewState, withOs: boolean): FilterPart {
   return { expr: parts.length ? parts.join(" && ") : "runs > 0", params };
 }
 
-/** PocketBase sort with a stable tie-breaker. */
+/** PocketBase sort with the table's tie-breakers (name, then type). */
 function pbSort(sort: string): string {
-  return sort.replace(/^-/, "") === "nsapp" ? sort : `${sort},nsapp`;
+  return sort.replace(/^-/, "") === "nsapp" ? `${sort},type` : `${sort},nsapp,type`;
 }
 
-function compare(sort: string) {
+/** Sort keys PocketBase cannot order as the table does: their NULLs (no decided runs) sort first ascending. */
+const NULLABLE_KEYS = new Set(["failure_rate", "failure_low", "failure_high", "change"]);
+
+/** The table's order (lib/order.ts: missing values last in both directions), then by name. */
+function compare(sort: string, changes: Changes) {
   const desc = sort.startsWith("-");
-  const key = sort.replace(/^-/, "") as Exclude<(typeof APP_SORT_KEYS)[number], "change">; // "change": byChange
-  return (a: AppRangeRow, b: AppRangeRow) => {
-    const x = a[key] ?? -1;
-    const y = b[key] ?? -1;
-    const c = typeof x === "string" || typeof y === "string" ? String(x).localeCompare(String(y)) : x - y;
-    return (desc ? -c : c) || a.nsapp.toString().localeCompare(b.nsapp.toString());
-  };
+  const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
+  const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
+  return (a: AppRangeRow, b: AppRangeRow) =>
+    compareValues(value(a), value(b), desc) || compareText(String(a.nsapp), String(b.nsapp)) || compareText(String(a.type), String(b.type));
 }
+
+/** A row's key: one app and install type. */
+const rowKey = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}\n${r.type}`;
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
 async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
   const rows = await rangeAll(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
   const byApp = new Map<string, AppRangeRow>();
   for (const r of rows) {
-    const k = `${r.nsapp}\n${r.type}`;
+    const k = rowKey(r);
     const acc = byApp.get(k) ?? ({ nsapp: r.nsapp, type: r.type, success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 } as AppRangeRow);
     for (const c of ["success", "failed", "aborted", "unknown", "installing", "runs"] as const) acc[c] += r[c];
     byApp.set(k, acc);
@@ -97,34 +103,26 @@ async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]
 
 type Changes = Map<string, RateChangeFlags>;
 
-async function rateChangeFlags(range: Range): Promise<Changes> {
-  const changes = await fetchRateChanges(range);
-  return new Map(changes.map((c) => [c.nsapp, { points: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
+/** Each app's and type's change (on the filter's OS), keyed like the rows. */
+async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
+  const changes = await fetchRateChanges(range, os);
+  return new Map(changes.map((c) => [rowKey(c), { change: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
-/** Sorting by the rate change (a computed column): every matching app, sorted and paged here. */
-function byChange(rows: AppRangeRow[], changes: Changes, sort: string): AppRangeRow[] {
-  const dir = sort.startsWith("-") ? -1 : 1;
-  const value = (r: AppRangeRow) => changes.get(String(r.nsapp))?.points ?? null;
-  return [...rows].sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x === null || y === null) return x === y ? String(a.nsapp).localeCompare(String(b.nsapp)) : x === null ? 1 : -1; // unknown last
-    return dir * (x - y) || String(a.nsapp).localeCompare(String(b.nsapp));
-  });
-}
-
+/**
+ * One page of matching rows and their total. PocketBase filters, sorts and pages the range view
+ * unless the table must do it: with an OS filter (per-OS rows summed per app), sorted by the
+ * change (a computed column), or ascending by a rate (PocketBase would put missing rates first).
+ */
 async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
   const sortKey = state.sort.replace(/^-/, "");
-  if (state.os || sortKey === "change") {
-    const f = filterFor(state, false);
-    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
-    const kept = matching.filter((a) => a.runs >= state.minRuns);
-    const all = sortKey === "change" ? byChange(kept, await changes, state.sort) : kept.sort(compare(state.sort));
-    const start = (state.page - 1) * state.pageSize;
-    return { rows: all.slice(start, start + state.pageSize), total: all.length };
-  }
   const f = filterFor(state, false);
+  if (state.os || sortKey === "change" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
+    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
+    const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map()));
+    const start = (state.page - 1) * state.pageSize;
+    return { rows: kept.slice(start, start + state.pageSize), total: kept.length };
+  }
   const expr = state.minRuns > 0 ? `(${f.expr}) && runs >= {:min}` : f.expr;
   const res = await rangePage(pb, "stats_app", state.range, state.page, state.pageSize, {
     filter: { expr, params: { ...f.params, min: state.minRuns } },
@@ -133,16 +131,22 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
   return { rows: res.items, total: res.totalItems };
 }
 
-const appFilter = (rows: AppRangeRow[]): FilterPart =>
-  anyOf(
+/** The page's apps (and the filter's OS): what the previous period and the sparklines read. */
+function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
+  const apps = anyOf(
     "nsapp",
     rows.map((r) => String(r.nsapp)),
   );
+  return os ? { expr: `${apps.expr} && os_type = {:os}`, params: { ...apps.params, os } } : apps;
+}
 
-async function previousPeriod(pb: PocketBase, range: Range, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
+/** The rollup a row's runs are counted in: per OS with an OS filter (summed over its versions). */
+const rowsRollup = (os: string | null) => (os ? "stats_app_os" : "stats_app");
+
+async function previousPeriod(pb: PocketBase, state: ViewState, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();
-  const prev = await rangeAll(pb, "stats_app", previousRange(range), { filter: appFilter(rows) });
-  return new Map(prev.map((r) => [`${r.nsapp}\n${r.type}`, { runs: r.runs, success: r.success, failed: r.failed }]));
+  const prev = await rangeAll(pb, rowsRollup(state.os), previousRange(state.range), { filter: rowsFilter(rows, state.os) });
+  return new Map(sumBy(prev, rowKey).map((b) => [b.key, { runs: b.runs, success: b.success, failed: b.failed }]));
 }
 
 function sparkRange(range: Range): Range {
@@ -150,36 +154,35 @@ function sparkRange(range: Range): Range {
   return { ...range, from: addDays(range.to, -(SPARK_MAX_DAYS - 1)), length: SPARK_MAX_DAYS };
 }
 
-async function sparklines(pb: PocketBase, spark: Range, rows: AppRangeRow[]) {
+async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows: AppRangeRow[]) {
   const buckets = rangeBuckets(spark);
   const out = new Map<string, number[]>();
   if (!rows.length) return out;
-  const rowsPerBucket = await rangeSeriesRows(pb, "stats_app", spark, appFilter(rows));
+  const rowsPerBucket = await rangeSeriesRows(pb, rowsRollup(os), spark, rowsFilter(rows, os));
   const index = new Map(buckets.map((d, i) => [d, i]));
   for (const r of rowsPerBucket) {
-    const k = `${r.nsapp}\n${r.type}`;
-    const line = out.get(k) ?? new Array<number>(buckets.length).fill(0);
+    const line = out.get(rowKey(r)) ?? new Array<number>(buckets.length).fill(0);
     const i = index.get(r.bucket);
     if (i !== undefined) line[i]! += r.success + r.failed + r.aborted + r.unknown + r.installing;
-    out.set(k, line);
+    out.set(rowKey(r), line);
   }
   return out;
 }
 
 export async function fetchAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
-  const changes = rateChangeFlags(state.range);
+  const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there
   const { rows, total } = await pageRows(pb, state, changes);
   const spark = sparkRange(state.range);
-  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state.range, rows), sparklines(pb, spark, rows), changes]);
+  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state, rows), sparklines(pb, spark, state.os, rows), changes]);
   const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
-      const k = `${r.nsapp}\n${r.type}`;
-      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(String(r.nsapp)) ?? null, spark: sparks.get(k) ?? empty };
+      const k = rowKey(r);
+      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(k) ?? null, spark: sparks.get(k) ?? empty };
     }),
   };
 }

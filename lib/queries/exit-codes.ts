@@ -7,10 +7,11 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import { toSeries, type SeriesPoint } from "../buckets";
 import { exitCodeInfo } from "../exit-codes";
-import { NOT_REPORTED, osName, osVersion } from "../labels";
+import { osLabels } from "../labels";
+import { compareText } from "../order";
 import { publicClient } from "../pocketbase";
 import type { Range } from "../range";
-import { anyOf, rangeAll, rangePage, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
 const FAILED_OR_ABORTED = "failed > 0 || aborted > 0";
@@ -39,15 +40,23 @@ export function isUserAbortCode(code: number): boolean {
 }
 
 /**
+ * The one rule for user aborts wherever exit codes are listed (/errors, an app's exit codes,
+ * the exit-code widget): with `aborts` every failed or aborted run counts; without it, user
+ * aborts are left out — aborted runs, and failures with a user-abort code (129, 130, 143) —
+ * so a list shows what scripts can fix. Rows are per exit code with failed/aborted counts.
+ */
+export function applyAbortRule<R extends { exit_code: string | number; failed: number; aborted: number }>(rows: readonly R[], aborts: boolean): R[] {
+  if (aborts) return rows.filter((r) => r.failed > 0 || r.aborted > 0);
+  return rows.filter((r) => r.failed > 0 && !isUserAbortCode(Number(r.exit_code))).map((r) => ({ ...r, aborted: 0 }));
+}
+
+/**
  * Every exit code of failed (and, with `aborts`, aborted) runs in the range, most frequent
- * first (ties: lower code). Without `aborts` user aborts are left out — aborted runs and
- * failures with a user-abort code — so the ranking shows what scripts can fix.
+ * first (ties: lower code); user aborts by applyAbortRule.
  */
 export async function fetchExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
   const rows = await rangeAll(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
-  const kept = rows
-    .filter((r) => aborts || !isUserAbortCode(Number(r.exit_code)))
-    .map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: aborts ? r.aborted : 0 }));
+  const kept = applyAbortRule(rows, aborts).map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: r.aborted }));
   const failed = kept.reduce((n, r) => n + r.failed, 0);
   const aborted = kept.reduce((n, r) => n + r.aborted, 0);
   const all = failed + aborted;
@@ -74,7 +83,6 @@ async function trend(pb: PocketBase, range: Range, codes: readonly number[], abo
       const i = index.get(Number(r.exit_code));
       if (i !== undefined) point.values[i]! += r.failed + (aborts ? r.aborted : 0);
     },
-    (p) => p.values.some((v) => v > 0),
   );
 }
 
@@ -103,7 +111,7 @@ export interface ExitCodeDetail {
   failed: number;
   aborted: number;
   series: CodeTrendPoint[];
-  /** One page of the apps this code hit, most failures first. */
+  /** One page of the apps this code hit, by its runs in them (failed + aborted), then failures, then name. */
   apps: CodeApp[];
   /** How many apps this code hit in the range (every page). */
   appCount: number;
@@ -114,32 +122,42 @@ export interface ExitCodeDetail {
 export async function fetchExitCodeDetail(code: number, range: Range, apps: { page: number; perPage: number } = { page: 1, perPage: 25 }): Promise<ExitCodeDetail> {
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
-  const [totals, series, appPage, osRows] = await Promise.all([
+  const [totals, series, appRows, osRows] = await Promise.all([
     rangeAll(pb, "stats_code", range, { filter }),
     trend(pb, range, [code], true),
-    rangePage(pb, "stats_app_code", range, apps.page, apps.perPage, { filter, sort: "-failed,-aborted,nsapp" }),
-    rangeAll(pb, "stats_code_os", range, { filter, sort: "-failed,-aborted,os_type,os_version" }),
+    // Every app the code hit (at most the catalogue's ~650), ranked here like the OS split.
+    rangeAll(pb, "stats_app_code", range, { filter }),
+    rangeAll(pb, "stats_code_os", range, { filter }),
   ]);
   const failed = totals[0]?.failed ?? 0;
   const aborted = totals[0]?.aborted ?? 0;
   const all = failed + aborted;
+  const ranked = appRows.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })).sort((a, b) => byRuns(a, b) || compareText(a.nsapp, b.nsapp));
+  const start = (apps.page - 1) * apps.perPage;
   return {
     exitCode: code,
     failed,
     aborted,
     series,
-    apps: appPage.items.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })),
-    appCount: appPage.totalItems,
+    apps: ranked.slice(start, start + apps.perPage),
+    appCount: ranked.length,
     os: mergeOs(osRows, all),
   };
+}
+
+/**
+ * One code's apps and OS versions rank the same way: by the code's runs in them (failed +
+ * aborted — the quantity of its series and shares), then by failures.
+ */
+function byRuns(a: { failed: number; aborted: number }, b: { failed: number; aborted: number }): number {
+  return b.failed + b.aborted - (a.failed + a.aborted) || b.failed - a.failed;
 }
 
 /** OS rows under their labels (lib/labels.ts): "2404" and "24.04" are one row. */
 function mergeOs(rows: { os_type: string | number; os_version: string | number; failed: number; aborted: number }[], all: number): CodeOs[] {
   const merged = new Map<string, CodeOs>();
   for (const r of rows) {
-    const osType = osName(String(r.os_type));
-    const osVer = osType === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const { os: osType, version: osVer } = osLabels(String(r.os_type), String(r.os_version));
     const acc = merged.get(`${osType}\n${osVer}`) ?? { osType, osVersion: osVer, failed: 0, aborted: 0, share: 0 };
     acc.failed += r.failed;
     acc.aborted += r.aborted;
@@ -147,5 +165,5 @@ function mergeOs(rows: { os_type: string | number; os_version: string | number; 
   }
   return [...merged.values()]
     .map((o) => ({ ...o, share: all === 0 ? 0 : (o.failed + o.aborted) / all }))
-    .sort((a, b) => b.failed + b.aborted - (a.failed + a.aborted) || a.osType.localeCompare(b.osType) || a.osVersion.localeCompare(b.osVersion));
+    .sort((a, b) => byRuns(a, b) || compareText(a.osType, b.osType) || compareText(a.osVersion, b.osVersion));
 }

@@ -14,6 +14,7 @@ import { publicClient } from "../pocketbase";
 import { previousRange, type Range } from "../range";
 import { CALENDAR_FIRST } from "../rollups/spec";
 import { pocketbaseSource } from "./insights-source";
+import { rangeAll } from "./rollup-range";
 
 export type { AppInsights, FailureOverview, Incident, Insights, Regression };
 
@@ -46,8 +47,9 @@ export async function fetchFailureOverview(range: Range): Promise<FailureOvervie
 
 export interface AppRateChange {
   nsapp: string;
+  type: string;
   rate: number | null;
-  /** rate − previous_rate (0.018 = +1.8 percentage points). */
+  /** rate − previous_rate, a fraction (0.018 = +1.8 percentage points). */
   change: number | null;
   p_value: number | null;
   q_value: number | null;
@@ -61,37 +63,72 @@ export interface AppRateChange {
   newly_failing: boolean;
 }
 
+type Period = { failed: number; decided: number };
+/** Both periods' counts per app and type ("nsapp\ntype"), for the keys with runs in the range. */
+type Periods = Map<string, { nsapp: string; type: string; current: Period; previous: Period }>;
+
 /**
- * Every app's failure-rate change against the previous period of equal length, with the
- * two-proportion test and Benjamini–Hochberg over all apps compared (rate-change.ts). Both
+ * Every app's and type's counts in the range and the previous period of equal length. Both
  * periods come from one series view read: a range view ending at the previous period's end
  * would visit every rollup row written since (the rows "in force" at an old date are found by
  * their valid_until), which at 90 days is most of the table.
  */
-export async function fetchRateChanges(range: Range): Promise<AppRateChange[]> {
+async function periodsOfAll(range: Range): Promise<Periods> {
   const prev = previousRange(range);
   const from = range.grain === "day" && prev.from < CALENDAR_FIRST ? CALENDAR_FIRST : prev.from;
   const rows = await source().series<"nsapp" | "type">("stats_app", { from, to: range.to, grain: range.grain }, 0);
-  const empty = () => ({ failed: 0, decided: 0 });
-  const periods = new Map<string, { current: { failed: number; decided: number }; previous: { failed: number; decided: number } }>();
+  const periods: Periods = new Map();
   for (const r of rows) {
-    const nsapp = String(r.key.nsapp);
-    const p = periods.get(nsapp) ?? { current: empty(), previous: empty() };
+    // A bucket exists only where runs were, with or without a verdict.
+    if (!r.buckets.some((b) => b.bucket > prev.to)) continue;
+    const p = { nsapp: String(r.key.nsapp), type: String(r.key.type), current: { failed: 0, decided: 0 }, previous: { failed: 0, decided: 0 } };
     for (const b of r.buckets) {
       const side = b.bucket <= prev.to ? p.previous : p.current;
       side.failed += b.failed;
       side.decided += b.success + b.failed;
     }
-    periods.set(nsapp, p);
+    periods.set(`${p.nsapp}\n${p.type}`, p);
   }
-  // Apps with runs in the range (a bucket exists only where runs were, with or without a verdict).
-  const inRange = new Set(rows.filter((r) => r.buckets.some((b) => b.bucket > prev.to)).map((r) => String(r.key.nsapp)));
-  const changes = rateChanges([...periods].filter(([nsapp]) => inRange.has(nsapp)).map(([key, p]) => ({ key, ...p })));
+  return periods;
+}
+
+/** The same on one OS: the per-OS rollup has no series view, so its range view is read for each period. */
+async function periodsOnOs(range: Range, os: string): Promise<Periods> {
+  const pb = publicClient();
+  const filter = { expr: "os_type = {:os}", params: { os } };
+  const [current, previous] = await Promise.all([rangeAll(pb, "stats_app_os", range, { filter }), rangeAll(pb, "stats_app_os", previousRange(range), { filter })]);
+  const periods: Periods = new Map();
+  const add = (rows: typeof current, side: "current" | "previous", create: boolean) => {
+    for (const r of rows) {
+      const k = `${r.nsapp}\n${r.type}`;
+      if (!periods.has(k) && create) periods.set(k, { nsapp: String(r.nsapp), type: String(r.type), current: { failed: 0, decided: 0 }, previous: { failed: 0, decided: 0 } });
+      const p = periods.get(k)?.[side];
+      if (!p) continue;
+      p.failed += r.failed;
+      p.decided += r.success + r.failed;
+    }
+  };
+  add(current, "current", true);
+  add(previous, "previous", false);
+  return periods;
+}
+
+/**
+ * Every app's and type's failure-rate change against the previous period of equal length — on
+ * one OS when `os` is given — with the two-proportion test and Benjamini–Hochberg over every
+ * app and type with runs in the range (rate-change.ts). A row of the apps table is an app and
+ * type, so its change is too; filters that do not change a row's runs (type, search, minimum
+ * runs) do not change the family either, so a row reads the same in every view.
+ */
+export async function fetchRateChanges(range: Range, os: string | null = null): Promise<AppRateChange[]> {
+  const periods = os ? await periodsOnOs(range, os) : await periodsOfAll(range);
+  const changes = rateChanges([...periods].map(([key, p]) => ({ key, current: p.current, previous: p.previous })));
   return [...changes]
-    .map(([nsapp, c]) => {
-      const { current: cur, previous: before } = periods.get(nsapp)!;
+    .map(([key, c]) => {
+      const { nsapp, type, current: cur, previous: before } = periods.get(key)!;
       return {
         nsapp,
+        type,
         failed: cur.failed,
         decided: cur.decided,
         rate: c.rate,
@@ -106,5 +143,5 @@ export async function fetchRateChanges(range: Range): Promise<AppRateChange[]> {
         recovered: c.recovered,
       };
     })
-    .sort((a, b) => a.nsapp.localeCompare(b.nsapp));
+    .sort((a, b) => a.nsapp.localeCompare(b.nsapp) || a.type.localeCompare(b.type));
 }

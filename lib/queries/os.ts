@@ -5,8 +5,9 @@
  */
 import "server-only";
 import { toSeries, type SeriesPoint } from "../buckets";
-import { NOT_REPORTED, osName, osVersion } from "../labels";
+import { osLabels, osName, osVersion } from "../labels";
 import type { RunType } from "../params";
+import { compareValues } from "../order";
 import { publicClient } from "../pocketbase";
 import type { Range } from "../range";
 import { COUNT_COLUMNS } from "../rollups/spec";
@@ -66,7 +67,6 @@ export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | 
     (point, r) => {
       point.values[index.get(categoryOf(r)) ?? otherIndex]! += runsOf(r);
     },
-    (p) => p.values.some((v) => v > 0),
   );
   return { categories, points };
 }
@@ -88,7 +88,7 @@ export interface OsVersionRow {
   failureHigh: number | null;
 }
 
-const SORTS: Record<string, (r: OsVersionRow) => number> = { runs: (r) => r.runs, failed: (r) => r.failed, failure_rate: (r) => r.failureRate ?? -1 };
+const SORTS: Record<string, (r: OsVersionRow) => number | null> = { runs: (r) => r.runs, failed: (r) => r.failed, failure_rate: (r) => r.failureRate };
 
 /**
  * Every (type, OS, version) with runs in the range, grouped by type, then by `sort` ("-runs",
@@ -101,8 +101,7 @@ export async function fetchOsVersions(range: Range, opts: { type?: RunType | nul
   const typeRuns = new Map<string, number>();
   for (const r of rows) {
     const type = String(r.type);
-    const os = osName(String(r.os_type));
-    const version = os === NOT_REPORTED ? NOT_REPORTED : osVersion(String(r.os_type), String(r.os_version));
+    const { os, version } = osLabels(String(r.os_type), String(r.os_version));
     const key = `${type}\n${os}\n${version}`;
     const acc = merged.get(key) ?? {
       type,
@@ -126,12 +125,18 @@ export async function fetchOsVersions(range: Range, opts: { type?: RunType | nul
   }
   const sort = opts.sort ?? "-runs";
   const value = SORTS[sort.replace(/^-/, "")] ?? SORTS.runs!;
-  const dir = sort.startsWith("-") ? -1 : 1;
   return [...merged.values()]
     .map((r) => {
       const w = wilson(r.failed, r.success + r.failed);
       return { ...r, share: r.runs / (typeRuns.get(r.type) || 1), failureRate: w?.rate ?? null, failureLow: w?.low ?? null, failureHigh: w?.high ?? null };
     })
     .filter((r) => !opts.os || r.osType === opts.os)
-    .sort((a, b) => a.type.localeCompare(b.type) || dir * (value(a) - value(b)) || b.runs - a.runs || a.osType.localeCompare(b.osType) || a.osVersion.localeCompare(b.osVersion));
+    .sort(
+      (a, b) =>
+        a.type.localeCompare(b.type) ||
+        compareValues(value(a), value(b), sort.startsWith("-")) ||
+        b.runs - a.runs ||
+        a.osType.localeCompare(b.osType) ||
+        a.osVersion.localeCompare(b.osVersion),
+    );
 }

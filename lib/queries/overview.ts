@@ -25,7 +25,7 @@ export interface Overview {
   range: Range;
   type: RunType | null;
   totals: OutcomeCounts & { runs: number; successRate: number | null };
-  /** One point per bucket of the range, zeros included (from the first data for "all time"). */
+  /** One point per bucket of the range, zeros included. */
   series: PointOutcomes[];
   /** Runs per install type (lxc, vm, addon, pve). */
   byType: Record<string, number>;
@@ -48,6 +48,21 @@ async function runningByBucket(range: Range, now: Date, type: RunType | null): P
     }),
   );
   return out;
+}
+
+/**
+ * The first UTC day with any run (where "all time" starts), from the daily rollup — a few rows a
+ * day, its rows in bucket order; a day whose runs were all deleted keeps a row of zeros, so
+ * rows with counts are asked for. Null on an empty database.
+ */
+export async function fetchFirstDay(): Promise<string | null> {
+  const res = await publicClient().collection("stats_daily").getList<{ bucket: string }>(1, 1, {
+    filter: "success > 0 || failed > 0 || aborted > 0 || unknown > 0 || installing > 0",
+    sort: "bucket",
+    fields: "bucket",
+    skipTotal: true,
+  });
+  return res.items[0]?.bucket.slice(0, 10) ?? null;
 }
 
 async function newestRecord(): Promise<string | null> {
@@ -83,7 +98,6 @@ export async function fetchOverview(range: Range, now: Date = new Date(), type: 
       d.unfinished += r.installing - r.running;
       d.running += r.running;
     },
-    (d) => d.success + d.failed + d.aborted + d.unknown + d.unfinished + d.running > 0,
   );
   const totals = emptyCounts();
   for (const d of series) for (const k of Object.keys(totals) as (keyof OutcomeCounts)[]) totals[k] += d[k];

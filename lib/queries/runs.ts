@@ -7,21 +7,22 @@
  * error text or resources.
  *
  * Cost stays flat however deep a visitor pages: the total comes from the rollups (no COUNT over
- * raw rows) and pages stop at RUN_PAGES_MAX (an OFFSET into the app's index beyond that would
- * grow with the page number); the page says so and suggests a narrower range.
+ * raw rows) and, as every list, it serves its first MAX_LIST_ROWS rows (lib/params.ts: an
+ * OFFSET into the app's index beyond that would grow with the page); narrower ranges reach
+ * older runs.
  */
 import "server-only";
 import { serverConfig } from "../config";
+import { methodLabel, osLabels, pveLabel } from "../labels";
 import { outcomeFilter, outcomeOf, type Outcome } from "../outcomes";
+import { pageCount } from "../params";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBounds, type Range } from "../range";
 import { TELEMETRY } from "../rollups/spec";
 import { pbTime } from "../time";
 import { rangeAll } from "./rollup-range";
 
-/** Deepest page of a run list; narrower ranges reach older runs. */
-export const RUN_PAGES_MAX = 50;
-
+/** One run as the public sees it; environment values are labels (lib/labels.ts), as in every breakdown. */
 export interface Run {
   /** Start, UTC, to the minute: "2026-11-22 13:04". */
   started: string;
@@ -39,7 +40,7 @@ export interface RunPage {
   perPage: number;
   /** Runs of this outcome in the range (all pages). */
   totalItems: number;
-  /** Pages a visitor can reach (at most RUN_PAGES_MAX). */
+  /** Pages that can be fetched (pageCount: the first MAX_LIST_ROWS runs). */
   pages: number;
   items: Run[];
 }
@@ -63,23 +64,37 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
 export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
   const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
   const totalItems = await total(nsapp, range, outcome, cutoff);
-  const pages = Math.min(RUN_PAGES_MAX, Math.max(1, Math.ceil(totalItems / perPage)));
-  const current = Math.min(page, pages);
+  const pages = pageCount(totalItems, perPage);
+  // Past the last page: nothing to read (the API answers 400, the page says so).
+  if (page > pages) return { page, perPage, totalItems, pages, items: [] };
   const pb = await readerClient();
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(current, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(page, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
     skipTotal: true,
   });
   return {
-    page: current,
+    page,
     perPage,
     totalItems,
     pages,
-    items: res.items.map(({ status, created, ...r }) => ({ started: created.slice(0, 16), ...r, outcome: outcomeOf(status, created, now, serverConfig().unfinishedAfterMs) })),
+    items: res.items.map((r) => {
+      const os = osLabels(r.os_type, r.os_version);
+      return {
+        started: r.created.slice(0, 16),
+        outcome: outcomeOf(r.status, r.created, now, serverConfig().unfinishedAfterMs),
+        type: r.type,
+        exit_code: r.exit_code,
+        // The labels every breakdown shows (lib/labels.ts), not the raw spellings.
+        os_type: os.os,
+        os_version: os.version,
+        pve_version: pveLabel(r.pve_version),
+        method: methodLabel(r.method),
+      };
+    }),
   };
 }

@@ -38,10 +38,7 @@ routerAdd(
         // The unique index on execution_id is partial (WHERE execution_id != ''): SQLite uses it
         // only when the query repeats that condition, else it scans every run.
         const found = arrayOf(new DynamicModel({ id: "" }));
-        tx.db()
-          .newQuery(`SELECT id FROM ${NAME} WHERE execution_id = {:key} AND execution_id != '' LIMIT 1`)
-          .bind({ key: event.key })
-          .all(found);
+        tx.db().newQuery(`SELECT id FROM ${NAME} WHERE execution_id = {:key} AND execution_id != '' LIMIT 1`).bind({ key: event.key }).all(found);
         let record = found.length ? tx.findRecordById(NAME, found[0].id) : null;
         let stored = null;
         if (record) {

@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 
 // `/?range=24h` is left to overview.spec.ts, which needs a fresh cache entry for it.
 const PAGES = ["/", "/apps?range=24h", "/apps", "/apps/docker", "/apps/no-such-app", "/errors", "/errors/100", "/os", "/methodology", "/api", "/apps?range=365d", "/digest"];
+// The /embed builder is checked in tests/e2e/embed.spec.ts, with its widget preview loaded.
 
 for (const scheme of ["light", "dark"] as const) {
   for (const path of PAGES) {

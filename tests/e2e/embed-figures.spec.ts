@@ -7,6 +7,7 @@ import { exitCodeInfo } from "../../lib/exit-codes";
 import { formatCompact, formatInt, formatPercent } from "../../lib/format";
 import { wilson } from "../../lib/stats";
 import { sql } from "./data";
+import { OS_FULL_LABEL_SQL } from "../support/labels";
 
 const app = () => process.env.E2E_APP_URL!;
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -59,9 +60,10 @@ test("app card: runs, success rate, n and the top exit code equal SQL; too few r
   await expect(figure(page, "runs")).toHaveText(formatInt(c.runs));
   await expect(figure(page, "n")).toHaveText(formatInt(c.success + c.failed));
   await expect(figure(page, "success-rate")).toHaveText(formatPercent(c.success / (c.success + c.failed)));
+  // As every exit-code list: user aborts (129, 130, 143) left out.
   const top = sql<{ code: number; failed: number }>(
-    `SELECT exit_code AS code, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted FROM _dev_telemetry_data
-     WHERE ${DAYS} AND nsapp='docker' GROUP BY exit_code HAVING failed > 0 ORDER BY failed DESC, aborted DESC, exit_code LIMIT 1`,
+    `SELECT exit_code AS code, SUM(status='failed') AS failed FROM _dev_telemetry_data
+     WHERE ${DAYS} AND nsapp='docker' AND exit_code NOT IN (129, 130, 143) GROUP BY exit_code HAVING failed > 0 ORDER BY failed DESC, exit_code LIMIT 1`,
     range,
   )[0]!;
   await expect(figure(page, "top-exit-code")).toHaveText(
@@ -88,14 +90,15 @@ test("exit codes: failures per code equal SQL (user aborts left out, as on the s
 
 test("OS versions: runs per OS and version equal SQL", async ({ page }) => {
   const range = await open(page, "/embed/os?type=lxc");
+  // Under the labels every breakdown shows: Ubuntu "2404" and "24.04" are one row.
   const want = sql<{ os: string; n: number }>(
-    `SELECT trim(coalesce(os_type,'') || ' ' || coalesce(os_version,'')) AS os, COUNT(*) AS n FROM _dev_telemetry_data
+    `SELECT ${OS_FULL_LABEL_SQL} AS os, COUNT(*) AS n FROM _dev_telemetry_data
      WHERE type='lxc' AND ${DAYS} GROUP BY os ORDER BY n DESC, os`,
     range,
   );
   const total = want.reduce((a, w) => a + w.n, 0);
   const shown = await bars(page);
-  expect(shown.slice(0, 7)).toEqual(want.slice(0, 7).map((w) => [w.os || "not reported", `${formatInt(w.n)} · ${formatPercent(w.n / total)}`]));
+  expect(shown.slice(0, 7)).toEqual(want.slice(0, 7).map((w) => [w.os, `${formatInt(w.n)} · ${formatPercent(w.n / total)}`]));
   const rest = want.slice(7).reduce((a, w) => a + w.n, 0);
   if (want.length > 8) expect(shown[7]).toEqual([`${want.length - 7} others`, `${formatInt(rest)} · ${formatPercent(rest / total)}`]);
 });

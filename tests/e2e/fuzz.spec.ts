@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every page, widget, badge, feed and API route of the production build
+ * Property-based fuzzing of every page, widget, badge, chart, preview image, feed, crawler file and API route of the production build
  * with random and hostile values for every parameter and path segment (fixed seed, bounded
  * number of cases): never a 5xx, the API answers JSON (a 400/404 with an error, or notes),
  * pages answer HTML, and no hostile text comes back unescaped. PocketBase's own messages and
@@ -98,6 +98,12 @@ const ROUTES = [
   "/api/v1/digest",
   "/feed.xml",
   "/apps/{}/feed.xml",
+  "/chart/{}.svg",
+  "/og/apps/{}.png",
+  "/og/errors/{}.png",
+  "/og/{}",
+  "/robots.txt",
+  "/sitemap.xml",
 ];
 
 const encoded = fc.oneof(

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+import { withContractRows } from "../support/contract-rows";
 import { startDashboard } from "./dashboard";
 
 const SUPERUSER = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
@@ -25,7 +26,9 @@ export default async function globalSetup() {
   // 3,000 runs a day: enough that the worst LXC app with ≥ 50 runs (a broken app such as
   // mastodon, ~100 runs at ~45 % failures whatever the hour) has two pages of failed runs.
   // At 1,500 it hovered around 50 runs and, some hours, had fewer than 21 failures.
-  insertRows(join(dataDir, "data.db"), generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), { maintainRollups: false });
+  // Plus runs the generator never makes (an app on two OSes up to the current hour, an app whose
+  // two install types move apart): tests/support/contract-rows.ts.
+  insertRows(join(dataDir, "data.db"), withContractRows(generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), new Date()), { maintainRollups: false });
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
 

@@ -5,17 +5,17 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOMES } from "../../lib/outcomes";
-import { parseViewState } from "../../lib/params";
+import { MAX_LIST_ROWS, pageCount, parseViewState } from "../../lib/params";
 import { fetchAppDetail } from "../../lib/queries/app-detail";
 import { fetchRuns } from "../../lib/queries/runs";
 import { fetchAppList } from "../../lib/queries/apps";
-import { RUN_PAGES_MAX } from "../../lib/queries/runs";
 import { VIEWS } from "../../lib/views";
-import { previousRange } from "../../lib/range";
+import { previousRange, rangeBuckets } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
 import { wilson } from "../../lib/stats";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
+import { withContractRows } from "../support/contract-rows";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -25,7 +25,7 @@ describe("apps data layer", () => {
   const now = new Date();
   beforeAll(async () => {
     pb = await startTestPocketBase({
-      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), { maintainRollups: false }),
+      seed: (dir) => insertRows(join(dir, "data.db"), withContractRows(generateRows({ seed: 5, days: 70, runsPerDay: 250, end: now }), now), { maintainRollups: false }),
     });
     pb.useForDataLayer();
   });
@@ -93,6 +93,71 @@ describe("apps data layer", () => {
     });
   }
 
+  /** Per app and type: counts over a bucket range (days or hours) with an extra condition, and per bucket. */
+  function sqlCounts(from: string, to: string, where: string) {
+    const rows = pb.db
+      .prepare(
+        `SELECT nsapp || '/' || type AS k, substr(created,1,${from.length}) AS bucket, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
+         FROM _dev_telemetry_data WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY 1, 2`,
+      )
+      .all(from, to) as { k: string; bucket: string; runs: number; success: number; failed: number }[];
+    const totals = new Map<string, { runs: number; success: number; failed: number }>();
+    for (const r of rows) {
+      const t = totals.get(r.k) ?? { runs: 0, success: 0, failed: 0 };
+      t.runs += r.runs;
+      t.success += r.success;
+      t.failed += r.failed;
+      totals.set(r.k, t);
+    }
+    return { totals, perBucket: new Map(rows.map((r) => [`${r.k}@${r.bucket}`, r.runs])) };
+  }
+
+  const rateOf = (c: { success: number; failed: number } | undefined) => (c && c.success + c.failed > 0 ? c.failed / (c.success + c.failed) : null);
+
+  // Each row is one app *and type* (and OS, with an OS filter): its previous period, its rate
+  // change and its sparkline — up to today's partial day — count exactly those runs.
+  const rowCases: [string, Record<string, string>, string][] = [
+    ["every app and type", { range: "30d", min: "0" }, ""],
+    ["type filter", { range: "30d", type: "addon", min: "0" }, "AND type = 'addon'"],
+    ["OS filter, a range ending today", { range: "7d", os: "ubuntu", min: "0" }, "AND os_type = 'ubuntu'"],
+    ["OS filter, last 24 hours", { range: "24h", os: "debian", min: "0" }, "AND os_type = 'debian'"],
+  ];
+  for (const [name, query, where] of rowCases) {
+    it(`compares each app and type with its own previous period, sparkline included: ${name}`, async () => {
+      const { state } = parseViewState({ ...query, size: "100", sort: "nsapp" }, now, VIEWS.apps);
+      const rows = [];
+      for (let page = 1; page <= 20; page++) {
+        const list = await fetchAppList({ ...state, page });
+        rows.push(...list.rows);
+        if (list.rows.length < state.pageSize) break;
+      }
+      expect(rows.length).toBeGreaterThan(0);
+      const prev = previousRange(state.range);
+      const cur = sqlCounts(state.range.from, state.range.to, where);
+      const before = sqlCounts(prev.from, prev.to, where);
+      const buckets = rangeBuckets(state.range);
+      for (const r of rows) {
+        const k = `${r.nsapp}/${r.type}`;
+        expect(r.previous, k).toEqual(before.totals.get(k) ?? { runs: 0, success: 0, failed: 0 });
+        const want = rateOf(cur.totals.get(k)) !== null && rateOf(before.totals.get(k)) !== null ? rateOf(cur.totals.get(k))! - rateOf(before.totals.get(k))! : null;
+        if (want === null) expect(r.change?.change ?? null, k).toBeNull();
+        else expect(r.change?.change, k).toBeCloseTo(want, 12);
+        expect(r.spark, k).toEqual(buckets.map((b) => cur.perBucket.get(`${k}@${b}`) ?? 0));
+      }
+      if (!where) {
+        // The data has apps with two types whose changes differ: a per-app figure could not match both.
+        const byApp = new Map<string, Set<number | null>>();
+        for (const r of rows) byApp.set(String(r.nsapp), (byApp.get(String(r.nsapp)) ?? new Set()).add(r.change?.change ?? null));
+        expect([...byApp.values()].some((changes) => changes.size > 1)).toBe(true);
+      }
+      if (query.os) {
+        // The last (partial) bucket has runs of other OSes too, so ignoring the filter there would show.
+        const all = sqlCounts(state.range.to, state.range.to, "");
+        expect(rows.some((r) => (all.totals.get(`${r.nsapp}/${r.type}`)?.runs ?? 0) > (cur.perBucket.get(`${r.nsapp}/${r.type}@${state.range.to}`) ?? 0))).toBe(true);
+      }
+    });
+  }
+
   for (const range of ["90d", "24h"]) {
     it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
       const { state } = parseViewState({ range }, now, VIEWS.app);
@@ -100,7 +165,7 @@ describe("apps data layer", () => {
       const top = pb.db.prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
         nsapp: string;
       };
-      const d = await fetchAppDetail(top.nsapp, state.range);
+      const d = await fetchAppDetail(top.nsapp, state.range, true);
       expect(d.series).toHaveLength(state.range.length);
       const where = `nsapp = @app AND ${inRange}`;
       const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
@@ -111,6 +176,12 @@ describe("apps data layer", () => {
         .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
         .all(args) as { exit_code: number; failed: number }[];
       expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
+      // By default, as on /errors: user aborts left out — aborted runs and failures with 129, 130, 143.
+      const withoutAborts = (await fetchAppDetail(top.nsapp, state.range, false)).codes;
+      const failures = pb.db
+        .prepare(`SELECT exit_code, COUNT(*) AS failed FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1`)
+        .all(args) as { exit_code: number; failed: number }[];
+      expect(new Map(withoutAborts.map((c) => [Number(c.exit_code), [c.failed, c.aborted]]))).toEqual(new Map(failures.map((c) => [c.exit_code, [c.failed, 0]])));
       const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
         k: string;
         n: number;
@@ -118,11 +189,11 @@ describe("apps data layer", () => {
       expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
       const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
       expect(page2.totalItems).toBe(totals.failed);
-      // Page 2, or the last page when there is no second one.
-      expect(page2.page).toBe(Math.min(2, Math.max(1, Math.ceil(totals.failed / 5))));
-      const want = pb.db
-        .prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET ${(page2.page - 1) * 5}`)
-        .all(args) as { created: string }[];
+      // Page 2 (empty when there is no second page: past the end, nothing is read).
+      expect([page2.page, page2.pages]).toEqual([2, Math.max(1, Math.ceil(totals.failed / 5))]);
+      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as {
+        created: string;
+      }[];
       expect(page2.items.map((r) => r.started)).toEqual(want.map((r) => r.created.slice(0, 16)));
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("random_id");
       expect(Object.keys(page2.items[0] ?? {})).not.toContain("error");
@@ -184,7 +255,7 @@ describe("apps data layer", () => {
     expect(all.items.map((r) => r.started)).toEqual([...all.items.map((r) => r.started)].sort().reverse());
   });
 
-  it("pages a run list as SQL slices it, and stops at the deepest page instead of scanning further", async () => {
+  it("pages a run list as SQL slices it, to its last page, and reads nothing past it", async () => {
     const { state } = parseViewState({ range: "90d" }, now, VIEWS.app);
     const args = { nsapp: "docker", from: state.range.from, to: state.range.to };
     const slice = (page: number, size: number) =>
@@ -197,10 +268,13 @@ describe("apps data layer", () => {
       ).map((r) => r.created.slice(0, 16));
     const third = await fetchRuns("docker", state.range, null, 3, 10, now);
     expect(third.items.map((r) => r.started)).toEqual(slice(3, 10));
-    const deep = await fetchRuns("docker", state.range, null, 3000, 2, now);
-    expect(deep.totalItems).toBeGreaterThan(RUN_PAGES_MAX * 2);
-    expect(deep.pages).toBe(RUN_PAGES_MAX);
-    expect(deep.page).toBe(RUN_PAGES_MAX);
-    expect(deep.items.map((r) => r.started)).toEqual(slice(RUN_PAGES_MAX, 2));
+    // The last page (every row of the list: docker's runs are fewer than MAX_LIST_ROWS), then past it.
+    expect(third.totalItems).toBeGreaterThan(100);
+    expect(third.totalItems).toBeLessThan(MAX_LIST_ROWS);
+    expect(third.pages).toBe(Math.ceil(third.totalItems / 10));
+    const deepest = await fetchRuns("docker", state.range, null, pageCount(third.totalItems, 2), 2, now);
+    expect(deepest.items.map((r) => r.started)).toEqual(slice(deepest.pages, 2));
+    const past = await fetchRuns("docker", state.range, null, deepest.pages + 1, 2, now);
+    expect([past.page, past.pages, past.items]).toEqual([deepest.pages + 1, deepest.pages, []]);
   });
 });

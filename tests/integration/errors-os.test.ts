@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fetchExitCodeDetail, fetchExitCodeRanking, fetchExitCodeTrend } from "../../lib/queries/exit-codes";
 import { fetchOsShareSeries, fetchOsVersions, MAX_SHARE_SERIES } from "../../lib/queries/os";
-import { customRange, presetRange, rangeBuckets, type Range } from "../../lib/range";
+import { allTimeRange, customRange, presetRange, rangeBuckets, type Range } from "../../lib/range";
 import { wilson } from "../../lib/stats";
 import { addDays, utcDay } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -29,7 +29,7 @@ describe("exit-code and OS data layer", () => {
     presetRange("24h", now),
     customRange(addDays(today, -39), addDays(today, -20)),
     customRange(addDays(today, -3), addDays(today, -3)),
-    presetRange("all", now),
+    allTimeRange(now, "2026-01-01"),
   ];
 
   beforeAll(async () => {
@@ -84,7 +84,7 @@ describe("exit-code and OS data layer", () => {
       const top = sqlCodes(r)
         .slice(0, 3)
         .map((c) => c.code);
-      const absent = [...Array(256).keys()].find((c) => !sqlCodes(presetRange("all", now)).some((x) => x.code === c))!;
+      const absent = [...Array(256).keys()].find((c) => !sqlCodes(allTimeRange(now, "2020-01-01")).some((x) => x.code === c))!;
       const codes = [...top, absent];
       expect((await fetchExitCodeTrend(r, codes, true)).map(({ partial: _, ...p }) => p)).toEqual(sqlSeries(r, codes));
     }
@@ -99,14 +99,14 @@ describe("exit-code and OS data layer", () => {
         const apps = all<{ nsapp: string; failed: number; aborted: number }>(
           `SELECT COALESCE(nsapp,'') AS nsapp, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
            FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
-           GROUP BY 1 ORDER BY failed DESC, aborted DESC, nsapp`,
+           GROUP BY 1 ORDER BY failed + aborted DESC, failed DESC, nsapp`,
           p,
         );
         const os = all<{ osType: string; osVersion: string; failed: number; aborted: number }>(
           `SELECT ${OS_LABEL_SQL} AS osType, ${OS_VERSION_LABEL_SQL} AS osVersion, SUM(status='failed') AS failed,
              SUM(status='aborted') AS aborted
            FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
-           GROUP BY 1,2 ORDER BY failed + aborted DESC, osType, osVersion`,
+           GROUP BY 1,2 ORDER BY failed + aborted DESC, failed DESC, osType, osVersion`,
           p,
         );
         const got = await fetchExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
 import { findInsights } from "../../lib/insights/find-insights";
-import { NOT_REPORTED } from "../../lib/labels";
 import { windowSpan } from "../../lib/insights/scan-series";
 import { publicClient } from "../../lib/pocketbase";
 import { pocketbaseSource } from "../../lib/queries/insights-source";
@@ -19,8 +18,8 @@ import { DEMO_EVENTS, eventTruth } from "../../scripts/lib/demo-events";
 import { generateRows, type GenerateOptions } from "../../scripts/lib/generate";
 import { eventOk, scoreInsights } from "../../scripts/lib/insights-score";
 import { memorySource } from "../../scripts/lib/memory-source";
-import { notReportedSql } from "../support/labels";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { METHOD_LABEL_SQL, OS_FULL_LABEL_SQL, PVE_LABEL_SQL } from "../support/labels";
 
 const SUCCESS = "status IN ('sucess','success','done')";
 const now = new Date();
@@ -80,10 +79,10 @@ describe("insights", () => {
       for (const e of r.environment) {
         const where =
           e.dimension === "os"
-            ? "nsapp = @app AND trim(os_type || ' ' || os_version) = @v"
+            ? `nsapp = @app AND ${OS_FULL_LABEL_SQL} = @v`
             : e.dimension === "pve"
-              ? `nsapp = @app AND ${e.value === NOT_REPORTED ? notReportedSql("pve_version") : "(pve_version = @v OR pve_version LIKE @v || '.%')"}`
-              : `nsapp = @app AND ${e.value === NOT_REPORTED ? notReportedSql("method") : "method = @v"}`;
+              ? `nsapp = @app AND (${PVE_LABEL_SQL} = @v OR ${PVE_LABEL_SQL} LIKE @v || '.%')`
+              : `nsapp = @app AND ${METHOD_LABEL_SQL} = @v`;
         expect(Object.values(outcomes(where, { ...details, v: e.value })), `${r.nsapp} ${e.dimension} ${e.value}`).toEqual([e.failed, e.decided]);
       }
     }
@@ -174,7 +173,7 @@ describe("insights", () => {
     expect(sentences.length).toBeLessThanOrEqual(1);
   });
 
-  it("tests each app's failure-rate change against the previous period on SQL's counts", async () => {
+  it("tests each app's and type's failure-rate change against the previous period on SQL's counts", async () => {
     const changes = await fetchRateChanges(range);
     const prev = previousRange(range);
     const sql = (r: typeof range) =>
@@ -182,20 +181,21 @@ describe("insights", () => {
         (
           pb.db
             .prepare(
-              `SELECT nsapp, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM _dev_telemetry_data WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`,
+              `SELECT nsapp || '/' || type AS k, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM _dev_telemetry_data WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`,
             )
-            .all(r.from, r.to) as { nsapp: string; failed: number; decided: number }[]
-        ).map((x) => [x.nsapp, x]),
+            .all(r.from, r.to) as { k: string; failed: number; decided: number }[]
+        ).map((x) => [x.k, x]),
       );
     const cur = sql(range);
     const before = sql(prev);
     expect(changes.length).toBe(cur.size);
     for (const c of changes) {
-      expect([c.failed, c.decided, c.previous_failed, c.previous_decided], c.nsapp).toEqual([
-        cur.get(c.nsapp)!.failed,
-        cur.get(c.nsapp)!.decided,
-        before.get(c.nsapp)?.failed ?? 0,
-        before.get(c.nsapp)?.decided ?? 0,
+      const k = `${c.nsapp}/${c.type}`;
+      expect([c.failed, c.decided, c.previous_failed, c.previous_decided], k).toEqual([
+        cur.get(k)!.failed,
+        cur.get(k)!.decided,
+        before.get(k)?.failed ?? 0,
+        before.get(k)?.decided ?? 0,
       ]);
     }
     // The open regression's app fails far more than in the 30 days before, where no data was generated.

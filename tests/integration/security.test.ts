@@ -102,7 +102,7 @@ describe("access rules and filter safety", () => {
     const range = presetRange("7d", new Date());
     // The app page's six rollup queries all carry the name in their filters.
     for (const [i, nsapp] of HOSTILE.entries()) {
-      const d = await fetchAppDetail(nsapp, range);
+      const d = await fetchAppDetail(nsapp, range, true);
       expect(d.totals.runs).toBe(1);
       // index in the seeding loop is i + 3: odd → failed
       expect(d.totals.failed).toBe((i + 3) % 2);
@@ -111,10 +111,10 @@ describe("access rules and filter safety", () => {
       expect(d.pve.reduce((n, o) => n + o.runs, 0)).toBe(1);
     }
     for (const probe of ['" || 1=1 || "', "' || '1'='1", "docker' || nsapp != '", "%", "*"]) {
-      const d = await fetchAppDetail(probe, range);
+      const d = await fetchAppDetail(probe, range, true);
       expect([d.totals.runs, d.codes.length, d.os.length, d.pve.length]).toEqual([0, 0, 0, 0]);
     }
-    expect((await fetchAppDetail("docker", range)).totals.runs).toBe(2);
+    expect((await fetchAppDetail("docker", range, true)).totals.runs).toBe(2);
     // The insights' reads carry the name in their filters too.
     for (const [i, nsapp] of HOSTILE.entries()) expect((await fetchAppInsights(nsapp, range)).totals.failed, nsapp).toBe((i + 3) % 2);
     for (const probe of ['" || 1=1 || "', "docker' || nsapp != '", "%"]) expect((await fetchAppInsights(probe, range)).totals.decided).toBe(0);

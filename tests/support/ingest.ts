@@ -60,7 +60,7 @@ export async function expectAppFiguresEqualSql(db: Database.Database, nsapp: str
       `SELECT exit_code, SUM(status = 'failed') AS failed, SUM(status = 'aborted') AS aborted FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`,
     )
     .all(args) as { exit_code: number; failed: number; aborted: number }[];
-  const detail = await fetchAppDetail(nsapp, range);
+  const detail = await fetchAppDetail(nsapp, range, true); // every exit code, aborts too, as the SQL
   expect(detail.totals).toEqual(totals);
   const byKey = (rows: { key: string; runs: number }[]) => Object.fromEntries(rows.filter((r) => r.runs > 0).map((r) => [r.key, r.runs]));
   expect(byKey(detail.pve)).toEqual(group("pve_version", (r) => pveLabel(r.pve_version)));

@@ -1,6 +1,6 @@
 /** Widget and badge options: parsed by the one URL parser, invalid values → defaults and a note. */
 import { describe, expect, it } from "vitest";
-import { parseBadgeOptions, parseEmbedOptions, parseHexColor } from "../../lib/embed/options";
+import { parseBadgeOptions, parseChartOptions, parseEmbedOptions, parseHexColor, parsePreviewOptions } from "../../lib/embed/options";
 
 const NOW = new Date("2026-11-22T10:00:00Z");
 const embed = (qs: string) => parseEmbedOptions(new URLSearchParams(qs), NOW);
@@ -60,5 +60,21 @@ describe("parseBadgeOptions", () => {
     const { options, notes } = badge("metric=instals&theme=auto&range=1y&type=vm");
     expect(options).toMatchObject({ metric: "success-rate", theme: "light" });
     expect(notes).toHaveLength(4);
+  });
+});
+
+describe("parseChartOptions and parsePreviewOptions", () => {
+  it("the chart: outcomes over 30 days, light, unless asked; a bad value is a note", () => {
+    const chart = (qs: string) => parseChartOptions(new URLSearchParams(qs), NOW);
+    expect(chart("")).toMatchObject({ notes: [], options: { metric: "outcomes", theme: "light", view: { preset: "30d" } } });
+    expect(chart("metric=failure-rate&theme=dark&from=2026-11-01&to=2026-11-07")).toMatchObject({
+      notes: [],
+      options: { metric: "failure-rate", theme: "dark", view: { preset: "custom", range: { from: "2026-11-01", to: "2026-11-07" } } },
+    });
+    expect(chart("metric=installs&app=x").notes).toEqual(['Ignored unknown option "app".', 'Ignored metric="installs": expected outcomes, failure-rate.']);
+  });
+  it("a preview image takes the range only", () => {
+    expect(parsePreviewOptions(new URLSearchParams("range=7d"), NOW)).toMatchObject({ notes: [], state: { preset: "7d" } });
+    expect(parsePreviewOptions(new URLSearchParams("theme=dark"), NOW).notes).toEqual(['Ignored unknown option "theme".']);
   });
 });

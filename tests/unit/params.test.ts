@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseViewState, viewHref } from "../../lib/params";
+import { MAX_LIST_ROWS, pageCount, parseViewState, viewHref } from "../../lib/params";
 import { VIEWS } from "../../lib/views";
 import { canonicalPage } from "../../server/front";
 
@@ -54,7 +54,10 @@ describe("parseViewState", () => {
 
   it("sums long ranges into weeks and months", () => {
     expect(parseViewState({ range: "365d" }, NOW, APPS).state.range.bucket).toBe("week");
-    expect(parseViewState({ range: "all" }, NOW, APPS).state.range).toMatchObject({ bucket: "month", trim: true });
+    // All time starts on the first day with data, and its points follow its length.
+    expect(parseViewState({ range: "all" }, NOW, APPS, "2026-09-08").state.range).toMatchObject({ from: "2026-09-08", to: "2026-11-22", length: 76, bucket: "day" });
+    expect(parseViewState({ range: "all" }, NOW, APPS, "2025-06-01").state.range).toMatchObject({ from: "2025-06-01", bucket: "week" });
+    expect(parseViewState({ range: "all" }, NOW, APPS, null).state.range).toMatchObject({ from: "2026-11-22", to: "2026-11-22" });
     expect(parseViewState({ from: "2024-01-01", to: "2026-11-01" }, NOW, APPS).state.range.bucket).toBe("month");
   });
 
@@ -105,5 +108,17 @@ describe("viewHref and canonical URLs", () => {
     expect(canon("/apps?range=7d&type=vm")).toBeNull();
     expect(canon("/apps?range=forever")).toBeNull();
     expect(canon("/embed?widget=x")).toBeNull();
+  });
+});
+
+describe("pageCount: the one paging rule", () => {
+  it("offers every row up to MAX_LIST_ROWS, and always one page", () => {
+    expect(pageCount(0, 25)).toBe(1);
+    expect(pageCount(25, 25)).toBe(1);
+    expect(pageCount(26, 25)).toBe(2);
+    expect(pageCount(MAX_LIST_ROWS, 100)).toBe(MAX_LIST_ROWS / 100);
+    // 6,042 docker runs at 50 a page are 121 pages of rows, of which the first 100 are served.
+    expect(pageCount(6042, 50)).toBe(MAX_LIST_ROWS / 50);
+    expect(pageCount(6042, 10)).toBe(MAX_LIST_ROWS / 10);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isFeedPath, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
+import { isFeedPath, linksToOrigin, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
 import { pageViewForPath } from "../../lib/views";
 import { canonicalPage } from "../../server/front";
 import { clientAddress, trustedHops } from "../../server/client";
 import { RateLimiter } from "../../server/rate-limit";
-import { cacheKey, sharedMaxAge } from "../../server/response-cache";
+import { cacheKey, dataAge, ResponseCache, sharedMaxAge } from "../../server/response-cache";
+import { DataCache, LIVE } from "../../lib/data/cache";
 import type { IncomingMessage } from "node:http";
 
 const req = (remote: string, xff?: string) => ({ socket: { remoteAddress: remote }, headers: xff ? { "x-forwarded-for": xff } : {} }) as unknown as IncomingMessage;
@@ -51,6 +52,24 @@ describe("response cache keys and lifetimes", () => {
   it("maps parameters in another order to one key and ignores Next's _rsc buster", () => {
     expect(cacheKey("/apps", new URLSearchParams("type=vm&range=7d"))).toBe(cacheKey("/apps", new URLSearchParams("range=7d&type=vm&_rsc=abc")));
     expect(cacheKey("/apps", new URLSearchParams(""))).toBe("/apps");
+  });
+  it("keeps an answer only until its data is s-maxage old (Last-Modified: when its figures were read)", async () => {
+    let t = Date.parse("2026-11-22T10:00:00Z");
+    const cache = new ResponseCache(1 << 20, 1 << 20, () => t);
+    const answer = (readSecondsAgo: number) => async () => ({
+      status: 200,
+      headers: { "cache-control": "public, max-age=0, s-maxage=60", "last-modified": new Date(t - readSecondsAgo * 1000).toUTCString() },
+      body: Buffer.from("x"),
+    });
+    expect(dataAge({ "last-modified": new Date(t - 45_000).toUTCString() }, t)).toBe(45);
+    expect(dataAge({}, t)).toBe(0);
+    await cache.render("/fresh", answer(0));
+    await cache.render("/older", answer(45));
+    await cache.render("/too-old", answer(61));
+    t += 16_000;
+    expect([cache.get("/fresh"), cache.get("/older"), cache.get("/too-old")].map((e) => e !== undefined)).toEqual([true, false, false]);
+    t += 44_000;
+    expect(cache.get("/fresh")).toBeUndefined();
   });
   it("stores only what a shared cache may store", () => {
     expect(sharedMaxAge({ "cache-control": "public, max-age=0, s-maxage=30, stale-while-revalidate=300" })).toBe(30);
@@ -109,5 +128,41 @@ describe("security headers", () => {
     expect(pageViewForPath("/apps/docker/feed.xml")).toBeNull();
     expect(pageViewForPath("/feed.xml")).toBeNull();
     expect(canonicalPage(new URL("http://x/apps/docker/feed.xml?range=30d"))).toBeNull();
+  });
+  it("serves charts and preview images like badges, robots.txt and the sitemap like the API; answers with absolute links are kept per host", () => {
+    expect(["/chart/docker.svg", "/og/apps/docker.png", "/og/site.png", "/robots.txt", "/sitemap.xml", "/apps/robots.txt"].map((p) => routeKind(p))).toEqual([
+      "badge",
+      "badge",
+      "badge",
+      "api",
+      "api",
+      "page",
+    ]);
+    expect(
+      ["/", "/apps/docker", "/feed.xml", "/robots.txt", "/sitemap.xml", "/api/v1/apps", "/badge/docker.svg", "/og/site.png"].map((p) => linksToOrigin(p, routeKind(p))),
+    ).toEqual([true, true, true, true, true, false, false, false]);
+  });
+});
+
+describe("data cache freshness", () => {
+  it("serves figures while refreshing them only until they are a minute old, then waits for new ones", async () => {
+    let t = 0;
+    let loads = 0;
+    const cache = new DataCache(
+      () => null,
+      100,
+      () => t,
+    );
+    const load = async () => ++loads;
+    expect((await cache.get("k", load, LIVE)).ok).toBe(true);
+    t = 45_000; // stale: served as it is, refreshed in the background
+    const stale = await cache.get("k", load, LIVE);
+    expect(stale.ok && stale.value).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loads).toBe(2);
+    t = 45_000 + 61_000; // a quiet minute later: too old to serve, the caller waits
+    const fresh = await cache.get("k", load, LIVE);
+    expect(fresh.ok && [fresh.value, fresh.fetchedAt]).toEqual([3, t]);
+    expect(LIVE.staleMs).toBe(60_000);
   });
 });

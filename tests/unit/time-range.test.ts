@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pointOf, seriesPoints, toSeries, weekOf } from "../../lib/buckets";
-import { customRange, presetRange, previousRange, rangeBounds, rangeBuckets, spanLabel } from "../../lib/range";
+import { allTimeRange, customRange, DAILY_MAX_DAYS, presetRange, previousRange, rangeBounds, rangeBuckets, spanLabel, WEEKLY_MAX_DAYS } from "../../lib/range";
 import { addDays, addHours, bucketLabel, bucketTick, daysBetween, hoursBetween, pbTime, utcDay, utcHour } from "../../lib/time";
 
 describe("UTC days and hours", () => {
@@ -26,23 +26,23 @@ describe("UTC days and hours", () => {
 describe("ranges", () => {
   it("last 30 days is today and the 29 days before, and the previous period abuts it", () => {
     const r = presetRange("30d", new Date("2026-11-22T08:00:00Z"));
-    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30, bucket: "day", trim: false });
-    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30, bucket: "day", trim: false });
+    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30, bucket: "day" });
+    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30, bucket: "day" });
     expect(rangeBuckets(r)).toHaveLength(30);
     expect(rangeBounds(r)).toEqual({ start: "2026-10-24 00:00:00.000Z", end: "2026-11-23 00:00:00.000Z" });
     expect(spanLabel(r)).toBe("30 days");
   });
   it("last 24 hours is the current hour and the 23 before, hourly", () => {
     const r = presetRange("24h", new Date("2026-11-22T08:59:00Z"));
-    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24, bucket: "hour", trim: false });
-    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24, bucket: "hour", trim: false });
+    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24, bucket: "hour" });
+    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24, bucket: "hour" });
     expect(rangeBuckets(r)).toHaveLength(24);
     expect(rangeBuckets(r)[0]).toBe("2026-11-21 09");
     expect(rangeBounds(r)).toEqual({ start: "2026-11-21 09:00:00.000Z", end: "2026-11-22 09:00:00.000Z" });
     expect(spanLabel(r)).toBe("24 hours");
   });
   it("custom ranges are whole days", () => {
-    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1, bucket: "day", trim: false });
+    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1, bucket: "day" });
     expect(spanLabel(customRange("2026-11-01", "2026-11-01"))).toBe("1 day");
   });
 });
@@ -57,11 +57,12 @@ describe("series points", () => {
     expect(points.every((p, i) => i === 0 || addDays(points[i - 1]!.bucket, 7) === p.bucket)).toBe(true);
     expect(pointOf(r, "2026-11-19")).toBe("2026-11-16");
   });
-  it("sums into months for all time and starts where the data starts", () => {
-    const r = presetRange("all", now);
+  it("starts all time on the first day with data, its points by its length like any range", () => {
+    const r = allTimeRange(now, "2025-03-14");
+    expect(r).toMatchObject({ grain: "day", from: "2025-03-14", to: "2026-11-22", bucket: "week" });
     const rows = [
       { bucket: "2025-03-14", n: 2 },
-      { bucket: "2025-03-31", n: 3 },
+      { bucket: "2025-03-16", n: 3 },
       { bucket: "2026-11-22", n: 1 },
     ];
     const series = toSeries(
@@ -70,11 +71,18 @@ describe("series points", () => {
       rows,
       (p) => ({ ...p, n: 0 }),
       (p, row) => void (p.n += row.n),
-      (p) => p.n > 0,
     );
-    expect(series[0]).toEqual({ bucket: "2025-03", partial: false, n: 5 });
-    expect(series.at(-1)).toEqual({ bucket: "2026-11", partial: true, n: 1 });
-    expect(series).toHaveLength(21);
+    expect(series[0]).toEqual({ bucket: "2025-03-10", partial: true, n: 5 });
+    expect(series.at(-1)).toEqual({ bucket: "2026-11-16", partial: true, n: 1 });
+    // Two years and more: months; a few weeks of data: days; none yet: today alone.
+    expect(allTimeRange(now, "2024-01-01")).toMatchObject({ from: "2024-01-01", bucket: "month" });
+    expect(allTimeRange(now, "2026-10-01")).toMatchObject({ length: 53, bucket: "day" });
+    expect(allTimeRange(now, null)).toMatchObject({ from: "2026-11-22", to: "2026-11-22", length: 1, bucket: "day" });
+    // The thresholds: day up to DAILY_MAX_DAYS, week up to WEEKLY_MAX_DAYS.
+    expect(customRange("2026-07-26", "2026-11-22")).toMatchObject({ length: DAILY_MAX_DAYS, bucket: "day" });
+    expect(customRange("2026-07-25", "2026-11-22")).toMatchObject({ length: DAILY_MAX_DAYS + 1, bucket: "week" });
+    expect(customRange("2024-11-22", "2026-11-22")).toMatchObject({ length: WEEKLY_MAX_DAYS, bucket: "week" });
+    expect(customRange("2024-11-21", "2026-11-22")).toMatchObject({ length: WEEKLY_MAX_DAYS + 1, bucket: "month" });
   });
   it("marks today partial in day ranges and labels points by their kind", () => {
     const points = seriesPoints(presetRange("7d", now), now);

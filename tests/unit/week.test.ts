@@ -32,9 +32,12 @@ describe("calendar weeks (Monday–Sunday, UTC)", () => {
   it("lists the last complete weeks newest first, and the neighbours of a week", () => {
     const now = new Date("2026-11-25T10:00:00Z");
     expect(completeWeeks(now, 3).map((w) => w.monday)).toEqual(["2026-11-16", "2026-11-09", "2026-11-02"]);
-    expect(neighbours("2026-11-16", now)).toEqual({ previous: { monday: "2026-11-09", sunday: "2026-11-15" }, next: null });
-    expect(neighbours("2026-11-09", now).next?.monday).toBe("2026-11-16");
-    expect(neighbours(FIRST_WEEK, now).previous).toBeNull();
+    expect(neighbours("2026-11-16", now, FIRST_WEEK)).toEqual({ previous: { monday: "2026-11-09", sunday: "2026-11-15" }, next: null });
+    expect(neighbours("2026-11-09", now, FIRST_WEEK).next?.monday).toBe("2026-11-16");
+    expect(neighbours(FIRST_WEEK, now, FIRST_WEEK).previous).toBeNull();
+    // Before the first week with data there is nothing to move to.
+    expect(neighbours("2026-09-14", now, "2026-09-07").previous?.monday).toBe("2026-09-07");
+    expect(neighbours("2026-09-07", now, "2026-09-07").previous).toBeNull();
   });
 
   it("numbers weeks as ISO 8601 does around New Year", () => {
@@ -88,6 +91,14 @@ describe("the week parameter", () => {
       expect(notes, week).toHaveLength(1);
     }
     expect(parseViewState({ week: "2026-11-23" }, NOW, DIGEST).notes[0]).toContain("not over yet");
+  });
+
+  it("names the first week with data, not the calendar's, when a week before it is asked for", () => {
+    const { state, notes } = parseViewState({ week: "2019-12-30" }, NOW, DIGEST, "2026-09-08");
+    expect(state.week).toBeNull();
+    expect(notes).toEqual(["Ignored week=2019-12-30: the first week with data is the one from 2026-09-07; showing the last complete week."]);
+    expect(parseViewState({ week: "2026-08-31" }, NOW, DIGEST, "2026-09-08").notes[0]).toContain("from 2026-09-07");
+    expect(parseViewState({ week: "2026-09-07" }, NOW, DIGEST, "2026-09-08").state.week).toBe("2026-09-07");
   });
 
   it("is not read by other views, and named as unused by other endpoints", () => {

@@ -6,6 +6,7 @@ import { OutcomeChart } from "@/components/charts/OutcomeChart";
 import { RateChart } from "@/components/charts/RateChart";
 import { BackLink, CopyLink } from "@/components/ClientLinks";
 import { DataTable, type Column } from "@/components/DataTable";
+import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { STORED_SERIES } from "@/components/outcome-style";
 import { PageHead } from "@/components/PageHead";
@@ -14,16 +15,21 @@ import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
-import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights } from "@/lib/cached";
+import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights, readViewState } from "@/lib/cached";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatInterval, formatPercent, formatRate } from "@/lib/format";
 import type { Regression } from "@/lib/insights/find-regressions";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { Breakdown } from "@/lib/queries/app-detail";
 import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
 import { wilson } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
+import { describeApp } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { isActiveApp } from "@/lib/meta/active";
+import { appPreview, previewImagePath } from "@/lib/og/paths";
 import { VIEWS } from "@/lib/views";
 
 const VIEW = VIEWS.app;
@@ -38,13 +44,25 @@ function appName(raw: string): string | null {
   }
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const nsapp = appName((await params).nsapp);
-  const feed =
-    nsapp && nsapp.length <= 128
-      ? { types: { "application/atom+xml": [{ url: `/apps/${encodeURIComponent(nsapp)}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }] } }
-      : undefined;
-  return { title: (nsapp ?? "App").slice(0, 64), alternates: feed };
+  if (nsapp === null || nsapp.length > 128) return { title: "Unknown app", robots: { index: false } };
+  const path = `/apps/${encodeURIComponent(nsapp)}`;
+  const m = await metaContext(VIEW, path, await searchParams);
+  const [exists, summary] = await Promise.all([loadAppExists(nsapp), loadAppSummary(nsapp, m.state.range)]);
+  if (exists.ok && !exists.value) return { title: `Unknown app “${nsapp.slice(0, 64)}”`, robots: { index: false } };
+  const totals = summary.ok ? summary.value.totals : null;
+  const name = APPS.find((a) => a.nsapp === nsapp)?.name ?? nsapp;
+  return pageMetadata(m.origin, {
+    title: `${name}: installs and success rate`,
+    description: totals ? describeApp(nsapp, totals, m.state) : `${nsapp}: install statistics of the Proxmox VE community script.`,
+    canonical: m.canonical,
+    image: previewImagePath(appPreview(nsapp), m.state),
+    imageAlt: `${nsapp}: runs per ${m.state.range.bucket} by outcome and success rate`,
+    feeds: [{ path: `${path}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }],
+    // Indexed: the default view of an app with runs in the sitemap's window (lib/meta/sitemap.ts).
+    index: !m.permutation && (await isActiveApp(nsapp, m.now)),
+  });
 }
 
 async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
@@ -196,30 +214,50 @@ async function Insights({ nsapp, state }: { nsapp: string; state: ViewState }) {
   );
 }
 
-async function Codes({ nsapp, state }: { nsapp: string; state: ViewState }) {
-  const [codes, summary] = await Promise.all([loadAppCodes(nsapp, state.range), loadAppSummary(nsapp, state.range)]);
-  const failed = summary.ok ? summary.value.totals.failed : 0;
+/** The app's exit codes, user aborts left out unless included — the rule of every exit-code list (/errors too). */
+async function Codes({ nsapp, state, path }: { nsapp: string; state: ViewState; path: string }) {
   return (
-    <Loaded result={codes}>
-      {(rows) => (
-        <DataTable
-          testId="app-exit-codes"
-          rows={rows}
-          fold={8}
-          rowKey={(c) => String(c.exit_code)}
-          columns={[
-            {
-              key: "code",
-              label: "Exit code",
-              cell: (c) => ({ kind: "code", code: Number(c.exit_code), text: explainExitCode(Number(c.exit_code)), href: viewHref(VIEWS.error, `/errors/${c.exit_code}`, state) }),
-            },
-            { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
-            { key: "aborted", label: "Aborted", priority: 2, cell: (c) => ({ kind: "integer", value: c.aborted }) },
-            { key: "share", label: "Share of failures", priority: 2, cell: (c) => ({ kind: "percent", value: failed ? c.failed / failed : null }) },
-          ]}
-          empty="No failed or aborted runs in this range."
-        />
-      )}
+    <Loaded result={await loadAppCodes(nsapp, state.range, state.aborts)}>
+      {(rows) => {
+        const failed = rows.reduce((n, c) => n + c.failed, 0);
+        return (
+          <>
+            <FilterLinks
+              label="User aborts"
+              view={VIEW}
+              path={path}
+              state={state}
+              hash="#codes"
+              items={[
+                { text: "Left out", patch: { aborts: false }, current: !state.aborts },
+                { text: "Included", patch: { aborts: true }, current: state.aborts },
+              ]}
+            />
+            <DataTable
+              testId="app-exit-codes"
+              rows={rows}
+              fold={8}
+              rowKey={(c) => String(c.exit_code)}
+              columns={[
+                {
+                  key: "code",
+                  label: "Exit code",
+                  cell: (c) => ({
+                    kind: "code",
+                    code: Number(c.exit_code),
+                    text: explainExitCode(Number(c.exit_code)),
+                    href: viewHref(VIEWS.error, `/errors/${c.exit_code}`, state),
+                  }),
+                },
+                { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
+                { key: "aborted", label: "Aborted", priority: 2, cell: (c) => ({ kind: "integer", value: c.aborted }) },
+                { key: "share", label: "Share of failures", priority: 2, cell: (c) => ({ kind: "percent", value: failed ? c.failed / failed : null }) },
+              ]}
+              empty={state.aborts ? "No failed or aborted runs in this range." : "No failures in this range apart from user aborts."}
+            />
+          </>
+        );
+      }}
     </Loaded>
   );
 }
@@ -277,7 +315,7 @@ async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) 
 export default async function AppPage({ params, searchParams }: Props) {
   const now = new Date();
   const nsapp = appName((await params).nsapp);
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   if (nsapp === null || nsapp.length > 128) notFound();
   const exists = await loadAppExists(nsapp);
   if (exists.ok && !exists.value) return <UnknownApp nsapp={nsapp} />;
@@ -326,7 +364,7 @@ export default async function AppPage({ params, searchParams }: Props) {
       </Section>
       <div className="grid-2">
         <Section id="codes" title="Exit codes">
-          <Codes {...p} />
+          <Codes {...p} path={path} />
         </Section>
         <Section id="os" title="OS versions">
           <Environment {...p} part="os" />

@@ -1,4 +1,4 @@
-import { appExists, fetchAppDetail } from "@/lib/cached";
+import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
 import { EMBED_CACHE_CONTROL, RETRY_AFTER_SECONDS } from "@/lib/embed/respond";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
@@ -20,7 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   } catch {
     // malformed escapes: not an app name, answered as unknown below
   }
-  const { options, notes } = parseBadgeOptions(new URL(request.url).searchParams, new Date());
+  const { options, notes } = parseBadgeOptions(new URL(request.url).searchParams, new Date(), await firstDataDay());
   const label = NSAPP_PATTERN.test(nsapp) ? nsapp : "badge";
 
   function reply(badge: Badge, status = 200, extra: Record<string, string> = {}) {
@@ -33,7 +33,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   if (notes.length) return reply(problemBadge(label, notes[0]!.replace(/^Ignored /, "bad ").replace(/: expected .*$/, "")), 400);
   try {
     if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply(problemBadge(label, "unknown app"), 404);
-    const t = (await fetchAppDetail(nsapp, options.view.range)).totals;
+    const t = (await fetchAppDetail(nsapp, options.view.range, false)).totals;
     return reply(badgeFor(nsapp, options, { runs: t.runs, success: t.success, failed: t.failed }));
   } catch (err) {
     const message = explainDataError(err);

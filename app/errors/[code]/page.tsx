@@ -6,17 +6,23 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
+import { PastLastPage } from "@/components/PastLastPage";
 import { Suspense } from "react";
 import { Loaded, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadExitCodeDetail } from "@/lib/cached";
+import { loadExitCodeDetail, readViewState } from "@/lib/cached";
 import { explainExitCode, exitCodeInfo } from "@/lib/exit-codes";
 import { formatInt } from "@/lib/format";
 import { isExitCodeParam } from "@/lib/known";
-import { parseViewState, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { noteNotFound } from "@/lib/request-context";
 import { bucketLabel, daysBetween } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
+import { isActiveCode } from "@/lib/meta/active";
+import { describeExitCode } from "@/lib/meta/describe";
+import { pageMetadata } from "@/lib/meta/page";
+import { metaContext } from "@/lib/meta/request";
+import { previewImagePath } from "@/lib/og/paths";
 
 const VIEW = VIEWS.error;
 
@@ -37,10 +43,23 @@ function earlierMeanings(code: number, current: string, from: string, to: string
   return spans.filter((s) => s.meant !== current);
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const raw = (await params).code;
-  if (!isExitCodeParam(raw)) return { title: "Exit code not found" };
-  return { title: `Exit code ${raw}`, description: `Exit code ${raw} (${explainExitCode(Number(raw))}): failed and aborted install runs, apps and OS versions.` };
+  if (!isExitCodeParam(raw)) return { title: "Exit code not found", robots: { index: false } };
+  const code = Number(raw);
+  const m = await metaContext(VIEW, `/errors/${code}`, await searchParams);
+  // The same arguments as the page's section: one load for both.
+  const detail = await loadExitCodeDetail(code, m.state.range, { page: m.state.page, perPage: m.state.pageSize });
+  const message = explainExitCode(code);
+  return pageMetadata(m.origin, {
+    title: `Exit code ${code}: ${message}`,
+    description: detail.ok ? describeExitCode(code, message, detail.value, m.state) : `Exit code ${code} (${message}): failed and aborted install runs, apps and OS versions.`,
+    canonical: m.canonical,
+    image: previewImagePath({ kind: "code", code }, m.state),
+    imageAlt: `Exit code ${code}: failed and aborted runs per ${m.state.range.bucket}`,
+    // Indexed: the default view of a code with failed or aborted runs in the sitemap's window.
+    index: !m.permutation && (await isActiveCode(code, m.now)),
+  });
 }
 
 function UnknownCode({ raw }: { raw: string }) {
@@ -99,13 +118,8 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
             <div className="grid-2">
               <section className="panel" aria-labelledby="apps-heading">
                 <h2 id="apps-heading">Apps affected</h2>
-                {state.page > 1 && detail.apps.length === 0 ? (
-                  <p className="notes" role="status">
-                    Page {state.page} is past the last page of this list.{" "}
-                    <Link prefetch={false} href={viewHref(VIEW, path, state, { page: 1 })}>
-                      First page
-                    </Link>
-                  </p>
+                {detail.apps.length === 0 ? (
+                  <PastLastPage page={state.page} pageSize={state.pageSize} total={detail.appCount} href={(page) => viewHref(VIEW, path, state, { page })} />
                 ) : (
                   <DataTable
                     testId="apps-table"
@@ -155,7 +169,7 @@ async function Detail({ code, state, path }: { code: number; state: ViewState; p
 export default async function ExitCodePage({ params, searchParams }: Props) {
   const raw = (await params).code;
   const now = new Date();
-  const { state, notes } = parseViewState(await searchParams, now, VIEW);
+  const { state, notes } = await readViewState(await searchParams, now, VIEW);
   if (!isExitCodeParam(raw)) return <UnknownCode raw={raw} />;
   const code = Number(raw);
   const path = `/errors/${code}`;

@@ -42,7 +42,7 @@ ${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${fo
 
 export const appWidget: WidgetRenderer = async ({ view, app }) => {
   const nsapp = app!;
-  const d = await fetchAppDetail(nsapp, view.range);
+  const d = await fetchAppDetail(nsapp, view.range, false);
   const t = d.totals;
   const n = t.success + t.failed;
   const w = wilson(t.success, n);

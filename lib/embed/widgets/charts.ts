@@ -7,9 +7,8 @@ import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fe
 import { exitCodeInfo } from "../../exit-codes";
 import { formatInt, formatPercent } from "../../format";
 import { rangeHref, viewHref, type ViewState } from "../../params";
-import { NOT_REPORTED } from "../../labels";
+import { osLabel } from "../../labels";
 import { VIEWS } from "../../views";
-import { isUserAbortCode } from "../../queries/exit-codes";
 import { wilson } from "../../stats";
 import { bucketLabel } from "../../time";
 import { MIN_SAMPLE } from "../catalog";
@@ -25,7 +24,7 @@ const share = (part: number, whole: number) => formatPercent(whole === 0 ? null 
 /** Outcome series of every app (six outcomes) or one app (stored outcomes: installing not split). */
 async function outcomeSeries(view: ViewState, app: string | null) {
   if (app) {
-    const d = await fetchAppDetail(app, view.range);
+    const d = await fetchAppDetail(app, view.range, false);
     return { name: d.catalogue[0]?.name ?? app, points: d.series, series: STORED_SERIES, href: rangeHref(appPath(app), view) };
   }
   const o = await fetchOverview(view.range, view.type);
@@ -84,9 +83,9 @@ export const exitCodesWidget: WidgetRenderer = async ({ view, app, compact }) =>
   let href: string;
   let name: string | null = null;
   if (app) {
-    const d = await fetchAppDetail(app, view.range);
-    // As the site's rankings: failures only, user aborts (129, 130, 143) left out.
-    codes = d.codes.filter((c) => c.failed > 0 && !isUserAbortCode(Number(c.exit_code))).map((c) => ({ code: Number(c.exit_code), total: c.failed }));
+    const d = await fetchAppDetail(app, view.range, false);
+    // As every exit-code list by default: user aborts left out (applyAbortRule).
+    codes = d.codes.map((c) => ({ code: Number(c.exit_code), total: c.failed }));
     name = d.catalogue[0]?.name ?? app;
     href = rangeHref(appPath(app), view);
   } else {
@@ -113,13 +112,13 @@ export const osWidget: WidgetRenderer = async ({ view, app, compact }) => {
   let href: string;
   let name: string | null = null;
   if (app) {
-    const d = await fetchAppDetail(app, view.range);
+    const d = await fetchAppDetail(app, view.range, false);
     for (const b of d.os) byOs.set(b.key, (byOs.get(b.key) ?? 0) + b.runs);
     name = d.catalogue[0]?.name ?? app;
     href = rangeHref(appPath(app), view);
   } else {
     for (const r of await fetchOsVersions(view.range, { type: view.type })) {
-      const key = r.osType === NOT_REPORTED ? NOT_REPORTED : r.osVersion === NOT_REPORTED ? `${r.osType} (version not reported)` : `${r.osType} ${r.osVersion}`;
+      const key = osLabel(r.osType, r.osVersion);
       byOs.set(key, (byOs.get(key) ?? 0) + r.runs);
     }
     href = viewHref(VIEWS.os, "/os", view);

@@ -22,7 +22,13 @@ export async function GET(request: Request) {
       failure_low: r.failure_low,
       failure_high: r.failure_high,
       previous: r.previous,
-      rate_change: r.change && { points: r.change.points, significant: r.change.significant, newly_failing: r.change.newlyFailing, recovered: r.change.recovered },
+      rate_change: r.change && {
+        change: r.change.change,
+        points: r.change.change, // deprecated: the same fraction under its first, misleading name (docs/API-CHANGELOG.md)
+        significant: r.change.significant,
+        newly_failing: r.change.newlyFailing,
+        recovered: r.change.recovered,
+      },
       runs_series: r.spark,
       runs_series_from: list.sparkFrom,
     }));
@@ -35,10 +41,12 @@ export async function GET(request: Request) {
           previous_runs: previous.runs,
           previous_failed: previous.failed,
           previous_success: previous.success,
-          rate_change_points: rate_change?.points ?? null,
+          rate_change_points: rate_change?.change ?? null,
           rate_change_significant: rate_change?.significant ?? false,
           newly_failing: rate_change?.newly_failing ?? false,
           recovered: rate_change?.recovered ?? false,
+          // Added in v1 after the rest: new CSV columns go last (docs/API-CHANGELOG.md).
+          rate_change: rate_change?.change ?? null,
         })),
         {
           nsapp: true,
@@ -59,6 +67,7 @@ export async function GET(request: Request) {
           rate_change_significant: true,
           newly_failing: true,
           recovered: true,
+          rate_change: true,
         },
       ),
     };

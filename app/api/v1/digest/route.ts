@@ -1,6 +1,7 @@
 import { answer, csvTable } from "@/lib/api";
 import { fetchDigest } from "@/lib/cached";
 import type { DigestApp, DigestRegressionRef } from "@/lib/insights/digest";
+import { firstWeek } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
 import { isoWeek, neighbours, weekContaining } from "@/lib/week";
 
@@ -20,7 +21,7 @@ export async function GET(request: Request) {
   return answer(request, "digest", VIEWS.apiDigest, async (state) => {
     const week = weekContaining(state.range.from);
     const digest = await fetchDigest(week.monday);
-    const { previous, next } = neighbours(week.monday, new Date());
+    const { previous, next } = neighbours(week.monday, new Date(), firstWeek(state.firstDay));
     const iso = isoWeek(week.monday);
     const rows = [
       ...digest.newly_failing.map((a) => appRow("newly_failing", a)),

@@ -14,12 +14,15 @@ const breakdown = (b: Breakdown) => ({
   failure_high: b.failureHigh,
 });
 
-/** GET /api/v1/apps/{nsapp}?range=90d — one app (lib/api-schemas.ts AppSchema). CSV: the series. */
+/**
+ * GET /api/v1/apps/{nsapp}?range=90d&aborts=include — one app (lib/api-schemas.ts AppSchema);
+ * its exit codes leave user aborts out unless aborts=include, as /errors does. CSV: the series.
+ */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
   return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
-    const d = await fetchAppDetail(nsapp, state.range);
+    const d = await fetchAppDetail(nsapp, state.range, state.aborts);
     return {
       data: {
         nsapp,
@@ -28,6 +31,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
         totals: d.totals,
         series: d.series,
         exit_codes: d.codes.map((c) => ({ exit_code: Number(c.exit_code), message: explainExitCode(Number(c.exit_code)), failed: c.failed, aborted: c.aborted })),
+        user_aborts_included: state.aborts,
         os: d.os.map(breakdown),
         pve: d.pve.map(breakdown),
         methods: d.methods.map(breakdown),

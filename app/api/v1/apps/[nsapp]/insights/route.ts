@@ -4,7 +4,7 @@ import { VIEWS } from "@/lib/views";
 
 /**
  * GET /api/v1/apps/{nsapp}/insights?range=30d — one app's failure rate over time with its 95 %
- * interval (null where too few runs), totals with the actionable rate, failures per category,
+ * interval (null where too few runs), one point per range.bucket (weeks or months for long ranges), totals with the actionable rate, failures per category,
  * and what is unusual about its failures (traits over-represented among them, as sentences;
  * empty when nothing is significant). Method: docs/INSIGHTS.md. CSV: the series.
  */
@@ -29,6 +29,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
         actionable_rate: true,
         actionable_low: true,
         actionable_high: true,
+        partial: true,
       }),
     };
   });

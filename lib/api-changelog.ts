@@ -1,0 +1,150 @@
+/**
+ * The public API's changelog, as data: rendered on /api ("Changes") and written to
+ * docs/API-CHANGELOG.md by `npm run gen:api-changelog` (a unit test fails when that file is
+ * stale). Newest release first. Text may quote `code` in backticks. Pure.
+ */
+export type ChangeKind = "corrected" | "changed" | "added" | "deprecated" | "documented";
+
+export interface ApiChange {
+  kind: ChangeKind;
+  /** A few words: what changed. */
+  title: string;
+  text: string;
+}
+
+export interface ApiRelease {
+  date: string;
+  title: string;
+  summary: string;
+  changes: ApiChange[];
+}
+
+export const CHANGE_HEADINGS: Record<ChangeKind, string> = {
+  corrected: "Corrected figures",
+  changed: "Changed meaning",
+  added: "Additions",
+  deprecated: "Deprecated",
+  documented: "Documented, unchanged",
+};
+
+/** What v1 promises its clients (widgets, badges, other websites). */
+export const API_RULES = [
+  "Changes are additive where they can be: new fields, parameters and CSV columns (appended after the existing ones); nothing is removed or renamed.",
+  "A figure that was wrong is corrected and listed under “Corrected figures”.",
+  "Where a value's meaning must change, it is listed under “Changed meaning”, with what a client should do.",
+  "A field kept only for older clients is marked `deprecated` in the OpenAPI document and listed under “Deprecated”.",
+  "The OpenAPI document's `info.version` is 1.N.0, N the number of releases listed here.",
+];
+
+export const API_CHANGELOG: ApiRelease[] = [
+  {
+    date: "2026-12-06",
+    title: "One contract (issue 20)",
+    summary:
+      "An independent check recomputed about 60,000 figures with SQL over the raw records. All matched but two; the rest were places where the API, the OpenAPI document, the README and the pages disagreed. Each is decided below.",
+    changes: [
+      {
+        kind: "corrected",
+        title: "Rate change per app and type",
+        text: "`GET /api/v1/apps`: `rate_change` (and `sort=change`, `newly_failing`, `recovered`, `significant`) was computed per app over all install types, while a row is one app and type, and it ignored `type=`. It is now the row's own — that app and type, on the filter's OS with `os=` — and the false-discovery control runs over every app and type with runs in the range.",
+      },
+      {
+        kind: "corrected",
+        title: "OS filter on sparklines and the previous period",
+        text: "`GET /api/v1/apps?os=…`: `runs_series` (every day, today's partial day included) and `previous` counted every OS; they now count the filter's OS, like the row's other figures.",
+      },
+      {
+        kind: "changed",
+        title: "Paging: one rule",
+        text: "Every paged list (`/apps`, `/apps/{nsapp}/runs`, `data.apps` of `/errors/{code}`) serves its first 5,000 rows. `page.pages` is the pages that can be fetched, ceil(min(total, 5000) / size): it promised pages the runs list refused (121 for docker over 7 days, while page 51 was a 400). `page.total` still counts every matching row. A page after `page.pages` answers 400 with an `error` naming the last page on every endpoint; `/apps` and `/errors/{code}` answered 200 with no rows. Page until `page.pages`, not until an empty page. The runs list now reaches 5,000 rows at any page size (it stopped at page 50).",
+      },
+      {
+        kind: "changed",
+        title: "All time starts with the data",
+        text: "`range=all`: `range.from` is the first day with data (it was the calendar's 2020-01-01), and every series covers exactly the range — no leading empty months, also for a code or app without runs. Its points follow its length like any range's.",
+      },
+      {
+        kind: "changed",
+        title: "Series points by the range's length",
+        text: "`range.bucket` is `hour` for 24h, otherwise by the range's length in days: `day` up to 120, `week` up to 731, `month` beyond — presets, custom ranges and all time alike (all time was always monthly). README, OpenAPI and /methodology state the thresholds.",
+      },
+      {
+        kind: "changed",
+        title: "Insights series in the range's points",
+        text: "`GET /api/v1/apps/{nsapp}/insights`: `series` has one point per `range.bucket` (53 weekly points for 365 days, not 365 daily ones), each point's rate and interval over its runs, and gains `partial` like every series (CSV: a last column `partial`).",
+      },
+      {
+        kind: "changed",
+        title: "User aborts: one rule",
+        text: "`GET /api/v1/apps/{nsapp}`: `exit_codes` leaves user aborts out unless `aborts=include`, as `/errors` always did — aborted runs and failures with codes 129, 130, 143 (130 topped docker's list). Totals, series and rates are unchanged. Send `aborts=include` for the old list.",
+      },
+      {
+        kind: "changed",
+        title: "Order of sorted lists",
+        text: "`GET /api/v1/errors/{code}`: `data.apps` is ranked by the code's runs in each app (failed + aborted, the quantity of its `series` and `share`), then failures, then name — like `data.os`; it was ranked by failures alone. `sort=` on `/apps` and `/os`: rows without a value (a rate without decided runs, a change that cannot be computed) come last in both directions; ascending rate sorts put them first. Ties break by name, then type, in code-unit order as PocketBase sorts.",
+      },
+      {
+        kind: "changed",
+        title: "Labels in run rows and regression splits",
+        text: "`GET /api/v1/apps/{nsapp}/runs`: `os_type`, `os_version`, `pve_version` and `method` are the labels every breakdown shows, not raw spellings: OS names lower case, Ubuntu `2404` is `24.04`, `n.d.`, blanks and PVE `not found` are `not reported`. `GET /api/v1/regressions`: `environment[].value` of the `os` and `method` splits likewise (`ubuntu 24.04`, not `ubuntu 2404` or `? n.d.`).",
+      },
+      {
+        kind: "changed",
+        title: "Digest weeks start with the data",
+        text: "`GET /api/v1/digest`: a `week=` before the first week with data names that week in its note (it named the calendar's first week, 2020-01-06), and `data.week.previous` is null on the first week with data.",
+      },
+      {
+        kind: "added",
+        title: "Data age on every answer",
+        text: "Every JSON answer has `data_as_of`: when its oldest figure was read from the statistics source (UTC); every answer — JSON, CSV, widgets, badges, feeds, pages — sends the same time as `Last-Modified`. The dashboard now sends no live figure older than 60 seconds (complete weeks: 15 minutes); the promised “about a minute and a half” did not hold after a quiet spell (up to ~4 minutes, then cached). Not to be confused with `/summary`'s `data.as_of`, the newest run's start.",
+      },
+      {
+        kind: "added",
+        title: "`rate_change.change`",
+        text: "`GET /api/v1/apps`: `rate_change.change`, the failure rate minus the previous period's, a fraction like every rate (0.0068 = +0.68 percentage points). CSV: a last column `rate_change`.",
+      },
+      {
+        kind: "added",
+        title: "`aborts` on one app",
+        text: "`GET /api/v1/apps/{nsapp}` takes `aborts` (it listed it as unused) and answers `data.user_aborts_included`.",
+      },
+      {
+        kind: "deprecated",
+        title: "`rate_change.points`",
+        text: "The same fraction as `rate_change.change` (CSV `rate_change_points`). Its name promised percentage points, and docs/INSIGHTS.md said so, but the value always was a fraction; it is kept unchanged so that no client breaks. Read `change`.",
+      },
+      {
+        kind: "documented",
+        title: "`min` counts runs",
+        text: "`min` counts runs of every outcome, as the API always did (the README said “finished runs”).",
+      },
+      {
+        kind: "documented",
+        title: "When the digest's `q_value` is null",
+        text: "`q_value` is null when the test was not run: fewer than 10 decided runs in either week, or no failure (or no success) in both weeks — the schema named only the first.",
+      },
+    ],
+  },
+];
+
+/** docs/API-CHANGELOG.md: the same entries as Markdown. */
+export function changelogMarkdown(): string {
+  const lines = [
+    "# Public API changelog",
+    "",
+    "<!-- Generated from lib/api-changelog.ts by `npm run gen:api-changelog`; edit that file. -->",
+    "",
+    "The public API (`/api/v1/…`, described on `/api` and by `/api/v1/openapi.json`) is version 1. Widgets, badges and other websites read it, so within v1:",
+    "",
+    ...API_RULES.map((r) => `- ${r}`),
+  ];
+  for (const release of API_CHANGELOG) {
+    lines.push("", `## ${release.date} — ${release.title}`, "", release.summary);
+    for (const kind of Object.keys(CHANGE_HEADINGS) as ChangeKind[]) {
+      const changes = release.changes.filter((c) => c.kind === kind);
+      if (changes.length === 0) continue;
+      lines.push("", `### ${CHANGE_HEADINGS[kind]}`, "", ...changes.map((c) => `- **${c.title}.** ${c.text}`));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
