@@ -3,13 +3,16 @@
  * `_dev_telemetry_data` (formats: README "Import history"; conversion: lib/import-records.ts).
  * Idempotent — a run already stored (same execution, or same session for a records-API run, or
  * same record id) is skipped, so a second import adds nothing; every skip is counted with its
- * reason. Rows go in through the rollup triggers, 1,000 per transaction, so the rollups stay
+ * reason. A record refused for what it holds (not JSON, a field the collection's rules refuse, no
+ * time) is not lost: it goes to the rejects file with its reason and place, as a one-record page
+ * of its kind, so the fixed file imports like any other. Rows go in through the rollup triggers, 1,000 per transaction, so the rollups stay
  * exact and PocketBase may keep serving meanwhile (not during a backup: it copies the files).
- * Exit codes: 0 done (skips included), 1 a file could not be read, 2 bad arguments.
+ * Exit codes: 0 done (skips and rejects included: the summary names them), 1 a file could not
+ * be read or written, 2 bad arguments.
  */
 import type Database from "better-sqlite3";
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, closeSync, constants, createReadStream, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { inTransaction, openTelemetryDb, rowInserter } from "./lib/bulk-insert";
@@ -19,7 +22,7 @@ import type { TelemetryRow } from "./lib/telemetry-row";
 
 const HELP = `Import install-telemetry history into a PocketBase data dir.
 
-Usage: npm run import -- --dir <pocketbase data dir> [--dry-run] FILE…
+Usage: npm run import -- --dir <pocketbase data dir> [--dry-run] [--rejects FILE] FILE…
 
   FILE       JSON or NDJSON: PocketBase record pages of _dev_telemetry_data (a superuser's
              GET /api/collections/_dev_telemetry_data/records answers, {"items": […]}), the
@@ -27,6 +30,8 @@ Usage: npm run import -- --dir <pocketbase data dir> [--dry-run] FILE…
              array of either kind of record, or one record or page per line
   --dir      the PocketBase data dir (its data.db; migrations applied). PocketBase may run.
   --dry-run  read and check everything, store nothing
+  --rejects  where refused records go, each with its reason and place, re-importable once
+             fixed (default: import-rejects-<time>.ndjson here; written only if any)
   -h, --help this help`;
 
 /** Files up to this size are parsed whole (a JSON document); larger ones are read as NDJSON. */
@@ -37,6 +42,8 @@ type Json = Record<string, unknown>;
 interface Item {
   where: string;
   rec: unknown;
+  /** A line that is not JSON, as it was. */
+  text?: string;
   /** The page said which kind its records are. */
   kind?: "pocketbase" | "upstream";
 }
@@ -78,7 +85,7 @@ async function* readFile(file: string): AsyncGenerator<Item> {
     try {
       value = JSON.parse(line);
     } catch {
-      yield { where: `${file}:${n}`, rec: Symbol.for("not json") };
+      yield { where: `${file}:${n}`, rec: NOT_JSON, text: line };
       continue;
     }
     yield* recordsOf(value, `${file}:${n}`);
@@ -92,8 +99,18 @@ async function countRecords(files: string[]): Promise<number> {
   return n;
 }
 
+const NOT_JSON = Symbol("not JSON");
+
+/** A refused record as one line of the rejects file: a page of its kind, with why and where. */
+function rejectLine(item: Item, reason: string): string {
+  const why = { refused: reason, from: item.where };
+  if (item.rec === NOT_JSON) return JSON.stringify({ ...why, line: item.text, records: [] });
+  const pocketbase = item.kind ? item.kind === "pocketbase" : !!item.rec && typeof item.rec === "object" && isPocketBaseRecord(item.rec as Json);
+  return JSON.stringify(pocketbase ? { ...why, items: [item.rec] } : { ...why, records: [item.rec] });
+}
+
 function convert(item: Item, fields: readonly FieldSchema[]): Converted {
-  if (item.rec === Symbol.for("not json")) return { skip: "not JSON" };
+  if (item.rec === NOT_JSON) return { skip: "not JSON" };
   if (!item.rec || typeof item.rec !== "object" || Array.isArray(item.rec)) return { skip: "not a record" };
   const rec = item.rec as Json;
   const pocketbase = item.kind ? item.kind === "pocketbase" : isPocketBaseRecord(rec);
@@ -113,12 +130,17 @@ function storedCheck(db: Database.Database) {
 }
 
 async function main(): Promise<number> {
-  let values: { dir?: string; "dry-run"?: boolean; help?: boolean };
+  let values: { dir?: string; "dry-run"?: boolean; rejects?: string; help?: boolean };
   let files: string[];
   try {
     const parsed = parseArgs({
       allowPositionals: true,
-      options: { dir: { type: "string" }, "dry-run": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+      options: {
+        dir: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        rejects: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
     });
     values = parsed.values;
     files = parsed.positionals.map((f) => resolve(f));
@@ -139,7 +161,15 @@ async function main(): Promise<number> {
     console.error(`import: no such file: ${missing.join(", ")}`);
     return 1;
   }
+  const rejectsFile = resolve(values.rejects ?? `import-rejects-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}.ndjson`);
+  try {
+    accessSync(dirname(rejectsFile), constants.W_OK); // before anything is stored, not at the first refusal
+  } catch {
+    console.error(`import: cannot write the rejects file ${rejectsFile}`);
+    return 1;
+  }
   const db = openTelemetryDb(join(values.dir, "data.db"));
+  let rejects: number | undefined;
   try {
     const fields = JSON.parse((db.prepare("SELECT fields FROM _collections WHERE name = '_dev_telemetry_data'").pluck().get() as string) ?? "[]") as FieldSchema[];
     const stored = storedCheck(db);
@@ -152,6 +182,13 @@ async function main(): Promise<number> {
       const s = skipped.get(reason) ?? { n: 0, first: where };
       s.n++;
       skipped.set(reason, s);
+    };
+    let rejected = 0;
+    const reject = (item: Item, reason: string) => {
+      skip(reason, item.where);
+      rejects ??= openSync(rejectsFile, "w"); // created only when something is refused
+      writeSync(rejects, `${rejectLine(item, reason)}\n`);
+      rejected++;
     };
     const seen = new Set<string>();
     let batch: TelemetryRow[] = [];
@@ -169,7 +206,7 @@ async function main(): Promise<number> {
       for await (const item of readFile(file)) {
         done++;
         const c = convert(item, fields);
-        if ("skip" in c) skip(c.skip, item.where);
+        if ("skip" in c) reject(item, c.skip);
         else if (seen.has(c.key)) skip("the same run appears earlier in the input", item.where);
         else if (stored.has(c.row)) skip("already stored", item.where);
         else {
@@ -185,9 +222,11 @@ async function main(): Promise<number> {
     progress.finish();
     console.log(`${values["dry-run"] ? "would import" : "imported"} ${formatCount(imported)} of ${formatCount(done)} records; skipped ${formatCount(done - imported)}`);
     for (const [reason, s] of [...skipped].sort((a, b) => b[1].n - a[1].n)) console.log(`  ${formatCount(s.n)} × ${reason} (first: ${s.first})`);
+    if (rejected) console.log(`${formatCount(rejected)} refused record(s), each with its reason, are in ${rejectsFile}: fix them there and import that file`);
     return 0;
   } finally {
     db.close();
+    if (rejects !== undefined) closeSync(rejects);
   }
 }
 

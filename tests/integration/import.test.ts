@@ -5,7 +5,7 @@
  * the target PocketBase serving meanwhile.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,8 +18,9 @@ import { expectRollupsExact } from "../support/rollups";
 const ROOT = join(import.meta.dirname, "..", "..");
 const now = new Date();
 
-function runImport(dataDir: string, files: string[]) {
-  const res = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "import.ts"), "--dir", dataDir, ...files], { encoding: "utf8" });
+/** Runs the CLI from `cwd`, where its default rejects file goes. */
+function runImport(dataDir: string, files: string[], cwd = tmpdir()) {
+  const res = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "import.ts"), "--dir", dataDir, ...files], { encoding: "utf8", cwd });
   return { code: res.status, out: res.stdout, err: res.stderr };
 }
 
@@ -75,6 +76,7 @@ describe("npm run import", () => {
     const again = runImport(target.dataDir, files);
     expect(again.out).toContain(`imported 0 of ${total.toLocaleString("en-US")} records`);
     expect(again.out).toMatch(/already stored/);
+    expect(again.out).not.toMatch(/refused record/); // duplicates are not rejects
     expect(all(target)).toEqual(all(source));
   });
 
@@ -93,7 +95,8 @@ describe("npm run import", () => {
     const ndjson = join(scratch, "upstream-rest.ndjson");
     writeFileSync(ndjson, `${JSON.stringify(pages[1])}\n${JSON.stringify(pages[2])}\nnot json\n`);
     const before = (target.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n;
-    const res = runImport(target.dataDir, [json, ndjson]);
+    const here = mkdtempSync(join(scratch, "cwd-"));
+    const res = runImport(target.dataDir, [json, ndjson], here);
     expect(res.code, res.err).toBe(0);
     expect(res.out).toMatch(new RegExp(`imported ${rows.length + 1} of ${rows.length + odd.length + 1} records`));
     expect(res.out).toMatch(/1 × nsapp must be a script name/);
@@ -115,6 +118,34 @@ describe("npm run import", () => {
     expect(differences.slice(0, 5)).toEqual([]);
     expect(stored("odd-1")).toMatchObject({ status: "unknown", error: "from x.x.x.x" });
     expectRollupsExact(target.db);
+
+    // Nothing refused is lost: each refused record is in the rejects file with its reason and
+    // place, as a page of its kind; fixed there, the file imports like any other.
+    const [rejectsName, ...others] = readdirSync(here);
+    expect(others).toEqual([]);
+    expect(res.out).toContain(`3 refused record(s), each with its reason, are in ${join(here, rejectsName!)}`);
+    const rejects = readFileSync(join(here, rejectsName!), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { records: Record<string, unknown>[] });
+    expect(rejects.map((r) => [r.refused, r.from, r.records.length, r.line])).toEqual([
+      [expect.stringMatching(/^nsapp must be a script name/), `${ndjson}:2.records[0]`, 1, undefined],
+      ["created is missing or not a time", `${ndjson}:2.records[2]`, 1, undefined],
+      ["not JSON", `${ndjson}:3`, 0, "not json"],
+    ]);
+    expect(rejects[0]!.records[0]).toEqual(odd[0]);
+    rejects[0]!.records[0]!.nsapp = "jellyfin";
+    rejects[1]!.records[0]!.created = "2026-11-30 10:00:00.000";
+    const fixed = join(scratch, "fixed.ndjson");
+    writeFileSync(fixed, `${rejects.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const refix = runImport(target.dataDir, [fixed], here);
+    expect(refix.out).toContain("imported 1 of 2 records");
+    expect(refix.out).toMatch(/1 × already stored/); // the first was the same execution as records[0]
+    // Without an execution id the run is keyed by its random_id, as POST /telemetry keys it.
+    expect(target.db.prepare("SELECT nsapp, status, created FROM _dev_telemetry_data WHERE random_id = 'x'").all()).toEqual([
+      { nsapp: "docker", status: "unknown", created: "2026-11-30 10:00:00.000Z" }, // failed with no exit code: 0, no verdict
+    ]);
+    expectRollupsExact(target.db);
     // The target served all along: its figures come from the rollups the triggers kept.
     expect((await api(target.url, "/api/health")).status).toBe(200);
   });
@@ -122,5 +153,14 @@ describe("npm run import", () => {
   it("explains bad arguments and unreadable input", () => {
     expect(runImport(target.dataDir, []).code).toBe(2);
     expect(runImport(target.dataDir, [join(scratch, "nope.json")]).code).toBe(1);
+    const out = join(scratch, "no-such-dir", "rejects.ndjson");
+    const bad = join(scratch, "bad.ndjson");
+    writeFileSync(bad, "{oops\n");
+    const unwritable = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "import.ts"), "--dir", target.dataDir, "--rejects", out, bad], {
+      encoding: "utf8",
+    });
+    expect(unwritable.status).toBe(1);
+    expect(unwritable.stderr).toMatch(/import: .*no-such-dir/);
+    expect(existsSync(out)).toBe(false);
   });
 });
