@@ -193,6 +193,50 @@ describe("POST /telemetry", () => {
     expect(pb.db.prepare("SELECT error FROM _dev_telemetry_data WHERE id = ?").get(post.body.id)).toEqual({ error: "could not resolve x.x.x.x" });
   });
 
+  it("decodes, bounds and masks in PocketBase's own runtime as the README says", async () => {
+    // Heredoc damage: \x escapes, invalid escapes, a unit on a number, an empty value, a field it does not know.
+    const a = payload({ status: "failed", exit_code: 100 });
+    const damaged = `{"random_id":"${a.random_id}","execution_id":"${a.execution_id}","type":"lxc","nsapp":"jellyfin","status":"failed","exit_code":100,"disk_size": 8G,"error":"a\\_b \\x41\\nz","core_count": ,"brand_new":{"x":[1]}}`;
+    expect(await postEvent(pb.url, damaged)).toMatchObject({ status: 201, body: { outcome: "failed" } });
+    expect(runOf(pb.db, a.execution_id)).toMatchObject({ disk_size: 8, core_count: 0, error: "a\\_b A\nz" });
+    // A string with raw newlines and tabs was never escaped: its backslashes are text.
+    const b = payload({ status: "failed", exit_code: 1 });
+    const raw = JSON.stringify(b).replace('"error":""', '"error":"line one\nC:\\repo\tx\\n"');
+    expect((await postEvent(pb.url, raw)).status).toBe(201);
+    expect(runOf(pb.db, b.execution_id)!.error).toBe("line one\nC:\\repo\tx\\n");
+    // turnkey is stored as lxc, tool as pve; odd descriptive fields do not cost the run.
+    const c = payload({ type: "turnkey", cpu_vendor: "Cyrix", cpu_model: `M ${"x".repeat(100)}`, repo_slug: "not a slug", repo_source: "" });
+    const d = payload({ type: "tool", nsapp: "post-pve-install", status: "success" });
+    expect((await send(pb.url, c)).status).toBe(201);
+    expect((await send(pb.url, d)).status).toBe(201);
+    expect(runOf(pb.db, c.execution_id)).toMatchObject({ type: "lxc", cpu_vendor: "unknown", cpu_model: `M ${"x".repeat(62)}`, repo_slug: "", repo_source: "" });
+    expect(runOf(pb.db, d.execution_id)).toMatchObject({ type: "pve" });
+    // Bounds: a duration over a day is refused with the field named.
+    const late = await send(pb.url, payload({ status: "success", install_duration: 86_401 }));
+    expect(late).toMatchObject({ status: 400, body: { message: expect.stringMatching(/install_duration/) } });
+    // error keeps 16,000 characters: a longer one its head and tail (a marker between), addresses masked.
+    const e = payload({ status: "failed", exit_code: 7, error: `exit_code=7 | curl http://192.168.1.20:8080\n${"y".repeat(20_000)}\nlast 10.0.0.1` });
+    expect((await send(pb.url, e)).status).toBe(201);
+    const error = String(runOf(pb.db, e.execution_id)!.error);
+    expect([error.length, error.slice(0, 40), error.slice(-13)]).toEqual([16_000, "exit_code=7 | curl http://x.x.x.x:8080\ny", "\nlast x.x.x.x"]);
+    expect(error).toContain("\n[… cut by the server …]\n");
+    // Every kind of address the README names, as the scripts' errors carry them.
+    const addresses: [string, string][] = [
+      ["resolving 'deb.debian.org' (10.0.0.1).", "resolving 'deb.debian.org' (x.x.x.x)."],
+      ["2001:0db8:85a3:0000:0000:8a2e:0370:7334", "x:x::x"],
+      ["listen [::ffff:192.0.2.128]:80", "listen [x:x::x]:80"],
+      ["addr fe80::1ff:fe23:4567:890a%eth0", "addr x:x::x%eth0"],
+      ["ether 52:54:00:12:34:56 brd", "ether xx:xx:xx:xx:xx:xx brd"],
+      ["[IP: 192.x.x.20 3142]", "[IP: x.x.x.x 3142]"],
+      ["PVE 9.1.4, at 12:34:56 std::string", "PVE 9.1.4, at 12:34:56 std::string"],
+    ];
+    for (const [sent, stored] of addresses) {
+      const p = payload({ status: "failed", exit_code: 1, error: sent });
+      await send(pb.url, p);
+      expect.soft(runOf(pb.db, p.execution_id)?.error, sent).toBe(stored);
+    }
+  });
+
   it("keeps the records API to the older protocol: it cannot set or change the new fields, nor learn a /telemetry run's id", async () => {
     expect((await api(pb.url, RECORDS, { method: "POST", body: installerPost({ execution_id: randomUUID() }) })).status).toBe(400);
     expect((await api(pb.url, RECORDS, { method: "POST", body: installerPost({ repo_source: "ProxmoxVE" }) })).status).toBe(400);
