@@ -61,16 +61,26 @@ describe("today's install scripts, in bash, against POST /telemetry", () => {
   });
 
   /** One install scenario, run as `bash -c "$(curl …/ct/app.sh)"` runs, from `repo`. */
-  function install(scenario: string, opts: { repo?: string; jq?: boolean; nsapp?: string } = {}) {
+  function install(scenario: string, opts: { repo?: string; jq?: boolean; nsapp?: string; diagnostics?: "no" } = {}) {
     const work = mkdtempSync(join(scratch, "run-"));
     const script = `# source <(curl -fsSL ${opts.repo ?? OFFICIAL}/misc/build.func)\n${INSTALLER}`;
     const path = `${stubs}:${opts.jq === false ? noJq : process.env.PATH}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, HOME: work, WORK: work, TELEMETRY_URL: `${pb.url}/telemetry`, ...(opts.nsapp ? { NSAPP: opts.nsapp } : {}) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: path,
+      HOME: work,
+      WORK: work,
+      TELEMETRY_URL: `${pb.url}/telemetry`,
+      ...(opts.nsapp ? { NSAPP: opts.nsapp } : {}),
+      DIAGNOSTICS: opts.diagnostics ?? "yes",
+    };
     const res = spawnSync("bash", ["-c", script, "installer", API_FUNC, scenario], { encoding: "utf8", env, timeout: 60_000 });
     const ids = (kind: string) => [...res.stdout.matchAll(new RegExp(`^${kind} (\\S+)$`, "gm"))].map((m) => m[1]!);
     // Host tools and addons report under a session of their own (post_tool_to_api), not the installer's.
-    if (ids("execution").length) sessions.push(...ids("session"));
-    executions.push(...ids("execution"));
+    if (opts.diagnostics !== "no") {
+      if (ids("execution").length) sessions.push(...ids("session"));
+      executions.push(...ids("execution"));
+    }
     return { code: res.status, execution: ids("execution"), stderr: res.stderr };
   }
 
@@ -118,6 +128,14 @@ describe("today's install scripts, in bash, against POST /telemetry", () => {
       expect(error).toContain("x:x::x");
     });
   }
+
+  it("stores nothing when the user opted out of diagnostics", () => {
+    const before = pb.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get();
+    const run = install("failure", { diagnostics: "no" });
+    expect(run.execution).toHaveLength(1); // the install ran and failed as before
+    expect(runOf(pb.db, run.execution[0]!)).toBeUndefined();
+    expect(pb.db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get()).toEqual(before);
+  });
 
   it("stores Ctrl-C as aborted, not failed", () => {
     const run = install("abort");

@@ -17,8 +17,9 @@ WORK="${WORK:?the test gives a scratch dir}"
 RANDOM_UUID="$(cat /proc/sys/kernel/random/uuid)"
 EXECUTION_ID="${RANDOM_UUID}"
 export RANDOM_UUID EXECUTION_ID
-# The user's choices (the advanced menu or the script's defaults).
-DIAGNOSTICS=yes
+# The user's choices (the advanced menu or the script's defaults; build.func reads the opt-out
+# from /usr/local/community-scripts/diagnostics into DIAGNOSTICS).
+DIAGNOSTICS="${DIAGNOSTICS:-yes}"
 NSAPP="${NSAPP:-jellyfin}"
 CT_TYPE=1
 DISK_SIZE="8G"
