@@ -1,5 +1,6 @@
 /** Filters of the apps table as a plain GET form: the URL holds the state, no JS needed. */
-import { TYPES, type ViewState } from "@/lib/params";
+import type { ViewState } from "@/lib/params";
+import { TYPES } from "@/lib/run-type";
 
 export function AppFilters({ state, action }: { state: ViewState; action: string }) {
   return (

@@ -8,7 +8,7 @@ import type { Run } from "@/lib/queries/runs";
 import { VIEWS } from "@/lib/views";
 import { DataTable } from "./DataTable";
 import { FilterLinks } from "./FilterLinks";
-import { OUTCOME_STYLE } from "./outcome-style";
+import { OUTCOME_STYLE } from "@/lib/outcome-style";
 import { Pagination } from "./Pagination";
 import { PastLastPage } from "./PastLastPage";
 import { Loaded, Section } from "./Section";

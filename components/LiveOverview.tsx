@@ -13,7 +13,7 @@ import type { Bucket } from "@/lib/range";
 import { change, wilson } from "@/lib/stats";
 import { OutcomeChart } from "./charts/OutcomeChart";
 import { RateChart } from "./charts/RateChart";
-import { OUTCOME_SERIES } from "./outcome-style";
+import { OUTCOME_SERIES } from "@/lib/outcome-style";
 import { StatCards } from "./StatCards";
 
 interface Props {

@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import { OUTCOMES } from "./outcomes";
-import { MAX_LIST_ROWS, TYPES } from "./params";
+import { MAX_LIST_ROWS } from "./params";
+import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
 const int = z.number().int().nonnegative();

@@ -22,7 +22,8 @@ import * as runs from "./queries/runs";
 import * as sitemap from "./queries/sitemap";
 import { appExists as appExistsUncached } from "./known";
 import type { Outcome } from "./outcomes";
-import { parseViewState, type Parsed, type RawParams, type RunType } from "./params";
+import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "./params";
+import type { RunType } from "./run-type";
 import type { View } from "./views";
 import type { Range } from "./range";
 import { weekDigest, type WeekDigest } from "./insights/digest";
@@ -62,12 +63,12 @@ const firstDayFn = cached("firstDay", overview.fetchFirstDay);
 
 /**
  * The one parser (lib/params.ts) with what it needs from the data: the first day with data,
- * where "all time" starts and the digest's weeks begin. Pages, the API and widgets parse their
- * URL through this. When PocketBase cannot be read and nothing was loaded before, all time
+ * where "all time" starts and the digest's weeks begin — loaded only when the request needs it
+ * (lib/params.ts needsFirstDay). Pages, the API and widgets parse their URL through this. When PocketBase cannot be read and nothing was loaded before, all time
  * starts today (the figures themselves are unavailable then anyway).
  */
 export async function readViewState(raw: RawParams, now: Date, view: View): Promise<Parsed> {
-  return parseViewState(raw, now, view, await firstDataDay());
+  return parseViewState(raw, now, view, needsFirstDay(raw, view) ? await firstDataDay() : null);
 }
 
 /** The first day with data (lib/queries/overview.ts fetchFirstDay); null without data, or when it cannot be read. */

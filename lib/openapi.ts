@@ -7,7 +7,8 @@ import { z } from "zod";
 import { API_CHANGELOG } from "./api-changelog";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
-import { MAX_LIST_ROWS, PAGE_SIZES, TYPES } from "./params";
+import { MAX_LIST_ROWS, PAGE_SIZES } from "./params";
+import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
 

@@ -9,11 +9,10 @@ import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
 import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
+import { type RunType, TYPES } from "./run-type";
 import type { Param, View } from "./views";
 import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } from "./week";
 
-export const TYPES = ["lxc", "vm", "addon", "pve"] as const;
-export type RunType = (typeof TYPES)[number];
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 /**
@@ -100,6 +99,16 @@ const schemas = {
 function shown(v: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   return v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 40);
+}
+
+/**
+ * Whether parsing `raw` for `view` depends on the first day with data: "all time" starts there
+ * and the digest's weeks begin there. Other requests need not wait for it (a slow PocketBase
+ * would otherwise hold every page's shell, not just the sections that show figures).
+ */
+export function needsFirstDay(raw: RawParams, view: View): boolean {
+  if (view.params.includes("week")) return true;
+  return view.params.includes("range") && (view.defaultPreset === "all" || get(raw, "range") === "all");
 }
 
 /**

@@ -6,7 +6,7 @@
  * exactly with them.
  */
 import { CALENDAR_FIRST, type Grain } from "./rollups/spec";
-import { addDays, addHours, bucketStart, daysBetween, hoursBetween, nextBucket, utcDay, utcHour } from "./time";
+import { addDays, addHours, type Bucket, bucketStart, daysBetween, hoursBetween, nextBucket, utcDay, utcHour } from "./time";
 
 export type { Grain };
 
@@ -31,13 +31,8 @@ export function presetTitle(preset: RangePreset): string {
 /** The first day any range may start (the range views' calendar starts here). */
 export const FIRST_DAY = CALENDAR_FIRST;
 
-/**
- * What one point of a series is. Day and hour are the rollups' own buckets; longer ranges sum
- * days into weeks (Monday to Sunday, UTC) for up to two years and months beyond, so a
- * 365-day chart has 53 bars, not 365. The rule is by the range's length in days, the same for
- * presets, custom ranges and all time (README, OpenAPI, /methodology state it from these).
- */
-export type Bucket = "hour" | "day" | "week" | "month";
+// Bucket is the calendar's (lib/time.ts); re-exported here, where ranges choose theirs.
+export type { Bucket };
 
 /** Longest range (days) drawn day by day; longer ones week by week. */
 export const DAILY_MAX_DAYS = 120;

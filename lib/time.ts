@@ -3,10 +3,17 @@
  * both sort and compare as text, like PocketBase's timestamps ("YYYY-MM-DD HH:MM:SS.sssZ").
  */
 
-import type { Bucket } from "./range";
+/**
+ * What one point of a series is. Day and hour are the rollups' own buckets; longer ranges sum
+ * days into weeks (Monday to Sunday, UTC) for up to two years and months beyond, so a
+ * 365-day chart has 53 bars, not 365. The rule is by the range's length in days, the same for
+ * presets, custom ranges and all time (lib/range.ts chooses; README, OpenAPI, /methodology
+ * state it from there).
+ */
+export type Bucket = "hour" | "day" | "week" | "month";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 export function utcDay(d: Date): string {
   return d.toISOString().slice(0, 10);

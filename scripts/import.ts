@@ -1,6 +1,6 @@
 /**
  * `npm run import -- --dir <pocketbase data dir> FILE…`: loads history exports into
- * `_dev_telemetry_data` (formats: README "Import history"; conversion: lib/import-records.ts).
+ * `_dev_telemetry_data` (formats: README "Import history"; conversion: scripts/lib/import-records.ts).
  * Idempotent — a run already stored (same execution, or same session for a records-API run, or
  * same record id) is skipped, so a second import adds nothing; every skip is counted with its
  * reason. A record refused for what it holds (not JSON, a field the collection's rules refuse, no

@@ -1,5 +1,5 @@
 /**
- * The HTTP layer in front of Next.js's request handler (see server/README.md):
+ * The HTTP layer in front of Next.js's request handler (README "Architecture", docs/PRODUCTION.md):
  *
  *   request ─▶ CORS preflight? ─▶ static file? ─────────────────────────▶ Next.js (streamed)
  *                               └▶ response cache hit / render in flight ─▶ answer from memory

@@ -5,29 +5,7 @@ import type { Bucket } from "@/lib/range";
 import { bucketHeading, bucketLabel } from "@/lib/time";
 import { DataTable } from "../DataTable";
 import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
-
-export interface Series {
-  key: string;
-  label: string;
-  color: string;
-}
-
-export interface Marker {
-  bucket: string;
-  label: string;
-  /** Which side of its line the label reads on (starts: left, ends: right). */
-  side?: "left" | "right";
-}
-
-export interface OutcomePoint {
-  bucket: string;
-  partial?: boolean;
-}
-
-/** A point's count for a series key (outcome points carry one number per outcome). */
-export function countOf(p: OutcomePoint, key: string): number {
-  return Number((p as unknown as Record<string, unknown>)[key] ?? 0);
-}
+import { countOf, type Marker, type OutcomePoint, type Series } from "./series";
 
 const OutcomePlot = dynamic(() => import("./plots/OutcomePlot"), { ssr: false });
 

@@ -10,22 +10,7 @@ import { RATE_MIN_DECIDED, wilson } from "@/lib/stats";
 import { bucketHeading, bucketLabel } from "@/lib/time";
 import { DataTable } from "../DataTable";
 import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
-import type { Marker } from "./OutcomeChart";
-
-export interface RateInput {
-  bucket: string;
-  partial?: boolean;
-  runs: number;
-  failed: number;
-  /** Successes + failures. */
-  decided: number;
-}
-
-export interface RatePoint extends RateInput {
-  rate: number | null;
-  low: number | null;
-  high: number | null;
-}
+import type { Marker, RateInput, RatePoint } from "./series";
 
 const RatePlot = dynamic(() => import("./plots/RatePlot"), { ssr: false });
 

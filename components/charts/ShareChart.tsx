@@ -5,18 +5,7 @@ import type { Bucket } from "@/lib/range";
 import { bucketHeading, bucketLabel } from "@/lib/time";
 import { DataTable } from "../DataTable";
 import { CHART_HEIGHT, ChartFrame } from "./ChartFrame";
-
-export interface SharePoint {
-  bucket: string;
-  partial?: boolean;
-  /** Counts; `values[i]` belongs to `categories[i]`. */
-  values: number[];
-}
-
-export interface ShareRow extends SharePoint {
-  total: number;
-  shares: number[];
-}
+import type { SharePoint, ShareRow } from "./series";
 
 const SharePlot = dynamic(() => import("./plots/SharePlot"), { ssr: false });
 const COLORS = ["var(--accent)", "var(--success)", "var(--aborted)", "var(--unfinished)", "var(--running)", "var(--failed)", "var(--unknown)"];

@@ -18,7 +18,7 @@ import {
   type WidgetName,
 } from "@/lib/embed/catalog";
 import { badgeSnippets, chartSnippets, frameTitle, iframeSnippet, widgetUrl, type WidgetChoice } from "@/lib/embed/snippets";
-import { TYPES } from "@/lib/params";
+import { TYPES } from "@/lib/run-type";
 import { PRESET_LABELS, RANGE_PRESET_KEYS, type RangePreset } from "@/lib/range";
 import { CopyBox } from "./CopyBox";
 

@@ -17,7 +17,7 @@ import {
   type SignalSeries,
   type SignalWindow,
 } from "./incidents";
-import { CATALOGUE_APPS } from "./find-regressions";
+import { CATALOGUE_APPS } from "./catalogue";
 import { appScanSeries, windowSpan } from "./scan-series";
 import { joinParts, overlaps, scanPlan, spansOverlap, type ScanPlan } from "./scan-plan";
 import type { BucketOutcomes, InsightsSource, SeriesRow, Span } from "./source";

@@ -6,6 +6,7 @@
  */
 import type { Range } from "../range";
 import { APPS } from "../reference/apps";
+import { CATALOGUE_APPS } from "./catalogue";
 import type { Incident } from "./find-incidents";
 import type { AppBuckets } from "./incidents";
 import { detectRegressions, type RegressionFinding } from "./regressions";
@@ -17,8 +18,6 @@ import { unusualTraits, type TraitFinding } from "./traits";
 import { methodLabel, osLabel, pveMinor } from "../labels";
 import { risingCodes, splitOf, type RisingCode, type SplitRow } from "./window-details";
 
-/** Apps in the catalogue: the number of hypotheses, whether or not an app had runs. */
-export const CATALOGUE_APPS = new Set(APPS.map((a) => a.nsapp)).size;
 /** Regressions described in full (window reads); the rest of a long list carries its figures only. */
 export const MAX_DESCRIBED = 12;
 

@@ -6,7 +6,7 @@
 import "server-only";
 import { toSeries, type SeriesPoint } from "../buckets";
 import { osLabels, osName, osVersion } from "../labels";
-import type { RunType } from "../params";
+import type { RunType } from "../run-type";
 import { compareValues } from "../order";
 import { publicClient } from "../pocketbase";
 import type { Range } from "../range";

@@ -11,7 +11,7 @@
 import "server-only";
 import { toSeries, type SeriesPoint } from "../buckets";
 import { serverConfig } from "../config";
-import type { RunType } from "../params";
+import type { RunType } from "../run-type";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBuckets, type Range } from "../range";
 import { TELEMETRY } from "../rollups/spec";

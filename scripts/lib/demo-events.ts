@@ -17,7 +17,7 @@
  * The incident sits at 14–19 UTC (busy hours) of the day before the end's day, so it is always
  * 5–34 hours old at the end: inside the 72-hour hourly rollups, and never in the night's trough.
  */
-import { DAY_MS } from "./generate-time";
+import { DAY_MS } from "../../lib/time";
 
 export interface RegressionEvent {
   kind: "regression";

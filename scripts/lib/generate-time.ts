@@ -3,11 +3,9 @@
  * a little day-to-day noise), where in the day they fall (fewer at night UTC), and PocketBase's
  * timestamp text. Day counts use no random stream, so countRows() knows the total up front.
  */
+import { DAY_MS, HOUR_MS } from "../../lib/time";
 import type { DemoEvent } from "./demo-events";
 import { hashUnit } from "./prng";
-
-export const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 export interface GenerateOptions {
   seed: number;

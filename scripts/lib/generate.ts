@@ -16,7 +16,8 @@ import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS,
 import { NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
 import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
-import { dayClock, planDays, pbTimestamp, validateOptions, DAY_MS, type GenerateOptions } from "./generate-time";
+import { DAY_MS } from "../../lib/time";
+import { dayClock, planDays, pbTimestamp, validateOptions, type GenerateOptions } from "./generate-time";
 
 export type { GenerateOptions };
 export type { TelemetryRow };

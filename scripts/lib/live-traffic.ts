@@ -11,7 +11,7 @@
  *   starts are lost or sent twice, as in the wild; runs that never report stay installing. The
  *   rate is the demo's runs per day, with the generator's daily and weekly rhythm.
  */
-import { DAY_MS } from "./generate-time";
+import { DAY_MS } from "../../lib/time";
 import { insertRows } from "./bulk-insert";
 import { ONGOING_EVENTS } from "./demo-events";
 import { generateRows } from "./generate";

@@ -69,7 +69,9 @@ test.describe("a slow PocketBase", () => {
     await page.goto(`${url}/methodology`);
     proxy.setMode({ kind: "delay", ms: 2500 });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Exit codes" }).click();
-    await expect(page.getByTestId("skeleton").first()).toBeVisible();
+    // The shell waits for the page's metadata (one PocketBase read, 2.5 s here: link previewers
+    // need the figures in <head>); the sections still loading after it show their skeletons.
+    await expect(page.getByTestId("skeleton").first()).toBeVisible({ timeout: 10_000 });
     await expect(page.getByRole("heading", { name: "Exit codes", level: 1 })).toBeVisible();
     await expect(page.getByTestId("exit-code-table")).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId("skeleton")).toHaveCount(0);

@@ -4,7 +4,7 @@
  * PocketBase (SIGSTOP) times out instead of hanging, a stopped one is answered from the last
  * good copy (stale, with the time it was fetched) or with 503 + Retry-After when nothing is
  * cached, and everything recovers by itself. PocketBase is reached through a proxy that
- * counts what arrives and can hold or drop requests (tests/support/fault-proxy.ts).
+ * counts what arrives and can hold or drop requests (scripts/lib/fault-proxy.ts).
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -13,6 +13,7 @@
  */
 import { pbTimestamp } from "../../scripts/lib/generate-time";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow } from "../../scripts/lib/telemetry-row";
+import { DAY_MS } from "../../lib/time";
 
 const RUN: TelemetryRow = {
   id: "",
@@ -34,8 +35,6 @@ const RUN: TelemetryRow = {
   created: "",
   updated: "",
 };
-
-const DAY_MS = 86_400_000;
 
 export function* withContractRows(rows: Iterable<TelemetryRow>, now: Date): Generator<TelemetryRow> {
   let i = 0;

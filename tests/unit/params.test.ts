@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_LIST_ROWS, pageCount, parseViewState, viewHref } from "../../lib/params";
+import { MAX_LIST_ROWS, needsFirstDay, pageCount, parseViewState, viewHref } from "../../lib/params";
 import { VIEWS } from "../../lib/views";
 import { canonicalPage } from "../../server/front";
 
@@ -81,6 +81,19 @@ describe("parseViewState", () => {
 
   it("takes the first value of a repeated parameter", () => {
     expect(parseViewState({ type: ["vm", "lxc"] }, NOW, APPS).state.type).toBe("vm");
+  });
+});
+
+describe("needsFirstDay: which requests wait for the first day with data", () => {
+  it("is all time and the digest's weeks only; every other parse is the same without it", () => {
+    expect(needsFirstDay({ range: "all" }, APPS)).toBe(true);
+    expect(needsFirstDay({}, VIEWS.digest)).toBe(true);
+    expect(needsFirstDay({ range: "all" }, VIEWS.methodology)).toBe(false);
+    for (const raw of [{}, { range: "7d" }, { range: "bogus" }, { range: "all", from: "2026-10-01", to: "2026-10-05" }, { from: "2026-10-01" }]) {
+      if (needsFirstDay(raw, APPS)) continue;
+      expect(parseViewState(raw, NOW, APPS, null).state.range, JSON.stringify(raw)).toEqual(parseViewState(raw, NOW, APPS, "2026-09-08").state.range);
+    }
+    expect(parseViewState({ range: "all" }, NOW, APPS, null).state.range).not.toEqual(parseViewState({ range: "all" }, NOW, APPS, "2026-09-08").state.range);
   });
 });
 

@@ -8,7 +8,7 @@ import { BackLink, CopyLink } from "@/components/ClientLinks";
 import { DataTable, type Column } from "@/components/DataTable";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
-import { STORED_SERIES } from "@/components/outcome-style";
+import { STORED_SERIES } from "@/lib/outcome-style";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";

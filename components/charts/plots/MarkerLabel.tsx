@@ -1,6 +1,6 @@
 "use client";
 import { ReferenceLine } from "recharts";
-import type { Marker } from "../OutcomeChart";
+import type { Marker } from "../series";
 
 /**
  * The vertical markers of a chart over buckets (regression starts and ends), as recharts

@@ -5,7 +5,7 @@ import { formatInt, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
 import { markerLines } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
-import { countOf, type Marker, type OutcomePoint, type Series } from "../OutcomeChart";
+import { countOf, type Marker, type OutcomePoint, type Series } from "../series";
 
 export default function OutcomePlot(props: { data: OutcomePoint[]; series: Series[]; markers: Marker[]; height: number; unit: Bucket }) {
   const { data, series, unit } = props;

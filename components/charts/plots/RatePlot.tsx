@@ -5,8 +5,7 @@ import { formatInt, formatInterval, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
 import { markerLines } from "./MarkerLabel";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
-import type { Marker } from "../OutcomeChart";
-import type { RatePoint } from "../RateChart";
+import type { Marker, RatePoint } from "../series";
 
 export default function RatePlot(props: { points: RatePoint[]; markers: Marker[]; height: number; unit: Bucket }) {
   const { points, unit } = props;

@@ -4,7 +4,7 @@ import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts"
 import { formatInt, formatPercent } from "@/lib/format";
 import type { Bucket } from "@/lib/range";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
-import type { ShareRow } from "../ShareChart";
+import type { ShareRow } from "../series";
 
 export default function SharePlot(props: { rows: ShareRow[]; categories: string[]; colors: string[]; height: number; unit: Bucket }) {
   const { rows, categories, colors, unit } = props;

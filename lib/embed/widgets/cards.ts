@@ -1,7 +1,7 @@
 /** The two figure cards: /embed/summary (every app) and /embed/app/{nsapp} (one app). */
 import { fetchAppDetail, fetchOverview } from "../../cached";
 import { explainExitCode } from "../../exit-codes";
-import { formatInt, formatPercent } from "../../format";
+import { formatInt, formatInterval, formatPercent } from "../../format";
 import { rangeHref } from "../../params";
 import { wilson, type Interval } from "../../stats";
 import { bucketLabel } from "../../time";
@@ -16,7 +16,7 @@ function stat(label: string, value: string, figure: string, sub?: string): Html 
 }
 
 function interval(w: Interval | null): string {
-  return w ? `95 % CI ${(w.low * 100).toFixed(1)}–${(w.high * 100).toFixed(1)} %` : "";
+  return w ? `95 % CI ${formatInterval(w.low, w.high)}` : "";
 }
 
 const span = (from: string, to: string) => `${bucketLabel(from)} to ${bucketLabel(to)}`;

@@ -2,10 +2,10 @@
  * One chart each: outcome trend, failure-rate trend, top exit codes, OS distribution, most
  * failing apps. Overall, or one app where `app` is given (not for most failing apps).
  */
-import { OUTCOME_SERIES, STORED_SERIES } from "@/components/outcome-style";
+import { OUTCOME_SERIES, STORED_SERIES } from "../../outcome-style";
 import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fetchOverview } from "../../cached";
 import { exitCodeInfo } from "../../exit-codes";
-import { formatInt, formatPercent } from "../../format";
+import { formatInt, formatInterval, formatPercent } from "../../format";
 import { rangeHref, viewHref, type ViewState } from "../../params";
 import { osLabel } from "../../labels";
 import { VIEWS } from "../../views";
@@ -66,7 +66,7 @@ export const failureRateWidget: WidgetRenderer = async ({ view, app, compact }) 
   const w = wilson(k, n);
   const overall =
     w && n >= MIN_SAMPLE
-      ? html`<p class="headline"><strong data-figure="failure-rate">${formatPercent(w.rate)}</strong> failed <span class="muted">(95 % interval ${(w.low * 100).toFixed(1)}–${(w.high * 100).toFixed(1)} %, n ${formatInt(n)})</span></p>`
+      ? html`<p class="headline"><strong data-figure="failure-rate">${formatPercent(w.rate)}</strong> failed <span class="muted">(95 % interval ${formatInterval(w.low, w.high)}, n ${formatInt(n)})</span></p>`
       : html`<p class="headline" data-figure="failure-rate">Not enough data <span class="muted">(n ${formatInt(n)}, fewer than ${MIN_SAMPLE} finished runs)</span></p>`;
   const label = `Failure rate ${unit}${s.name ? ` of ${s.name}` : ""}, ${bucketLabel(view.range.from)} to ${bucketLabel(view.range.to)}: ${w ? formatPercent(w.rate) : "no finished runs"} overall`;
   const table = dataTable(
@@ -144,7 +144,7 @@ export const failingAppsWidget: WidgetRenderer = async ({ view, compact }) => {
     label: String(r.nsapp),
     value: formatPercent(r.failure_rate),
     share: (r.failure_rate ?? 0) / max,
-    detail: `${formatInt(r.failed)} of ${formatInt(r.success + r.failed)} failed · 95 % interval ${((r.failure_low ?? 0) * 100).toFixed(1)}–${((r.failure_high ?? 0) * 100).toFixed(1)} %`,
+    detail: `${formatInt(r.failed)} of ${formatInt(r.success + r.failed)} failed · 95 % interval ${formatInterval(r.failure_low ?? 0, r.failure_high ?? 0)}`,
   }));
   const body = ranked.length
     ? html`<p class="headline muted">Apps with at least ${MIN_SAMPLE} finished runs${view.type ? ` of type ${view.type}` : ""}, by the lower bound of the failure rate</p>${horizontalBars(bars, "Most failing apps")}`

@@ -1,5 +1,5 @@
 /** Labels and colours of outcomes, shared by every chart, legend and table. */
-import type { Outcome } from "@/lib/outcomes";
+import type { Outcome } from "./outcomes";
 
 export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string; description: string }> = {
   success: { label: "Success", color: "var(--success)", description: "finished successfully" },
