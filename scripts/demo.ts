@@ -8,8 +8,8 @@
  *    `next build` runs alongside. Later starts reuse the data and add the runs of the time the
  *    demo was stopped (scripts/lib/live-traffic.ts), so recent views are never empty.
  * 4. PocketBase serves on 127.0.0.1:$PB_PORT (8090), the dashboard on http://localhost:$PORT (3000).
- * 5. Live traffic: new runs arrive through PocketBase's REST API as the installer scripts send
- *    them (POST installing, PATCH the outcome), at the demo's daily volume (DEMO_LIVE=0: off).
+ * 5. Live traffic: new runs report to PocketBase's POST /telemetry as today's installer scripts
+ *    send them (installing, progress pings, the outcome), at the demo's daily volume (DEMO_LIVE=0: off).
  * Ctrl-C stops everything. With POCKETBASE_URL set, nothing local is started: the dashboard is built
  * and served against that PocketBase (POCKETBASE_READER_EMAIL/PASSWORD required).
  */

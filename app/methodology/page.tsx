@@ -46,6 +46,11 @@ export default function MethodologyPage() {
           <code>sucess</code> — the typo is in the real schema — or <code>failed</code> with an exit code). Reporting is best effort: a run whose host lost its network or was
           stopped never reports its end.
         </p>
+        <p>
+          Since February 2026 the scripts send every event of an install attempt (its start, progress, its end) to one address, keyed by the attempt&apos;s execution id; each
+          attempt is stored once, however often an event is re-sent. When an attempt reports a second end — the scripts do so only when they know more, e.g. a repair from their
+          recovery menu worked — the later one counts. Older runs were reported with the two steps above.
+        </p>
       </section>
       <section className="panel">
         <h2>Outcomes</h2>
@@ -54,7 +59,8 @@ export default function MethodologyPage() {
             <strong>Success</strong>: status <code>sucess</code>, <code>success</code> or <code>done</code>.
           </li>
           <li>
-            <strong>Failed</strong>: status <code>failed</code>, whatever its exit code (a few report 0).
+            <strong>Failed</strong>: status <code>failed</code>. Runs reported the older way count whatever their exit code (a few report 0); since February 2026 a
+            &ldquo;failed&rdquo; with exit code 0 is stored as unknown (it contradicts itself) and one with 129, 130 or 143 as aborted.
           </li>
           <li>
             <strong>Aborted</strong>: status <code>aborted</code> — the user interrupted the run (newer scripts; exit codes 129, 130, 143). Older scripts reported such runs as{" "}
@@ -70,6 +76,10 @@ export default function MethodologyPage() {
             <strong>Unknown</strong>: status <code>unknown</code> (or anything unrecognised), e.g. runs a cleanup job closed.
           </li>
         </ul>
+        <p>
+          <strong>Retries are runs.</strong> When an install fails and the user retries it from the scripts&apos; recovery menu (more memory, another DNS), the retry is a new
+          attempt: the apps table and every figure count the failed attempt and the retry as two runs — one failure and, if it worked, one success.
+        </p>
       </section>
       <section className="panel">
         <h2>Rates and intervals</h2>

@@ -8,14 +8,17 @@
 // merges them: `npm run rollups -- duplicates --merge` keeps the most complete row of each,
 // makes the index unique and drops these triggers (README, "Duplicate runs").
 // On a database whose index is unique this migration does nothing.
+// Only records-API runs (execution_id empty) count: a run of today's protocol (POST /telemetry,
+// 1796540000_telemetry_ingest.js, applied before this) has an execution_id, and a retry from the
+// scripts' recovery menu is a new run under the same random_id.
 
 const NAME = "_dev_telemetry_data";
 const INDEX = "idx_telemetry_random_id";
-const EXISTS = "EXISTS (SELECT 1 FROM " + NAME + " WHERE random_id = NEW.random_id)";
+const EXISTS = "NEW.execution_id = '' AND EXISTS (SELECT 1 FROM " + NAME + " WHERE random_id = NEW.random_id AND execution_id = '')";
 const RAISE = "SELECT RAISE(ABORT, 'random_id must be unique: this run is stored already');";
 const TRIGGERS = {
   telemetry_random_id_unique: "BEFORE INSERT ON " + NAME + " WHEN " + EXISTS,
-  telemetry_random_id_unique_update: "BEFORE UPDATE OF random_id ON " + NAME + " WHEN NEW.random_id IS NOT OLD.random_id AND " + EXISTS,
+  telemetry_random_id_unique_update: "BEFORE UPDATE OF random_id, execution_id ON " + NAME + " WHEN NEW.random_id IS NOT OLD.random_id AND " + EXISTS,
 };
 
 function exec(app, sql) {

@@ -35,7 +35,8 @@ const BUSY_TIMEOUT_MS = 15_000;
 /** Page cache for the big insert: the random_id index takes random writes, keep it in memory. */
 const CACHE_KIB = 256 * 1024;
 
-function open(dbPath: string): Database.Database {
+/** PocketBase's data.db with the telemetry table, set up for long writes beside a running PocketBase. */
+export function openTelemetryDb(dbPath: string): Database.Database {
   const db = new Database(dbPath, { fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma(`cache_size = -${CACHE_KIB}`);
@@ -50,31 +51,22 @@ function open(dbPath: string): Database.Database {
   return db;
 }
 
-function insertStatement(db: Database.Database) {
-  const cols = TELEMETRY_COLUMNS.join(", ");
-  const params = TELEMETRY_COLUMNS.map(() => "?").join(", ");
-  const stmt = db.prepare(`INSERT INTO ${TELEMETRY} (${cols}) VALUES (${params})`);
-  // Positional parameters in TELEMETRY_COLUMNS order: no per-row object-to-binding lookup.
-  return (r: Row) =>
-    stmt.run(
-      r.id,
-      r.random_id,
-      r.type,
-      r.ct_type,
-      r.nsapp,
-      r.status,
-      r.disk_size,
-      r.core_count,
-      r.ram_size,
-      r.os_type,
-      r.os_version,
-      r.pve_version,
-      r.method,
-      r.error,
-      r.exit_code,
-      r.created,
-      r.updated,
-    );
+/**
+ * The insert for the table as it is: every column of TelemetryRow it has. A database migrated
+ * only up to the records-API schema (no execution_id: upgrade tests, older releases) gets the
+ * rows the way that protocol stores them — each execution its own session (random_id), the
+ * newer columns left out.
+ */
+export function rowInserter(db: Database.Database) {
+  const have = new Set((db.prepare(`PRAGMA table_info(${TELEMETRY})`).all() as { name: string }[]).map((c) => c.name));
+  const columns = TELEMETRY_COLUMNS.filter((c) => have.has(c));
+  const current = have.has("execution_id");
+  const stmt = db.prepare(`INSERT INTO ${TELEMETRY} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+  // Positional parameters in column order; better-sqlite3 binds no booleans (has_arm: 0/1).
+  return (r: Row) => {
+    const row: Row = current || !r.execution_id ? r : { ...r, random_id: r.execution_id };
+    return stmt.run(columns.map((c) => (typeof row[c] === "boolean" ? Number(row[c]) : row[c])));
+  };
 }
 
 /** Inserts up to `size` rows from the iterator; returns how many it took (0 = exhausted). */
@@ -90,7 +82,7 @@ function insertBatch(insert: (r: Row) => unknown, it: Iterator<Row>, size: numbe
 }
 
 /** Runs `work` in a transaction (BEGIN IMMEDIATE: take the write lock up front, honouring busy_timeout). */
-function inTransaction<T>(db: Database.Database, work: () => T): T {
+export function inTransaction<T>(db: Database.Database, work: () => T): T {
   db.exec("BEGIN IMMEDIATE");
   try {
     const result = work();
@@ -103,7 +95,7 @@ function inTransaction<T>(db: Database.Database, work: () => T): T {
 }
 
 function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
-  const insert = insertStatement(db);
+  const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
   let done = 0;
   opts.onPhase?.("insert");
@@ -116,7 +108,7 @@ function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: In
 }
 
 function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
-  const insert = insertStatement(db);
+  const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
   return inTransaction(db, () => {
     for (const spec of ROLLUPS) for (const sql of dropTriggersSql(spec)) db.exec(sql);
@@ -139,7 +131,7 @@ export function insertRows(dbPath: string, rows: Iterable<Row>, opts: InsertOpti
   const batch = opts.batchSize ?? 10_000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer (got ${batch})`);
   const started = performance.now();
-  const db = open(dbPath);
+  const db = openTelemetryDb(dbPath);
   try {
     const n = opts.maintainRollups ? insertWithTriggers(db, rows, opts, batch) : insertThenRebuild(db, rows, opts, batch);
     return { rows: n, seconds: (performance.now() - started) / 1000 };

@@ -251,6 +251,18 @@ export function newScriptShare(ageDays: number): number {
   return 0.42 * logistic((30 - ageDays) / 7);
 }
 
+/**
+ * Share of runs whose scripts report a user interrupt as `aborted` rather than `failed` with
+ * 130: most already did before today's protocol (whose client always does), from ~85 % three
+ * months before the end to ~98 % when the protocol switches (NEW_PROTOCOL_DAYS). So the older
+ * days' failure rates, which count the rest of the interrupts, drift down smoothly instead of
+ * dropping on the day of the switch — a drop the regression scan would report for the busiest
+ * apps. Never below newScriptShare: scripts that spell `success` right also send `aborted`.
+ */
+export function abortReportShare(ageDays: number): number {
+  return Math.max(newScriptShare(ageDays), 1 - 0.15 * logistic((ageDays - 40) / 10));
+}
+
 /** Share of Debian-13-default installs still on Debian 12 (Debian 12 dominated months earlier). */
 export function debian12Share(ageDays: number): number {
   return 0.05 + 0.5 * logistic((ageDays - 150) / 25);

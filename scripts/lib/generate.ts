@@ -7,13 +7,15 @@
  * Shapes (see demo-model.ts and ../shared/reference/TELEMETRY.md): Zipf app popularity, a
  * daily/weekly rhythm with slow growth, per-app failure rates with a few broken apps, seeded
  * regressions and a cross-app incident (demo-events.ts), stuck and cleaned-up runs, and both
- * status spellings.
+ * status spellings. The last NEW_PROTOCOL_DAYS days are stored as today's scripts report
+ * (generate-protocol.ts: execution ids and retries, phases, durations, hardware, repositories).
  */
 import { explainExitCode } from "../../lib/exit-codes";
 import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
-import { buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
-import { AliasTable, hashString32, Rng } from "./prng";
-import type { TelemetryRow, TelemetryStatus } from "./telemetry-row";
+import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, type DemoApp } from "./demo-model";
+import { NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
+import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
+import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
 import { DAY_MS } from "../../lib/time";
 import { dayClock, planDays, pbTimestamp, validateOptions, type GenerateOptions } from "./generate-time";
 
@@ -38,7 +40,11 @@ const MINUTE = 60_000;
 interface DayContext {
   day: string;
   ageDays: number;
+  /** Runs of this day report through POST /telemetry (today's protocol). */
+  today: boolean;
   newScripts: number;
+  /** Share of runs whose scripts report interrupts as aborted (≥ newScripts). */
+  abortReports: number;
   deb12: number;
   pve: AliasTable<string>;
   /** Regressions going on this day, by app. */
@@ -67,13 +73,18 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
   const { apps, weights } = buildApps();
   const model: Model = { apps: new AliasTable(apps, weights), codes: buildFailureCodes(), endMs: opts.end.getTime() };
   const placed = placeEvents(opts.events ?? DEMO_EVENTS, opts.end);
+  // Today's protocol draws from a stream of its own: the older columns stay what they were.
+  const side = new Rng(streamSeed(opts) ^ 0x5eed1e55);
+  const retries: { atMs: number; failed: TelemetryRow }[] = [];
   for (const plan of planDays(opts)) {
     const day = new Date(plan.startMs).toISOString().slice(0, 10);
     const ageDays = (model.endMs - plan.startMs) / DAY_MS;
     const ctx: DayContext = {
       day,
       ageDays,
+      today: ageDays < NEW_PROTOCOL_DAYS,
       newScripts: newScriptShare(ageDays),
+      abortReports: abortReportShare(ageDays),
       deb12: debian12Share(ageDays),
       pve: pveVersionsAt(ageDays),
       ...eventsOfDay(placed, plan.startMs),
@@ -83,7 +94,25 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
     let p = 0;
     for (let k = 0; k < plan.count; k++) {
       p += (1 - p) * -Math.expm1(Math.log(rng.nextOpen()) / (plan.count - k));
-      yield makeRow(rng, model, ctx, clock(p));
+      const createdMs = clock(p);
+      const run = makeRow(rng, model, ctx, createdMs);
+      if (!ctx.today) {
+        yield run.row;
+        continue;
+      }
+      // A retry due by now takes this run's place (its draws are spent all the same).
+      if (retries.length && retries[0]!.atMs <= createdMs) {
+        yield retryRun(side, retries.shift()!.failed, run.row, model.endMs);
+        continue;
+      }
+      // Nobody runs the upstream cleanup job here: a run that never reported stays installing.
+      if (run.stuck) Object.assign(run.row, { status: "installing", updated: run.row.created });
+      const today = todaysRun(side, run.row, createdMs, run.durationMs, model.endMs);
+      if (today.retryAtMs !== null) {
+        retries.push({ atMs: today.retryAtMs, failed: today.row });
+        retries.sort((a, b) => a.atMs - b.atMs);
+      }
+      yield today.row;
     }
   }
 }
@@ -126,11 +155,13 @@ type Outcome = { status: TelemetryStatus; code: number; durationFactor: number }
 /** What happened to one run (before the clock decides whether it is still running). */
 function drawOutcome(rng: Rng, model: Model, ctx: DayContext, app: DemoApp, env: RunEnv): Outcome {
   if (rng.chance(STUCK_RATE)) return "stuck";
-  const newScript = rng.chance(ctx.newScripts);
+  // One draw places the run's scripts on both scales (newScripts ≤ abortReports).
+  const age = rng.next();
+  const newScript = age < ctx.newScripts;
   if (rng.chance(ABORT_RATE)) {
     // Newer scripts report aborts as such; older ones as a failure with 130 (SIGINT).
-    if (!newScript) return { status: "failed", code: 130, durationFactor: 0.5 };
     const u = rng.next();
+    if (age >= ctx.abortReports) return { status: "failed", code: 130, durationFactor: 0.5 };
     return { status: "aborted", code: u < 0.7 ? 130 : u < 0.85 ? 143 : 129, durationFactor: 0.5 };
   }
   const event = activeEvent(ctx, app, env);
@@ -148,14 +179,19 @@ function failureCode(rng: Rng, model: Model, app: DemoApp, event: DemoEvent | nu
   return model.codes.sample(rng);
 }
 
-/** Run length: minutes, log-normal; VMs take longer, host tools and addons less. */
-function durationMs(rng: Rng, app: DemoApp, factor: number): number {
-  const median = app.type === "vm" ? 6 : app.type === "lxc" ? 4 : 1.5;
-  const minutes = median * factor * Math.exp(0.7 * rng.normal());
+/**
+ * Run length: minutes, log-normal; VMs take longer, host tools and addons less; each app has
+ * its own typical length (builds take longer than a package install) and more cores are faster.
+ */
+function durationMs(rng: Rng, app: DemoApp, factor: number, cores: number): number {
+  const median = (app.type === "vm" ? 6 : app.type === "lxc" ? 4 : 1.5) * (0.5 + 2.5 * nameUnit(app.nsapp, 4) ** 2);
+  const speed = cores > 0 ? (2 / cores) ** 0.35 : 1;
+  const minutes = median * speed * factor * Math.exp(0.7 * rng.normal());
   return Math.round(Math.min(55, Math.max(0.3, minutes)) * MINUTE);
 }
 
-function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): TelemetryRow {
+/** One run from the main stream: the row, whether it never reported back, and its length. */
+function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): { row: TelemetryRow; stuck: boolean; durationMs: number } {
   const app = model.apps.sample(rng);
   const method = METHODS.sample(rng);
   const pveVersion = ctx.pve.sample(rng);
@@ -163,7 +199,7 @@ function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): Te
   const [cores, ram, disk] = resourcesFor(app, method, rng);
   const created = pbTimestamp(createdMs);
   const outcome = drawOutcome(rng, model, ctx, app, { pveVersion, os, osVersion, createdMs });
-  const duration = durationMs(rng, app, outcome === "stuck" ? 1 : outcome.durationFactor);
+  const duration = durationMs(rng, app, outcome === "stuck" ? 1 : outcome.durationFactor, cores);
   const row: TelemetryRow = {
     id: recordId(rng),
     random_id: uuid4(rng),
@@ -182,15 +218,16 @@ function makeRow(rng: Rng, model: Model, ctx: DayContext, createdMs: number): Te
     exit_code: 0,
     created,
     updated: created,
+    ...INGEST_COLUMNS_EMPTY,
   };
-  if (outcome === "stuck") return cleanedUp(rng, model, row, createdMs);
+  if (outcome === "stuck") return { row: cleanedUp(rng, model, row, createdMs), stuck: true, durationMs: duration };
   // A run whose end lies after `end` is still installing: that is how the last minutes look.
-  if (createdMs + duration > model.endMs) return row;
+  if (createdMs + duration > model.endMs) return { row, stuck: false, durationMs: duration };
   row.status = outcome.status;
   row.exit_code = outcome.code;
   if (outcome.status === "failed" || outcome.status === "aborted") row.error = explainExitCode(outcome.code, ctx.day);
   row.updated = pbTimestamp(createdMs + duration);
-  return row;
+  return { row, stuck: false, durationMs: duration };
 }
 
 /** A run that never reported: still `installing`, unless the cleanup job later marked it `unknown`. */
@@ -218,16 +255,4 @@ function recordId(rng: Rng): string {
     }
   }
   return id;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-/** RFC 4122 version-4 UUID from the stream (what the scripts send as random_id). */
-function uuid4(rng: Rng): string {
-  const w = [rng.u32(), rng.u32(), rng.u32(), rng.u32()];
-  const b = (i: number) => (w[i >> 2]! >>> ((3 - (i & 3)) * 8)) & 0xff;
-  const byte = (i: number) => HEX[i === 6 ? (b(6) & 0x0f) | 0x40 : i === 8 ? (b(8) & 0x3f) | 0x80 : b(i)]!;
-  let s = "";
-  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + byte(i);
-  return s;
 }

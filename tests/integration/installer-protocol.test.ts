@@ -73,6 +73,23 @@ describe("the installer protocol", () => {
     expect(((await encoded.json()) as { items: object[] }).items).toEqual([{ id }]);
   });
 
+  it("looks up any random_id a create accepts, not only UUIDs (the seed documentation's test-<timestamp>)", async () => {
+    const id = `test-${Date.now()}`;
+    const posted = await postToApi(id);
+    expect(posted.status).toBe(200);
+    const found = await curl(pb.url, "GET", lookupPath(id));
+    expect(JSON.parse(found.text)).toMatchObject({ items: [{ id: grepId(posted.text) }], totalItems: 1 });
+    expect((await patch(grepId(found.text), { status: "sucess", error: "", exit_code: 0 })).status).toBe(200);
+    expect(rowsOf(id)).toMatchObject([{ status: "sucess" }]);
+  });
+
+  it("does not answer the lookup for a run that today's protocol (POST /telemetry) keeps", async () => {
+    const uuid = randomUUID();
+    const res = await curl(pb.url, "POST", "/telemetry", JSON.stringify({ random_id: uuid, execution_id: uuid, type: "lxc", nsapp: "jellyfin", status: "installing" }));
+    expect(res.status).toBe(201);
+    expect(JSON.parse((await curl(pb.url, "GET", lookupPath(uuid))).text).items).toEqual([]);
+  });
+
   it("finds nothing for a random_id nobody stored", async () => {
     const found = JSON.parse((await curl(pb.url, "GET", lookupPath(randomUUID()))).text) as { items: object[] };
     expect(found.items).toEqual([]);

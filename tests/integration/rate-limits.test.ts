@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, POCKETBASE_DIRS } from "../../scripts/lib/pocketbase-server";
 import { api, READER, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 
-const PER_MINUTE = { create: 300, update: 300, guestList: 300, auth: 20 };
+const PER_MINUTE = { create: 300, update: 300, guestList: 300, auth: 20, ingest: 300 };
 
 /** Sends `n` requests, 25 at a time; returns their statuses. */
 async function burst(n: number, send: (i: number) => Promise<number>): Promise<number[]> {
@@ -36,7 +36,19 @@ describe("rate limits", () => {
       { label: "_dev_telemetry_data:update", audience: "", maxRequests: PER_MINUTE.update, duration: 60 },
       { label: "_dev_telemetry_data:list", audience: "@guest", maxRequests: PER_MINUTE.guestList, duration: 60 },
       { label: "*:auth", audience: "", maxRequests: PER_MINUTE.auth, duration: 60 },
+      { label: "POST /telemetry", audience: "", maxRequests: PER_MINUTE.ingest, duration: 60 },
     ]);
+  });
+
+  it("let one host send its allowance of events to POST /telemetry, then answer 429", async () => {
+    const sent = await burst(PER_MINUTE.ingest + 1, (i) =>
+      fetch(`${pb.url}/telemetry`, {
+        method: "POST",
+        body: JSON.stringify({ random_id: `ingest-burst-${i}`, type: "lxc", nsapp: "docker", status: "installing" }),
+      }).then((r) => r.status),
+    );
+    expect(sent.filter((s) => s === 201)).toHaveLength(PER_MINUTE.ingest);
+    expect(sent.filter((s) => s === 429)).toHaveLength(1);
   });
 
   it("let one host start and finish its allowance of installs, then answer 429", async () => {
@@ -120,6 +132,7 @@ describe("rate limits on a PocketBase that already had some", () => {
       ["_dev_telemetry_data:update", PER_MINUTE.update],
       ["_dev_telemetry_data:list", PER_MINUTE.guestList],
       ["*:auth", PER_MINUTE.auth],
+      ["POST /telemetry", PER_MINUTE.ingest],
     ]);
   });
 });

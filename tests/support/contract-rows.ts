@@ -12,7 +12,7 @@
  * Extra runs are finished (no `installing`), so none turns from running into unfinished.
  */
 import { pbTimestamp } from "../../scripts/lib/generate-time";
-import type { TelemetryRow } from "../../scripts/lib/telemetry-row";
+import { INGEST_COLUMNS_EMPTY, type TelemetryRow } from "../../scripts/lib/telemetry-row";
 import { DAY_MS } from "../../lib/time";
 
 const RUN: TelemetryRow = {
@@ -31,6 +31,7 @@ const RUN: TelemetryRow = {
   method: "default",
   error: "",
   exit_code: 0,
+  ...INGEST_COLUMNS_EMPTY,
   created: "",
   updated: "",
 };

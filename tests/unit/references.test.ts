@@ -9,7 +9,8 @@ import { expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const SCANNED = ["lib", "server", "components", "app", "scripts", "tests", "docs", "deploy", "pocketbase/pb_hooks", "README.md", "SECURITY.md"];
-const PATH = /\b(?:lib|server|components|app|scripts|tests|docs|deploy|pocketbase)\/[\w./[\]-]+\.(?:tsx?|mjs|cjs|js|md|vcl|sh)\b/g;
+// Not the tail of a longer name: …/community-scripts/ProxmoxVE/… in a URL is not scripts/.
+const PATH = /(?<![\w-])(?:lib|server|components|app|scripts|tests|docs|deploy|pocketbase)\/[\w./[\]-]+\.(?:tsx?|mjs|cjs|js|md|vcl|sh)\b/g;
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
