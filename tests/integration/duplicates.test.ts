@@ -67,6 +67,13 @@ describe("duplicate random_ids on a hand-made collection", () => {
         /random_id must be unique/,
       );
 
+      // A retry of today's protocol is a new run under the same random_id, with its own
+      // execution_id: neither refused nor a duplicate.
+      const retry = () => db.prepare(`SELECT COUNT(*) AS n FROM ${TELEMETRY} WHERE id = 'retry0000000001'`).get();
+      db.prepare(`INSERT INTO ${TELEMETRY} (id, random_id, execution_id, nsapp, status) VALUES ('retry0000000001', ?, 'exec-retry-1', 'docker', 'installing')`).run(
+        rows[102]!.random_id,
+      );
+
       const listed = await runRollupsCli(["duplicates", "--dir", dataDir]);
       expect(listed.code, listed.output).toBe(1);
       expect(listed.output).toContain("40 random_ids are stored more than once (40 extra rows)");
@@ -87,7 +94,8 @@ describe("duplicate random_ids on a hand-made collection", () => {
       expect(indexSql()).toMatch(/^CREATE UNIQUE INDEX/);
       expect(triggers()).toEqual([]);
       const declared = JSON.parse((db.prepare("SELECT indexes FROM _collections WHERE name = ?").get(TELEMETRY) as { indexes: string }).indexes) as string[];
-      expect(declared).toContain(`CREATE UNIQUE INDEX idx_telemetry_random_id ON ${TELEMETRY} (random_id)`);
+      expect(declared).toContain(`CREATE UNIQUE INDEX idx_telemetry_random_id ON ${TELEMETRY} (random_id) WHERE execution_id = ''`);
+      expect(retry()).toEqual({ n: 1 });
       expectRollupsExact(db);
 
       expect((await post(pb.url, installerPost({ random_id: rows[200]!.random_id }))).status).toBe(400); // now the index refuses it
