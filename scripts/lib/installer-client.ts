@@ -9,6 +9,7 @@
  * (tests/integration/upgrade-online.test.ts) and `npm run bench:upgrade`.
  */
 import { generateRows } from "./generate";
+import { RECORDS_API_START_FIELDS } from "./installer-events";
 
 const RECORDS = "/api/collections/_dev_telemetry_data/records";
 const START_TRIES = 3;
@@ -91,9 +92,13 @@ export function startInstallers(pbUrl: string, opts: { concurrency?: number; run
       const started = Date.now();
       const row = rows.next().value;
       if (!row) break;
-      const { id: _id, status, error, exit_code, created: _c, updated: _u, ...start } = row;
+      const { status, error, exit_code } = row;
+      // What the older scripts POST: the run's fields, none of today's protocol (the records
+      // API refuses those), and one random_id per run (a retry of today's protocol shares its
+      // session's, so its execution id stands in, as scripts/lib/installer-events.ts does).
+      const start = Object.fromEntries(RECORDS_API_START_FIELDS.map((k) => [k, row[k]]));
       report.runs++;
-      const id = await send("POST", RECORDS, { ...start, status: "installing" }, START_TRIES);
+      const id = await send("POST", RECORDS, { ...start, random_id: row.execution_id || row.random_id, status: "installing" }, START_TRIES);
       if (!id) report.lostRuns++;
       else if (status === "installing")
         report.stored.set(id, status); // a run that never reports its end

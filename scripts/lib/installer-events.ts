@@ -131,14 +131,16 @@ export function eventsOf(row: TelemetryRow, opts: EventOptions = {}): InstallerE
   return events;
 }
 
+/** The fields the older scripts send when a run starts (POST to the records API); the records API refuses today's. */
+export const RECORDS_API_START_FIELDS = ["type", "ct_type", "nsapp", "disk_size", "core_count", "ram_size", "os_type", "os_version", "pve_version", "method"] as const;
+
 /**
  * The same run as the older scripts reported it through the records API: the POST body that
  * starts it (`random_id` one per run: its execution) and, once it ended, the PATCH body.
  */
 export function recordsApiBodies(row: TelemetryRow): { start: Record<string, unknown>; outcome: Record<string, unknown> | null } {
   const payload = hostPayload(row, "installing", false, 0);
-  const fields = ["type", "ct_type", "nsapp", "disk_size", "core_count", "ram_size", "os_type", "os_version", "pve_version", "method"];
-  const start = { random_id: row.execution_id, status: "installing", ...Object.fromEntries(fields.map((k) => [k, payload[k]])) };
+  const start = { random_id: row.execution_id, status: "installing", ...Object.fromEntries(RECORDS_API_START_FIELDS.map((k) => [k, payload[k]])) };
   if (row.status === "installing") return { start, outcome: null };
   return { start, outcome: { status: row.status === "success" ? "sucess" : row.status, exit_code: row.exit_code, error: row.error } };
 }
