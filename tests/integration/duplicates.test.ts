@@ -18,6 +18,7 @@ import { GUARD_TRIGGERS } from "../../scripts/lib/duplicates";
 import { generateRows } from "../../scripts/lib/generate";
 import { writeHandmadeMigration } from "../../scripts/lib/handmade-collection";
 import { freePort, migrate, type RunningPocketBase, servePocketBase, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
+import { INGEST_COLUMNS_EMPTY } from "../../scripts/lib/telemetry-row";
 import { installerPost, RECORDS } from "../support/pocketbase";
 import { runRollupsCli } from "../../scripts/lib/rollups-cli";
 import { expectRollupsExact } from "../support/rollups";
@@ -37,7 +38,14 @@ describe("duplicate random_ids on a hand-made collection", () => {
     const handmade = migrationsDirWith(scratch, "handmade", []);
     writeHandmadeMigration(handmade.migrations);
     migrate(dataDir, handmade);
-    const rows = [...generateRows({ seed: 41, days: 4, runsPerDay: 500, end: new Date() })].map((r) => ({ ...r, status: r.status === "success" ? ("sucess" as const) : r.status }));
+    // An operator's collection from before the install: records-API runs only, one random_id
+    // each (the generator's recent days are today's protocol, whose retries share a random_id).
+    const rows = [...generateRows({ seed: 41, days: 4, runsPerDay: 500, end: new Date() })].map((r) => ({
+      ...r,
+      ...INGEST_COLUMNS_EMPTY,
+      random_id: r.execution_id || r.random_id,
+      status: r.status === "success" ? ("sucess" as const) : r.status,
+    }));
     // 40 runs POSTed twice: the copy a second later, never finished.
     const copies = rows
       .slice(0, 40)
