@@ -96,12 +96,9 @@ export async function answer(request: Request, name: string, view: View, run: (s
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "csv") return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, 400);
-  let notes: string[] = [];
   return respond(
     async () => {
-      const parsed = await readViewState(url.searchParams, new Date(), view);
-      const state = parsed.state;
-      notes = parsed.notes;
+      const { state, notes } = await readViewState(url.searchParams, new Date(), view);
       let result: ApiResult;
       try {
         result = await run(state, url);
