@@ -16,11 +16,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { withContractRows } from "../tests/support/contract-rows";
+import { insertE2eRows } from "../tests/support/e2e-seed";
 import { apiUrls, embedUrls } from "./lib/answer-urls";
-import { insertRows } from "./lib/bulk-insert";
 import { prepareBuild, ROOT, removeOnExit, startDashboard, type RunningDashboard } from "./lib/dashboard-server";
-import { generateRows } from "./lib/generate";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 
 const SU = { email: "diff-admin@example.com", password: "diff-admin-password" };
@@ -123,9 +121,8 @@ async function main() {
   removeOnExit(dataDir);
   migrate(dataDir);
   upsertSuperuser(dataDir, SU.email, SU.password);
-  const end = new Date(Date.now() - 2 * 3_600_000);
   log("seeding PocketBase as the end-to-end tests do…");
-  insertRows(join(dataDir, "data.db"), withContractRows(generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), new Date()), { maintainRollups: false });
+  insertE2eRows(join(dataDir, "data.db"));
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SU, READER);
   const env = {

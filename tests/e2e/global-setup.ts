@@ -7,10 +7,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { insertRows } from "../../scripts/lib/bulk-insert";
-import { generateRows } from "../../scripts/lib/generate";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
-import { withContractRows } from "../support/contract-rows";
+import { insertE2eRows } from "../support/e2e-seed";
 import { startDashboard } from "./dashboard";
 
 const SUPERUSER = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
@@ -20,15 +18,7 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(join(tmpdir(), "pb-e2e-"));
   migrate(dataDir);
   upsertSuperuser(dataDir, SUPERUSER.email, SUPERUSER.password);
-  // Ends two hours ago so no generated run crosses the unfinished threshold during the tests;
-  // the tests add fresh runs themselves to see "running".
-  const end = new Date(Date.now() - 2 * 3_600_000);
-  // 3,000 runs a day: enough that the worst LXC app with ≥ 50 runs (a broken app such as
-  // mastodon, ~100 runs at ~45 % failures whatever the hour) has two pages of failed runs.
-  // At 1,500 it hovered around 50 runs and, some hours, had fewer than 21 failures.
-  // Plus runs the generator never makes (an app on two OSes up to the current hour, an app whose
-  // two install types move apart): tests/support/contract-rows.ts.
-  insertRows(join(dataDir, "data.db"), withContractRows(generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), new Date()), { maintainRollups: false });
+  const end = insertE2eRows(join(dataDir, "data.db"));
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
 
