@@ -118,7 +118,13 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     const suffixed = await request.get(`${base()}${path}.csv?range=30d`);
     expect(suffixed.headers()["content-type"], `${path}.csv`).toContain("text/csv");
     // Served by the one server in one hop: the same cache entry, no internal rewrite URL shown.
-    expect(suffixed.headers()["x-cache"], `${path}.csv`).toBe("HIT");
+    // The first answer is stored only while its figures are younger than s-maxage (60 s); the data
+    // cache may have handed it figures read up to 60 s earlier (another test's), and then nothing
+    // was stored and the suffixed request renders anew. Any other MISS means two cache keys.
+    if (suffixed.headers()["x-cache"] !== "HIT") {
+      const dataAge = (Date.parse(res.headers()["date"]!) - Date.parse(res.headers()["last-modified"]!)) / 1000;
+      expect(dataAge, `${path}.csv was ${suffixed.headers()["x-cache"]} though ${path}?format=csv had fresh figures`).toBeGreaterThanOrEqual(59);
+    }
     expect(suffixed.headers()["x-middleware-rewrite"], `${path}.csv`).toBeUndefined();
     expect(await suffixed.text(), `${path}.csv`).toBe(text);
     // Nothing matched (a week before the data): the same header row, no rows.
