@@ -219,6 +219,8 @@ export const RegressionSchema = z.strictObject({
   decided: int,
   rate: z.number(),
   baseline_rate: z.number(),
+  baseline_failed: int.describe("the baseline's failures: the app's other buckets in the scan"),
+  baseline_decided: int.describe("the baseline's decided runs (successes + failures): baseline_rate's n"),
   peak_rate: z.number(),
   peak_bucket: z.string(),
   expected_failures: z.number(),

@@ -8,10 +8,11 @@
  * POCKETBASE_SUPERUSER_EMAIL / POCKETBASE_SUPERUSER_PASSWORD, else the demo's
  * .data/credentials.json.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { gitCommits, githubRepository } from "./lib/git-changes";
+import { superuserCredentials } from "./lib/superuser";
 
 const BATCH = 200;
 const USAGE = "usage: npm run changes:import -- --repo PATH [--since YYYY-MM-DD] [--repository owner/name]";
@@ -22,11 +23,7 @@ function die(message: string): never {
 }
 
 function superuser(): { email: string; password: string } {
-  const { POCKETBASE_SUPERUSER_EMAIL: email, POCKETBASE_SUPERUSER_PASSWORD: password } = process.env;
-  if (email && password) return { email, password };
-  const file = join(resolve(import.meta.dirname, ".."), ".data", "credentials.json");
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { superuser: { email: string; password: string } }).superuser;
-  return die("set POCKETBASE_SUPERUSER_EMAIL and POCKETBASE_SUPERUSER_PASSWORD (or run the demo once for .data/credentials.json)");
+  return superuserCredentials() ?? die("set POCKETBASE_SUPERUSER_EMAIL and POCKETBASE_SUPERUSER_PASSWORD (or run the demo once for .data/credentials.json)");
 }
 
 async function post(url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {

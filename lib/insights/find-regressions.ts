@@ -50,6 +50,9 @@ export interface Regression {
   decided: number;
   rate: number;
   baseline_rate: number;
+  /** The baseline's failures and decided runs (the app's other buckets in the scan): baseline_rate's n. */
+  baseline_failed: number;
+  baseline_decided: number;
   peak_rate: number;
   peak_bucket: string;
   expected_failures: number;
@@ -163,6 +166,8 @@ export function toRegression(f: RegressionFinding, d: Description): Regression {
     decided: f.decided,
     rate: f.rate,
     baseline_rate: f.baselineRate,
+    baseline_failed: f.baselineFailed,
+    baseline_decided: f.baselineDecided,
     peak_rate: f.peakRate,
     peak_bucket: f.peakBucket,
     expected_failures: f.expected,

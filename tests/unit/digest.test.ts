@@ -23,6 +23,8 @@ function regression(nsapp: string, start: string, end: string | null, excess = 2
     decided: 100,
     rate: 0.3,
     baseline_rate: 0.01,
+    baseline_failed: 10,
+    baseline_decided: 1000,
     peak_rate: 0.4,
     peak_bucket: start,
     expected_failures: 1,
