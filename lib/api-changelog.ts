@@ -39,6 +39,28 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Script changes (issue 17)",
+    summary: "The commits of the scripts' repository are data now (docs/CHANGES.md): one app's changes have an endpoint, and each regression names the changes that preceded it.",
+    changes: [
+      {
+        kind: "added",
+        title: "One app's script changes",
+        text: "`GET /api/v1/apps/{nsapp}/changes?range=30d`: the commits that reached users in the range — to the app's own files (`kind: \"app\"`) and to the shared libraries its type loads (`kind: \"shared\"`) — newest first, at most 500, with `totals`. CSV: one row per change, lists joined by spaces.",
+      },
+      {
+        kind: "added",
+        title: "Likely causes of a regression",
+        text: "`GET /api/v1/regressions`: each regression has `likely_causes`, at most 3 changes that reached users in the 72 hours before it began, ordered by `score` (method on /methodology); the first is the likely cause, none when nothing preceded it. CSV: `likely_cause_sha`, `likely_cause_url`, `likely_cause_message`, `likely_cause_hours_before` appended.",
+      },
+      {
+        kind: "added",
+        title: "The baseline's n",
+        text: "`GET /api/v1/regressions`: `baseline_failed` and `baseline_decided`, the counts behind `baseline_rate` (also appended to the CSV).",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "One contract (issue 20)",
     summary:
       "An independent check recomputed about 60,000 figures with SQL over the raw records. All matched but two; the rest were places where the API, the OpenAPI document, the README and the pages disagreed. Each is decided below.",

@@ -232,7 +232,42 @@ export const RegressionSchema = z.strictObject({
   causes: z.array(cause),
   incident: z.strictObject({ exit_code: int.nullable(), category: z.string().nullable(), start: z.string() }).nullable(),
 });
-export const RegressionsSchema = envelope(z.array(RegressionSchema), { totals: z.strictObject({ regressions: int, open: int }) });
+const scriptChange = {
+  repository: z.string().describe("owner/name on GitHub"),
+  sha: z.string(),
+  url: z.string().describe("the commit on GitHub"),
+  message: z.string().describe("the commit message's first line"),
+  committed: z.string().describe("the commit's own time (UTC, YYYY-MM-DD HH:MM:SS.sssZ)"),
+  pushed: z.string().nullable().describe("when it reached the default branch (GitHub's push webhook); null when only the backfill saw it"),
+  paths: z.array(z.string()),
+};
+
+export const LikelyCauseSchema = z
+  .strictObject({
+    ...scriptChange,
+    kind: z.enum(["app", "shared"]).describe("app: it changed the app's own script; shared: a library the app's type loads"),
+    matched_paths: z.array(z.string()).describe("the paths that tie it to the app"),
+    hours_before: z.number().describe("hours from the change reaching users to the regression's first bucket (0: inside it)"),
+    score: z.number().describe("relevance × recency, in (0, 1]; the list is ordered by it (method: /methodology)"),
+  })
+  .describe("a script change that reached users in the 72 hours before the regression began, or during its first bucket");
+
+export const RegressionWithCausesSchema = RegressionSchema.extend({
+  likely_causes: z.array(LikelyCauseSchema).describe("at most 3, best first; the first is the likely cause; empty when no change precedes it"),
+});
+export const RegressionsSchema = envelope(z.array(RegressionWithCausesSchema), { totals: z.strictObject({ regressions: int, open: int }) });
+
+export const ChangesSchema = envelope(
+  z.array(
+    z.strictObject({
+      ...scriptChange,
+      apps: z.array(z.string()).describe("every app the commit's paths map to"),
+      shared: z.array(z.enum(["all", "lxc", "vm"])).describe("scopes of the shared libraries it changed"),
+      kind: z.enum(["app", "shared"]).describe("app: the app's own files (its website metadata included); shared: a library its type loads"),
+    }),
+  ),
+  { totals: z.strictObject({ changes: int, app: int, shared: int }) },
+);
 
 export const IncidentSchema = z.strictObject({
   exit_code: int.nullable(),

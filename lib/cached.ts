@@ -18,6 +18,7 @@ import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
 import * as insights from "./queries/insights";
+import * as changes from "./queries/changes";
 import * as runs from "./queries/runs";
 import * as sitemap from "./queries/sitemap";
 import { appExists as appExistsUncached } from "./known";
@@ -25,7 +26,7 @@ import type { Outcome } from "./outcomes";
 import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "./params";
 import type { RunType } from "./run-type";
 import type { View } from "./views";
-import type { Range } from "./range";
+import { rangeBounds, type Range } from "./range";
 import { weekDigest, type WeekDigest } from "./insights/digest";
 import { weekRange } from "./week";
 
@@ -157,3 +158,16 @@ export async function loadDigest(monday: string): Promise<DataResult<WeekDigest>
 }
 
 export const fetchDigest = async (monday: string): Promise<WeekDigest> => valueOrThrow(await loadDigest(monday));
+
+// Script changes (docs/CHANGES.md): the likely causes of a range's regressions, keyed "<nsapp> <start>", and one app's changes.
+const likelyCausesFn = cached("likelyCauses", async (range: Range) => {
+  const { regressions } = await insightsFn.fetch(range);
+  const causes = await changes.fetchLikelyCauses(regressions);
+  return Object.fromEntries(regressions.map((r, i) => [`${r.nsapp} ${r.start}`, causes[i] ?? []]));
+});
+export const fetchLikelyCauses = likelyCausesFn.fetch;
+
+export const fetchAppChanges = cached("appChanges", (nsapp: string, range: Range) => {
+  const { start, end } = rangeBounds(range);
+  return changes.fetchAppChanges(nsapp, Date.parse(start.replace(" ", "T")), Date.parse(end.replace(" ", "T")));
+}).fetch;

@@ -76,6 +76,14 @@ export const ENDPOINTS: Endpoint[] = [
     pathParams: [NSAPP],
   },
   {
+    path: "/api/v1/apps/{nsapp}/changes",
+    view: VIEWS.apiChanges,
+    summary: "One app's script changes in the range (its own files and the shared libraries its type loads), newest first, with commit links",
+    schema: S.ChangesSchema,
+    csv: "the changes",
+    pathParams: [NSAPP],
+  },
+  {
     path: "/api/v1/digest",
     view: VIEWS.apiDigest,
     summary: "The weekly digest: one calendar week against the week before — newly failing, recovered, still failing, biggest movers, incidents",

@@ -23,6 +23,7 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/regressions?range=30d", S.RegressionsSchema],
   ["/incidents?range=7d", S.IncidentsSchema],
   ["/apps/docker/insights?range=90d", S.AppInsightsSchema],
+  ["/apps/jellyfin/changes?range=30d", S.ChangesSchema],
   ["/digest", S.DigestSchema],
 ];
 
@@ -42,6 +43,7 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
       "/api/v1/apps/{nsapp}",
       "/api/v1/apps/{nsapp}/runs",
       "/api/v1/apps/{nsapp}/insights",
+      "/api/v1/apps/{nsapp}/changes",
       "/api/v1/errors",
       "/api/v1/errors/{code}",
       "/api/v1/os",

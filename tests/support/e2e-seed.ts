@@ -1,8 +1,9 @@
 /**
- * The runs the end-to-end tests read (tests/e2e/global-setup.ts), and `npm run api:diff` serves
+ * The runs and script changes the end-to-end tests read (tests/e2e/global-setup.ts), and `npm run api:diff` serves
  * to the two builds it compares. Returns where the generated runs end.
  */
 import { insertRows } from "../../scripts/lib/bulk-insert";
+import { insertDemoChanges } from "../../scripts/lib/demo-changes";
 import { generateRows } from "../../scripts/lib/generate";
 import { withContractRows } from "./contract-rows";
 
@@ -16,5 +17,7 @@ export function insertE2eRows(dbPath: string): Date {
   // Plus runs the generator never makes (an app on two OSes up to the current hour, an app whose
   // two install types move apart): tests/support/contract-rows.ts.
   insertRows(dbPath, withContractRows(generateRows({ seed: 2026, days: 30, runsPerDay: 3000, end }), new Date()), { maintainRollups: false });
+  // The demo's script changes: each seeded regression's cause before it, and changes that must not be blamed.
+  insertDemoChanges(dbPath, end);
   return end;
 }

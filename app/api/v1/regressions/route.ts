@@ -1,17 +1,41 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchInsights } from "@/lib/cached";
+import { fetchInsights, fetchLikelyCauses } from "@/lib/cached";
+import type { Suspect } from "@/lib/changes/likely-cause";
 import { VIEWS } from "@/lib/views";
 
 /**
  * GET /api/v1/regressions?range=30d — apps whose failure rate rose clearly above their own
  * baseline (docs/INSIGHTS.md), overlapping the range: open ones first, then by excess failures;
  * each with its window, rates, the exit codes that rose, the environment split, the traits that
- * explain it, and the incident it belongs to (lib/api-schemas.ts RegressionsSchema). CSV: one
- * row per regression.
+ * explain it, the incident it belongs to, and its likely causes — the script changes before it
+ * (lib/changes/likely-cause.ts, docs/CHANGES.md) — (lib/api-schemas.ts RegressionsSchema). CSV:
+ * one row per regression, the likely cause in its last columns.
  */
+
+/** At most this many suspects per regression: the first is the likely cause, the next two the runners-up. */
+const MAX_CAUSES = 3;
+
+function likelyCause(s: Suspect) {
+  const c = s.change;
+  return {
+    repository: c.repository,
+    sha: c.sha,
+    url: c.url,
+    message: c.message,
+    committed: c.committed,
+    pushed: c.pushed || null,
+    paths: [...c.paths],
+    kind: s.kind,
+    matched_paths: s.paths,
+    hours_before: Math.round(s.hoursBefore * 100) / 100,
+    score: Math.round(s.score * 10_000) / 10_000,
+  };
+}
+
 export async function GET(request: Request) {
   return answer(request, "regressions", VIEWS.apiRegressions, async (state) => {
-    const { regressions } = await fetchInsights(state.range);
+    const [{ regressions: found }, causes] = await Promise.all([fetchInsights(state.range), fetchLikelyCauses(state.range)]);
+    const regressions = found.map((r) => ({ ...r, likely_causes: (causes[`${r.nsapp} ${r.start}`] ?? []).slice(0, MAX_CAUSES).map(likelyCause) }));
     const table = regressions.map((r) => ({
       nsapp: r.nsapp,
       start: r.start,
@@ -30,6 +54,12 @@ export async function GET(request: Request) {
       incident_exit_code: r.incident?.exit_code ?? null,
       incident_category: r.incident?.category ?? null,
       incident_start: r.incident?.start ?? null,
+      likely_cause_sha: r.likely_causes[0]?.sha ?? null,
+      likely_cause_url: r.likely_causes[0]?.url ?? null,
+      likely_cause_message: r.likely_causes[0]?.message ?? null,
+      likely_cause_hours_before: r.likely_causes[0]?.hours_before ?? null,
+      baseline_failed: r.baseline_failed,
+      baseline_decided: r.baseline_decided,
     }));
     return {
       extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } },
@@ -52,6 +82,12 @@ export async function GET(request: Request) {
         incident_exit_code: true,
         incident_category: true,
         incident_start: true,
+        likely_cause_sha: true,
+        likely_cause_url: true,
+        likely_cause_message: true,
+        likely_cause_hours_before: true,
+        baseline_failed: true,
+        baseline_decided: true,
       }),
     };
   });
