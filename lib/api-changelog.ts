@@ -45,7 +45,7 @@ export const API_CHANGELOG: ApiRelease[] = [
       {
         kind: "added",
         title: "One app's script changes",
-        text: "`GET /api/v1/apps/{nsapp}/changes?range=30d`: the commits that reached users in the range — to the app's own files (`kind: \"app\"`) and to the shared libraries its type loads (`kind: \"shared\"`) — newest first, at most 500, with `totals`. CSV: one row per change, lists joined by spaces.",
+        text: '`GET /api/v1/apps/{nsapp}/changes?range=30d`: the commits that reached users in the range — to the app\'s own files (`kind: "app"`) and to the shared libraries its type loads (`kind: "shared"`) — newest first, at most 500, with `totals`. CSV: one row per change, lists joined by spaces.',
       },
       {
         kind: "added",

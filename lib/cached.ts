@@ -165,6 +165,7 @@ const likelyCausesFn = cached("likelyCauses", async (range: Range) => {
   const causes = await changes.fetchLikelyCauses(regressions);
   return Object.fromEntries(regressions.map((r, i) => [`${r.nsapp} ${r.start}`, causes[i] ?? []]));
 });
+export const loadLikelyCauses = likelyCausesFn.load;
 export const fetchLikelyCauses = likelyCausesFn.fetch;
 
 export const fetchAppChanges = cached("appChanges", (nsapp: string, range: Range) => {

@@ -64,3 +64,12 @@ export function superuserConfig(env: Record<string, string | undefined> = proces
   const { POCKETBASE_SUPERUSER_EMAIL: email, POCKETBASE_SUPERUSER_PASSWORD: password } = env;
   return email && password ? { email, password } : undefined;
 }
+
+/**
+ * Where "Report on GitHub" links go: ISSUE_REPOSITORY (owner/name, a repository with blank
+ * issues: title and body), else community-scripts/ProxmoxVE's bug form (lib/changes/issue-url.ts).
+ */
+export function issueRepository(env: Record<string, string | undefined> = process.env): string | null {
+  const raw = env.ISSUE_REPOSITORY?.trim();
+  return raw && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(raw) ? raw : null;
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LIKELY_CAUSE } from "@/lib/changes/likely-cause";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
@@ -12,7 +13,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   return textPageMetadata(
     "/methodology",
     "Methodology",
-    "How every figure is made: outcomes, success rates and their 95 % intervals, failure categories, regressions and their false-alarm control, the weekly digest, and what is public.",
+    "How every figure is made: outcomes, success rates and their 95 % intervals, failure categories, regressions and their false-alarm control, the likely cause of a regression, the weekly digest, and what is public.",
     await searchParams,
   );
 }
@@ -142,6 +143,35 @@ export default function MethodologyPage() {
         <p>
           Scans cover the range and 28 days before it (at most the last 180 days). The seeded test data (regressions of different sizes, one confined to a PVE version, one to an OS
           version, one still open, and an incident across 8 apps) is found with start and end within one day or hour in every test run.
+        </p>
+      </section>
+      <section className="panel" id="changes">
+        <h2>Which change is the likely cause</h2>
+        <p>
+          The commits of the scripts&apos; repository are kept as data: each commit&apos;s changed files are mapped to the apps they belong to (<code>ct/</code>,{" "}
+          <code>install/</code>, <code>vm/</code>, <code>tools/</code>, the app&apos;s website entry) or to the shared libraries (<code>misc/*.func</code>) that serve every app of
+          a type. For a regression, the dashboard lists the changes to the app&apos;s scripts that reached users from {LIKELY_CAUSE.lookbackHours} hours before the
+          regression&apos;s first hour or day to the end of it. A change reached users when it was pushed to the repository&apos;s default branch (the scripts are downloaded from
+          there at every install); when only its commit time is known, that time. A change counts if it changed the app&apos;s own script or a shared library the app loads (the LXC
+          libraries for containers, the VM libraries for VMs, the rest for every script). Changes to the app&apos;s website entry are never suspects: it plays no part when a script
+          runs.
+        </p>
+        <p>
+          Each change gets a score — how closely it is tied to the app times how recent it is — and the list is ordered by it: 1 for the app&apos;s own script (
+          {LIKELY_CAUSE.headerWeight} for its banner alone), divided by the square root of the number of apps the commit touched (a repository-wide edit says little about one app);{" "}
+          {LIKELY_CAUSE.sharedWeight} for a shared library; halved for every {LIKELY_CAUSE.halfLifeHours} hours between the change and the regression&apos;s start. The first is the{" "}
+          <strong>likely cause</strong>, shown on{" "}
+          <Link prefetch={false} href="/regressions">
+            regressions
+          </Link>{" "}
+          and in the API and alerts with its commit link. It is a suspect, not a proof: a regression can begin with no change at all (an upstream download, a new OS release — the
+          incidents), and then nothing is named. On the seeded test data (a causing change before each seeded regression, and unrelated ones: another app&apos;s change, the website
+          entry, a VM library before a container&apos;s regression, an old change, changelog commits) the likely cause was the seeded change for every regression found, and no
+          unrelated change was named first.
+        </p>
+        <p>
+          <strong>Report on GitHub</strong> opens the scripts repository&apos;s issue form prefilled with the regression&apos;s window, the failure rate before and since with n,
+          the exit codes that rose, the environment split, the likely change and a link back to the figures — a link, nothing is sent until you submit it.
         </p>
       </section>
       <section className="panel" id="digest">

@@ -4,7 +4,11 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadInsights, readViewState } from "@/lib/cached";
+import { headers } from "next/headers";
+import { loadInsights, loadLikelyCauses, readViewState } from "@/lib/cached";
+import type { Suspect } from "@/lib/changes/likely-cause";
+import { regressionIssueUrl } from "@/lib/changes/regression-report";
+import { originFromHeaders } from "@/lib/http/origin";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatRate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";
@@ -48,9 +52,15 @@ function windowHref(nsapp: string, start: string, last: string, state: ViewState
 
 const when = (b: string | null) => (b === null ? "open" : bucketLabel(b));
 
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 async function RegressionTable({ state }: { state: ViewState }) {
+  const [found, suspects, requestHeaders] = await Promise.all([loadInsights(state.range), loadLikelyCauses(state.range), headers()]);
+  const origin = originFromHeaders(requestHeaders, "localhost");
+  // Without the changes (PocketBase refused that read) the table still shows every figure, and no change is named.
+  const top = (r: Regression): Suspect | null => (suspects.ok ? (suspects.value[`${r.nsapp} ${r.start}`]?.[0] ?? null) : null);
   return (
-    <Loaded result={await loadInsights(state.range)}>
+    <Loaded result={found}>
       {({ regressions }) => (
         <DataTable
           testId="regressions"
@@ -84,6 +94,28 @@ async function RegressionTable({ state }: { state: ViewState }) {
                     ...(r.incident ? [`part of the incident of exit code ${r.incident.exit_code ?? r.incident.category} from ${bucketLabel(r.incident.start)}`] : []),
                   ].join(" · ") || (r.described ? "no single exit code or environment stands out" : "details on the app's page"),
               }),
+            },
+            {
+              key: "change",
+              label: "Likely change",
+              priority: 3,
+              cell: (r) => {
+                const s = top(r);
+                if (!s) return { kind: "text", value: "none found", muted: true };
+                const when = s.hoursBefore === 0 ? "when it began" : `${s.hoursBefore < 10 ? s.hoursBefore.toFixed(1) : Math.round(s.hoursBefore)} h before`;
+                return {
+                  kind: "link",
+                  value: cut(s.change.message || s.change.sha.slice(0, 7), 60),
+                  href: s.change.url,
+                  note: `${s.kind === "shared" ? "shared library, " : ""}${when}`,
+                };
+              },
+            },
+            {
+              key: "report",
+              label: "Report",
+              priority: 2,
+              cell: (r) => ({ kind: "link", value: "Report on GitHub", href: regressionIssueUrl(origin, r, top(r)) }),
             },
           ]}
           empty="No regression in this range: no app's failure rate rose clearly above its own baseline."

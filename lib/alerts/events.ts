@@ -5,7 +5,8 @@
  * (docs/ALERTS.md). Pure: the worker passes the scan's findings, their likely causes and now.
  */
 import type { Suspect } from "../changes/likely-cause";
-import { ISSUE_TARGET, type IssueTarget, newIssueUrl } from "../changes/issue-url";
+import type { IssueTarget } from "../changes/issue-url";
+import { regressionIssueUrl } from "../changes/regression-report";
 import { explainExitCode } from "../exit-codes";
 import type { Incident } from "../insights/find-incidents";
 import type { Regression } from "../insights/find-regressions";
@@ -107,24 +108,7 @@ function causeRef(s: Suspect | undefined): LikelyCauseRef | null {
 
 function regressionAlert(kind: RegressionAlert["kind"], r: Regression, suspects: readonly Suspect[], opts: EventOptions): RegressionAlert {
   const app = opts.origin ? `${opts.origin}/apps/${encodeURIComponent(r.nsapp)}` : null;
-  const report =
-    opts.origin && app
-      ? newIssueUrl(
-          {
-            nsapp: r.nsapp,
-            start: r.start,
-            end: r.end,
-            before: { failed: r.baseline_failed, decided: r.baseline_decided },
-            during: { failed: r.failed, decided: r.decided },
-            exitCodes: r.exit_codes,
-            environment: r.environment,
-            likelyCause: suspects[0] ?? null,
-            link: app,
-            methodology: `${opts.origin}/methodology`,
-          },
-          opts.issueTarget ?? ISSUE_TARGET,
-        )
-      : null;
+  const report = opts.origin ? regressionIssueUrl(opts.origin, r, suspects[0] ?? null, opts.issueTarget) : null;
   return {
     kind,
     key: eventKey(kind, r.nsapp, r.start),

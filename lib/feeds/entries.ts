@@ -6,6 +6,7 @@
  * day as it leaves the hourly window. Links are absolute, to the pages with the event's dates
  * as their range. Pure.
  */
+import type { Suspect } from "../changes/likely-cause";
 import { html, htmlText, type Html } from "../embed/html";
 import { explainExitCode } from "../exit-codes";
 import { formatDaySpan, formatInt, formatPoints, formatRate } from "../format";
@@ -64,7 +65,13 @@ function codeText(code: number, at: string): string {
   return `${code} (${explainExitCode(code, at.slice(0, 10))})`;
 }
 
-export function regressionEntry(ctx: FeedContext, r: Regression): AtomEntry {
+/** The likely change in a sentence: its message, commit link and how long before the regression it reached users. */
+function causeText(s: Suspect): string {
+  const when = s.hoursBefore === 0 ? "when it began" : `${s.hoursBefore.toFixed(1)} h before it began`;
+  return ` Likely change: "${s.change.message || s.change.sha.slice(0, 7)}" (${s.change.url}, ${s.kind === "shared" ? "a shared library, " : ""}${when}).`;
+}
+
+export function regressionEntry(ctx: FeedContext, r: Regression, likelyCause: Suspect | null = null): AtomEntry {
   const start = r.start.slice(0, 10);
   const when = r.end === null ? `since ${bucketLabel(r.start)}, still open` : `${bucketLabel(r.start)} to ${bucketLabel(r.end)}`;
   const codes = r.exit_codes.map((c) => codeText(c.exit_code, r.start));
@@ -76,7 +83,8 @@ export function regressionEntry(ctx: FeedContext, r: Regression): AtomEntry {
     `${formatInt(r.failed)} failures, ${formatInt(Math.round(r.excess_failures))} more than expected.` +
     (codes.length ? ` Exit codes that rose: ${codes.join(", ")}.` : "") +
     r.causes.map((c) => ` ${c.sentence}.`).join("") +
-    incident;
+    incident +
+    (likelyCause ? causeText(likelyCause) : "");
   return {
     id: tagId(ctx, `regression/${segment(r.nsapp)}/${start}`),
     title: `${r.nsapp}: failure rate up from ${formatRate(r.baseline_rate)} to ${formatRate(r.rate)}, ${when}`,

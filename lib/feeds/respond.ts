@@ -6,7 +6,7 @@
  * API's, `default-src 'none'`).
  */
 import "server-only";
-import { appExists, fetchDigest, fetchInsights } from "../cached";
+import { appExists, fetchDigest, fetchInsights, fetchLikelyCauses } from "../cached";
 import { presetRange } from "../range";
 import { reply, respond as answer, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";
@@ -47,8 +47,13 @@ async function respond(build: (ctx: FeedContext) => Promise<string | null>, requ
 
 export function siteFeed(request: Request): Promise<Response> {
   return respond(async (ctx) => {
-    const [found, weeks] = await Promise.all([fetchInsights(presetRange(FEED_RANGE, ctx.now)), digests(ctx.now)]);
-    const entries = [...found.regressions.map((r) => regressionEntry(ctx, r)), ...found.incidents.map((i) => incidentEntry(ctx, i)), ...weeks.map((w) => digestEntry(ctx, w))];
+    const range = presetRange(FEED_RANGE, ctx.now);
+    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx.now)]);
+    const entries = [
+      ...found.regressions.map((r) => regressionEntry(ctx, r, causes[`${r.nsapp} ${r.start}`]?.[0] ?? null)),
+      ...found.incidents.map((i) => incidentEntry(ctx, i)),
+      ...weeks.map((w) => digestEntry(ctx, w)),
+    ];
     return atomXml({
       id: tagId(ctx, "feed"),
       title: "Proxmox VE script installs: regressions, incidents and weekly digests",
@@ -65,10 +70,14 @@ export function siteFeed(request: Request): Promise<Response> {
 export function appFeed(request: Request, nsapp: string): Promise<Response> {
   return respond(async (ctx) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) return null;
-    const [found, weeks] = await Promise.all([fetchInsights(presetRange(FEED_RANGE, ctx.now)), digests(ctx.now)]);
+    const range = presetRange(FEED_RANGE, ctx.now);
+    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx.now)]);
     const path = `/apps/${segment(nsapp)}`;
     const name = APPS.find((a) => a.nsapp === nsapp)?.name ?? nsapp;
-    const entries = [...found.regressions.filter((r) => r.nsapp === nsapp).map((r) => regressionEntry(ctx, r)), ...appWeekEntries(ctx, nsapp, weeks)];
+    const entries = [
+      ...found.regressions.filter((r) => r.nsapp === nsapp).map((r) => regressionEntry(ctx, r, causes[`${r.nsapp} ${r.start}`]?.[0] ?? null)),
+      ...appWeekEntries(ctx, nsapp, weeks),
+    ];
     return atomXml({
       id: tagId(ctx, `apps/${segment(nsapp)}/feed`),
       title: `${name} (${nsapp}): install failures — Proxmox VE script installs`,

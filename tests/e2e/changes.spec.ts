@@ -55,3 +55,32 @@ test("each seeded regression's likely cause is its seeded change; unrelated chan
   const header = (await (await request.get(`${base()}/regressions.csv?range=30d`)).text()).split("\r\n")[0];
   expect(header).toMatch(/,likely_cause_sha,likely_cause_url,likely_cause_message,likely_cause_hours_before,baseline_failed,baseline_decided$/);
 });
+
+test("/regressions names each regression's likely change and links a prefilled GitHub issue with its figures", async ({ page, request }) => {
+  const seeded = demoChanges(new Date(process.env.E2E_DATA_END!)).find((c) => c.causes === "jellyfin-apt")!;
+  const api = await (await request.get(`${base()}/regressions?range=30d`)).json();
+  const r = api.data.find((x: { nsapp: string }) => x.nsapp === "jellyfin");
+  await page.goto(`${process.env.E2E_APP_URL}/regressions`);
+  const row = page.locator('[data-testid="regressions"] tr[data-app="jellyfin"]').first();
+  await expect(row.getByRole("link", { name: seeded.message })).toHaveAttribute("href", seeded.url);
+  const href = await row.getByRole("link", { name: "Report on GitHub" }).getAttribute("href");
+  const url = new URL(href!);
+  expect(`${url.origin}${url.pathname}`).toBe("https://github.com/community-scripts/ProxmoxVE/issues/new");
+  expect(url.searchParams.get("template")).toBe("bug_report.yml");
+  expect(url.searchParams.get("script_name")).toBe("jellyfin");
+  const pct = (f: number, d: number) => `${((f / d) * 100).toFixed(1)} %`;
+  expect(url.searchParams.get("title")).toBe(
+    `jellyfin: failure rate up from ${pct(r.baseline_failed, r.baseline_decided)} to ${pct(r.failed, r.decided)} since ${r.start} (exit code 100)`,
+  );
+  const report = url.searchParams.get("issue_description")!;
+  expect(report).toContain(`**Failure rate since:** ${pct(r.failed, r.decided)} (${r.failed.toLocaleString("en-US")} of ${r.decided.toLocaleString("en-US")} finished runs)`);
+  expect(report).toContain(`**Failure rate before:** ${pct(r.baseline_failed, r.baseline_decided)} (${r.baseline_failed.toLocaleString("en-US")} of`);
+  expect(report).toContain(`(${seeded.url}) (${seeded.sha.slice(0, 7)},`);
+  expect(report).toContain(`/apps/jellyfin?from=${r.start.slice(0, 10)}&to=${r.last.slice(0, 10)}`);
+  expect(href!.length).toBeLessThanOrEqual(8000);
+
+  // The app's Atom feed carries the likely change too.
+  const feed = await (await request.get(`${process.env.E2E_APP_URL}/apps/jellyfin/feed.xml`)).text();
+  expect(feed).toMatch(/Likely change: (&quot;|")Jellyfin: install from the upstream repository/);
+  expect(feed).toContain(seeded.url);
+});
