@@ -6,6 +6,7 @@
  */
 import type { Suspect } from "../changes/likely-cause";
 import type { IssueTarget } from "../changes/issue-url";
+import { type PublicLikelyCause, publicSuspect } from "../changes/public";
 import { regressionIssueUrl } from "../changes/regression-report";
 import { explainExitCode } from "../exit-codes";
 import type { Incident } from "../insights/find-incidents";
@@ -14,18 +15,6 @@ import { bucketSpan } from "../insights/scan-plan";
 
 export const ALERT_EVENTS = ["regression_opened", "regression_closed", "incident"] as const;
 export type AlertEventKind = (typeof ALERT_EVENTS)[number];
-
-export interface LikelyCauseRef {
-  repository: string;
-  sha: string;
-  url: string;
-  message: string;
-  /** The app's own files ("app") or a library its type loads ("shared"). */
-  kind: "app" | "shared";
-  paths: string[];
-  /** Hours from the change reaching users to the regression's first bucket (0: inside it). */
-  hours_before: number;
-}
 
 export interface RegressionAlert {
   kind: "regression_opened" | "regression_closed";
@@ -42,7 +31,8 @@ export interface RegressionAlert {
   baseline_rate: number;
   excess_failures: number;
   exit_codes: { exit_code: number; label: string; failed: number; expected: number }[];
-  likely_cause: LikelyCauseRef | null;
+  /** The likely cause (lib/changes/likely-cause.ts), as /api/v1/regressions gives it. */
+  likely_cause: PublicLikelyCause | null;
   links: { app: string | null; regressions: string | null; report: string | null };
 }
 
@@ -92,20 +82,6 @@ function current(end: string | null, opts: EventOptions): boolean {
   return end === null || bucketSpan(end)[1] >= opts.now.getTime() - opts.maxAgeHours * HOUR_MS;
 }
 
-function causeRef(s: Suspect | undefined): LikelyCauseRef | null {
-  if (!s) return null;
-  const { change } = s;
-  return {
-    repository: change.repository,
-    sha: change.sha,
-    url: change.url,
-    message: change.message,
-    kind: s.kind,
-    paths: s.paths,
-    hours_before: Math.round(s.hoursBefore * 10) / 10,
-  };
-}
-
 function regressionAlert(kind: RegressionAlert["kind"], r: Regression, suspects: readonly Suspect[], opts: EventOptions): RegressionAlert {
   const app = opts.origin ? `${opts.origin}/apps/${encodeURIComponent(r.nsapp)}` : null;
   const report = opts.origin ? regressionIssueUrl(opts.origin, r, suspects[0] ?? null, opts.issueTarget) : null;
@@ -123,7 +99,7 @@ function regressionAlert(kind: RegressionAlert["kind"], r: Regression, suspects:
     baseline_rate: r.baseline_rate,
     excess_failures: r.excess_failures,
     exit_codes: r.exit_codes.map((c) => ({ exit_code: c.exit_code, label: explainExitCode(c.exit_code), failed: c.failed, expected: c.expected })),
-    likely_cause: causeRef(suspects[0]),
+    likely_cause: suspects[0] ? publicSuspect(suspects[0]) : null,
     links: { app, regressions: opts.origin ? `${opts.origin}/regressions` : null, report },
   };
 }

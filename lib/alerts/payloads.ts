@@ -67,7 +67,7 @@ function regressionFacts(e: RegressionAlert): Fact[] {
     facts.push({
       name: "Likely change",
       value: "",
-      link: { text: cut(c.message || c.sha.slice(0, 7), 120), url: c.url, after: ` (${c.sha.slice(0, 7)}, ${before}; ${cut(c.paths.join(", "), 300)})` },
+      link: { text: cut(c.message || c.sha.slice(0, 7), 120), url: c.url, after: ` (${c.sha.slice(0, 7)}, ${before}; ${cut(c.matched_paths.join(", "), 300)})` },
     });
   } else if (e.kind === "regression_opened") {
     facts.push({ name: "Likely change", value: "none found in the 72 hours before it began" });

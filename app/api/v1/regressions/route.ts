@@ -1,6 +1,6 @@
 import { answer, csvTable } from "@/lib/api";
 import { fetchInsights, fetchLikelyCauses } from "@/lib/cached";
-import type { Suspect } from "@/lib/changes/likely-cause";
+import { publicSuspect } from "@/lib/changes/public";
 import { VIEWS } from "@/lib/views";
 
 /**
@@ -15,27 +15,10 @@ import { VIEWS } from "@/lib/views";
 /** At most this many suspects per regression: the first is the likely cause, the next two the runners-up. */
 const MAX_CAUSES = 3;
 
-function likelyCause(s: Suspect) {
-  const c = s.change;
-  return {
-    repository: c.repository,
-    sha: c.sha,
-    url: c.url,
-    message: c.message,
-    committed: c.committed,
-    pushed: c.pushed || null,
-    paths: [...c.paths],
-    kind: s.kind,
-    matched_paths: s.paths,
-    hours_before: Math.round(s.hoursBefore * 100) / 100,
-    score: Math.round(s.score * 10_000) / 10_000,
-  };
-}
-
 export async function GET(request: Request) {
   return answer(request, "regressions", VIEWS.apiRegressions, async (state) => {
     const [{ regressions: found }, causes] = await Promise.all([fetchInsights(state.range), fetchLikelyCauses(state.range)]);
-    const regressions = found.map((r) => ({ ...r, likely_causes: (causes[`${r.nsapp} ${r.start}`] ?? []).slice(0, MAX_CAUSES).map(likelyCause) }));
+    const regressions = found.map((r) => ({ ...r, likely_causes: (causes[`${r.nsapp} ${r.start}`] ?? []).slice(0, MAX_CAUSES).map(publicSuspect) }));
     const table = regressions.map((r) => ({
       nsapp: r.nsapp,
       start: r.start,

@@ -1,5 +1,6 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
 import { appExists, fetchAppChanges } from "@/lib/cached";
+import { publicChange } from "@/lib/changes/public";
 import { VIEWS } from "@/lib/views";
 
 /**
@@ -13,13 +14,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
   return answer(request, `changes-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiChanges, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const rows = (await fetchAppChanges(nsapp, state.range)).map((c) => ({
-      repository: c.repository,
-      sha: c.sha,
-      url: c.url,
-      message: c.message,
-      committed: c.committed,
-      pushed: c.pushed || null,
-      paths: [...c.paths],
+      ...publicChange(c),
       apps: [...c.apps],
       shared: [...c.shared],
       kind: c.kind,
