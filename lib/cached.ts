@@ -168,7 +168,9 @@ const likelyCausesFn = cached("likelyCauses", async (range: Range) => {
 export const loadLikelyCauses = likelyCausesFn.load;
 export const fetchLikelyCauses = likelyCausesFn.fetch;
 
-export const fetchAppChanges = cached("appChanges", (nsapp: string, range: Range) => {
+const appChangesFn = cached("appChanges", (nsapp: string, range: Range) => {
   const { start, end } = rangeBounds(range);
   return changes.fetchAppChanges(nsapp, Date.parse(start.replace(" ", "T")), Date.parse(end.replace(" ", "T")));
-}).fetch;
+});
+export const loadAppChanges = appChangesFn.load;
+export const fetchAppChanges = appChangesFn.fetch;

@@ -75,3 +75,8 @@ export function formatDaySpan(first: string, last: string): string {
   if (m1 !== m2) return `${d1} ${MONTHS[m1 - 1]} – ${end}`;
   return `${d1}–${end}`;
 }
+
+/** Text cut to at most `max` characters, ending in "…" when cut (commit messages in tables and alerts). */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

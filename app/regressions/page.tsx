@@ -10,7 +10,7 @@ import type { Suspect } from "@/lib/changes/likely-cause";
 import { regressionIssueUrl } from "@/lib/changes/regression-report";
 import { originFromHeaders } from "@/lib/http/origin";
 import { explainExitCode } from "@/lib/exit-codes";
-import { formatInt, formatRate } from "@/lib/format";
+import { formatInt, formatRate, truncate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";
 import { CATALOGUE_APPS } from "@/lib/insights/catalogue";
 import type { Regression } from "@/lib/insights/find-regressions";
@@ -51,8 +51,6 @@ function windowHref(nsapp: string, start: string, last: string, state: ViewState
 }
 
 const when = (b: string | null) => (b === null ? "open" : bucketLabel(b));
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 async function RegressionTable({ state }: { state: ViewState }) {
   const [found, suspects, requestHeaders] = await Promise.all([loadInsights(state.range), loadLikelyCauses(state.range), headers()]);
@@ -105,7 +103,7 @@ async function RegressionTable({ state }: { state: ViewState }) {
                 const when = s.hoursBefore === 0 ? "when it began" : `${s.hoursBefore < 10 ? s.hoursBefore.toFixed(1) : Math.round(s.hoursBefore)} h before`;
                 return {
                   kind: "link",
-                  value: cut(s.change.message || s.change.sha.slice(0, 7), 60),
+                  value: truncate(s.change.message || s.change.sha.slice(0, 7), 60),
                   href: s.change.url,
                   note: `${s.kind === "shared" ? "shared library, " : ""}${when}`,
                 };

@@ -11,6 +11,12 @@ export interface Marker {
   label: string;
   /** Which side of its line the label reads on (starts: left, ends: right). */
   side?: "left" | "right";
+  /** "regression" (default): red, labelled at the top; "change" (a script change) or "shared" (a shared library's): labelled at the bottom. */
+  tone?: "regression" | "change" | "shared";
+  /** The label links here (a script change's commit, or the list of changes). */
+  href?: string;
+  /** Said on hover and to screen readers (a commit's message). */
+  title?: string;
 }
 
 export interface OutcomePoint {

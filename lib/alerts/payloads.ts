@@ -11,13 +11,12 @@
  * Pure. Commit messages and labels come from outside: escaped so they add no links or markup.
  */
 import { createHmac } from "node:crypto";
-import { formatInt, formatRate } from "../format";
+import { formatInt, formatRate, truncate } from "../format";
 import { bucketLabel } from "../time";
 import type { AlertEvent, IncidentAlert, RegressionAlert } from "./events";
 
 export type AlertFormat = "discord" | "slack" | "webhook";
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const when = (bucket: string) => `${bucketLabel(bucket)} UTC`;
 const RED = 0xd64545;
 const GREEN = 0x2e9e5b;
@@ -67,7 +66,7 @@ function regressionFacts(e: RegressionAlert): Fact[] {
     facts.push({
       name: "Likely change",
       value: "",
-      link: { text: cut(c.message || c.sha.slice(0, 7), 120), url: c.url, after: ` (${c.sha.slice(0, 7)}, ${before}; ${cut(c.matched_paths.join(", "), 300)})` },
+      link: { text: truncate(c.message || c.sha.slice(0, 7), 120), url: c.url, after: ` (${c.sha.slice(0, 7)}, ${before}; ${truncate(c.matched_paths.join(", "), 300)})` },
     });
   } else if (e.kind === "regression_opened") {
     facts.push({ name: "Likely change", value: "none found in the 72 hours before it began" });
@@ -97,22 +96,22 @@ const discordText = (text: string) => text.replace(/[\\`*_~|>#[\]()<@]/g, (c) =>
 
 export function discordPayload(e: AlertEvent): Record<string, unknown> {
   const fields = facts(e).map((f) => ({
-    name: cut(f.name, 256),
-    value: cut(f.link ? `[${discordText(f.link.text)}](${f.link.url})${discordText(f.link.after)}` : discordText(f.value), 1024),
+    name: truncate(f.name, 256),
+    value: truncate(f.link ? `[${discordText(f.link.text)}](${f.link.url})${discordText(f.link.after)}` : discordText(f.value), 1024),
     inline: f.name !== "Exit codes that rose" && f.name !== "Likely change" && !f.name.startsWith("Apps"),
   }));
   const link = mainLink(e);
   const report = e.kind === "incident" ? null : e.links.report;
   const lines = [link ? `[Open the dashboard](${link})` : null, report && report.length <= 2000 ? `[Report on GitHub](${report})` : null].filter(Boolean);
   const embed: Record<string, unknown> = {
-    title: cut(title(e), 256),
+    title: truncate(title(e), 256),
     color: e.kind === "regression_opened" ? RED : e.kind === "regression_closed" ? GREEN : ORANGE,
     fields,
     footer: { text: "PVE script install telemetry" },
   };
   if (link) embed.url = link;
   if (lines.length) embed.description = lines.join(" · ");
-  return { content: cut(discordText(headline(e)), 2000), embeds: [embed], allowed_mentions: { parse: [] } };
+  return { content: truncate(discordText(headline(e)), 2000), embeds: [embed], allowed_mentions: { parse: [] } };
 }
 
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
@@ -121,11 +120,11 @@ const slackText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
 export function slackPayload(e: AlertEvent): Record<string, unknown> {
   const fields = facts(e).map((f) => ({
     type: "mrkdwn",
-    text: cut(`*${f.name}*\n${f.link ? `<${f.link.url}|${slackText(f.link.text).replace(/\|/g, "¦")}>${slackText(f.link.after)}` : slackText(f.value)}`, 2000),
+    text: truncate(`*${f.name}*\n${f.link ? `<${f.link.url}|${slackText(f.link.text).replace(/\|/g, "¦")}>${slackText(f.link.after)}` : slackText(f.value)}`, 2000),
   }));
   const blocks: Record<string, unknown>[] = [
-    { type: "header", text: { type: "plain_text", text: cut(title(e), 150), emoji: false } },
-    { type: "section", text: { type: "mrkdwn", text: cut(slackText(headline(e)), 3000) } },
+    { type: "header", text: { type: "plain_text", text: truncate(title(e), 150), emoji: false } },
+    { type: "section", text: { type: "mrkdwn", text: truncate(slackText(headline(e)), 3000) } },
     { type: "section", fields: fields.slice(0, 10) },
   ];
   const buttons: Record<string, unknown>[] = [];
@@ -134,7 +133,7 @@ export function slackPayload(e: AlertEvent): Record<string, unknown> {
   const report = e.kind === "incident" ? null : e.links.report;
   if (report && report.length <= 3000) buttons.push({ type: "button", text: { type: "plain_text", text: "Report on GitHub" }, url: report });
   if (buttons.length) blocks.push({ type: "actions", elements: buttons });
-  return { text: cut(slackText(headline(e)), 3000), blocks };
+  return { text: truncate(slackText(headline(e)), 3000), blocks };
 }
 
 /** The generic webhook's body; `id` is the delivery's (the same on every retry), so receivers can drop repeats. */

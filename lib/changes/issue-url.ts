@@ -9,7 +9,7 @@
  * input and textarea fields from query parameters named by the field's `id`.
  */
 import { explainExitCode } from "../exit-codes";
-import { formatInt, formatPercent } from "../format";
+import { formatInt, formatPercent, truncate } from "../format";
 import type { RisingCode, SplitRow } from "../insights/window-details";
 import type { Suspect } from "./likely-cause";
 
@@ -55,7 +55,7 @@ const MAX_TEXT = 140;
 
 const rateOf = (o: { failed: number; decided: number }) => (o.decided ? o.failed / o.decided : null);
 const withN = (o: { failed: number; decided: number }) => `${formatPercent(rateOf(o))} (${formatInt(o.failed)} of ${formatInt(o.decided)} finished runs)`;
-const cut = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+const cut = (text: string) => truncate(text, MAX_TEXT);
 /** Markdown-inert text: a commit message or label cannot add links, mentions or formatting. */
 const inert = (text: string) => cut(text).replace(/[\\`*_[\]<>#|@!~]/g, (c) => `\\${c}`);
 

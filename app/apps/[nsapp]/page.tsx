@@ -15,16 +15,34 @@ import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
-import { loadAppCodes, loadAppEnvironment, loadAppExists, loadAppInsights, loadAppResources, loadAppSummary, loadInsights, readViewState } from "@/lib/cached";
+import { headers } from "next/headers";
+import {
+  loadAppChanges,
+  loadAppCodes,
+  loadAppEnvironment,
+  loadAppExists,
+  loadAppInsights,
+  loadAppResources,
+  loadAppSummary,
+  loadInsights,
+  loadLikelyCauses,
+  readViewState,
+} from "@/lib/cached";
+import { changeMarks } from "@/lib/changes/markers";
+import type { Suspect } from "@/lib/changes/likely-cause";
+import { regressionIssueUrl } from "@/lib/changes/regression-report";
+import { originFromHeaders } from "@/lib/http/origin";
+import { ChangeList } from "@/components/ChangeList";
 import { explainExitCode } from "@/lib/exit-codes";
-import { formatInt, formatInterval, formatPercent, formatRate } from "@/lib/format";
+import { formatInt, formatInterval, formatPercent, formatRate, truncate } from "@/lib/format";
+import type { Marker } from "@/components/charts/series";
 import type { Regression } from "@/lib/insights/find-regressions";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import type { Breakdown } from "@/lib/queries/app-detail";
 import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
 import { wilson } from "@/lib/stats";
-import { bucketLabel } from "@/lib/time";
+import { bucketLabel, utcDay, utcHour } from "@/lib/time";
 import { describeApp } from "@/lib/meta/describe";
 import { pageMetadata } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";
@@ -93,13 +111,30 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
 
 async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
   const unit = state.range.bucket;
-  const [summary, insights] = await Promise.all([loadAppSummary(nsapp, state.range), loadInsights(state.range)]);
-  const regressions = insights.ok ? insights.value.regressions.filter((r) => r.nsapp === nsapp) : [];
-  // Markers at the series' own points (a regression's day or hour, inside a week or month).
-  const markers = regressions.flatMap((r) => [
-    { bucket: pointOf(state.range, r.start), label: "regression starts", side: "left" as const },
-    ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends", side: "right" as const }] : []),
+  const [summary, insights, changes, causes, requestHeaders] = await Promise.all([
+    loadAppSummary(nsapp, state.range),
+    loadInsights(state.range),
+    loadAppChanges(nsapp, state.range),
+    loadLikelyCauses(state.range),
+    headers(),
   ]);
+  const origin = originFromHeaders(requestHeaders, "localhost");
+  const regressions = insights.ok ? insights.value.regressions.filter((r) => r.nsapp === nsapp) : [];
+  const appChanges = changes.ok ? changes.value : [];
+  const { grain, from, to } = state.range;
+  const changePoint = (ms: number) => {
+    const raw = grain === "hour" ? utcHour(new Date(ms)) : utcDay(new Date(ms));
+    return raw < from || raw > to ? null : pointOf(state.range, raw);
+  };
+  // Markers at the series' own points (a regression's day or hour, inside a week or month), and the app's own script changes.
+  const markers: Marker[] = [
+    ...regressions.flatMap((r) => [
+      { bucket: pointOf(state.range, r.start), label: "regression starts", side: "left" as const },
+      ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends", side: "right" as const }] : []),
+    ]),
+    ...changeMarks(appChanges, nsapp, changePoint, "#changes").map((m) => ({ bucket: m.point, label: m.label, tone: "change" as const, href: m.href, title: m.title })),
+  ];
+  const causeOf = (r: Regression): Suspect | null => (causes.ok ? (causes.value[`${r.nsapp} ${r.start}`]?.[0] ?? null) : null);
   return (
     <Loaded result={summary}>
       {({ series }) => (
@@ -126,15 +161,16 @@ async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
             </div>
           </div>
           {regressions.map((r) => (
-            <RegressionNote key={r.start} r={r} nsapp={nsapp} state={state} />
+            <RegressionNote key={r.start} r={r} nsapp={nsapp} state={state} cause={causeOf(r)} report={regressionIssueUrl(origin, r, causeOf(r))} />
           ))}
+          <ChangeList nsapp={nsapp} changes={appChanges} failed={!changes.ok} />
         </>
       )}
     </Loaded>
   );
 }
 
-function RegressionNote({ r, nsapp, state }: { r: Regression; nsapp: string; state: ViewState }) {
+function RegressionNote({ r, nsapp, state, cause, report }: { r: Regression; nsapp: string; state: ViewState; cause: Suspect | null; report: string }) {
   const window: ViewState = { ...state, preset: "custom", range: customRange(r.start.slice(0, 10), r.last.slice(0, 10)), outcome: null, page: 1 };
   const code = r.exit_codes[0];
   return (
@@ -156,9 +192,24 @@ function RegressionNote({ r, nsapp, state }: { r: Regression; nsapp: string; sta
         </ul>
       )}
       <p>
+        {cause ? (
+          <>
+            Likely change:{" "}
+            <a href={cause.change.url} data-testid="likely-change">
+              {truncate(cause.change.message || cause.change.sha.slice(0, 7), 80)}
+            </a>{" "}
+            ({cause.hoursBefore === 0 ? "when it began" : `${cause.hoursBefore.toFixed(1)} h before`}
+            {cause.kind === "shared" ? ", a shared library" : ""}).{" "}
+          </>
+        ) : (
+          "No change to its scripts in the 72 hours before. "
+        )}
         <Link prefetch={false} href={`${viewHref(VIEWS.app, `/apps/${encodeURIComponent(nsapp)}`, window)}#runs`}>
           Failed runs of those days →
-        </Link>
+        </Link>{" "}
+        <a href={report} data-testid="report-issue">
+          Report on GitHub
+        </a>
       </p>
     </div>
   );

@@ -8,15 +8,42 @@ import type { Marker } from "../series";
  * labels alternate so neighbours do not overlap.
  */
 export function markerLines(markers: Marker[]) {
-  return markers.map((m, i) => (
-    <ReferenceLine
-      key={`${m.bucket}-${m.label}`}
-      x={m.bucket}
-      stroke="var(--failed)"
-      strokeDasharray="4 3"
-      label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
-    />
-  ));
+  return markers.map((m, i) =>
+    m.tone === "change" || m.tone === "shared" ? (
+      <ReferenceLine
+        key={`${m.bucket}-${m.label}`}
+        x={m.bucket}
+        stroke={m.tone === "change" ? "var(--accent)" : "var(--muted)"}
+        strokeDasharray="1 3"
+        label={<ChangeLabel marker={m} />}
+      />
+    ) : (
+      <ReferenceLine
+        key={`${m.bucket}-${m.label}`}
+        x={m.bucket}
+        stroke="var(--failed)"
+        strokeDasharray="4 3"
+        label={<MarkerLabel text={m.label} side={m.side ?? (i % 2 ? "right" : "left")} />}
+      />
+    ),
+  );
+}
+
+/**
+ * A script change's label: at the foot of its line (regressions are labelled at the top), a
+ * link to its commit — or, for several in one point, to the list of changes under the chart.
+ */
+function ChangeLabel(props: { marker: Marker; viewBox?: { x?: number; y?: number; height?: number } }) {
+  const { marker } = props;
+  const x = props.viewBox?.x ?? 0;
+  const y = (props.viewBox?.y ?? 0) + (props.viewBox?.height ?? 0) - 4;
+  const text = (
+    <text x={x + 3} y={y} textAnchor="start" fill={marker.tone === "change" ? "var(--accent)" : "var(--muted)"} fontSize={10}>
+      {marker.title && <title>{marker.title}</title>}
+      {marker.label}
+    </text>
+  );
+  return marker.href ? <a href={marker.href}>{text}</a> : text;
 }
 
 /**
