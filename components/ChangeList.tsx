@@ -16,16 +16,16 @@ export function ChangeList({ nsapp, changes, failed }: { nsapp: string; changes:
     <div id="changes" data-testid="changes">
       <h3>Script changes</h3>
       <p className="muted">
-        {formatInt(own)} to {nsapp}&apos;s own files (marked on the charts) and {formatInt(changes.length - own)} to the shared libraries its scripts load, in this range.{" "}
-        <a href={`/api/v1/apps/${encodeURIComponent(nsapp)}/changes`}>All as JSON</a>.
+        {formatInt(own)} to {nsapp}&apos;s own files (those that run at install time are marked on the charts) and {formatInt(changes.length - own)} to the shared libraries its
+        scripts load, in this range. <a href={`/api/v1/apps/${encodeURIComponent(nsapp)}/changes`}>All as JSON</a>.
       </p>
       <DataTable
         testId="app-changes"
         rows={changes.slice(0, LIST_ROWS)}
         rowKey={(c) => c.sha}
         columns={[
-          { key: "when", label: "Reached users", cell: (c) => ({ kind: "text", value: formatPbTime(c.pushed || c.committed) }) },
           { key: "change", label: "Change", cell: (c) => ({ kind: "link", value: truncate(c.message || c.sha.slice(0, 7), 80), href: c.url, note: c.sha.slice(0, 7) }) },
+          { key: "when", label: "Reached users", priority: 2, cell: (c) => ({ kind: "text", value: formatPbTime(c.pushed || c.committed) }) },
           {
             key: "what",
             label: "What",

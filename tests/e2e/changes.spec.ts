@@ -84,3 +84,20 @@ test("/regressions names each regression's likely change and links a prefilled G
   expect(feed).toMatch(/Likely change: (&quot;|")Jellyfin: install from the upstream repository/);
   expect(feed).toContain(seeded.url);
 });
+
+test("an app page marks its script changes on the charts, lists them, and names a regression's likely change", async ({ page }) => {
+  const seeded = demoChanges(new Date(process.env.E2E_DATA_END!)).filter((c) => c.apps.includes("jellyfin"));
+  const cause = seeded.find((c) => c.causes === "jellyfin-apt")!;
+  await page.goto(`${process.env.E2E_APP_URL}/apps/jellyfin`);
+  const list = page.getByTestId("app-changes");
+  // Every seeded change to jellyfin's files is listed (the website-only one too: the list says what changed).
+  for (const c of seeded) await expect(list.getByRole("link", { name: c.message })).toHaveAttribute("href", c.url);
+  const note = page.getByTestId("regression").first();
+  await expect(note.getByTestId("likely-change")).toHaveAttribute("href", cause.url);
+  await expect(note.getByTestId("report-issue")).toHaveAttribute("href", /^https:\/\/github\.com\/community-scripts\/ProxmoxVE\/issues\/new\?template=bug_report\.yml&/);
+  // The charts mark the change that runs (not the website-only one), linking to its commit.
+  await page.locator(".charts").first().scrollIntoViewIfNeeded();
+  await expect(page.locator(`.charts svg a[href="${cause.url}"]`)).toHaveCount(2);
+  const websiteOnly = seeded.find((c) => c.paths.every((p) => p.endsWith(".json")))!;
+  await expect(page.locator(`.charts svg a[href="${websiteOnly.url}"]`)).toHaveCount(0);
+});

@@ -207,6 +207,7 @@ function RegressionNote({ r, nsapp, state, cause, report }: { r: Regression; nsa
         <Link prefetch={false} href={`${viewHref(VIEWS.app, `/apps/${encodeURIComponent(nsapp)}`, window)}#runs`}>
           Failed runs of those days →
         </Link>{" "}
+        ·{" "}
         <a href={report} data-testid="report-issue">
           Report on GitHub
         </a>
