@@ -8,7 +8,7 @@
  * the third try, a 404 is given up at once; targets on private addresses are refused unless
  * allowed; nothing of a subscription is readable without the worker's account.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ import { insertRows } from "../../scripts/lib/bulk-insert";
 import { demoChanges, insertDemoChanges } from "../../scripts/lib/demo-changes";
 import { generateRows } from "../../scripts/lib/generate";
 import { AlertReceiver, DiscordWebhook, GenericWebhook, SlackWebhook, validSignature } from "../support/alert-receiver";
-import { api, READER, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { api, READER, startTestPocketBase, SUPERUSER, type TestPocketBase } from "../support/pocketbase";
 
 const WORKER = { email: "alerts-worker@example.com", password: "alerts-worker-password" };
 const SECRET = "test-hmac-secret-0123456789";
@@ -257,6 +257,38 @@ describe("alerts", () => {
         expect(d.last_error).not.toMatch(/meta-data|api\/webhooks|\/ssrf/);
       }
     }
+  });
+
+  it("subscribes from the command line: refuses a private target, stores one, lists it without its URL's path or secret, removes it; makes a worker account", { timeout: 120_000 }, async () => {
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(ROOT, "scripts/alerts.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, POCKETBASE_URL: pb.url, POCKETBASE_SUPERUSER_EMAIL: SUPERUSER.email, POCKETBASE_SUPERUSER_PASSWORD: SUPERUSER.password, ...env },
+      });
+    const target = receiver.script("/cli/secret-path-token", { status: 200 });
+    const refused = cli(["add", "--format", "webhook", "--url", target, "--apps", "docker"]);
+    expect([refused.status, refused.stderr]).toEqual([2, expect.stringMatching(/--url refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1/)]);
+    expect(cli(["add", "--format", "telegram", "--url", target]).status).toBe(2);
+    const added = cli(["add", "--format", "webhook", "--url", target, "--apps", "docker,jellyfin", "--events", "incident,regression_opened", "--min-excess", "10"], {
+      ALERTS_ALLOW_PRIVATE_TARGETS: "1",
+    });
+    expect(added.status, added.stderr).toBe(0);
+    const id = /subscription (\w+):/.exec(added.stdout)![1]!;
+    const secret = /secret \(shown once[^)]*\): (\S+)/.exec(added.stdout)![1]!;
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    const row = (await su(`/api/collections/alert_subscriptions/records/${id}`)).body;
+    expect(row).toMatchObject({ format: "webhook", url: target, secret, apps: "docker jellyfin", events: ["incident", "regression_opened"], min_excess: 10, active: true });
+    const listed = cli(["list"]);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(`${id} active webhook 127.0.0.1:`);
+    expect(listed.stdout).not.toMatch(/secret-path-token|api\/webhooks/);
+    expect(listed.stdout).not.toContain(secret);
+    expect(cli(["remove", id]).status).toBe(0);
+    const account = cli(["account", "--email", "second-worker@example.com", "--password", "second-worker-password"]);
+    expect(account.status, account.stderr).toBe(0);
+    await expect(login(publicClient(), "second-worker@example.com", "second-worker-password")).resolves.toBeUndefined();
+    expect((await su(`/api/collections/alert_subscriptions/records/${id}`)).status).toBe(404);
   });
 
   it("keeps subscriptions, their URLs and secrets from everyone but superusers and alert workers", async () => {
