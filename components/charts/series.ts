@@ -13,8 +13,6 @@ export interface Marker {
   side?: "left" | "right";
   /** "regression" (default): red, labelled at the top; "change" (a script change) or "shared" (a shared library's): labelled at the bottom. */
   tone?: "regression" | "change" | "shared";
-  /** The label links here (a script change's commit, or the list of changes). */
-  href?: string;
   /** Said on hover and to screen readers (a commit's message). */
   title?: string;
 }

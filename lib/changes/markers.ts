@@ -2,8 +2,8 @@
  * Which of an app's script changes its charts mark (docs/CHANGES.md, "Shared changes without
  * drowning the page"): the changes to its own files that run at install time — not its website
  * entry alone, and not shared libraries, which change every few days for every app and are
- * listed under the chart instead. One marker per series point: a single change links to its
- * commit, several to the list. Pure.
+ * listed under the chart instead. One marker per series point, labelled with the change's short
+ * sha (as the list under the chart shows it, with the link) or "N changes". Pure.
  */
 import { liveAt, type ScriptChange } from "./likely-cause";
 import { mapPath } from "./paths";
@@ -12,7 +12,7 @@ export interface ChangeMark {
   /** The series point the change falls in. */
   point: string;
   label: string;
-  href: string;
+  /** The commit messages, one a line. */
   title: string;
 }
 
@@ -26,9 +26,9 @@ export function changesRuntime(change: Pick<ScriptChange, "paths">, nsapp: strin
 
 /**
  * Markers for the app's changes; `pointOf` maps a time (ms) to its series point, null outside
- * the series. `listHref`: where several changes in one point link to.
+ * the series.
  */
-export function changeMarks(changes: readonly ScriptChange[], nsapp: string, pointOf: (ms: number) => string | null, listHref: string): ChangeMark[] {
+export function changeMarks(changes: readonly ScriptChange[], nsapp: string, pointOf: (ms: number) => string | null): ChangeMark[] {
   const byPoint = new Map<string, ScriptChange[]>();
   for (const c of changes) {
     if (!changesRuntime(c, nsapp)) continue;
@@ -38,7 +38,7 @@ export function changeMarks(changes: readonly ScriptChange[], nsapp: string, poi
   }
   return [...byPoint].map(([point, list]) =>
     list.length === 1
-      ? { point, label: list[0]!.sha.slice(0, 7), href: list[0]!.url, title: list[0]!.message }
-      : { point, label: `${list.length} changes`, href: listHref, title: list.map((c) => c.message).join("\n") },
+      ? { point, label: list[0]!.sha.slice(0, 7), title: list[0]!.message }
+      : { point, label: `${list.length} changes`, title: list.map((c) => c.message).join("\n") },
   );
 }

@@ -95,9 +95,9 @@ test("an app page marks its script changes on the charts, lists them, and names 
   const note = page.getByTestId("regression").first();
   await expect(note.getByTestId("likely-change")).toHaveAttribute("href", cause.url);
   await expect(note.getByTestId("report-issue")).toHaveAttribute("href", /^https:\/\/github\.com\/community-scripts\/ProxmoxVE\/issues\/new\?template=bug_report\.yml&/);
-  // The charts mark the change that runs (not the website-only one), linking to its commit.
+  // The charts mark the change that runs (not the website-only one) with its short sha, as the list shows it beside the link.
   await page.locator(".charts").first().scrollIntoViewIfNeeded();
-  await expect(page.locator(`.charts svg a[href="${cause.url}"]`)).toHaveCount(2);
+  await expect(page.locator(`.charts svg text[data-change="${cause.sha.slice(0, 7)}"]`)).toHaveCount(2);
   const websiteOnly = seeded.find((c) => c.paths.every((p) => p.endsWith(".json")))!;
-  await expect(page.locator(`.charts svg a[href="${websiteOnly.url}"]`)).toHaveCount(0);
+  await expect(page.locator(`.charts svg text[data-change="${websiteOnly.sha.slice(0, 7)}"]`)).toHaveCount(0);
 });

@@ -132,7 +132,7 @@ async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
       { bucket: pointOf(state.range, r.start), label: "regression starts", side: "left" as const },
       ...(r.end ? [{ bucket: pointOf(state.range, r.end), label: "ends", side: "right" as const }] : []),
     ]),
-    ...changeMarks(appChanges, nsapp, changePoint, "#changes").map((m) => ({ bucket: m.point, label: m.label, tone: "change" as const, href: m.href, title: m.title })),
+    ...changeMarks(appChanges, nsapp, changePoint).map((m) => ({ bucket: m.point, label: m.label, tone: "change" as const, title: m.title })),
   ];
   const causeOf = (r: Regression): Suspect | null => (causes.ok ? (causes.value[`${r.nsapp} ${r.start}`]?.[0] ?? null) : null);
   return (

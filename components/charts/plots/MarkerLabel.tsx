@@ -30,20 +30,20 @@ export function markerLines(markers: Marker[]) {
 }
 
 /**
- * A script change's label: at the foot of its line (regressions are labelled at the top), a
- * link to its commit — or, for several in one point, to the list of changes under the chart.
+ * A script change's label: its short sha (or "N changes") at the foot of its line — regressions
+ * are labelled at the top — with the commit message on hover. Not a link: the chart is one image
+ * to assistive technology (no controls inside it); the list under the chart links each commit.
  */
 function ChangeLabel(props: { marker: Marker; viewBox?: { x?: number; y?: number; height?: number } }) {
   const { marker } = props;
   const x = props.viewBox?.x ?? 0;
   const y = (props.viewBox?.y ?? 0) + (props.viewBox?.height ?? 0) - 4;
-  const text = (
-    <text x={x + 3} y={y} textAnchor="start" fill={marker.tone === "change" ? "var(--accent)" : "var(--muted)"} fontSize={10}>
+  return (
+    <text x={x + 3} y={y} textAnchor="start" fill={marker.tone === "change" ? "var(--accent)" : "var(--muted)"} fontSize={10} data-change={marker.label}>
       {marker.title && <title>{marker.title}</title>}
       {marker.label}
     </text>
   );
-  return marker.href ? <a href={marker.href}>{text}</a> : text;
 }
 
 /**
