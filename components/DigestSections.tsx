@@ -8,7 +8,7 @@ import Link from "next/link";
 import { DataTable, type Column } from "@/components/DataTable";
 import { Loaded } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadDigest } from "@/lib/cached";
+import { loadDigest } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatChange, formatInt, formatInterval, formatPercent, formatPoints } from "@/lib/format";
 import type { DigestApp, DigestRegressionRef, StillFailing, WeekDigest } from "@/lib/insights/digest";

@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchAppList } from "@/lib/cached";
+import { fetchAppList } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /**

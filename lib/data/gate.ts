@@ -1,5 +1,5 @@
 /**
- * The gate every PocketBase request passes through (lib/pocketbase.ts installs it as the SDK's
+ * The gate every PocketBase request passes through (lib/data/pocketbase.ts installs it as the SDK's
  * fetch). It keeps a slow or dead PocketBase from taking the dashboard down with it:
  *
  *  - coalescing: identical GETs in flight at the same time share one request and its answer;

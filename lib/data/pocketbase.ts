@@ -2,13 +2,13 @@
  * The one place that talks to PocketBase. Server-only: the reader credential never reaches
  * the browser. A new client per call (clients hold per-request state and are not
  * serializable); only the reader's token string is cached for the process. Every request goes
- * through the process's gate (lib/source/gate.ts): timeout, coalescing, concurrency bound,
+ * through the process's gate (lib/data/gate.ts): timeout, coalescing, concurrency bound,
  * circuit breaker.
  */
 import "server-only";
 import PocketBase, { ClientResponseError } from "pocketbase";
-import { serverConfig } from "./config";
-import { Gate, gateConfigFromEnv } from "./source/gate";
+import { serverConfig } from "../config";
+import { Gate, gateConfigFromEnv } from "./gate";
 
 export const READERS_COLLECTION = "telemetry_readers";
 
