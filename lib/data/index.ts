@@ -31,6 +31,7 @@ import * as insights from "./queries/insights";
 import * as runs from "./queries/runs";
 import * as sitemap from "./queries/sitemap";
 import { appExists as appExistsUncached } from "./queries/known";
+import { serverConfig } from "../config";
 import type { Outcome } from "../outcomes";
 import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "../params";
 import type { RunType } from "../run-type";
@@ -54,8 +55,8 @@ export function dataCache(): DataCache {
  * answer counts as fresh (README, "Environment"); never served older than the longer of the two.
  */
 function policy(base: CachePolicy): CachePolicy {
-  const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
-  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000, staleMs: Math.max(base.staleMs, fresh * 1000) } : base;
+  const fresh = serverConfig().dataFreshMs;
+  return fresh === null ? base : { ...base, freshMs: fresh, staleMs: Math.max(base.staleMs, fresh) };
 }
 
 export function valueOrThrow<T>(result: DataResult<T>): T {

@@ -7,8 +7,8 @@
  */
 import "server-only";
 import PocketBase, { ClientResponseError } from "pocketbase";
-import { serverConfig } from "../config";
-import { Gate, gateConfigFromEnv } from "./gate";
+import { gateConfig, serverConfig } from "../config";
+import { Gate } from "./gate";
 
 export const READERS_COLLECTION = "telemetry_readers";
 
@@ -16,7 +16,7 @@ let gate: Gate | null = null;
 
 /** The process's gate to PocketBase (created on first use, from the environment). */
 export function sourceGate(): Gate {
-  gate ??= new Gate(gateConfigFromEnv());
+  gate ??= new Gate(gateConfig());
   return gate;
 }
 
