@@ -5,7 +5,8 @@
  * week as the range.
  */
 import Link from "next/link";
-import { DataTable, type Column } from "@/components/DataTable";
+import { DataTable } from "@/components/DataTable";
+import type { Column } from "@/lib/table";
 import { Loaded } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { loadDigest } from "@/lib/data";
