@@ -78,12 +78,11 @@ function compare(sort: string, changes: Changes) {
   const desc = sort.startsWith("-");
   const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
   const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
-  return (a: AppRangeRow, b: AppRangeRow) =>
-    compareValues(value(a), value(b), desc) || compareText(String(a.nsapp), String(b.nsapp)) || compareText(String(a.type), String(b.type));
+  return (a: AppRangeRow, b: AppRangeRow) => compareValues(value(a), value(b), desc) || compareText(a.nsapp, b.nsapp) || compareText(a.type, b.type);
 }
 
 /** A row's key: one app and install type. */
-const rowKey = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}\n${r.type}`;
+const rowKey = (r: { nsapp: string; type: string }) => `${r.nsapp}\n${r.type}`;
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
 async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
@@ -135,7 +134,7 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
 function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
   const apps = anyOf(
     "nsapp",
-    rows.map((r) => String(r.nsapp)),
+    rows.map((r) => r.nsapp),
   );
   return os ? { expr: `${apps.expr} && os_type = {:os}`, params: { ...apps.params, os } } : apps;
 }
