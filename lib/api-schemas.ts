@@ -9,6 +9,8 @@
  */
 import { z } from "zod";
 import { APPS } from "./reports/apps";
+import { ERRORS } from "./reports/errors";
+import { OS } from "./reports/os";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS } from "./params";
 import { TYPES } from "./run-type";
@@ -116,16 +118,7 @@ export const RunSchema = z.strictObject({
 });
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 
-export const ExitCodeRowSchema = z.strictObject({
-  exit_code: int,
-  message: z.string(),
-  section: z.string(),
-  category: z.string(),
-  failed: int,
-  aborted: int,
-  total: int,
-  share: z.number().min(0).max(1),
-});
+export const ExitCodeRowSchema = ERRORS.rowSchema;
 export const ExitCodesSchema = envelope(z.array(ExitCodeRowSchema), {
   totals: z.strictObject({ failed: int, aborted: int, user_aborts_included: z.boolean() }),
 });
@@ -149,21 +142,7 @@ export const ExitCodeSchema = envelope(
   { page: PageSchema.describe("paging of data.apps") },
 );
 
-export const OsSchema = envelope(
-  z.array(
-    z.strictObject({
-      type: z.string(),
-      os: z.string(),
-      version: z.string(),
-      runs: int,
-      success: int,
-      failed: int,
-      aborted: int,
-      share: z.number().min(0).max(1),
-      ...rateWithInterval,
-    }),
-  ),
-);
+export const OsSchema = envelope(z.array(OS.rowSchema));
 
 export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });
 

@@ -14,6 +14,7 @@ export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
+export type { OsVersionRow } from "./queries/os";
 export type { Overview } from "./queries/overview";
 export type { Run } from "./queries/runs";
 export type { ActiveSet } from "./queries/sitemap";

@@ -26,6 +26,9 @@ export interface TableColumn<R, C> {
   priority?: 1 | 2 | 3;
   sortable?: boolean;
   firstDescending?: boolean;
+  testId?: string;
+  /** Shown only when this holds (e.g. a column that a parameter adds). */
+  when?: (ctx: C) => boolean;
 }
 
 /** One declared column of report rows R (read in context C). */
@@ -92,11 +95,12 @@ export function report<R, C>(fields: readonly Field<R, C>[]): Report<R, C> {
     table: (ctx) =>
       fields.flatMap((f) => {
         const t = f.table;
-        if (!t) return [];
+        if (!t || (t.when && !t.when(ctx))) return [];
         const column: Column<R> = { key: t.key ?? f.name, label: typeof t.label === "function" ? t.label(ctx) : t.label, cell: (row) => t.cell(row, ctx) };
         if (t.priority !== undefined) column.priority = t.priority;
         if (t.sortable !== undefined) column.sortable = t.sortable;
         if (t.firstDescending !== undefined) column.firstDescending = t.firstDescending;
+        if (t.testId !== undefined) column.testId = t.testId;
         return [column];
       }),
   };
