@@ -11,7 +11,7 @@ import { z } from "zod";
 import { APPS } from "./reports/apps";
 import { ERRORS } from "./reports/errors";
 import { OS } from "./reports/os";
-import { OUTCOMES } from "./outcomes";
+import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
@@ -106,16 +106,7 @@ export const AppSchema = envelope(
   }),
 );
 
-export const RunSchema = z.strictObject({
-  started: z.string().describe("UTC, to the minute"),
-  outcome: z.enum(OUTCOMES),
-  type: z.string(),
-  exit_code: int,
-  os_type: z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'),
-  os_version: z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'),
-  pve_version: z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'),
-  method: z.string().describe('install method; "not reported" when missing'),
-});
+export const RunSchema = RUNS.rowSchema;
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 
 export const ExitCodeRowSchema = ERRORS.rowSchema;
