@@ -11,7 +11,18 @@
  */
 import { z } from "zod";
 import type { CsvTable } from "../api";
+import type { ViewState } from "../params";
 import type { Cell, Column } from "../table";
+
+/** The context of a table with share bars: the request's view state and the largest share (the bars' full width). */
+export interface ShareContext {
+  state: ViewState;
+  maxShare: number;
+}
+
+export function shareContext(state: ViewState, rows: readonly { share: number }[]): ShareContext {
+  return { state, maxShare: Math.max(0, ...rows.map((r) => r.share)) };
+}
 
 /** A CSV cell's value. */
 export type Scalar = string | number | boolean | null;

@@ -1,6 +1,7 @@
 import { answer } from "@/lib/api";
 import { fetchExitCodeRanking } from "@/lib/data";
-import { ERRORS, errorsContext } from "@/lib/reports/errors";
+import { ERRORS } from "@/lib/reports/errors";
+import { shareContext } from "@/lib/reports/report";
 import { VIEWS } from "@/lib/views";
 
 /**
@@ -10,7 +11,7 @@ import { VIEWS } from "@/lib/views";
 export async function GET(request: Request) {
   return answer(request, "exit-codes", VIEWS.apiErrors, async (state) => {
     const r = await fetchExitCodeRanking(state.range, state.aborts);
-    const ctx = errorsContext(state, r.codes);
+    const ctx = shareContext(state, r.codes);
     return {
       extra: { totals: { failed: r.failed, aborted: r.aborted, user_aborts_included: r.aborts } },
       data: r.codes.map((c) => ERRORS.json(c, ctx)),
