@@ -101,7 +101,7 @@ export const APPS = report<AppListRow, AppsContext>([
         rate_change_significant: (c) => c?.significant ?? false,
         newly_failing: (c) => c?.newly_failing ?? false,
         recovered: (c) => c?.recovered ?? false,
-        rate_change: { value: (c) => c?.change ?? null, added: "2026-12-06" },
+        rate_change: { value: (c) => c?.change ?? null, added: 1 },
       },
       table: {
         key: "change",
