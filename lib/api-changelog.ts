@@ -47,6 +47,11 @@ export const API_CHANGELOG: ApiRelease[] = [
         title: "`decided` on apps",
         text: "`GET /api/v1/apps`: `decided`, the runs that ended either way (success + failed) — the n of `failure_rate` and its 95 % interval. CSV: a last column `decided`.",
       },
+      {
+        kind: "documented",
+        title: "Catalogue names may be null",
+        text: "`GET /api/v1/apps/{nsapp}`: `data.catalogue[].name` is null for the scripts the catalogue lists without a display name (14 of them); the OpenAPI document said it was always a string. Found when every route's answer became type-checked against its documented schema.",
+      },
     ],
   },
   {
