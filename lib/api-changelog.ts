@@ -40,7 +40,8 @@ export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
     title: "The n of every app's failure rate (issue 16)",
-    summary: "The apps table's columns are now declared once for the API, its CSV, the OpenAPI document and the page; the first column added that way is the sample size of the failure rate.",
+    summary:
+      "The apps table's columns are now declared once for the API, its CSV, the OpenAPI document and the page; the first column added that way is the sample size of the failure rate.",
     changes: [
       {
         kind: "added",
