@@ -28,10 +28,10 @@ export interface Run {
   started: string;
   outcome: Outcome;
   type: string;
-  exit_code: number;
-  os_type: string;
-  os_version: string;
-  pve_version: string;
+  exitCode: number;
+  osType: string;
+  osVersion: string;
+  pveVersion: string;
   method: string;
 }
 
@@ -71,7 +71,7 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(page, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<{ status: string; created: string; type: string; exit_code: number; os_type: string; os_version: string; pve_version: string; method: string }>(page, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
@@ -88,11 +88,11 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
         started: r.created.slice(0, 16),
         outcome: outcomeOf(r.status, r.created, now, serverConfig().unfinishedAfterMs),
         type: r.type,
-        exit_code: r.exit_code,
+        exitCode: r.exit_code,
         // The labels every breakdown shows (lib/labels.ts), not the raw spellings.
-        os_type: os.os,
-        os_version: os.version,
-        pve_version: pveLabel(r.pve_version),
+        osType: os.os,
+        osVersion: os.version,
+        pveVersion: pveLabel(r.pve_version),
         method: methodLabel(r.method),
       };
     }),
