@@ -35,6 +35,18 @@ export interface Run {
   method: string;
 }
 
+/** The raw record's fields a run row reads (snake_case, as PocketBase names them). */
+interface RunRecord {
+  created: string;
+  status: string;
+  type: string;
+  exit_code: number;
+  os_type: string;
+  os_version: string;
+  pve_version: string;
+  method: string;
+}
+
 export interface RunPage {
   page: number;
   perPage: number;
@@ -71,7 +83,7 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<{ status: string; created: string; type: string; exit_code: number; os_type: string; os_version: string; pve_version: string; method: string }>(page, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
