@@ -5,7 +5,7 @@
  */
 import { DataTable } from "./DataTable";
 import { formatInt, formatPbTime, truncate } from "@/lib/format";
-import type { AppChange } from "@/lib/queries/changes";
+import type { AppChange } from "@/lib/data";
 
 const LIST_ROWS = 10;
 

@@ -14,8 +14,8 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ALERT_EVENTS, type AlertEventKind } from "../lib/alerts/events";
 import { resolveTarget, TargetRefused } from "../lib/alerts/ssrf";
-import { DELIVERIES, SUBSCRIPTIONS, type Subscription, WORKERS } from "../lib/alerts/store";
-import { runWorker, workerClient, workerOptions } from "../lib/alerts/run";
+import { DELIVERIES, SUBSCRIPTIONS, type Subscription, WORKERS } from "../lib/data/alerts";
+import { runWorker, workerOptions, workerStore } from "../lib/alerts/run";
 import { runRound } from "../lib/alerts/worker";
 import { alertsConfig, serverConfig } from "../lib/config";
 import { superuserCredentials } from "./lib/superuser";
@@ -43,7 +43,7 @@ async function worker(once: boolean) {
   const config = alertsConfig();
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
   if (once) {
-    const report = await runRound(workerOptions(await workerClient(config), config, log));
+    const report = await runRound(workerOptions(await workerStore(config), config, log));
     console.log(JSON.stringify(report));
     return;
   }

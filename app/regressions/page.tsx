@@ -5,7 +5,7 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { headers } from "next/headers";
-import { loadInsights, loadLikelyCauses, readViewState } from "@/lib/cached";
+import { loadInsights, loadLikelyCauses, readViewState } from "@/lib/data";
 import type { Suspect } from "@/lib/changes/likely-cause";
 import { regressionIssueUrl } from "@/lib/changes/regression-report";
 import { originFromHeaders } from "@/lib/http/origin";

@@ -4,19 +4,17 @@
  * claims one delivery per matching subscription and event, and sends what is due — retrying
  * with exponential backoff and giving up after ALERTS_MAX_ATTEMPTS. Several workers (one per
  * dashboard instance) may run against one PocketBase: every send is claimed there first
- * (lib/alerts/store.ts), so each event reaches each target once.
+ * (lib/data/alerts.ts), so each event reaches each target once.
  */
-import type PocketBase from "pocketbase";
 import type { Suspect } from "../changes/likely-cause";
 import type { AlertsConfig } from "../config";
-import { configuredOrigin } from "../http/origin";
 import type { Incident } from "../insights/find-incidents";
 import type { Regression } from "../insights/find-regressions";
 import { type AlertEvent, alertEvents, eventApps, neighbourKeys, openedKey } from "./events";
 import { postJson, type PostResult } from "./http";
 import { renderAlert } from "./payloads";
 import { resolveTarget, TargetRefused } from "./ssrf";
-import * as store from "./store";
+import type { AlertStore, Delivery, Subscription } from "../data";
 import { pbTime } from "../time";
 
 export interface Findings {
@@ -27,7 +25,7 @@ export interface Findings {
 }
 
 export interface WorkerOptions {
-  pb: PocketBase;
+  store: AlertStore;
   config: AlertsConfig;
   /** Names this worker in the attempts it claims. */
   id: string;
@@ -55,11 +53,11 @@ const PARALLEL_SENDS = 4;
 const PERMANENT = new Set([400, 401, 403, 404, 405, 410, 411, 413, 414, 415, 422]);
 
 /** App names of a subscription; empty: every app. */
-export function subscribedApps(s: Pick<store.Subscription, "apps">): Set<string> {
+export function subscribedApps(s: Pick<Subscription, "apps">): Set<string> {
   return new Set(s.apps.split(/[\s,]+/).filter(Boolean));
 }
 
-export function matches(s: Pick<store.Subscription, "apps" | "events" | "min_excess">, e: AlertEvent): boolean {
+export function matches(s: Pick<Subscription, "apps" | "events" | "min_excess">, e: AlertEvent): boolean {
   if (!s.events.includes(e.kind)) return false;
   if (e.excess_failures < (s.min_excess || 0)) return false;
   const apps = subscribedApps(s);
@@ -72,12 +70,12 @@ export function backoffMs(config: Pick<AlertsConfig, "retryBaseMs">, attempt: nu
 }
 
 /** Claims the deliveries of this round's events; returns how many this worker claimed. */
-async function enqueue(o: WorkerOptions, subs: readonly store.Subscription[], events: readonly AlertEvent[], now: Date): Promise<number> {
+async function enqueue(o: WorkerOptions, subs: readonly Subscription[], events: readonly AlertEvent[], now: Date): Promise<number> {
   let claimed = 0;
   for (const s of subs) {
     const mine = events.filter((e) => matches(s, e));
     if (mine.length === 0) continue;
-    const known = await store.recentKeys(o.pb, s.id, new Date(now.getTime() - KEYS_DAYS * DAY_MS));
+    const known = await o.store.recentKeys(s.id, new Date(now.getTime() - KEYS_DAYS * DAY_MS));
     const seen = (key: string) => [key, ...neighbourKeys(key)].find((k) => known.has(k));
     for (const e of mine) {
       if (seen(e.key)) continue;
@@ -86,7 +84,7 @@ async function enqueue(o: WorkerOptions, subs: readonly store.Subscription[], ev
         const opened = seen(openedKey(e));
         if (!opened || known.get(opened) !== "sent") continue;
       }
-      if (await store.claimDelivery(o.pb, s.id, e, now)) claimed++;
+      if (await o.store.claimDelivery(s.id, e, now)) claimed++;
     }
   }
   return claimed;
@@ -95,11 +93,11 @@ async function enqueue(o: WorkerOptions, subs: readonly store.Subscription[], ev
 /** Counts a try whose worker vanished as failed, so the next one can be claimed. */
 async function recover(o: WorkerOptions, now: Date): Promise<void> {
   const lease = Math.max(120_000, 3 * o.config.timeoutMs);
-  for (const a of await store.abandonedAttempts(o.pb, new Date(now.getTime() - lease))) {
+  for (const a of await o.store.abandonedAttempts(new Date(now.getTime() - lease))) {
     const d = a.expand?.delivery;
     if (d && d.state === "pending" && d.attempts < a.number) {
       const failed = a.number >= o.config.maxAttempts;
-      await store.updateDelivery(o.pb, d.id, {
+      await o.store.updateDelivery(d.id, {
         attempts: a.number,
         state: failed ? "failed" : "pending",
         next_attempt: pbTime(now),
@@ -107,11 +105,11 @@ async function recover(o: WorkerOptions, now: Date): Promise<void> {
         last_error: `try ${a.number} was claimed by a worker that stopped before recording its outcome`,
       });
     }
-    await store.finishAttempt(o.pb, a.id, { status: 0, error: "abandoned: no outcome recorded", ms: 0 }, now);
+    await o.store.finishAttempt(a.id, { status: 0, error: "abandoned: no outcome recorded", ms: 0 }, now);
   }
 }
 
-async function post(o: WorkerOptions, s: store.Subscription, d: store.Delivery, attempt: number, now: Date): Promise<PostResult & { permanent: boolean }> {
+async function post(o: WorkerOptions, s: Subscription, d: Delivery, attempt: number, now: Date): Promise<PostResult & { permanent: boolean }> {
   if (!s.active) return { status: 0, detail: "subscription turned off", retryAfter: null, ms: 0, permanent: true };
   if (s.format === "webhook" && (s.secret ?? "").length < 16)
     return { status: 0, detail: "the webhook subscription has no secret of at least 16 characters", retryAfter: null, ms: 0, permanent: true };
@@ -128,11 +126,11 @@ async function post(o: WorkerOptions, s: store.Subscription, d: store.Delivery, 
 }
 
 /** One try of a due delivery, if this worker wins its claim. */
-async function send(o: WorkerOptions, d: store.Delivery, report: RoundReport): Promise<void> {
+async function send(o: WorkerOptions, d: Delivery, report: RoundReport): Promise<void> {
   const s = d.expand?.subscription;
   if (!s) return;
   const n = d.attempts + 1;
-  const attempt = await store.claimAttempt(o.pb, d.id, n, o.id);
+  const attempt = await o.store.claimAttempt(d.id, n, o.id);
   if (!attempt) {
     report.skipped++;
     return;
@@ -142,16 +140,16 @@ async function send(o: WorkerOptions, d: store.Delivery, report: RoundReport): P
   const ok = res.status >= 200 && res.status < 300;
   const done = o.now?.() ?? new Date();
   const error = ok ? "" : res.status ? `HTTP ${res.status}: ${res.detail}` : res.detail;
-  await store.finishAttempt(o.pb, attempt.id, { status: res.status, error, ms: res.ms }, done);
+  await o.store.finishAttempt(attempt.id, { status: res.status, error, ms: res.ms }, done);
   const common = { attempts: n, last_status: res.status, last_error: error };
   if (ok) {
-    await store.updateDelivery(o.pb, d.id, { ...common, state: "sent", sent: pbTime(done) });
+    await o.store.updateDelivery(d.id, { ...common, state: "sent", sent: pbTime(done) });
     report.sent++;
   } else if (res.permanent || n >= o.config.maxAttempts) {
-    await store.updateDelivery(o.pb, d.id, { ...common, state: "failed" });
+    await o.store.updateDelivery(d.id, { ...common, state: "failed" });
     report.failed++;
   } else {
-    await store.updateDelivery(o.pb, d.id, { ...common, state: "pending", next_attempt: pbTime(new Date(done.getTime() + backoffMs(o.config, n, res.retryAfter))) });
+    await o.store.updateDelivery(d.id, { ...common, state: "pending", next_attempt: pbTime(new Date(done.getTime() + backoffMs(o.config, n, res.retryAfter))) });
     report.retrying++;
   }
   o.log?.(`alerts: delivery ${d.id} (${d.event_key}) to subscription ${s.id} try ${n}: ${ok ? "sent" : error}`);
@@ -161,15 +159,15 @@ async function send(o: WorkerOptions, d: store.Delivery, report: RoundReport): P
 export async function runRound(o: WorkerOptions): Promise<RoundReport> {
   const now = o.now?.() ?? new Date();
   const report: RoundReport = { events: 0, claimed: 0, sent: 0, retrying: 0, failed: 0, skipped: 0 };
-  const subs = await store.activeSubscriptions(o.pb);
+  const subs = await o.store.activeSubscriptions();
   if (subs.length) {
     const f = await o.findings(now);
-    const events = alertEvents(f.regressions, f.causes, f.incidents, { now, origin: configuredOrigin(o.config.publicUrl), maxAgeHours: o.config.maxAgeHours });
+    const events = alertEvents(f.regressions, f.causes, f.incidents, { now, origin: o.config.publicOrigin, maxAgeHours: o.config.maxAgeHours });
     report.events = events.length;
     report.claimed = await enqueue(o, subs, events, now);
   }
   await recover(o, now);
-  const due = await store.dueDeliveries(o.pb, now, DUE_PER_ROUND);
+  const due = await o.store.dueDeliveries(now, DUE_PER_ROUND);
   // A few at a time, each taking the next when done: a slow or failing target does not hold up the others.
   let next = 0;
   const lane = async () => {

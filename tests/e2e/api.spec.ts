@@ -63,13 +63,14 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers and n
   const body = await res.json();
   const from: string = body.range.from;
   const to: string = body.range.to;
-  const want = sql<{ nsapp: string; runs: number; failed: number }>(
-    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data
+  const want = sql<{ nsapp: string; runs: number; failed: number; decided: number }>(
+    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided FROM _dev_telemetry_data
      WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING runs >= 20 ORDER BY runs DESC, nsapp LIMIT 10`,
     from,
     to,
   );
   expect(body.data.map((r: { nsapp: string; runs: number; failed: number }) => [r.nsapp, r.runs, r.failed])).toEqual(want.map((r) => [r.nsapp, r.runs, r.failed]));
+  expect(body.data.map((r: { decided: number }) => r.decided)).toEqual(want.map((r) => r.decided));
   const total = sql<{ n: number }>(
     `SELECT COUNT(*) AS n FROM (SELECT nsapp FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING COUNT(*) >= 20)`,
     from,
@@ -124,7 +125,7 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     // cache may have handed it figures read up to 60 s earlier (another test's), and then nothing
     // was stored and the suffixed request renders anew. Any other MISS means two cache keys.
     if (suffixed.headers()["x-cache"] !== "HIT") {
-      const dataAge = (Date.parse(res.headers()["date"]!) - Date.parse(res.headers()["last-modified"]!)) / 1000;
+      const dataAge = (Date.parse(res.headers().date!) - Date.parse(res.headers()["last-modified"]!)) / 1000;
       expect(dataAge, `${path}.csv was ${suffixed.headers()["x-cache"]} though ${path}?format=csv had fresh figures`).toBeGreaterThanOrEqual(59);
     }
     expect(suffixed.headers()["x-middleware-rewrite"], `${path}.csv`).toBeUndefined();

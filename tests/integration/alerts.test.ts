@@ -14,10 +14,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertEvents, type AlertEvent, type RegressionAlert } from "../../lib/alerts/events";
 import { currentFindings } from "../../lib/alerts/run";
-import { login } from "../../lib/alerts/store";
 import { type Findings, matches, runRound, type WorkerOptions } from "../../lib/alerts/worker";
 import { alertsConfig, type AlertsConfig } from "../../lib/config";
-import { publicClient } from "../../lib/pocketbase";
+import { openAlertStore } from "../../lib/data";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { demoChanges, insertDemoChanges } from "../../scripts/lib/demo-changes";
 import { generateRows } from "../../scripts/lib/generate";
@@ -37,7 +36,7 @@ const config = (over: Partial<AlertsConfig> = {}): AlertsConfig => ({
   maxAttempts: 3,
   timeoutMs: 5000,
   maxAgeHours: 24 * 30,
-  publicUrl: "https://stats.example.org",
+  publicOrigin: "https://stats.example.org",
   ...over,
 });
 
@@ -58,9 +57,7 @@ describe("alerts", () => {
     subs[name] = String(res.body.id);
   };
   const worker = async (id: string, over: Partial<AlertsConfig> = {}): Promise<WorkerOptions> => {
-    const client = publicClient();
-    await login(client, WORKER.email, WORKER.password);
-    return { pb: client, config: config(over), id, findings: async () => findings };
+    return { store: await openAlertStore(WORKER.email, WORKER.password), config: config(over), id, findings: async () => findings };
   };
   const deliveries = () =>
     pb.db.prepare("SELECT d.id, d.subscription, d.event_key, d.state, d.attempts, d.last_status, d.last_error FROM alert_deliveries d ORDER BY d.event_key").all() as {
@@ -259,7 +256,9 @@ describe("alerts", () => {
     }
   });
 
-  it("subscribes from the command line: refuses a private target, stores one, lists it without its URL's path or secret, removes it; makes a worker account", { timeout: 120_000 }, async () => {
+  it("subscribes from the command line: refuses a private target, stores one, lists it without its URL's path or secret, removes it; makes a worker account", {
+    timeout: 120_000,
+  }, async () => {
     const cli = (args: string[], env: Record<string, string> = {}) =>
       spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(ROOT, "scripts/alerts.ts"), ...args], {
         cwd: ROOT,
@@ -287,7 +286,7 @@ describe("alerts", () => {
     expect(cli(["remove", id]).status).toBe(0);
     const account = cli(["account", "--email", "second-worker@example.com", "--password", "second-worker-password"]);
     expect(account.status, account.stderr).toBe(0);
-    await expect(login(publicClient(), "second-worker@example.com", "second-worker-password")).resolves.toBeUndefined();
+    await expect(openAlertStore("second-worker@example.com", "second-worker-password")).resolves.toBeDefined();
     expect((await su(`/api/collections/alert_subscriptions/records/${id}`)).status).toBe(404);
   });
 
@@ -304,9 +303,13 @@ describe("alerts", () => {
     expect(asReader.body.items).toEqual([]);
     expect(JSON.stringify(asReader.body)).not.toContain(SECRET);
     // Nobody but a superuser writes a subscription, not even a worker.
-    const w = await worker("worker-rules");
-    await expect(w.pb.collection("alert_subscriptions").create({ format: "webhook", url: "https://example.org/x", events: ["incident"] })).rejects.toMatchObject({ status: 403 });
-    await expect(w.pb.collection("alert_subscriptions").update(subs.discord!, { url: "https://example.org/x" })).rejects.toMatchObject({ status: 403 });
+    const workerAuth = await api(pb.url, "/api/collections/alert_workers/auth-with-password", { method: "POST", body: { identity: WORKER.email, password: WORKER.password } });
+    const asWorker = String(workerAuth.body.token);
+    const body = { format: "webhook", url: "https://example.org/x", events: ["incident"] };
+    expect((await api(pb.url, "/api/collections/alert_subscriptions/records", { method: "POST", body, token: asWorker })).status).toBe(403);
+    expect((await api(pb.url, `/api/collections/alert_subscriptions/records/${subs.discord}`, { method: "PATCH", body, token: asWorker })).status).toBe(403);
+    // The worker itself reads them (it must, to send).
+    expect((await api(pb.url, `/api/collections/alert_subscriptions/records/${subs.webhook}`, { token: asWorker })).body.secret).toBe(SECRET);
     expect((await su(`/api/collections/alert_subscriptions/records/${subs.webhook}`)).body.secret).toBe(SECRET);
   });
 });

@@ -5,7 +5,8 @@ import { AppRuns } from "@/components/AppRuns";
 import { OutcomeChart } from "@/components/charts/OutcomeChart";
 import { RateChart } from "@/components/charts/RateChart";
 import { BackLink, CopyLink } from "@/components/ClientLinks";
-import { DataTable, type Column } from "@/components/DataTable";
+import { DataTable } from "@/components/DataTable";
+import type { Column } from "@/lib/table";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { STORED_SERIES } from "@/lib/outcome-style";
@@ -27,7 +28,7 @@ import {
   loadInsights,
   loadLikelyCauses,
   readViewState,
-} from "@/lib/cached";
+} from "@/lib/data";
 import { changeMarks } from "@/lib/changes/markers";
 import type { Suspect } from "@/lib/changes/likely-cause";
 import { regressionIssueUrl } from "@/lib/changes/regression-report";
@@ -38,7 +39,7 @@ import { formatInt, formatInterval, formatPercent, formatRate, truncate } from "
 import type { Marker } from "@/components/charts/series";
 import type { Regression } from "@/lib/insights/find-regressions";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
-import type { Breakdown } from "@/lib/queries/app-detail";
+import type { Breakdown } from "@/lib/data";
 import { customRange, spanLabel } from "@/lib/range";
 import { APPS } from "@/lib/reference/apps";
 import { wilson } from "@/lib/stats";

@@ -1,6 +1,7 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchInsights, fetchLikelyCauses } from "@/lib/cached";
+import { RegressionsSchema } from "@/lib/api-schemas";
 import { publicSuspect } from "@/lib/changes/public";
+import { fetchInsights, fetchLikelyCauses } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /**
@@ -16,7 +17,7 @@ import { VIEWS } from "@/lib/views";
 const MAX_CAUSES = 3;
 
 export async function GET(request: Request) {
-  return answer(request, "regressions", VIEWS.apiRegressions, async (state) => {
+  return answer(request, "regressions", VIEWS.apiRegressions, RegressionsSchema, async (state) => {
     const [{ regressions: found }, causes] = await Promise.all([fetchInsights(state.range), fetchLikelyCauses(state.range)]);
     const regressions = found.map((r) => ({ ...r, likely_causes: (causes[`${r.nsapp} ${r.start}`] ?? []).slice(0, MAX_CAUSES).map(publicSuspect) }));
     const table = regressions.map((r) => ({

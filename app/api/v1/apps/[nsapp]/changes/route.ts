@@ -1,5 +1,6 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
-import { appExists, fetchAppChanges } from "@/lib/cached";
+import { ChangesSchema } from "@/lib/api-schemas";
+import { appExists, fetchAppChanges } from "@/lib/data";
 import { publicChange } from "@/lib/changes/public";
 import { VIEWS } from "@/lib/views";
 
@@ -11,7 +12,7 @@ import { VIEWS } from "@/lib/views";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `changes-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiChanges, async (state) => {
+  return answer(request, `changes-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiChanges, ChangesSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const rows = (await fetchAppChanges(nsapp, state.range)).map((c) => ({
       ...publicChange(c),

@@ -1,22 +1,21 @@
 /**
- * The alert collections in PocketBase (migration 1796710000_alerts.js), as the worker uses them
- * with its `alert_workers` account. The claims are PocketBase's unique indexes, not flags in a
- * process: creating (subscription, event_key) in alert_deliveries is the claim on sending an
- * event to a subscription, creating (delivery, number) in alert_attempts the claim on one try —
- * whichever worker's create succeeds owns it, every other gets "not unique" and moves on.
+ * The alert collections in PocketBase (migration 1796710000_alerts.js), as the alert worker
+ * (lib/alerts/worker.ts) uses them with its `alert_workers` account. The claims are
+ * PocketBase's unique indexes, not flags in a process: creating (subscription, event_key) in
+ * alert_deliveries is the claim on sending an event to a subscription, creating (delivery,
+ * number) in alert_attempts the claim on one try — whichever worker's create succeeds owns it,
+ * every other gets "not unique" and moves on. Uncached, writes included: the worker's, not a page's.
  */
-import type PocketBase from "pocketbase";
-import { ClientResponseError } from "pocketbase";
-import { listAll } from "../pocketbase";
+import { ClientResponseError, type default as PocketBase } from "pocketbase";
+import type { AlertEvent, AlertEventKind } from "../alerts/events";
+import type { AlertFormat } from "../alerts/payloads";
 import { pbTime } from "../time";
-import type { AlertEvent, AlertEventKind } from "./events";
-import type { AlertFormat } from "./payloads";
+import { accountClient, listAll } from "./pocketbase";
 
 export const WORKERS = "alert_workers";
 export const SUBSCRIPTIONS = "alert_subscriptions";
 export const DELIVERIES = "alert_deliveries";
 export const ATTEMPTS = "alert_attempts";
-
 export interface Subscription {
   id: string;
   name: string;
@@ -71,16 +70,12 @@ async function claim<T>(pb: PocketBase, collection: string, body: Record<string,
   }
 }
 
-export async function login(pb: PocketBase, email: string, password: string): Promise<void> {
-  await pb.collection(WORKERS).authWithPassword(email, password);
-}
-
-export function activeSubscriptions(pb: PocketBase): Promise<Subscription[]> {
+function activeSubscriptions(pb: PocketBase): Promise<Subscription[]> {
   return listAll<Subscription>(pb, SUBSCRIPTIONS, { filter: "active = true", sort: "created,id" });
 }
 
 /** The keys of a subscription's deliveries made since `since`, with their state. */
-export async function recentKeys(pb: PocketBase, subscription: string, since: Date): Promise<Map<string, DeliveryState>> {
+async function recentKeys(pb: PocketBase, subscription: string, since: Date): Promise<Map<string, DeliveryState>> {
   const rows = await listAll<Pick<Delivery, "event_key" | "state">>(pb, DELIVERIES, {
     filter: pb.filter("subscription = {:s} && created >= {:since}", { s: subscription, since: pbTime(since) }),
     query: { fields: "event_key,state" },
@@ -89,12 +84,12 @@ export async function recentKeys(pb: PocketBase, subscription: string, since: Da
 }
 
 /** The claim on sending `event` to `subscription`: the new delivery, or null when it exists. */
-export function claimDelivery(pb: PocketBase, subscription: string, event: AlertEvent, now: Date): Promise<Delivery | null> {
+function claimDelivery(pb: PocketBase, subscription: string, event: AlertEvent, now: Date): Promise<Delivery | null> {
   return claim<Delivery>(pb, DELIVERIES, { subscription, event_key: event.key, event, state: "pending", attempts: 0, next_attempt: pbTime(now) });
 }
 
 /** Pending deliveries whose next try is due, oldest first, with their subscription. */
-export async function dueDeliveries(pb: PocketBase, now: Date, limit: number): Promise<Delivery[]> {
+async function dueDeliveries(pb: PocketBase, now: Date, limit: number): Promise<Delivery[]> {
   const res = await pb.collection(DELIVERIES).getList<Delivery>(1, limit, {
     filter: pb.filter("state = 'pending' && next_attempt <= {:now}", { now: pbTime(now) }),
     sort: "next_attempt,id",
@@ -105,15 +100,15 @@ export async function dueDeliveries(pb: PocketBase, now: Date, limit: number): P
 }
 
 /** The claim on try `number` of a delivery: the attempt record, or null when another worker made it. */
-export function claimAttempt(pb: PocketBase, delivery: string, number: number, worker: string): Promise<Attempt | null> {
+function claimAttempt(pb: PocketBase, delivery: string, number: number, worker: string): Promise<Attempt | null> {
   return claim<Attempt>(pb, ATTEMPTS, { delivery, number, worker });
 }
 
-export async function finishAttempt(pb: PocketBase, attempt: string, outcome: { status: number; error: string; ms: number }, now: Date): Promise<void> {
+async function finishAttempt(pb: PocketBase, attempt: string, outcome: { status: number; error: string; ms: number }, now: Date): Promise<void> {
   await pb.collection(ATTEMPTS).update(attempt, { ...outcome, error: outcome.error.slice(0, 500), finished: pbTime(now) });
 }
 
-export async function updateDelivery(
+async function updateDelivery(
   pb: PocketBase,
   id: string,
   fields: Partial<Pick<Delivery, "state" | "attempts" | "next_attempt" | "last_status" | "last_error" | "sent">>,
@@ -122,6 +117,38 @@ export async function updateDelivery(
 }
 
 /** Tries claimed before `before` and never finished: their worker died (or lost PocketBase) mid-send. */
-export function abandonedAttempts(pb: PocketBase, before: Date): Promise<(Attempt & { expand?: { delivery?: Delivery } })[]> {
+function abandonedAttempts(pb: PocketBase, before: Date): Promise<(Attempt & { expand?: { delivery?: Delivery } })[]> {
   return listAll(pb, ATTEMPTS, { filter: pb.filter("finished = '' && created < {:before}", { before: pbTime(before) }), query: { expand: "delivery" } });
+}
+
+type Bound<F> = F extends (pb: PocketBase, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+/** What the worker does in PocketBase, bound to its logged-in client. */
+export interface AlertStore {
+  /** False once the login's token has expired: open a new store. */
+  valid(): boolean;
+  activeSubscriptions: Bound<typeof activeSubscriptions>;
+  recentKeys: Bound<typeof recentKeys>;
+  claimDelivery: Bound<typeof claimDelivery>;
+  dueDeliveries: Bound<typeof dueDeliveries>;
+  claimAttempt: Bound<typeof claimAttempt>;
+  finishAttempt: Bound<typeof finishAttempt>;
+  updateDelivery: Bound<typeof updateDelivery>;
+  abandonedAttempts: Bound<typeof abandonedAttempts>;
+}
+
+/** Logs in as an `alert_workers` account (POCKETBASE_URL); PocketBase's error when it refuses. */
+export async function openAlertStore(email: string, password: string): Promise<AlertStore> {
+  const pb = await accountClient(WORKERS, email, password);
+  return {
+    valid: () => pb.authStore.isValid,
+    activeSubscriptions: () => activeSubscriptions(pb),
+    recentKeys: (...a) => recentKeys(pb, ...a),
+    claimDelivery: (...a) => claimDelivery(pb, ...a),
+    dueDeliveries: (...a) => dueDeliveries(pb, ...a),
+    claimAttempt: (...a) => claimAttempt(pb, ...a),
+    finishAttempt: (...a) => finishAttempt(pb, ...a),
+    updateDelivery: (...a) => updateDelivery(pb, ...a),
+    abandonedAttempts: (...a) => abandonedAttempts(pb, ...a),
+  };
 }

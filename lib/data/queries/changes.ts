@@ -2,13 +2,13 @@
  * Script changes (docs/CHANGES.md) read from the public `script_changes` collection: those that
  * reached users in a span of time — the suspects of the regressions in it (likely-cause.ts) —
  * and one app's, for its page and `/api/v1/apps/{nsapp}/changes`. Uncached, like every
- * lib/queries function. A change reached users when pushed, else when committed (liveAt).
+ * lib/data/queries function. A change reached users when pushed, else when committed (liveAt).
  */
 import "server-only";
-import { catalogueType, likelyCauses, type ScriptChange, type Suspect, suspectWindow } from "../changes/likely-cause";
-import { sharedReaches } from "../changes/paths";
+import { catalogueType, likelyCauses, type ScriptChange, type Suspect, suspectWindow } from "../../changes/likely-cause";
+import { sharedReaches } from "../../changes/paths";
 import { listAll, publicClient } from "../pocketbase";
-import { pbTime } from "../time";
+import { pbTime } from "../../time";
 
 const COLLECTION = "script_changes";
 const FIELDS = "repository,sha,committed,pushed,message,url,paths,apps,shared";
@@ -16,7 +16,7 @@ const FIELDS = "repository,sha,committed,pushed,message,url,paths,apps,shared";
 export const MAX_APP_CHANGES = 500;
 
 /** Changes live in [from, to) (ms), oldest first. */
-export async function fetchChangesBetween(from: number, to: number): Promise<ScriptChange[]> {
+export async function queryChangesBetween(from: number, to: number): Promise<ScriptChange[]> {
   const pb = publicClient();
   const filter = pb.filter("(pushed >= {:from} && pushed < {:to}) || (pushed = '' && committed >= {:from} && committed < {:to})", {
     from: pbTime(new Date(from)),
@@ -35,7 +35,7 @@ export interface AppChange extends ScriptChange {
  * list says what changed, the likely cause judges it) and the shared libraries its type loads
  * — newest first, at most MAX_APP_CHANGES.
  */
-export async function fetchAppChanges(nsapp: string, from: number, to: number): Promise<AppChange[]> {
+export async function queryAppChanges(nsapp: string, from: number, to: number): Promise<AppChange[]> {
   const pb = publicClient();
   // `apps` and `shared` are JSON arrays: match the quoted name, so "docker" is not "dockge".
   const filter = pb.filter("((pushed >= {:from} && pushed < {:to}) || (pushed = '' && committed >= {:from} && committed < {:to})) && (apps ~ {:app} || shared != '[]')", {
@@ -55,9 +55,9 @@ export async function fetchAppChanges(nsapp: string, from: number, to: number): 
 }
 
 /** The likely causes of each regression (by its index), from one read of every window's changes. */
-export async function fetchLikelyCauses(regressions: readonly { nsapp: string; start: string }[]): Promise<Suspect[][]> {
+export async function queryLikelyCauses(regressions: readonly { nsapp: string; start: string }[]): Promise<Suspect[][]> {
   if (regressions.length === 0) return [];
   const windows = regressions.map((r) => suspectWindow(r.start));
-  const changes = await fetchChangesBetween(Math.min(...windows.map((w) => w.from)), Math.max(...windows.map((w) => w.to)));
+  const changes = await queryChangesBetween(Math.min(...windows.map((w) => w.from)), Math.max(...windows.map((w) => w.to)));
   return regressions.map((r) => likelyCauses(r, catalogueType(r.nsapp), changes));
 }

@@ -12,14 +12,14 @@
  * older runs.
  */
 import "server-only";
-import { serverConfig } from "../config";
-import { methodLabel, osLabels, pveLabel } from "../labels";
-import { outcomeFilter, outcomeOf, type Outcome } from "../outcomes";
-import { pageCount } from "../params";
+import { serverConfig } from "../../config";
+import { methodLabel, osLabels, pveLabel } from "../../labels";
+import { outcomeFilter, outcomeOf, type Outcome } from "../../outcomes";
+import { pageCount } from "../../params";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
-import { rangeBounds, type Range } from "../range";
-import { TELEMETRY } from "../rollups/spec";
-import { pbTime } from "../time";
+import { rangeBounds, type Range } from "../../range";
+import { TELEMETRY } from "../../rollups/spec";
+import { pbTime } from "../../time";
 import { rangeAll } from "./rollup-range";
 
 /** One run as the public sees it; environment values are labels (lib/labels.ts), as in every breakdown. */
@@ -27,6 +27,18 @@ export interface Run {
   /** Start, UTC, to the minute: "2026-11-22 13:04". */
   started: string;
   outcome: Outcome;
+  type: string;
+  exitCode: number;
+  osType: string;
+  osVersion: string;
+  pveVersion: string;
+  method: string;
+}
+
+/** The raw record's fields a run row reads (snake_case, as PocketBase names them). */
+interface RunRecord {
+  created: string;
+  status: string;
   type: string;
   exit_code: number;
   os_type: string;
@@ -61,7 +73,7 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
   return outcome === "running" ? running : sum("installing") - running;
 }
 
-export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
+export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
   const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
   const totalItems = await total(nsapp, range, outcome, cutoff);
   const pages = pageCount(totalItems, perPage);
@@ -71,7 +83,7 @@ export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | 
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(page, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
@@ -88,11 +100,11 @@ export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | 
         started: r.created.slice(0, 16),
         outcome: outcomeOf(r.status, r.created, now, serverConfig().unfinishedAfterMs),
         type: r.type,
-        exit_code: r.exit_code,
+        exitCode: r.exit_code,
         // The labels every breakdown shows (lib/labels.ts), not the raw spellings.
-        os_type: os.os,
-        os_version: os.version,
-        pve_version: pveLabel(r.pve_version),
+        osType: os.os,
+        osVersion: os.version,
+        pveVersion: pveLabel(r.pve_version),
         method: methodLabel(r.method),
       };
     }),
