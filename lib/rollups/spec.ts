@@ -11,6 +11,8 @@
  * in force at X" is the single row per key with `bucket <= X < valid_until` — one row per key,
  * whatever the range length.
  */
+import { durationBucketSql } from "../durations";
+
 export const TELEMETRY = "_dev_telemetry_data";
 export const OPEN_END = "9999-12-31";
 
@@ -22,6 +24,8 @@ export interface Dim {
   /** Source column on the telemetry row. */
   source: string;
   kind: "text" | "number";
+  /** A value computed from the row (SQL over `row`, which is NEW, OLD or an alias) instead of the source column; `reads` are the further columns it reads (their change moves a row). */
+  computed?: { sql: (row: string) => string; reads: readonly string[] };
 }
 
 /**
@@ -46,6 +50,8 @@ export interface RollupSpec {
 // Column names keep their literal types, so the rollups' key columns are known to the compiler.
 const text = <C extends string>(column: C) => ({ column, source: column, kind: "text" }) as const satisfies Dim;
 const num = <C extends string>(column: C) => ({ column, source: column, kind: "number" }) as const satisfies Dim;
+/** A run's install-time bucket (lib/durations.ts): NO_DURATION for the older protocol. */
+const durationDim = { column: "duration", source: "install_duration", kind: "number", computed: { sql: durationBucketSql, reads: ["execution_id"] } } as const satisfies Dim;
 
 interface DailySpec {
   name: string;
@@ -102,6 +108,13 @@ const DAILY = [
     hourly: "stats_app_resources_hourly",
     dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],
     purpose: "resource choices per app against script defaults",
+  },
+  {
+    name: "stats_app_duration",
+    hourly: "stats_app_duration_hourly",
+    // repo_source as stored ('' for the older protocol): readers pick official/dev/fork/all.
+    dims: [text("nsapp"), text("repo_source"), durationDim],
+    purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
   },
 ] as const satisfies readonly DailySpec[];
 
