@@ -8,6 +8,7 @@ import { API_CHANGELOG } from "./api-changelog";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS, PAGE_SIZES } from "./params";
+import { REPOS } from "./repo";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
@@ -95,6 +96,14 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
     { name: "to", description: "custom range end, a UTC day (default today)", schema: { type: "string", format: "date" } },
   ],
   type: [{ name: "type", description: "install type", schema: { type: "string", enum: TYPES } }],
+  repo: [
+    {
+      name: "repo",
+      description:
+        "which repository's runs: official (default; includes runs of the older protocol, which name no repository), dev (the development repository: scripts in testing), fork, or all",
+      schema: { type: "string", enum: REPOS, default: "official" },
+    },
+  ],
   os: [{ name: "os", description: "OS name (debian, ubuntu, alpine…)", schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,31}$" } }],
   q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
   outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],

@@ -7,7 +7,7 @@
  */
 import type { RangePreset } from "./range";
 
-export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts" | "week";
+export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts" | "week" | "repo";
 
 export interface View {
   /** Route pattern ("/apps/[nsapp]"). */

@@ -45,6 +45,8 @@ export interface RollupSpec {
   series?: boolean;
   /** A dimension that is not the key index's first column but is filtered on alone: it gets its own index. */
   lookup?: string;
+  /** Keyed by a duration bucket and repo_source: gets a percentile view `<name>_pct` (lib/rollups/percentile-sql.ts). */
+  percentiles?: boolean;
 }
 
 // Column names keep their literal types, so the rollups' key columns are known to the compiler.
@@ -63,6 +65,8 @@ interface DailySpec {
   series?: boolean;
   /** See RollupSpec.lookup. */
   lookup?: string;
+  /** See RollupSpec.percentiles (this rollup and its hourly sibling). */
+  percentiles?: boolean;
 }
 
 const DAILY = [
@@ -112,6 +116,7 @@ const DAILY = [
   {
     name: "stats_app_duration",
     hourly: "stats_app_duration_hourly",
+    percentiles: true,
     // repo_source as stored ('' for the older protocol): readers pick official/dev/fork/all.
     dims: [text("nsapp"), text("repo_source"), durationDim],
     purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
@@ -135,9 +140,11 @@ export const HOURLY_RETENTION_HOURS = 72;
 /** Every rollup table: the daily ones, then their hourly siblings. */
 const DAILY_SPECS: readonly DailySpec[] = DAILY;
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
+  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup, percentiles: d.percentiles })),
   ...DAILY_SPECS.flatMap((d): RollupSpec[] =>
-    d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }] : [],
+    d.hourly
+      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series, percentiles: d.percentiles }]
+      : [],
   ),
 ];
 
