@@ -207,6 +207,12 @@ export function buildFailureCodes(): AliasTable<number> {
   );
 }
 
+/**
+ * The demo's slow app (a seeded truth, issue 15): Frigate's installs typically take this many
+ * minutes (its successful runs' median, whatever the cores), where no other app's is above 18.
+ */
+export const SLOW_APP = { nsapp: "frigate", medianMinutes: 30 } as const;
+
 export const METHODS = new AliasTable(["default", "advanced", "mydefaults-global", "appdefaults", "generated"], [62, 22, 7, 5, 4]);
 
 /** Proxmox VE releases with the patch levels seen in the wild (later patches are commoner). */

@@ -12,6 +12,7 @@ import { fetchAppDurations, fetchDurationList, fetchDurationsOf } from "../../li
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { REPOS, type Repo } from "../../lib/repo";
 import { insertRows } from "../../scripts/lib/bulk-insert";
+import { SLOW_APP } from "../../scripts/lib/demo-model";
 import { generateRows } from "../../scripts/lib/generate";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 import { rng } from "../support/random";
@@ -135,6 +136,15 @@ describe("install time", () => {
       .map(([nsapp, e]) => ({ nsapp, success: e.success, failed: e.failed }));
     expect(page.items).toEqual(ranked);
     expect(page.total).toBe([...want].filter(([, e]) => e.success.n >= 5).length);
+  });
+
+  it("finds the demo's slow app: the longest typical install, its p50 near the seeded median", async () => {
+    const range = presetRange("30d", now);
+    const page = await fetchDurationList(range, { repo: "official", q: null, minRuns: 20, sort: "-success_p50", page: 1, pageSize: 3 });
+    expect(page.items[0]?.nsapp).toBe(SLOW_APP.nsapp);
+    const p50 = page.items[0]!.success.p50!;
+    expect(Math.abs(p50 / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.15);
+    expect(page.items[1]!.success.p50!).toBeLessThan(p50 * 0.8);
   });
 
   it("stays exact after inserts, updates of every column it reads, and deletes", async () => {
