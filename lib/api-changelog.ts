@@ -39,6 +39,24 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Install time (issue 15)",
+    summary:
+      "Today's scripts report how long a run took and which repository it came from. Install time per app is now a figure of its own, exact like the rest; nothing existing changed meaning.",
+    changes: [
+      {
+        kind: "added",
+        title: "Install time per app",
+        text: "`GET /api/v1/durations`: per app, n, p50 and p90 of successful runs' durations (`success`) and of failures' (`failed`, time to fail) in seconds, over the range; sortable by any of them, filtered by `q` and `min` (successful runs with a duration, default 10), paged; CSV one row per app. Percentiles are by nearest rank, rounded down to a bucket of at most 4.2 % (exact below 2 minutes; /methodology).",
+      },
+      {
+        kind: "added",
+        title: "Repository selection",
+        text: "`repo=official|dev|fork|all` on `/api/v1/durations` (default `official`, which includes runs of the older protocol: they name no repository). The answer names the selection in `repo`. Other endpoints do not read `repo` yet and list it in `notes` as unused.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "One contract (issue 20)",
     summary:
       "An independent check recomputed about 60,000 figures with SQL over the raw records. All matched but two; the rest were places where the API, the OpenAPI document, the README and the pages disagreed. Each is decided below.",

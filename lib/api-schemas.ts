@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS } from "./params";
+import { REPOS } from "./repo";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
@@ -98,6 +99,23 @@ export const AppRowSchema = z.strictObject({
   runs_series_from: z.string(),
 });
 export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
+
+const seconds = z.number().int().nonnegative().nullable();
+const durationSide = (what: string) =>
+  z
+    .strictObject({
+      n: int.describe(`${what} with a duration (today's protocol) in the range`),
+      p50: seconds.describe(
+        "median in seconds, nearest rank, rounded down to its bucket: exact below 120 s, else within 5 s / 15 s / 1 min / 5 min (at most 4.2 %); null when n = 0",
+      ),
+      p90: seconds.describe("90th percentile in seconds, same method; null when n = 0"),
+    })
+    .describe(`install time of ${what} (method: /methodology)`);
+
+export const DurationsSchema = envelope(z.array(z.strictObject({ nsapp: z.string(), success: durationSide("successful runs"), failed: durationSide("failed runs") })), {
+  page: PageSchema,
+  repo: z.enum(REPOS).describe("the repository selection the figures count (repo=)"),
+});
 
 const breakdown = z.strictObject({ label: z.string(), runs: int, success: int, failed: int, ...rateWithInterval });
 

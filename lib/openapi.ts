@@ -21,6 +21,8 @@ interface Endpoint {
   /** What format=csv (or the .csv suffix) returns. */
   csv: string;
   pathParams?: { name: string; description: string; schema: object }[];
+  /** What a shared parameter means here, where it differs from PARAMS. */
+  paramDescriptions?: Partial<Record<Param, string>>;
 }
 
 const NSAPP = { name: "nsapp", description: "app name as the scripts report it (e.g. jellyfin)", schema: { type: "string", maxLength: 128 } };
@@ -83,6 +85,14 @@ export const ENDPOINTS: Endpoint[] = [
     schema: S.DigestSchema,
     csv: "one row per app listed (column section) and per incident and app",
   },
+  {
+    path: "/api/v1/durations",
+    view: VIEWS.apiDurations,
+    summary: "Install time per app: p50 and p90 of successful runs and of failures (time to fail), with n, for a repository selection; sorted and paged",
+    schema: S.DurationsSchema,
+    csv: "one row per app",
+    paramDescriptions: { min: "minimum successful runs with a duration in the range" },
+  },
 ];
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
@@ -141,7 +151,8 @@ function parameters(e: Endpoint) {
         const keys = e.view.sortKeys.flatMap((k) => [k, `-${k}`]);
         return { ...p, in: "query", schema: { type: "string", enum: keys, default: e.view.defaultSort } };
       }
-      if (p.name === "min") return { ...p, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
+      const description = e.paramDescriptions?.[p.name as Param] ?? p.description;
+      if (p.name === "min") return { ...p, description, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
       return { ...p, in: "query" };
     });
   const format = { name: "format", in: "query", description: "json (default) or csv; /…/x.csv is the same as format=csv", schema: { type: "string", enum: ["json", "csv"] } };

@@ -16,7 +16,7 @@ export const WIDGETS = {
 
 export const EMBED_THEMES = ["light", "dark", "auto"] as const;
 export type EmbedTheme = (typeof EMBED_THEMES)[number];
-export const BADGE_METRICS = ["success-rate", "installs", "failure-rate"] as const;
+export const BADGE_METRICS = ["success-rate", "installs", "failure-rate", "install-time"] as const;
 export type BadgeMetric = (typeof BADGE_METRICS)[number];
 /** What the README chart (/chart/<nsapp>.svg) draws; the first is the default. */
 export const CHART_METRICS = ["outcomes", "failure-rate"] as const;

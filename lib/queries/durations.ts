@@ -28,9 +28,6 @@ interface PctRecord {
   failed_p90: number;
 }
 
-/** Sort keys of duration lists: the column, "-" prefix for descending. */
-export const DURATION_SORT_KEYS = ["nsapp", "success_n", "success_p50", "success_p90", "failed_n", "failed_p50", "failed_p90"] as const;
-
 function viewName(range: Pick<Range, "grain">): string {
   return `${rollupTable("stats_app_duration", range.grain)}_pct`;
 }
@@ -73,7 +70,7 @@ export interface DurationListQuery {
   q: string | null;
   /** Minimum successful runs with a duration. */
   minRuns: number;
-  /** A DURATION_SORT_KEYS key, "-" prefix for descending. */
+  /** A DURATION_SORT_KEYS key (lib/views.ts), "-" prefix for descending. */
   sort: string;
   page: number;
   pageSize: number;
