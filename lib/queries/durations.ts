@@ -85,3 +85,10 @@ export async function fetchDurationList(range: Range, q: DurationListQuery): Pro
   const res = await pb.collection(viewName(range)).getList<PctRecord>(q.page, q.pageSize, options(pb, range, q.repo, filter, sort));
   return { items: res.items.map(toDurations), total: res.totalItems };
 }
+
+/** Every app's timed successes and failures for a selection (the scripts-in-testing view reads dev and official). */
+export async function fetchRepoOutcomes(range: Range, repo: Repo): Promise<{ nsapp: string; success: number; failed: number }[]> {
+  const pb = publicClient();
+  const rows = await listAll<PctRecord>(pb, viewName(range), { ...options(pb, range, repo), sort: "nsapp" });
+  return rows.map((r) => ({ nsapp: r.nsapp, success: r.success_n, failed: r.failed_n }));
+}
