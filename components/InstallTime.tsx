@@ -1,12 +1,12 @@
 /**
  * An app's install time (issue 15): how long its successful runs take (p50, p90) and how long a
- * failure takes to fail, with n — from the percentile views (lib/queries/durations.ts).
+ * failure takes to fail, with n — from the percentile views (lib/data/queries/durations.ts).
  */
 import Link from "next/link";
 import { StatCards } from "@/components/StatCards";
 import { DURATION_MIN_RUNS } from "@/lib/durations";
 import { formatApproxDuration, formatDuration, formatInt } from "@/lib/format";
-import type { AppDurations } from "@/lib/queries/durations";
+import type { AppDurations } from "@/lib/data";
 
 /** "typically 4 min" for a sentence, or null below DURATION_MIN_RUNS timed successes. */
 export function typicalInstall(d: AppDurations): string | null {

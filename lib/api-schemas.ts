@@ -8,7 +8,10 @@
  * or month. Rates are fractions (0.031 = 3.1 %), null when no run ended either way.
  */
 import { z } from "zod";
-import { OUTCOMES } from "./outcomes";
+import { APPS } from "./reports/apps";
+import { ERRORS } from "./reports/errors";
+import { OS } from "./reports/os";
+import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
 import { REPOS } from "./repo";
 import { TYPES } from "./run-type";
@@ -63,41 +66,8 @@ export const SummarySchema = envelope(
   }),
 );
 
-export const AppRowSchema = z.strictObject({
-  nsapp: z.string(),
-  type: z.string(),
-  runs: int,
-  ...storedCounts,
-  ...rateWithInterval,
-  previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
-  rate_change: z
-    .strictObject({
-      change: z
-        .number()
-        .min(-1)
-        .max(1)
-        .nullable()
-        .describe(
-          "failure_rate minus the previous period's failure rate, a fraction like every rate (0.0068 = +0.68 percentage points); null without decided runs in either period",
-        ),
-      points: z
-        .number()
-        .min(-1)
-        .max(1)
-        .nullable()
-        .meta({ deprecated: true })
-        .describe("deprecated: the same fraction as `change` (not percentage points, despite the name); kept for v1 clients"),
-      significant: z.boolean(),
-      newly_failing: z.boolean(),
-      recovered: z.boolean(),
-    })
-    .nullable()
-    .describe(
-      "this row's (app and type, on the filter's OS) failure rate against its previous period: two-proportion test, Benjamini–Hochberg at 5 % over every app and type with runs in the range (/methodology); null when the row was not compared",
-    ),
-  runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
-  runs_series_from: z.string(),
-});
+/** The apps report's row (lib/reports/apps.ts declares its fields). */
+export const AppRowSchema = APPS.rowSchema;
 export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
 
 const seconds = z.number().int().nonnegative().nullable();
@@ -154,28 +124,10 @@ export const AppSchema = envelope(
   }),
 );
 
-export const RunSchema = z.strictObject({
-  started: z.string().describe("UTC, to the minute"),
-  outcome: z.enum(OUTCOMES),
-  type: z.string(),
-  exit_code: int,
-  os_type: z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'),
-  os_version: z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'),
-  pve_version: z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'),
-  method: z.string().describe('install method; "not reported" when missing'),
-});
+export const RunSchema = RUNS.rowSchema;
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 
-export const ExitCodeRowSchema = z.strictObject({
-  exit_code: int,
-  message: z.string(),
-  section: z.string(),
-  category: z.string(),
-  failed: int,
-  aborted: int,
-  total: int,
-  share: z.number().min(0).max(1),
-});
+export const ExitCodeRowSchema = ERRORS.rowSchema;
 export const ExitCodesSchema = envelope(z.array(ExitCodeRowSchema), {
   totals: z.strictObject({ failed: int, aborted: int, user_aborts_included: z.boolean() }),
 });
@@ -199,21 +151,7 @@ export const ExitCodeSchema = envelope(
   { page: PageSchema.describe("paging of data.apps") },
 );
 
-export const OsSchema = envelope(
-  z.array(
-    z.strictObject({
-      type: z.string(),
-      os: z.string(),
-      version: z.string(),
-      runs: int,
-      success: int,
-      failed: int,
-      aborted: int,
-      share: z.number().min(0).max(1),
-      ...rateWithInterval,
-    }),
-  ),
-);
+export const OsSchema = envelope(z.array(OS.rowSchema));
 
 export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });
 

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchAppDurations, fetchDurationList, fetchDurationsOf } from "../../lib/queries/durations";
+import { queryAppDurations, queryDurationList, queryDurationsOf } from "../../lib/data/queries/durations";
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { REPOS, type Repo } from "../../lib/repo";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -85,7 +85,7 @@ describe("install time", () => {
   async function expectExact(range: Range) {
     for (const repo of REPOS) {
       const want = truth(range, repo);
-      const got = await fetchDurationsOf([...want.keys(), "no-such-app"], range, repo);
+      const got = await queryDurationsOf([...want.keys(), "no-such-app"], range, repo);
       expect(got.has("no-such-app")).toBe(false);
       expect(new Map([...got].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `${repo} ${range.from}…${range.to}`).toEqual(
         new Map([...want].map(([k, v]) => [k, { success: v.success, failed: v.failed }])),
@@ -122,13 +122,13 @@ describe("install time", () => {
     const range = presetRange("30d", now);
     const want = truth(range, "official");
     const busiest = [...want].sort((a, b) => b[1].success.n - a[1].success.n)[0]!;
-    expect(await fetchAppDurations(busiest[0], range, "official")).toEqual({ nsapp: busiest[0], success: busiest[1].success, failed: busiest[1].failed });
-    expect(await fetchAppDurations("no-such-app", range, "official")).toEqual({
+    expect(await queryAppDurations(busiest[0], range, "official")).toEqual({ nsapp: busiest[0], success: busiest[1].success, failed: busiest[1].failed });
+    expect(await queryAppDurations("no-such-app", range, "official")).toEqual({
       nsapp: "no-such-app",
       success: { n: 0, p50: null, p90: null },
       failed: { n: 0, p50: null, p90: null },
     });
-    const page = await fetchDurationList(range, { repo: "official", q: null, minRuns: 5, sort: "-success_p50", page: 1, pageSize: 10 });
+    const page = await queryDurationList(range, { repo: "official", q: null, minRuns: 5, sort: "-success_p50", page: 1, pageSize: 10 });
     const ranked = [...want]
       .filter(([, e]) => e.success.n >= 5)
       .sort((a, b) => b[1].success.p50! - a[1].success.p50! || a[0].localeCompare(b[0]))
@@ -140,7 +140,7 @@ describe("install time", () => {
 
   it("finds the demo's slow app: the longest typical install, its p50 near the seeded median", async () => {
     const range = presetRange("30d", now);
-    const page = await fetchDurationList(range, { repo: "official", q: null, minRuns: 20, sort: "-success_p50", page: 1, pageSize: 3 });
+    const page = await queryDurationList(range, { repo: "official", q: null, minRuns: 20, sort: "-success_p50", page: 1, pageSize: 3 });
     expect(page.items[0]?.nsapp).toBe(SLOW_APP.nsapp);
     const p50 = page.items[0]!.success.p50!;
     expect(Math.abs(p50 / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.15);

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchTestingScripts } from "../../lib/queries/testing";
+import { queryTestingScripts } from "../../lib/data/queries/testing";
 import { presetRange } from "../../lib/range";
 import { wilson } from "../../lib/stats";
 import { TESTING_APPS } from "../../scripts/lib/demo-model";
@@ -38,7 +38,7 @@ describe("scripts in testing", () => {
 
   it("equals SQL over the raw rows and follows the promotion rule; finds the ready and the not-ready script", async () => {
     const range = presetRange("30d", now);
-    const view = await fetchTestingScripts(range);
+    const view = await queryTestingScripts(range);
     const rates = counts(range, "repo_source IN ('ProxmoxVE', '')")
       .filter((a) => a.success + a.failed >= 30)
       .map((a) => a.failed / (a.success + a.failed))

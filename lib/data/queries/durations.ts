@@ -5,11 +5,11 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { DurationSummary } from "../durations";
+import type { DurationSummary } from "../../durations";
 import { listAll, publicClient } from "../pocketbase";
-import type { Range } from "../range";
-import type { Repo } from "../repo";
-import { rollupTable } from "../rollups/spec";
+import type { Range } from "../../range";
+import type { Repo } from "../../repo";
+import { rollupTable } from "../../rollups/spec";
 import { containsText, type FilterPart } from "./rollup-range";
 
 export interface AppDurations {
@@ -44,14 +44,14 @@ function options(pb: PocketBase, range: Pick<Range, "from" | "to">, repo: Repo, 
 }
 
 /** One app's install time (zeros when it has no run with a duration in the range). */
-export async function fetchAppDurations(nsapp: string, range: Range, repo: Repo): Promise<AppDurations> {
+export async function queryAppDurations(nsapp: string, range: Range, repo: Repo): Promise<AppDurations> {
   const pb = publicClient();
   const rows = await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }));
   return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
 }
 
 /** Install time of the apps named (the rows of a page of the apps table), by app. */
-export async function fetchDurationsOf(nsapps: readonly string[], range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
+export async function queryDurationsOf(nsapps: readonly string[], range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
   const out = new Map<string, AppDurations>();
   if (nsapps.length === 0) return out;
   const pb = publicClient();
@@ -77,7 +77,7 @@ export interface DurationListQuery {
 }
 
 /** Every app with durations in the range, one page, sorted in PocketBase (ties by name). */
-export async function fetchDurationList(range: Range, q: DurationListQuery): Promise<{ items: AppDurations[]; total: number }> {
+export async function queryDurationList(range: Range, q: DurationListQuery): Promise<{ items: AppDurations[]; total: number }> {
   const pb = publicClient();
   const parts: FilterPart[] = [{ expr: "success_n >= {:min}", params: { min: q.minRuns } }, ...(q.q ? [containsText("nsapp", q.q)] : [])];
   const filter = { expr: parts.map((p) => p.expr).join(" && "), params: Object.assign({}, ...parts.map((p) => p.params)) };
@@ -87,7 +87,7 @@ export async function fetchDurationList(range: Range, q: DurationListQuery): Pro
 }
 
 /** Every app's timed successes and failures for a selection (the scripts-in-testing view reads dev and official). */
-export async function fetchRepoOutcomes(range: Range, repo: Repo): Promise<{ nsapp: string; success: number; failed: number }[]> {
+export async function queryRepoOutcomes(range: Range, repo: Repo): Promise<{ nsapp: string; success: number; failed: number }[]> {
   const pb = publicClient();
   const rows = await listAll<PctRecord>(pb, viewName(range), { ...options(pb, range, repo), sort: "nsapp" });
   return rows.map((r) => ({ nsapp: r.nsapp, success: r.success_n, failed: r.failed_n }));

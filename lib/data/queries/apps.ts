@@ -8,15 +8,15 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { ViewState } from "../params";
-import type { APP_SORT_KEYS } from "../views";
+import type { ViewState } from "../../params";
+import type { APP_SORT_KEYS } from "../../views";
 import { sumBy } from "./app-detail";
-import { fetchRateChanges } from "./insights";
-import { compareText, compareValues } from "../order";
+import { queryRateChanges } from "./insights";
+import { compareText, compareValues } from "../../order";
 import { publicClient } from "../pocketbase";
-import { previousRange, rangeBuckets, type Range } from "../range";
-import { wilson } from "../stats";
-import { addDays } from "../time";
+import { previousRange, rangeBuckets, type Range } from "../../range";
+import { wilson } from "../../stats";
+import { addDays } from "../../time";
 import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 const SPARK_MAX_DAYS = 90;
@@ -78,12 +78,11 @@ function compare(sort: string, changes: Changes) {
   const desc = sort.startsWith("-");
   const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
   const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
-  return (a: AppRangeRow, b: AppRangeRow) =>
-    compareValues(value(a), value(b), desc) || compareText(String(a.nsapp), String(b.nsapp)) || compareText(String(a.type), String(b.type));
+  return (a: AppRangeRow, b: AppRangeRow) => compareValues(value(a), value(b), desc) || compareText(a.nsapp, b.nsapp) || compareText(a.type, b.type);
 }
 
 /** A row's key: one app and install type. */
-const rowKey = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}\n${r.type}`;
+const rowKey = (r: { nsapp: string; type: string }) => `${r.nsapp}\n${r.type}`;
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
 async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
@@ -105,7 +104,7 @@ type Changes = Map<string, RateChangeFlags>;
 
 /** Each app's and type's change (on the filter's OS), keyed like the rows. */
 async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
-  const changes = await fetchRateChanges(range, os);
+  const changes = await queryRateChanges(range, os);
   return new Map(changes.map((c) => [rowKey(c), { change: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
@@ -135,7 +134,7 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
 function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
   const apps = anyOf(
     "nsapp",
-    rows.map((r) => String(r.nsapp)),
+    rows.map((r) => r.nsapp),
   );
   return os ? { expr: `${apps.expr} && os_type = {:os}`, params: { ...apps.params, os } } : apps;
 }
@@ -169,7 +168,7 @@ async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows:
   return out;
 }
 
-export async function fetchAppList(state: ViewState): Promise<AppList> {
+export async function queryAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
   const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there

@@ -4,9 +4,9 @@
  * same range. Two reads of the percentile view (development, official): one record per app.
  */
 import "server-only";
-import type { Range } from "../range";
-import { judge, officialMedianRate, type TestingScript } from "../testing";
-import { fetchRepoOutcomes } from "./durations";
+import type { Range } from "../../range";
+import { judge, officialMedianRate, type TestingScript } from "../../testing";
+import { queryRepoOutcomes } from "./durations";
 
 export interface TestingView {
   /** The official repository's median app failure rate the rule compares with (null: no app has enough runs). */
@@ -17,8 +17,8 @@ export interface TestingView {
 
 const ORDER = { ready: 0, "not ready": 1, "too few runs": 2 } as const;
 
-export async function fetchTestingScripts(range: Range): Promise<TestingView> {
-  const [dev, official] = await Promise.all([fetchRepoOutcomes(range, "dev"), fetchRepoOutcomes(range, "official")]);
+export async function queryTestingScripts(range: Range): Promise<TestingView> {
+  const [dev, official] = await Promise.all([queryRepoOutcomes(range, "dev"), queryRepoOutcomes(range, "official")]);
   const median = officialMedianRate(official);
   const scripts = dev
     .map((a) => judge(a.nsapp, a.success, a.failed, median))
