@@ -82,6 +82,26 @@ const durationSide = (what: string) =>
     })
     .describe(`install time of ${what} (method: /methodology)`);
 
+export const TestingSchema = envelope(
+  z.array(
+    z.strictObject({
+      nsapp: z.string(),
+      runs: int.describe("finished runs (successes + failures) from the development repository in the range"),
+      success: int,
+      failed: int,
+      ...rateWithInterval,
+      verdict: z
+        .enum(["ready", "not ready", "too few runs"])
+        .describe("ready: at least 30 finished runs and the interval's upper bound at most the official median app failure rate + 2 percentage points (/methodology#testing)"),
+    }),
+  ),
+  {
+    official_median_failure_rate: rate.describe(
+      "median failure rate of official apps with at least 30 finished runs of today's protocol in the range (what the rule compares with)",
+    ),
+  },
+);
+
 export const DurationsSchema = envelope(z.array(z.strictObject({ nsapp: z.string(), success: durationSide("successful runs"), failed: durationSide("failed runs") })), {
   page: PageSchema,
   repo: z.enum(REPOS).describe("the repository selection the figures count (repo=)"),
@@ -121,6 +141,9 @@ export const AppSchema = envelope(
         choices: z.array(z.strictObject({ relation: z.enum(["below", "default", "above", "no default"]), runs: int, success: int, failed: int, failure_rate: rate })),
       }),
     ),
+    install_time: z
+      .strictObject({ success: durationSide("successful runs"), failed: durationSide("failed runs") })
+      .describe("how long the app's runs from the official repository took: successes, and failures until they failed (time to fail)"),
   }),
 );
 

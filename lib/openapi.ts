@@ -93,6 +93,13 @@ export const ENDPOINTS: Endpoint[] = [
     csv: "one row per app",
     paramDescriptions: { min: "minimum successful runs with a duration in the range" },
   },
+  {
+    path: "/api/v1/testing",
+    view: VIEWS.apiTesting,
+    summary: "Scripts in testing: the development repository's apps with finished runs, failure rate and interval, and whether each is ready to promote",
+    schema: S.TestingSchema,
+    csv: "one row per script",
+  },
 ];
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {

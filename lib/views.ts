@@ -29,7 +29,7 @@ function view(route: string, v: Partial<Omit<View, "route">> = {}): View {
   return { route, params: ["range"], sortKeys: [], defaultSort: "", defaultPreset: "30d", defaultMinRuns: 0, defaultPageSize: 25, strict: false, ...v };
 }
 
-export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low", "change"] as const;
+export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low", "change", "install_time"] as const;
 export const CODE_SORT_KEYS = ["code", "failed", "aborted", "total"] as const;
 export const OS_SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
 /** Install time lists: n and percentiles of successful runs and of failures (lib/durations.ts). */
@@ -73,6 +73,7 @@ export const VIEWS = {
     defaultMinRuns: DURATION_MIN_RUNS,
     strict: true,
   }),
+  apiTesting: view("/api/v1/testing", { strict: true }),
 } as const satisfies Record<string, View>;
 
 /** The page view a path shows (for canonical redirects), with its dynamic segment. */

@@ -5,6 +5,7 @@ import { DURATION_MIN_RUNS, DURATION_STEPS } from "@/lib/durations";
 import { formatDuration } from "@/lib/format";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
 import { REPO_LABEL } from "@/lib/repo";
+import { PROMOTE_MARGIN, PROMOTE_MIN_RUNS } from "@/lib/testing";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
 import { MIN_SAMPLE } from "@/lib/embed/catalog";
@@ -121,6 +122,16 @@ export default function MethodologyPage() {
           <strong>{REPO_LABEL.official.toLowerCase()}</strong> by default — runs of the older protocol name no repository; they predate the development repository&apos;s reporting
           and count as official. Development and fork runs never move these figures; <code>repo=dev</code>, <code>repo=fork</code> or <code>repo=all</code> shows them (API:{" "}
           <code>/api/v1/durations</code>). The other figures of the dashboard do not yet tell repositories apart: they count every run.
+        </p>
+      </section>
+      <section className="panel" id="testing">
+        <h2>Scripts in testing</h2>
+        <p>
+          The development repository&apos;s scripts are listed on <Link href="/apps#testing">/apps</Link> (API: <code>/api/v1/testing</code>) with their finished runs and failure
+          rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
+          Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
+          that much more often than a typical official script (a non-inferiority test). The median is over official apps with at least {PROMOTE_MIN_RUNS} finished runs of
+          today&apos;s protocol in the same range — runs of the same kind as the development repository&apos;s. “Too few runs” is no verdict either way.
         </p>
       </section>
       <section className="panel" id="categories">

@@ -10,7 +10,7 @@ import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
 import type { Repo } from "../../repo";
 import { rollupTable } from "../../rollups/spec";
-import { containsText, type FilterPart } from "./rollup-range";
+import { anyOf, containsText, type FilterPart } from "./rollup-range";
 
 export interface AppDurations {
   nsapp: string;
@@ -50,17 +50,17 @@ export async function queryAppDurations(nsapp: string, range: Range, repo: Repo)
   return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
 }
 
-/** Install time of the apps named (the rows of a page of the apps table), by app. */
-export async function queryDurationsOf(nsapps: readonly string[], range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
+/** Install time of the apps named (the rows of a page of the apps table; null: every app), by app. */
+export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
   const out = new Map<string, AppDurations>();
-  if (nsapps.length === 0) return out;
   const pb = publicClient();
+  if (nsapps === null) {
+    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))) out.set(r.nsapp, toDurations(r));
+    return out;
+  }
   // ~100 names per request keeps the filter under PocketBase's length limit (docs/ROLLUPS.md).
   for (let i = 0; i < nsapps.length; i += 100) {
-    const chunk = nsapps.slice(i, i + 100);
-    const params: Record<string, string> = {};
-    const expr = chunk.map((n, j) => ((params[`a${j}`] = n), `nsapp = {:a${j}}`)).join(" || ");
-    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr, params }))) out.set(r.nsapp, toDurations(r));
+    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, anyOf("nsapp", nsapps.slice(i, i + 100))))) out.set(r.nsapp, toDurations(r));
   }
   return out;
 }
