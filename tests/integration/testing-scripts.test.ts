@@ -2,14 +2,16 @@
  * Scripts in testing (issue 15): the development repository's apps with their finished runs,
  * failure rate and interval equal SQL over the raw rows; the promotion verdict follows the rule
  * (re-derived here from SQL: the official median app failure rate among apps with enough runs);
- * and the demo's seeded truths are found — mqtt ready, mastodon not.
+ * and the demo's seeded truths are found — mqtt ready, mastodon not, and the slow app (at a
+ * volume where its median is well measured).
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryDurationList } from "../../lib/data/queries/durations";
 import { queryTestingScripts } from "../../lib/data/queries/testing";
 import { presetRange } from "../../lib/range";
 import { wilson } from "../../lib/stats";
-import { TESTING_APPS } from "../../scripts/lib/demo-model";
+import { SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
@@ -60,5 +62,13 @@ describe("scripts in testing", () => {
     // The official figures do not count them: every run of the two is a development run.
     const official = counts(range, "repo_source IN ('ProxmoxVE', '')").map((a) => a.nsapp);
     expect(official).not.toContain(TESTING_APPS.ready);
+  });
+
+  it("finds the demo's slow app: the longest typical install, its p50 near the seeded median", async () => {
+    const page = await queryDurationList(presetRange("30d", now), { repo: "official", q: null, minRuns: 20, sort: "-success_p50", page: 1, pageSize: 3 });
+    expect(page.items[0]?.nsapp).toBe(SLOW_APP.nsapp);
+    // ~150 timed successes: the sample median's standard error is ~7 % of the seeded median.
+    expect(page.items[0]!.success.n).toBeGreaterThan(100);
+    expect(Math.abs(page.items[0]!.success.p50! / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.2);
   });
 });

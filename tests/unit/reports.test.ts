@@ -55,6 +55,6 @@ it("the runs CSV keeps v1's column order, which differs from its JSON order", ()
   expect(Object.keys(RUNS.rowSchema.shape)).toEqual(["started", "outcome", "type", "exit_code", "os_type", "os_version", "pve_version", "method"]);
 });
 
-it("the apps CSV ends with rate_change, added after v1", () => {
-  expect(APPS.csv([], { state: {} as never, sparkFrom: "" }).columns.at(-1)).toBe("rate_change");
+it("the apps CSV ends with the columns added after v1, oldest first: rate_change, then install time", () => {
+  expect(APPS.csv([], { state: {} as never, sparkFrom: "" }).columns.slice(-4)).toEqual(["rate_change", "install_time_n", "install_time_p50", "install_time_p90"]);
 });
