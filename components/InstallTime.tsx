@@ -35,7 +35,7 @@ export function InstallTime({ d }: { d: AppDurations }) {
       />
       <p className="muted">
         {typical ? `An install ${typical}. ` : `Fewer than ${DURATION_MIN_RUNS} timed successful runs: too few to say what is typical. `}
-        Runs from the official repository that reported a duration (development and fork runs are counted apart); percentiles rounded down to at most 4.2 % (
+        Runs from the official repository that reported a duration (development and fork runs are counted apart); percentiles rounded down by at most 8.3 % (
         <Link prefetch={false} href="/methodology#install-time">
           method
         </Link>

@@ -46,7 +46,7 @@ export const API_CHANGELOG: ApiRelease[] = [
       {
         kind: "added",
         title: "Install time per app",
-        text: "`GET /api/v1/durations`: per app, n, p50 and p90 of successful runs' durations (`success`) and of failures' (`failed`, time to fail) in seconds, over the range; sortable by any of them, filtered by `q` and `min` (successful runs with a duration, default 10), paged; CSV one row per app. Percentiles are by nearest rank, rounded down to a bucket of at most 4.2 % (exact below 2 minutes; /methodology).",
+        text: "`GET /api/v1/durations`: per app, n, p50 and p90 of successful runs' durations (`success`) and of failures' (`failed`, time to fail) in seconds, over the range; sortable by any of them, filtered by `q` and `min` (successful runs with a duration, default 10), paged; CSV one row per app. Percentiles are by nearest rank, rounded down to their bucket: within 5 s under a minute, at most 8.3 % below up to 2 hours (/methodology).",
       },
       {
         kind: "added",

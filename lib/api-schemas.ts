@@ -76,7 +76,7 @@ const durationSide = (what: string) =>
     .strictObject({
       n: int.describe(`${what} with a duration (today's protocol) in the range`),
       p50: seconds.describe(
-        "median in seconds, nearest rank, rounded down to its bucket: exact below 120 s, else within 5 s / 15 s / 1 min / 5 min (at most 4.2 %); null when n = 0",
+        "median in seconds, nearest rank, rounded down to its bucket: within 5 s under a minute, at most 8.3 % below up to 2 h, 12.5 % beyond (/methodology); null when n = 0",
       ),
       p90: seconds.describe("90th percentile in seconds, same method; null when n = 0"),
     })
@@ -97,7 +97,7 @@ export const TestingSchema = envelope(
   ),
   {
     official_median_failure_rate: rate.describe(
-      "median failure rate of official apps with at least 30 finished runs of today's protocol in the range (what the rule compares with)",
+      "median failure rate of apps with at least 30 finished official runs in the range (official repository or older protocol; what the rule compares with)",
     ),
   },
 );

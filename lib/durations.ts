@@ -2,22 +2,27 @@
  * Install time: how long a run took (`install_duration`, seconds, sent by today's scripts with
  * their final status), kept in the rollups as a histogram and read back as percentiles. Pure.
  *
- * Buckets: exact to the second below 2 minutes, then 5 s up to 10 min, 15 s up to 30 min,
- * 1 min up to 2 h and 5 min up to 24 h — every bucket is at most 4.2 % of its own start, so a
- * percentile read from them is the exact percentile of the raw durations rounded down to its
- * bucket (never more than 4.2 % or 1 s below it). /methodology states this; the exactness tests
- * compare it with SQL over the raw rows.
+ * Buckets: 5 s below 2 minutes, then 10 s up to 5 min, 20 s up to 10 min, 30 s up to 20 min,
+ * 1 min up to 30 min, 2 min up to 1 h, 5 min up to 2 h and 15 min up to 24 h — from a minute on,
+ * every bucket is at most 8.3 % of its own start (12.5 % beyond 2 h), so a percentile read from
+ * them is the exact percentile of the raw durations rounded down to its bucket: never more than
+ * 5 s below it under a minute, 8.3 % up to 2 h. Coarser buckets would read faster, finer ones
+ * multiply the rollup's keys (a busy app's runs spread over ~60 of these). /methodology states
+ * this; the exactness tests compare it with SQL over the raw rows.
  *
  * Runs of the older protocol carry no duration: their bucket is NO_DURATION and readers skip it.
  */
 
 /** [start of a range of buckets (s), bucket width (s)], ascending; the last range runs to 24 h. */
 export const DURATION_STEPS: readonly (readonly [from: number, width: number])[] = [
-  [0, 1],
-  [120, 5],
-  [600, 15],
-  [1800, 60],
-  [7200, 300],
+  [0, 5],
+  [120, 10],
+  [300, 20],
+  [600, 30],
+  [1200, 60],
+  [1800, 120],
+  [3600, 300],
+  [7200, 900],
 ];
 /** Bucket of a run without a duration (older protocol: no execution id). */
 export const NO_DURATION = -1;
@@ -43,7 +48,7 @@ export function bucketWidth(bucket: number): number {
  */
 export function durationBucketSql(row: string): string {
   const d = `CAST(COALESCE(${row}.install_duration, 0) AS INTEGER)`;
-  const ranges = [...DURATION_STEPS].reverse().map(([from, w]) => (w === 1 ? `WHEN ${d} >= ${from} THEN ${d}` : `WHEN ${d} >= ${from} THEN ${d} - ${d} % ${w}`));
+  const ranges = [...DURATION_STEPS].reverse().map(([from, w]) => `WHEN ${d} >= ${from} THEN ${d} - ${d} % ${w}`);
   return `CASE WHEN COALESCE(${row}.execution_id, '') = '' THEN ${NO_DURATION} ${ranges.join(" ")} ELSE 0 END`;
 }
 

@@ -6,8 +6,8 @@
  * runs ended either way, and the upper bound of its failure rate's 95 % Wilson interval is at
  * most the official repository's median app failure rate plus PROMOTE_MARGIN — i.e. with 95 %
  * confidence it fails at most 2 percentage points more often than a typical official script.
- * The median is over official apps with at least PROMOTE_MIN_RUNS decided runs of today's
- * protocol in the same range (the same kind of runs as the development repository's).
+ * The median is over apps with at least PROMOTE_MIN_RUNS decided official runs in the same range
+ * (official: from the official repository, or of the older protocol, which names none).
  */
 import { wilson } from "./stats";
 

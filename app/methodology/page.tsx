@@ -111,8 +111,9 @@ export default function MethodologyPage() {
             const to = DURATION_STEPS[i + 1]?.[0];
             return `${width === 1 ? "to the second" : `to ${formatDuration(width)}`} ${to === undefined ? `from ${formatDuration(from)} up to 24 h` : from === 0 ? `below ${formatDuration(to)}` : `from ${formatDuration(from)} to ${formatDuration(to)}`}`;
           }).join("; ")}
-          . Every bucket is at most 4.2 % of its start, so a figure is never more than 4.2 % (or 1 s) below the exact percentile; pages round further for reading (“typically 4
-          min”), and an app with fewer than {DURATION_MIN_RUNS} timed successes gets no such sentence. The exactness tests compute every percentile from the raw runs and compare.
+          . So a figure is never more than 5 s below the exact percentile under a minute, at most 8.3 % below it up to 2 hours and 12.5 % beyond; pages round further for reading
+          (“typically 4 min”), and an app with fewer than {DURATION_MIN_RUNS} timed successes gets no such sentence. The exactness tests compute every percentile from the raw runs
+          and compare.
         </p>
       </section>
       <section className="panel" id="repository">
@@ -130,8 +131,8 @@ export default function MethodologyPage() {
           The development repository&apos;s scripts are listed on <Link href="/apps#testing">/apps</Link> (API: <code>/api/v1/testing</code>) with their finished runs and failure
           rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
           Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
-          that much more often than a typical official script (a non-inferiority test). The median is over official apps with at least {PROMOTE_MIN_RUNS} finished runs of
-          today&apos;s protocol in the same range — runs of the same kind as the development repository&apos;s. “Too few runs” is no verdict either way.
+          that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {PROMOTE_MIN_RUNS} finished official runs in the same
+          range (official: from the official repository, or of the older protocol, which names none). “Too few runs” is no verdict either way.
         </p>
       </section>
       <section className="panel" id="categories">

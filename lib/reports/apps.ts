@@ -24,7 +24,7 @@ const seconds = z.number().int().nonnegative().nullable();
 const INSTALL_TIME = z
   .strictObject({
     n: int.describe("successful runs of the app with a duration (today's protocol) in the range"),
-    p50: seconds.describe("median in seconds (nearest rank, rounded down to its bucket: at most 4.2 % or 1 s below; /methodology); null when n = 0"),
+    p50: seconds.describe("median in seconds (nearest rank, rounded down to its bucket: within 5 s under a minute, at most 8.3 % below up to 2 h; /methodology); null when n = 0"),
     p90: seconds.describe("90th percentile in seconds, same method; null when n = 0"),
   })
   .describe("the app's successful install time over the range: every install type of the app, runs from the official repository (sort=install_time sorts by p50)");

@@ -63,13 +63,16 @@ export function percentileViewSql(spec: RollupSpec): string {
     PERCENTILES.map(([name, p]) => `MIN(CASE WHEN n_${c} > 0 AND cum_${c} * 100 >= ${p} * n_${c} THEN duration END) OVER (${part}) AS ${c}_${name}`).join(", ");
   const picked = `SELECT w.*, MIN(id) OVER (${part}) AS first_id, ROW_NUMBER() OVER (${part}) AS rn, ${pick("success")}, ${pick("failed")} FROM (${withRunning}) w`;
   const ints = (c: string) => [`CAST(p.n_${c} AS INTEGER) AS ${c}_n`, ...PERCENTILES.map(([name]) => `CAST(p.${c}_${name} AS INTEGER) AS ${c}_${name}`)].join(", ");
-  // The ends come from the calendar again, and the text columns are CAST: PocketBase types a
-  // view's fields from their source columns (a subquery's are untyped JSON, which its filters
-  // do not compare as text); SQLite propagates the ends' equality into the subquery.
+  // The ends come from the calendar again, the keys from the rollup, the repo is CAST:
+  // PocketBase types a view's fields from their source columns (a subquery's are untyped JSON,
+  // which its filters do not compare as text); SQLite propagates the equalities into the subquery.
   const col = daily ? "day" : "hour";
   return (
     `SELECT (p.first_id || p.repo || f.${col} || t.${col}) AS id, f.${col} AS range_from, t.${col} AS range_to, CAST(p.repo AS TEXT) AS repo, ` +
-    `${keys.map((k) => `CAST(p.${k} AS TEXT) AS ${k}`).join(", ")}, ${ints("success")}, ${ints("failed")} ` +
-    `FROM ${cal} f JOIN ${cal} t JOIN (${picked}) p ON p.range_from = f.${col} AND p.range_to = t.${col} WHERE p.rn = 1`
+    `${keys.map((k) => `k.${k} AS ${k}`).join(", ")}, ${ints("success")}, ${ints("failed")} ` +
+    `FROM ${cal} f JOIN ${cal} t JOIN (${picked}) p ON p.range_from = f.${col} AND p.range_to = t.${col} ` +
+    // The key columns from the rollup row the key's id names: typed for PocketBase, and a filter
+    // on them (nsapp = X) reaches the subquery by the join's equality.
+    `JOIN ${spec.name} k ON k.id = p.first_id AND ${keys.map((k) => `k.${k} = p.${k}`).join(" AND ")} WHERE p.rn = 1`
   );
 }

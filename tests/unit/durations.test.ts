@@ -5,15 +5,15 @@ import { bucketWidth, DURATION_STEPS, durationBucket, durationBucketSql, NO_DURA
 import { formatApproxDuration, formatDuration } from "../../lib/format";
 
 describe("duration buckets", () => {
-  it("are exact below 2 min and at most 4.2 % of their start above, up to 24 h", () => {
+  it("are 5 s wide under a minute, at most 8.3 % of their start up to 2 h and 12.5 % beyond, up to 24 h", () => {
     const wrong: number[] = [];
     for (let s = 0; s <= 86_400; s++) {
       const b = durationBucket(s);
       const w = bucketWidth(b);
-      if (b > s || s - b >= w || (s < 120 ? b !== s : w / b > 0.042)) wrong.push(s);
+      if (b > s || s - b >= w || (b < 60 ? w > 5 : w / b > (b < 7200 ? 0.0834 : 0.125))) wrong.push(s);
     }
     expect(wrong).toEqual([]);
-    expect(DURATION_STEPS[0]).toEqual([0, 1]);
+    expect(DURATION_STEPS[0]).toEqual([0, 5]);
   });
 
   it("SQL gives the same bucket, and NO_DURATION to rows of the older protocol", () => {
@@ -37,6 +37,9 @@ describe("percentile (nearest rank)", () => {
   };
   it("is the ceil(p·n)-th smallest bucket; null when empty; ignores NO_DURATION", () => {
     expect(percentile(hist([5, 1, 3, 2, 4]), 0.5)).toBe(3);
+    expect([0, 4, 5, 119, 120, 129, 299, 300, 319, 7199, 7200, 8099, 8100, 86_400].map(durationBucket)).toEqual([
+      0, 0, 5, 115, 120, 120, 290, 300, 300, 6900, 7200, 7200, 8100, 86_400,
+    ]);
     expect(percentile(hist([1, 2, 3, 4]), 0.5)).toBe(2);
     expect(percentile(hist([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.9)).toBe(9);
     expect(percentile(hist([7]), 0.9)).toBe(7);

@@ -10,7 +10,7 @@ import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
 import type { Repo } from "../../repo";
 import { rollupTable } from "../../rollups/spec";
-import { anyOf, containsText, type FilterPart } from "./rollup-range";
+import { containsText, type FilterPart } from "./rollup-range";
 
 export interface AppDurations {
   nsapp: string;
@@ -50,17 +50,30 @@ export async function queryAppDurations(nsapp: string, range: Range, repo: Repo)
   return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
 }
 
-/** Install time of the apps named (the rows of a page of the apps table; null: every app), by app. */
+/** Above this many names one read of every app is cheaper than a read per app. */
+const PER_APP_MAX = 30;
+/** Reads per app in flight at once (the source gate queues the rest; lib/data/gate.ts). */
+const PER_APP_PARALLEL = 4;
+
+/**
+ * Install time of the apps named (the rows of a page of the apps table; null: every app), by
+ * app. A few named apps are read one request each: an equality on nsapp reaches the view's
+ * inner query (one app's keys, milliseconds), where a list of them (OR) computes every app's.
+ */
 export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
   const out = new Map<string, AppDurations>();
   const pb = publicClient();
-  if (nsapps === null) {
-    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))) out.set(r.nsapp, toDurations(r));
+  const names = nsapps === null ? null : [...new Set(nsapps)];
+  if (names === null || names.length > PER_APP_MAX) {
+    const wanted = names === null ? null : new Set(names);
+    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))) if (!wanted || wanted.has(r.nsapp)) out.set(r.nsapp, toDurations(r));
     return out;
   }
-  // ~100 names per request keeps the filter under PocketBase's length limit (docs/ROLLUPS.md).
-  for (let i = 0; i < nsapps.length; i += 100) {
-    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, anyOf("nsapp", nsapps.slice(i, i + 100))))) out.set(r.nsapp, toDurations(r));
+  for (let i = 0; i < names.length; i += PER_APP_PARALLEL) {
+    const found = await Promise.all(
+      names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }))),
+    );
+    for (const r of found.flat()) out.set(r.nsapp, toDurations(r));
   }
   return out;
 }
@@ -84,11 +97,4 @@ export async function queryDurationList(range: Range, q: DurationListQuery): Pro
   const sort = q.sort.replace(/^-/, "") === "nsapp" ? q.sort : `${q.sort},nsapp`;
   const res = await pb.collection(viewName(range)).getList<PctRecord>(q.page, q.pageSize, options(pb, range, q.repo, filter, sort));
   return { items: res.items.map(toDurations), total: res.totalItems };
-}
-
-/** Every app's timed successes and failures for a selection (the scripts-in-testing view reads dev and official). */
-export async function queryRepoOutcomes(range: Range, repo: Repo): Promise<{ nsapp: string; success: number; failed: number }[]> {
-  const pb = publicClient();
-  const rows = await listAll<PctRecord>(pb, viewName(range), { ...options(pb, range, repo), sort: "nsapp" });
-  return rows.map((r) => ({ nsapp: r.nsapp, success: r.success_n, failed: r.failed_n }));
 }
