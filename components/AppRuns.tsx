@@ -26,7 +26,7 @@ async function RunList({ nsapp, path, state, outcome }: { nsapp: string; path: s
             <DataTable
               testId="runs"
               rows={runs.items}
-              rowKey={(r: Run) => `${r.started}-${r.exit_code}-${r.os_type}-${r.pve_version}-${r.method}`}
+              rowKey={(r: Run) => `${r.started}-${r.exitCode}-${r.osType}-${r.pveVersion}-${r.method}`}
               columns={RUNS.table(null)}
               empty={`No ${OUTCOME_STYLE[outcome].label.toLowerCase()} runs in this range.`}
             />

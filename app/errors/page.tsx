@@ -17,7 +17,8 @@ import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
 import { describeErrors } from "@/lib/meta/describe";
 import { pageMetadata } from "@/lib/meta/page";
-import { ERRORS, errorsContext } from "@/lib/reports/errors";
+import { ERRORS } from "@/lib/reports/errors";
+import { shareContext } from "@/lib/reports/report";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
 
@@ -90,7 +91,7 @@ async function CodeTable({ state }: { state: ViewState }) {
           rowKey={(c) => String(c.exitCode)}
           rowProps={(c) => ({ "data-code": String(c.exitCode) })}
           sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
-          columns={ERRORS.table(errorsContext(state, r.codes))}
+          columns={ERRORS.table(shareContext(state, r.codes))}
           empty="No failures in this range."
         />
       )}

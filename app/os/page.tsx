@@ -10,7 +10,8 @@ import { StatCards } from "@/components/StatCards";
 import { loadOsShareSeries, loadOsVersions, readViewState } from "@/lib/data";
 import { formatInt, formatPercent } from "@/lib/format";
 import { NOT_REPORTED } from "@/lib/labels";
-import { OS, osContext } from "@/lib/reports/os";
+import { OS } from "@/lib/reports/os";
+import { shareContext } from "@/lib/reports/report";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { TYPES } from "@/lib/run-type";
 import { OTHER } from "@/lib/data";
@@ -103,7 +104,7 @@ async function Versions({ state }: { state: ViewState }) {
           rowKey={(r) => `${r.type}/${r.osType}/${r.osVersion}`}
           rowProps={(r) => ({ "data-os": `${r.type}/${r.osType}/${r.osVersion}` })}
           sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
-          columns={OS.table(osContext(state, rows))}
+          columns={OS.table(shareContext(state, rows))}
           empty="No runs in this range."
         />
       )}

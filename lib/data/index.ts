@@ -100,8 +100,10 @@ export const loadAppRanking = cached("appRanking", (range: Range) => overviewPag
 export const loadOsSplit = cached("osSplit", overviewPage.queryOsSplit).load;
 
 const appListFn = cached("appList", apps.queryAppList);
-export const loadAppList = appListFn.load;
-export const fetchAppList = appListFn.fetch;
+/** Only what the table asks is the cache key: two views that differ elsewhere (an outcome, a week) share one answer. */
+const appListQuery = ({ range, type, os, q, minRuns, sort, page, pageSize }: apps.AppListQuery): apps.AppListQuery => ({ range, type, os, q, minRuns, sort, page, pageSize });
+export const loadAppList = (query: apps.AppListQuery) => appListFn.load(appListQuery(query));
+export const fetchAppList = (query: apps.AppListQuery) => appListFn.fetch(appListQuery(query));
 
 const appExistsFn = cached("appExists", appExistsUncached);
 export const loadAppExists = appExistsFn.load;

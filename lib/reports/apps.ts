@@ -89,6 +89,9 @@ export const APPS = report<AppListRow, AppsContext>([
     table: { label: "Failure rate (95 % interval)", sortable: true, cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }) },
   }),
   field("failure_high", rate, (r) => r.failure_high),
+  field("decided", int.describe("runs that ended either way (success + failed): the n of failure_rate and its interval"), (r) => r.success + r.failed, {
+    csv: { decided: { value: (n) => n, added: 2 } },
+  }),
   field("previous", z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"), (r) => r.previous, {
     csv: { previous_runs: (p) => p.runs, previous_failed: (p) => p.failed, previous_success: (p) => p.success },
   }),
@@ -109,7 +112,7 @@ export const APPS = report<AppListRow, AppsContext>([
         rate_change_significant: (c) => c?.significant ?? false,
         newly_failing: (c) => c?.newly_failing ?? false,
         recovered: (c) => c?.recovered ?? false,
-        rate_change: { value: (c) => c?.change ?? null, added: "2026-12-06" },
+        rate_change: { value: (c) => c?.change ?? null, added: 1 },
       },
       table: {
         key: "change",
@@ -145,9 +148,9 @@ export const APPS = report<AppListRow, AppsContext>([
   field("runs_series_from", z.string(), (_r, { sparkFrom }) => sparkFrom, { csv: false }),
   field("install_time", INSTALL_TIME, (r) => r.installTime, {
     csv: {
-      install_time_n: { value: (t) => t.n, added: "2026-12-06" },
-      install_time_p50: { value: (t) => t.p50, added: "2026-12-06" },
-      install_time_p90: { value: (t) => t.p90, added: "2026-12-06" },
+      install_time_n: { value: (t) => t.n, added: 3 },
+      install_time_p50: { value: (t) => t.p50, added: 3 },
+      install_time_p90: { value: (t) => t.p90, added: 3 },
     },
     table: {
       label: "Typical install",

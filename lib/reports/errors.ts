@@ -6,23 +6,13 @@
 import { z } from "zod";
 import type { ExitCodeRank } from "../data";
 import { exitCodeInfo } from "../exit-codes";
-import { viewHref, type ViewState } from "../params";
+import { viewHref } from "../params";
 import { VIEWS } from "../views";
-import { field, report } from "./report";
-
-export interface ErrorsContext {
-  state: ViewState;
-  /** The largest share in the table: the share bars' full width. */
-  maxShare: number;
-}
-
-export function errorsContext(state: ViewState, rows: readonly ExitCodeRank[]): ErrorsContext {
-  return { state, maxShare: Math.max(0, ...rows.map((c) => c.share)) };
-}
+import { field, report, type ShareContext } from "./report";
 
 const int = z.number().int().nonnegative();
 
-export const ERRORS = report<ExitCodeRank, ErrorsContext>([
+export const ERRORS = report<ExitCodeRank, ShareContext>([
   field("exit_code", int, (c) => c.exitCode, {
     table: {
       key: "code",

@@ -5,24 +5,14 @@
 import { z } from "zod";
 import type { OsVersionRow } from "../data";
 import { NOT_REPORTED } from "../labels";
-import { viewHref, type ViewState } from "../params";
+import { viewHref } from "../params";
 import { VIEWS } from "../views";
-import { field, report } from "./report";
-
-export interface OsContext {
-  state: ViewState;
-  /** The largest share in the table: the share bars' full width. */
-  maxShare: number;
-}
-
-export function osContext(state: ViewState, rows: readonly OsVersionRow[]): OsContext {
-  return { state, maxShare: Math.max(0, ...rows.map((r) => r.share)) };
-}
+import { field, report, type ShareContext } from "./report";
 
 const int = z.number().int().nonnegative();
 const rate = z.number().min(0).max(1).nullable();
 
-export const OS = report<OsVersionRow, OsContext>([
+export const OS = report<OsVersionRow, ShareContext>([
   field("type", z.string(), (r) => r.type),
   field("os", z.string(), (r) => r.osType, {
     table: {

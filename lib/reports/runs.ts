@@ -21,23 +21,23 @@ export const RUNS = report<Run, null>(
     }),
     field("outcome", z.enum(OUTCOMES), (r) => r.outcome),
     field("type", z.string(), (r) => r.type),
-    field("exit_code", z.number().int().nonnegative(), (r) => r.exit_code, {
+    field("exit_code", z.number().int().nonnegative(), (r) => r.exitCode, {
       table: {
         key: "code",
         label: "Exit code",
         align: "left",
         cell: (r) =>
           WITH_CODE.includes(r.outcome)
-            ? { kind: "code", code: r.exit_code, text: explainExitCode(r.exit_code, r.started.slice(0, 10)) }
+            ? { kind: "code", code: r.exitCode, text: explainExitCode(r.exitCode, r.started.slice(0, 10)) }
             : { kind: "text", value: OUTCOME_STYLE[r.outcome].description, muted: true },
       },
     }),
-    field("os_type", z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'), (r) => r.os_type, {
-      table: { key: "os", label: "OS", priority: 2, cell: (r) => ({ kind: "text", value: osLabel(r.os_type, r.os_version) }) },
+    field("os_type", z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'), (r) => r.osType, {
+      table: { key: "os", label: "OS", priority: 2, cell: (r) => ({ kind: "text", value: osLabel(r.osType, r.osVersion) }) },
     }),
-    field("os_version", z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'), (r) => r.os_version),
-    field("pve_version", z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'), (r) => r.pve_version, {
-      table: { key: "pve", label: "PVE", priority: 2, cell: (r) => ({ kind: "text", value: r.pve_version }) },
+    field("os_version", z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'), (r) => r.osVersion),
+    field("pve_version", z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'), (r) => r.pveVersion, {
+      table: { key: "pve", label: "PVE", priority: 2, cell: (r) => ({ kind: "text", value: r.pveVersion }) },
     }),
     field("method", z.string().describe('install method; "not reported" when missing'), (r) => r.method, {
       table: { label: "Method", priority: 3, cell: (r) => ({ kind: "text", value: r.method }) },

@@ -8,8 +8,8 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { ViewState } from "../../params";
 import type { APP_SORT_KEYS } from "../../views";
+import type { RunType } from "../../run-type";
 import { sumBy } from "./app-detail";
 import { queryRateChanges } from "./insights";
 import { compareText, compareValues } from "../../order";
@@ -18,6 +18,7 @@ import { previousRange, rangeBuckets, type Range } from "../../range";
 import { wilson } from "../../stats";
 import { addDays } from "../../time";
 import type { DurationSummary } from "../../durations";
+import { DEFAULT_REPO } from "../../repo";
 import { type AppDurations, queryDurationsOf } from "./durations";
 import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
@@ -50,7 +51,20 @@ export interface AppList {
   sparkFrom: string;
 }
 
-function filterFor(state: ViewState, withOs: boolean): FilterPart {
+/** What the apps table asks: the range, its filters, the order and the page (the apps report's parameters, lib/views.ts). */
+export interface AppListQuery {
+  range: Range;
+  type: RunType | null;
+  os: string | null;
+  q: string | null;
+  minRuns: number;
+  /** One of APP_SORT_KEYS, "-" for descending. */
+  sort: string;
+  page: number;
+  pageSize: number;
+}
+
+function filterFor(state: AppListQuery, withOs: boolean): FilterPart {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
   if (state.type) {
@@ -89,7 +103,7 @@ function compare(sort: string, changes: Changes, durations: Durations) {
 const rowKey = (r: { nsapp: string; type: string }) => `${r.nsapp}\n${r.type}`;
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
-async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
+async function appsOnOs(pb: PocketBase, state: AppListQuery): Promise<AppRangeRow[]> {
   const rows = await rangeAll(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
   const byApp = new Map<string, AppRangeRow>();
   for (const r of rows) {
@@ -120,13 +134,13 @@ async function rateChangeFlags(range: Range, os: string | null): Promise<Changes
  * change or the install time (computed columns), or ascending by a rate (PocketBase would put
  * missing rates first).
  */
-async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
+async function pageRows(pb: PocketBase, state: AppListQuery, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
   const sortKey = state.sort.replace(/^-/, "");
   const f = filterFor(state, false);
   if (state.os || sortKey === "change" || sortKey === "install_time" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
     const [matching, durations] = await Promise.all([
       state.os ? appsOnOs(pb, state) : rangeAll(pb, "stats_app", state.range, { filter: f }),
-      sortKey === "install_time" ? queryDurationsOf(null, state.range, state.repo) : new Map<string, AppDurations>(),
+      sortKey === "install_time" ? queryDurationsOf(null, state.range, DEFAULT_REPO) : new Map<string, AppDurations>(),
     ]);
     const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map(), durations));
     const start = (state.page - 1) * state.pageSize;
@@ -152,7 +166,7 @@ function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
 /** The rollup a row's runs are counted in: per OS with an OS filter (summed over its versions). */
 const rowsRollup = (os: string | null) => (os ? "stats_app_os" : "stats_app");
 
-async function previousPeriod(pb: PocketBase, state: ViewState, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
+async function previousPeriod(pb: PocketBase, state: AppListQuery, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();
   const prev = await rangeAll(pb, rowsRollup(state.os), previousRange(state.range), { filter: rowsFilter(rows, state.os) });
   return new Map(sumBy(prev, rowKey).map((b) => [b.key, { runs: b.runs, success: b.success, failed: b.failed }]));
@@ -178,7 +192,7 @@ async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows:
   return out;
 }
 
-export async function queryAppList(state: ViewState): Promise<AppList> {
+export async function queryAppList(state: AppListQuery): Promise<AppList> {
   const pb = publicClient();
   const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there
@@ -191,7 +205,7 @@ export async function queryAppList(state: ViewState): Promise<AppList> {
     queryDurationsOf(
       rows.map((r) => r.nsapp),
       state.range,
-      state.repo,
+      DEFAULT_REPO,
     ),
   ]);
   const empty = new Array<number>(spark.length).fill(0);

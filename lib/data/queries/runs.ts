@@ -28,6 +28,18 @@ export interface Run {
   started: string;
   outcome: Outcome;
   type: string;
+  exitCode: number;
+  osType: string;
+  osVersion: string;
+  pveVersion: string;
+  method: string;
+}
+
+/** The raw record's fields a run row reads (snake_case, as PocketBase names them). */
+interface RunRecord {
+  created: string;
+  status: string;
+  type: string;
   exit_code: number;
   os_type: string;
   os_version: string;
@@ -71,7 +83,7 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
   const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<Omit<Run, "outcome" | "started"> & { status: string; created: string }>(page, perPage, {
+  const res = await pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
     filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
@@ -88,11 +100,11 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
         started: r.created.slice(0, 16),
         outcome: outcomeOf(r.status, r.created, now, serverConfig().unfinishedAfterMs),
         type: r.type,
-        exit_code: r.exit_code,
+        exitCode: r.exit_code,
         // The labels every breakdown shows (lib/labels.ts), not the raw spellings.
-        os_type: os.os,
-        os_version: os.version,
-        pve_version: pveLabel(r.pve_version),
+        osType: os.os,
+        osVersion: os.version,
+        pveVersion: pveLabel(r.pve_version),
         method: methodLabel(r.method),
       };
     }),

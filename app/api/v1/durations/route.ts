@@ -1,4 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
+import { DurationsSchema } from "@/lib/api-schemas";
 import { fetchDurationList } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
@@ -7,7 +8,7 @@ import { VIEWS } from "@/lib/views";
  * — install time per app (lib/api-schemas.ts DurationsSchema; method: /methodology#install-time).
  */
 export async function GET(request: Request) {
-  return answer(request, "durations", VIEWS.apiDurations, async (state) => {
+  return answer(request, "durations", VIEWS.apiDurations, DurationsSchema, async (state) => {
     const list = await fetchDurationList(state.range, { repo: state.repo, q: state.q, minRuns: state.minRuns, sort: state.sort, page: state.page, pageSize: state.pageSize });
     return {
       page: { number: state.page, size: state.pageSize, total: list.total },

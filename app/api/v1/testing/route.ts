@@ -1,4 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
+import { TestingSchema } from "@/lib/api-schemas";
 import { fetchTestingScripts } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
@@ -8,7 +9,7 @@ import { VIEWS } from "@/lib/views";
  * (lib/testing.ts; method: /methodology#testing).
  */
 export async function GET(request: Request) {
-  return answer(request, "testing", VIEWS.apiTesting, async (state) => {
+  return answer(request, "testing", VIEWS.apiTesting, TestingSchema, async (state) => {
     const view = await fetchTestingScripts(state.range);
     const rows = view.scripts.map((s) => ({
       nsapp: s.nsapp,
