@@ -39,6 +39,39 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Install time (issue 15)",
+    summary:
+      "Today's scripts report how long a run took and which repository it came from. Install time per app is now a figure of its own, exact like the rest; nothing existing changed meaning.",
+    changes: [
+      {
+        kind: "added",
+        title: "Install time per app",
+        text: "`GET /api/v1/durations`: per app, n, p50 and p90 of successful runs' durations (`success`) and of failures' (`failed`, time to fail) in seconds, over the range; sortable by any of them, filtered by `q` and `min` (successful runs with a duration, default 10), paged; CSV one row per app. Percentiles are by nearest rank, rounded down to their bucket: within 5 s under a minute, at most 8.3 % below up to 2 hours (/methodology).",
+      },
+      {
+        kind: "added",
+        title: "Repository selection",
+        text: "`repo=official|dev|fork|all` on `/api/v1/durations` (default `official`, which includes runs of the older protocol: they name no repository). The answer names the selection in `repo`. Other endpoints do not read `repo` yet and list it in `notes` as unused.",
+      },
+      {
+        kind: "added",
+        title: "Install time in the apps list and on an app",
+        text: "`GET /api/v1/apps`: `install_time` per row (`n`, `p50`, `p90` of the app's successful runs, every install type of the app, official repository), `sort=install_time` (by p50; apps without one last), and the CSV columns `install_time_n`, `install_time_p50`, `install_time_p90` after the others. `GET /api/v1/apps/{nsapp}`: `install_time` with `success` and `failed` (time to fail).",
+      },
+      {
+        kind: "added",
+        title: "Scripts in testing",
+        text: "`GET /api/v1/testing`: the development repository's apps with finished runs, failure rate and interval, and `verdict` (ready, not ready, too few runs) by the rule on /methodology; `official_median_failure_rate` is what the rule compares with.",
+      },
+      {
+        kind: "added",
+        title: "Install-time badge and widget line",
+        text: "`/badge/{nsapp}.svg?metric=install-time` (“typically 4 min · n 312 · 30d”; grey below 10 timed successful runs); the app widget adds a line “Typically … to install” under its top exit code when it has that many.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "Script changes (issue 17)",
     summary: "The commits of the scripts' repository are data now (docs/CHANGES.md): one app's changes have an endpoint, and each regression names the changes that preceded it.",
     changes: [

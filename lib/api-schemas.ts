@@ -13,6 +13,7 @@ import { ERRORS } from "./reports/errors";
 import { OS } from "./reports/os";
 import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
+import { REPOS } from "./repo";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
@@ -69,6 +70,43 @@ export const SummarySchema = envelope(
 export const AppRowSchema = APPS.rowSchema;
 export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
 
+const seconds = z.number().int().nonnegative().nullable();
+const durationSide = (what: string) =>
+  z
+    .strictObject({
+      n: int.describe(`${what} with a duration (today's protocol) in the range`),
+      p50: seconds.describe(
+        "median in seconds, nearest rank, rounded down to its bucket: within 5 s under a minute, at most 8.3 % below up to 2 h, 12.5 % beyond (/methodology); null when n = 0",
+      ),
+      p90: seconds.describe("90th percentile in seconds, same method; null when n = 0"),
+    })
+    .describe(`install time of ${what} (method: /methodology)`);
+
+export const TestingSchema = envelope(
+  z.array(
+    z.strictObject({
+      nsapp: z.string(),
+      runs: int.describe("finished runs (successes + failures) from the development repository in the range"),
+      success: int,
+      failed: int,
+      ...rateWithInterval,
+      verdict: z
+        .enum(["ready", "not ready", "too few runs"])
+        .describe("ready: at least 30 finished runs and the interval's upper bound at most the official median app failure rate + 2 percentage points (/methodology#testing)"),
+    }),
+  ),
+  {
+    official_median_failure_rate: rate.describe(
+      "median failure rate of apps with at least 30 finished official runs in the range (official repository or older protocol; what the rule compares with)",
+    ),
+  },
+);
+
+export const DurationsSchema = envelope(z.array(z.strictObject({ nsapp: z.string(), success: durationSide("successful runs"), failed: durationSide("failed runs") })), {
+  page: PageSchema,
+  repo: z.enum(REPOS).describe("the repository selection the figures count (repo=)"),
+});
+
 const breakdown = z.strictObject({ label: z.string(), runs: int, success: int, failed: int, ...rateWithInterval });
 
 export const AppSchema = envelope(
@@ -103,6 +141,9 @@ export const AppSchema = envelope(
         choices: z.array(z.strictObject({ relation: z.enum(["below", "default", "above", "no default"]), runs: int, success: int, failed: int, failure_rate: rate })),
       }),
     ),
+    install_time: z
+      .strictObject({ success: durationSide("successful runs"), failed: durationSide("failed runs") })
+      .describe("how long the app's runs from the official repository took: successes, and failures until they failed (time to fail)"),
   }),
 );
 

@@ -80,3 +80,21 @@ export function formatDaySpan(first: string, last: string): string {
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** A duration in seconds as read on pages: "45 s", "4 min 5 s", "12 min", "1 h 5 min" (seconds shown below 10 min only). */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "–";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
+}
+
+/** A duration for a sentence or a badge ("typically 4 min"): "45 s", "4 min", "1.5 h". */
+export function formatApproxDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

@@ -8,6 +8,7 @@ import { API_CHANGELOG } from "./api-changelog";
 import * as S from "./api-schemas";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS, PAGE_SIZES } from "./params";
+import { REPOS } from "./repo";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 import { VIEWS, type Param, type View } from "./views";
@@ -20,6 +21,8 @@ interface Endpoint {
   /** What format=csv (or the .csv suffix) returns. */
   csv: string;
   pathParams?: { name: string; description: string; schema: object }[];
+  /** What a shared parameter means here, where it differs from PARAMS. */
+  paramDescriptions?: Partial<Record<Param, string>>;
 }
 
 const NSAPP = { name: "nsapp", description: "app name as the scripts report it (e.g. jellyfin)", schema: { type: "string", maxLength: 128 } };
@@ -90,6 +93,21 @@ export const ENDPOINTS: Endpoint[] = [
     schema: S.DigestSchema,
     csv: "one row per app listed (column section) and per incident and app",
   },
+  {
+    path: "/api/v1/durations",
+    view: VIEWS.apiDurations,
+    summary: "Install time per app: p50 and p90 of successful runs and of failures (time to fail), with n, for a repository selection; sorted and paged",
+    schema: S.DurationsSchema,
+    csv: "one row per app",
+    paramDescriptions: { min: "minimum successful runs with a duration in the range" },
+  },
+  {
+    path: "/api/v1/testing",
+    view: VIEWS.apiTesting,
+    summary: "Scripts in testing: the development repository's apps with finished runs, failure rate and interval, and whether each is ready to promote",
+    schema: S.TestingSchema,
+    csv: "one row per script",
+  },
 ];
 
 const PARAMS: Record<Param, { name: string; description: string; schema: object }[]> = {
@@ -103,6 +121,14 @@ const PARAMS: Record<Param, { name: string; description: string; schema: object 
     { name: "to", description: "custom range end, a UTC day (default today)", schema: { type: "string", format: "date" } },
   ],
   type: [{ name: "type", description: "install type", schema: { type: "string", enum: TYPES } }],
+  repo: [
+    {
+      name: "repo",
+      description:
+        "which repository's runs: official (default; includes runs of the older protocol, which name no repository), dev (the development repository: scripts in testing), fork, or all",
+      schema: { type: "string", enum: REPOS, default: "official" },
+    },
+  ],
   os: [{ name: "os", description: "OS name (debian, ubuntu, alpine…)", schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,31}$" } }],
   q: [{ name: "q", description: "app name contains (literal text)", schema: { type: "string", minLength: 1, maxLength: 64 } }],
   outcome: [{ name: "outcome", description: "only runs of this outcome", schema: { type: "string", enum: OUTCOMES } }],
@@ -140,7 +166,8 @@ function parameters(e: Endpoint) {
         const keys = e.view.sortKeys.flatMap((k) => [k, `-${k}`]);
         return { ...p, in: "query", schema: { type: "string", enum: keys, default: e.view.defaultSort } };
       }
-      if (p.name === "min") return { ...p, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
+      const description = e.paramDescriptions?.[p.name as Param] ?? p.description;
+      if (p.name === "min") return { ...p, description, in: "query", schema: { ...p.schema, default: e.view.defaultMinRuns } };
       return { ...p, in: "query" };
     });
   const format = { name: "format", in: "query", description: "json (default) or csv; /…/x.csv is the same as format=csv", schema: { type: "string", enum: ["json", "csv"] } };

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
 import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
 import { utcDay } from "./time";
+import { DEFAULT_REPO, type Repo, REPOS } from "./repo";
 import { type RunType, TYPES } from "./run-type";
 import type { Param, View } from "./views";
 import { FIRST_WEEK, isComplete, lastCompleteWeek, weekContaining, weekRange } from "./week";
@@ -51,6 +52,8 @@ export interface ViewState {
   week: string | null;
   /** The first day with data the parser was given (where "all time" starts), or null. */
   firstDay: string | null;
+  /** Which repository's runs (lib/repo.ts); "official" (with the older protocol's runs) by default. */
+  repo: Repo;
 }
 
 export interface Parsed {
@@ -61,7 +64,7 @@ export interface Parsed {
 export type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
 /** Every parameter name the parser knows (others are never read). */
-const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "week", "format"];
+const KNOWN = ["range", "from", "to", "type", "os", "q", "outcome", "min", "sort", "page", "size", "aborts", "week", "repo", "format"];
 
 /** A parameter's (first) value. */
 export function get(raw: RawParams, key: string): string | undefined {
@@ -93,6 +96,7 @@ const schemas = {
     .int()
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
   aborts: z.enum(["include", "exclude"]),
+  repo: z.enum(REPOS),
 };
 
 /** Shows a user value in a note: shortened, control characters removed (pages escape it anyway). */
@@ -179,6 +183,7 @@ export function parseViewState(raw: RawParams, now: Date, view: View, firstDay?:
     aborts: pick("aborts", schemas.aborts, "exclude", "include or exclude") === "include",
     week,
     firstDay: firstDay ?? null,
+    repo: pick("repo", schemas.repo, DEFAULT_REPO, REPOS.join(", ")),
   };
   return { state, notes };
 }
@@ -238,6 +243,7 @@ export function viewHref(view: View, path: string, state: ViewState, patch: Part
   if (uses("sort") && s.sort && s.sort !== view.defaultSort) p.set("sort", s.sort);
   if (uses("aborts") && s.aborts) p.set("aborts", "include");
   if (uses("week") && s.week) p.set("week", s.week);
+  if (uses("repo") && s.repo !== DEFAULT_REPO) p.set("repo", s.repo);
   if (uses("page") && s.page > 1) p.set("page", String(s.page));
   if (uses("size") && s.pageSize !== view.defaultPageSize) p.set("size", String(s.pageSize));
   const qs = p.toString();

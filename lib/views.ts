@@ -5,9 +5,10 @@
  * one canonical URL (the HTTP server redirects other spellings of it there).
  * Pure: shared by server components, client components and the HTTP server.
  */
+import { DURATION_MIN_RUNS } from "./durations";
 import type { RangePreset } from "./range";
 
-export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts" | "week";
+export type Param = "range" | "type" | "os" | "q" | "outcome" | "min" | "sort" | "page" | "size" | "aborts" | "week" | "repo";
 
 export interface View {
   /** Route pattern ("/apps/[nsapp]"). */
@@ -28,9 +29,11 @@ function view(route: string, v: Partial<Omit<View, "route">> = {}): View {
   return { route, params: ["range"], sortKeys: [], defaultSort: "", defaultPreset: "30d", defaultMinRuns: 0, defaultPageSize: 25, strict: false, ...v };
 }
 
-export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low", "change"] as const;
+export const APP_SORT_KEYS = ["nsapp", "runs", "success", "failed", "aborted", "failure_rate", "failure_low", "change", "install_time"] as const;
 export const CODE_SORT_KEYS = ["code", "failed", "aborted", "total"] as const;
 export const OS_SORT_KEYS = ["runs", "failed", "failure_rate"] as const;
+/** Install time lists: n and percentiles of successful runs and of failures (lib/durations.ts). */
+export const DURATION_SORT_KEYS = ["nsapp", "success_n", "success_p50", "success_p90", "failed_n", "failed_p50", "failed_p90"] as const;
 
 /** Apps with fewer runs than this are not ranked by default (the overview's "most failing" floor too). */
 export const MIN_RUNS_FLOOR = 20;
@@ -64,6 +67,14 @@ export const VIEWS = {
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
   apiChanges: view("/api/v1/apps/[nsapp]/changes", { strict: true }),
   apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
+  apiDurations: view("/api/v1/durations", {
+    params: ["range", "repo", "q", "min", "sort", "page", "size"],
+    sortKeys: DURATION_SORT_KEYS,
+    defaultSort: "-success_p50",
+    defaultMinRuns: DURATION_MIN_RUNS,
+    strict: true,
+  }),
+  apiTesting: view("/api/v1/testing", { strict: true }),
 } as const satisfies Record<string, View>;
 
 /** The page view a path shows (for canonical redirects), with its dynamic segment. */

@@ -8,6 +8,7 @@ import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
 import { PastLastPage } from "@/components/PastLastPage";
+import { TestingScripts } from "@/components/TestingScripts";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { loadAppList, readViewState } from "@/lib/data";
 import { formatInt } from "@/lib/format";
@@ -114,6 +115,9 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
       </p>
       <Section id="apps-heading" title="Apps in this range" skeleton={<Skeleton rows={Math.min(state.pageSize, 25)} />}>
         <AppsTable state={state} />
+      </Section>
+      <Section id="testing" title="Scripts in testing" skeleton={<Skeleton rows={4} />}>
+        <TestingScripts range={state.range} />
       </Section>
     </main>
   );

@@ -2,7 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LIKELY_CAUSE } from "@/lib/changes/likely-cause";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
+import { DURATION_MIN_RUNS, DURATION_STEPS } from "@/lib/durations";
+import { formatDuration } from "@/lib/format";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
+import { REPO_LABEL } from "@/lib/repo";
+import { PROMOTE_MARGIN, PROMOTE_MIN_RUNS } from "@/lib/testing";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
 import { MIN_SAMPLE } from "@/lib/embed/catalog";
@@ -92,6 +96,44 @@ export default function MethodologyPage() {
         <p>
           “Most failing” ranks apps by the <em>lower</em> bound of that interval, and lists apps with at least {MIN_RUNS_FLOOR} runs of any outcome by default (<code>min</code>,
           one click shows all), so an app needs both a high failure rate and enough runs to prove it before it tops the list.
+        </p>
+      </section>
+      <section className="panel" id="install-time">
+        <h2>Install time</h2>
+        <p>
+          Today&apos;s scripts send, with a run&apos;s end, how many seconds it took since it started. An app&apos;s <strong>install time</strong> is the median (p50) and 90th
+          percentile (p90) of its successful runs&apos; durations over the range, shown with n, the runs it counts; <strong>time to fail</strong> is the same over its failures.
+          Runs of the older protocol carry no duration and are not counted; neither are aborted, unknown or unfinished runs.
+        </p>
+        <p>
+          Percentiles are by nearest rank: the p50 of n runs is the ⌈0.5·n⌉-th shortest. They are read from exact counts of runs per duration bucket, so a figure is that run&apos;s
+          duration <em>rounded down to its bucket</em>:{" "}
+          {DURATION_STEPS.map(([from, width], i) => {
+            const to = DURATION_STEPS[i + 1]?.[0];
+            return `${width === 1 ? "to the second" : `to ${formatDuration(width)}`} ${to === undefined ? `from ${formatDuration(from)} up to 24 h` : from === 0 ? `below ${formatDuration(to)}` : `from ${formatDuration(from)} to ${formatDuration(to)}`}`;
+          }).join("; ")}
+          . So a figure is never more than 5 s below the exact percentile under a minute, at most 8.3 % below it up to 2 hours and 12.5 % beyond; pages round further for reading
+          (“typically 4 min”), and an app with fewer than {DURATION_MIN_RUNS} timed successes gets no such sentence. The exactness tests compute every percentile from the raw runs
+          and compare.
+        </p>
+      </section>
+      <section className="panel" id="repository">
+        <h2>Which repository</h2>
+        <p>
+          Today&apos;s scripts say where they were run from: the official repository, the development repository (scripts in testing) or a fork. Install times count{" "}
+          <strong>{REPO_LABEL.official.toLowerCase()}</strong> by default — runs of the older protocol name no repository; they predate the development repository&apos;s reporting
+          and count as official. Development and fork runs never move these figures; <code>repo=dev</code>, <code>repo=fork</code> or <code>repo=all</code> shows them (API:{" "}
+          <code>/api/v1/durations</code>). The other figures of the dashboard do not yet tell repositories apart: they count every run.
+        </p>
+      </section>
+      <section className="panel" id="testing">
+        <h2>Scripts in testing</h2>
+        <p>
+          The development repository&apos;s scripts are listed on <Link href="/apps#testing">/apps</Link> (API: <code>/api/v1/testing</code>) with their finished runs and failure
+          rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
+          Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
+          that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {PROMOTE_MIN_RUNS} finished official runs in the same
+          range (official: from the official repository, or of the older protocol, which names none). “Too few runs” is no verdict either way.
         </p>
       </section>
       <section className="panel" id="categories">

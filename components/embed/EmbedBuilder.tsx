@@ -25,7 +25,7 @@ import { CopyBox } from "./CopyBox";
 const PREVIEW_WIDTHS = { full: "Full width", "400": "400 px", "320": "320 px (phone)" } as const;
 type PreviewWidth = keyof typeof PREVIEW_WIDTHS;
 const DEFAULT_ACCENT = "#2257c2";
-const METRIC_LABELS: Record<BadgeMetric, string> = { "success-rate": "Success rate", installs: "Installs", "failure-rate": "Failure rate" };
+const METRIC_LABELS: Record<BadgeMetric, string> = { "success-rate": "Success rate", installs: "Installs", "failure-rate": "Failure rate", "install-time": "Install time" };
 const CHART_LABELS: Record<ChartMetric, string> = { outcomes: "Runs by outcome", "failure-rate": "Failure rate" };
 
 function Field({ label, children }: { label: string; children: (id: string) => React.ReactNode }) {

@@ -12,6 +12,7 @@ import "server-only";
 // What callers outside lib/data see of the queries: their row types (and the OS chart's "other" key).
 export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
+export type { AppDurations } from "./queries/durations";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
 export type { OsVersionRow } from "./queries/os";
@@ -26,6 +27,8 @@ import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./c
 import { classifySourceError, DataUnavailableError } from "./explain-error";
 import * as appDetail from "./queries/app-detail";
 import * as digest from "./queries/digest";
+import * as durations from "./queries/durations";
+import * as testing from "./queries/testing";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
 import * as os from "./queries/os";
@@ -117,6 +120,15 @@ export const loadAppResources = cached("appResources", appDetail.queryAppResourc
 
 const appDetailFn = cached("appDetail", appDetail.queryAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;
+
+// Install time (issue 15): one app, the apps of a table page, the sorted list; scripts in testing.
+const appDurationsFn = cached("appDurations", durations.queryAppDurations);
+export const loadAppDurations = appDurationsFn.load;
+export const fetchAppDurations = appDurationsFn.fetch;
+export const fetchDurationList = cached("durationList", durations.queryDurationList).fetch;
+const testingFn = cached("testing", testing.queryTestingScripts);
+export const loadTestingScripts = testingFn.load;
+export const fetchTestingScripts = testingFn.fetch;
 
 const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) => runs.queryRuns(nsapp, range, outcome, page, perPage));
 export const loadRuns = runsFn.load;

@@ -1,11 +1,12 @@
 /**
- * Badges for READMEs and script pages: one app's success rate (default), installs or failure
- * rate over a range, as an SVG drawn by badgen (its Verdana width table sizes the text) or as a
+ * Badges for READMEs and script pages: one app's success rate (default), installs, failure
+ * rate or install time ("typically 4 min": its successful runs' median, official repository) over a range, as an SVG drawn by badgen (its Verdana width table sizes the text) or as a
  * shields.io endpoint JSON (https://shields.io/badges/endpoint-badge) to restyle there.
  * Pure: the route (app/badge/[file]/route.ts) reads the figures.
  */
 import { badgen } from "badgen";
-import { formatCompact, formatPercent } from "../format";
+import { DURATION_MIN_RUNS, type DurationSummary } from "../durations";
+import { formatApproxDuration, formatCompact, formatPercent } from "../format";
 import type { ViewState } from "../params";
 import type { BadgeOptions } from "./options";
 import { MIN_SAMPLE, type BadgeMetric } from "./catalog";
@@ -24,11 +25,12 @@ const COLORS: Record<"light" | "dark", Record<BadgeColor | "label", string>> = {
   dark: { label: "30363d", brightgreen: "238636", green: "4d7f17", yellow: "9e6a03", orange: "bd561d", red: "b62324", blue: "1f6feb", lightgrey: "57606a" },
 };
 
-/** Totals of one app over the range. */
+/** Totals of one app over the range; its successful runs' install time for metric install-time. */
 export interface BadgeFigures {
   runs: number;
   success: number;
   failed: number;
+  installTime?: DurationSummary;
 }
 
 /** "30d", "24h", "all", or "2026-10-01…2026-10-31". */
@@ -48,6 +50,7 @@ const LABELS: Record<BadgeMetric, (nsapp: string) => string> = {
   "success-rate": (nsapp) => nsapp,
   installs: (nsapp) => `${nsapp} installs`,
   "failure-rate": (nsapp) => `${nsapp} failure rate`,
+  "install-time": (nsapp) => `${nsapp} install time`,
 };
 
 /** The badge's text and colour. Rates need MIN_SAMPLE finished runs (successes + failures). */
@@ -55,6 +58,12 @@ export function badgeFor(nsapp: string, options: Pick<BadgeOptions, "metric" | "
   const label = LABELS[options.metric](nsapp);
   const tag = rangeTag(options.view);
   if (options.metric === "installs") return { label, message: `${formatCompact(f.runs)} · ${tag}`, color: "blue" };
+  if (options.metric === "install-time") {
+    const t = f.installTime ?? { n: 0, p50: null, p90: null };
+    if (t.n === 0 || t.p50 === null) return { label, message: `no data · ${tag}`, color: "lightgrey" };
+    if (t.n < DURATION_MIN_RUNS) return { label, message: `n < ${DURATION_MIN_RUNS} · ${tag}`, color: "lightgrey" };
+    return { label, message: `typically ${formatApproxDuration(t.p50)} · n ${formatCompact(t.n)} · ${tag}`, color: "blue" };
+  }
   const n = f.success + f.failed;
   if (n === 0) return { label, message: `no data · ${tag}`, color: "lightgrey" };
   if (n < MIN_SAMPLE) return { label, message: `n < ${MIN_SAMPLE} · ${tag}`, color: "lightgrey" };

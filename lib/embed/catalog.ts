@@ -6,7 +6,14 @@
 
 export const WIDGETS = {
   summary: { path: "/embed/summary", name: "Summary", what: "runs, success rate with its 95 % interval, failures, runs sparkline", app: false, type: false, height: 190 },
-  app: { path: "/embed/app/{nsapp}", name: "One app", what: "runs, success rate with its interval, n, failure-rate sparkline, top exit code", app: true, type: false, height: 250 },
+  app: {
+    path: "/embed/app/{nsapp}",
+    name: "One app",
+    what: "runs, success rate with its interval, n, failure-rate sparkline, top exit code, typical install time",
+    app: true,
+    type: false,
+    height: 275,
+  },
   outcomes: { path: "/embed/outcomes", name: "Outcome trend", what: "stacked outcomes per day (per hour for 24h)", app: true, type: false, height: 300 },
   "failure-rate": { path: "/embed/failure-rate", name: "Failure-rate trend", what: "failure rate per day with its 95 % band", app: true, type: false, height: 310 },
   "exit-codes": { path: "/embed/exit-codes", name: "Top exit codes", what: "most frequent exit codes of failed and aborted runs, explained", app: true, type: false, height: 480 },
@@ -16,7 +23,7 @@ export const WIDGETS = {
 
 export const EMBED_THEMES = ["light", "dark", "auto"] as const;
 export type EmbedTheme = (typeof EMBED_THEMES)[number];
-export const BADGE_METRICS = ["success-rate", "installs", "failure-rate"] as const;
+export const BADGE_METRICS = ["success-rate", "installs", "failure-rate", "install-time"] as const;
 export type BadgeMetric = (typeof BADGE_METRICS)[number];
 /** What the README chart (/chart/<nsapp>.svg) draws; the first is the default. */
 export const CHART_METRICS = ["outcomes", "failure-rate"] as const;

@@ -129,7 +129,7 @@ function imageOption<T extends string>(raw: RawParams, key: string, allowed: rea
   return allowed[0];
 }
 
-/** A badge (/badge/<nsapp>.svg): metric success-rate, installs or failure-rate. */
+/** A badge (/badge/<nsapp>.svg): metric success-rate, installs, failure-rate or install-time. */
 export function parseBadgeOptions(raw: RawParams, now: Date, firstDay?: string | null) {
   return parseImageOptions(raw, now, firstDay, VIEWS.badge, BADGE_METRICS);
 }

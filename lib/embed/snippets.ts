@@ -59,7 +59,12 @@ export interface BadgeChoice {
   theme: "light" | "dark";
 }
 
-const METRIC_WORDS: Record<BadgeMetric, string> = { "success-rate": "install success rate", installs: "installs", "failure-rate": "install failure rate" };
+const METRIC_WORDS: Record<BadgeMetric, string> = {
+  "success-rate": "install success rate",
+  installs: "installs",
+  "failure-rate": "install failure rate",
+  "install-time": "typical install time",
+};
 
 export function badgeSnippets(origin: string, b: BadgeChoice) {
   const q = new URLSearchParams();

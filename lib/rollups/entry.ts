@@ -13,7 +13,8 @@ import { driftQuery } from "./sql";
  * definition. The migration's JavaScript computes the same string (tests/unit/rollup-shadow).
  */
 export function definitionKey(r: RollupEntry): string {
-  return JSON.stringify([r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null]);
+  // A percentile view joins the list only where there is one: older states keep their keys.
+  return JSON.stringify([r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null, ...(r.percentileView ? [r.percentileView] : [])]);
 }
 
 /** Rollups of `state` that a migration from `previous` creates or rebuilds (the others keep their rows). */

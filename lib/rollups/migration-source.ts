@@ -57,7 +57,7 @@ function same(a, b) {
 // groups every pair of days or hours) can outlast its deadline, so a rollup gaining or changing
 // a view is emptied, gets its views, and is filled again.
 function definition(r) {
-  return [r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null];
+  return [r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null].concat(r.percentileView ? [r.percentileView] : []);
 }
 
 function tableExists(app, name) {
@@ -136,8 +136,8 @@ function apply(app, from, to) {
   for (const r of to.rollups) after[r.name] = r;
   const calendarsKept = same(from.calendars, to.calendars);
   const kept = (name) => !!before[name] && !!after[name] && same(definition(before[name]), definition(after[name]));
-  // A rollup's views: its range view, and its series view where it has one.
-  const views = (r) => [r.rangeView].concat(r.seriesView ? [r.seriesView] : []);
+  // A rollup's views: its range view, and its series and percentile views where it has them.
+  const views = (r) => [r.rangeView].concat(r.seriesView ? [r.seriesView] : [], r.percentileView ? [r.percentileView] : []);
   // Rebuilt in place: same fields and views, so its collection and views stay and only its
   // rows (and indexes) are replaced — PocketBase spends ~0.1 s on every collection it saves.
   const inPlace = (name) =>

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "./spec";
 import { rollupMigrationSource } from "./migration-source";
+import { percentileViewName, percentileViewSql } from "./percentile-sql";
 import type { RollupEntry, RollupState } from "./state";
 import { createTriggersSql, dropTriggersSql, fillCalendarSql, fillHourCalendarSql, rangeViewSql, rebuildSql, seriesViewSql } from "./sql";
 
@@ -43,6 +44,7 @@ export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState
       triggers: createTriggersSql(spec),
       rangeView: { name: rangeViewName(spec), query: rangeViewSql(spec) },
       ...(spec.series ? { seriesView: { name: seriesViewName(spec), query: seriesViewSql(spec) } } : {}),
+      ...(spec.percentiles ? { percentileView: { name: percentileViewName(spec), query: percentileViewSql(spec) } } : {}),
     };
   });
   const calendars = [

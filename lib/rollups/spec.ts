@@ -11,6 +11,8 @@
  * in force at X" is the single row per key with `bucket <= X < valid_until` — one row per key,
  * whatever the range length.
  */
+import { durationBucketSql } from "../durations";
+
 export const TELEMETRY = "_dev_telemetry_data";
 export const OPEN_END = "9999-12-31";
 
@@ -22,6 +24,8 @@ export interface Dim {
   /** Source column on the telemetry row. */
   source: string;
   kind: "text" | "number";
+  /** A value computed from the row (SQL over `row`, which is NEW, OLD or an alias) instead of the source column; `reads` are the further columns it reads (their change moves a row). */
+  computed?: { sql: (row: string) => string; reads: readonly string[] };
 }
 
 /**
@@ -41,11 +45,15 @@ export interface RollupSpec {
   series?: boolean;
   /** A dimension that is not the key index's first column but is filtered on alone: it gets its own index. */
   lookup?: string;
+  /** Keyed by a duration bucket and repo_source: gets a percentile view `<name>_pct` (lib/rollups/percentile-sql.ts). */
+  percentiles?: boolean;
 }
 
 // Column names keep their literal types, so the rollups' key columns are known to the compiler.
 const text = <C extends string>(column: C) => ({ column, source: column, kind: "text" }) as const satisfies Dim;
 const num = <C extends string>(column: C) => ({ column, source: column, kind: "number" }) as const satisfies Dim;
+/** A run's install-time bucket (lib/durations.ts): NO_DURATION for the older protocol. */
+const durationDim = { column: "duration", source: "install_duration", kind: "number", computed: { sql: durationBucketSql, reads: ["execution_id"] } } as const satisfies Dim;
 
 interface DailySpec {
   name: string;
@@ -57,6 +65,8 @@ interface DailySpec {
   series?: boolean;
   /** See RollupSpec.lookup. */
   lookup?: string;
+  /** See RollupSpec.percentiles (this rollup and its hourly sibling). */
+  percentiles?: boolean;
 }
 
 const DAILY = [
@@ -103,6 +113,14 @@ const DAILY = [
     dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],
     purpose: "resource choices per app against script defaults",
   },
+  {
+    name: "stats_app_duration",
+    hourly: "stats_app_duration_hourly",
+    percentiles: true,
+    // repo_source as stored ('' for the older protocol): readers pick official/dev/fork/all.
+    dims: [text("nsapp"), text("repo_source"), durationDim],
+    purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
+  },
 ] as const satisfies readonly DailySpec[];
 
 type DailyEntry = (typeof DAILY)[number];
@@ -125,9 +143,11 @@ export const HOURLY_RETENTION_HOURS = 72;
 /** Every rollup table: the daily ones, then their hourly siblings. */
 const DAILY_SPECS: readonly DailySpec[] = DAILY;
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup })),
+  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup, percentiles: d.percentiles })),
   ...DAILY_SPECS.flatMap((d): RollupSpec[] =>
-    d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }] : [],
+    d.hourly
+      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series, percentiles: d.percentiles }]
+      : [],
   ),
 ];
 

@@ -27,7 +27,7 @@ export function bucketSql(spec: RollupSpec, row: string): string {
 }
 
 function dimSql(spec: RollupSpec, row: string): string[] {
-  return spec.dims.map((d) => `COALESCE(${row}.${d.source}, ${d.kind === "text" ? "''" : "0"})`);
+  return spec.dims.map((d) => (d.computed ? d.computed.sql(row) : `COALESCE(${row}.${d.source}, ${d.kind === "text" ? "''" : "0"})`));
 }
 
 function keyMatch(spec: RollupSpec, row: string): string {
@@ -92,7 +92,7 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
 
 /** Columns whose change moves a row between rollup rows. */
 function watched(spec: RollupSpec): string[] {
-  return ["status", "created", ...new Set(spec.dims.map((d) => d.source))];
+  return ["status", "created", ...new Set(spec.dims.flatMap((d) => [d.source, ...(d.computed?.reads ?? [])]))];
 }
 
 export function triggerNames(spec: RollupSpec): string[] {

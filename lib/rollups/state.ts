@@ -14,6 +14,8 @@ export interface RollupEntry {
   rangeView: { name: string; query: string };
   /** Only rollups with `series` (lib/rollups/spec.ts); absent otherwise, so older states compare equal. */
   seriesView?: { name: string; query: string };
+  /** Only rollups with `percentiles`; absent otherwise, like seriesView. */
+  percentileView?: { name: string; query: string };
 }
 
 /** Everything a database holds for the rollups: tables, triggers, range views, calendars. */

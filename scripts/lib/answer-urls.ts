@@ -22,6 +22,7 @@ const SAMPLES: Record<Param, readonly string[]> = {
   size: ["10", "100", "7"],
   aborts: ["include", "exclude", "maybe"],
   week: ["2026-W01", "1999-W01", "not-a-week"],
+  repo: ["dev", "fork", "all", "upstream"],
 };
 
 /** Values of the path parameters: busy apps, an app nobody installs, a name that needs escaping. */

@@ -207,6 +207,19 @@ export function buildFailureCodes(): AliasTable<number> {
   );
 }
 
+/**
+ * The demo's slow app (a seeded truth, issue 15): Frigate's installs typically take this many
+ * minutes (its successful runs' median, whatever the cores), where no other app's is above 18.
+ */
+export const SLOW_APP = { nsapp: "frigate", medianMinutes: 30 } as const;
+
+/**
+ * Scripts in testing (seeded truths, issue 15): every run of these apps with today's protocol
+ * comes from the development repository. mqtt fails rarely (~0.5 %) and has hundreds of runs:
+ * ready to promote; mastodon fails half the time (a broken app above): not ready.
+ */
+export const TESTING_APPS = { ready: "mqtt", notReady: "mastodon" } as const;
+
 export const METHODS = new AliasTable(["default", "advanced", "mydefaults-global", "appdefaults", "generated"], [62, 22, 7, 5, 4]);
 
 /** Proxmox VE releases with the patch levels seen in the wild (later patches are commoner). */

@@ -15,6 +15,7 @@
  * come out of generate.ts's stream unchanged.
  */
 import { errorCategory, explainExitCode, exitCodeInfo } from "../../lib/exit-codes";
+import { TESTING_APPS } from "./demo-model";
 import { AliasTable, type Rng } from "./prng";
 import type { TelemetryRow } from "./telemetry-row";
 
@@ -106,6 +107,12 @@ export function hostColumns(
   };
 }
 
+/** The seeded scripts in testing run from the development repository (no draw: the stream stays as it was). */
+function inTesting(row: TelemetryRow): Partial<TelemetryRow> {
+  const testing: readonly string[] = Object.values(TESTING_APPS);
+  return testing.includes(row.nsapp) ? { repo_source: "ProxmoxVED", repo_slug: "community-scripts/ProxmoxVED" } : {};
+}
+
 /**
  * Host tools and addons report with a shorter payload (post_tool_to_api, post_addon_to_api): no
  * hardware or install method; tools name the PVE version but no OS, addons the reverse.
@@ -149,7 +156,7 @@ export function todaysRun(side: Rng, row: TelemetryRow, createdMs: number, durat
   if (status === "sucess") status = "success";
   if (status === "failed" && USER_ABORT_CODES.includes(row.exit_code)) status = "aborted";
   if (status === "failed" && row.exit_code === 0) status = "unknown";
-  const out = Object.assign(row, { status, execution_id: row.random_id }, hostColumns(side), toolPayloadGaps(row));
+  const out = Object.assign(row, { status, execution_id: row.random_id }, hostColumns(side), toolPayloadGaps(row), inTesting(row));
   // Host tools report once, at the end: one that has not ended yet has no row. Here it ends
   // before the data's end instead (the row count is fixed).
   if ((row.type === "pve" || row.type === "addon") && status === "installing") {

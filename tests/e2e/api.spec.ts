@@ -25,6 +25,10 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/apps/docker/insights?range=90d", S.AppInsightsSchema],
   ["/apps/jellyfin/changes?range=30d", S.ChangesSchema],
   ["/digest", S.DigestSchema],
+  ["/durations?range=30d", S.DurationsSchema],
+  ["/durations?repo=dev&sort=-failed_p90&min=0", S.DurationsSchema],
+  ["/durations?range=24h&repo=all", S.DurationsSchema],
+  ["/testing?range=30d", S.TestingSchema],
 ];
 
 test("every endpoint answers exactly its documented schema, and the OpenAPI document lists them all", async ({ request }) => {
@@ -50,6 +54,8 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
       "/api/v1/regressions",
       "/api/v1/incidents",
       "/api/v1/digest",
+      "/api/v1/durations",
+      "/api/v1/testing",
     ].sort(),
   );
   expect(doc.paths["/api/v1/apps"].get.responses["200"].content["application/json"].schema.properties.data.items.required).toContain("failure_low");
@@ -110,14 +116,14 @@ test("range=24h: hourly series and per-code totals over the last 24 hours equal 
 });
 
 test("CSV: every table endpoint answers text/csv with a header row, with format=csv and with a .csv suffix alike", async ({ request }) => {
-  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/runs", "/errors", "/errors/100", "/os"]) {
+  for (const path of ["/summary", "/apps", "/apps/docker", "/apps/docker/runs", "/errors", "/errors/100", "/os", "/durations", "/testing"]) {
     const res = await request.get(`${base()}${path}?format=csv&range=30d`);
     expect(res.status(), path).toBe(200);
     expect(res.headers()["content-type"]).toContain("text/csv");
     const text = await res.text();
     const lines = text.trim().split("\r\n");
     expect(lines.length, path).toBeGreaterThan(1);
-    expect(lines[0]).toMatch(/^[a-z_]+(,[a-z_]+)*$/);
+    expect(lines[0]).toMatch(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/);
     const suffixed = await request.get(`${base()}${path}.csv?range=30d`);
     expect(suffixed.headers()["content-type"], `${path}.csv`).toContain("text/csv");
     // Served by the one server in one hop: the same cache entry, no internal rewrite URL shown.

@@ -95,9 +95,9 @@ test("rate_change.change is a fraction, points its deprecated alias — as the O
     expect(Math.abs(r.rate_change.change)).toBeLessThanOrEqual(1);
   }
   const csv = (await (await request.get(`${base()}/apps.csv?range=30d&min=0&sort=-runs&size=10`)).text()).split("\r\n")[0]!;
-  // rate_change came in v1.1, after the v1.0 columns; later columns (v1.2's decided) come after it.
+  // rate_change came in v1.1, after the v1.0 columns; later columns (v1.2's decided, v1.4's install time) come after it.
   expect(csv).toContain(",rate_change_points,rate_change_significant,newly_failing,recovered,rate_change,");
-  expect(csv.split(",").slice(csv.split(",").indexOf("rate_change") + 1)).toEqual(["decided"]);
+  expect(csv.split(",").slice(csv.split(",").indexOf("rate_change") + 1)).toEqual(["decided", "install_time_n", "install_time_p50", "install_time_p90"]);
 });
 
 test("min counts runs of every outcome, as README and OpenAPI say", async ({ request }) => {

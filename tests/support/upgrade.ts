@@ -2,6 +2,7 @@
 import type Database from "better-sqlite3";
 import { expect } from "vitest";
 import { RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "../../lib/rollups/spec";
+import { percentileViewName, percentileViewSql } from "../../lib/rollups/percentile-sql";
 import { createTriggersSql, rangeViewSql, seriesViewSql } from "../../lib/rollups/sql";
 
 /**
@@ -34,6 +35,7 @@ export function expectCurrent(db: Database.Database, specs: readonly RollupSpec[
   const wantViews = specs.flatMap((s) => [
     { name: rangeViewName(s), rule: RANGE_VIEW_RULE, query: rangeViewSql(s) },
     ...(s.series ? [{ name: seriesViewName(s), rule: RANGE_VIEW_RULE, query: seriesViewSql(s) }] : []),
+    ...(s.percentiles ? [{ name: percentileViewName(s), rule: RANGE_VIEW_RULE, query: percentileViewSql(s) }] : []),
   ]);
   expect(views).toEqual(wantViews.sort((a, b) => a.name.localeCompare(b.name)));
 }

@@ -37,6 +37,15 @@ describe("badgeFor", () => {
     expect(badgeFor("jellyfin", { metric: "failure-rate", view: view() }, figures).message).toBe("6.8 % · n 17.9k · 30d");
     expect(badgeFor("x", { metric: "success-rate", view: view({ from: "2026-11-01", to: "2026-11-10" }) }, figures).message).toMatch(/· 2026-11-01…2026-11-10$/);
   });
+  it("shows the typical install time (successful runs' median) with n, or says there is too little", () => {
+    const time = (n: number, p50: number | null) => badgeFor("frigate", { metric: "install-time", view: view() }, { ...figures, installTime: { n, p50, p90: p50 } });
+    expect(time(312, 1815)).toEqual({ label: "frigate install time", message: "typically 30 min · n 312 · 30d", color: "blue" });
+    expect(time(40, 245).message).toBe("typically 4 min · n 40 · 30d");
+    expect(time(40, 61).message).toBe("typically 61 s · n 40 · 30d");
+    expect(time(9, 245)).toEqual({ label: "frigate install time", message: "n < 10 · 30d", color: "lightgrey" });
+    expect(time(0, null).message).toBe("no data · 30d");
+    expect(badgeFor("x", { metric: "install-time", view: view() }, figures).message).toBe("no data · 30d");
+  });
   it("says no data or n < minimum instead of a rate from too few finished runs", () => {
     expect(badgeFor("x", { metric: "success-rate", view: view() }, { runs: 4, success: 0, failed: 0 })).toMatchObject({ message: "no data · 30d", color: "lightgrey" });
     const few = { runs: 30, success: MIN_SAMPLE - 2, failed: 1 };

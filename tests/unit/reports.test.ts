@@ -56,5 +56,5 @@ it("the runs CSV keeps v1's column order, which differs from its JSON order", ()
 });
 
 it("the apps CSV ends with the columns added after v1.0, in the order of their releases", () => {
-  expect(APPS.csv([], { state: {} as never, sparkFrom: "" }).columns.slice(-2)).toEqual(["rate_change", "decided"]);
+  expect(APPS.csv([], { state: {} as never, sparkFrom: "" }).columns.slice(-5)).toEqual(["rate_change", "decided", "install_time_n", "install_time_p50", "install_time_p90"]);
 });

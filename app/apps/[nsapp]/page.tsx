@@ -14,12 +14,14 @@ import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
+import { InstallTime } from "@/components/InstallTime";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
 import { headers } from "next/headers";
 import {
   loadAppChanges,
   loadAppCodes,
+  loadAppDurations,
   loadAppEnvironment,
   loadAppExists,
   loadAppInsights,
@@ -108,6 +110,10 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
       }}
     </Loaded>
   );
+}
+
+async function Durations({ nsapp, state }: { nsapp: string; state: ViewState }) {
+  return <Loaded result={await loadAppDurations(nsapp, state.range, state.repo)}>{(d) => <InstallTime d={d} />}</Loaded>;
 }
 
 async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {
@@ -411,6 +417,9 @@ export default async function AppPage({ params, searchParams }: Props) {
       </Suspense>
       <Section id="trend" title="Outcomes and failure rate" skeleton={<Skeleton height={330} />}>
         <Trend {...p} />
+      </Section>
+      <Section id="install-time" title="Install time" skeleton={<Skeleton height={110} />}>
+        <Durations {...p} />
       </Section>
       <Section id="insights" title="Why it fails" skeleton={<Skeleton height={180} />}>
         <Insights {...p} />

@@ -1,4 +1,5 @@
-import { appExists, fetchAppDetail, firstDataDay } from "@/lib/data";
+import { appExists, fetchAppDetail, fetchAppDurations, firstDataDay } from "@/lib/data";
+import { DEFAULT_REPO } from "@/lib/repo";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
 import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";
@@ -29,7 +30,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   return respond(
     async () => {
       if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply({ ...body(problemBadge(label, "unknown app"), true), status: 404 });
-      const t = (await fetchAppDetail(nsapp, options.view.range, false)).totals;
+      const range = options.view.range;
+      if (options.metric === "install-time") {
+        const time = await fetchAppDurations(nsapp, range, DEFAULT_REPO);
+        return reply(body(badgeFor(nsapp, options, { runs: 0, success: 0, failed: 0, installTime: time.success }), false));
+      }
+      const t = (await fetchAppDetail(nsapp, range, false)).totals;
       return reply(body(badgeFor(nsapp, options, { runs: t.runs, success: t.success, failed: t.failed }), false));
     },
     { reply: () => body(problemBadge(label, "statistics unavailable"), true), retryAfter: EMBED_RETRY_AFTER, log: `badge ${nsapp}` },

@@ -17,6 +17,9 @@ import { publicClient } from "../pocketbase";
 import { previousRange, rangeBuckets, type Range } from "../../range";
 import { wilson } from "../../stats";
 import { addDays } from "../../time";
+import type { DurationSummary } from "../../durations";
+import { DEFAULT_REPO } from "../../repo";
+import { type AppDurations, queryDurationsOf } from "./durations";
 import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 const SPARK_MAX_DAYS = 90;
@@ -34,6 +37,8 @@ export interface RateChangeFlags {
 
 export interface AppListRow extends AppRangeRow {
   previous: { runs: number; success: number; failed: number };
+  /** Successful runs' install time of the app (all its install types; official repository: lib/data/queries/durations.ts). */
+  installTime: DurationSummary;
   change: RateChangeFlags | null;
   /** Runs per bucket over the range (its last 90 days for longer ranges). */
   spark: number[];
@@ -87,10 +92,10 @@ function pbSort(sort: string): string {
 const NULLABLE_KEYS = new Set(["failure_rate", "failure_low", "failure_high", "change"]);
 
 /** The table's order (lib/order.ts: missing values last in both directions), then by name. */
-function compare(sort: string, changes: Changes) {
+function compare(sort: string, changes: Changes, durations: Durations) {
   const desc = sort.startsWith("-");
   const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
-  const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
+  const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : key === "install_time" ? (durations.get(r.nsapp)?.success.p50 ?? null) : r[key]);
   return (a: AppRangeRow, b: AppRangeRow) => compareValues(value(a), value(b), desc) || compareText(a.nsapp, b.nsapp) || compareText(a.type, b.type);
 }
 
@@ -114,6 +119,8 @@ async function appsOnOs(pb: PocketBase, state: AppListQuery): Promise<AppRangeRo
 }
 
 type Changes = Map<string, RateChangeFlags>;
+type Durations = Map<string, AppDurations>;
+const NO_TIME: DurationSummary = { n: 0, p50: null, p90: null };
 
 /** Each app's and type's change (on the filter's OS), keyed like the rows. */
 async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
@@ -124,14 +131,18 @@ async function rateChangeFlags(range: Range, os: string | null): Promise<Changes
 /**
  * One page of matching rows and their total. PocketBase filters, sorts and pages the range view
  * unless the table must do it: with an OS filter (per-OS rows summed per app), sorted by the
- * change (a computed column), or ascending by a rate (PocketBase would put missing rates first).
+ * change or the install time (computed columns), or ascending by a rate (PocketBase would put
+ * missing rates first).
  */
 async function pageRows(pb: PocketBase, state: AppListQuery, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
   const sortKey = state.sort.replace(/^-/, "");
   const f = filterFor(state, false);
-  if (state.os || sortKey === "change" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
-    const matching = state.os ? await appsOnOs(pb, state) : await rangeAll(pb, "stats_app", state.range, { filter: f });
-    const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map()));
+  if (state.os || sortKey === "change" || sortKey === "install_time" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
+    const [matching, durations] = await Promise.all([
+      state.os ? appsOnOs(pb, state) : rangeAll(pb, "stats_app", state.range, { filter: f }),
+      sortKey === "install_time" ? queryDurationsOf(null, state.range, DEFAULT_REPO) : new Map<string, AppDurations>(),
+    ]);
+    const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map(), durations));
     const start = (state.page - 1) * state.pageSize;
     return { rows: kept.slice(start, start + state.pageSize), total: kept.length };
   }
@@ -187,14 +198,24 @@ export async function queryAppList(state: AppListQuery): Promise<AppList> {
   changes.catch(() => undefined); // awaited below; a failure surfaces there
   const { rows, total } = await pageRows(pb, state, changes);
   const spark = sparkRange(state.range);
-  const [prev, sparks, flags] = await Promise.all([previousPeriod(pb, state, rows), sparklines(pb, spark, state.os, rows), changes]);
+  const [prev, sparks, flags, times] = await Promise.all([
+    previousPeriod(pb, state, rows),
+    sparklines(pb, spark, state.os, rows),
+    changes,
+    queryDurationsOf(
+      rows.map((r) => r.nsapp),
+      state.range,
+      DEFAULT_REPO,
+    ),
+  ]);
   const empty = new Array<number>(spark.length).fill(0);
   return {
     total,
     sparkFrom: spark.from,
     rows: rows.map((r) => {
       const k = rowKey(r);
-      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(k) ?? null, spark: sparks.get(k) ?? empty };
+      const installTime = times.get(r.nsapp)?.success ?? NO_TIME;
+      return { ...r, previous: prev.get(k) ?? { runs: 0, success: 0, failed: 0 }, change: flags.get(k) ?? null, spark: sparks.get(k) ?? empty, installTime };
     }),
   };
 }

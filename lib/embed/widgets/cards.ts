@@ -1,7 +1,9 @@
 /** The two figure cards: /embed/summary (every app) and /embed/app/{nsapp} (one app). */
-import { fetchAppDetail, fetchOverview } from "../../data";
+import { fetchAppDetail, fetchAppDurations, fetchOverview } from "../../data";
+import { DURATION_MIN_RUNS } from "../../durations";
 import { explainExitCode } from "../../exit-codes";
-import { formatInt, formatInterval, formatPercent } from "../../format";
+import { formatApproxDuration, formatInt, formatInterval, formatPercent } from "../../format";
+import { DEFAULT_REPO } from "../../repo";
 import { rangeHref } from "../../params";
 import { wilson, type Interval } from "../../stats";
 import { bucketLabel } from "../../time";
@@ -42,7 +44,7 @@ ${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${fo
 
 export const appWidget: WidgetRenderer = async ({ view, app }) => {
   const nsapp = app!;
-  const d = await fetchAppDetail(nsapp, view.range, false);
+  const [d, time] = await Promise.all([fetchAppDetail(nsapp, view.range, false), fetchAppDurations(nsapp, view.range, DEFAULT_REPO)]);
   const t = d.totals;
   const n = t.success + t.failed;
   const w = wilson(t.success, n);
@@ -68,6 +70,11 @@ export const appWidget: WidgetRenderer = async ({ view, app }) => {
         `Failure rate ${unit}, ${span(d.series[0]?.bucket ?? "", d.series[d.series.length - 1]?.bucket ?? "")}: between ${formatPercent(Math.min(...shown))} and ${formatPercent(Math.max(...shown))}`,
       )}`
     : html``;
-  const body = html`<dl class="stats">${stat("Runs", formatInt(t.runs), "runs")}${rate}${stat("n", formatInt(n), "n", "succeeded + failed")}</dl>${trend}${topCode}`;
+  const s = time.success;
+  const installTime =
+    s.p50 !== null && s.n >= DURATION_MIN_RUNS
+      ? html`<p class="top-code" data-figure="install-time">Typically <strong>${formatApproxDuration(s.p50)}</strong> to install <span class="muted">· median of ${formatInt(s.n)} successful runs</span></p>`
+      : html``;
+  const body = html`<dl class="stats">${stat("Runs", formatInt(t.runs), "runs")}${rate}${stat("n", formatInt(n), "n", "succeeded + failed")}</dl>${trend}${topCode}${installTime}`;
   return { title: d.catalogue[0]?.name ?? nsapp, body, href: rangeHref(`/apps/${encodeURIComponent(nsapp)}`, view) };
 };

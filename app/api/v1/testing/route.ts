@@ -1,0 +1,30 @@
+import { answer, csvTable } from "@/lib/api";
+import { TestingSchema } from "@/lib/api-schemas";
+import { fetchTestingScripts } from "@/lib/data";
+import { VIEWS } from "@/lib/views";
+
+/**
+ * GET /api/v1/testing?range=30d — scripts in testing: the development repository's apps, each
+ * with its finished runs, failure rate and interval and whether it is ready to promote
+ * (lib/testing.ts; method: /methodology#testing).
+ */
+export async function GET(request: Request) {
+  return answer(request, "testing", VIEWS.apiTesting, TestingSchema, async (state) => {
+    const view = await fetchTestingScripts(state.range);
+    const rows = view.scripts.map((s) => ({
+      nsapp: s.nsapp,
+      runs: s.success + s.failed,
+      success: s.success,
+      failed: s.failed,
+      failure_rate: s.failureRate,
+      failure_low: s.failureLow,
+      failure_high: s.failureHigh,
+      verdict: s.verdict,
+    }));
+    return {
+      extra: { official_median_failure_rate: view.officialMedian },
+      data: rows,
+      table: csvTable(rows, { nsapp: true, runs: true, success: true, failed: true, failure_rate: true, failure_low: true, failure_high: true, verdict: true }),
+    };
+  });
+}

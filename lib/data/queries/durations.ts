@@ -1,0 +1,100 @@
+/**
+ * Install time per app over a range, for a repository selection: n, p50 and p90 of successful
+ * runs and of failures, read from the percentile view of `stats_app_duration`
+ * (lib/rollups/percentile-sql.ts) — one record per app; PocketBase filters, sorts and pages.
+ */
+import "server-only";
+import type PocketBase from "pocketbase";
+import type { DurationSummary } from "../../durations";
+import { listAll, publicClient } from "../pocketbase";
+import type { Range } from "../../range";
+import type { Repo } from "../../repo";
+import { rollupTable } from "../../rollups/spec";
+import { containsText, type FilterPart } from "./rollup-range";
+
+export interface AppDurations {
+  nsapp: string;
+  success: DurationSummary;
+  failed: DurationSummary;
+}
+
+interface PctRecord {
+  nsapp: string;
+  success_n: number;
+  success_p50: number;
+  success_p90: number;
+  failed_n: number;
+  failed_p50: number;
+  failed_p90: number;
+}
+
+function viewName(range: Pick<Range, "grain">): string {
+  return `${rollupTable("stats_app_duration", range.grain)}_pct`;
+}
+
+// PocketBase serialises NULL numbers as 0: without runs the percentiles are unknown, not 0 s.
+function toDurations(r: PctRecord): AppDurations {
+  const side = (n: number, p50: number, p90: number): DurationSummary => (n > 0 ? { n, p50, p90 } : { n: 0, p50: null, p90: null });
+  return { nsapp: r.nsapp, success: side(r.success_n, r.success_p50, r.success_p90), failed: side(r.failed_n, r.failed_p50, r.failed_p90) };
+}
+
+function options(pb: PocketBase, range: Pick<Range, "from" | "to">, repo: Repo, filter?: FilterPart, sort?: string) {
+  const parts = ["repo = {:repo}", "(success_n > 0 || failed_n > 0)", ...(filter ? [`(${filter.expr})`] : [])];
+  return { filter: pb.filter(parts.join(" && "), { ...filter?.params, repo }), sort, query: { from: range.from, to: range.to } };
+}
+
+/** One app's install time (zeros when it has no run with a duration in the range). */
+export async function queryAppDurations(nsapp: string, range: Range, repo: Repo): Promise<AppDurations> {
+  const pb = publicClient();
+  const rows = await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }));
+  return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
+}
+
+/** Above this many names one read of every app is cheaper than a read per app. */
+const PER_APP_MAX = 30;
+/** Reads per app in flight at once (the source gate queues the rest; lib/data/gate.ts). */
+const PER_APP_PARALLEL = 4;
+
+/**
+ * Install time of the apps named (the rows of a page of the apps table; null: every app), by
+ * app. A few named apps are read one request each: an equality on nsapp reaches the view's
+ * inner query (one app's keys, milliseconds), where a list of them (OR) computes every app's.
+ */
+export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
+  const out = new Map<string, AppDurations>();
+  const pb = publicClient();
+  const names = nsapps === null ? null : [...new Set(nsapps)];
+  if (names === null || names.length > PER_APP_MAX) {
+    const wanted = names === null ? null : new Set(names);
+    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))) if (!wanted || wanted.has(r.nsapp)) out.set(r.nsapp, toDurations(r));
+    return out;
+  }
+  for (let i = 0; i < names.length; i += PER_APP_PARALLEL) {
+    const found = await Promise.all(
+      names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }))),
+    );
+    for (const r of found.flat()) out.set(r.nsapp, toDurations(r));
+  }
+  return out;
+}
+
+export interface DurationListQuery {
+  repo: Repo;
+  q: string | null;
+  /** Minimum successful runs with a duration. */
+  minRuns: number;
+  /** A DURATION_SORT_KEYS key (lib/views.ts), "-" prefix for descending. */
+  sort: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Every app with durations in the range, one page, sorted in PocketBase (ties by name). */
+export async function queryDurationList(range: Range, q: DurationListQuery): Promise<{ items: AppDurations[]; total: number }> {
+  const pb = publicClient();
+  const parts: FilterPart[] = [{ expr: "success_n >= {:min}", params: { min: q.minRuns } }, ...(q.q ? [containsText("nsapp", q.q)] : [])];
+  const filter = { expr: parts.map((p) => p.expr).join(" && "), params: Object.assign({}, ...parts.map((p) => p.params)) };
+  const sort = q.sort.replace(/^-/, "") === "nsapp" ? q.sort : `${q.sort},nsapp`;
+  const res = await pb.collection(viewName(range)).getList<PctRecord>(q.page, q.pageSize, options(pb, range, q.repo, filter, sort));
+  return { items: res.items.map(toDurations), total: res.totalItems };
+}

@@ -1,0 +1,96 @@
+/**
+ * Install time and scripts in testing on the production build (issue 15): the API, its CSV, the
+ * /apps column and sort, the app page's section, the badge and the widget against SQL over the
+ * raw runs (nearest-rank percentiles, bucketed by a rule written here); the seeded truths —
+ * the slow app, the ready and the not-ready script in testing — where a visitor sees them.
+ */
+import { expect, test } from "@playwright/test";
+import { SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
+import { sql } from "./data";
+
+const app = () => process.env.E2E_APP_URL!;
+const SOURCES = { official: "repo_source IN ('ProxmoxVE', '')", dev: "repo_source = 'ProxmoxVED'", fork: "repo_source = 'external'", all: "1 = 1" } as const;
+
+const bucketOf = (s: number) => {
+  const step = s < 120 ? 5 : s < 300 ? 10 : s < 600 ? 20 : s < 1200 ? 30 : s < 1800 ? 60 : s < 3600 ? 120 : s < 7200 ? 300 : 900;
+  return Math.floor(s / step) * step;
+};
+
+/** n, p50, p90 per app of one outcome over whole days, from the raw runs. */
+function truth(from: string, to: string, repo: keyof typeof SOURCES, outcome: "success" | "failed") {
+  const status = outcome === "success" ? "status IN ('sucess','success','done')" : "status = 'failed'";
+  const rows = sql<{ nsapp: string; d: number }>(
+    `SELECT nsapp, install_duration AS d FROM _dev_telemetry_data WHERE execution_id != '' AND ${status} AND ${SOURCES[repo]}
+     AND substr(created, 1, 10) BETWEEN ? AND ? ORDER BY nsapp, d`,
+    from,
+    to,
+  );
+  const by = new Map<string, number[]>();
+  for (const r of rows) by.set(r.nsapp, [...(by.get(r.nsapp) ?? []), r.d]);
+  const rank = (xs: number[], p: number) => bucketOf(xs[Math.max(1, Math.ceil((p * xs.length) / 100)) - 1]!);
+  return new Map([...by].map(([k, xs]) => [k, { n: xs.length, p50: rank(xs, 50), p90: rank(xs, 90) }]));
+}
+
+test("GET /api/v1/durations equals SQL for the official and the development repository, and its CSV the JSON", async ({ request }) => {
+  // Every selection is compared with SQL in tests/integration/durations.test.ts; two here keep the build's test short.
+  for (const repo of ["official", "dev"] as const) {
+    const res = await request.get(`${app()}/api/v1/durations?range=30d&repo=${repo}&min=0&size=100&sort=nsapp`);
+    expect(res.status(), repo).toBe(200);
+    const body = await res.json();
+    expect(body.repo).toBe(repo);
+    const { from, to } = body.range;
+    const success = truth(from, to, repo, "success");
+    const failed = truth(from, to, repo, "failed");
+    const names = [...new Set([...success.keys(), ...failed.keys()])].sort();
+    expect(body.page.total, repo).toBe(names.length);
+    const none = { n: 0, p50: null, p90: null };
+    const want = names.slice(0, 100).map((nsapp) => ({ nsapp, success: success.get(nsapp) ?? none, failed: failed.get(nsapp) ?? none }));
+    expect(body.data, repo).toEqual(want);
+    if (repo === "official") {
+      const csv = (await (await request.get(`${app()}/api/v1/durations.csv?range=30d&min=0&size=100&sort=nsapp`)).text()).trim().split("\r\n");
+      expect(csv[0]).toBe("nsapp,success_n,success_p50,success_p90,failed_n,failed_p50,failed_p90");
+      const cell = (v: number | null) => (v === null ? "" : String(v));
+      expect(csv.slice(1)).toEqual(want.map((w) => [w.nsapp, w.success.n, cell(w.success.p50), cell(w.success.p90), w.failed.n, cell(w.failed.p50), cell(w.failed.p90)].join(",")));
+    }
+  }
+  const bad = await (await request.get(`${app()}/api/v1/durations?repo=upstream`)).json();
+  expect(bad.notes.join(" ")).toMatch(/Ignored repo="upstream": expected official, dev, fork, all/);
+  expect(bad.repo).toBe("official");
+});
+
+test("the slow app leads /apps sorted by install time; its page, badge and widget say how long it takes", async ({ page, request }) => {
+  const api = await (await request.get(`${app()}/api/v1/apps?range=30d&sort=-install_time&size=10`)).json();
+  expect(api.data[0].nsapp).toBe(SLOW_APP.nsapp);
+  const want = truth(api.range.from, api.range.to, "official", "success").get(SLOW_APP.nsapp)!;
+  expect(api.data[0].install_time).toEqual(want);
+  expect(Math.abs(want.p50 / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.2);
+
+  await page.goto(`${app()}/apps?sort=-install_time`);
+  await expect(page.getByTestId("app-install-time").first()).toContainText(`${Math.round(want.p50 / 60)} min`);
+  await page.goto(`${app()}/apps/${SLOW_APP.nsapp}`);
+  await expect(page.getByTestId("install-p50")).toHaveText(`${Math.round(want.p50 / 60)} min`);
+  await expect(page.getByText(`n ${want.n} successful runs`)).toBeVisible();
+
+  const badge = await (await request.get(`${app()}/badge/${SLOW_APP.nsapp}.json?metric=install-time`)).json();
+  expect(badge.message).toBe(`typically ${Math.round(want.p50 / 60)} min · n ${want.n} · 30d`);
+  const widget = await (await request.get(`${app()}/embed/app/${SLOW_APP.nsapp}`)).text();
+  expect(widget).toContain(`data-figure="install-time">Typically <strong>${Math.round(want.p50 / 60)} min</strong>`);
+});
+
+test("scripts in testing: /apps and the API name the ready and the not-ready script", async ({ page, request }) => {
+  const api = await (await request.get(`${app()}/api/v1/testing?range=30d`)).json();
+  const verdict = (nsapp: string) => api.data.find((s: { nsapp: string }) => s.nsapp === nsapp)?.verdict;
+  expect(verdict(TESTING_APPS.ready)).toBe("ready");
+  expect(verdict(TESTING_APPS.notReady)).toBe("not ready");
+  const dev = sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE repo_source = 'ProxmoxVED' AND nsapp = ? AND status IN ('sucess','success','done','failed') AND substr(created, 1, 10) BETWEEN ? AND ?`,
+    TESTING_APPS.ready,
+    api.range.from,
+    api.range.to,
+  )[0]!.n;
+  expect(api.data.find((s: { nsapp: string }) => s.nsapp === TESTING_APPS.ready).runs).toBe(dev);
+  await page.goto(`${app()}/apps`);
+  const table = page.getByTestId("testing-scripts");
+  await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.ready}\\b`) })).toContainText("ready");
+  await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.notReady}\\b`) })).toContainText("not ready");
+});

@@ -1,0 +1,85 @@
+/**
+ * Scripts in testing (issue 15): the development repository's apps with their finished runs,
+ * failure rate and interval equal SQL over the raw rows; the promotion verdict follows the rule
+ * (re-derived here from SQL: the official median app failure rate among apps with enough runs);
+ * and the demo's seeded truths are found — mqtt ready, mastodon not, and the slow app (at a
+ * volume where its median is well measured).
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryAppDurations } from "../../lib/data/queries/durations";
+import { queryTestingScripts } from "../../lib/data/queries/testing";
+import { presetRange } from "../../lib/range";
+import { wilson } from "../../lib/stats";
+import { SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const SUCCESS = "status IN ('sucess','success','done')";
+
+describe("scripts in testing", () => {
+  let pb: TestPocketBase;
+  const now = new Date();
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 21, days: 25, runsPerDay: 2000, end: now }), { maintainRollups: false }),
+    });
+    pb.useForDataLayer();
+  });
+  afterAll(async () => pb?.stop());
+
+  function counts(range: { from: string; to: string }, where: string, olderProtocol = false) {
+    return pb.db
+      .prepare(
+        `SELECT nsapp, SUM(${SUCCESS}) AS success, SUM(status = 'failed') AS failed FROM _dev_telemetry_data
+         WHERE (execution_id != '' OR ${olderProtocol ? "1" : "0"}) AND substr(created, 1, 10) BETWEEN ? AND ? AND ${where} GROUP BY nsapp HAVING SUM(${SUCCESS}) + SUM(status = 'failed') > 0 ORDER BY nsapp`,
+      )
+      .all(range.from, range.to) as { nsapp: string; success: number; failed: number }[];
+  }
+
+  it("equals SQL over the raw rows and follows the promotion rule; finds the ready and the not-ready script", async () => {
+    const range = presetRange("30d", now);
+    const view = await queryTestingScripts(range);
+    const rates = counts(range, "repo_source IN ('ProxmoxVE', '')", true)
+      .filter((a) => a.success + a.failed >= 30)
+      .map((a) => a.failed / (a.success + a.failed))
+      .sort((a, b) => a - b);
+    const m = rates.length >> 1;
+    const median = rates.length % 2 ? rates[m]! : (rates[m - 1]! + rates[m]!) / 2;
+    expect(view.officialMedian).toBeCloseTo(median, 12);
+    const dev = counts(range, "repo_source = 'ProxmoxVED'");
+    expect(view.scripts.map((s) => s.nsapp).sort()).toEqual(dev.map((d) => d.nsapp).sort());
+    for (const d of dev) {
+      const s = view.scripts.find((x) => x.nsapp === d.nsapp)!;
+      const w = wilson(d.failed, d.success + d.failed)!;
+      expect({ success: s.success, failed: s.failed, low: s.failureLow, high: s.failureHigh }, d.nsapp).toEqual({ success: d.success, failed: d.failed, low: w.low, high: w.high });
+      const verdict = d.success + d.failed < 30 ? "too few runs" : w.high <= median + 0.02 ? "ready" : "not ready";
+      expect(s.verdict, d.nsapp).toBe(verdict);
+    }
+    expect(view.scripts.find((s) => s.nsapp === TESTING_APPS.ready)?.verdict).toBe("ready");
+    expect(view.scripts.find((s) => s.nsapp === TESTING_APPS.notReady)?.verdict).toBe("not ready");
+    // The official figures do not count them: every run of the two is a development run.
+    const official = counts(range, "repo_source IN ('ProxmoxVE', '')").map((a) => a.nsapp);
+    expect(official).not.toContain(TESTING_APPS.ready);
+  });
+
+  it("finds the demo's slow app: its p50 near the seeded median, and no other app's as long", async () => {
+    const range = presetRange("30d", now);
+    const slow = await queryAppDurations(SLOW_APP.nsapp, range, "official");
+    // ~150 timed successes: the sample median's standard error is ~7 % of the seeded median.
+    expect(slow.success.n).toBeGreaterThan(100);
+    expect(Math.abs(slow.success.p50! / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.2);
+    // The sorted list's order is tested against SQL in durations.test.ts; here the data's truth.
+    const others = pb.db
+      .prepare(
+        `SELECT nsapp, COUNT(*) AS n FROM _dev_telemetry_data WHERE execution_id != '' AND ${SUCCESS} AND repo_source IN ('ProxmoxVE', '')
+         AND substr(created, 1, 10) BETWEEN ? AND ? AND nsapp != ? GROUP BY nsapp HAVING n >= 20`,
+      )
+      .all(range.from, range.to, SLOW_APP.nsapp) as { nsapp: string }[];
+    let longest = 0;
+    for (const o of others) longest = Math.max(longest, (await queryAppDurations(o.nsapp, range, "official")).success.p50 ?? 0);
+    expect(others.length).toBeGreaterThan(50);
+    expect(longest).toBeLessThan(slow.success.p50!);
+  });
+});
