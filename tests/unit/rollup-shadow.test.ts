@@ -71,7 +71,23 @@ describe("prepared rollups", () => {
 
   it("logs every column the rollups' triggers read, an update as a removal and an addition", () => {
     const cols = loggedColumns(state.rollups);
-    expect(cols).toEqual(["core_count", "created", "ct_type", "disk_size", "exit_code", "method", "nsapp", "os_type", "os_version", "pve_version", "ram_size", "status", "type"]);
+    expect(cols).toEqual([
+      "core_count",
+      "created",
+      "ct_type",
+      "disk_size",
+      "exit_code",
+      "fail_command",
+      "fail_line",
+      "method",
+      "nsapp",
+      "os_type",
+      "os_version",
+      "pve_version",
+      "ram_size",
+      "status",
+      "type",
+    ]);
     const au = logSql(cols).find((sql) => sql.includes("_rollup_log_au"))!;
     expect(au).toMatch(/VALUES \('d', OLD\.core_count.*VALUES \('i', NEW\.core_count/);
   });
