@@ -5,6 +5,7 @@ import { Suspense, type ReactNode } from "react";
 import { CsvLink } from "@/components/ClientLinks";
 import { Nav } from "@/components/Nav";
 import { ThemeToggle } from "@/components/ThemeToggle";
+import { serverConfig } from "@/lib/config";
 import { SITE_DESCRIPTION, SITE_NAME } from "@/lib/meta/page";
 import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
@@ -19,7 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: its scripts carry the request's CSP nonce (server/), which
   // a page prerendered at build time could not.
   await connection();
-  const source = process.env.SOURCE_URL;
+  const source = serverConfig().sourceUrl;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>

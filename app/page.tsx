@@ -7,7 +7,7 @@ import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview, readViewState } from "@/lib/cached";
+import { loadAppRanking, loadExitCodeRanking, loadFailureOverview, loadOsSplit, loadOverview, readViewState } from "@/lib/data";
 import { serverConfig } from "@/lib/config";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatRate } from "@/lib/format";

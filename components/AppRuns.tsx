@@ -1,10 +1,10 @@
 /** An app's recent runs of one outcome (failed by default), paged, each outcome one click away. */
-import { loadRuns } from "@/lib/cached";
+import { loadRuns } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import { osLabel } from "@/lib/labels";
 import { OUTCOMES, type Outcome } from "@/lib/outcomes";
 import { viewHref, type ViewState } from "@/lib/params";
-import type { Run } from "@/lib/queries/runs";
+import type { Run } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 import { DataTable } from "./DataTable";
 import { FilterLinks } from "./FilterLinks";

@@ -5,10 +5,11 @@
  * week as the range.
  */
 import Link from "next/link";
-import { DataTable, type Column } from "@/components/DataTable";
+import { DataTable } from "@/components/DataTable";
+import type { Column } from "@/lib/table";
 import { Loaded } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
-import { loadDigest } from "@/lib/cached";
+import { loadDigest } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatChange, formatInt, formatInterval, formatPercent, formatPoints } from "@/lib/format";
 import type { DigestApp, DigestRegressionRef, StillFailing, WeekDigest } from "@/lib/insights/digest";

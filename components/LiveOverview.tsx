@@ -8,7 +8,7 @@ import { useState } from "react";
 import { formatChange, formatInt, formatInterval, formatPbTime, formatPercent } from "@/lib/format";
 import { LIVE_REFRESH_MS, summaryQuery } from "@/lib/live";
 import { getQueryClient } from "@/lib/query-client";
-import type { Overview } from "@/lib/queries/overview";
+import type { Overview } from "@/lib/data";
 import type { Bucket } from "@/lib/range";
 import { change, wilson } from "@/lib/stats";
 import { OutcomeChart } from "./charts/OutcomeChart";

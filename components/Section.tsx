@@ -1,7 +1,7 @@
 /**
  * A page is a composition of sections; each loads its own data inside its own <Suspense>, so a
  * slow query holds only its section (client navigations show the skeleton meanwhile), and
- * shows its own error or "data as of …" notice. Data arrives as a DataResult from lib/cached.ts.
+ * shows its own error or "data as of …" notice. Data arrives as a DataResult from lib/data/index.ts.
  */
 import { Suspense, type ReactNode } from "react";
 import type { DataResult } from "@/lib/data/cache";

@@ -8,6 +8,7 @@
  * or month. Rates are fractions (0.031 = 3.1 %), null when no run ended either way.
  */
 import { z } from "zod";
+import { APPS } from "./reports/apps";
 import { OUTCOMES } from "./outcomes";
 import { MAX_LIST_ROWS } from "./params";
 import { TYPES } from "./run-type";
@@ -62,41 +63,8 @@ export const SummarySchema = envelope(
   }),
 );
 
-export const AppRowSchema = z.strictObject({
-  nsapp: z.string(),
-  type: z.string(),
-  runs: int,
-  ...storedCounts,
-  ...rateWithInterval,
-  previous: z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"),
-  rate_change: z
-    .strictObject({
-      change: z
-        .number()
-        .min(-1)
-        .max(1)
-        .nullable()
-        .describe(
-          "failure_rate minus the previous period's failure rate, a fraction like every rate (0.0068 = +0.68 percentage points); null without decided runs in either period",
-        ),
-      points: z
-        .number()
-        .min(-1)
-        .max(1)
-        .nullable()
-        .meta({ deprecated: true })
-        .describe("deprecated: the same fraction as `change` (not percentage points, despite the name); kept for v1 clients"),
-      significant: z.boolean(),
-      newly_failing: z.boolean(),
-      recovered: z.boolean(),
-    })
-    .nullable()
-    .describe(
-      "this row's (app and type, on the filter's OS) failure rate against its previous period: two-proportion test, Benjamini–Hochberg at 5 % over every app and type with runs in the range (/methodology); null when the row was not compared",
-    ),
-  runs_series: z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"),
-  runs_series_from: z.string(),
-});
+/** The apps report's row (lib/reports/apps.ts declares its fields). */
+export const AppRowSchema = APPS.rowSchema;
 export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
 
 const breakdown = z.strictObject({ label: z.string(), runs: int, success: int, failed: int, ...rateWithInterval });

@@ -4,7 +4,7 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
-import { readViewState } from "./cached";
+import { readViewState } from "./data";
 import { reply, respond, TYPES } from "./http/respond";
 import { pageCount, type ViewState } from "./params";
 import type { View } from "./views";

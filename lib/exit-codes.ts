@@ -194,3 +194,8 @@ export function categoryPeriods(from: string, to: string): { from: string; to: s
   const starts = [from, ...[...cuts].filter((d) => d > from && d <= to).sort()];
   return starts.map((start, i) => ({ from: start, to: i + 1 < starts.length ? addDays(starts[i + 1]!, -1) : to }));
 }
+
+/** "0".."255" written plainly (no sign, no leading zeros). */
+export function isExitCodeParam(raw: string): boolean {
+  return /^(0|[1-9]\d{0,2})$/.test(raw) && Number(raw) <= 255;
+}

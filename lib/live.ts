@@ -5,7 +5,7 @@
  * clock (`range=24h`), hour by hour.
  */
 import { queryOptions } from "@tanstack/react-query";
-import type { Overview } from "./queries/overview";
+import type { Overview } from "./data";
 
 export type LiveSummary = Pick<Overview, "totals" | "series" | "asOf">;
 export const LIVE_REFRESH_MS = 60_000;

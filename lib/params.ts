@@ -112,7 +112,7 @@ export function needsFirstDay(raw: RawParams, view: View): boolean {
 }
 
 /**
- * `firstDay`: the first day with data (lib/cached.ts readViewState loads it), where "all time"
+ * `firstDay`: the first day with data (lib/data/index.ts readViewState loads it), where "all time"
  * starts and the digest's weeks begin; null when there is no data yet (all time is today).
  * Omitted — only for callers that show no figures, e.g. canonical URLs — the calendar's first day.
  */

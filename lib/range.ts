@@ -71,7 +71,7 @@ export function presetRange(preset: Exclude<RangePreset, "all">, now: Date): Ran
 }
 
 /**
- * "All time": from the first day with data (`firstDay`, lib/queries/overview.ts) to today; just
+ * "All time": from the first day with data (`firstDay`, lib/data/queries/overview.ts) to today; just
  * today when there is no data yet. Its points follow its length like any range's.
  */
 export function allTimeRange(now: Date, firstDay: string | null): Range {

@@ -27,10 +27,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatInt } from "../lib/format";
-import { publicClient } from "../lib/pocketbase";
-import { fetchExitCodeRanking } from "../lib/queries/exit-codes";
-import { fetchOverview } from "../lib/queries/overview";
-import { rangeAll, rangePage } from "../lib/queries/rollup-range";
+import { publicClient } from "../lib/data/pocketbase";
+import { queryExitCodeRanking } from "../lib/data/queries/exit-codes";
+import { queryOverview } from "../lib/data/queries/overview";
+import { rangeAll, rangePage } from "../lib/data/queries/rollup-range";
 import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
@@ -136,7 +136,7 @@ async function benchPages(pbUrl: string) {
     const env = { POCKETBASE_URL: pbUrl, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password, RATE_LIMIT_PER_MINUTE: "0" };
     const start = (o: { responseCache: boolean } = { responseCache: true }) => startDashboard(build.dir, o.responseCache ? env : { ...env, RESPONSE_CACHE: "0" });
     log(`measuring ${PAGES.length} pages: ${PAGE_COLD} cold rounds (a fresh server each), then ${PAGE_COLD} render + ${PAGE_WARM} warm requests each…`);
-    const t = (await fetchOverview(presetRange("30d", new Date()))).totals;
+    const t = (await queryOverview(presetRange("30d", new Date()))).totals;
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
     const pages = await measurePages(start, { cold: PAGE_COLD, warm: PAGE_WARM, expect, log });
     const next = await start();
@@ -203,7 +203,7 @@ async function main() {
       const r24h = presetRange("24h", end);
       await createNaiveViews(pb.url, token, [lastDays(30, end), lastDays(90, end), dayFromHour(r24h.from)]);
       const bucketTotals = async (range: typeof r30) => {
-        const o = await fetchOverview(range, end);
+        const o = await queryOverview(range, end);
         return new Map(o.series.map((d) => [d.bucket, { ...pick(d, ["success", "failed", "aborted", "unknown"]), installing: d.unfinished + d.running }]));
       };
       const cases = [
@@ -236,7 +236,7 @@ async function main() {
         },
         {
           name: "exit codes 30d: failed + aborted per code",
-          rollup: async () => new Map((await fetchExitCodeRanking(r30, true)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
+          rollup: async () => new Map((await queryExitCodeRanking(r30, true)).codes.map((c) => [String(c.exitCode), { failed: c.failed, aborted: c.aborted }])),
           naive: () => naiveTotals(pb.url, "codes", "30d"),
         },
         {

@@ -9,16 +9,7 @@
  * The per-client limit (rate-limit.ts) is checked first: one client cannot fill the queue.
  * Identical requests coalesce in the response cache before they get here and count once.
  */
-import { availableParallelism } from "node:os";
-
-export interface AdmissionConfig {
-  /** Renders in flight at once; 0: no bound (every admitted render starts at once). */
-  limit: number;
-  /** Renders waiting for a slot. */
-  queue: number;
-  /** Longest wait in the queue: renders are slow just now, so a slot may not come soon. */
-  maxWaitMs: number;
-}
+import type { AdmissionConfig } from "../lib/config";
 
 /** Ends a render's claim on its slot; calling it more than once is harmless. */
 export type Release = () => void;
@@ -80,25 +71,4 @@ export class Admission {
       else this.running--;
     };
   }
-}
-
-/** A queued render gives up after this long (503 or the stale copy): a wait of seconds helps nobody. */
-const MAX_QUEUE_WAIT_MS = 3000;
-
-/**
- * RENDER_CONCURRENCY (default: two per render process, so one waits on PocketBase while the
- * other computes) and RENDER_QUEUE (default: twice the concurrency — a wait of a few renders'
- * time).
- */
-export function admissionConfigFromEnv(workers: number, env: NodeJS.ProcessEnv = process.env): AdmissionConfig {
-  const defaultLimit = 2 * Math.max(1, workers || availableParallelism());
-  const limit = intOr(env.RENDER_CONCURRENCY, defaultLimit, 0);
-  const queue = intOr(env.RENDER_QUEUE, 2 * (limit || defaultLimit), 0);
-  return { limit, queue, maxWaitMs: MAX_QUEUE_WAIT_MS };
-}
-
-function intOr(raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min ? n : fallback;
 }

@@ -10,7 +10,7 @@ import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 
 // One definition, shared with the origin of absolute URLs (lib/http/origin.ts).
-export { trustedHops } from "../lib/http/origin";
+export { trustedHops } from "../lib/config";
 
 export function clientAddress(req: IncomingMessage, hops: number): string {
   const socket = req.socket.remoteAddress ?? "unknown";

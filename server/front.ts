@@ -12,7 +12,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { CORS_HEADERS, linksToOrigin, routeKind, securityHeaders, type RouteKind, type SecurityConfig } from "../lib/http/security-headers";
+import type { SecurityConfig } from "../lib/config";
+import { CORS_HEADERS, linksToOrigin, routeKind, securityHeaders, type RouteKind } from "../lib/http/security-headers";
 import { parseViewState, viewHref } from "../lib/params";
 import { pageViewForPath } from "../lib/views";
 import { type Admission, type Release, RenderBusy } from "./admission";

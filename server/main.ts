@@ -10,15 +10,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { scriptHash, securityConfigFromEnv } from "../lib/http/security-headers";
+import { admissionConfig, httpServerConfig, originConfig, rateLimitConfig, securityConfig } from "../lib/config";
+import { scriptHash } from "../lib/http/security-headers";
 import { REPORTER_CSP_SOURCE } from "../lib/embed/reporter";
 import { THEME_SCRIPT } from "../lib/theme";
-import { Admission, admissionConfigFromEnv } from "./admission";
-import { trustedHops } from "./client";
+import { Admission } from "./admission";
 import { createFront } from "./front";
-import { RateLimiter, rateLimitConfigFromEnv } from "./rate-limit";
+import { RateLimiter } from "./rate-limit";
 import { type Handler, localRenderer, type Renderer } from "./render";
-import { RenderPool, renderWorkersFromEnv, WORKER_SOCKET_ENV } from "./render-pool";
+import { RenderPool } from "./render-pool";
 import { serveRenders } from "./render-worker";
 import { ResponseCache } from "./response-cache";
 
@@ -49,6 +49,7 @@ function publicFiles(dir: string): Set<string> {
  */
 function applyBuildConfig(dir: string): void {
   const required = join(dir, ".next", "required-server-files.json");
+  // Next.js's own internal variable, not configuration (lib/config.ts has that).
   if (existsSync(required) && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
     process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify((JSON.parse(readFileSync(required, "utf8")) as { config: unknown }).config);
   }
@@ -72,31 +73,30 @@ async function nextHandler(dir: string, host: string, port: number): Promise<Han
 async function main() {
   Object.assign(process.env, { NODE_ENV: "production" });
   const dir = projectDir();
-  const port = Number(process.env.PORT) || 3000;
-  const host = process.env.HOST || "0.0.0.0";
-  const socket = process.env[WORKER_SOCKET_ENV];
-  if (socket) return serveRenders(await nextHandler(dir, host, port), socket);
+  const config = httpServerConfig();
+  const { port, host } = config;
+  if (config.workerSocket) return serveRenders(await nextHandler(dir, host, port), config.workerSocket);
 
-  const workers = renderWorkersFromEnv();
+  const workers = config.renderWorkers;
   const renderer: Renderer & { stop?: () => void } =
     workers > 0 ? await RenderPool.start(workers, fileURLToPath(import.meta.url)) : localRenderer(await nextHandler(dir, host, port));
 
-  const security = securityConfigFromEnv();
+  const security = securityConfig();
   if (security.invalidOrigins.length) console.warn(`[server] EMBED_ALLOWED_ORIGINS: ignored ${security.invalidOrigins.join(", ")} (expected https://host[:port])`);
-  const limiter = new RateLimiter(rateLimitConfigFromEnv());
-  const cache = process.env.RESPONSE_CACHE === "0" ? null : new ResponseCache();
+  const limiter = new RateLimiter(rateLimitConfig());
+  const cache = config.responseCache ? new ResponseCache() : null;
   const front = createFront(
     renderer,
     {
-      hops: trustedHops(process.env.TRUST_PROXY),
+      hops: originConfig().hops,
       security,
       publicFiles: publicFiles(dir),
       inlineScripts: inlineScripts(),
-      renderTimeoutMs: Number(process.env.RENDER_TIMEOUT_MS) || 15_000,
+      renderTimeoutMs: config.renderTimeoutMs,
     },
     limiter,
     cache,
-    new Admission(admissionConfigFromEnv(workers)),
+    new Admission(admissionConfig(workers)),
   );
 
   const server = createServer((req, res) => {

@@ -4,13 +4,7 @@
  * `perMinute` a minute; beyond that it gets 429 with the seconds until its next token.
  * Buckets of clients that went quiet are dropped, so the map stays bounded.
  */
-export interface RateLimitConfig {
-  perMinute: number;
-  burst: number;
-  /** Uncached renders one client may have in flight at once (0: no bound). */
-  concurrent: number;
-}
-
+import type { RateLimitConfig } from "../lib/config";
 interface Bucket {
   tokens: number;
   at: number;
@@ -75,15 +69,4 @@ export class RateLimiter {
       if (b.tokens + (now - b.at) * rate >= this.config.burst || this.buckets.size > this.maxClients) this.buckets.delete(client);
     }
   }
-}
-
-export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitConfig {
-  const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? 120);
-  const burst = Number(env.RATE_LIMIT_BURST ?? 60);
-  const concurrent = Number(env.RATE_LIMIT_CONCURRENT ?? 4);
-  return {
-    perMinute: Number.isFinite(perMinute) && perMinute >= 0 ? perMinute : 120,
-    burst: Number.isFinite(burst) && burst >= 1 ? burst : 60,
-    concurrent: Number.isInteger(concurrent) && concurrent >= 0 ? concurrent : 4,
-  };
 }

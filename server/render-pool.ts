@@ -13,27 +13,18 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from "node:http";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WORKER_SOCKET_ENV } from "../lib/config";
 import type { RouteKind } from "../lib/http/security-headers";
 import type { Captured } from "./capture";
 import { type RenderRequest, type Renderer, TIMED_OUT_MESSAGE } from "./render";
 
 /** The header that asks a render process for a finished answer (its value: the route kind). Never taken from a client. */
 export const RENDER_HEADER = "x-dashboard-render";
-/** The environment variable that makes dist/server.mjs a render process listening on that socket. */
-export const WORKER_SOCKET_ENV = "DASHBOARD_RENDER_SOCKET";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 const START_TIMEOUT_MS = 120_000;
-
-export function renderWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const fallback = Math.max(1, Math.min(4, availableParallelism() - 1));
-  const raw = env.RENDER_WORKERS;
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 && n <= 64 ? n : fallback;
-}
 
 interface Worker {
   socket: string;

@@ -8,23 +8,13 @@
 import { readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { setPriority } from "node:os";
+import { httpServerConfig } from "../lib/config";
 import type { RouteKind } from "../lib/http/security-headers";
 import { RENDER_HEADER } from "./render-pool";
 import { type Handler, localRenderer } from "./render";
 
-/**
- * RENDER_NICE, default 5: when the machine is short of CPU, the answering process gets three
- * times a render's share (10 would be nine times, but renders would then also yield ninefold to
- * everything else on the host: on the shared test machine, renders took over 10 s). 0 where
- * renders must not yield at all.
- */
-function renderNiceFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.RENDER_NICE ?? 5);
-  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 5;
-}
-
 export function serveRenders(handle: Handler, socketPath: string): void {
-  lowerPriority(renderNiceFromEnv());
+  lowerPriority(httpServerConfig().renderNice);
   const renderer = localRenderer(handle);
   const server = createServer(async (req, res) => {
     const kind = req.headers[RENDER_HEADER];

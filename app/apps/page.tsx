@@ -3,78 +3,25 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { AppFilters } from "@/components/AppFilters";
 import { ListMemory } from "@/components/ClientLinks";
-import { DataTable, type Column } from "@/components/DataTable";
+import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Pagination } from "@/components/Pagination";
 import { PastLastPage } from "@/components/PastLastPage";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadAppList, readViewState } from "@/lib/cached";
+import { loadAppList, readViewState } from "@/lib/data";
 import { formatInt } from "@/lib/format";
 import { describeApps } from "@/lib/meta/describe";
 import { pageMetadata } from "@/lib/meta/page";
+import { APPS } from "@/lib/reports/apps";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
-import type { AppListRow } from "@/lib/queries/apps";
-import { spanLabel } from "@/lib/range";
-import { change } from "@/lib/stats";
 import { bucketLabel } from "@/lib/time";
 import { MIN_RUNS_FLOOR, VIEWS } from "@/lib/views";
 
 const VIEW = VIEWS.apps;
 const href = (state: ViewState, patch: Partial<ViewState>) => viewHref(VIEW, "/apps", state, patch);
-
-/** Failure rate of the previous period, for the change in points. */
-function previousRate(r: AppListRow): number | null {
-  const decided = r.previous.success + r.previous.failed;
-  return decided ? r.previous.failed / decided : null;
-}
-
-function columns(state: ViewState, sparkLabel: string): Column<AppListRow>[] {
-  const unit = state.range.grain === "hour" ? "hourly" : "daily";
-  return [
-    {
-      key: "nsapp",
-      label: "App",
-      sortable: true,
-      firstDescending: false,
-      cell: (r) => ({
-        kind: "link",
-        value: String(r.nsapp),
-        href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }),
-        note: String(r.type),
-      }),
-    },
-    { key: "runs", label: "Runs", sortable: true, cell: (r) => ({ kind: "integer", value: r.runs }) },
-    { key: "success", label: "Successes", sortable: true, priority: 3, cell: (r) => ({ kind: "integer", value: r.success }) },
-    { key: "failed", label: "Failures", sortable: true, priority: 2, cell: (r) => ({ kind: "integer", value: r.failed }) },
-    {
-      key: "failure_low",
-      label: "Failure rate (95 % interval)",
-      sortable: true,
-      cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }),
-    },
-    {
-      key: "change",
-      label: `Failure rate vs previous ${spanLabel(state.range)}`,
-      sortable: true,
-      priority: 3,
-      cell: (r) => {
-        const c = r.change;
-        const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.change !== null && c.change > 0 ? "worse" : "better") : undefined;
-        return { kind: "change", points: c?.change ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
-      },
-    },
-    {
-      key: "runs_change",
-      label: `Runs vs previous ${spanLabel(state.range)}`,
-      priority: 3,
-      cell: (r) => ({ kind: "change", relative: change(r.runs, r.previous.runs).relative, hadPrevious: r.previous.runs > 0 }),
-    },
-    { key: "spark", label: sparkLabel, priority: 2, cell: (r) => ({ kind: "spark", values: r.spark, label: `${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, ${unit}` }) },
-  ];
-}
 
 async function AppsTable({ state }: { state: ViewState }) {
   const result = await loadAppList(state);
@@ -84,14 +31,13 @@ async function AppsTable({ state }: { state: ViewState }) {
         if (list.total > 0 && list.rows.length === 0) {
           return <PastLastPage page={state.page} pageSize={state.pageSize} total={list.total} href={(page) => href(state, { page })} />;
         }
-        const sparkLabel = `${state.range.grain === "hour" ? "Hourly" : "Daily"} runs${list.sparkFrom !== state.range.from ? ` since ${list.sparkFrom}` : ""}`;
         return (
           <>
             <DataTable
               testId="apps-table"
               rows={list.rows}
               rowKey={(r) => `${r.nsapp}/${r.type}`}
-              columns={columns(state, sparkLabel)}
+              columns={APPS.table({ state, sparkFrom: list.sparkFrom })}
               sort={{ current: state.sort, href: (sort) => href(state, { sort, page: 1 }) }}
               empty={
                 state.minRuns > 0 ? `No app with at least ${formatInt(state.minRuns)} runs matches these filters in this range.` : "No app matches these filters in this range."

@@ -7,7 +7,7 @@ import { WeekBar } from "@/components/WeekBar";
 import { formatDaySpan } from "@/lib/format";
 import type { RawParams } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
-import { loadDigest, readViewState } from "@/lib/cached";
+import { loadDigest, readViewState } from "@/lib/data";
 import { describeDigest } from "@/lib/meta/describe";
 import { pageMetadata, SITE_FEED } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";

@@ -4,7 +4,7 @@ import { DataTable } from "@/components/DataTable";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
-import { loadInsights, readViewState } from "@/lib/cached";
+import { loadInsights, readViewState } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatRate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";

@@ -1,7 +1,7 @@
 "use client";
 /** Failed (and aborted) runs per point, one line per exit code. */
 import dynamic from "next/dynamic";
-import type { CodeTrendPoint } from "@/lib/queries/exit-codes";
+import type { CodeTrendPoint } from "@/lib/data";
 import type { Bucket } from "@/lib/range";
 import { bucketHeading, bucketLabel } from "@/lib/time";
 import { DataTable } from "../DataTable";

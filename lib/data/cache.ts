@@ -7,7 +7,7 @@
  *  - older, or never loaded: the caller waits for the (coalesced) load — so a healthy source's
  *    figures are never served older than `staleMs` (README, "Caching and freshness");
  *  - when the source fails, the last good answer is served for up to `errorMs`, marked stale
- *    with the time it was fetched, and refreshes keep being tried (the gate in lib/source
+ *    with the time it was fetched, and refreshes keep being tried (the gate in lib/data/gate.ts
  *    makes those cheap while the source is down). Only with nothing to fall back on is the
  *    result a failure.
  *

@@ -37,7 +37,7 @@ export type ChartPoint = { bucket: string } & Record<StoredOutcome, number>;
 
 export interface ChartInput {
   nsapp: string;
-  /** One point per bucket of the range (lib/queries/app-detail.ts `series`). */
+  /** One point per bucket of the range (lib/data/queries/app-detail.ts `series`). */
   points: readonly ChartPoint[];
   options: ChartOptions;
 }

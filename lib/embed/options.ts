@@ -46,7 +46,7 @@ export function parseHexColor(raw: string): string | null {
 /**
  * The range (and type) through parseViewState, which sees only those keys; every key outside
  * `known` is named in a note, so a typo is visible. `firstDay`: where "all time" starts
- * (lib/cached.ts firstDataDay; see parseViewState).
+ * (lib/data/index.ts firstDataDay; see parseViewState).
  */
 function parseEmbedView(raw: RawParams, now: Date, firstDay: string | null | undefined, of: View, viewKeys: readonly string[], known: readonly string[]): Parsed {
   const keys = raw instanceof URLSearchParams ? [...new Set(raw.keys())] : Object.keys(raw);

@@ -5,7 +5,7 @@
  * defaults and a visible note. Framing, CSP and CORS headers are the server's (server/).
  */
 import "server-only";
-import { appExists, firstDataDay } from "../cached";
+import { appExists, firstDataDay } from "../data";
 import { NSAPP_PATTERN, parseEmbedOptions } from "./options";
 import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "../http/respond";
 import { WIDGET_NAMES, WIDGETS, type WidgetName } from "./catalog";

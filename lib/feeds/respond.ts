@@ -6,7 +6,7 @@
  * API's, `default-src 'none'`).
  */
 import "server-only";
-import { appExists, fetchDigest, fetchInsights } from "../cached";
+import { appExists, fetchDigest, fetchInsights } from "../data";
 import { presetRange } from "../range";
 import { reply, respond as answer, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";

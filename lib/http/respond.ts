@@ -7,7 +7,7 @@
  * - A figure answer (and a 400 or 404 about the request) is shared-cacheable: a CDN keeps it a
  *   minute, then revalidates, serves it stale for 5 minutes meanwhile and for a day on origin
  *   errors (`SHARED`); crawler files an hour (`CRAWLER`).
- * - The source failing (lib/queries/explain-error.ts classifies it) is a 503 that no cache keeps,
+ * - The source failing (lib/data/explain-error.ts classifies it) is a 503 that no cache keeps,
  *   with Retry-After: the source's own estimate, or a fixed one where shared caches and
  *   embedding sites meet it (widgets, badges, charts, previews: `EMBED_RETRY_AFTER`).
  * - Anything else is a bug: rethrown (Next.js logs it and answers 500), or, where the answer has
@@ -15,7 +15,7 @@
  */
 import "server-only";
 import type { SourceFailure } from "../data/cache";
-import { classifySourceError } from "../queries/explain-error";
+import { classifySourceError } from "../data";
 
 export const CACHE = {
   /** Figures: a minute fresh in shared caches, stale while revalidating 5 minutes, on origin errors a day. */

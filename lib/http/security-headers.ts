@@ -13,41 +13,13 @@
  * Plus nosniff, Referrer-Policy, Permissions-Policy on all, and HSTS over HTTPS.
  */
 import { createHash } from "node:crypto";
+import type { SecurityConfig } from "../config";
 
 export type RouteKind = "page" | "embed" | "badge" | "api" | "static";
-
-export interface SecurityConfig {
-  /** Origins allowed to frame widgets and badges, e.g. ["https://community-scripts.github.io"]; ["*"] for any. */
-  embedOrigins: string[];
-  /** HSTS max-age in seconds for HTTPS responses; 0 turns HSTS off. */
-  hstsMaxAge: number;
-}
 
 /** `'sha256-…'` of an inline script's exact text, for script-src. */
 export function scriptHash(source: string): string {
   return `'sha256-${createHash("sha256").update(source, "utf8").digest("base64")}'`;
-}
-
-const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
-
-/**
- * EMBED_ALLOWED_ORIGINS: "*" or unset → any origin; otherwise origins separated by spaces or
- * commas ("https://a.example https://b.example"). Invalid entries are reported, not used.
- */
-export function parseEmbedOrigins(raw: string | undefined): { origins: string[]; invalid: string[] } {
-  const items = (raw ?? "")
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((o) => o.replace(/\/$/, ""));
-  if (items.length === 0 || items.includes("*")) return { origins: ["*"], invalid: [] };
-  const origins = items.filter((o) => ORIGIN.test(o)).map((o) => o.toLowerCase());
-  return { origins, invalid: items.filter((o) => !ORIGIN.test(o)) };
-}
-
-export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityConfig & { invalidOrigins: string[] } {
-  const { origins, invalid } = parseEmbedOrigins(env.EMBED_ALLOWED_ORIGINS);
-  const hsts = Number(env.HSTS_MAX_AGE ?? 31_536_000);
-  return { embedOrigins: origins, hstsMaxAge: Number.isFinite(hsts) && hsts >= 0 ? Math.floor(hsts) : 31_536_000, invalidOrigins: invalid };
 }
 
 /** The Atom feeds: /feed.xml and /apps/<nsapp>/feed.xml. */

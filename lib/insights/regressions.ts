@@ -1,7 +1,7 @@
 /**
  * Regressions: per app, the windows in which its failure rate rose clearly above its own
  * baseline (changepoint.ts), with false alarms controlled across every app scanned by
- * Benjamini–Hochberg. Pure: the scan (lib/insights/find-regressions.ts, over lib/queries/insights-source.ts) feeds it per-bucket
+ * Benjamini–Hochberg. Pure: the scan (lib/insights/find-regressions.ts, over lib/data/queries/insights-source.ts) feeds it per-bucket
  * counts from the rollups and adds exit codes and environments. Thresholds: docs/INSIGHTS.md.
  */
 import { acceptedWindows, bestWindow, type Counts, type ScanOptions, type Window } from "./changepoint";

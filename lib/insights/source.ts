@@ -1,6 +1,6 @@
 /**
  * What the insight finders read, as rollup-shaped rows: series views (each key's per-bucket
- * counts) and range views (totals per key over a window). lib/queries/insights-source.ts
+ * counts) and range views (totals per key over a window). lib/data/queries/insights-source.ts
  * answers from PocketBase's rollups; the benchmark answers the same questions from generated
  * rows in memory, so recall and false alarms can be measured over many seeds cheaply.
  */

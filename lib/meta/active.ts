@@ -1,10 +1,10 @@
 /**
  * Which apps and exit codes are active: with runs (failed or aborted runs, for a code) in the
  * last ACTIVE_PRESET. Active ones are listed in the sitemap and their canonical pages indexed;
- * an inactive one's page is an empty result (`noindex`). One answer for both (lib/cached.ts).
+ * an inactive one's page is an empty result (`noindex`). One answer for both (lib/data/index.ts).
  */
 import "server-only";
-import { loadActiveSet } from "../cached";
+import { loadActiveSet } from "../data";
 import { presetRange } from "../range";
 
 export const ACTIVE_PRESET = "90d";

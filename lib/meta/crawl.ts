@@ -7,7 +7,7 @@
 import "server-only";
 import { publicOrigin } from "../http/origin";
 import { CACHE, reply, respond, TYPES } from "../http/respond";
-import { valueOrThrow } from "../cached";
+import { valueOrThrow } from "../data";
 import { loadActive } from "./active";
 import { robotsTxt, sitemapEntries, sitemapXml } from "./sitemap";
 

@@ -7,7 +7,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { originFromHeaders } from "../http/origin";
-import { readViewState } from "../cached";
+import { readViewState } from "../data";
 import { viewHref, type RawParams, type ViewState } from "../params";
 import type { View } from "../views";
 import { isPermutation, pageMetadata, SITE_NAME } from "./page";

@@ -7,7 +7,7 @@
  * lib/meta/active.ts), each exactly once, with `lastmod` = the last day it had them. Pure.
  */
 import { escapeXml } from "../feeds/atom";
-import type { ActiveSet } from "../queries/sitemap";
+import type { ActiveSet } from "../data";
 import { lastCompleteWeek } from "../week";
 
 export interface SitemapEntry {
@@ -17,7 +17,7 @@ export interface SitemapEntry {
   lastmod?: string;
 }
 
-/** Exit codes are 0–255 (lib/known.ts); the rollups may hold whatever a script reported. */
+/** Exit codes are 0–255 (lib/exit-codes.ts); the rollups may hold whatever a script reported. */
 const isPageCode = (code: number) => Number.isInteger(code) && code >= 0 && code <= 255;
 const latest = (days: Iterable<string>) => [...days].reduce<string | undefined>((a, d) => (a === undefined || d > a ? d : a), undefined);
 

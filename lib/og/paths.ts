@@ -1,10 +1,10 @@
 /**
  * Where a page's preview image is: /og/site.png (the overview's figures: the overview and the
  * pages without figures of their own), /og/apps/<nsapp>.png, /og/errors/<code>.png — each with
- * the page's range (`?range=7d`, `?from=…&to=…`; none for the default 30 days). Pure but for the import of lib/known.ts.
+ * the page's range (`?range=7d`, `?from=…&to=…`; none for the default 30 days). Pure.
  */
 import { NSAPP_PATTERN } from "../embed/options";
-import { isExitCodeParam } from "../known";
+import { isExitCodeParam } from "../exit-codes";
 import { rangeQuery, type ViewState } from "../params";
 
 export type PreviewSubject = { kind: "site" } | { kind: "app"; nsapp: string } | { kind: "code"; code: number };

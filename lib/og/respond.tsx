@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { ImageResponse } from "next/og";
-import { appExists, fetchAppDetail, fetchExitCodeDetail, fetchOverview, firstDataDay, loadAppRanking, valueOrThrow } from "../cached";
+import { appExists, fetchAppDetail, fetchExitCodeDetail, fetchOverview, firstDataDay, loadAppRanking, valueOrThrow } from "../data";
 import { parsePreviewOptions } from "../embed/options";
 import { explainExitCode } from "../exit-codes";
 import type { ViewState } from "../params";

@@ -10,7 +10,7 @@
  */
 import { findIncidents } from "../../lib/insights/find-incidents";
 import { findInsights } from "../../lib/insights/find-insights";
-import { fetchAppInsights, fetchFailureOverview, fetchIncidents, fetchRateChanges, fetchRegressions, fetchRegressionsAndIncidents } from "../../lib/queries/insights";
+import { queryAppInsights, queryFailureOverview, queryIncidents, queryRateChanges, queryRegressions, queryRegressionsAndIncidents } from "../../lib/data/queries/insights";
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { addDays, utcDay } from "../../lib/time";
 import { scoreLikelyCauses } from "./changes-score";
@@ -27,12 +27,12 @@ const label = (range: Range) => (range.grain === "hour" ? `${range.length}h` : `
 export async function insightQueryLines(end: Date, iterations: number, log: (msg: string) => void): Promise<string[]> {
   const ranges = [presetRange("30d", end), presetRange("90d", end), presetRange("24h", end)];
   const cases: [string, () => Promise<unknown>][] = ranges.flatMap((r): [string, () => Promise<unknown>][] => [
-    [`regressions ${label(r)} (with incidents, as /api/v1/regressions)`, () => fetchRegressions(r, end)],
-    [`incidents ${label(r)}`, () => fetchIncidents(r, end)],
-    [`regressions + incidents ${label(r)} (one scan, for a page)`, () => fetchRegressionsAndIncidents(r, end)],
-    [`app insights ${label(r)} (nginxproxymanager: rate series, categories, traits)`, () => fetchAppInsights("nginxproxymanager", r)],
-    [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => fetchFailureOverview(r)],
-    [`rate change vs previous period ${label(r)} (every app)`, () => fetchRateChanges(r)],
+    [`regressions ${label(r)} (with incidents, as /api/v1/regressions)`, () => queryRegressions(r, end)],
+    [`incidents ${label(r)}`, () => queryIncidents(r, end)],
+    [`regressions + incidents ${label(r)} (one scan, for a page)`, () => queryRegressionsAndIncidents(r, end)],
+    [`app insights ${label(r)} (nginxproxymanager: rate series, categories, traits)`, () => queryAppInsights("nginxproxymanager", r)],
+    [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => queryFailureOverview(r)],
+    [`rate change vs previous period ${label(r)} (every app)`, () => queryRateChanges(r)],
   ]);
   const lines = ["| insight query | first call ms | p50 ms | p95 ms |", "|---|---:|---:|---:|"];
   for (const [name, run] of cases) {

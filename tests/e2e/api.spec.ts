@@ -122,7 +122,7 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     // cache may have handed it figures read up to 60 s earlier (another test's), and then nothing
     // was stored and the suffixed request renders anew. Any other MISS means two cache keys.
     if (suffixed.headers()["x-cache"] !== "HIT") {
-      const dataAge = (Date.parse(res.headers()["date"]!) - Date.parse(res.headers()["last-modified"]!)) / 1000;
+      const dataAge = (Date.parse(res.headers().date!) - Date.parse(res.headers()["last-modified"]!)) / 1000;
       expect(dataAge, `${path}.csv was ${suffixed.headers()["x-cache"]} though ${path}?format=csv had fresh figures`).toBeGreaterThanOrEqual(59);
     }
     expect(suffixed.headers()["x-middleware-rewrite"], `${path}.csv`).toBeUndefined();

@@ -79,7 +79,7 @@ test("overview figures equal SQL over the raw records", async ({ page, request }
     expect(res.status()).toBe(200);
   }
 
-  // Pages cache data for up to a minute (lib/cached.ts); a range no other test opened is a
+  // Pages cache data for up to a minute (lib/data/index.ts); a range no other test opened is a
   // fresh cache entry, computed after the inserts above.
   await page.goto(`${process.env.E2E_APP_URL}/?range=90d`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("last 90 days");

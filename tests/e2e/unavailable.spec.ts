@@ -1,6 +1,6 @@
 /**
  * With PocketBase unreachable, pages say so and the API answers 503 with a message — the error
- * must survive the `use cache` boundary (lib/cached.ts), where React would reduce it to a digest.
+ * must survive the `use cache` boundary (lib/data/index.ts), where React would reduce it to a digest.
  */
 import { expect, test } from "@playwright/test";
 import { freePort } from "../../scripts/lib/pocketbase-server";

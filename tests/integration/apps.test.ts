@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOMES } from "../../lib/outcomes";
 import { MAX_LIST_ROWS, pageCount, parseViewState } from "../../lib/params";
-import { fetchAppDetail } from "../../lib/queries/app-detail";
-import { fetchRuns } from "../../lib/queries/runs";
-import { fetchAppList } from "../../lib/queries/apps";
+import { queryAppDetail } from "../../lib/data/queries/app-detail";
+import { queryRuns } from "../../lib/data/queries/runs";
+import { queryAppList } from "../../lib/data/queries/apps";
 import { VIEWS } from "../../lib/views";
 import { previousRange, rangeBuckets } from "../../lib/range";
 import { APPS } from "../../lib/reference/apps";
@@ -64,7 +64,7 @@ describe("apps data layer", () => {
       const want = sqlApps(state.range.from, state.range.to, where).filter(keep);
       const got = [];
       for (let page = 1; page <= 20; page++) {
-        const list = await fetchAppList({ ...state, page });
+        const list = await queryAppList({ ...state, page });
         expect(list.total).toBe(want.length);
         got.push(...list.rows);
         if (list.rows.length < state.pageSize) break;
@@ -80,7 +80,7 @@ describe("apps data layer", () => {
   for (const range of ["30d", "24h"]) {
     it(`reports change against the previous period and sparklines that sum to the runs (${range})`, async () => {
       const { state } = parseViewState({ range, sort: "-runs", size: "10" }, now, VIEWS.apps);
-      const list = await fetchAppList(state);
+      const list = await queryAppList(state);
       expect(list.rows.length).toBeGreaterThan(0);
       const prev = previousRange(state.range);
       for (const r of list.rows) {
@@ -127,7 +127,7 @@ describe("apps data layer", () => {
       const { state } = parseViewState({ ...query, size: "100", sort: "nsapp" }, now, VIEWS.apps);
       const rows = [];
       for (let page = 1; page <= 20; page++) {
-        const list = await fetchAppList({ ...state, page });
+        const list = await queryAppList({ ...state, page });
         rows.push(...list.rows);
         if (list.rows.length < state.pageSize) break;
       }
@@ -165,7 +165,7 @@ describe("apps data layer", () => {
       const top = pb.db.prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
         nsapp: string;
       };
-      const d = await fetchAppDetail(top.nsapp, state.range, true);
+      const d = await queryAppDetail(top.nsapp, state.range, true);
       expect(d.series).toHaveLength(state.range.length);
       const where = `nsapp = @app AND ${inRange}`;
       const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
@@ -177,7 +177,7 @@ describe("apps data layer", () => {
         .all(args) as { exit_code: number; failed: number }[];
       expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
       // By default, as on /errors: user aborts left out — aborted runs and failures with 129, 130, 143.
-      const withoutAborts = (await fetchAppDetail(top.nsapp, state.range, false)).codes;
+      const withoutAborts = (await queryAppDetail(top.nsapp, state.range, false)).codes;
       const failures = pb.db
         .prepare(`SELECT exit_code, COUNT(*) AS failed FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1`)
         .all(args) as { exit_code: number; failed: number }[];
@@ -187,7 +187,7 @@ describe("apps data layer", () => {
         n: number;
       }[];
       expect(d.os.reduce((a, o) => a + o.runs, 0)).toBe(os.reduce((a, o) => a + o.n, 0));
-      const page2 = await fetchRuns(top.nsapp, state.range, "failed", 2, 5);
+      const page2 = await queryRuns(top.nsapp, state.range, "failed", 2, 5);
       expect(page2.totalItems).toBe(totals.failed);
       // Page 2 (empty when there is no second page: past the end, nothing is read).
       expect([page2.page, page2.pages]).toEqual([2, Math.max(1, Math.ceil(totals.failed / 5))]);
@@ -240,7 +240,7 @@ describe("apps data layer", () => {
       ).n;
     let sum = 0;
     for (const outcome of OUTCOMES) {
-      const res = await fetchRuns(nsapp, state.range, outcome, 1, 10, now);
+      const res = await queryRuns(nsapp, state.range, outcome, 1, 10, now);
       expect(res.totalItems, outcome).toBe(count(conditions[outcome]!));
       expect(
         res.items.every((r) => r.outcome === outcome),
@@ -250,7 +250,7 @@ describe("apps data layer", () => {
     }
     expect(count("1")).toBeGreaterThan(300);
     expect(sum).toBe(count("1"));
-    const all = await fetchRuns(nsapp, state.range, null, 1, 10, now);
+    const all = await queryRuns(nsapp, state.range, null, 1, 10, now);
     expect(all.totalItems).toBe(sum);
     expect(all.items.map((r) => r.started)).toEqual([...all.items.map((r) => r.started)].sort().reverse());
   });
@@ -266,15 +266,15 @@ describe("apps data layer", () => {
           )
           .all(args) as { created: string }[]
       ).map((r) => r.created.slice(0, 16));
-    const third = await fetchRuns("docker", state.range, null, 3, 10, now);
+    const third = await queryRuns("docker", state.range, null, 3, 10, now);
     expect(third.items.map((r) => r.started)).toEqual(slice(3, 10));
     // The last page (every row of the list: docker's runs are fewer than MAX_LIST_ROWS), then past it.
     expect(third.totalItems).toBeGreaterThan(100);
     expect(third.totalItems).toBeLessThan(MAX_LIST_ROWS);
     expect(third.pages).toBe(Math.ceil(third.totalItems / 10));
-    const deepest = await fetchRuns("docker", state.range, null, pageCount(third.totalItems, 2), 2, now);
+    const deepest = await queryRuns("docker", state.range, null, pageCount(third.totalItems, 2), 2, now);
     expect(deepest.items.map((r) => r.started)).toEqual(slice(deepest.pages, 2));
-    const past = await fetchRuns("docker", state.range, null, deepest.pages + 1, 2, now);
+    const past = await queryRuns("docker", state.range, null, deepest.pages + 1, 2, now);
     expect([past.page, past.pages, past.items]).toEqual([deepest.pages + 1, deepest.pages, []]);
   });
 });

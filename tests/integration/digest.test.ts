@@ -1,11 +1,11 @@
 /**
- * The weekly digest's counts (lib/queries/digest.ts) equal SQL over the raw records for a
+ * The weekly digest's counts (lib/data/queries/digest.ts) equal SQL over the raw records for a
  * calendar week and the week before, with runs on either side of the weeks' edges (Sunday
  * 23:59:59.999 and Monday 00:00 UTC) in the week they started in.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchWeekCounts } from "../../lib/queries/digest";
+import { queryWeekCounts } from "../../lib/data/queries/digest";
 import { addDays } from "../../lib/time";
 import { lastCompleteWeek, shiftWeek, type Week } from "../../lib/week";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -53,7 +53,7 @@ describe("weekly digest counts", () => {
   }
 
   it("counts every app's runs, failures and decided runs in the week and the week before exactly as SQL does", async () => {
-    const got = await fetchWeekCounts(week.monday);
+    const got = await queryWeekCounts(week.monday);
     const current = sqlWeek(week);
     const previous = sqlWeek(before);
     expect(got.length).toBeGreaterThan(50);
@@ -64,7 +64,7 @@ describe("weekly digest counts", () => {
   });
 
   it("puts a run at the weeks' edges in the week its start falls in", async () => {
-    const edge = (await fetchWeekCounts(week.monday)).find((a) => a.nsapp === EDGE);
+    const edge = (await queryWeekCounts(week.monday)).find((a) => a.nsapp === EDGE);
     expect(edge).toEqual({ nsapp: EDGE, current: { runs: 3, failed: 1, decided: 2 }, previous: { runs: 1, failed: 1, decided: 1 } });
   });
 });

@@ -1,11 +1,11 @@
 /**
- * The exit-code and OS data layer (lib/queries/exit-codes.ts, lib/queries/os.ts) equals
+ * The exit-code and OS data layer (lib/data/queries/exit-codes.ts, lib/data/queries/os.ts) equals
  * hand-written SQL over the raw records of a seeded PocketBase, for several ranges.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { fetchExitCodeDetail, fetchExitCodeRanking, fetchExitCodeTrend } from "../../lib/queries/exit-codes";
-import { fetchOsShareSeries, fetchOsVersions, MAX_SHARE_SERIES } from "../../lib/queries/os";
+import { queryExitCodeDetail, queryExitCodeRanking, queryExitCodeTrend } from "../../lib/data/queries/exit-codes";
+import { queryOsShareSeries, queryOsVersions, MAX_SHARE_SERIES } from "../../lib/data/queries/os";
 import { allTimeRange, customRange, presetRange, rangeBuckets, type Range } from "../../lib/range";
 import { wilson } from "../../lib/stats";
 import { addDays, utcDay } from "../../lib/time";
@@ -67,11 +67,11 @@ describe("exit-code and OS data layer", () => {
   it("ranks every exit code of failed and aborted runs with its share", async () => {
     for (const r of ranges) {
       const want = sqlCodes(r);
-      const got = await fetchExitCodeRanking(r, true);
+      const got = await queryExitCodeRanking(r, true);
       expect(got.codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(want.map((c) => [c.code, c.failed, c.aborted]));
       // Without user aborts: failures of every other code.
       const fixable = want.filter((c) => ![129, 130, 143].includes(c.code) && c.failed > 0);
-      expect((await fetchExitCodeRanking(r, false)).codes.map((c) => [c.exitCode, c.failed]).sort()).toEqual(fixable.map((c) => [c.code, c.failed]).sort());
+      expect((await queryExitCodeRanking(r, false)).codes.map((c) => [c.exitCode, c.failed]).sort()).toEqual(fixable.map((c) => [c.code, c.failed]).sort());
       const total = want.reduce((n, c) => n + c.failed + c.aborted, 0);
       expect(got.failed + got.aborted).toBe(total);
       for (const c of got.codes) expect(c.share).toBeCloseTo((c.failed + c.aborted) / total, 12);
@@ -86,9 +86,9 @@ describe("exit-code and OS data layer", () => {
         .map((c) => c.code);
       const absent = [...Array(256).keys()].find((c) => !sqlCodes(allTimeRange(now, "2020-01-01")).some((x) => x.code === c))!;
       const codes = [...top, absent];
-      expect((await fetchExitCodeTrend(r, codes, true)).map(({ partial: _, ...p }) => p)).toEqual(sqlSeries(r, codes));
+      expect((await queryExitCodeTrend(r, codes, true)).map(({ partial: _, ...p }) => p)).toEqual(sqlSeries(r, codes));
     }
-    expect((await fetchExitCodeTrend(ranges[0]!, [])).every((p) => p.values.length === 0)).toBe(true);
+    expect((await queryExitCodeTrend(ranges[0]!, [])).every((p) => p.values.length === 0)).toBe(true);
   });
 
   it("details one code: totals, daily series, apps (paged) and OS split", async () => {
@@ -109,18 +109,18 @@ describe("exit-code and OS data layer", () => {
            GROUP BY 1,2 ORDER BY failed + aborted DESC, failed DESC, osType, osVersion`,
           p,
         );
-        const got = await fetchExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });
+        const got = await queryExitCodeDetail(c.code, r, { page: 1, perPage: 1000 });
         expect([got.failed, got.aborted]).toEqual([c.failed, c.aborted]);
         expect(got.series.map(({ partial: _, ...x }) => x)).toEqual(sqlSeries(r, [c.code]));
         expect(got.apps).toEqual(apps);
         expect(got.appCount).toBe(apps.length);
         expect(got.os.map(({ share, ...o }) => o)).toEqual(os);
         for (const o of got.os) expect(o.share).toBeCloseTo((o.failed + o.aborted) / (c.failed + c.aborted), 12);
-        const page2 = await fetchExitCodeDetail(c.code, r, { page: 2, perPage: 3 });
+        const page2 = await queryExitCodeDetail(c.code, r, { page: 2, perPage: 3 });
         expect(page2.apps).toEqual(apps.slice(3, 6));
       }
     }
-    const none = await fetchExitCodeDetail(254, customRange(addDays(today, 3), addDays(today, 5)));
+    const none = await queryExitCodeDetail(254, customRange(addDays(today, 3), addDays(today, 5)));
     expect([none.failed, none.aborted, none.appCount, none.os.length]).toEqual([0, 0, 0, 0]);
     expect(none.series.map((d) => d.values)).toEqual([[0], [0], [0]]);
   });
@@ -130,7 +130,7 @@ describe("exit-code and OS data layer", () => {
     const res = await api(pb.url, `/api/collections/${T}/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 231 } });
     expect(res.status).toBe(200);
     const r = ranges[0]!;
-    expect((await fetchExitCodeRanking(r, true)).codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(sqlCodes(r).map((c) => [c.code, c.failed, c.aborted]));
+    expect((await queryExitCodeRanking(r, true)).codes.map((c) => [c.exitCode, c.failed, c.aborted])).toEqual(sqlCodes(r).map((c) => [c.code, c.failed, c.aborted]));
   });
 
   function sqlOsDaily(r: Range, type: string | null, os: string | null) {
@@ -153,7 +153,7 @@ describe("exit-code and OS data layer", () => {
     for (const r of ranges.slice(0, 3)) {
       for (const [type, os] of cases) {
         const rows = sqlOsDaily(r, type, os);
-        const got = await fetchOsShareSeries(r, { type: type as "lxc" | "vm" | null, os });
+        const got = await queryOsShareSeries(r, { type: type as "lxc" | "vm" | null, os });
         const cats = [...new Set(rows.map((x) => x.cat))];
         expect(cats.length).toBeLessThanOrEqual(MAX_SHARE_SERIES); // no "other" bucket in this data
         expect([...got.categories].sort()).toEqual(cats.sort());
@@ -179,7 +179,7 @@ describe("exit-code and OS data layer", () => {
         );
         const typeRuns = new Map<string, number>();
         for (const w of want) typeRuns.set(w.type, (typeRuns.get(w.type) ?? 0) + w.runs);
-        const got = await fetchOsVersions(r, { type, sort: "-runs" });
+        const got = await queryOsVersions(r, { type, sort: "-runs" });
         expect(got.map((g) => [g.type, g.osType, g.osVersion, g.runs, g.success, g.failed, g.aborted])).toEqual(
           want.map((w) => [w.type, w.osType, w.osVersion, w.runs, w.success, w.failed, w.aborted]),
         );
@@ -193,7 +193,7 @@ describe("exit-code and OS data layer", () => {
             expect(g.failureHigh).toBeCloseTo(w.high, 9);
           }
         }
-        const debian = await fetchOsVersions(r, { type, os: "debian", sort: "failure_rate" });
+        const debian = await queryOsVersions(r, { type, os: "debian", sort: "failure_rate" });
         expect(debian.every((g) => g.osType === "debian")).toBe(true);
         expect(debian.map((g) => [g.type, g.osVersion, g.runs, g.share]).sort()).toEqual(
           got
@@ -207,7 +207,7 @@ describe("exit-code and OS data layer", () => {
 
   it("treats hostile filter values as plain values", async () => {
     const r = ranges[0]!;
-    expect((await fetchOsShareSeries(r, { os: "debian' || os_type != '" })).categories).toEqual([]);
-    expect(await fetchOsVersions(r, { os: 'x" || 1=1 || "' })).toEqual([]);
+    expect((await queryOsShareSeries(r, { os: "debian' || os_type != '" })).categories).toEqual([]);
+    expect(await queryOsVersions(r, { os: 'x" || 1=1 || "' })).toEqual([]);
   });
 });

@@ -11,8 +11,8 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { fetchAppList } from "../../lib/queries/apps";
-import { fetchOverview } from "../../lib/queries/overview";
+import { queryAppList } from "../../lib/data/queries/apps";
+import { queryOverview } from "../../lib/data/queries/overview";
 import { parseViewState } from "../../lib/params";
 import { presetRange } from "../../lib/range";
 import { VIEWS } from "../../lib/views";
@@ -135,8 +135,8 @@ describe("PocketBase's backup and restore", () => {
   /** The figures of the overview and the apps table, as the dashboard reads them. */
   async function figures() {
     const { state } = parseViewState({ range: "7d", min: "0", size: "100" }, now, VIEWS.apps);
-    const overview = await fetchOverview(presetRange("7d", now), now);
-    const apps = await fetchAppList(state);
+    const overview = await queryOverview(presetRange("7d", now), now);
+    const apps = await queryAppList(state);
     return { totals: overview.totals, series: overview.series, apps: apps.rows.map((a) => [a.nsapp, a.runs, a.success, a.failed]) };
   }
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
 import { findInsights } from "../../lib/insights/find-insights";
 import { windowSpan } from "../../lib/insights/scan-series";
-import { publicClient } from "../../lib/pocketbase";
-import { pocketbaseSource } from "../../lib/queries/insights-source";
-import { fetchAppInsights, fetchFailureOverview, fetchIncidents, fetchRateChanges, fetchRegressionsAndIncidents, type Insights } from "../../lib/queries/insights";
+import { publicClient } from "../../lib/data/pocketbase";
+import { pocketbaseSource } from "../../lib/data/queries/insights-source";
+import { queryAppInsights, queryFailureOverview, queryIncidents, queryRateChanges, queryRegressionsAndIncidents, type Insights } from "../../lib/data/queries/insights";
 import { previousRange, presetRange, rangeBounds } from "../../lib/range";
 import { bucketStart, nextBucket } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -33,7 +33,7 @@ describe("insights", () => {
   beforeAll(async () => {
     pb = await startTestPocketBase({ seed: (dir) => insertRows(join(dir, "data.db"), generateRows(GEN), { maintainRollups: false }) });
     pb.useForDataLayer();
-    insights = await fetchRegressionsAndIncidents(range, now);
+    insights = await queryRegressionsAndIncidents(range, now);
   });
   afterAll(async () => pb?.stop());
 
@@ -60,8 +60,8 @@ describe("insights", () => {
     expect(score.falseIncidents).toEqual([]);
   });
 
-  it("the incident alone (fetchIncidents) is the same incident", async () => {
-    expect(await fetchIncidents(range, now)).toEqual(insights.incidents);
+  it("the incident alone (queryIncidents) is the same incident", async () => {
+    expect(await queryIncidents(range, now)).toEqual(insights.incidents);
   });
 
   it("counts each regression's window, exit codes and environment as SQL does", () => {
@@ -135,7 +135,7 @@ describe("insights", () => {
 
   for (const nsapp of [null, "nginxproxymanager", "alpine", "homeassistant"]) {
     it(`gives ${nsapp ?? "all runs"}' failure rate over time, actionable rate and categories as SQL does`, async () => {
-      const o = nsapp ? await fetchAppInsights(nsapp, range) : await fetchFailureOverview(range);
+      const o = nsapp ? await queryAppInsights(nsapp, range) : await queryFailureOverview(range);
       const sql = nsapp ? sqlRates("nsapp = @app", { app: nsapp }) : sqlRates("1", {});
       expect(o.series).toHaveLength(30);
       for (const p of o.series) {
@@ -159,22 +159,22 @@ describe("insights", () => {
 
   it("names what is unusual about the environment-specific regressions' apps, with SQL's counts", async () => {
     const { start, end } = rangeBounds(range);
-    const nginx = (await fetchAppInsights("nginxproxymanager", range)).unusual;
+    const nginx = (await queryAppInsights("nginxproxymanager", range)).unusual;
     const pve = nginx.find((c) => c.dimension === "pve" && c.key === "9.2");
     expect(pve?.sentence).toMatch(/more often on PVE 9\.2: /);
     expect(pve!.failed).toBe(count("nsapp = 'nginxproxymanager' AND status = 'failed' AND pve_version LIKE '9.2.%'", { start, end }).n);
-    const alpine = (await fetchAppInsights("alpine", range)).unusual;
+    const alpine = (await queryAppInsights("alpine", range)).unusual;
     expect(alpine.find((c) => c.dimension === "os_version" && c.key === "alpine 3.24")?.sentence).toMatch(/on Alpine 3\.24/);
   });
 
   it("says nothing unusual about healthy apps (at most one spurious sentence among thirty)", async () => {
     const healthy = ["homeassistant", "pihole", "debian", "ubuntu", "wireguard", "mqtt", "esphome", "technitiumdns", "ollama", "openwebui"];
-    const sentences = (await Promise.all(healthy.map((a) => fetchAppInsights(a, range)))).flatMap((i) => i.unusual.map((c) => `${i.nsapp}: ${c.sentence}`));
+    const sentences = (await Promise.all(healthy.map((a) => queryAppInsights(a, range)))).flatMap((i) => i.unusual.map((c) => `${i.nsapp}: ${c.sentence}`));
     expect(sentences.length).toBeLessThanOrEqual(1);
   });
 
   it("tests each app's and type's failure-rate change against the previous period on SQL's counts", async () => {
-    const changes = await fetchRateChanges(range);
+    const changes = await queryRateChanges(range);
     const prev = previousRange(range);
     const sql = (r: typeof range) =>
       new Map(

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchIncidents } from "../../lib/queries/insights";
+import { queryIncidents } from "../../lib/data/queries/insights";
 import { presetRange } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
@@ -31,7 +31,7 @@ describe("an incident reported live through the installer protocol", () => {
   afterAll(async () => pb?.stop());
 
   it("is found by the detector right after the runs are stored, with every app it hit", async () => {
-    const before = await fetchIncidents(presetRange("24h", new Date()));
+    const before = await queryIncidents(presetRange("24h", new Date()));
     expect(before.filter((i) => i.exit_code === CODE && i.end === null)).toEqual([]);
 
     const started = new Date();
@@ -50,7 +50,7 @@ describe("an incident reported live through the installer protocol", () => {
       }
     }
 
-    const incidents = await fetchIncidents(presetRange("24h", new Date()));
+    const incidents = await queryIncidents(presetRange("24h", new Date()));
     const live = incidents.find((i) => i.exit_code === CODE || i.other_exit_codes.includes(CODE));
     expect(live, JSON.stringify(incidents.map((i) => [i.exit_code, i.start, i.end]))).toBeDefined();
     const hour = (d: Date) => d.toISOString().slice(0, 13).replace("T", " ");

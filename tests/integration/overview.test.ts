@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { fetchExitCodeRanking } from "../../lib/queries/exit-codes";
-import { fetchOsVersions } from "../../lib/queries/os";
-import { fetchOverview } from "../../lib/queries/overview";
-import { fetchAppRanking } from "../../lib/queries/overview-page";
-import { rangeAll } from "../../lib/queries/rollup-range";
-import { publicClient } from "../../lib/pocketbase";
+import { queryExitCodeRanking } from "../../lib/data/queries/exit-codes";
+import { queryOsVersions } from "../../lib/data/queries/os";
+import { queryOverview } from "../../lib/data/queries/overview";
+import { queryAppRanking } from "../../lib/data/queries/overview-page";
+import { rangeAll } from "../../lib/data/queries/rollup-range";
+import { publicClient } from "../../lib/data/pocketbase";
 import { addDays, utcDay } from "../../lib/time";
 import { wilson } from "../../lib/stats";
 import { presetRange, previousRange, type Range, type RangePreset } from "../../lib/range";
@@ -61,7 +61,7 @@ describe("overview data layer", () => {
 
   async function expectMatchesSql(at: Date, preset: Exclude<RangePreset, "all"> = "30d") {
     const range = presetRange(preset, at);
-    const got = await fetchOverview(range, at);
+    const got = await queryOverview(range, at);
     const want = sqlOverview(range, at);
     expect(got.series).toHaveLength(range.length);
     // Only the current day (hour) is still going on.
@@ -96,7 +96,7 @@ describe("overview data layer", () => {
     expect(got.totals.runs).toBeGreaterThan(150);
     expect(got.totals.running).toBeGreaterThanOrEqual(2);
     const range = presetRange("24h", now);
-    const [ranking, previous, codes] = await Promise.all([fetchAppRanking(range), fetchOverview(previousRange(range), now), fetchExitCodeRanking(range, true)]);
+    const [ranking, previous, codes] = await Promise.all([queryAppRanking(range), queryOverview(previousRange(range), now), queryExitCodeRanking(range, true)]);
     const page = { ...ranking, previous, failed: codes.failed };
     const apps = pb.db.prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`).all() as {
       nsapp: string;
@@ -139,7 +139,7 @@ describe("overview data layer", () => {
     const codes = pb.db
       .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
       .all() as { exit_code: number; n: number }[];
-    const gotCodes = (await fetchExitCodeRanking(range, true)).codes.slice(0, 5);
+    const gotCodes = (await queryExitCodeRanking(range, true)).codes.slice(0, 5);
     expect(gotCodes.map((c) => [c.exitCode, c.total])).toEqual(codes.map((c) => [c.exit_code, c.n]));
     // By default user aborts are left out: aborted runs, and failures with codes 129, 130, 143.
     const fixable = pb.db
@@ -147,12 +147,12 @@ describe("overview data layer", () => {
         `SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`,
       )
       .all() as { exit_code: number; n: number }[];
-    expect((await fetchExitCodeRanking(range, false)).codes.slice(0, 5).map((c) => [c.exitCode, c.total])).toEqual(fixable.map((c) => [c.exit_code, c.n]));
+    expect((await queryExitCodeRanking(range, false)).codes.slice(0, 5).map((c) => [c.exitCode, c.total])).toEqual(fixable.map((c) => [c.exit_code, c.n]));
 
     const os = pb.db
       .prepare(`SELECT type, ${OS_LABEL_SQL} AS os_type, ${OS_VERSION_LABEL_SQL} AS os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
       .all() as { type: string; os_type: string; os_version: string; runs: number }[];
-    const gotOs = await fetchOsVersions(range);
+    const gotOs = await queryOsVersions(range);
     expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(new Map(os.map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, o.runs])));
   });
 
@@ -195,7 +195,7 @@ describe("overview data layer", () => {
 
   it("gives the overview page's distinct apps, top apps, type split and previous period as SQL does", async () => {
     const range = presetRange("30d", new Date());
-    const [ranking, current, previous] = await Promise.all([fetchAppRanking(range), fetchOverview(range), fetchOverview(previousRange(range))]);
+    const [ranking, current, previous] = await Promise.all([queryAppRanking(range), queryOverview(range), queryOverview(previousRange(range))]);
     const page = { ...ranking, current, previous };
     const where = (f: string, t: string) => `substr(created,1,10) BETWEEN '${f}' AND '${t}'`;
     const apps = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)}`).get() as { n: number };

@@ -1,14 +1,14 @@
 /**
- * The apps search (`containsText`, lib/queries/rollup-range.ts) against a real PocketBase:
+ * The apps search (`containsText`, lib/data/queries/rollup-range.ts) against a real PocketBase:
  * every value matches literally — LIKE wildcards, escapes, quotes, PocketBase's `@request.` /
  * `@collection.` rule fields, pb.filter placeholders, unicode, control characters — and none
  * makes PocketBase answer an error. The expected apps come from plain string matching.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchAppList } from "../../lib/queries/apps";
+import { queryAppList } from "../../lib/data/queries/apps";
 import { VIEWS } from "../../lib/views";
-import { containsText, rangeAll } from "../../lib/queries/rollup-range";
-import { publicClient } from "../../lib/pocketbase";
+import { containsText, rangeAll } from "../../lib/data/queries/rollup-range";
+import { publicClient } from "../../lib/data/pocketbase";
 import { parseViewState, type ViewState } from "../../lib/params";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
@@ -97,7 +97,7 @@ describe("app search", () => {
   for (const withOs of [false, true]) {
     it(`finds apps as the apps page does${withOs ? ", with an OS filter (per-OS range view)" : ""}`, async () => {
       for (const q of QUERIES) {
-        const list = await fetchAppList({ ...base, q, type: "lxc", os: withOs ? "debian" : null });
+        const list = await queryAppList({ ...base, q, type: "lxc", os: withOs ? "debian" : null });
         const want = NAMES.filter((n) => matches(n, q)).sort();
         expect.soft(list.rows.map((r) => String(r.nsapp)).sort(), JSON.stringify(q)).toEqual(want);
         expect.soft(list.total, JSON.stringify(q)).toBe(want.length);
@@ -108,7 +108,7 @@ describe("app search", () => {
   it("takes search text through the URL parser the same way", async () => {
     for (const q of ["d%r", "@request.auth.id", "%", "{:type}"]) {
       const { state } = parseViewState({ range: "7d", type: "lxc", q, min: "0" }, new Date(), VIEWS.apps);
-      const list = await fetchAppList(state);
+      const list = await queryAppList(state);
       expect(list.rows.map((r) => String(r.nsapp)).sort(), q).toEqual(NAMES.filter((n) => matches(n, q)).sort());
     }
   });

@@ -4,8 +4,8 @@
  * to the data layer match literally and never widen a filter.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchAppDetail } from "../../lib/queries/app-detail";
-import { fetchAppInsights } from "../../lib/queries/insights";
+import { queryAppDetail } from "../../lib/data/queries/app-detail";
+import { queryAppInsights } from "../../lib/data/queries/insights";
 import { presetRange } from "../../lib/range";
 import { api, READER, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 
@@ -102,7 +102,7 @@ describe("access rules and filter safety", () => {
     const range = presetRange("7d", new Date());
     // The app page's six rollup queries all carry the name in their filters.
     for (const [i, nsapp] of HOSTILE.entries()) {
-      const d = await fetchAppDetail(nsapp, range, true);
+      const d = await queryAppDetail(nsapp, range, true);
       expect(d.totals.runs).toBe(1);
       // index in the seeding loop is i + 3: odd → failed
       expect(d.totals.failed).toBe((i + 3) % 2);
@@ -111,12 +111,12 @@ describe("access rules and filter safety", () => {
       expect(d.pve.reduce((n, o) => n + o.runs, 0)).toBe(1);
     }
     for (const probe of ['" || 1=1 || "', "' || '1'='1", "docker' || nsapp != '", "%", "*"]) {
-      const d = await fetchAppDetail(probe, range, true);
+      const d = await queryAppDetail(probe, range, true);
       expect([d.totals.runs, d.codes.length, d.os.length, d.pve.length]).toEqual([0, 0, 0, 0]);
     }
-    expect((await fetchAppDetail("docker", range, true)).totals.runs).toBe(2);
+    expect((await queryAppDetail("docker", range, true)).totals.runs).toBe(2);
     // The insights' reads carry the name in their filters too.
-    for (const [i, nsapp] of HOSTILE.entries()) expect((await fetchAppInsights(nsapp, range)).totals.failed, nsapp).toBe((i + 3) % 2);
-    for (const probe of ['" || 1=1 || "', "docker' || nsapp != '", "%"]) expect((await fetchAppInsights(probe, range)).totals.decided).toBe(0);
+    for (const [i, nsapp] of HOSTILE.entries()) expect((await queryAppInsights(nsapp, range)).totals.failed, nsapp).toBe((i + 3) % 2);
+    for (const probe of ['" || 1=1 || "', "docker' || nsapp != '", "%"]) expect((await queryAppInsights(probe, range)).totals.decided).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
 /**
- * The sitemap's active set (lib/queries/sitemap.ts) equals SQL over the raw records: every app
+ * The sitemap's active set (lib/data/queries/sitemap.ts) equals SQL over the raw records: every app
  * with a run in the last 90 days with its last day, every exit code with a failed or aborted
  * run with its last day — also after deletes leave an app's newest rollup rows at zero, and
  * after an app's every run in the window is deleted.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchActiveSet } from "../../lib/queries/sitemap";
+import { queryActiveSet } from "../../lib/data/queries/sitemap";
 import { presetRange } from "../../lib/range";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
@@ -42,7 +42,7 @@ describe("the sitemap's apps and exit codes", () => {
 
   it("lists every app and exit code active in 90 days with its last day, not those only seen before", async () => {
     const want = truth();
-    const got = await fetchActiveSet(range);
+    const got = await queryActiveSet(range);
     expect(got).toEqual(want);
     const before = pb.db
       .prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM ${T} WHERE ${DAY} < ? AND nsapp NOT IN (SELECT nsapp FROM ${T} WHERE ${DAY} >= ?)`)
@@ -65,6 +65,6 @@ describe("the sitemap's apps and exit codes", () => {
     const want = truth();
     expect(want.apps.get(busy.nsapp)! < busy.day, "the busy app still ran before its emptied day").toBe(true);
     expect(want.apps.has(other.nsapp)).toBe(false);
-    expect(await fetchActiveSet(range)).toEqual(want);
+    expect(await queryActiveSet(range)).toEqual(want);
   });
 });

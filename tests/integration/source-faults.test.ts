@@ -9,11 +9,11 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answer } from "../../lib/api";
-import { dataCache, fetchOverview as fetchOverviewCached } from "../../lib/cached";
+import { dataCache, fetchOverview } from "../../lib/data";
 import { DataCache } from "../../lib/data/cache";
-import { publicClient, sourceGate } from "../../lib/pocketbase";
-import { classifySourceError } from "../../lib/queries/explain-error";
-import { fetchOverview } from "../../lib/queries/overview";
+import { publicClient, sourceGate } from "../../lib/data/pocketbase";
+import { classifySourceError } from "../../lib/data/explain-error";
+import { queryOverview } from "../../lib/data/queries/overview";
 import { presetRange } from "../../lib/range";
 import { VIEWS } from "../../lib/views";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -41,7 +41,7 @@ async function until(what: string, ok: () => Promise<boolean>, ms = 20_000) {
 /** Waits out an open circuit by retrying until the source answers again. */
 async function recovered() {
   await until("recovery", async () =>
-    fetchOverview(range).then(
+    queryOverview(range).then(
       () => true,
       () => false,
     ),
@@ -71,11 +71,11 @@ describe("a misbehaving PocketBase", () => {
 
   it("loads identical concurrent data requests once (data cache), and shares identical requests in flight (gate)", async () => {
     dataCache().clear();
-    await fetchOverview(range);
+    await queryOverview(range);
     const one = proxy.forwarded;
     dataCache().clear();
     proxy.reset();
-    const results = await Promise.all(Array.from({ length: 20 }, () => fetchOverviewCached(range, null)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => fetchOverview(range, null)));
     expect(proxy.forwarded).toBe(one);
     expect(new Set(results.map((r) => JSON.stringify(r.totals))).size).toBe(1);
 
@@ -112,7 +112,7 @@ describe("a misbehaving PocketBase", () => {
   it("times out against a paused PocketBase instead of hanging, then recovers by itself", async () => {
     process.kill(pb.pid(), "SIGSTOP");
     try {
-      const err = await fetchOverview(range).then(
+      const err = await queryOverview(range).then(
         () => null,
         (e: unknown) => e,
       );
@@ -122,7 +122,7 @@ describe("a misbehaving PocketBase", () => {
       // Once the circuit is open, requests fail at once without reaching PocketBase.
       await until("the circuit to open", async () => sourceGate().stats().circuit === "open");
       proxy.reset();
-      await expect(fetchOverview(range)).rejects.toThrow();
+      await expect(queryOverview(range)).rejects.toThrow();
       expect(proxy.forwarded).toBe(0);
     } finally {
       process.kill(pb.pid(), "SIGCONT");
@@ -134,25 +134,25 @@ describe("a misbehaving PocketBase", () => {
     const cache = new DataCache(classifySourceError, 100);
     const policy = { freshMs: 0, staleMs: 0, errorMs: 3_600_000 };
     const key = "overview-30d";
-    const good = await cache.get(key, () => fetchOverview(range), policy);
+    const good = await cache.get(key, () => queryOverview(range), policy);
     expect(good.ok && good.problem).toBe(null);
     await pb.kill();
     try {
-      const stale = await cache.get(key, () => fetchOverview(range), policy);
+      const stale = await cache.get(key, () => queryOverview(range), policy);
       expect(stale.ok).toBe(true);
       if (!stale.ok) return;
       expect(stale.problem).toMatch(/not reachable|not answering|did not answer/);
       expect(stale.fetchedAt).toBe(good.ok ? good.fetchedAt : -1);
       expect(stale.value).toEqual(good.ok ? good.value : null);
       // Nothing cached for another question: a failure with Retry-After, never a hang.
-      const none = await cache.get("other", () => fetchOverview(presetRange("7d", now)), policy);
+      const none = await cache.get("other", () => queryOverview(presetRange("7d", now)), policy);
       expect(none.ok).toBe(false);
       if (!none.ok) expect(none.retryAfter).toBeGreaterThan(0);
     } finally {
       await pb.start();
     }
     await recovered();
-    const fresh = await cache.get(key, () => fetchOverview(range), policy);
+    const fresh = await cache.get(key, () => queryOverview(range), policy);
     expect(fresh.ok && fresh.problem).toBe(null);
   });
 
@@ -162,7 +162,7 @@ describe("a misbehaving PocketBase", () => {
     try {
       // As app/api/v1/summary/route.ts answers.
       const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", VIEWS.apiSummary, async (state) => {
-        const o = await fetchOverviewCached(state.range, null);
+        const o = await fetchOverview(state.range, null);
         return { data: o, table: { columns: [], rows: [] } };
       });
       expect(res.status).toBe(503);

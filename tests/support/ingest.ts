@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { expect } from "vitest";
 import { methodLabel, osLabel, pveLabel } from "../../lib/labels";
 import type { Range } from "../../lib/range";
-import { fetchAppDetail } from "../../lib/queries/app-detail";
+import { queryAppDetail } from "../../lib/data/queries/app-detail";
 
 export interface Answer {
   status: number;
@@ -60,7 +60,7 @@ export async function expectAppFiguresEqualSql(db: Database.Database, nsapp: str
       `SELECT exit_code, SUM(status = 'failed') AS failed, SUM(status = 'aborted') AS aborted FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`,
     )
     .all(args) as { exit_code: number; failed: number; aborted: number }[];
-  const detail = await fetchAppDetail(nsapp, range, true); // every exit code, aborts too, as the SQL
+  const detail = await queryAppDetail(nsapp, range, true); // every exit code, aborts too, as the SQL
   expect(detail.totals).toEqual(totals);
   const byKey = (rows: { key: string; runs: number }[]) => Object.fromEntries(rows.filter((r) => r.runs > 0).map((r) => [r.key, r.runs]));
   expect(byKey(detail.pve)).toEqual(group("pve_version", (r) => pveLabel(r.pve_version)));

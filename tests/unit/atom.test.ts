@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { atomXml, escapeXml, type AtomFeed } from "../../lib/feeds/atom";
 import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, type FeedContext } from "../../lib/feeds/entries";
-import { configuredOrigin, publicOrigin } from "../../lib/http/origin";
+import { configuredOrigin } from "../../lib/config";
+import { publicOrigin } from "../../lib/http/origin";
 import { weekDigest } from "../../lib/insights/digest";
 import type { Incident } from "../../lib/insights/find-incidents";
 import type { Regression } from "../../lib/insights/find-regressions";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataCache } from "../../lib/data/cache";
-import { classifySourceError, DataUnavailableError } from "../../lib/queries/explain-error";
+import { classifySourceError, DataUnavailableError } from "../../lib/data/explain-error";
 
 /**
  * Next.js loads the data layer once per bundle (pages, route handlers) while the data cache is

@@ -1,7 +1,7 @@
 /** Reading rollup rows for the insights: packed series, merging an app's types, long key lists in chunks. */
 import { describe, expect, it } from "vitest";
 import { mergeSeriesBy, parsePackedSeries } from "../../lib/insights/source";
-import { chunkFilter } from "../../lib/queries/insights-source";
+import { chunkFilter } from "../../lib/data/queries/insights-source";
 import { rangeBuckets } from "../../lib/range";
 
 describe("parsePackedSeries", () => {

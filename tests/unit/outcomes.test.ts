@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { outcomeOf, storedOutcome, STATUS_OUTCOME } from "../../lib/outcomes";
-import { successRate } from "../../lib/queries/counts";
+import { successRate } from "../../lib/data/queries/counts";
 
 describe("status → outcome", () => {
   it("counts every spelling of success as one outcome", () => {

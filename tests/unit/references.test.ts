@@ -1,5 +1,5 @@
 /**
- * Comments and docs send the reader to files by path ("see lib/queries/runs.ts"); a path that no
+ * Comments and docs send the reader to files by path ("see lib/data/queries/runs.ts"); a path that no
  * longer exists sends them nowhere. Every project path named in the code, the tests, the
  * scripts and the docs must exist.
  */

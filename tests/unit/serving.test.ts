@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isFeedPath, linksToOrigin, parseEmbedOrigins, routeKind, securityHeaders } from "../../lib/http/security-headers";
+import { parseEmbedOrigins } from "../../lib/config";
+import { isFeedPath, linksToOrigin, routeKind, securityHeaders } from "../../lib/http/security-headers";
 import { pageViewForPath } from "../../lib/views";
 import { canonicalPage } from "../../server/front";
 import { clientAddress, trustedHops } from "../../server/client";

@@ -1,4 +1,4 @@
-import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
+import { appExists, fetchAppDetail, firstDataDay } from "@/lib/data";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
 import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";

@@ -1,4 +1,4 @@
-import { appExists, fetchAppDetail, firstDataDay } from "@/lib/cached";
+import { appExists, fetchAppDetail, firstDataDay } from "@/lib/data";
 import { chartMessage, chartSvg } from "@/lib/embed/chart-svg";
 import { NSAPP_PATTERN, parseChartOptions } from "@/lib/embed/options";
 import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";

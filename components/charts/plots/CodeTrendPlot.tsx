@@ -2,7 +2,7 @@
 /** The recharts part of CodeTrendChart: one line per exit code. */
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt } from "@/lib/format";
-import type { CodeTrendPoint } from "@/lib/queries/exit-codes";
+import type { CodeTrendPoint } from "@/lib/data";
 import type { Bucket } from "@/lib/range";
 import { bucketAxis, PlotBox, pointTitle, TOOLTIP_STYLE } from "./PlotBox";
 

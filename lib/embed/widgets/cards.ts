@@ -1,5 +1,5 @@
 /** The two figure cards: /embed/summary (every app) and /embed/app/{nsapp} (one app). */
-import { fetchAppDetail, fetchOverview } from "../../cached";
+import { fetchAppDetail, fetchOverview } from "../../data";
 import { explainExitCode } from "../../exit-codes";
 import { formatInt, formatInterval, formatPercent } from "../../format";
 import { rangeHref } from "../../params";

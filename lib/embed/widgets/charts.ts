@@ -3,7 +3,7 @@
  * failing apps. Overall, or one app where `app` is given (not for most failing apps).
  */
 import { OUTCOME_SERIES, STORED_SERIES } from "../../outcome-style";
-import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fetchOverview } from "../../cached";
+import { fetchAppDetail, fetchAppList, fetchExitCodeRanking, fetchOsVersions, fetchOverview } from "../../data";
 import { exitCodeInfo } from "../../exit-codes";
 import { formatInt, formatInterval, formatPercent } from "../../format";
 import { rangeHref, viewHref, type ViewState } from "../../params";

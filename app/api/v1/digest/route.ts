@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchDigest } from "@/lib/cached";
+import { fetchDigest } from "@/lib/data";
 import type { DigestApp, DigestRegressionRef } from "@/lib/insights/digest";
 import { firstWeek } from "@/lib/params";
 import { VIEWS } from "@/lib/views";

@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchExitCodeRanking } from "@/lib/cached";
+import { fetchExitCodeRanking } from "@/lib/data";
 import { exitCodeInfo } from "@/lib/exit-codes";
 import { VIEWS } from "@/lib/views";
 

@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchInsights } from "@/lib/cached";
+import { fetchInsights } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /**

@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchOsVersions } from "@/lib/cached";
+import { fetchOsVersions } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /** GET /api/v1/os?range=30d&type=lxc&os=debian&sort=-runs — runs and failure rate per type, OS and version (lib/api-schemas.ts OsSchema). */

@@ -1,5 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
-import { fetchOverview } from "@/lib/cached";
+import { fetchOverview } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /** GET /api/v1/summary?range=30d&type=lxc — totals by outcome, success rate and the series (lib/api-schemas.ts SummarySchema). */

@@ -1,7 +1,7 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
-import { appExists, fetchAppDetail } from "@/lib/cached";
+import { appExists, fetchAppDetail } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
-import type { Breakdown } from "@/lib/queries/app-detail";
+import type { Breakdown } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 const breakdown = (b: Breakdown) => ({

@@ -1,7 +1,7 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
-import { fetchExitCodeDetail } from "@/lib/cached";
+import { fetchExitCodeDetail } from "@/lib/data";
 import { exitCodeInfo } from "@/lib/exit-codes";
-import { isExitCodeParam } from "@/lib/known";
+import { isExitCodeParam } from "@/lib/exit-codes";
 import { VIEWS } from "@/lib/views";
 
 /** GET /api/v1/errors/{code}?range=30d&page=1&size=25 — one exit code (lib/api-schemas.ts ExitCodeSchema). CSV: the apps. */

@@ -1,5 +1,5 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
-import { appExists, fetchAppInsights } from "@/lib/cached";
+import { appExists, fetchAppInsights } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /**

@@ -1,5 +1,5 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
-import { appExists, fetchRuns } from "@/lib/cached";
+import { appExists, fetchRuns } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
 /**

@@ -1,18 +1,13 @@
 /**
- * Whether an exit code or app exists, so unknown ones get a real 404 (pages and the API).
+ * Whether an app exists, so unknown ones get a real 404 (pages and the API).
  */
 import "server-only";
-import { publicClient } from "./pocketbase";
-import { APPS } from "./reference/apps";
-
-/** "0".."255" written plainly (no sign, no leading zeros). */
-export function isExitCodeParam(raw: string): boolean {
-  return /^(0|[1-9]\d{0,2})$/.test(raw) && Number(raw) <= 255;
-}
+import { publicClient } from "../pocketbase";
+import { APPS } from "../../reference/apps";
 
 const CATALOGUE = new Set(APPS.map((a) => a.nsapp));
 
-/** In the script catalogue, or with any run in the rollups. Callers cache (lib/cached.ts). */
+/** In the script catalogue, or with any run in the rollups. Callers cache (lib/data/index.ts). */
 export async function appExists(nsapp: string): Promise<boolean> {
   if (CATALOGUE.has(nsapp)) return true;
   if (nsapp.length === 0 || nsapp.length > 128) return false;

@@ -4,14 +4,14 @@
  * merged into one label each (lib/labels.ts: Ubuntu "2404" is 24.04, "n.d." is not reported).
  */
 import "server-only";
-import { toSeries, type SeriesPoint } from "../buckets";
-import { osLabels, osName, osVersion } from "../labels";
-import type { RunType } from "../run-type";
-import { compareValues } from "../order";
+import { toSeries, type SeriesPoint } from "../../buckets";
+import { osLabels, osName, osVersion } from "../../labels";
+import type { RunType } from "../../run-type";
+import { compareValues } from "../../order";
 import { publicClient } from "../pocketbase";
-import type { Range } from "../range";
-import { COUNT_COLUMNS } from "../rollups/spec";
-import { wilson } from "../stats";
+import type { Range } from "../../range";
+import { COUNT_COLUMNS } from "../../rollups/spec";
+import { wilson } from "../../stats";
 import { type KeyRow, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Chart categories beyond this many are summed into OTHER. */
@@ -47,7 +47,7 @@ function typeFilter(type: RunType | null | undefined, os?: string | null): Filte
  * Runs per point by OS name (every outcome counts), optionally of one run type. With `os`, the
  * runs of that OS only, by version.
  */
-export async function fetchOsShareSeries(range: Range, opts: { type?: RunType | null; os?: string | null } = {}): Promise<ShareSeries> {
+export async function queryOsShareSeries(range: Range, opts: { type?: RunType | null; os?: string | null } = {}): Promise<ShareSeries> {
   const rows = await rangeSeriesRows(publicClient(), "stats_os", range, typeFilter(opts.type, opts.os));
   const categoryOf = (r: OsKey) => (opts.os ? osVersion(String(r.os_type), String(r.os_version)) : osName(String(r.os_type)));
   const totals = new Map<string, number>();
@@ -95,7 +95,7 @@ const SORTS: Record<string, (r: OsVersionRow) => number | null> = { runs: (r) =>
  * "failure_rate", …). Shares are within the run type; `os` narrows the rows shown without
  * changing the shares.
  */
-export async function fetchOsVersions(range: Range, opts: { type?: RunType | null; os?: string | null; sort?: string } = {}): Promise<OsVersionRow[]> {
+export async function queryOsVersions(range: Range, opts: { type?: RunType | null; os?: string | null; sort?: string } = {}): Promise<OsVersionRow[]> {
   const rows = await rangeAll(publicClient(), "stats_os", range, { filter: typeFilter(opts.type) });
   const merged = new Map<string, OsVersionRow>();
   const typeRuns = new Map<string, number>();

@@ -12,14 +12,14 @@
  * older runs.
  */
 import "server-only";
-import { serverConfig } from "../config";
-import { methodLabel, osLabels, pveLabel } from "../labels";
-import { outcomeFilter, outcomeOf, type Outcome } from "../outcomes";
-import { pageCount } from "../params";
+import { serverConfig } from "../../config";
+import { methodLabel, osLabels, pveLabel } from "../../labels";
+import { outcomeFilter, outcomeOf, type Outcome } from "../../outcomes";
+import { pageCount } from "../../params";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
-import { rangeBounds, type Range } from "../range";
-import { TELEMETRY } from "../rollups/spec";
-import { pbTime } from "../time";
+import { rangeBounds, type Range } from "../../range";
+import { TELEMETRY } from "../../rollups/spec";
+import { pbTime } from "../../time";
 import { rangeAll } from "./rollup-range";
 
 /** One run as the public sees it; environment values are labels (lib/labels.ts), as in every breakdown. */
@@ -61,7 +61,7 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
   return outcome === "running" ? running : sum("installing") - running;
 }
 
-export async function fetchRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
+export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
   const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
   const totalItems = await total(nsapp, range, outcome, cutoff);
   const pages = pageCount(totalItems, perPage);

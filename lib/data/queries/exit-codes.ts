@@ -5,12 +5,12 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import { toSeries, type SeriesPoint } from "../buckets";
-import { exitCodeInfo } from "../exit-codes";
-import { osLabels } from "../labels";
-import { compareText } from "../order";
+import { toSeries, type SeriesPoint } from "../../buckets";
+import { exitCodeInfo } from "../../exit-codes";
+import { osLabels } from "../../labels";
+import { compareText } from "../../order";
 import { publicClient } from "../pocketbase";
-import type { Range } from "../range";
+import type { Range } from "../../range";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /** Failed or aborted: the only runs whose exit code says what went wrong. */
@@ -54,7 +54,7 @@ export function applyAbortRule<R extends { exit_code: string | number; failed: n
  * Every exit code of failed (and, with `aborts`, aborted) runs in the range, most frequent
  * first (ties: lower code); user aborts by applyAbortRule.
  */
-export async function fetchExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
+export async function queryExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
   const rows = await rangeAll(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
   const kept = applyAbortRule(rows, aborts).map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: r.aborted }));
   const failed = kept.reduce((n, r) => n + r.failed, 0);
@@ -87,7 +87,7 @@ async function trend(pb: PocketBase, range: Range, codes: readonly number[], abo
 }
 
 /** Failed (and with `aborts`, aborted) runs per point for each of `codes`, every point of the range. */
-export async function fetchExitCodeTrend(range: Range, codes: readonly number[], aborts = false): Promise<CodeTrendPoint[]> {
+export async function queryExitCodeTrend(range: Range, codes: readonly number[], aborts = false): Promise<CodeTrendPoint[]> {
   return trend(publicClient(), range, [...new Set(codes)], aborts);
 }
 
@@ -119,7 +119,7 @@ export interface ExitCodeDetail {
 }
 
 /** One exit code over a range: totals, series, the apps it hit (paged) and its OS split. */
-export async function fetchExitCodeDetail(code: number, range: Range, apps: { page: number; perPage: number } = { page: 1, perPage: 25 }): Promise<ExitCodeDetail> {
+export async function queryExitCodeDetail(code: number, range: Range, apps: { page: number; perPage: number } = { page: 1, perPage: 25 }): Promise<ExitCodeDetail> {
   const pb = publicClient();
   const filter: FilterPart = { expr: `exit_code = {:code} && (${FAILED_OR_ABORTED})`, params: { code } };
   const [totals, series, appRows, osRows] = await Promise.all([

@@ -5,11 +5,11 @@
  */
 import "server-only";
 import { publicClient } from "../pocketbase";
-import { toSeries, type SeriesPoint } from "../buckets";
-import { methodLabel, osLabel, pveLabel } from "../labels";
-import type { Range } from "../range";
-import { APPS, type AppRow } from "../reference/apps";
-import { wilson } from "../stats";
+import { toSeries, type SeriesPoint } from "../../buckets";
+import { methodLabel, osLabel, pveLabel } from "../../labels";
+import type { Range } from "../../range";
+import { APPS, type AppRow } from "../../reference/apps";
+import { wilson } from "../../stats";
 import { applyAbortRule } from "./exit-codes";
 import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
 
@@ -106,7 +106,7 @@ function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceCom
 const STORED = ["success", "failed", "aborted", "unknown", "installing"] as const;
 
 /** Totals and the series of one app (stored outcomes per point of the range). */
-export async function fetchAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
+export async function queryAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
   const pb = publicClient();
   const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { filter: one(nsapp) }), rangeSeriesRows(pb, "stats_app", range, one(nsapp))]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
@@ -124,7 +124,7 @@ export async function fetchAppSummary(nsapp: string, range: Range, now = new Dat
 }
 
 /** Exit codes of the app's failed (and with `aborts`, aborted) runs, most failures first; user aborts by the one rule (applyAbortRule). */
-export async function fetchAppCodes(nsapp: string, range: Range, aborts: boolean): Promise<RangeRow<"stats_app_code">[]> {
+export async function queryAppCodes(nsapp: string, range: Range, aborts: boolean): Promise<RangeRow<"stats_app_code">[]> {
   const rows = await rangeAll(publicClient(), "stats_app_code", range, {
     filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
     sort: "-failed,-aborted,exit_code",
@@ -133,7 +133,7 @@ export async function fetchAppCodes(nsapp: string, range: Range, aborts: boolean
 }
 
 /** OS versions, PVE versions and install methods of the app's runs (labels from lib/labels.ts). */
-export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<Pick<AppDetail, "os" | "pve" | "methods">> {
+export async function queryAppEnvironment(nsapp: string, range: Range): Promise<Pick<AppDetail, "os" | "pve" | "methods">> {
   const pb = publicClient();
   const [os, env] = await Promise.all([rangeAll(pb, "stats_app_os", range, { filter: one(nsapp) }), rangeAll(pb, "stats_app_env", range, { filter: one(nsapp) })]);
   return {
@@ -144,7 +144,7 @@ export async function fetchAppEnvironment(nsapp: string, range: Range): Promise<
 }
 
 /** Resource choices against the script defaults. */
-export async function fetchAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
+export async function queryAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
   const rows = await rangeAll(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
   return compareResources(
     rows,
@@ -153,12 +153,12 @@ export async function fetchAppResources(nsapp: string, range: Range): Promise<Re
 }
 
 /** Everything about one app (the API's answer; `aborts` as on /errors); pages load the parts separately. */
-export async function fetchAppDetail(nsapp: string, range: Range, aborts: boolean): Promise<AppDetail> {
+export async function queryAppDetail(nsapp: string, range: Range, aborts: boolean): Promise<AppDetail> {
   const [summary, codes, env, resources] = await Promise.all([
-    fetchAppSummary(nsapp, range),
-    fetchAppCodes(nsapp, range, aborts),
-    fetchAppEnvironment(nsapp, range),
-    fetchAppResources(nsapp, range),
+    queryAppSummary(nsapp, range),
+    queryAppCodes(nsapp, range, aborts),
+    queryAppEnvironment(nsapp, range),
+    queryAppResources(nsapp, range),
   ]);
   return { ...summary, codes, ...env, resources };
 }

@@ -2,17 +2,17 @@
  * Maintainer insights from the rollups (lib/insights does the statistics; docs/INSIGHTS.md
  * explains them): regressions per app, cross-app incidents, an app's unusual traits and
  * categories, failure rates over time with their band and the actionable rate, and each app's
- * failure-rate change against the previous period. Uncached, like every lib/queries function.
+ * failure-rate change against the previous period. Uncached, like every lib/data/queries function.
  */
 import "server-only";
-import { findAppInsights, findFailureOverview, type AppInsights, type FailureOverview } from "../insights/find-rates";
-import { findIncidents, type Incident } from "../insights/find-incidents";
-import type { Regression } from "../insights/find-regressions";
-import { findInsights, type Insights } from "../insights/find-insights";
-import { rateChanges } from "../insights/rate-change";
+import { findAppInsights, findFailureOverview, type AppInsights, type FailureOverview } from "../../insights/find-rates";
+import { findIncidents, type Incident } from "../../insights/find-incidents";
+import type { Regression } from "../../insights/find-regressions";
+import { findInsights, type Insights } from "../../insights/find-insights";
+import { rateChanges } from "../../insights/rate-change";
 import { publicClient } from "../pocketbase";
-import { previousRange, type Range } from "../range";
-import { CALENDAR_FIRST } from "../rollups/spec";
+import { previousRange, type Range } from "../../range";
+import { CALENDAR_FIRST } from "../../rollups/spec";
 import { pocketbaseSource } from "./insights-source";
 import { rangeAll } from "./rollup-range";
 
@@ -21,27 +21,27 @@ export type { AppInsights, FailureOverview, Incident, Insights, Regression };
 const source = () => pocketbaseSource(publicClient());
 
 /** Regressions overlapping the range (open first, then by excess failures), each marked with its incident if any. */
-export async function fetchRegressions(range: Range, now = new Date()): Promise<Regression[]> {
+export async function queryRegressions(range: Range, now = new Date()): Promise<Regression[]> {
   return (await findInsights(source(), range, now)).regressions;
 }
 
 /** Both at once, for a page that shows both: one scan instead of two. */
-export async function fetchRegressionsAndIncidents(range: Range, now = new Date()): Promise<Insights> {
+export async function queryRegressionsAndIncidents(range: Range, now = new Date()): Promise<Insights> {
   return findInsights(source(), range, now);
 }
 
 /** Cross-app incidents overlapping the range (open first, then by excess failures). */
-export async function fetchIncidents(range: Range, now = new Date()): Promise<Incident[]> {
+export async function queryIncidents(range: Range, now = new Date()): Promise<Incident[]> {
   return findIncidents(source(), range, now);
 }
 
 /** One app: failure rate over time with band, totals with the actionable rate, categories, unusual traits. */
-export async function fetchAppInsights(nsapp: string, range: Range): Promise<AppInsights> {
+export async function queryAppInsights(nsapp: string, range: Range): Promise<AppInsights> {
   return findAppInsights(source(), nsapp, range);
 }
 
 /** All runs: failure rate over time with band, totals with the actionable rate, categories. */
-export async function fetchFailureOverview(range: Range): Promise<FailureOverview> {
+export async function queryFailureOverview(range: Range): Promise<FailureOverview> {
   return findFailureOverview(source(), range);
 }
 
@@ -120,7 +120,7 @@ async function periodsOnOs(range: Range, os: string): Promise<Periods> {
  * type, so its change is too; filters that do not change a row's runs (type, search, minimum
  * runs) do not change the family either, so a row reads the same in every view.
  */
-export async function fetchRateChanges(range: Range, os: string | null = null): Promise<AppRateChange[]> {
+export async function queryRateChanges(range: Range, os: string | null = null): Promise<AppRateChange[]> {
   const periods = os ? await periodsOnOs(range, os) : await periodsOfAll(range);
   const changes = rateChanges([...periods].map(([key, p]) => ({ key, current: p.current, previous: p.previous })));
   return [...changes]

@@ -5,11 +5,11 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "../insights/source";
-import { parsePackedSeries } from "../insights/source";
+import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "../../insights/source";
+import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
-import { rangeBuckets } from "../range";
-import { type DailyRollup, rollupSpec, rollupTable, type SeriesRollup } from "../rollups/spec";
+import { rangeBuckets } from "../../range";
+import { type DailyRollup, rollupSpec, rollupTable, type SeriesRollup } from "../../rollups/spec";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /**

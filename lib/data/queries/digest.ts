@@ -1,13 +1,13 @@
 /**
  * The weekly digest's counts: every app's runs, failures and decided runs in a calendar week
  * and in the week before, from the apps rollup's range view (two reads; an app listed under
- * two install types is one app). Uncached, like every lib/queries function.
+ * two install types is one app). Uncached, like every lib/data/queries function.
  */
 import "server-only";
-import type { AppWeekCounts, WeekCounts } from "../insights/digest";
+import type { AppWeekCounts, WeekCounts } from "../../insights/digest";
 import { publicClient } from "../pocketbase";
-import { FIRST_DAY, previousRange, type Range } from "../range";
-import { weekRange } from "../week";
+import { FIRST_DAY, previousRange, type Range } from "../../range";
+import { weekRange } from "../../week";
 import { rangeAll, type RangeRow } from "./rollup-range";
 
 function perApp(rows: readonly RangeRow<"stats_app">[]): Map<string, WeekCounts> {
@@ -24,7 +24,7 @@ function perApp(rows: readonly RangeRow<"stats_app">[]): Map<string, WeekCounts>
 }
 
 /** Every app with runs in the week starting `monday` or in the week before, sorted by name. */
-export async function fetchWeekCounts(monday: string): Promise<AppWeekCounts[]> {
+export async function queryWeekCounts(monday: string): Promise<AppWeekCounts[]> {
   const pb = publicClient();
   const week = weekRange(monday);
   const before: Range = previousRange(week);

@@ -2,13 +2,13 @@
  * The one place that talks to PocketBase. Server-only: the reader credential never reaches
  * the browser. A new client per call (clients hold per-request state and are not
  * serializable); only the reader's token string is cached for the process. Every request goes
- * through the process's gate (lib/source/gate.ts): timeout, coalescing, concurrency bound,
+ * through the process's gate (lib/data/gate.ts): timeout, coalescing, concurrency bound,
  * circuit breaker.
  */
 import "server-only";
 import PocketBase, { ClientResponseError } from "pocketbase";
-import { serverConfig } from "./config";
-import { Gate, gateConfigFromEnv } from "./source/gate";
+import { gateConfig, serverConfig } from "../config";
+import { Gate } from "./gate";
 
 export const READERS_COLLECTION = "telemetry_readers";
 
@@ -16,7 +16,7 @@ let gate: Gate | null = null;
 
 /** The process's gate to PocketBase (created on first use, from the environment). */
 export function sourceGate(): Gate {
-  gate ??= new Gate(gateConfigFromEnv());
+  gate ??= new Gate(gateConfig());
   return gate;
 }
 

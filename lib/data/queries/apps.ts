@@ -8,15 +8,15 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { ViewState } from "../params";
-import type { APP_SORT_KEYS } from "../views";
+import type { ViewState } from "../../params";
+import type { APP_SORT_KEYS } from "../../views";
 import { sumBy } from "./app-detail";
-import { fetchRateChanges } from "./insights";
-import { compareText, compareValues } from "../order";
+import { queryRateChanges } from "./insights";
+import { compareText, compareValues } from "../../order";
 import { publicClient } from "../pocketbase";
-import { previousRange, rangeBuckets, type Range } from "../range";
-import { wilson } from "../stats";
-import { addDays } from "../time";
+import { previousRange, rangeBuckets, type Range } from "../../range";
+import { wilson } from "../../stats";
+import { addDays } from "../../time";
 import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 const SPARK_MAX_DAYS = 90;
@@ -105,7 +105,7 @@ type Changes = Map<string, RateChangeFlags>;
 
 /** Each app's and type's change (on the filter's OS), keyed like the rows. */
 async function rateChangeFlags(range: Range, os: string | null): Promise<Changes> {
-  const changes = await fetchRateChanges(range, os);
+  const changes = await queryRateChanges(range, os);
   return new Map(changes.map((c) => [rowKey(c), { change: c.change, significant: c.significant, newlyFailing: c.newly_failing, recovered: c.recovered }]));
 }
 
@@ -169,7 +169,7 @@ async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows:
   return out;
 }
 
-export async function fetchAppList(state: ViewState): Promise<AppList> {
+export async function queryAppList(state: ViewState): Promise<AppList> {
   const pb = publicClient();
   const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there

@@ -4,10 +4,10 @@
  * from exit-codes.ts, the live figures from overview.ts.
  */
 import "server-only";
-import { osName } from "../labels";
+import { osName } from "../../labels";
 import { publicClient } from "../pocketbase";
-import { previousRange, type Range } from "../range";
-import { MIN_RUNS_FLOOR } from "../views";
+import { previousRange, type Range } from "../../range";
+import { MIN_RUNS_FLOOR } from "../../views";
 import { rangeAll, type RangeRow } from "./rollup-range";
 
 export interface AppRanking {
@@ -23,7 +23,7 @@ function distinct(rows: RangeRow<"stats_app">[]): number {
   return new Set(rows.map((r) => r.nsapp)).size;
 }
 
-export async function fetchAppRanking(range: Range, limit = 10): Promise<AppRanking> {
+export async function queryAppRanking(range: Range, limit = 10): Promise<AppRanking> {
   const pb = publicClient();
   const [apps, prevApps] = await Promise.all([rangeAll(pb, "stats_app", range, { sort: "-runs,nsapp" }), rangeAll(pb, "stats_app", previousRange(range))]);
   const mostFailing = apps
@@ -38,7 +38,7 @@ export async function fetchAppRanking(range: Range, limit = 10): Promise<AppRank
 }
 
 /** Runs per OS name (versions together; missing OS as "not reported"), most first. */
-export async function fetchOsSplit(range: Range): Promise<{ os: string; runs: number }[]> {
+export async function queryOsSplit(range: Range): Promise<{ os: string; runs: number }[]> {
   const rows = await rangeAll(publicClient(), "stats_os", range);
   const byOs = new Map<string, number>();
   for (const r of rows) byOs.set(osName(String(r.os_type)), (byOs.get(osName(String(r.os_type))) ?? 0) + r.runs);

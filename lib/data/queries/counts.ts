@@ -1,5 +1,5 @@
 /** Outcome counts and the rates derived from them (pure; shared by queries and components). */
-import type { Outcome } from "../outcomes";
+import type { Outcome } from "../../outcomes";
 
 export type OutcomeCounts = Record<Outcome, number>;
 

@@ -6,9 +6,9 @@
  */
 import "server-only";
 import type { ClientResponseError } from "pocketbase";
-import type { SourceFailure } from "../data/cache";
-import type { ReaderConfigError } from "../pocketbase";
-import type { SourceError } from "../source/gate";
+import type { SourceFailure } from "./cache";
+import type { ReaderConfigError } from "./pocketbase";
+import type { SourceError } from "./gate";
 
 /** A failure already explained (e.g. from the data cache), rethrown where it can be caught. */
 export class DataUnavailableError extends Error {

@@ -1,5 +1,5 @@
 /**
- * The gate every PocketBase request passes through (lib/pocketbase.ts installs it as the SDK's
+ * The gate every PocketBase request passes through (lib/data/pocketbase.ts installs it as the SDK's
  * fetch). It keeps a slow or dead PocketBase from taking the dashboard down with it:
  *
  *  - coalescing: identical GETs in flight at the same time share one request and its answer;
@@ -12,6 +12,7 @@
  *
  * Pure Node (no Next.js imports) so tests can exercise it directly.
  */
+import type { GateConfig } from "../config";
 
 export type SourceProblem = "timeout" | "overloaded" | "down";
 
@@ -25,35 +26,6 @@ export class SourceError extends Error {
     super(message);
     this.name = "SourceError";
   }
-}
-
-export interface GateConfig {
-  /** Abort a request after this long. */
-  timeoutMs: number;
-  /** Requests to PocketBase in flight at once (coalesced waiters do not count). */
-  maxInFlight: number;
-  /** Requests allowed to wait for a slot; more fail at once. */
-  maxQueue: number;
-  /** Consecutive failures that open the circuit. */
-  failuresToOpen: number;
-  /** First cool-down once open; doubles on each failed probe up to maxCoolDownMs. */
-  coolDownMs: number;
-  maxCoolDownMs: number;
-}
-
-export function gateConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GateConfig {
-  const num = (name: string, fallback: number, min: number) => {
-    const v = Number(env[name]);
-    return Number.isFinite(v) && v >= min ? v : fallback;
-  };
-  return {
-    timeoutMs: num("POCKETBASE_TIMEOUT_MS", 4000, 100),
-    maxInFlight: num("POCKETBASE_MAX_IN_FLIGHT", 8, 1),
-    maxQueue: num("POCKETBASE_MAX_QUEUE", 64, 0),
-    failuresToOpen: 3,
-    coolDownMs: 1000,
-    maxCoolDownMs: 15_000,
-  };
 }
 
 export interface GateStats {

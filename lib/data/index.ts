@@ -2,14 +2,24 @@
  * The data functions pages, route handlers and widgets call, behind the process's data cache
  * (lib/data/cache.ts): within a window every distinct request (same function and arguments)
  * reaches PocketBase once, and when PocketBase fails the last good answer is served, marked
- * stale. The uncached functions in lib/queries stay what tests and the benchmark measure.
+ * stale. The uncached functions in lib/data/queries stay what tests and the benchmark measure.
  *
  * `load…` returns a DataResult (sections render their own error or stale notice);
  * `fetch…` returns the value or throws DataUnavailableError (for code that answers one way).
  */
 import "server-only";
-import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./data/cache";
-import { classifySourceError, DataUnavailableError } from "./queries/explain-error";
+
+// What callers outside lib/data see of the queries: their row types (and the OS chart's "other" key).
+export type { AppListRow } from "./queries/apps";
+export type { Breakdown } from "./queries/app-detail";
+export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
+export { OTHER } from "./queries/os";
+export type { Overview } from "./queries/overview";
+export type { Run } from "./queries/runs";
+export type { ActiveSet } from "./queries/sitemap";
+export { classifySourceError } from "./explain-error";
+import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./cache";
+import { classifySourceError, DataUnavailableError } from "./explain-error";
 import * as appDetail from "./queries/app-detail";
 import * as digest from "./queries/digest";
 import * as apps from "./queries/apps";
@@ -20,14 +30,15 @@ import * as overviewPage from "./queries/overview-page";
 import * as insights from "./queries/insights";
 import * as runs from "./queries/runs";
 import * as sitemap from "./queries/sitemap";
-import { appExists as appExistsUncached } from "./known";
-import type { Outcome } from "./outcomes";
-import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "./params";
-import type { RunType } from "./run-type";
-import type { View } from "./views";
-import type { Range } from "./range";
-import { weekDigest, type WeekDigest } from "./insights/digest";
-import { weekRange } from "./week";
+import { appExists as appExistsUncached } from "./queries/known";
+import { serverConfig } from "../config";
+import type { Outcome } from "../outcomes";
+import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "../params";
+import type { RunType } from "../run-type";
+import type { View } from "../views";
+import type { Range } from "../range";
+import { weekDigest, type WeekDigest } from "../insights/digest";
+import { weekRange } from "../week";
 
 const KEY = Symbol.for("pve-telemetry.data-cache");
 type Holder = { [KEY]?: DataCache };
@@ -44,8 +55,8 @@ export function dataCache(): DataCache {
  * answer counts as fresh (README, "Environment"); never served older than the longer of the two.
  */
 function policy(base: CachePolicy): CachePolicy {
-  const fresh = Number(process.env.DATA_CACHE_FRESH_SECONDS);
-  return Number.isFinite(fresh) && fresh >= 0 ? { ...base, freshMs: fresh * 1000, staleMs: Math.max(base.staleMs, fresh * 1000) } : base;
+  const fresh = serverConfig().dataFreshMs;
+  return fresh === null ? base : { ...base, freshMs: fresh, staleMs: Math.max(base.staleMs, fresh) };
 }
 
 export function valueOrThrow<T>(result: DataResult<T>): T {
@@ -59,7 +70,7 @@ function cached<A extends unknown[], T>(name: string, fn: (...args: A) => Promis
   return { load, fetch };
 }
 
-const firstDayFn = cached("firstDay", overview.fetchFirstDay);
+const firstDayFn = cached("firstDay", overview.queryFirstDay);
 
 /**
  * The one parser (lib/params.ts) with what it needs from the data: the first day with data,
@@ -71,20 +82,20 @@ export async function readViewState(raw: RawParams, now: Date, view: View): Prom
   return parseViewState(raw, now, view, needsFirstDay(raw, view) ? await firstDataDay() : null);
 }
 
-/** The first day with data (lib/queries/overview.ts fetchFirstDay); null without data, or when it cannot be read. */
+/** The first day with data (lib/data/queries/overview.ts fetchFirstDay); null without data, or when it cannot be read. */
 export async function firstDataDay(): Promise<string | null> {
   const first = await firstDayFn.load();
   return first.ok ? first.value : null;
 }
 
-const overviewFn = cached("overview", (range: Range, type: RunType | null) => overview.fetchOverview(range, new Date(), type));
+const overviewFn = cached("overview", (range: Range, type: RunType | null) => overview.queryOverview(range, new Date(), type));
 export const loadOverview = overviewFn.load;
 export const fetchOverview = overviewFn.fetch;
 
-export const loadAppRanking = cached("appRanking", (range: Range) => overviewPage.fetchAppRanking(range)).load;
-export const loadOsSplit = cached("osSplit", overviewPage.fetchOsSplit).load;
+export const loadAppRanking = cached("appRanking", (range: Range) => overviewPage.queryAppRanking(range)).load;
+export const loadOsSplit = cached("osSplit", overviewPage.queryOsSplit).load;
 
-const appListFn = cached("appList", apps.fetchAppList);
+const appListFn = cached("appList", apps.queryAppList);
 export const loadAppList = appListFn.load;
 export const fetchAppList = appListFn.fetch;
 
@@ -92,56 +103,56 @@ const appExistsFn = cached("appExists", appExistsUncached);
 export const loadAppExists = appExistsFn.load;
 export const appExists = appExistsFn.fetch;
 
-export const loadAppSummary = cached("appSummary", (nsapp: string, range: Range) => appDetail.fetchAppSummary(nsapp, range)).load;
-export const loadAppCodes = cached("appCodes", appDetail.fetchAppCodes).load;
-export const loadAppEnvironment = cached("appEnvironment", appDetail.fetchAppEnvironment).load;
-export const loadAppResources = cached("appResources", appDetail.fetchAppResources).load;
+export const loadAppSummary = cached("appSummary", (nsapp: string, range: Range) => appDetail.queryAppSummary(nsapp, range)).load;
+export const loadAppCodes = cached("appCodes", appDetail.queryAppCodes).load;
+export const loadAppEnvironment = cached("appEnvironment", appDetail.queryAppEnvironment).load;
+export const loadAppResources = cached("appResources", appDetail.queryAppResources).load;
 
-const appDetailFn = cached("appDetail", appDetail.fetchAppDetail);
+const appDetailFn = cached("appDetail", appDetail.queryAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;
 
-const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) => runs.fetchRuns(nsapp, range, outcome, page, perPage));
+const runsFn = cached("runs", (nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number) => runs.queryRuns(nsapp, range, outcome, page, perPage));
 export const loadRuns = runsFn.load;
 export const fetchRuns = runsFn.fetch;
 
-const rankingFn = cached("exitCodeRanking", (range: Range, aborts: boolean) => exitCodes.fetchExitCodeRanking(range, aborts));
+const rankingFn = cached("exitCodeRanking", (range: Range, aborts: boolean) => exitCodes.queryExitCodeRanking(range, aborts));
 export const loadExitCodeRanking = rankingFn.load;
 export const fetchExitCodeRanking = rankingFn.fetch;
 
-const trendFn = cached("exitCodeTrend", (range: Range, codes: readonly number[], aborts: boolean) => exitCodes.fetchExitCodeTrend(range, codes, aborts));
+const trendFn = cached("exitCodeTrend", (range: Range, codes: readonly number[], aborts: boolean) => exitCodes.queryExitCodeTrend(range, codes, aborts));
 export const loadExitCodeTrend = trendFn.load;
 
-const codeDetailFn = cached("exitCodeDetail", exitCodes.fetchExitCodeDetail);
+const codeDetailFn = cached("exitCodeDetail", exitCodes.queryExitCodeDetail);
 export const loadExitCodeDetail = codeDetailFn.load;
 export const fetchExitCodeDetail = codeDetailFn.fetch;
 
-const osShareFn = cached("osShareSeries", os.fetchOsShareSeries);
+const osShareFn = cached("osShareSeries", os.queryOsShareSeries);
 export const loadOsShareSeries = osShareFn.load;
 
-const osVersionsFn = cached("osVersions", os.fetchOsVersions);
+const osVersionsFn = cached("osVersions", os.queryOsVersions);
 export const loadOsVersions = osVersionsFn.load;
 export const fetchOsVersions = osVersionsFn.fetch;
 
 // Insights scan every app's series (docs/INSIGHTS.md): a few hundred ms, so sharing them matters most.
-const insightsFn = cached("insights", (range: Range) => insights.fetchRegressionsAndIncidents(range));
+const insightsFn = cached("insights", (range: Range) => insights.queryRegressionsAndIncidents(range));
 export const loadInsights = insightsFn.load;
 export const fetchInsights = insightsFn.fetch;
 
-const appInsightsFn = cached("appInsights", insights.fetchAppInsights);
+const appInsightsFn = cached("appInsights", insights.queryAppInsights);
 export const loadAppInsights = appInsightsFn.load;
 export const fetchAppInsights = appInsightsFn.fetch;
 
 // The sitemap's apps and exit codes with their last days (also whether a page is indexed).
-export const loadActiveSet = cached("activeSet", sitemap.fetchActiveSet).load;
+export const loadActiveSet = cached("activeSet", sitemap.queryActiveSet).load;
 
-const failureOverviewFn = cached("failureOverview", insights.fetchFailureOverview);
+const failureOverviewFn = cached("failureOverview", insights.queryFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;
 
 // The digest and the feeds read weeks that are over (lib/week.ts): settled figures.
-const weekCountsFn = cached("weekCounts", digest.fetchWeekCounts, SETTLED);
+const weekCountsFn = cached("weekCounts", digest.queryWeekCounts, SETTLED);
 const loadWeekCounts = weekCountsFn.load;
 
-const weekInsightsFn = cached("weekInsights", (monday: string) => insights.fetchRegressionsAndIncidents(weekRange(monday)), SETTLED);
+const weekInsightsFn = cached("weekInsights", (monday: string) => insights.queryRegressionsAndIncidents(weekRange(monday)), SETTLED);
 
 /** Two results as one: a failure if either failed, stale if either is. */
 function both<A, B, T>(a: DataResult<A>, b: DataResult<B>, combine: (a: A, b: B) => T): DataResult<T> {

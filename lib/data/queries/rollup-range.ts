@@ -8,10 +8,10 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { StoredOutcome } from "../outcomes";
+import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
-import type { Range } from "../range";
-import { type DailyRollup, type KeyColumn, rollupTable } from "../rollups/spec";
+import type { Range } from "../../range";
+import { type DailyRollup, type KeyColumn, rollupTable } from "../../rollups/spec";
 
 export type StoredCounts = Record<StoredOutcome, number>;
 /** A rollup's key columns, typed loosely as the records API returns them. */

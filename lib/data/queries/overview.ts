@@ -9,13 +9,13 @@
  * still installing is unfinished.
  */
 import "server-only";
-import { toSeries, type SeriesPoint } from "../buckets";
-import { serverConfig } from "../config";
-import type { RunType } from "../run-type";
+import { toSeries, type SeriesPoint } from "../../buckets";
+import { serverConfig } from "../../config";
+import type { RunType } from "../../run-type";
 import { countRecords, publicClient, readerClient } from "../pocketbase";
-import { rangeBuckets, type Range } from "../range";
-import { TELEMETRY } from "../rollups/spec";
-import { bucketStart, nextBucket, pbTime } from "../time";
+import { rangeBuckets, type Range } from "../../range";
+import { TELEMETRY } from "../../rollups/spec";
+import { bucketStart, nextBucket, pbTime } from "../../time";
 import { emptyCounts, successRate, type OutcomeCounts } from "./counts";
 import { rangeSeriesRows } from "./rollup-range";
 
@@ -55,7 +55,7 @@ async function runningByBucket(range: Range, now: Date, type: RunType | null): P
  * day, its rows in bucket order; a day whose runs were all deleted keeps a row of zeros, so
  * rows with counts are asked for. Null on an empty database.
  */
-export async function fetchFirstDay(): Promise<string | null> {
+export async function queryFirstDay(): Promise<string | null> {
   const res = await publicClient().collection("stats_daily").getList<{ bucket: string }>(1, 1, {
     filter: "success > 0 || failed > 0 || aborted > 0 || unknown > 0 || installing > 0",
     sort: "bucket",
@@ -71,7 +71,7 @@ async function newestRecord(): Promise<string | null> {
   return res.items[0]?.created ?? null;
 }
 
-export async function fetchOverview(range: Range, now: Date = new Date(), type: RunType | null = null): Promise<Overview> {
+export async function queryOverview(range: Range, now: Date = new Date(), type: RunType | null = null): Promise<Overview> {
   const pb = publicClient();
   const [rows, running, asOf] = await Promise.all([
     rangeSeriesRows(pb, "stats_daily", range, type ? { expr: "type = {:type}", params: { type } } : undefined),

@@ -13,8 +13,8 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import { listAll, publicClient } from "../pocketbase";
-import type { Range } from "../range";
-import { OPEN_END } from "../rollups/spec";
+import type { Range } from "../../range";
+import { OPEN_END } from "../../rollups/spec";
 import { rangeAll, type StoredCounts } from "./rollup-range";
 
 export interface ActiveSet {
@@ -76,7 +76,7 @@ async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, st
 }
 
 /** Apps and exit codes with runs in a range of days, with their last days. */
-export async function fetchActiveSet(range: Range): Promise<ActiveSet> {
+export async function queryActiveSet(range: Range): Promise<ActiveSet> {
   const pb = publicClient();
   const [{ apps, lastDay }, codes] = await Promise.all([activeApps(pb, range), activeCodes(pb, range)]);
   return { apps, codes, lastDay };

@@ -1,0 +1,138 @@
+/**
+ * The apps report — /apps, /api/v1/apps, its CSV and its OpenAPI entry — declared once: its
+ * parameters are the view definitions' (lib/views.ts: `apps` for the page, `apiApps` for the
+ * API), its rows come from the one loader (lib/data: loadAppList/fetchAppList, which reads
+ * lib/data/queries/apps.ts), and every column is a field below. To add a column, add a field.
+ */
+import { z } from "zod";
+import type { AppListRow } from "../data";
+import { viewHref, type ViewState } from "../params";
+import { spanLabel } from "../range";
+import { change } from "../stats";
+import { VIEWS } from "../views";
+import { formatInt } from "../format";
+import { field, report, tableOnly } from "./report";
+
+/** What every column reads besides its row: the request's view state and where the sparklines start. */
+export interface AppsContext {
+  state: ViewState;
+  sparkFrom: string;
+}
+
+const int = z.number().int().nonnegative();
+const rate = z.number().min(0).max(1).nullable();
+
+/** Failure rate of the previous period, for the change in points. */
+function previousRate(r: AppListRow): number | null {
+  const decided = r.previous.success + r.previous.failed;
+  return decided ? r.previous.failed / decided : null;
+}
+
+const count = (name: "success" | "failed" | "aborted" | "unknown" | "installing", table?: { label: string; priority: 2 | 3 }) =>
+  field<AppListRow, AppsContext, number>(name, int, (r) => r[name], table ? { table: { ...table, sortable: true, cell: (r) => ({ kind: "integer", value: r[name] }) } } : {});
+
+const rateChange = z
+  .strictObject({
+    change: z
+      .number()
+      .min(-1)
+      .max(1)
+      .nullable()
+      .describe("failure_rate minus the previous period's failure rate, a fraction like every rate (0.0068 = +0.68 percentage points); null without decided runs in either period"),
+    points: z
+      .number()
+      .min(-1)
+      .max(1)
+      .nullable()
+      .meta({ deprecated: true })
+      .describe("deprecated: the same fraction as `change` (not percentage points, despite the name); kept for v1 clients"),
+    significant: z.boolean(),
+    newly_failing: z.boolean(),
+    recovered: z.boolean(),
+  })
+  .nullable()
+  .describe(
+    "this row's (app and type, on the filter's OS) failure rate against its previous period: two-proportion test, Benjamini–Hochberg at 5 % over every app and type with runs in the range (/methodology); null when the row was not compared",
+  );
+
+export const APPS = report<AppListRow, AppsContext>([
+  field("nsapp", z.string(), (r) => String(r.nsapp), {
+    table: {
+      label: "App",
+      sortable: true,
+      firstDescending: false,
+      cell: (r, { state }) => ({
+        kind: "link",
+        value: String(r.nsapp),
+        href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }),
+        note: String(r.type),
+      }),
+    },
+  }),
+  field("type", z.string(), (r) => String(r.type)),
+  field("runs", int, (r) => r.runs, { table: { label: "Runs", sortable: true, cell: (r) => ({ kind: "integer", value: r.runs }) } }),
+  count("success", { label: "Successes", priority: 3 }),
+  count("failed", { label: "Failures", priority: 2 }),
+  count("aborted"),
+  count("unknown"),
+  count("installing"),
+  field("failure_rate", rate, (r) => r.failure_rate),
+  field("failure_low", rate, (r) => r.failure_low, {
+    table: { label: "Failure rate (95 % interval)", sortable: true, cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }) },
+  }),
+  field("failure_high", rate, (r) => r.failure_high),
+  field("previous", z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"), (r) => r.previous, {
+    csv: { previous_runs: (p) => p.runs, previous_failed: (p) => p.failed, previous_success: (p) => p.success },
+  }),
+  field(
+    "rate_change",
+    rateChange,
+    (r) =>
+      r.change && {
+        change: r.change.change,
+        points: r.change.change, // deprecated: the same fraction under its first, misleading name (docs/API-CHANGELOG.md)
+        significant: r.change.significant,
+        newly_failing: r.change.newlyFailing,
+        recovered: r.change.recovered,
+      },
+    {
+      csv: {
+        rate_change_points: (c) => c?.change ?? null,
+        rate_change_significant: (c) => c?.significant ?? false,
+        newly_failing: (c) => c?.newly_failing ?? false,
+        recovered: (c) => c?.recovered ?? false,
+        rate_change: { value: (c) => c?.change ?? null, added: "2026-12-06" },
+      },
+      table: {
+        key: "change",
+        label: ({ state }) => `Failure rate vs previous ${spanLabel(state.range)}`,
+        sortable: true,
+        priority: 3,
+        cell: (r) => {
+          const c = r.change;
+          const flag = c?.significant ? (c.newlyFailing ? "newly failing" : c.recovered ? "recovered" : c.change !== null && c.change > 0 ? "worse" : "better") : undefined;
+          return { kind: "change", points: c?.change ?? (r.failure_rate !== null && previousRate(r) !== null ? r.failure_rate - previousRate(r)! : null), flag };
+        },
+      },
+    },
+  ),
+  tableOnly("runs_change", {
+    label: ({ state }) => `Runs vs previous ${spanLabel(state.range)}`,
+    priority: 3,
+    cell: (r) => ({ kind: "change", relative: change(r.runs, r.previous.runs).relative, hadPrevious: r.previous.runs > 0 }),
+  }),
+  field("runs_series", z.array(int).describe("runs per day (per hour for 24h) from runs_series_from"), (r) => r.spark, {
+    csv: false,
+    table: {
+      key: "spark",
+      label: ({ state, sparkFrom }) => `${state.range.grain === "hour" ? "Hourly" : "Daily"} runs${sparkFrom !== state.range.from ? ` since ${sparkFrom}` : ""}`,
+      priority: 2,
+      cell: (r, { state }) => ({
+        kind: "spark",
+        values: r.spark,
+        label: `${formatInt(r.spark.reduce((a, b) => a + b, 0))} runs, ${state.range.grain === "hour" ? "hourly" : "daily"}`,
+      }),
+    },
+  }),
+  field("runs_series_from", z.string(), (_r, { sparkFrom }) => sparkFrom, { csv: false }),
+]);
