@@ -62,6 +62,7 @@ export const VIEWS = {
   apiRegressions: view("/api/v1/regressions", { strict: true }),
   apiIncidents: view("/api/v1/incidents", { strict: true }),
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
+  apiFailingCommands: view("/api/v1/apps/[nsapp]/failing-commands", { strict: true }),
   apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
 } as const satisfies Record<string, View>;
 

@@ -16,6 +16,7 @@ export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
 export type { Overview } from "./queries/overview";
 export type { Run } from "./queries/runs";
+export type { FailingCommand, FailingCommands } from "./queries/failing-commands";
 export type { ActiveSet } from "./queries/sitemap";
 export { classifySourceError } from "./explain-error";
 import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./cache";
@@ -24,6 +25,7 @@ import * as appDetail from "./queries/app-detail";
 import * as digest from "./queries/digest";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
+import * as failingCommands from "./queries/failing-commands";
 import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
@@ -107,6 +109,11 @@ export const loadAppSummary = cached("appSummary", (nsapp: string, range: Range)
 export const loadAppCodes = cached("appCodes", appDetail.queryAppCodes).load;
 export const loadAppEnvironment = cached("appEnvironment", appDetail.queryAppEnvironment).load;
 export const loadAppResources = cached("appResources", appDetail.queryAppResources).load;
+
+// One app's failures by their failing command (the failure signature).
+const failingCommandsFn = cached("failingCommands", (nsapp: string, range: Range) => failingCommands.queryFailingCommands(nsapp, range));
+export const loadFailingCommands = failingCommandsFn.load;
+export const fetchFailingCommands = failingCommandsFn.fetch;
 
 const appDetailFn = cached("appDetail", appDetail.queryAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;

@@ -30,6 +30,8 @@ export async function GET(request: Request) {
       incident_exit_code: r.incident?.exit_code ?? null,
       incident_category: r.incident?.category ?? null,
       incident_start: r.incident?.start ?? null,
+      failing_command: r.failing_command?.command ?? null,
+      failing_command_line: r.failing_command?.line ?? null,
     }));
     return {
       extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } },
@@ -52,6 +54,9 @@ export async function GET(request: Request) {
         incident_exit_code: true,
         incident_category: true,
         incident_start: true,
+        // Added 2026-12-06, after v1: last, so columns read by position keep their meaning.
+        failing_command: true,
+        failing_command_line: true,
       }),
     };
   });
