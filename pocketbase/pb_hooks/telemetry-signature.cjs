@@ -74,7 +74,7 @@ function normaliseCommand(raw) {
   let s = String(raw).replace(/\s+/g, " ").trim();
   if (!s) return "";
   s = s.slice(0, 400);
-  // URLs: the scheme and the last two path segments; host, user info, query and fragment go.
+  // URLs: the scheme and the last two path segments but the first; host, user info, query and fragment go.
   s = s.replace(/\b[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\/[^\s'"<>|;`)]+/g, (url) => {
     const scheme = url.slice(0, url.indexOf("://"));
     const rest = url.slice(scheme.length + 3).replace(/[?#].*$/, "");
@@ -86,7 +86,8 @@ function normaliseCommand(raw) {
             .slice(slash + 1)
             .split("/")
             .filter(Boolean);
-    const tail = segments.slice(-2).join("/");
+    // Never the first segment: on code hosts it is the owner, elsewhere often a user's name.
+    const tail = segments.slice(Math.max(1, segments.length - 2)).join("/");
     return `${scheme}://…${tail ? `/${tail}` : ""}`;
   });
   // Secrets first: a value after a name that says it is one (a variable or a flag), HTTP credentials.
@@ -95,6 +96,10 @@ function normaliseCommand(raw) {
   s = s.replace(/\b(authorization:\s*)(?:bearer|basic|token)?\s*[^\s'"]+/gi, "$1<secret>");
   s = s.replace(new RegExp(`\\b([A-Za-z0-9_]*(?:pass(?:word|wd)?|pwd|token|secret|key|auth)[A-Za-z0-9_]*(?:=|:\\s*))${value}`, "gi"), unlessVariable);
   s = s.replace(new RegExp(`((?:^|\\s)--?[A-Za-z-]*(?:pass(?:word|wd)?|token|secret|api-?key|auth)[A-Za-z-]*(?:=|\\s+))${value}`, "gi"), unlessVariable);
+  // A user given to a command (curl -u user:password, sudo -u name, --user=name).
+  s = s.replace(/((?:^|\s)(?:-u|--user|--username)(?:=|\s+))("[^"]*"|'[^']*'|[^\s'"]+)/g, (m, flag, v) =>
+    /^["']?\$/.test(v) || v === "root" ? m : `${flag}${/:/.test(v) ? "<secret>" : "<user>"}`,
+  );
   s = s.replace(/\b(mysql|mariadb|mysqladmin)\b([^|;&]*?\s)-p(?!\s)(\S+)/gi, "$1$2-p<secret>");
   // Addresses: the ingest's masks (IPv4, IPv6, MAC), then their placeholders made one.
   s = masking.maskAddresses(s);

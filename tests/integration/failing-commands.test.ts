@@ -133,7 +133,7 @@ describe("failing commands", () => {
         })
       ).status,
     ).toBe(200);
-    expect(pb.db.prepare(`SELECT fail_line, fail_command FROM ${T} WHERE id = ?`).get(id)).toEqual({ fail_line: 13, fail_command: "wget -q https://…/c/d" });
+    expect(pb.db.prepare(`SELECT fail_line, fail_command FROM ${T} WHERE id = ?`).get(id)).toEqual({ fail_line: 13, fail_command: "wget -q https://…/d" });
     // Superuser deletes of some failures with a command, and SQL re-dating of others.
     const victims = pb.db.prepare(`SELECT id FROM ${T} WHERE nsapp = 'jellyfin' AND status = 'failed' AND fail_command != '' ORDER BY id LIMIT 4`).all() as { id: string }[];
     for (const v of victims.slice(0, 2)) expect((await api(pb.url, `${RECORDS}/${v.id}`, { method: "DELETE", token: pb.superuserToken })).status).toBe(204);

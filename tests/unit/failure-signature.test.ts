@@ -48,18 +48,19 @@ describe("normaliseCommand groups one cause and keeps nothing private", () => {
     // addresses and host names
     ["ping -c1 192.168.1.20 && ping fe80::1 && ip link set aa:bb:cc:dd:ee:ff up", "ping -c1 <ip> && ping <ip> && ip link set <mac> up"],
     ["mount -t nfs 10.0.0.5:/export /mnt/media", "mount -t nfs <ip>:/export /mnt/media"],
-    ["curl -fsSL http://nas.home.lan:8080/share/file.tar.gz?sig=abc", "curl -fsSL http://…/share/file.tar.gz"],
+    ["curl -fsSL http://nas.home.lan:8080/share/file.tar.gz?sig=abc", "curl -fsSL http://…/file.tar.gz"],
     ["psql -h db.example.com -U app", "psql -h <host> -U app"],
     // people
     ["ssh alice@pve01 true", "ssh <user>@<host> true"],
     ["git config user.email bob.smith@example.org", "git config user.email <email>"],
+    ["curl -u alice:pw https://x.org/f && sudo -u postgres psql", "curl -u <secret> https://… && sudo -u <user> psql"],
     ["cp /home/alice/.ssh/id_rsa /root/.ssh/", "cp /home/<user>/.ssh/id_rsa /root/.ssh/"],
     ["ls ~carol/backups", "ls ~<user>/backups"],
     // secrets
     ["DB_PASSWORD=hunter2 ./install.sh --api-key abc123 --token $TOKEN", "DB_PASSWORD=<secret> ./install.sh --api-key <secret> --token $TOKEN"],
     ["mysql -u root -phunter2 -e 'CREATE DATABASE app'", "mysql -u root -p<secret> -e 'CREATE DATABASE app'"],
-    ["curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' https://x.example.com/api", "curl -H 'Authorization: <secret>' https://…/api"],
-    ["git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/me/private.git", "git clone https://…/me/private.git"],
+    ["curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' https://x.example.com/api", "curl -H 'Authorization: <secret>' https://…"],
+    ["git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/me/private.git", "git clone https://…/private.git"],
     ["export GH=ghp_abcdefghijklmnopqrstuvwxyz0123", "export GH=<token>"],
     ["echo aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY > key.txt", "echo <token> > key.txt"],
     ["docker run -e UUID=123e4567-e89b-12d3-a456-426614174000 app", "docker run -e UUID=<uuid> app"],
@@ -77,7 +78,7 @@ describe("POST /telemetry's logic stores the signature with the error", () => {
   const base = { random_id: "r1", execution_id: "e1", nsapp: "docker", type: "lxc" };
   it("a final event derives fail_line and fail_command from the masked error; a payload cannot set them", () => {
     const checked = ingest.normalize({ ...base, status: "failed", exit_code: 22, error: trace("curl http://10.1.2.3/x"), fail_command: "rm -rf /", fail_line: 7 });
-    expect(checked.event?.values).toMatchObject({ fail_line: 31, fail_command: "curl http://…/x" });
+    expect(checked.event?.values).toMatchObject({ fail_line: 31, fail_command: "curl http://…" });
   });
 
   it("a longer error of the same final status brings its signature; a new final status without error clears it", () => {
@@ -86,7 +87,7 @@ describe("POST /telemetry's logic stores the signature with the error", () => {
     expect(created.values).toMatchObject({ fail_line: 0, fail_command: "" });
     const long = ingest.normalize({ ...base, status: "failed", exit_code: 22, error: trace("curl -fsSL https://x.org/a/b", "12", "out") }).event!;
     const again = ingest.merge({ ...created.values, status: "failed" }, long, 2000);
-    expect(again.values).toMatchObject({ fail_line: 12, fail_command: "curl -fsSL https://…/a/b" });
+    expect(again.values).toMatchObject({ fail_line: 12, fail_command: "curl -fsSL https://…/b" });
     const success = ingest.normalize({ ...base, status: "success" }).event!;
     const fixed = ingest.merge({ ...created.values, ...again.values, status: "failed" }, success, 3000);
     expect(fixed.values).toMatchObject({ status: "success", error: "", fail_line: 0, fail_command: "" });
