@@ -14,8 +14,8 @@ const jellyfin = DEMO_EVENTS.find((e) => e.id === "jellyfin-apt")!;
 const seededCommand = jellyfin.kind === "regression" ? jellyfin.command! : null!;
 
 interface Row {
-  line: number;
   command: string;
+  line: number;
   failed: number;
   first_seen: string;
   last_seen: string;
@@ -43,8 +43,8 @@ function bySql(nsapp: string, from: string, to: string) {
     total: total!,
     rows: rows.map(
       (r): Row => ({
-        line: r.line,
         command: r.command,
+        line: r.line,
         failed: r.n,
         first_seen: r.first,
         last_seen: r.last,
