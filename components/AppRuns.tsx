@@ -1,10 +1,9 @@
 /** An app's recent runs of one outcome (failed by default), paged, each outcome one click away. */
 import { loadRuns } from "@/lib/data";
-import { explainExitCode } from "@/lib/exit-codes";
-import { osLabel } from "@/lib/labels";
 import { OUTCOMES, type Outcome } from "@/lib/outcomes";
 import { viewHref, type ViewState } from "@/lib/params";
 import type { Run } from "@/lib/data";
+import { RUNS } from "@/lib/reports/runs";
 import { VIEWS } from "@/lib/views";
 import { DataTable } from "./DataTable";
 import { FilterLinks } from "./FilterLinks";
@@ -14,8 +13,6 @@ import { PastLastPage } from "./PastLastPage";
 import { Loaded, Section } from "./Section";
 
 const RUN_ROWS = 20;
-/** Outcomes whose runs carry a meaningful exit code. */
-const WITH_CODE: readonly Outcome[] = ["failed", "aborted"];
 
 async function RunList({ nsapp, path, state, outcome }: { nsapp: string; path: string; state: ViewState; outcome: Outcome }) {
   const pageHref = (page: number) => `${viewHref(VIEWS.app, path, state, { page })}#runs`;
@@ -30,21 +27,7 @@ async function RunList({ nsapp, path, state, outcome }: { nsapp: string; path: s
               testId="runs"
               rows={runs.items}
               rowKey={(r: Run) => `${r.started}-${r.exit_code}-${r.os_type}-${r.pve_version}-${r.method}`}
-              columns={[
-                { key: "started", label: "Started (UTC)", cell: (r) => ({ kind: "text", value: r.started }) },
-                {
-                  key: "code",
-                  label: "Exit code",
-                  align: "left",
-                  cell: (r) =>
-                    WITH_CODE.includes(r.outcome)
-                      ? { kind: "code", code: r.exit_code, text: explainExitCode(r.exit_code, r.started.slice(0, 10)) }
-                      : { kind: "text", value: OUTCOME_STYLE[r.outcome].description, muted: true },
-                },
-                { key: "os", label: "OS", priority: 2, cell: (r) => ({ kind: "text", value: osLabel(r.os_type, r.os_version) }) },
-                { key: "pve", label: "PVE", priority: 2, cell: (r) => ({ kind: "text", value: r.pve_version }) },
-                { key: "method", label: "Method", priority: 3, cell: (r) => ({ kind: "text", value: r.method }) },
-              ]}
+              columns={RUNS.table(null)}
               empty={`No ${OUTCOME_STYLE[outcome].label.toLowerCase()} runs in this range.`}
             />
             <Pagination page={runs.page} pageSize={RUN_ROWS} total={runs.totalItems} label="Runs" href={pageHref} />

@@ -9,8 +9,10 @@
  */
 import { z } from "zod";
 import { APPS } from "./reports/apps";
+import { ERRORS } from "./reports/errors";
 import { FAILING_COMMANDS } from "./reports/failing-commands";
-import { OUTCOMES } from "./outcomes";
+import { OS } from "./reports/os";
+import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
@@ -105,28 +107,10 @@ export const AppSchema = envelope(
   }),
 );
 
-export const RunSchema = z.strictObject({
-  started: z.string().describe("UTC, to the minute"),
-  outcome: z.enum(OUTCOMES),
-  type: z.string(),
-  exit_code: int,
-  os_type: z.string().describe('OS label as in every breakdown: lower case; "not reported" for "n.d.", blanks and the like'),
-  os_version: z.string().describe('version label: Ubuntu "2404" is "24.04"; "not reported" when the OS or the version is missing'),
-  pve_version: z.string().describe('Proxmox VE version; "not reported" for old rows\' "not found" and blanks'),
-  method: z.string().describe('install method; "not reported" when missing'),
-});
+export const RunSchema = RUNS.rowSchema;
 export const RunsSchema = envelope(z.array(RunSchema), { page: PageSchema });
 
-export const ExitCodeRowSchema = z.strictObject({
-  exit_code: int,
-  message: z.string(),
-  section: z.string(),
-  category: z.string(),
-  failed: int,
-  aborted: int,
-  total: int,
-  share: z.number().min(0).max(1),
-});
+export const ExitCodeRowSchema = ERRORS.rowSchema;
 export const ExitCodesSchema = envelope(z.array(ExitCodeRowSchema), {
   totals: z.strictObject({ failed: int, aborted: int, user_aborts_included: z.boolean() }),
 });
@@ -150,21 +134,7 @@ export const ExitCodeSchema = envelope(
   { page: PageSchema.describe("paging of data.apps") },
 );
 
-export const OsSchema = envelope(
-  z.array(
-    z.strictObject({
-      type: z.string(),
-      os: z.string(),
-      version: z.string(),
-      runs: int,
-      success: int,
-      failed: int,
-      aborted: int,
-      share: z.number().min(0).max(1),
-      ...rateWithInterval,
-    }),
-  ),
-);
+export const OsSchema = envelope(z.array(OS.rowSchema));
 
 export const ErrorSchema = z.strictObject({ error: z.string(), notes: z.array(z.string()).optional() });
 

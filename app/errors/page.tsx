@@ -17,6 +17,8 @@ import { bucketLabel } from "@/lib/time";
 import { VIEWS } from "@/lib/views";
 import { describeErrors } from "@/lib/meta/describe";
 import { pageMetadata } from "@/lib/meta/page";
+import { ERRORS } from "@/lib/reports/errors";
+import { shareContext } from "@/lib/reports/report";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
 
@@ -81,45 +83,18 @@ async function Trend({ state }: { state: ViewState }) {
 async function CodeTable({ state }: { state: ViewState }) {
   return (
     <Loaded result={await loadExitCodeRanking(state.range, state.aborts)}>
-      {(r) => {
-        const maxShare = Math.max(0, ...r.codes.map((c) => c.share));
-        return (
-          <DataTable
-            testId="exit-code-table"
-            rows={sortCodes(r.codes, state.sort)}
-            fold={FOLD}
-            rowKey={(c) => String(c.exitCode)}
-            rowProps={(c) => ({ "data-code": String(c.exitCode) })}
-            sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
-            columns={[
-              {
-                key: "code",
-                label: "Exit code",
-                sortable: true,
-                firstDescending: false,
-                cell: (c) => ({ kind: "code", code: c.exitCode, text: exitCodeInfo(c.exitCode).message, href: viewHref(VIEWS.error, `/errors/${c.exitCode}`, state) }),
-              },
-              { key: "section", label: "Section", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).section, muted: true }) },
-              { key: "category", label: "Category", priority: 3, cell: (c) => ({ kind: "text", value: exitCodeInfo(c.exitCode).category }) },
-              { key: "failed", label: "Failures", sortable: true, testId: "code-failed", cell: (c) => ({ kind: "integer", value: c.failed }) },
-              ...(state.aborts
-                ? [
-                    {
-                      key: "aborted",
-                      label: "Aborted",
-                      sortable: true,
-                      priority: 2 as const,
-                      testId: "code-aborted",
-                      cell: (c: ExitCodeRank) => ({ kind: "integer" as const, value: c.aborted }),
-                    },
-                  ]
-                : []),
-              { key: "total", label: "Share", sortable: true, priority: 2, testId: "code-share", cell: (c) => ({ kind: "share", value: c.share, max: maxShare }) },
-            ]}
-            empty="No failures in this range."
-          />
-        );
-      }}
+      {(r) => (
+        <DataTable
+          testId="exit-code-table"
+          rows={sortCodes(r.codes, state.sort)}
+          fold={FOLD}
+          rowKey={(c) => String(c.exitCode)}
+          rowProps={(c) => ({ "data-code": String(c.exitCode) })}
+          sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
+          columns={ERRORS.table(shareContext(state, r.codes))}
+          empty="No failures in this range."
+        />
+      )}
     </Loaded>
   );
 }

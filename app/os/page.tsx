@@ -10,6 +10,8 @@ import { StatCards } from "@/components/StatCards";
 import { loadOsShareSeries, loadOsVersions, readViewState } from "@/lib/data";
 import { formatInt, formatPercent } from "@/lib/format";
 import { NOT_REPORTED } from "@/lib/labels";
+import { OS } from "@/lib/reports/os";
+import { shareContext } from "@/lib/reports/report";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { TYPES } from "@/lib/run-type";
 import { OTHER } from "@/lib/data";
@@ -95,43 +97,17 @@ async function Shares({ state }: { state: ViewState }) {
 async function Versions({ state }: { state: ViewState }) {
   return (
     <Loaded result={await loadOsVersions(state.range, { type: state.type, os: state.os, sort: state.sort })}>
-      {(rows) => {
-        const maxShare = Math.max(0, ...rows.map((r) => r.share));
-        return (
-          <DataTable
-            testId="os-table"
-            rows={rows}
-            rowKey={(r) => `${r.type}/${r.osType}/${r.osVersion}`}
-            rowProps={(r) => ({ "data-os": `${r.type}/${r.osType}/${r.osVersion}` })}
-            sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
-            columns={[
-              {
-                key: "os",
-                label: "OS and version",
-                cell: (r) =>
-                  r.osType === NOT_REPORTED
-                    ? { kind: "text", value: NOT_REPORTED, muted: true, note: r.type }
-                    : {
-                        kind: "link",
-                        value: `${r.osType} ${r.osVersion === NOT_REPORTED ? "(version not reported)" : r.osVersion}`,
-                        href: viewHref(VIEW, PATH, state, { os: r.osType }),
-                        note: r.type,
-                      },
-              },
-              { key: "runs", label: "Runs", sortable: true, testId: "os-runs", cell: (r) => ({ kind: "integer", value: r.runs }) },
-              { key: "share", label: "Share of type", priority: 3, cell: (r) => ({ kind: "share", value: r.share, max: maxShare, color: "var(--accent)" }) },
-              { key: "failed", label: "Failures", sortable: true, priority: 2, testId: "os-failed", cell: (r) => ({ kind: "integer", value: r.failed }) },
-              {
-                key: "failure_rate",
-                label: "Failure rate (95 % interval)",
-                sortable: true,
-                cell: (r) => ({ kind: "rate", value: r.failureRate, low: r.failureLow, high: r.failureHigh }),
-              },
-            ]}
-            empty="No runs in this range."
-          />
-        );
-      }}
+      {(rows) => (
+        <DataTable
+          testId="os-table"
+          rows={rows}
+          rowKey={(r) => `${r.type}/${r.osType}/${r.osVersion}`}
+          rowProps={(r) => ({ "data-os": `${r.type}/${r.osType}/${r.osVersion}` })}
+          sort={{ current: state.sort, href: (sort) => viewHref(VIEW, PATH, state, { sort }) }}
+          columns={OS.table(shareContext(state, rows))}
+          empty="No runs in this range."
+        />
+      )}
     </Loaded>
   );
 }

@@ -14,6 +14,7 @@ export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
+export type { OsVersionRow } from "./queries/os";
 export type { Overview } from "./queries/overview";
 export type { Run } from "./queries/runs";
 export type { FailingCommand, FailingCommands } from "./queries/failing-commands";
@@ -98,8 +99,10 @@ export const loadAppRanking = cached("appRanking", (range: Range) => overviewPag
 export const loadOsSplit = cached("osSplit", overviewPage.queryOsSplit).load;
 
 const appListFn = cached("appList", apps.queryAppList);
-export const loadAppList = appListFn.load;
-export const fetchAppList = appListFn.fetch;
+/** Only what the table asks is the cache key: two views that differ elsewhere (an outcome, a week) share one answer. */
+const appListQuery = ({ range, type, os, q, minRuns, sort, page, pageSize }: apps.AppListQuery): apps.AppListQuery => ({ range, type, os, q, minRuns, sort, page, pageSize });
+export const loadAppList = (query: apps.AppListQuery) => appListFn.load(appListQuery(query));
+export const fetchAppList = (query: apps.AppListQuery) => appListFn.fetch(appListQuery(query));
 
 const appExistsFn = cached("appExists", appExistsUncached);
 export const loadAppExists = appExistsFn.load;

@@ -56,20 +56,20 @@ const rateChange = z
   );
 
 export const APPS = report<AppListRow, AppsContext>([
-  field("nsapp", z.string(), (r) => String(r.nsapp), {
+  field("nsapp", z.string(), (r) => r.nsapp, {
     table: {
       label: "App",
       sortable: true,
       firstDescending: false,
       cell: (r, { state }) => ({
         kind: "link",
-        value: String(r.nsapp),
-        href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(String(r.nsapp))}`, state, { page: 1, outcome: null }),
-        note: String(r.type),
+        value: r.nsapp,
+        href: viewHref(VIEWS.app, `/apps/${encodeURIComponent(r.nsapp)}`, state, { page: 1, outcome: null }),
+        note: r.type,
       }),
     },
   }),
-  field("type", z.string(), (r) => String(r.type)),
+  field("type", z.string(), (r) => r.type),
   field("runs", int, (r) => r.runs, { table: { label: "Runs", sortable: true, cell: (r) => ({ kind: "integer", value: r.runs }) } }),
   count("success", { label: "Successes", priority: 3 }),
   count("failed", { label: "Failures", priority: 2 }),

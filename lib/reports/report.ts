@@ -4,13 +4,25 @@
  * The page, the API route, CSV and OpenAPI are adapters over that one list (docs/ARCHITECTURE.md,
  * "Adding a column").
  *
- * Orders: JSON keys and table columns follow the list. CSV columns follow it too, except those
- * marked `added` — columns added after v1 shipped go last, oldest first, so a consumer reading
- * columns by position keeps working (docs/API-CHANGELOG.md).
+ * Orders: JSON keys and table columns follow the list. CSV columns follow it too (or v1's own
+ * order where it differed, `csvOrder`), except those marked `added` — columns added after v1
+ * shipped go last, oldest first, so a consumer reading columns by position keeps working
+ * (docs/API-CHANGELOG.md).
  */
 import { z } from "zod";
 import type { CsvTable } from "../api";
+import type { ViewState } from "../params";
 import type { Cell, Column } from "../table";
+
+/** The context of a table with share bars: the request's view state and the largest share (the bars' full width). */
+export interface ShareContext {
+  state: ViewState;
+  maxShare: number;
+}
+
+export function shareContext(state: ViewState, rows: readonly { share: number }[]): ShareContext {
+  return { state, maxShare: Math.max(0, ...rows.map((r) => r.share)) };
+}
 
 /** A CSV cell's value. */
 export type Scalar = string | number | boolean | null;
@@ -26,6 +38,10 @@ export interface TableColumn<R, C> {
   priority?: 1 | 2 | 3;
   sortable?: boolean;
   firstDescending?: boolean;
+  testId?: string;
+  align?: "left" | "right";
+  /** Shown only when this holds (e.g. a column that a parameter adds). */
+  when?: (ctx: C) => boolean;
 }
 
 /** One declared column of report rows R (read in context C). */
@@ -65,7 +81,8 @@ export interface Report<R, C> {
   table(ctx: C): Column<R>[];
 }
 
-export function report<R, C>(fields: readonly Field<R, C>[]): Report<R, C> {
+/** `csvOrder`: v1's CSV columns in the order v1 shipped them, where that was not the fields' order. */
+export function report<R, C>(fields: readonly Field<R, C>[], options: { csvOrder?: readonly string[] } = {}): Report<R, C> {
   const json = fields.filter(isJson);
   const csvColumns = json.flatMap((f) => {
     if (f.csv === false) return [];
@@ -77,8 +94,9 @@ export function report<R, C>(fields: readonly Field<R, C>[]): Report<R, C> {
       added: typeof c === "function" ? "" : c.added,
     }));
   });
-  // Stable: v1's columns in the list's order, then later ones by the day they were added.
-  csvColumns.sort((a, b) => (a.added < b.added ? -1 : a.added > b.added ? 1 : 0));
+  // Stable: v1's columns in the list's order (or csvOrder's), then later ones by the day they were added.
+  const v1 = (name: string) => options.csvOrder?.indexOf(name) ?? 0;
+  csvColumns.sort((a, b) => (a.added < b.added ? -1 : a.added > b.added ? 1 : a.added === "" ? v1(a.name) - v1(b.name) : 0));
   return {
     rowSchema: z.strictObject(Object.fromEntries(json.map((f) => [f.name, f.schema]))),
     json: (row, ctx) => Object.fromEntries(json.map((f) => [f.name, f.value(row, ctx)])),
@@ -92,11 +110,13 @@ export function report<R, C>(fields: readonly Field<R, C>[]): Report<R, C> {
     table: (ctx) =>
       fields.flatMap((f) => {
         const t = f.table;
-        if (!t) return [];
+        if (!t || (t.when && !t.when(ctx))) return [];
         const column: Column<R> = { key: t.key ?? f.name, label: typeof t.label === "function" ? t.label(ctx) : t.label, cell: (row) => t.cell(row, ctx) };
         if (t.priority !== undefined) column.priority = t.priority;
         if (t.sortable !== undefined) column.sortable = t.sortable;
         if (t.firstDescending !== undefined) column.firstDescending = t.firstDescending;
+        if (t.testId !== undefined) column.testId = t.testId;
+        if (t.align !== undefined) column.align = t.align;
         return [column];
       }),
   };

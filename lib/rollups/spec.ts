@@ -123,6 +123,9 @@ type DailyEntry = (typeof DAILY)[number];
 export type DailyRollup = DailyEntry["name"];
 /** The key columns of a daily rollup (and of its hourly sibling and views): `KeyColumn<"stats_app">` is "nsapp" | "type". */
 export type KeyColumn<N extends DailyRollup> = Extract<DailyEntry, { name: N }>["dims"][number]["column"];
+type DimOf<N extends DailyRollup> = Extract<DailyEntry, { name: N }>["dims"][number];
+/** A rollup row's key columns typed by their kinds (text → string, number → number): `KeyValues<"stats_app_code">` is `{ nsapp: string; exit_code: number }`. */
+export type KeyValues<N extends DailyRollup> = { [D in DimOf<N> as D["column"]]: D["kind"] extends "number" ? number : string };
 /** The daily rollups with series views (`<name>_series`). */
 export type SeriesRollup = Extract<DailyEntry, { series: true }>["name"];
 
@@ -137,6 +140,13 @@ export const ROLLUPS: readonly RollupSpec[] = [
     d.hourly ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series }] : [],
   ),
 ];
+
+/** A daily rollup's key columns (its hourly sibling's and views' too). */
+export function rollupDims(daily: DailyRollup): readonly Dim[] {
+  const spec = DAILY_SPECS.find((d) => d.name === daily);
+  if (!spec) throw new Error(`unknown daily rollup ${daily}`);
+  return spec.dims;
+}
 
 /** The table to read a rollup from at a grain: "stats_app" at "hour" → "stats_app_hourly". */
 export function rollupTable(daily: DailyRollup, grain: Grain): string {

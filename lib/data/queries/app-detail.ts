@@ -92,7 +92,7 @@ type ResourceRow = RangeRow<"stats_app_resources">;
 function compareResources(rows: ResourceRow[], catalogue: AppRow[]): ResourceComparison[] {
   return RESOURCES.map(({ resource, unit, column, defaultOf }) => {
     const def = catalogue.map(defaultOf).find((d) => d !== null) ?? null;
-    const choices = sumBy(rows, (r) => relation(Number(r[column]), def)).map((b) => ({
+    const choices = sumBy(rows, (r) => relation(r[column], def)).map((b) => ({
       relation: b.key as ResourceChoice["relation"],
       runs: b.runs,
       failed: b.failed,
@@ -137,9 +137,9 @@ export async function queryAppEnvironment(nsapp: string, range: Range): Promise<
   const pb = publicClient();
   const [os, env] = await Promise.all([rangeAll(pb, "stats_app_os", range, { filter: one(nsapp) }), rangeAll(pb, "stats_app_env", range, { filter: one(nsapp) })]);
   return {
-    os: sumBy(os, (r) => osLabel(String(r.os_type), String(r.os_version))),
-    pve: sumBy(env, (r) => pveLabel(String(r.pve_version))),
-    methods: sumBy(env, (r) => methodLabel(String(r.method))),
+    os: sumBy(os, (r) => osLabel(r.os_type, r.os_version)),
+    pve: sumBy(env, (r) => pveLabel(r.pve_version)),
+    methods: sumBy(env, (r) => methodLabel(r.method)),
   };
 }
 

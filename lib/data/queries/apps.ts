@@ -8,8 +8,8 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { ViewState } from "../../params";
 import type { APP_SORT_KEYS } from "../../views";
+import type { RunType } from "../../run-type";
 import { sumBy } from "./app-detail";
 import { queryRateChanges } from "./insights";
 import { compareText, compareValues } from "../../order";
@@ -46,7 +46,20 @@ export interface AppList {
   sparkFrom: string;
 }
 
-function filterFor(state: ViewState, withOs: boolean): FilterPart {
+/** What the apps table asks: the range, its filters, the order and the page (the apps report's parameters, lib/views.ts). */
+export interface AppListQuery {
+  range: Range;
+  type: RunType | null;
+  os: string | null;
+  q: string | null;
+  minRuns: number;
+  /** One of APP_SORT_KEYS, "-" for descending. */
+  sort: string;
+  page: number;
+  pageSize: number;
+}
+
+function filterFor(state: AppListQuery, withOs: boolean): FilterPart {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
   if (state.type) {
@@ -78,15 +91,14 @@ function compare(sort: string, changes: Changes) {
   const desc = sort.startsWith("-");
   const key = sort.replace(/^-/, "") as (typeof APP_SORT_KEYS)[number];
   const value = (r: AppRangeRow) => (key === "change" ? (changes.get(rowKey(r))?.change ?? null) : r[key]);
-  return (a: AppRangeRow, b: AppRangeRow) =>
-    compareValues(value(a), value(b), desc) || compareText(String(a.nsapp), String(b.nsapp)) || compareText(String(a.type), String(b.type));
+  return (a: AppRangeRow, b: AppRangeRow) => compareValues(value(a), value(b), desc) || compareText(a.nsapp, b.nsapp) || compareText(a.type, b.type);
 }
 
 /** A row's key: one app and install type. */
-const rowKey = (r: { nsapp: string | number; type: string | number }) => `${r.nsapp}\n${r.type}`;
+const rowKey = (r: { nsapp: string; type: string }) => `${r.nsapp}\n${r.type}`;
 
 /** Per-OS rows summed per app, with rates recomputed (exactly as the range view computes them). */
-async function appsOnOs(pb: PocketBase, state: ViewState): Promise<AppRangeRow[]> {
+async function appsOnOs(pb: PocketBase, state: AppListQuery): Promise<AppRangeRow[]> {
   const rows = await rangeAll(pb, "stats_app_os", state.range, { filter: filterFor(state, true) });
   const byApp = new Map<string, AppRangeRow>();
   for (const r of rows) {
@@ -114,7 +126,7 @@ async function rateChangeFlags(range: Range, os: string | null): Promise<Changes
  * unless the table must do it: with an OS filter (per-OS rows summed per app), sorted by the
  * change (a computed column), or ascending by a rate (PocketBase would put missing rates first).
  */
-async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
+async function pageRows(pb: PocketBase, state: AppListQuery, changes: Promise<Changes>): Promise<{ rows: AppRangeRow[]; total: number }> {
   const sortKey = state.sort.replace(/^-/, "");
   const f = filterFor(state, false);
   if (state.os || sortKey === "change" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
@@ -135,7 +147,7 @@ async function pageRows(pb: PocketBase, state: ViewState, changes: Promise<Chang
 function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
   const apps = anyOf(
     "nsapp",
-    rows.map((r) => String(r.nsapp)),
+    rows.map((r) => r.nsapp),
   );
   return os ? { expr: `${apps.expr} && os_type = {:os}`, params: { ...apps.params, os } } : apps;
 }
@@ -143,7 +155,7 @@ function rowsFilter(rows: AppRangeRow[], os: string | null): FilterPart {
 /** The rollup a row's runs are counted in: per OS with an OS filter (summed over its versions). */
 const rowsRollup = (os: string | null) => (os ? "stats_app_os" : "stats_app");
 
-async function previousPeriod(pb: PocketBase, state: ViewState, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
+async function previousPeriod(pb: PocketBase, state: AppListQuery, rows: AppRangeRow[]): Promise<Map<string, AppListRow["previous"]>> {
   if (!rows.length) return new Map();
   const prev = await rangeAll(pb, rowsRollup(state.os), previousRange(state.range), { filter: rowsFilter(rows, state.os) });
   return new Map(sumBy(prev, rowKey).map((b) => [b.key, { runs: b.runs, success: b.success, failed: b.failed }]));
@@ -169,7 +181,7 @@ async function sparklines(pb: PocketBase, spark: Range, os: string | null, rows:
   return out;
 }
 
-export async function queryAppList(state: ViewState): Promise<AppList> {
+export async function queryAppList(state: AppListQuery): Promise<AppList> {
   const pb = publicClient();
   const changes = rateChangeFlags(state.range, state.os);
   changes.catch(() => undefined); // awaited below; a failure surfaces there

@@ -13,7 +13,7 @@ import { rangeAll, type RangeRow } from "./rollup-range";
 function perApp(rows: readonly RangeRow<"stats_app">[]): Map<string, WeekCounts> {
   const out = new Map<string, WeekCounts>();
   for (const r of rows) {
-    const nsapp = String(r.nsapp);
+    const nsapp = r.nsapp;
     const c = out.get(nsapp) ?? { runs: 0, failed: 0, decided: 0 };
     c.runs += r.runs;
     c.failed += r.failed;

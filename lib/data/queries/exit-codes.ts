@@ -45,9 +45,9 @@ export function isUserAbortCode(code: number): boolean {
  * aborts are left out — aborted runs, and failures with a user-abort code (129, 130, 143) —
  * so a list shows what scripts can fix. Rows are per exit code with failed/aborted counts.
  */
-export function applyAbortRule<R extends { exit_code: string | number; failed: number; aborted: number }>(rows: readonly R[], aborts: boolean): R[] {
+export function applyAbortRule<R extends { exit_code: number; failed: number; aborted: number }>(rows: readonly R[], aborts: boolean): R[] {
   if (aborts) return rows.filter((r) => r.failed > 0 || r.aborted > 0);
-  return rows.filter((r) => r.failed > 0 && !isUserAbortCode(Number(r.exit_code))).map((r) => ({ ...r, aborted: 0 }));
+  return rows.filter((r) => r.failed > 0 && !isUserAbortCode(r.exit_code)).map((r) => ({ ...r, aborted: 0 }));
 }
 
 /**
@@ -56,7 +56,7 @@ export function applyAbortRule<R extends { exit_code: string | number; failed: n
  */
 export async function queryExitCodeRanking(range: Range, aborts = false): Promise<ExitCodeRanking> {
   const rows = await rangeAll(publicClient(), "stats_code", range, { filter: { expr: aborts ? FAILED_OR_ABORTED : "failed > 0", params: {} } });
-  const kept = applyAbortRule(rows, aborts).map((r) => ({ exitCode: Number(r.exit_code), failed: r.failed, aborted: r.aborted }));
+  const kept = applyAbortRule(rows, aborts).map((r) => ({ exitCode: r.exit_code, failed: r.failed, aborted: r.aborted }));
   const failed = kept.reduce((n, r) => n + r.failed, 0);
   const aborted = kept.reduce((n, r) => n + r.aborted, 0);
   const all = failed + aborted;
@@ -80,7 +80,7 @@ async function trend(pb: PocketBase, range: Range, codes: readonly number[], abo
     rows,
     (p): CodeTrendPoint => ({ ...p, values: codes.map(() => 0) }),
     (point, r) => {
-      const i = index.get(Number(r.exit_code));
+      const i = index.get(r.exit_code);
       if (i !== undefined) point.values[i]! += r.failed + (aborts ? r.aborted : 0);
     },
   );
@@ -132,7 +132,7 @@ export async function queryExitCodeDetail(code: number, range: Range, apps: { pa
   const failed = totals[0]?.failed ?? 0;
   const aborted = totals[0]?.aborted ?? 0;
   const all = failed + aborted;
-  const ranked = appRows.map((r) => ({ nsapp: String(r.nsapp), failed: r.failed, aborted: r.aborted })).sort((a, b) => byRuns(a, b) || compareText(a.nsapp, b.nsapp));
+  const ranked = appRows.map((r) => ({ nsapp: r.nsapp, failed: r.failed, aborted: r.aborted })).sort((a, b) => byRuns(a, b) || compareText(a.nsapp, b.nsapp));
   const start = (apps.page - 1) * apps.perPage;
   return {
     exitCode: code,
@@ -154,10 +154,10 @@ function byRuns(a: { failed: number; aborted: number }, b: { failed: number; abo
 }
 
 /** OS rows under their labels (lib/labels.ts): "2404" and "24.04" are one row. */
-function mergeOs(rows: { os_type: string | number; os_version: string | number; failed: number; aborted: number }[], all: number): CodeOs[] {
+function mergeOs(rows: { os_type: string; os_version: string; failed: number; aborted: number }[], all: number): CodeOs[] {
   const merged = new Map<string, CodeOs>();
   for (const r of rows) {
-    const { os: osType, version: osVer } = osLabels(String(r.os_type), String(r.os_version));
+    const { os: osType, version: osVer } = osLabels(r.os_type, r.os_version);
     const acc = merged.get(`${osType}\n${osVer}`) ?? { osType, osVersion: osVer, failed: 0, aborted: 0, share: 0 };
     acc.failed += r.failed;
     acc.aborted += r.aborted;

@@ -101,7 +101,7 @@ async function periodsOnOs(range: Range, os: string): Promise<Periods> {
   const add = (rows: typeof current, side: "current" | "previous", create: boolean) => {
     for (const r of rows) {
       const k = `${r.nsapp}\n${r.type}`;
-      if (!periods.has(k) && create) periods.set(k, { nsapp: String(r.nsapp), type: String(r.type), current: { failed: 0, decided: 0 }, previous: { failed: 0, decided: 0 } });
+      if (!periods.has(k) && create) periods.set(k, { nsapp: r.nsapp, type: r.type, current: { failed: 0, decided: 0 }, previous: { failed: 0, decided: 0 } });
       const p = periods.get(k)?.[side];
       if (!p) continue;
       p.failed += r.failed;

@@ -49,7 +49,7 @@ function typeFilter(type: RunType | null | undefined, os?: string | null): Filte
  */
 export async function queryOsShareSeries(range: Range, opts: { type?: RunType | null; os?: string | null } = {}): Promise<ShareSeries> {
   const rows = await rangeSeriesRows(publicClient(), "stats_os", range, typeFilter(opts.type, opts.os));
-  const categoryOf = (r: OsKey) => (opts.os ? osVersion(String(r.os_type), String(r.os_version)) : osName(String(r.os_type)));
+  const categoryOf = (r: OsKey) => (opts.os ? osVersion(r.os_type, r.os_version) : osName(r.os_type));
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(categoryOf(r), (totals.get(categoryOf(r)) ?? 0) + runsOf(r));
   const ranked = [...totals.entries()]
@@ -100,8 +100,8 @@ export async function queryOsVersions(range: Range, opts: { type?: RunType | nul
   const merged = new Map<string, OsVersionRow>();
   const typeRuns = new Map<string, number>();
   for (const r of rows) {
-    const type = String(r.type);
-    const { os, version } = osLabels(String(r.os_type), String(r.os_version));
+    const type = r.type;
+    const { os, version } = osLabels(r.os_type, r.os_version);
     const key = `${type}\n${os}\n${version}`;
     const acc = merged.get(key) ?? {
       type,

@@ -26,9 +26,7 @@ function distinct(rows: RangeRow<"stats_app">[]): number {
 export async function queryAppRanking(range: Range, limit = 10): Promise<AppRanking> {
   const pb = publicClient();
   const [apps, prevApps] = await Promise.all([rangeAll(pb, "stats_app", range, { sort: "-runs,nsapp" }), rangeAll(pb, "stats_app", previousRange(range))]);
-  const mostFailing = apps
-    .filter((a) => a.runs >= MIN_RUNS_FLOOR && a.failed > 0)
-    .sort((a, b) => (b.failure_low ?? 0) - (a.failure_low ?? 0) || String(a.nsapp).localeCompare(String(b.nsapp)));
+  const mostFailing = apps.filter((a) => a.runs >= MIN_RUNS_FLOOR && a.failed > 0).sort((a, b) => (b.failure_low ?? 0) - (a.failure_low ?? 0) || a.nsapp.localeCompare(b.nsapp));
   return {
     apps: { current: distinct(apps), previous: distinct(prevApps) },
     runs: apps.reduce((n, a) => n + a.runs, 0),
@@ -41,6 +39,6 @@ export async function queryAppRanking(range: Range, limit = 10): Promise<AppRank
 export async function queryOsSplit(range: Range): Promise<{ os: string; runs: number }[]> {
   const rows = await rangeAll(publicClient(), "stats_os", range);
   const byOs = new Map<string, number>();
-  for (const r of rows) byOs.set(osName(String(r.os_type)), (byOs.get(osName(String(r.os_type))) ?? 0) + r.runs);
+  for (const r of rows) byOs.set(osName(r.os_type), (byOs.get(osName(r.os_type)) ?? 0) + r.runs);
   return [...byOs].map(([os, runs]) => ({ os, runs })).sort((a, b) => b.runs - a.runs || a.os.localeCompare(b.os));
 }

@@ -11,11 +11,11 @@ import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
-import { type DailyRollup, type KeyColumn, rollupTable } from "../../rollups/spec";
+import { type DailyRollup, type KeyValues, rollupDims, rollupTable } from "../../rollups/spec";
 
 export type StoredCounts = Record<StoredOutcome, number>;
-/** A rollup's key columns, typed loosely as the records API returns them. */
-export type KeyRow<N extends DailyRollup> = Record<KeyColumn<N>, string | number>;
+/** A rollup's key columns, typed by the spec's kinds (the readers below convert them once, here). */
+export type KeyRow<N extends DailyRollup> = KeyValues<N>;
 export type RangeRow<N extends DailyRollup> = KeyRow<N> & StoredCounts & { runs: number; failure_rate: number | null; failure_low: number | null; failure_high: number | null };
 
 /** A PocketBase filter fragment with its placeholder values (always passed through pb.filter). */
@@ -79,15 +79,32 @@ function withNullRates<R extends StoredCounts & { failure_rate: number | null }>
   return row.success + row.failed > 0 ? row : { ...row, failure_rate: null, failure_low: null, failure_high: null };
 }
 
+/**
+ * The row with its key columns as the spec types them. The records API answers a view's
+ * expression columns with whatever type SQLite computed, so a text key holding digits (an OS
+ * version "12") can arrive as a number: converted here, once, and never cast by a reader.
+ */
+function typedKeys<N extends DailyRollup, R extends KeyRow<N>>(rollup: N): (row: R) => R {
+  const dims = rollupDims(rollup);
+  return (row) => {
+    const out: Record<string, unknown> = { ...row };
+    for (const d of dims) {
+      const v = out[d.column];
+      out[d.column] = d.kind === "number" ? Number(v) : v === null || v === undefined ? "" : String(v);
+    }
+    return out as R;
+  };
+}
+
 /** One page, with the total number of matching keys. */
 export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, page: number, perPage: number, q: RangeQuery = {}) {
   const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<N>>(page, perPage, options(pb, range, q));
-  return { ...res, items: res.items.map(withNullRates) };
+  return { ...res, items: res.items.map(typedKeys(rollup)).map(withNullRates) };
 }
 
 /** Every key with runs in the range. */
 export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
-  return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(withNullRates);
+  return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(typedKeys(rollup)).map(withNullRates);
 }
 
 /**
@@ -102,5 +119,8 @@ export async function rangeSeriesRows<N extends DailyRollup>(
   filter?: FilterPart,
 ): Promise<(KeyRow<N> & StoredCounts & { bucket: string })[]> {
   const expr = filter ? `bucket >= {:from} && bucket <= {:to} && (${filter.expr})` : "bucket >= {:from} && bucket <= {:to}";
-  return listAll(pb, rollupTable(rollup, range.grain), { filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to }) });
+  const rows = await listAll<KeyRow<N> & StoredCounts & { bucket: string }>(pb, rollupTable(rollup, range.grain), {
+    filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to }),
+  });
+  return rows.map(typedKeys(rollup));
 }

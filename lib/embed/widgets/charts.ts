@@ -136,12 +136,12 @@ export const osWidget: WidgetRenderer = async ({ view, app, compact }) => {
 };
 
 export const failingAppsWidget: WidgetRenderer = async ({ view, compact }) => {
-  const list = await fetchAppList({ ...view, q: null, os: null, outcome: null, minRuns: MIN_SAMPLE, sort: VIEWS.apps.defaultSort, page: 1, pageSize: 50 });
+  const list = await fetchAppList({ range: view.range, type: view.type, q: null, os: null, minRuns: MIN_SAMPLE, sort: VIEWS.apps.defaultSort, page: 1, pageSize: 50 });
   // Ranked by the interval's lower bound, as the apps table: few runs cannot top the list.
   const ranked = list.rows.filter((r) => r.failed > 0 && r.success + r.failed >= MIN_SAMPLE).slice(0, rows(compact));
   const max = Math.max(1e-9, ...ranked.map((r) => r.failure_rate ?? 0));
   const bars: BarRow[] = ranked.map((r) => ({
-    label: String(r.nsapp),
+    label: r.nsapp,
     value: formatPercent(r.failure_rate),
     share: (r.failure_rate ?? 0) / max,
     detail: `${formatInt(r.failed)} of ${formatInt(r.success + r.failed)} failed · 95 % interval ${formatInterval(r.failure_low ?? 0, r.failure_high ?? 0)}`,

@@ -1,11 +1,12 @@
-import { ApiError, answer, csvTable } from "@/lib/api";
+import { ApiError, answer } from "@/lib/api";
 import { appExists, fetchRuns } from "@/lib/data";
+import { RUNS } from "@/lib/reports/runs";
 import { VIEWS } from "@/lib/views";
 
 /**
  * GET /api/v1/apps/{nsapp}/runs?range=24h&outcome=unfinished&page=1&size=50 — the app's runs,
- * newest first, optionally of one outcome (lib/api-schemas.ts RunsSchema). Start times to the
- * minute; never ids, session ids or error text. Paged as every list (MAX_LIST_ROWS in lib/params.ts).
+ * newest first, optionally of one outcome (the runs report, lib/reports/runs.ts). Paged as every
+ * list (MAX_LIST_ROWS in lib/params.ts).
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
@@ -14,8 +15,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
     const res = await fetchRuns(nsapp, state.range, state.outcome, state.page, state.pageSize);
     return {
       page: { number: res.page, size: res.perPage, total: res.totalItems },
-      data: res.items,
-      table: csvTable(res.items, { started: true, method: true, pve_version: true, exit_code: true, os_type: true, type: true, os_version: true, outcome: true }),
+      data: res.items.map((r) => RUNS.json(r, null)),
+      table: RUNS.csv(res.items, null),
     };
   });
 }
