@@ -17,7 +17,7 @@ export { OTHER } from "./queries/os";
 export type { OsVersionRow } from "./queries/os";
 export type { Overview } from "./queries/overview";
 export type { Run } from "./queries/runs";
-export type { FailingCommand, FailingCommands } from "./queries/failing-commands";
+export type { FailingCommand } from "./queries/failing-commands";
 export type { ActiveSet } from "./queries/sitemap";
 export { classifySourceError } from "./explain-error";
 import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./cache";

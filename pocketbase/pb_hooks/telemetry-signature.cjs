@@ -133,7 +133,7 @@ function normaliseCommand(raw) {
     s,
     /v?\d+(?:\.\d+)+(?:[-~+](?:rc|beta|alpha|dev|pre)\d*)?/gi,
     (m) => (m.charAt(0) === "v" || m.charAt(0) === "V" ? "v<ver>" : "<ver>"),
-    (m, at, str) => /[0-9.]/.test(str.charAt(at - 1)),
+    (_m, at, str) => /[0-9.]/.test(str.charAt(at - 1)),
   );
   s = maskWhere(
     s,
