@@ -100,7 +100,7 @@ const DAILY = [
   {
     // The failure signature (pb_hooks/telemetry-signature.cjs): the normalised failing command and
     // its line, with the exit code the run ended with. Series: first and last day seen, and what
-    // a regression's failures failed at (lib/queries/failing-commands.ts).
+    // a regression's failures failed at (lib/data/queries/failing-commands.ts).
     name: "stats_app_failure",
     hourly: "stats_app_failure_hourly",
     series: true,
