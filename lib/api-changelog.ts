@@ -56,6 +56,24 @@ export const API_CHANGELOG: ApiRelease[] = [
   },
   {
     date: "2026-12-06",
+    title: "The n of every app's failure rate (issue 16)",
+    summary:
+      "The apps table's columns are now declared once for the API, its CSV, the OpenAPI document and the page; the first column added that way is the sample size of the failure rate.",
+    changes: [
+      {
+        kind: "added",
+        title: "`decided` on apps",
+        text: "`GET /api/v1/apps`: `decided`, the runs that ended either way (success + failed) — the n of `failure_rate` and its 95 % interval. CSV: a last column `decided`.",
+      },
+      {
+        kind: "documented",
+        title: "Catalogue names may be null",
+        text: "`GET /api/v1/apps/{nsapp}`: `data.catalogue[].name` is null for the scripts the catalogue lists without a display name (14 of them); the OpenAPI document said it was always a string. Found when every route's answer became type-checked against its documented schema.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "One contract (issue 20)",
     summary:
       "An independent check recomputed about 60,000 figures with SQL over the raw records. All matched but two; the rest were places where the API, the OpenAPI document, the README and the pages disagreed. Each is decided below.",

@@ -79,7 +79,7 @@ export const AppSchema = envelope(
     catalogue: z.array(
       z.strictObject({
         type: z.string(),
-        name: z.string(),
+        name: z.string().nullable().describe("the script's display name; null where the catalogue has none"),
         cpu: z.number().nullable(),
         ram_mb: z.number().nullable(),
         disk_gb: z.number().nullable(),

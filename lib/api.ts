@@ -4,6 +4,7 @@
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
 import "server-only";
+import type { z } from "zod";
 import { readViewState } from "./data";
 import { reply, respond, TYPES } from "./http/respond";
 import { pageCount, type ViewState } from "./params";
@@ -37,9 +38,9 @@ export function csvTable<R extends object>(rows: readonly R[], columns: NoInfer<
   return { columns: Object.keys(columns), rows };
 }
 
-export interface ApiResult {
-  /** The JSON body's `data`. */
-  data: unknown;
+export interface ApiResult<D = unknown> {
+  /** The JSON body's `data`, typed by the endpoint's documented schema (lib/api-schemas.ts). */
+  data: D;
   /** The table `format=csv` returns (rows of flat values), from `csvTable`. */
   table: CsvTable;
   /** Paging of `data` (or of the list inside it). */
@@ -92,14 +93,24 @@ function csvName(name: string, state: ViewState): string {
   return `${name}-${state.range.from}-${state.range.to}.csv`.replace(/ /g, "T");
 }
 
-export async function answer(request: Request, name: string, view: View, run: (state: ViewState, url: URL) => Promise<ApiResult>): Promise<Response> {
+/**
+ * `schema`: the endpoint's documented answer (lib/api-schemas.ts, also its OpenAPI entry): what
+ * `run` returns as `data` must be what the schema's `data` says, or the route does not compile.
+ */
+export async function answer<D>(
+  request: Request,
+  name: string,
+  view: View,
+  _schema: z.ZodType<{ data: D }>,
+  run: (state: ViewState, url: URL) => Promise<ApiResult<NoInfer<D>>>,
+): Promise<Response> {
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "csv") return json({ error: `format must be json or csv (got "${format.slice(0, 20)}")` }, 400);
   return respond(
     async () => {
       const { state, notes } = await readViewState(url.searchParams, new Date(), view);
-      let result: ApiResult;
+      let result: ApiResult<D>;
       try {
         result = await run(state, url);
       } catch (err) {

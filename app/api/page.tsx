@@ -51,7 +51,7 @@ function Changes() {
         ))}
       </ul>
       {API_CHANGELOG.map((release) => (
-        <div key={release.date} data-testid="api-release">
+        <div key={`${release.date} ${release.title}`} data-testid="api-release">
           <h3>
             {release.date} — {release.title}
           </h3>

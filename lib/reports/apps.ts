@@ -81,6 +81,9 @@ export const APPS = report<AppListRow, AppsContext>([
     table: { label: "Failure rate (95 % interval)", sortable: true, cell: (r) => ({ kind: "rate", value: r.failure_rate, low: r.failure_low, high: r.failure_high }) },
   }),
   field("failure_high", rate, (r) => r.failure_high),
+  field("decided", int.describe("runs that ended either way (success + failed): the n of failure_rate and its interval"), (r) => r.success + r.failed, {
+    csv: { decided: { value: (n) => n, added: 2 } },
+  }),
   field("previous", z.strictObject({ runs: int, success: int, failed: int }).describe("the period of equal length just before"), (r) => r.previous, {
     csv: { previous_runs: (p) => p.runs, previous_failed: (p) => p.failed, previous_success: (p) => p.success },
   }),
@@ -101,7 +104,7 @@ export const APPS = report<AppListRow, AppsContext>([
         rate_change_significant: (c) => c?.significant ?? false,
         newly_failing: (c) => c?.newly_failing ?? false,
         recovered: (c) => c?.recovered ?? false,
-        rate_change: { value: (c) => c?.change ?? null, added: "2026-12-06" },
+        rate_change: { value: (c) => c?.change ?? null, added: 1 },
       },
       table: {
         key: "change",

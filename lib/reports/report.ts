@@ -6,7 +6,7 @@
  *
  * Orders: JSON keys and table columns follow the list. CSV columns follow it too (or v1's own
  * order where it differed, `csvOrder`), except those marked `added` — columns added after v1
- * shipped go last, oldest first, so a consumer reading columns by position keeps working
+ * shipped go last, by the release they came in, so a consumer reading columns by position keeps working
  * (docs/API-CHANGELOG.md).
  */
 import { z } from "zod";
@@ -27,8 +27,11 @@ export function shareContext(state: ViewState, rows: readonly { share: number }[
 /** A CSV cell's value. */
 export type Scalar = string | number | boolean | null;
 
-/** A CSV column read from the field's JSON value, or one added after v1 (`added`: the day it shipped). */
-export type CsvColumn<V> = ((value: V) => Scalar) | { value: (value: V) => Scalar; added: string };
+/**
+ * A CSV column read from the field's JSON value, or one added after v1.0 (`added`: N of the API
+ * version 1.N.0 it shipped in — lib/api-changelog.ts counts the releases).
+ */
+export type CsvColumn<V> = ((value: V) => Scalar) | { value: (value: V) => Scalar; added: number };
 
 /** A column of the page's table: the DataTable column without its key (the field's, unless given). */
 export interface TableColumn<R, C> {
@@ -91,12 +94,12 @@ export function report<R, C>(fields: readonly Field<R, C>[], options: { csvOrder
       name,
       field: f,
       read: typeof c === "function" ? c : c.value,
-      added: typeof c === "function" ? "" : c.added,
+      added: typeof c === "function" ? 0 : c.added,
     }));
   });
-  // Stable: v1's columns in the list's order (or csvOrder's), then later ones by the day they were added.
+  // Stable: v1.0's columns in the list's order (or csvOrder's), then later ones by the release they came in.
   const v1 = (name: string) => options.csvOrder?.indexOf(name) ?? 0;
-  csvColumns.sort((a, b) => (a.added < b.added ? -1 : a.added > b.added ? 1 : a.added === "" ? v1(a.name) - v1(b.name) : 0));
+  csvColumns.sort((a, b) => a.added - b.added || (a.added === 0 ? v1(a.name) - v1(b.name) : 0));
   return {
     rowSchema: z.strictObject(Object.fromEntries(json.map((f) => [f.name, f.schema]))),
     json: (row, ctx) => Object.fromEntries(json.map((f) => [f.name, f.value(row, ctx)])),

@@ -61,13 +61,14 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers and n
   const body = await res.json();
   const from: string = body.range.from;
   const to: string = body.range.to;
-  const want = sql<{ nsapp: string; runs: number; failed: number }>(
-    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data
+  const want = sql<{ nsapp: string; runs: number; failed: number; decided: number }>(
+    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided FROM _dev_telemetry_data
      WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING runs >= 20 ORDER BY runs DESC, nsapp LIMIT 10`,
     from,
     to,
   );
   expect(body.data.map((r: { nsapp: string; runs: number; failed: number }) => [r.nsapp, r.runs, r.failed])).toEqual(want.map((r) => [r.nsapp, r.runs, r.failed]));
+  expect(body.data.map((r: { decided: number }) => r.decided)).toEqual(want.map((r) => r.decided));
   const total = sql<{ n: number }>(
     `SELECT COUNT(*) AS n FROM (SELECT nsapp FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING COUNT(*) >= 20)`,
     from,

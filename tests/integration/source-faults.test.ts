@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { answer } from "../../lib/api";
 import { dataCache, fetchOverview } from "../../lib/data";
 import { DataCache } from "../../lib/data/cache";
@@ -161,7 +162,7 @@ describe("a misbehaving PocketBase", () => {
     await pb.kill();
     try {
       // As app/api/v1/summary/route.ts answers.
-      const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", VIEWS.apiSummary, async (state) => {
+      const res = await answer(new Request("http://dashboard/api/v1/summary?range=7d"), "summary", VIEWS.apiSummary, z.object({ data: z.unknown() }), async (state) => {
         const o = await fetchOverview(state.range, null);
         return { data: o, table: { columns: [], rows: [] } };
       });

@@ -1,4 +1,5 @@
 import { answer } from "@/lib/api";
+import { AppsSchema } from "@/lib/api-schemas";
 import { fetchAppList } from "@/lib/data";
 import { APPS } from "@/lib/reports/apps";
 import { VIEWS } from "@/lib/views";
@@ -8,7 +9,7 @@ import { VIEWS } from "@/lib/views";
  * — the apps report (lib/reports/apps.ts). `min` defaults to 20 runs, as on the page.
  */
 export async function GET(request: Request) {
-  return answer(request, "apps", VIEWS.apiApps, async (state) => {
+  return answer(request, "apps", VIEWS.apiApps, AppsSchema, async (state) => {
     const list = await fetchAppList(state);
     const ctx = { state, sparkFrom: list.sparkFrom };
     return {

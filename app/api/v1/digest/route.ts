@@ -1,4 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
+import { DigestSchema } from "@/lib/api-schemas";
 import { fetchDigest } from "@/lib/data";
 import type { DigestApp, DigestRegressionRef } from "@/lib/insights/digest";
 import { firstWeek } from "@/lib/params";
@@ -18,7 +19,7 @@ function appRow(section: string, a: DigestApp & { reason?: string; regression?: 
  * section in the first column, then one row per incident and app.
  */
 export async function GET(request: Request) {
-  return answer(request, "digest", VIEWS.apiDigest, async (state) => {
+  return answer(request, "digest", VIEWS.apiDigest, DigestSchema, async (state) => {
     const week = weekContaining(state.range.from);
     const digest = await fetchDigest(week.monday);
     const { previous, next } = neighbours(week.monday, new Date(), firstWeek(state.firstDay));

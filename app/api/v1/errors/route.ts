@@ -1,4 +1,5 @@
 import { answer } from "@/lib/api";
+import { ExitCodesSchema } from "@/lib/api-schemas";
 import { fetchExitCodeRanking } from "@/lib/data";
 import { ERRORS } from "@/lib/reports/errors";
 import { shareContext } from "@/lib/reports/report";
@@ -9,7 +10,7 @@ import { VIEWS } from "@/lib/views";
  * explanation (the exit-codes report, lib/reports/errors.ts). User aborts are left out unless aborts=include.
  */
 export async function GET(request: Request) {
-  return answer(request, "exit-codes", VIEWS.apiErrors, async (state) => {
+  return answer(request, "exit-codes", VIEWS.apiErrors, ExitCodesSchema, async (state) => {
     const r = await fetchExitCodeRanking(state.range, state.aborts);
     const ctx = shareContext(state, r.codes);
     return {

@@ -1,4 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
+import { IncidentsSchema } from "@/lib/api-schemas";
 import { fetchInsights } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
@@ -10,7 +11,7 @@ import { VIEWS } from "@/lib/views";
  * within minutes. CSV: one row per incident and app.
  */
 export async function GET(request: Request) {
-  return answer(request, "incidents", VIEWS.apiIncidents, async (state) => {
+  return answer(request, "incidents", VIEWS.apiIncidents, IncidentsSchema, async (state) => {
     const { incidents } = await fetchInsights(state.range);
     const table = incidents.flatMap((i) =>
       i.apps.map((a) => ({

@@ -1,4 +1,5 @@
 import { answer, csvTable } from "@/lib/api";
+import { RegressionsSchema } from "@/lib/api-schemas";
 import { fetchInsights } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
@@ -10,7 +11,7 @@ import { VIEWS } from "@/lib/views";
  * row per regression.
  */
 export async function GET(request: Request) {
-  return answer(request, "regressions", VIEWS.apiRegressions, async (state) => {
+  return answer(request, "regressions", VIEWS.apiRegressions, RegressionsSchema, async (state) => {
     const { regressions } = await fetchInsights(state.range);
     const table = regressions.map((r) => ({
       nsapp: r.nsapp,

@@ -1,4 +1,5 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
+import { AppSchema } from "@/lib/api-schemas";
 import { appExists, fetchAppDetail } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import type { Breakdown } from "@/lib/data";
@@ -20,7 +21,7 @@ const breakdown = (b: Breakdown) => ({
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, async (state) => {
+  return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, AppSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const d = await fetchAppDetail(nsapp, state.range, state.aborts);
     return {

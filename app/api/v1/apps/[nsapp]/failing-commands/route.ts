@@ -1,4 +1,5 @@
 import { ApiError, answer } from "@/lib/api";
+import { FailingCommandsSchema } from "@/lib/api-schemas";
 import { appExists, fetchFailingCommands } from "@/lib/data";
 import { FAILING_COMMANDS } from "@/lib/reports/failing-commands";
 import { VIEWS } from "@/lib/views";
@@ -11,7 +12,7 @@ import { VIEWS } from "@/lib/views";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `failing-commands-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiFailingCommands, async (state) => {
+  return answer(request, `failing-commands-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiFailingCommands, FailingCommandsSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const found = await fetchFailingCommands(nsapp, state.range);
     return {

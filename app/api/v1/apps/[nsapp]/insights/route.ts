@@ -1,4 +1,5 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
+import { AppInsightsSchema } from "@/lib/api-schemas";
 import { appExists, fetchAppInsights } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
 
@@ -10,7 +11,7 @@ import { VIEWS } from "@/lib/views";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `insights-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiInsights, async (state) => {
+  return answer(request, `insights-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiInsights, AppInsightsSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const insights = await fetchAppInsights(nsapp, state.range);
     return {

@@ -1,4 +1,5 @@
 import { ApiError, answer } from "@/lib/api";
+import { RunsSchema } from "@/lib/api-schemas";
 import { appExists, fetchRuns } from "@/lib/data";
 import { RUNS } from "@/lib/reports/runs";
 import { VIEWS } from "@/lib/views";
@@ -10,7 +11,7 @@ import { VIEWS } from "@/lib/views";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ nsapp: string }> }) {
   const { nsapp } = await params;
-  return answer(request, `runs-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiRuns, async (state) => {
+  return answer(request, `runs-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiRuns, RunsSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const res = await fetchRuns(nsapp, state.range, state.outcome, state.page, state.pageSize);
     return {
