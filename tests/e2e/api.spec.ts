@@ -23,6 +23,8 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/regressions?range=30d", S.RegressionsSchema],
   ["/incidents?range=7d", S.IncidentsSchema],
   ["/apps/docker/insights?range=90d", S.AppInsightsSchema],
+  ["/apps/jellyfin/failing-commands?range=30d", S.FailingCommandsSchema],
+  ["/apps/pii-probe/failing-commands?range=24h", S.FailingCommandsSchema],
   ["/digest", S.DigestSchema],
 ];
 
@@ -42,6 +44,7 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
       "/api/v1/apps/{nsapp}",
       "/api/v1/apps/{nsapp}/runs",
       "/api/v1/apps/{nsapp}/insights",
+      "/api/v1/apps/{nsapp}/failing-commands",
       "/api/v1/errors",
       "/api/v1/errors/{code}",
       "/api/v1/os",
