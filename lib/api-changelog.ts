@@ -39,6 +39,23 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "The command that failed (issue 15)",
+    summary: "Failures grouped by the command that failed — normalised, with its script line — per app, and named in regressions. Additions only.",
+    changes: [
+      {
+        kind: "added",
+        title: "Failing commands per app",
+        text: "`GET /api/v1/apps/{nsapp}/failing-commands`: the app's failures in the range by signature — `command` (normalised: versions, numbers, hashes, temporary paths, addresses, host and user names and secrets masked; /methodology), `line`, `failed`, `share` of all its failures, `first_seen`, `last_seen`, `exit_codes` — most failures first; `totals.failed` and `totals.with_command` (older scripts send no command). CSV: one row per command, exit codes as `code:failures` separated by spaces.",
+      },
+      {
+        kind: "added",
+        title: "A regression's failing command",
+        text: "`GET /api/v1/regressions`: each regression gains `failing_command` (`line`, `command`, `failed`, `share`): the command more than half of its failures inside its window failed at, or null. CSV: two last columns, `failing_command` and `failing_command_line`.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "Install time (issue 15)",
     summary:
       "Today's scripts report how long a run took and which repository it came from. Install time per app is now a figure of its own, exact like the rest; nothing existing changed meaning.",

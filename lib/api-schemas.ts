@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { APPS } from "./reports/apps";
 import { ERRORS } from "./reports/errors";
+import { FAILING_COMMANDS } from "./reports/failing-commands";
 import { OS } from "./reports/os";
 import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
@@ -209,6 +210,15 @@ export const RegressionSchema = z.strictObject({
   exit_codes: z.array(z.strictObject({ exit_code: int, category: z.string(), failed: int, expected: z.number(), excess: z.number() })),
   environment: z.array(z.strictObject({ dimension: z.enum(["os", "pve", "method"]), value: z.string(), failed: int, decided: int, rate: z.number().nullable() })),
   causes: z.array(cause),
+  failing_command: z
+    .strictObject({
+      line: int.describe("the script line; 0 when not reported"),
+      command: z.string().describe("the failing command, normalised (as /api/v1/apps/{nsapp}/failing-commands)"),
+      failed: int.describe("failures at it inside the regression's window"),
+      share: z.number().min(0).max(1).describe("of the window's failures"),
+    })
+    .nullable()
+    .describe("the command more than half of the regression's failures failed at; null when none did, when not described, or when part of an incident"),
   incident: z.strictObject({ exit_code: int.nullable(), category: z.string().nullable(), start: z.string() }).nullable(),
 });
 const scriptChange = {
@@ -279,6 +289,13 @@ const rateFigures = {
   actionable_low: rate,
   actionable_high: rate,
 };
+export const FailingCommandsSchema = envelope(z.array(FAILING_COMMANDS.rowSchema), {
+  totals: z.strictObject({
+    failed: int.describe("the app's failures in the range"),
+    with_command: int.describe("of them, failures whose error text named the command (today's scripts; older runs carry none)"),
+  }),
+});
+
 export const AppInsightsSchema = envelope(
   z.strictObject({
     nsapp: z.string(),

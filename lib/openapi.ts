@@ -87,6 +87,14 @@ export const ENDPOINTS: Endpoint[] = [
     pathParams: [NSAPP],
   },
   {
+    path: "/api/v1/apps/{nsapp}/failing-commands",
+    view: VIEWS.apiFailingCommands,
+    summary: "One app's failures grouped by the command that failed (normalised, with its line): failures, share, first and last seen, exit codes",
+    schema: S.FailingCommandsSchema,
+    csv: "the commands",
+    pathParams: [NSAPP],
+  },
+  {
     path: "/api/v1/digest",
     view: VIEWS.apiDigest,
     summary: "The weekly digest: one calendar week against the week before — newly failing, recovered, still failing, biggest movers, incidents",

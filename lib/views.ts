@@ -66,6 +66,7 @@ export const VIEWS = {
   apiIncidents: view("/api/v1/incidents", { strict: true }),
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
   apiChanges: view("/api/v1/apps/[nsapp]/changes", { strict: true }),
+  apiFailingCommands: view("/api/v1/apps/[nsapp]/failing-commands", { strict: true }),
   apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
   apiDurations: view("/api/v1/durations", {
     params: ["range", "repo", "q", "min", "sort", "page", "size"],

@@ -155,6 +155,25 @@ export default function MethodologyPage() {
           with code 130 from an older script stays a failure.
         </p>
       </section>
+      <section className="panel" id="commands">
+        <h2>The command that failed</h2>
+        <p>
+          Today&apos;s scripts start a failure&apos;s error text with <code>exit_code=N | explanation | at line L: command</code>, then the command&apos;s output. When a run is
+          stored (at <code>POST /telemetry</code>, through the records API and by the history import) the server reads the command and its line from that first part only — never
+          from the output — and keeps a <strong>normalised</strong> copy, the run&apos;s <em>signature</em>: URLs keep their scheme and last two path segments (
+          <code>https://…/releases/latest</code>); versions become <code>&lt;ver&gt;</code>, other numbers <code>&lt;n&gt;</code>, hashes <code>&lt;hash&gt;</code>, UUIDs{" "}
+          <code>&lt;uuid&gt;</code>, long random strings and known token formats <code>&lt;token&gt;</code>, temporary paths <code>/tmp/&lt;tmp&gt;</code>, IP and MAC addresses{" "}
+          <code>&lt;ip&gt;</code> and <code>&lt;mac&gt;</code>, host names <code>&lt;host&gt;</code>, e-mail addresses <code>&lt;email&gt;</code>, user names in home paths and{" "}
+          <code>user@host</code> <code>&lt;user&gt;</code>, and the value after a password, token, secret, key or auth variable or flag <code>&lt;secret&gt;</code>; at most 200
+          characters. Failures of one cause on different hosts and releases then share one signature, and counts per signature are exact rollups like every other figure.
+        </p>
+        <p>
+          An app&apos;s page lists its failures by signature with their share of all its failures in the range, the first and last day (hour, for 24 hours) one failed there, and
+          the exit codes they ended with. Older scripts sent no command: their failures count in the total but under no command (the page says how many named one). A regression
+          names the command <em>most</em> of its failures failed at — more than half of them inside its window — or none: “since 2026-12-02 mostly{" "}
+          <code>curl -fsSL https://…/releases/latest</code> at line 31”.
+        </p>
+      </section>
       <section className="panel" id="insights">
         <h2>Regressions, incidents and what is unusual</h2>
         <p>
@@ -280,13 +299,17 @@ export default function MethodologyPage() {
         <ul>
           <li>counts of runs per day (per hour for the last three days) by outcome, app, install type, exit code, OS and version, Proxmox VE version and install method;</li>
           <li>
+            counts of an app&apos;s runs by failure signature: the failing command <strong>normalised</strong> as described under <a href="#commands">The command that failed</a>,
+            and its script line;
+          </li>
+          <li>
             an app&apos;s recent runs, one at a time: when it started <strong>to the minute</strong>, its outcome, exit code, OS and version, Proxmox VE version and install method.
           </li>
         </ul>
         <p>
           Never published: a run&apos;s record id, its session id (<code>random_id</code>), its error text (which can carry host details), its resources one by one, or anything
-          about the host beyond the fields above. Exit codes are explained from the scripts&apos; public table instead of the error text. The repository&apos;s SECURITY.md lists
-          the access rules of the data store.
+          about the host beyond the fields above; of the error text, only the normalised signature. Exit codes are explained from the scripts&apos; public table instead of the
+          error text. The repository&apos;s SECURITY.md lists the access rules of the data store.
         </p>
       </section>
     </main>

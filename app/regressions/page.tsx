@@ -13,7 +13,7 @@ import { explainExitCode } from "@/lib/exit-codes";
 import { formatInt, formatRate, truncate } from "@/lib/format";
 import type { Incident } from "@/lib/insights/find-incidents";
 import { CATALOGUE_APPS } from "@/lib/insights/catalogue";
-import type { Regression } from "@/lib/insights/find-regressions";
+import { failingCommandSentence, type Regression } from "@/lib/insights/find-regressions";
 import { customRange } from "@/lib/range";
 import { viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { bucketLabel } from "@/lib/time";
@@ -89,6 +89,7 @@ async function RegressionTable({ state }: { state: ViewState }) {
                   [
                     ...r.exit_codes.slice(0, 2).map((c) => `${c.exit_code} (${explainExitCode(c.exit_code, r.start)})`),
                     ...r.causes.slice(0, 2).map((c) => c.sentence),
+                    ...(r.failing_command ? [failingCommandSentence(r)!] : []),
                     ...(r.incident ? [`part of the incident of exit code ${r.incident.exit_code ?? r.incident.category} from ${bucketLabel(r.incident.start)}`] : []),
                   ].join(" · ") || (r.described ? "no single exit code or environment stands out" : "details on the app's page"),
               }),

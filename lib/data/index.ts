@@ -21,6 +21,7 @@ export type { Run } from "./queries/runs";
 export type { AppChange } from "./queries/changes";
 // The alert worker's collections (lib/alerts/worker.ts): a store bound to its account, uncached.
 export { openAlertStore, type AlertStore, type Delivery, type Subscription } from "./alerts";
+export type { FailingCommand } from "./queries/failing-commands";
 export type { ActiveSet } from "./queries/sitemap";
 export { classifySourceError } from "./explain-error";
 import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./cache";
@@ -31,6 +32,7 @@ import * as durations from "./queries/durations";
 import * as testing from "./queries/testing";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
+import * as failingCommands from "./queries/failing-commands";
 import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
@@ -117,6 +119,11 @@ export const loadAppSummary = cached("appSummary", (nsapp: string, range: Range)
 export const loadAppCodes = cached("appCodes", appDetail.queryAppCodes).load;
 export const loadAppEnvironment = cached("appEnvironment", appDetail.queryAppEnvironment).load;
 export const loadAppResources = cached("appResources", appDetail.queryAppResources).load;
+
+// One app's failures by their failing command (the failure signature).
+const failingCommandsFn = cached("failingCommands", (nsapp: string, range: Range) => failingCommands.queryFailingCommands(nsapp, range));
+export const loadFailingCommands = failingCommandsFn.load;
+export const fetchFailingCommands = failingCommandsFn.fetch;
 
 const appDetailFn = cached("appDetail", appDetail.queryAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;

@@ -12,7 +12,7 @@ import { explainExitCode } from "../exit-codes";
 import { formatDaySpan, formatInt, formatPoints, formatRate } from "../format";
 import type { DigestApp, WeekDigest } from "../insights/digest";
 import type { Incident } from "../insights/find-incidents";
-import type { Regression } from "../insights/find-regressions";
+import { failingCommandSentence, type Regression } from "../insights/find-regressions";
 import { bucketSpan } from "../insights/scan-plan";
 import { parseViewState, viewHref } from "../params";
 import { FIRST_DAY } from "../range";
@@ -83,6 +83,7 @@ export function regressionEntry(ctx: FeedContext, r: Regression, likelyCause: Su
     `${formatInt(r.failed)} failures, ${formatInt(Math.round(r.excess_failures))} more than expected.` +
     (codes.length ? ` Exit codes that rose: ${codes.join(", ")}.` : "") +
     r.causes.map((c) => ` ${c.sentence}.`).join("") +
+    (r.failing_command ? ` ${failingCommandSentence(r)}.` : "") +
     incident +
     (likelyCause ? causeText(likelyCause) : "");
   return {

@@ -32,6 +32,15 @@ export interface Cause {
   p_adjusted: number;
 }
 
+/** The command most of a regression's failures failed at (the failure signature, normalised), when one did. */
+export interface FailingCommandRef {
+  line: number;
+  command: string;
+  /** Failures at it inside the regression's window, and their share of all its failures there. */
+  failed: number;
+  share: number;
+}
+
 export interface IncidentRef {
   exit_code: number | null;
   category: string | null;
@@ -63,11 +72,13 @@ export interface Regression {
   exit_codes: RisingCode[];
   environment: SplitRow[];
   causes: Cause[];
+  /** The command more than half of the window's failures failed at; null when none did (or not read). */
+  failing_command: FailingCommandRef | null;
   /** The cross-app incident this regression is part of (its app, at an overlapping time), if any. */
   incident: IncidentRef | null;
 }
 
-type Description = Pick<Regression, "described" | "exit_codes" | "environment" | "causes" | "incident">;
+type Description = Pick<Regression, "described" | "exit_codes" | "environment" | "causes" | "failing_command" | "incident">;
 
 export function scriptDefaults(nsapp: string): ScriptDefaults {
   const rows = APPS.filter((a) => a.nsapp === nsapp);
@@ -86,6 +97,34 @@ export function causeOf(f: TraitFinding): Cause {
     ratio: Number.isFinite(f.ratio) ? f.ratio : null,
     p_adjusted: f.pAdjusted,
   };
+}
+
+/**
+ * The signature more than half of the failures failed at (`rows`: stats_app_failure totals of
+ * one app over the window), or null: "mostly" is a majority, so at most one command is named.
+ */
+export function mostlyFailingAt(rows: readonly KeyedTotals[]): FailingCommandRef | null {
+  let total = 0;
+  const by = new Map<string, FailingCommandRef>();
+  for (const r of rows) {
+    total += r.failed;
+    const command = String(r.fail_command ?? "");
+    if (!command || r.failed === 0) continue;
+    const line = Number(r.fail_line);
+    const id = `${line}\u0000${command}`;
+    const g = by.get(id) ?? { line, command, failed: 0, share: 0 };
+    g.failed += r.failed;
+    by.set(id, g);
+  }
+  const top = [...by.values()].sort((a, b) => b.failed - a.failed || a.line - b.line)[0];
+  return top && top.failed * 2 > total ? { ...top, share: top.failed / total } : null;
+}
+
+/** "Since 2026-12-02 mostly `curl -fsSL https://…/releases/latest` at line 31 (41 of 52 failures)". */
+export function failingCommandSentence(r: Pick<Regression, "start" | "failing_command" | "failed">): string | null {
+  const c = r.failing_command;
+  if (!c) return null;
+  return `Since ${r.start.slice(0, 10)} mostly \`${c.command}\`${c.line ? ` at line ${c.line}` : ""} (${c.failed} of ${r.failed} failures)`;
 }
 
 /** The regressions of the scanned apps that overlap the range, open first, then by excess. */
@@ -109,7 +148,12 @@ function failuresByCode(rows: readonly KeyedTotals[]): Map<number, number> {
 export async function describeWindow(source: InsightsSource, f: RegressionFinding, scan: { codes: readonly KeyedTotals[]; apps: readonly KeyedTotals[] }): Promise<Description> {
   const span = windowSpan(f);
   const one = { nsapp: [f.nsapp] };
-  const [codes, os, env] = await Promise.all([source.totals("stats_app_code", span, one), source.totals("stats_app_os", span, one), source.totals("stats_app_env", span, one)]);
+  const [codes, os, env, commands] = await Promise.all([
+    source.totals("stats_app_code", span, one),
+    source.totals("stats_app_os", span, one),
+    source.totals("stats_app_env", span, one),
+    source.totals("stats_app_failure", span, one),
+  ]);
   const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
   const decided = { window: sumDecided(env), scan: sumDecided(mine(scan.apps)) };
   const exit_codes = risingCodes(failuresByCode(codes), failuresByCode(mine(scan.codes)), decided, f.excess, f.start.slice(0, 10));
@@ -132,7 +176,7 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
   // change from one day to the next (the app page's traits over the whole range cover them).
   const rows = asTraitRows({ os, env, resources: [] });
   const causes = unusualTraits(traitCounts(rows, scriptDefaults(f.nsapp)), traitTotal(rows.env)).map(causeOf);
-  return { described: true, exit_codes, environment, causes, incident: null };
+  return { described: true, exit_codes, environment, causes, failing_command: mostlyFailingAt(mine(commands)), incident: null };
 }
 
 /** The incident a regression is part of: one of its apps, at an overlapping time. */
@@ -150,11 +194,12 @@ export function fromIncident(f: RegressionFinding, i: Incident): Description {
     exit_codes: codes,
     environment: [],
     causes: [],
+    failing_command: null,
     incident: { exit_code: i.exit_code, category: i.exit_code === null ? i.category : null, start: i.start },
   };
 }
 
-export const UNDESCRIBED: Description = { described: false, exit_codes: [], environment: [], causes: [], incident: null };
+export const UNDESCRIBED: Description = { described: false, exit_codes: [], environment: [], causes: [], failing_command: null, incident: null };
 
 export function toRegression(f: RegressionFinding, d: Description): Regression {
   return {

@@ -108,6 +108,16 @@ const DAILY = [
     purpose: "PVE versions, methods and privileged/unprivileged per app",
   },
   {
+    // The failure signature (pb_hooks/telemetry-signature.cjs): the normalised failing command and
+    // its line, with the exit code the run ended with. Series: first and last day seen, and what
+    // a regression's failures failed at (lib/data/queries/failing-commands.ts).
+    name: "stats_app_failure",
+    hourly: "stats_app_failure_hourly",
+    series: true,
+    dims: [text("nsapp"), num("fail_line"), text("fail_command"), num("exit_code")],
+    purpose: "failing commands per app (signature: line and normalised command) and the exit codes they ended with",
+  },
+  {
     name: "stats_app_resources",
     hourly: "stats_app_resources_hourly",
     dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],

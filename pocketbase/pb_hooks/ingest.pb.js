@@ -6,8 +6,8 @@
 // a 2xx means the run is on disk. PocketBase serves it, so ingest works while the dashboard is
 // down. Rate limit: the "POST /telemetry" rule (pb_migrations/1796540000_telemetry_ingest.js,
 // SECURITY.md). Answers never contain random_id, execution_id or error.
-// Install: copy this file and telemetry-ingest.cjs, telemetry-decode.cjs, telemetry-mask.cjs
-// into pb_hooks, restart PocketBase.
+// Install: copy this file and telemetry-ingest.cjs, telemetry-decode.cjs, telemetry-mask.cjs,
+// telemetry-signature.cjs into pb_hooks, restart PocketBase.
 
 routerAdd(
   "POST",
@@ -16,7 +16,7 @@ routerAdd(
     // Handlers run in a pooled VM of their own: everything they use is required here.
     const ingest = require(`${__hooks}/telemetry-ingest.cjs`);
     const NAME = "_dev_telemetry_data";
-    const COLUMNS = ingest.KNOWN.concat(["phase"]);
+    const COLUMNS = ingest.KNOWN.concat(["phase", "fail_line", "fail_command"]);
     const answer = (status, body) => e.json(status, Object.assign({ status: status }, body));
 
     let body;

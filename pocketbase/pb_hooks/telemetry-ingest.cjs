@@ -7,7 +7,8 @@
  *                             break them (unescaped quotes or control characters in `error`;
  *                             telemetry-decode.cjs)
  *   normalize(fields)       → a checked event: statuses mapped, bounds enforced, addresses
- *                             masked (telemetry-mask.cjs)
+ *                             masked (telemetry-mask.cjs), the failure signature derived from
+ *                             the error text (telemetry-signature.cjs: fail_line, fail_command)
  *   merge(stored, event, t) → what to write: create the run, update it, or nothing
  *
  * Used by pb_hooks/ingest.pb.js (POST /telemetry), pb_hooks/telemetry.pb.js (address masking on
@@ -20,6 +21,7 @@
 
 const decoding = require("./telemetry-decode.cjs");
 const masking = require("./telemetry-mask.cjs");
+const signature = require("./telemetry-signature.cjs");
 const KNOWN = decoding.KNOWN;
 const maskAddresses = masking.maskAddresses;
 
@@ -171,6 +173,7 @@ function normalize(fields) {
     const error = cut(maskAddresses(text(fields.error)));
     if (error.cut) notes.push(`error was longer than ${ERROR_MAX} characters: its middle was cut`);
     values.error = error.text;
+    Object.assign(values, signature.signatureColumns(values.error));
   }
   if (PROGRESS.indexOf(status) >= 0) return { event: { key: executionId, kind: "progress", status: "installing", phase: status, values: values, notes: notes } };
   const final = finalStatus(status, values.exit_code === undefined ? 0 : values.exit_code, notes);
@@ -279,12 +282,12 @@ function merge(stored, event, nowMs) {
     return changes(stored, Object.assign(carried(event.values), { phase: event.phase }), notes);
   }
   const want = Object.assign(carried(event.values), { status: event.status, exit_code: event.values.exit_code || 0 });
-  if (want.error === undefined) want.error = "";
+  if (want.error === undefined) Object.assign(want, { error: "" }, signature.signatureColumns(""));
   if (want.error_category === undefined) want.error_category = "";
   if (ended && stored.status === want.status && Number(stored.exit_code) === want.exit_code) {
     if (want.error.length > String(stored.error || "").length) {
       notes.push("the same final status again: its longer error text is kept");
-      return changes(stored, { error: want.error, error_category: want.error_category }, notes);
+      return changes(stored, { error: want.error, error_category: want.error_category, fail_line: want.fail_line, fail_command: want.fail_command }, notes);
     }
     notes.push("the same final status again: nothing changed");
     return { action: "none", values: {}, status: stored.status, notes: notes };

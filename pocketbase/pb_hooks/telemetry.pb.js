@@ -13,9 +13,11 @@
 //     any random_id a create accepts (not only UUIDs: the seed documentation's own example is
 //     `test-<timestamp>`), among runs of the records API (POST /telemetry keys its runs itself).
 //  3. IP and MAC addresses in `error` are masked before a records-API write is stored, as
-//     POST /telemetry does (telemetry-mask.cjs).
-// Install: copy this file and telemetry-mask.cjs into the pb_hooks directory next to
-// pb_data, restart PocketBase.
+//     POST /telemetry does (telemetry-mask.cjs), and the failure signature (`fail_line`,
+//     `fail_command`) is derived from it (telemetry-signature.cjs) — for every writer, the
+//     superuser's too: the signature is public and must follow the stored error.
+// Install: copy this file, telemetry-mask.cjs and telemetry-signature.cjs into the pb_hooks
+// directory next to pb_data, restart PocketBase.
 
 onRecordEnrich((e) => {
   if (!e.requestInfo.hasSuperuserAuth()) e.record.hide("random_id", "error");
@@ -72,13 +74,18 @@ onRecordsListRequest((e) => {
   return e.next();
 }, "_dev_telemetry_data");
 
-// Addresses in the error text of records-API writes (superusers' imports mask their own).
-// Each handler runs in a VM of its own, so neither can call a function declared out here.
+// Addresses in the error text of records-API writes (superusers' imports mask their own), and
+// the failure signature of every write's error text. Each handler runs in a VM of its own, so
+// neither can call a function declared out here.
 onRecordCreateRequest((e) => {
   if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-mask.cjs`).maskAddresses(e.record.getString("error")));
+  const sig = require(`${__hooks}/telemetry-signature.cjs`).signatureColumns(e.record.getString("error"));
+  for (const c in sig) e.record.set(c, sig[c]);
   return e.next();
 }, "_dev_telemetry_data");
 onRecordUpdateRequest((e) => {
   if (!e.hasSuperuserAuth()) e.record.set("error", require(`${__hooks}/telemetry-mask.cjs`).maskAddresses(e.record.getString("error")));
+  const sig = require(`${__hooks}/telemetry-signature.cjs`).signatureColumns(e.record.getString("error"));
+  for (const c in sig) e.record.set(c, sig[c]);
   return e.next();
 }, "_dev_telemetry_data");

@@ -13,6 +13,10 @@
  * | immich-oom | immich at 35 %, Node.js heap OOM 243 — **still open** at the end | day −3 … end | ~50 excess and growing |
  * | github-http-22 | **incident**: 8 apps that download from GitHub fail 80 % with HTTP error 22 | day −1, 14:00–18:59 UTC | ~60 failures, in the hourly window |
  *
+ * jellyfin-apt, vaultwarden-download and immich-oom also name the command their failures fail at
+ * (`command`): the app page's failing commands and the regression's cause show it from the
+ * event's first day, in place of the app's usual one.
+ *
  * Every other app is healthy: its own constant failure rate and ordinary binomial noise.
  * The incident sits at 14–19 UTC (busy hours) of the day before the end's day, so it is always
  * 5–34 hours old at the end: inside the 72-hour hourly rollups, and never in the night's trough.
@@ -32,6 +36,11 @@ export interface RegressionEvent {
   exitCode: number;
   /** Only runs with this environment are affected (the trait the insights should name). */
   only?: { pveMinor: string } | { os: string; osVersion: string };
+  /**
+   * The command its failures with `exitCode` fail at, as the scripts report it (raw: the server
+   * normalises it), where they report one (today's protocol, the last NEW_PROTOCOL_DAYS days).
+   */
+  command?: { line: number; command: string };
 }
 
 export interface IncidentEvent {
@@ -49,8 +58,26 @@ export type DemoEvent = RegressionEvent | IncidentEvent;
 
 export const DEMO_EVENTS: readonly DemoEvent[] = [
   { kind: "regression", id: "docker-apt", nsapp: "docker", startDay: -26, days: 4, failureRate: 0.06, exitCode: 101 },
-  { kind: "regression", id: "jellyfin-apt", nsapp: "jellyfin", startDay: -20, days: 5, failureRate: 0.35, exitCode: 100 },
-  { kind: "regression", id: "vaultwarden-download", nsapp: "vaultwarden", startDay: -13, days: 3, failureRate: 0.25, exitCode: 250 },
+  {
+    kind: "regression",
+    id: "jellyfin-apt",
+    nsapp: "jellyfin",
+    startDay: -20,
+    days: 5,
+    failureRate: 0.35,
+    exitCode: 100,
+    command: { line: 42, command: "$STD apt-get install -y jellyfin=10.11.2+deb13 jellyfin-ffmpeg7" },
+  },
+  {
+    kind: "regression",
+    id: "vaultwarden-download",
+    nsapp: "vaultwarden",
+    startDay: -13,
+    days: 3,
+    failureRate: 0.25,
+    exitCode: 250,
+    command: { line: 31, command: "curl -fsSL https://api.github.com/repos/dani-garcia/vaultwarden/releases/latest" },
+  },
   {
     kind: "regression",
     id: "nginxproxymanager-pve92",
@@ -62,7 +89,16 @@ export const DEMO_EVENTS: readonly DemoEvent[] = [
     only: { pveMinor: "9.2" },
   },
   { kind: "regression", id: "alpine-324", nsapp: "alpine", startDay: -8, days: 4, failureRate: 0.7, exitCode: 127, only: { os: "alpine", osVersion: "3.24" } },
-  { kind: "regression", id: "immich-oom", nsapp: "immich", startDay: -3, days: null, failureRate: 0.35, exitCode: 243 },
+  {
+    kind: "regression",
+    id: "immich-oom",
+    nsapp: "immich",
+    startDay: -3,
+    days: null,
+    failureRate: 0.35,
+    exitCode: 243,
+    command: { line: 131, command: "NODE_OPTIONS=--max-old-space-size=4096 $STD pnpm --filter immich-server build" },
+  },
   {
     kind: "incident",
     id: "github-http-22",

@@ -15,8 +15,9 @@
  * come out of generate.ts's stream unchanged.
  */
 import { errorCategory, explainExitCode, exitCodeInfo } from "../../lib/exit-codes";
+import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
 import { TESTING_APPS } from "./demo-model";
-import { AliasTable, type Rng } from "./prng";
+import { AliasTable, hashString32, type Rng } from "./prng";
 import type { TelemetryRow } from "./telemetry-row";
 
 /** Days before the end that use today's protocol. */
@@ -123,14 +124,35 @@ function toolPayloadGaps(row: TelemetryRow): Partial<TelemetryRow> {
   return row.type === "pve" ? { ...hardware, os_type: "", os_version: "" } : { ...hardware, pve_version: "" };
 }
 
-/** The error text and category the scripts send with a final status (build_error_string). */
-function errorOf(side: Rng, status: string, code: number, day: string): Pick<TelemetryRow, "error" | "error_category"> {
-  if (status !== "failed" && status !== "aborted" && !(status === "unknown" && code === 0)) return { error: "", error_category: "" };
+/** A failing command placed by a seeded event (demo-events.ts): its script line and raw text. */
+export interface FailingCommand {
+  line: number;
+  command: string;
+}
+
+/**
+ * The error text and category the scripts send with a final status (build_error_string), and
+ * the failure signature the server derives from it. A script fails at the same line for the
+ * same cause: the line is fixed per app and category, unless a seeded event names its own
+ * command (`placed`). (The side stream's draw for the line stays, so later draws are unchanged.)
+ */
+function errorOf(
+  side: Rng,
+  nsapp: string,
+  status: string,
+  code: number,
+  day: string,
+  placed: FailingCommand | null = null,
+): Pick<TelemetryRow, "error" | "error_category" | "fail_line" | "fail_command"> {
+  if (status !== "failed" && status !== "aborted" && !(status === "unknown" && code === 0)) return { error: "", error_category: "", fail_line: 0, fail_command: "" };
   const head = `exit_code=${code} | ${explainExitCode(code, day)}`;
-  if (status === "aborted") return { error: head, error_category: "user_aborted" };
+  if (status === "aborted") return { error: head, error_category: "user_aborted", fail_line: 0, fail_command: "" };
   const category = errorCategory(code, day);
   const [command, output] = TRACES[category] ?? ["$STD ./install.sh", `install.sh: exited with ${code}`];
-  return { error: `${head} | at line ${20 + side.int(380)}: ${command}\n---\n${output}`, error_category: category };
+  side.int(380);
+  const at = placed ?? { line: 20 + (hashString32(`${nsapp}|${category}`) % 380), command };
+  const error = `${head} | at line ${at.line}: ${at.command}\n---\n${output}`;
+  return { error, error_category: category, ...signature.signatureColumns(error) };
 }
 
 /** The phase a run reached: the last progress event its scripts sent before the end. */
@@ -147,10 +169,18 @@ function phaseOf(side: Rng, row: TelemetryRow): string {
 
 /**
  * A generated run as today's protocol stores it: `row` (fresh from the generator, changed in
- * place) started at `createdMs` and took `durationMs`; `endMs` is the data's end. Returns the
- * row and, for a failure the user retries, when the retry starts.
+ * place) started at `createdMs` and took `durationMs`; `endMs` is the data's end; `placed` the
+ * failing command a seeded event gives its failures. Returns the row and, for a failure the
+ * user retries, when the retry starts.
  */
-export function todaysRun(side: Rng, row: TelemetryRow, createdMs: number, durationMs: number, endMs: number): { row: TelemetryRow; retryAtMs: number | null } {
+export function todaysRun(
+  side: Rng,
+  row: TelemetryRow,
+  createdMs: number,
+  durationMs: number,
+  endMs: number,
+  placed: FailingCommand | null = null,
+): { row: TelemetryRow; retryAtMs: number | null } {
   let status = row.status;
   // The client reports user interrupts as aborted; the server stores "failed" with 0 as unknown.
   if (status === "sucess") status = "success";
@@ -163,7 +193,7 @@ export function todaysRun(side: Rng, row: TelemetryRow, createdMs: number, durat
     out.status = "success";
     out.updated = pbTime(Math.min(createdMs + durationMs, endMs - 1));
   }
-  Object.assign(out, errorOf(side, out.status, out.exit_code, row.created.slice(0, 10)));
+  Object.assign(out, errorOf(side, out.nsapp, out.status, out.exit_code, row.created.slice(0, 10), out.status === "failed" ? placed : null));
   out.phase = phaseOf(side, out);
   out.install_duration = out.status === "installing" ? 0 : Math.min(86_400, Math.round((Date.parse(out.updated.replace(" ", "T")) - createdMs) / 1000));
   const retry = out.type === "lxc" && out.status === "failed" && RETRY_CODES[out.exit_code] !== undefined && side.chance(RETRY_SHARE);
@@ -195,7 +225,7 @@ export function retryRun(side: Rng, failed: TelemetryRow, slot: TelemetryRow, en
     install_duration: running ? 0 : Math.round(durationMs / 1000),
     phase: "configuring",
   };
-  return { ...row, ...errorOf(side, status, code, slot.created.slice(0, 10)) };
+  return { ...row, ...errorOf(side, row.nsapp, status, code, slot.created.slice(0, 10)) };
 }
 
 const pbTime = (ms: number) => new Date(Math.floor(ms)).toISOString().replace("T", " ");

@@ -13,7 +13,7 @@
 import { explainExitCode } from "../../lib/exit-codes";
 import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
 import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, SLOW_APP, type DemoApp } from "./demo-model";
-import { NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
+import { type FailingCommand, NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
 import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
 import { DAY_MS } from "../../lib/time";
@@ -107,7 +107,7 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
       }
       // Nobody runs the upstream cleanup job here: a run that never reported stays installing.
       if (run.stuck) Object.assign(run.row, { status: "installing", updated: run.row.created });
-      const today = todaysRun(side, run.row, createdMs, run.durationMs, model.endMs);
+      const today = todaysRun(side, run.row, createdMs, run.durationMs, model.endMs, placedCommand(ctx, run.row));
       if (today.retryAtMs !== null) {
         retries.push({ atMs: today.retryAtMs, failed: today.row });
         retries.sort((a, b) => a.atMs - b.atMs);
@@ -127,6 +127,12 @@ function eventsOfDay(placed: readonly PlacedEvent[], dayMs: number): Pick<DayCon
     else incidents.push({ placed: p, event: p.event, apps: new Set(p.event.apps) });
   }
   return { regressions, incidents };
+}
+
+/** The failing command a regression of this run's app and exit code places (demo-events.ts), if any. */
+function placedCommand(ctx: DayContext, row: TelemetryRow): FailingCommand | null {
+  const event = (ctx.regressions.get(row.nsapp) ?? []).find((e) => e.exitCode === row.exit_code && e.command);
+  return event?.command ?? null;
 }
 
 /** The event that decides this run's failure odds and code, if any. */

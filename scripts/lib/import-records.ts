@@ -15,6 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import ingest from "../../pocketbase/pb_hooks/telemetry-ingest.cjs";
+import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
 import { INGEST_COLUMNS_EMPTY, TELEMETRY_COLUMNS, type TelemetryRow } from "./telemetry-row";
 
 /** A field of the collection as PocketBase stores its definition (`_collections.fields`). */
@@ -117,6 +118,8 @@ export function fromPocketBase(rec: Json, fields: readonly FieldSchema[]): Conve
   }
   if (!row.random_id) return { skip: "random_id is missing" };
   row.error = ingest.maskAddresses(row.error);
+  // The signature follows the stored error text, whatever the export said.
+  Object.assign(row, signature.signatureColumns(row.error));
   return finish(row, fields);
 }
 

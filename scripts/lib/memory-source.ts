@@ -10,7 +10,7 @@ import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
 import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
 import type { TelemetryRow } from "./telemetry-row";
 
-const READ: readonly DailyRollup[] = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources"];
+const READ: readonly DailyRollup[] = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources", "stats_app_failure"];
 const SEP = "\u0001";
 
 type Counts = Record<StoredOutcome, number>;

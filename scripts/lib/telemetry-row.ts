@@ -46,6 +46,10 @@ export interface TelemetryRow {
   /** ProxmoxVE (official), ProxmoxVED (development) or external (a fork). */
   repo_source: string;
   repo_slug: string;
+  /** The failure signature, derived from `error` on every write (pb_hooks/telemetry-signature.cjs): the line, 0 when none. */
+  fail_line: number;
+  /** The failing command, normalised (public through the rollups); '' when the error names none. */
+  fail_command: string;
 }
 
 /** The columns of today's protocol, with their empty values (a records-API run's). */
@@ -65,6 +69,9 @@ export const INGEST_COLUMNS_EMPTY = {
   has_arm: false,
   repo_source: "",
   repo_slug: "",
+  // Derived from `error` (both protocols), added by 1796800000_failure_signature.js.
+  fail_line: 0,
+  fail_command: "",
 } as const satisfies Partial<TelemetryRow>;
 
 /** Every column, in the bulk insert's order (all columns, so nothing relies on table defaults). */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
 import { insertE2eRows } from "../support/e2e-seed";
+import { sendPiiEvents } from "../support/pii-traces";
 import { startDashboard } from "./dashboard";
 
 const SUPERUSER = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
@@ -21,6 +22,8 @@ export default async function globalSetup() {
   const end = insertE2eRows(join(dataDir, "data.db"));
   const pb = await servePocketBase(dataDir, await freePort(), { quiet: true });
   await upsertReader(pb.url, SUPERUSER, READER);
+  // Failure traces full of private details, through the real ingest: privacy.spec.ts looks for them everywhere.
+  await sendPiiEvents(pb.url);
 
   if (!process.env.E2E_SKIP_BUILD) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
   // The production server (npm start), as deployed; rate limits are raised for the test traffic

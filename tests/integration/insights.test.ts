@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
 import { findInsights } from "../../lib/insights/find-insights";
+import { failingCommandSentence } from "../../lib/insights/find-regressions";
 import { windowSpan } from "../../lib/insights/scan-series";
 import { publicClient } from "../../lib/data/pocketbase";
 import { pocketbaseSource } from "../../lib/data/queries/insights-source";
@@ -15,6 +16,7 @@ import { previousRange, presetRange, rangeBounds } from "../../lib/range";
 import { bucketStart, nextBucket } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { DEMO_EVENTS, eventTruth } from "../../scripts/lib/demo-events";
+import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
 import { generateRows, type GenerateOptions } from "../../scripts/lib/generate";
 import { eventOk, scoreInsights } from "../../scripts/lib/insights-score";
 import { memorySource } from "../../scripts/lib/memory-source";
@@ -85,6 +87,29 @@ describe("insights", () => {
               : `nsapp = @app AND ${METHOD_LABEL_SQL} = @v`;
         expect(Object.values(outcomes(where, { ...details, v: e.value })), `${r.nsapp} ${e.dimension} ${e.value}`).toEqual([e.failed, e.decided]);
       }
+    }
+  });
+
+  it("names the command most of a regression's failures failed at, as SQL counts it — the seeded ones' own commands", () => {
+    const described = insights.regressions.filter((r) => r.described && !r.incident);
+    for (const r of described) {
+      const span = windowSpan(r);
+      const window = { ...between(span.from, span.to), app: r.nsapp };
+      const rows = pb.db
+        .prepare(
+          "SELECT fail_line AS line, fail_command AS command, COUNT(*) AS n FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND nsapp = @app AND status = 'failed' GROUP BY 1, 2 ORDER BY n DESC, line",
+        )
+        .all(window) as { line: number; command: string; n: number }[];
+      const total = rows.reduce((s, x) => s + x.n, 0);
+      const top = rows.find((x) => x.command !== "");
+      const want = top && top.n * 2 > total ? { line: top.line, command: top.command, failed: top.n, share: top.n / total } : null;
+      expect(r.failing_command, r.nsapp).toEqual(want);
+    }
+    for (const e of DEMO_EVENTS) {
+      if (e.kind !== "regression" || !e.command) continue;
+      const found = insights.regressions.find((r) => r.nsapp === e.nsapp && r.described);
+      expect(found?.failing_command, e.id).toMatchObject({ line: e.command.line, command: signature.normaliseCommand(e.command.command) });
+      expect(failingCommandSentence(found!)).toMatch(/^Since \d{4}-\d{2}-\d{2} mostly `/);
     }
   });
 

@@ -206,7 +206,9 @@ describe("rollups stay exact", () => {
 });
 
 describe("the rollup migration", () => {
-  it("backfills rows that existed before it and can be applied again", () => {
+  // Applies every migration twice (PocketBase saves each rollup collection and view both times):
+  // over a minute on the shared 2-core machine under load, so a longer bound against a hang.
+  it("backfills rows that existed before it and can be applied again", { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "pb-backfill-"));
     try {
       migrate(dir);

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nextRollupMigration, rollupState } from "../../lib/rollups/migration";
 import { ROLLUPS } from "../../lib/rollups/spec";
+import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { migrate, migrateDown, MIGRATION_FILES, migrationsDirWith } from "../../scripts/lib/pocketbase-server";
@@ -64,6 +65,29 @@ describe("upgrades", () => {
     const db = new Database(join(dataDir, "data.db"));
     try {
       expect((db.prepare("SELECT COUNT(*) AS n FROM stats_app_hourly").get() as { n: number }).n).toBeGreaterThan(0);
+      expectRollupsExact(db);
+      expectCurrent(db, ROLLUPS);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("derives the failure signature of runs stored before its columns existed (1796800000_failure_signature.js backfill)", () => {
+    const dataDir = join(scratch, "signature-data");
+    const before = MIGRATION_FILES.filter((f) => f < "1796800000_failure_signature.js");
+    migrate(dataDir, migrationsDir("before-signature", before));
+    // Rows of both protocols, the failures of today's carrying "| at line L: <command>" (bulk insert leaves out columns the table lacks).
+    insertRows(join(dataDir, "data.db"), generateRows({ seed: 91, days: 3, runsPerDay: 2000, end: new Date() }), { maintainRollups: true });
+    migrate(dataDir, migrationsDir("with-signature", MIGRATION_FILES));
+    const db = new Database(join(dataDir, "data.db"));
+    try {
+      const rows = db.prepare("SELECT error, fail_line, fail_command FROM _dev_telemetry_data").all() as { error: string; fail_line: number; fail_command: string }[];
+      const wrong = rows.filter((r) => {
+        const want = signature.signatureColumns(r.error);
+        return want.fail_line !== r.fail_line || want.fail_command !== r.fail_command;
+      });
+      expect(wrong.slice(0, 3)).toEqual([]);
+      expect(rows.filter((r) => r.fail_command !== "").length).toBeGreaterThan(50);
       expectRollupsExact(db);
       expectCurrent(db, ROLLUPS);
     } finally {

@@ -99,6 +99,7 @@ function regression(over: Partial<Regression> = {}): Regression {
     environment: [{ dimension: "os", value: "Debian 13", failed: 90, decided: 500, rate: 0.18 }],
     causes: [],
     incident: null,
+    failing_command: null,
     ...over,
   };
 }

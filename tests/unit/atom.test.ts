@@ -35,6 +35,7 @@ function regression(nsapp: string, start: string, end: string | null): Regressio
     exit_codes: [{ exit_code: 100, category: "dependency", failed: 30, expected: 0.5, excess: 29.5 }],
     environment: [],
     causes: [{ dimension: "pve", key: "9.2", sentence: "Fails 9× more often on PVE 9.2: 31 % vs 3.4 %", failed: 30, rate: 0.31, other_rate: 0.034, ratio: 9, p_adjusted: 1e-6 }],
+    failing_command: null,
     incident: null,
   };
 }

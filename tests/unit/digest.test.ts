@@ -34,6 +34,7 @@ function regression(nsapp: string, start: string, end: string | null, excess = 2
     exit_codes: [],
     environment: [],
     causes: [],
+    failing_command: null,
     incident: null,
   };
 }

@@ -78,6 +78,8 @@ describe("prepared rollups", () => {
       "disk_size",
       "execution_id",
       "exit_code",
+      "fail_command",
+      "fail_line",
       "install_duration",
       "method",
       "nsapp",

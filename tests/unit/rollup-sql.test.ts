@@ -13,7 +13,7 @@ describe("rollup SQL", () => {
   it("compiles in SQLite and detects a tampered count", () => {
     const db = new Database(":memory:");
     db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC,
-      os_type TEXT, os_version TEXT, pve_version TEXT, method TEXT, ct_type NUMERIC, core_count NUMERIC, ram_size NUMERIC, disk_size NUMERIC, created TEXT,
+      os_type TEXT, os_version TEXT, pve_version TEXT, method TEXT, ct_type NUMERIC, core_count NUMERIC, ram_size NUMERIC, disk_size NUMERIC, fail_line NUMERIC NOT NULL DEFAULT 0, fail_command TEXT NOT NULL DEFAULT '', created TEXT,
       execution_id TEXT, install_duration NUMERIC, repo_source TEXT)`);
     for (const r of ROLLUPS) {
       const daily = r.grain === "day";

@@ -7,6 +7,7 @@ import { RateChart } from "@/components/charts/RateChart";
 import { BackLink, CopyLink } from "@/components/ClientLinks";
 import { DataTable } from "@/components/DataTable";
 import type { Column } from "@/lib/table";
+import { FailingCommands } from "@/components/FailingCommands";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { STORED_SERIES } from "@/lib/outcome-style";
@@ -371,6 +372,12 @@ async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) 
   );
 }
 
+/** The failing-commands endpoint for this view, as JSON and CSV. */
+function commandsApi(nsapp: string, state: ViewState) {
+  const path = `/api/v1/apps/${encodeURIComponent(nsapp)}/failing-commands`;
+  return { json: viewHref(VIEWS.apiFailingCommands, path, state), csv: viewHref(VIEWS.apiFailingCommands, `${path}.csv`, state) };
+}
+
 export default async function AppPage({ params, searchParams }: Props) {
   const now = new Date();
   const nsapp = appName((await params).nsapp);
@@ -423,6 +430,9 @@ export default async function AppPage({ params, searchParams }: Props) {
       </Section>
       <Section id="insights" title="Why it fails" skeleton={<Skeleton height={180} />}>
         <Insights {...p} />
+      </Section>
+      <Section id="commands" title="Where it fails: the failing commands">
+        <FailingCommands nsapp={nsapp} range={state.range} api={commandsApi(nsapp, state)} />
       </Section>
       <div className="grid-2">
         <Section id="codes" title="Exit codes">

@@ -44,6 +44,8 @@ export async function GET(request: Request) {
       likely_cause_hours_before: r.likely_causes[0]?.hours_before ?? null,
       baseline_failed: r.baseline_failed,
       baseline_decided: r.baseline_decided,
+      failing_command: r.failing_command?.command ?? null,
+      failing_command_line: r.failing_command?.line ?? null,
     }));
     return {
       extra: { totals: { regressions: regressions.length, open: regressions.filter((r) => r.end === null).length } },
@@ -72,6 +74,8 @@ export async function GET(request: Request) {
         likely_cause_hours_before: true,
         baseline_failed: true,
         baseline_decided: true,
+        failing_command: true,
+        failing_command_line: true,
       }),
     };
   });
