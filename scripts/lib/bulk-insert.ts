@@ -107,13 +107,19 @@ function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: In
   }
 }
 
+/**
+ * The rollups of the spec this database has tables for: a database at an earlier release (an
+ * upgrade test's, before its newest rollup migration) lacks the rollups added since.
+ */
+function presentRollups(db: Database.Database) {
+  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+  return ROLLUPS.filter((spec) => tables.has(spec.name));
+}
+
 function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
   const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
-  // The rollups this database has: a database at an earlier release (upgrade tests) lacks the
-  // ones added since, and must not get their triggers without their tables.
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
-  const rollups = ROLLUPS.filter((spec) => tables.has(spec.name));
+  const rollups = presentRollups(db);
   return inTransaction(db, () => {
     for (const spec of rollups) for (const sql of dropTriggersSql(spec)) db.exec(sql);
     opts.onPhase?.("insert");

@@ -12,8 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generateRows } from "../../scripts/lib/generate";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { migrate, migrateDown, POCKETBASE_DIRS } from "../../scripts/lib/pocketbase-server";
-import { ROLLUPS } from "../../lib/rollups/spec";
-import { expectRollupsExact } from "../support/rollups";
+import { expectRollupsExact, rollupsPresent } from "../support/rollups";
 
 const FILE = "1796540000_telemetry_ingest.js";
 /** Migrations from this one on: down must take them all back to reach the state before it. */
@@ -37,12 +36,7 @@ describe("the ingest migration", () => {
       const settings = JSON.parse(db.prepare("SELECT value FROM _params WHERE id = 'settings'").pluck().get() as string) as { rateLimits: { rules: { label: string }[] } };
       const rows = (db.prepare("SELECT COUNT(*) AS n FROM _dev_telemetry_data").get() as { n: number }).n;
       const sharedSessions = db.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM _dev_telemetry_data GROUP BY random_id HAVING COUNT(*) > 1)").pluck().get() as number;
-      // The rollups of the state the database is in (going down takes later rollup migrations back too).
-      const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
-      expectRollupsExact(
-        db,
-        ROLLUPS.filter((r) => present.has(r.name)),
-      );
+      expectRollupsExact(db, rollupsPresent(db));
       return { columns, indexes: Object.fromEntries(indexes.map((i) => [i.name, i.sql])), rules, limits: settings.rateLimits.rules.map((r) => r.label), rows, sharedSessions };
     } finally {
       db.close();

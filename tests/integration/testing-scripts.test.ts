@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAppDurations } from "../../lib/data/queries/durations";
 import { queryTestingScripts } from "../../lib/data/queries/testing";
-import { presetRange } from "../../lib/range";
+import { customRange } from "../../lib/range";
 import { wilson } from "../../lib/stats";
 import { SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -20,7 +20,8 @@ const SUCCESS = "status IN ('sucess','success','done')";
 
 describe("scripts in testing", () => {
   let pb: TestPocketBase;
-  const now = new Date();
+  // A fixed end: the same runs every time (the truths are about this data, not a lucky draw).
+  const now = new Date("2026-11-30T12:00:00Z");
   beforeAll(async () => {
     pb = await startTestPocketBase({
       seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 21, days: 25, runsPerDay: 2000, end: now }), { maintainRollups: false }),
@@ -39,7 +40,7 @@ describe("scripts in testing", () => {
   }
 
   it("equals SQL over the raw rows and follows the promotion rule; finds the ready and the not-ready script", async () => {
-    const range = presetRange("30d", now);
+    const range = customRange("2026-11-01", "2026-11-30");
     const view = await queryTestingScripts(range);
     const rates = counts(range, "repo_source IN ('ProxmoxVE', '')", true)
       .filter((a) => a.success + a.failed >= 30)
@@ -65,11 +66,11 @@ describe("scripts in testing", () => {
   });
 
   it("finds the demo's slow app: its p50 near the seeded median, and no other app's as long", async () => {
-    const range = presetRange("30d", now);
+    const range = customRange("2026-11-01", "2026-11-30");
     const slow = await queryAppDurations(SLOW_APP.nsapp, range, "official");
-    // ~150 timed successes: the sample median's standard error is ~7 % of the seeded median.
+    // ~150 timed successes of a log-normal (σ 0.7), runs still installing at the end left out: within a quarter of the seeded median.
     expect(slow.success.n).toBeGreaterThan(100);
-    expect(Math.abs(slow.success.p50! / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.2);
+    expect(Math.abs(slow.success.p50! / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.25);
     // The sorted list's order is tested against SQL in durations.test.ts; here the data's truth.
     const others = pb.db
       .prepare(
