@@ -53,7 +53,8 @@ test("each seeded regression's likely cause is its seeded change; unrelated chan
     if (r.likely_causes[0]) expect(unrelated.has(r.likely_causes[0].sha), `${r.nsapp} blames an unrelated change`).toBe(false);
   }
   const header = (await (await request.get(`${base()}/regressions.csv?range=30d`)).text()).split("\r\n")[0];
-  expect(header).toMatch(/,likely_cause_sha,likely_cause_url,likely_cause_message,likely_cause_hours_before,baseline_failed,baseline_decided$/);
+  // Appended in v1.3; v1.5 appended the failing command after them.
+  expect(header).toMatch(/,likely_cause_sha,likely_cause_url,likely_cause_message,likely_cause_hours_before,baseline_failed,baseline_decided,failing_command,failing_command_line$/);
 });
 
 test("/regressions names each regression's likely change and links a prefilled GitHub issue with its figures", async ({ page, request }) => {
