@@ -30,7 +30,7 @@ export async function TestingScripts({ range }: { range: Range }) {
             rowKey={(s) => s.nsapp}
             columns={[
               { key: "nsapp", label: "Script", cell: (s) => ({ kind: "link", value: s.nsapp, href: `/apps/${encodeURIComponent(s.nsapp)}` }) },
-              { key: "runs", label: "Finished runs", cell: (s) => ({ kind: "integer", value: s.success + s.failed }) },
+              { key: "runs", label: "Finished runs", priority: 2, cell: (s) => ({ kind: "integer", value: s.success + s.failed }) },
               { key: "rate", label: "Failure rate (95 % interval)", cell: (s) => ({ kind: "rate", value: s.failureRate, low: s.failureLow, high: s.failureHigh }) },
               { key: "verdict", label: "Ready to promote", cell: (s) => ({ kind: "text", value: s.verdict === "ready" ? "ready" : s.verdict, muted: s.verdict !== "ready" }) },
             ]}

@@ -14,7 +14,7 @@ test("triage a failing app from /apps to page 2 of its failed runs, and back fro
   await expect(page).toHaveURL(/min=50/);
 
   // Most failing is the default order; clicking the header twice comes back to it.
-  const rate = page.getByRole("columnheader", { name: /^Failure rate \(95/ });
+  const rate = page.getByTestId("apps-table").getByRole("columnheader", { name: /^Failure rate \(95/ });
   await expect(rate).toHaveAttribute("aria-sort", "descending");
   const table = page.getByTestId("apps-table");
   const rows = table.locator("tbody tr");
