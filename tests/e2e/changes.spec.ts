@@ -54,7 +54,9 @@ test("each seeded regression's likely cause is its seeded change; unrelated chan
   }
   const header = (await (await request.get(`${base()}/regressions.csv?range=30d`)).text()).split("\r\n")[0];
   // Appended in v1.3; v1.5 appended the failing command after them.
-  expect(header).toMatch(/,likely_cause_sha,likely_cause_url,likely_cause_message,likely_cause_hours_before,baseline_failed,baseline_decided,failing_command,failing_command_line$/);
+  expect(header).toMatch(
+    /,likely_cause_sha,likely_cause_url,likely_cause_message,likely_cause_hours_before,baseline_failed,baseline_decided,failing_command,failing_command_line$/,
+  );
 });
 
 test("/regressions names each regression's likely change and links a prefilled GitHub issue with its figures", async ({ page, request }) => {
