@@ -29,6 +29,19 @@ export function wilsonSql(k: string, n: string, bound: "low" | "high", z = Z95):
   return `CASE WHEN (${n}) > 0 THEN ((${k}) + ${z2 / 2} ${sign} ${z} * sqrt(1.0 * (${k}) * ((${n}) - (${k})) / (${n}) + ${z2 / 4})) ` + `/ ((${n}) + ${z2}) END`;
 }
 
+/**
+ * The bounds exactly as SQLite computes `wilsonSql` (no clamping to [0, 1]; the same operations
+ * on the same doubles in the same order, the constants as the SQL text spells them), for
+ * readers that get the counts and must return the range view's values bit for bit
+ * (lib/data/queries/rollup-range.ts; tests/integration/rollup-sums.test.ts compares them).
+ */
+export function wilsonAsSql(k: number, n: number, z = Z95): { low: number; high: number } | null {
+  if (n <= 0) return null;
+  const z2 = z * z;
+  const margin = z * Math.sqrt((k * (n - k)) / n + z2 / 4);
+  return { low: (k + z2 / 2 - margin) / (n + z2), high: (k + z2 / 2 + margin) / (n + z2) };
+}
+
 export interface Change {
   previous: number;
   delta: number;

@@ -1,0 +1,56 @@
+/**
+ * Range sums: every key's totals over [from, to] as ONE JSON text built by SQLite, served by
+ * PocketBase's `GET /api/rollups/{rollup}/sums` (pocketbase/pb_hooks/rollup_sums.pb.js, SQL
+ * generated from here into pocketbase/pb_hooks/rollup-sums.cjs): the same counts as the
+ * rollup's range view (`<rollup>_range`) without a filter. Why this path exists and what it
+ * costs: docs/ROLLUPS.md ("Range sums").
+ *
+ * Daily rollups: each key is found once through its open row (`valid_until = OPEN_END`, one
+ * per key, an equality on the in-force index); the row in force at `to` is that row when its
+ * bucket is not after `to` (every preset range ends today), else one backward seek in the key
+ * index; the row in force the day before `from` is one backward seek. Two seeks per key,
+ * whatever the range and wherever it ends. Hourly rollups: the hours between the two ends summed
+ * per key (at most the 72 hours held).
+ *
+ * `{:from}` and `{:to}` are bound parameters. The answer is one row, one column `rows`: a JSON
+ * array of arrays `[key…, success, failed, aborted, unknown, installing]`, one per key (keys
+ * without runs in the range too), in no particular order. The reader
+ * (lib/data/queries/rollup-range.ts) drops keys without runs, adds `runs` and the rates — with
+ * the very operations the view's SQL performs, so they are the same doubles (lib/stats.ts
+ * `wilsonAsSql`) — and orders the rows. Everything per row is left to the reader because
+ * SQLite's per-value work inside PocketBase (a Go translation of SQLite) was most of the cost.
+ */
+import { COUNT_COLUMNS, OPEN_END, type RollupSpec } from "./spec";
+
+/** The row of a key in force at a day: its last row with bucket `op` the day (a backward seek in the key index, covering). */
+function inForce(spec: RollupSpec, op: "<" | "<=", day: string, when = ""): string {
+  const same = spec.dims.map((d) => `x.${d.column} = k.${d.column}`).join(" AND ");
+  return `(SELECT x.rowid FROM ${spec.name} x WHERE ${when}${same} AND x.bucket ${op} ${day} ORDER BY x.bucket DESC LIMIT 1)`;
+}
+
+function dailySums(spec: RollupSpec): string {
+  // e: the row in force at `to` when it is not k itself (k's bucket after `to`); the subquery
+  // stops at once otherwise.
+  const atTo = (c: string) => `CASE WHEN k.bucket <= {:to} THEN k.cum_${c} ELSE e.cum_${c} END`;
+  const values = [...spec.dims.map((d) => `k.${d.column}`), ...COUNT_COLUMNS.map((c) => `${atTo(c)} - COALESCE(s.cum_${c}, 0)`)];
+  return (
+    `SELECT CAST(COALESCE(json_group_array(json_array(${values.join(", ")})), '[]') AS TEXT) AS rows ` +
+    `FROM ${spec.name} k ` +
+    `LEFT JOIN ${spec.name} e ON e.rowid = ${inForce(spec, "<=", "{:to}", "k.bucket > {:to} AND ")} ` +
+    `LEFT JOIN ${spec.name} s ON s.rowid = ${inForce(spec, "<", "{:from}")} ` +
+    `WHERE k.valid_until = '${OPEN_END}' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
+  );
+}
+
+function hourlySums(spec: RollupSpec): string {
+  const keys = spec.dims.map((d) => d.column).join(", ");
+  return (
+    `SELECT CAST(COALESCE(json_group_array(json_array(${keys}, ${COUNT_COLUMNS.join(", ")})), '[]') AS TEXT) AS rows ` +
+    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE bucket >= {:from} AND bucket <= {:to} GROUP BY ${keys})`
+  );
+}
+
+/** The query of a rollup's range sums (see the file comment). */
+export function rangeSumsSql(spec: RollupSpec): string {
+  return spec.grain === "day" ? dailySums(spec) : hourlySums(spec);
+}

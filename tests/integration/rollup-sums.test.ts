@@ -1,0 +1,101 @@
+/**
+ * The range sums (pocketbase/pb_hooks/rollup_sums.pb.js, docs/ROLLUPS.md "Range sums") answer
+ * exactly what the range views answer — the same keys, counts and rates to the last bit — for
+ * every rollup, daily and hourly, over ranges ending today, in the past, before the data and
+ * inside one day, after writes of every kind: inserts, an outcome changed, a run re-dated into
+ * an older day, runs deleted. Bad requests get a clear 400/404.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { publicClient } from "../../lib/data/pocketbase";
+import { rangeAll, rangeAllFromView } from "../../lib/data/queries/rollup-range";
+import { presetRange, type Range } from "../../lib/range";
+import { type DailyRollup, ROLLUPS, rollupDims, rollupTable } from "../../lib/rollups/spec";
+import { addDays, utcDay } from "../../lib/time";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+const DAILY = ROLLUPS.filter((r) => r.grain === "day").map((r) => r.name as DailyRollup);
+
+describe("range sums", () => {
+  let pb: TestPocketBase;
+  const now = new Date();
+  const today = utcDay(now);
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 31, days: 40, runsPerDay: 250, end: now }), { maintainRollups: false }),
+    });
+    pb.useForDataLayer();
+    // Writes through the triggers: a new run, an outcome changed, a run re-dated 20 days back
+    // (its key's later rows change), runs deleted in the middle of the history.
+    const created = await api(pb.url, RECORDS, { method: "POST", body: { random_id: "sums-1", type: "lxc", nsapp: "docker", status: "installing" } });
+    expect(created.status).toBe(200);
+    pb.db.prepare("UPDATE _dev_telemetry_data SET status = 'failed', exit_code = 7 WHERE random_id = 'sums-1'").run();
+    pb.db
+      .prepare(
+        `UPDATE _dev_telemetry_data SET created = '${addDays(today, -20)} 10:00:00.000Z' WHERE id = (SELECT id FROM _dev_telemetry_data WHERE created >= '${addDays(today, -2)}' LIMIT 1)`,
+      )
+      .run();
+    pb.db.prepare(`DELETE FROM _dev_telemetry_data WHERE id IN (SELECT id FROM _dev_telemetry_data WHERE created LIKE '${addDays(today, -15)}%' LIMIT 40)`).run();
+  });
+  afterAll(async () => pb?.stop());
+
+  const day = (from: number, to: number): Range => ({ grain: "day", bucket: "day", from: addDays(today, from), to: addDays(today, to), length: to - from + 1 });
+  const ranges: [string, Range][] = [
+    ["24h", presetRange("24h", now)],
+    ["30d", presetRange("30d", now)],
+    ["90d (starts before the data)", presetRange("90d", now)],
+    ["a past month", day(-35, -12)],
+    ["one past day", day(-15, -15)],
+    ["before the data", day(-200, -100)],
+    ["today", day(0, 0)],
+  ];
+
+  it.each(ranges)("equal the range view for every rollup over %s", async (_, range) => {
+    const pbc = publicClient();
+    let keys = 0;
+    for (const rollup of DAILY) {
+      try {
+        rollupTable(rollup, range.grain);
+      } catch {
+        continue; // no hourly sibling
+      }
+      const [sums, view] = await Promise.all([rangeAll(pbc, rollup, range), rangeAllFromView(pbc, rollup, range, { sort: "" })]);
+      const dims = rollupDims(rollup).map((d) => d.column);
+      const key = (r: Record<string, unknown>) => JSON.stringify(dims.map((d) => r[d]));
+      const strip = (r: Record<string, unknown>) => {
+        const { id: _i, collectionId: _c, collectionName: _n, range_from: _f, range_to: _t, ...rest } = r;
+        return rest;
+      };
+      const want = view.map((r) => strip(r as unknown as Record<string, unknown>)).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      const got = sums.map((r) => ({ ...r }) as Record<string, unknown>).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      expect(got, `${rollup} ${range.from}…${range.to}`).toEqual(want);
+      keys += got.length;
+    }
+    if (range.from > addDays(today, -40)) expect(keys).toBeGreaterThan(0);
+  });
+
+  it("sort as PocketBase sorts the view, ties by the key", async () => {
+    const range = presetRange("30d", now);
+    const pbc = publicClient();
+    const sums = await rangeAll(pbc, "stats_app", range, { sort: "-runs,nsapp" });
+    const view = await rangeAllFromView(pbc, "stats_app", range, { sort: "-runs,nsapp,type" });
+    expect(sums.map((r) => `${r.nsapp}/${r.type}/${r.runs}`)).toEqual(view.map((r) => `${r.nsapp}/${r.type}/${r.runs}`));
+  });
+
+  it("answer 400 to bad ranges and 404 to unknown rollups, never a 5xx", async () => {
+    const get = (path: string) => fetch(`${pb.url}${path}`);
+    for (const q of ["", "?from=2026-01-01", "?from=2026-1-1&to=2026-01-02", "?from=2026-01-03&to=2026-01-02", "?from=2026-01-01%2000&to=2026-01-02", "?from='x&to=y"]) {
+      const res = await get(`/api/rollups/stats_app/sums${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/from and to must be days/);
+    }
+    expect((await get("/api/rollups/stats_app_hourly/sums?from=2026-01-01&to=2026-01-02")).status).toBe(400);
+    expect((await get("/api/rollups/_dev_telemetry_data/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
+    expect((await get("/api/rollups/__proto__/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
+    const ok = await get(`/api/rollups/stats_app/sums?from=${addDays(today, -6)}&to=${today}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toMatch(/application\/json/);
+  });
+});
