@@ -23,14 +23,14 @@
  * --ingest-clients (default 8) at once: latency per request and throughput, on the full database.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatInt } from "../lib/format";
 import { publicClient } from "../lib/data/pocketbase";
 import { queryExitCodeRanking } from "../lib/data/queries/exit-codes";
 import { queryOverview } from "../lib/data/queries/overview";
-import { rangeAll, rangePage } from "../lib/data/queries/rollup-range";
+import { rangeAll, rangeAllFromView, rangePage } from "../lib/data/queries/rollup-range";
 import { presetRange } from "../lib/range";
 import { insertRows } from "./lib/bulk-insert";
 import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
@@ -103,15 +103,25 @@ function seed(dbPath: string, opts: GenerateOptions, maintainRollups: boolean) {
 }
 
 async function time(fn: () => Promise<unknown>, iterations: number, warmup: number) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95) };
+  return (await timeAlternating([fn], iterations, warmup))[0]!;
 }
+
+/** Several ways to one answer, timed in turns (one of each per round), so a change in the machine's load hits them alike. */
+async function timeAlternating(fns: (() => Promise<unknown>)[], iterations: number, warmup: number) {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const ms: number[][] = fns.map(() => []);
+  for (let i = 0; i < iterations; i++) {
+    for (const [j, fn] of fns.entries()) {
+      const t = performance.now();
+      await fn();
+      ms[j]!.push(performance.now() - t);
+    }
+  }
+  return ms.map((m) => ({ p50: percentile(m, 0.5), p95: percentile(m, 0.95) }));
+}
+
+/** The load average over the last minute, as printed beside every table (the machine may be shared). */
+const loadNote = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
 
 type Totals = Map<string, Record<string, number>>;
 function assertSame(name: string, rollup: Totals, naiveAnswer: Totals) {
@@ -221,6 +231,7 @@ async function main() {
         ...[r30, r90, r24h].map((range) => ({
           name: `apps ${range.grain === "hour" ? `${range.length}h` : `${range.length}d`}: runs and outcomes per app`,
           rollup: async () => new Map((await rangeAll(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
+          view: async () => new Map((await rangeAllFromView(publicClient(), "stats_app", range, { sort: "-runs,nsapp" })).map((a) => [`${a.nsapp}/${a.type}`, pick(a, COLS)])),
           naive: () => naiveTotals(pb.url, "apps", range.grain === "hour" ? "24h" : `${range.length}d`),
         })),
         {
@@ -242,23 +253,36 @@ async function main() {
         {
           name: "OS versions 30d: outcomes per type/os/version",
           rollup: async () => new Map((await rangeAll(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
+          view: async () => new Map((await rangeAllFromView(publicClient(), "stats_os", r30)).map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, pick(o, COLS)])),
           naive: () => naiveTotals(pb.url, "os", "30d"),
         },
       ];
       const rows: string[] = [];
-      for (const c of cases) {
+      const loads: string[] = [];
+      for (const c of cases as { name: string; rollup: () => Promise<Totals>; view?: () => Promise<Totals>; naive: () => Promise<Totals> }[]) {
         assertSame(c.name, await c.rollup(), await c.naive());
-        const a = await time(c.rollup, ITER, 3);
+        if (c.view) assertSame(`${c.name} (range view)`, await c.view(), await c.naive());
+        // The range sums and the range view they replace for reads without a filter, in turns.
+        const [a, v] = await timeAlternating(c.view ? [c.rollup, c.view] : [c.rollup], ITER, 3);
         const b = await time(c.naive, NAIVE_ITER, 1);
-        rows.push(`| ${c.name} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${b.p50.toFixed(0)} | ${b.p95.toFixed(0)} | ${(b.p95 / a.p95).toFixed(0)}× |`);
+        const view = v ? `${v.p50.toFixed(1)} | ${v.p95.toFixed(1)} | ${(v.p95 / a!.p95).toFixed(1)}×` : "– | – | –";
+        rows.push(`| ${c.name} | ${a!.p50.toFixed(1)} | ${a!.p95.toFixed(1)} | ${view} | ${b.p50.toFixed(0)} | ${b.p95.toFixed(0)} | ${(b.p95 / a!.p95).toFixed(0)}× |`);
+        loads.push(loadavg()[0]!.toFixed(1));
         console.error(`  measured ${c.name}`);
       }
       const rate = (rowsN: number, s: number) => `${formatCount(rowsN / s)} records/s`;
       console.log(
         `\nBenchmark: ${formatCount(fast.rows)} records over ${DAYS} days, PocketBase 0.40.4, ${ITER} runs per rollup query, ${NAIVE_ITER} per naive view query (answers checked equal)\n`,
       );
-      console.log("| query | rollups p50 ms | rollups p95 ms | naive view p50 ms | naive view p95 ms | p95 speed-up |");
-      console.log("|---|---:|---:|---:|---:|---:|");
+      console.log(
+        "Rollups = what the data layer reads: the range sums (docs/ROLLUPS.md) for every key of a range without a filter, else the range view; " +
+          "range view = the same answer from the range view through the records API (the path before the range sums), timed in turns with the rollups. " +
+          `Load average (1 min) after each row: ${loads.join(", ")}; ${loadNote()}.\n`,
+      );
+      console.log(
+        "| query | rollups p50 ms | rollups p95 ms | range view p50 ms | range view p95 ms | view ÷ rollups p95 | naive view p50 ms | naive view p95 ms | p95 speed-up |",
+      );
+      console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (const r of rows) console.log(r);
       console.log(
         `\nSeeding without rollup maintenance: ${rate(fast.rows, fast.insertSeconds)} ` +
