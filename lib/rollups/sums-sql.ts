@@ -20,7 +20,16 @@
  * `wilsonAsSql`) — and orders the rows. Everything per row is left to the reader because
  * SQLite's per-value work inside PocketBase (a Go translation of SQLite) was most of the cost.
  */
-import { COUNT_COLUMNS, OPEN_END, type RollupSpec } from "./spec";
+import { CALENDAR, COUNT_COLUMNS, HOUR_CALENDAR, OPEN_END, type RollupSpec } from "./spec";
+
+/**
+ * Both ends are days (hours) of the calendar the range view joins, as the view requires: a range
+ * outside 2020–2040 or naming a day that does not exist answers no keys, as the view does.
+ */
+function onCalendar(spec: RollupSpec): string {
+  const [cal, col] = spec.grain === "day" ? [CALENDAR, "day"] : [HOUR_CALENDAR, "hour"];
+  return `EXISTS (SELECT 1 FROM ${cal} WHERE ${col} = {:from}) AND EXISTS (SELECT 1 FROM ${cal} WHERE ${col} = {:to})`;
+}
 
 /** The row of a key in force at a day: its last row with bucket `op` the day (a backward seek in the key index, covering). */
 function inForce(spec: RollupSpec, op: "<" | "<=", day: string, when = ""): string {
@@ -38,7 +47,7 @@ function dailySums(spec: RollupSpec): string {
     `FROM ${spec.name} k ` +
     `LEFT JOIN ${spec.name} e ON e.rowid = ${inForce(spec, "<=", "{:to}", "k.bucket > {:to} AND ")} ` +
     `LEFT JOIN ${spec.name} s ON s.rowid = ${inForce(spec, "<", "{:from}")} ` +
-    `WHERE k.valid_until = '${OPEN_END}' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
+    `WHERE ${onCalendar(spec)} AND k.valid_until = '${OPEN_END}' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
   );
 }
 
@@ -46,7 +55,7 @@ function hourlySums(spec: RollupSpec): string {
   const keys = spec.dims.map((d) => d.column).join(", ");
   return (
     `SELECT CAST(COALESCE(json_group_array(json_array(${keys}, ${COUNT_COLUMNS.join(", ")})), '[]') AS TEXT) AS rows ` +
-    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE bucket >= {:from} AND bucket <= {:to} GROUP BY ${keys})`
+    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to} GROUP BY ${keys})`
   );
 }
 
