@@ -68,26 +68,22 @@ type Period = { failed: number; decided: number };
 type Periods = Map<string, { nsapp: string; type: string; current: Period; previous: Period }>;
 
 /**
- * Every app's and type's counts in the range and the previous period of equal length. Both
- * periods come from one series view read: a range view ending at the previous period's end
- * would visit every rollup row written since (the rows "in force" at an old date are found by
- * their valid_until), which at 90 days is most of the table.
+ * Every app's and type's counts in the range and the previous period of equal length: two
+ * range sums (docs/ROLLUPS.md "Range sums": two seeks per key wherever a period ends). The
+ * previous period starts no earlier than the calendar, as the series view read it before.
  */
 async function periodsOfAll(range: Range): Promise<Periods> {
+  const pb = publicClient();
   const prev = previousRange(range);
-  const from = range.grain === "day" && prev.from < CALENDAR_FIRST ? CALENDAR_FIRST : prev.from;
-  const rows = await source().series<"nsapp" | "type">("stats_app", { from, to: range.to, grain: range.grain }, 0);
+  const before = { ...prev, from: range.grain === "day" && prev.from < CALENDAR_FIRST ? CALENDAR_FIRST : prev.from };
+  const [current, previous] = await Promise.all([rangeAll(pb, "stats_app", range), before.from <= before.to ? rangeAll(pb, "stats_app", before) : []]);
   const periods: Periods = new Map();
-  for (const r of rows) {
-    // A bucket exists only where runs were, with or without a verdict.
-    if (!r.buckets.some((b) => b.bucket > prev.to)) continue;
-    const p = { nsapp: String(r.key.nsapp), type: String(r.key.type), current: { failed: 0, decided: 0 }, previous: { failed: 0, decided: 0 } };
-    for (const b of r.buckets) {
-      const side = b.bucket <= prev.to ? p.previous : p.current;
-      side.failed += b.failed;
-      side.decided += b.success + b.failed;
-    }
-    periods.set(`${p.nsapp}\n${p.type}`, p);
+  for (const r of current) {
+    periods.set(`${r.nsapp}\n${r.type}`, { nsapp: r.nsapp, type: r.type, current: { failed: r.failed, decided: r.success + r.failed }, previous: { failed: 0, decided: 0 } });
+  }
+  for (const r of previous) {
+    const p = periods.get(`${r.nsapp}\n${r.type}`);
+    if (p) p.previous = { failed: r.failed, decided: r.success + r.failed };
   }
   return periods;
 }
