@@ -39,6 +39,18 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Install-time list order",
+    summary: "One correction to the order of `/api/v1/durations`; figures unchanged.",
+    changes: [
+      {
+        kind: "corrected",
+        title: "Apps without a time sort last",
+        text: "`GET /api/v1/durations` with `min=0` and an ascending sort on a percentile: an app whose runs in the range all failed has no success time and was listed first; it now comes last in both directions, as in every other sorted list (/methodology). Ties stay by name.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "The command that failed (issue 15)",
     summary: "Failures grouped by the command that failed — normalised, with its script line — per app, and named in regressions. Additions only.",
     changes: [
