@@ -39,6 +39,18 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Install time per week or month (issue 15)",
+    summary: "An app's install time as a trend over the range. Additions only.",
+    changes: [
+      {
+        kind: "added",
+        title: "Install-time trend of an app",
+        text: "`GET /api/v1/apps/{nsapp}`: `install_time.trend` — `unit` (`week` for ranges of 28–92 days, `month` up to 731) and `points`, each with `bucket`, `partial`, its days in the range (`from`, `to`) and `success`/`failed` (n, p50, p90) read over those days, as the whole range's are; null for shorter or longer ranges. The app page draws it (p50 and p90 of successful runs).",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "Install-time list order",
     summary: "One correction to the order of `/api/v1/durations`; figures unchanged.",
     changes: [

@@ -13,6 +13,7 @@ import "server-only";
 export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
 export type { AppDurations } from "../durations";
+import type { AppDurations } from "../durations";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
 export type { OsVersionRow } from "./queries/os";
@@ -50,6 +51,7 @@ import { rangeBounds, type Range } from "../range";
 import { weekDigest, type WeekDigest } from "../insights/digest";
 import { weekRange } from "../week";
 import { listDurations, type DurationListQuery } from "../durations";
+import { trendPoints, type TrendPoint } from "../install-trend";
 import type { Repo } from "../repo";
 
 const KEY = Symbol.for("pve-telemetry.data-cache");
@@ -139,6 +141,24 @@ export const fetchAppDurations = appDurationsFn.fetch;
 const allDurationsFn = cached("allDurations", durations.queryAllDurations);
 export async function fetchDurationList(range: Range, q: DurationListQuery & { repo: Repo }) {
   return listDurations(await allDurationsFn.fetch(range, q.repo), q);
+}
+// The install-time trend reads each point as its own range; points that are over are settled.
+const settledDurationsFn = cached("appDurationsSettled", durations.queryAppDurations, SETTLED);
+export type InstallTrend = { unit: "week" | "month"; points: (TrendPoint & AppDurations)[] };
+/** An app's install time per week or month of the range (lib/durations.ts trendPoints), or null where the range gets no trend. */
+export async function loadInstallTrend(nsapp: string, range: Range, repo: Repo): Promise<DataResult<InstallTrend | null>> {
+  const trend = trendPoints(range, new Date());
+  if (!trend) return { ok: true, value: null, fetchedAt: Date.now(), problem: null };
+  const read = await Promise.all(trend.points.map((p) => (p.partial ? appDurationsFn : settledDurationsFn).load(nsapp, p.range, repo)));
+  const failed = read.find((r) => !r.ok);
+  if (failed && !failed.ok) return failed;
+  const ok = read.filter((r) => r.ok);
+  return {
+    ok: true,
+    value: { unit: trend.unit, points: trend.points.map((p, i) => ({ ...p, ...ok[i]!.value })) },
+    fetchedAt: Math.min(...ok.map((r) => r.fetchedAt)),
+    problem: ok.find((r) => r.problem)?.problem ?? null,
+  };
 }
 const testingFn = cached("testing", testing.queryTestingScripts);
 export const loadTestingScripts = testingFn.load;

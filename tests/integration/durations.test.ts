@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAllDurations, queryAppDurations, queryDurationsOf } from "../../lib/data/queries/durations";
 import { listDurations } from "../../lib/durations";
+import { trendPoints } from "../../lib/install-trend";
 import { queryAppList } from "../../lib/data/queries/apps";
 import { parseViewState } from "../../lib/params";
 import { customRange, presetRange, type Range } from "../../lib/range";
@@ -101,6 +102,12 @@ describe("install time", () => {
     for (const range of ranges) await expectExact(range);
     // The data has runs of every selection with durations (else the test would prove little).
     for (const repo of REPOS) expect(truth(presetRange("30d", now), repo).size, repo).toBeGreaterThan(0);
+  });
+
+  it("the trend's weeks each equal SQL over their own days (the app page's and the API's install time per week)", async () => {
+    const trend = trendPoints(presetRange("30d", now), now)!;
+    expect(trend.points.length).toBeGreaterThanOrEqual(5);
+    for (const point of trend.points) await expectExact(point.range);
   });
 
   it("keeps the stated precision: the raw percentile lies in its bucket, at most 5 s or 8.3 % wide", () => {

@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { type AppDurations, bucketWidth, DURATION_STEPS, durationBucket, durationBucketSql, listDurations, NO_DURATION, percentile, summarize } from "../../lib/durations";
-import { formatApproxDuration, formatDuration } from "../../lib/format";
+import { formatApproxDuration, formatDuration, formatDurationTick } from "../../lib/format";
 
 describe("duration buckets", () => {
   it("are 5 s wide under a minute, at most 8.3 % of their start up to 2 h and 12.5 % beyond, up to 24 h", () => {
@@ -57,6 +57,10 @@ describe("percentile (nearest rank)", () => {
 });
 
 describe("formatting durations", () => {
+  it("labels axis ticks exactly (a 90 s tick is not '2 min')", () => {
+    expect([0, 30, 90, 600, 5400, 7200].map(formatDurationTick)).toEqual(["0 s", "30 s", "1.5 min", "10 min", "1.5 h", "2 h"]);
+  });
+
   it("reads seconds, minutes and hours", () => {
     expect([0, 45, 60, 245, 600, 615, 1815, 3600, 3900, null].map(formatDuration)).toEqual([
       "0 s",
