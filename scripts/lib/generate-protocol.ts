@@ -16,7 +16,7 @@
  */
 import { errorCategory, explainExitCode, exitCodeInfo } from "../../lib/exit-codes";
 import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
-import { TESTING_APPS } from "./demo-model";
+import { GPU_FAILURE_APP, TESTING_APPS } from "./demo-model";
 import { AliasTable, hashString32, type Rng } from "./prng";
 import type { TelemetryRow } from "./telemetry-row";
 
@@ -124,6 +124,20 @@ function toolPayloadGaps(row: TelemetryRow): Partial<TelemetryRow> {
   return row.type === "pve" ? { ...hardware, os_type: "", os_version: "" } : { ...hardware, pve_version: "" };
 }
 
+/**
+ * The seeded GPU-only failure (demo-model.ts GPU_FAILURE_APP): a success of the app on a host
+ * with a discrete GPU passed through becomes, for a fixed share of runs (by a hash of the run's
+ * id: no draw, so the side stream and every later row stay as they were), a failure at the
+ * driver check. A success draws nothing in errorOf, phaseOf or the retry, nor does this.
+ */
+function gpuOnlyFailure(row: TelemetryRow): Partial<TelemetryRow> | null {
+  const g = GPU_FAILURE_APP;
+  if (row.nsapp !== g.nsapp || row.gpu_passthrough !== g.passthrough || row.status !== "success") return null;
+  if (hashString32(row.random_id, 15) % 1000 >= g.failShare * 1000) return null;
+  const error = `exit_code=${g.exitCode} | ${explainExitCode(g.exitCode, row.created.slice(0, 10))} | at line ${g.line}: ${g.command}\n---\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.`;
+  return { status: "failed", exit_code: g.exitCode, error, error_category: errorCategory(g.exitCode, row.created.slice(0, 10)), ...signature.signatureColumns(error) };
+}
+
 /** A failing command placed by a seeded event (demo-events.ts): its script line and raw text. */
 export interface FailingCommand {
   line: number;
@@ -193,7 +207,7 @@ export function todaysRun(
     out.status = "success";
     out.updated = pbTime(Math.min(createdMs + durationMs, endMs - 1));
   }
-  Object.assign(out, errorOf(side, out.nsapp, out.status, out.exit_code, row.created.slice(0, 10), out.status === "failed" ? placed : null));
+  Object.assign(out, gpuOnlyFailure(out) ?? errorOf(side, out.nsapp, out.status, out.exit_code, row.created.slice(0, 10), out.status === "failed" ? placed : null));
   out.phase = phaseOf(side, out);
   out.install_duration = out.status === "installing" ? 0 : Math.min(86_400, Math.round((Date.parse(out.updated.replace(" ", "T")) - createdMs) / 1000));
   const retry = out.type === "lxc" && out.status === "failed" && RETRY_CODES[out.exit_code] !== undefined && side.chance(RETRY_SHARE);
