@@ -21,6 +21,11 @@ export function hardwareValueSql(column: HardwareDimension): (row: string) => st
   return (row) => `LOWER(TRIM(COALESCE(${row}.${column}, '')))`;
 }
 
+/** The same normalisation in JS (the in-memory rollups of scripts/lib/memory-source.ts). */
+export function normaliseHardware(value: unknown): string {
+  return typeof value === "string" ? value.trim().toLowerCase() : "";
+}
+
 export const DIMENSION_LABELS: Readonly<Record<HardwareDimension, string>> = {
   gpu_passthrough: "GPU passthrough",
   gpu_vendor: "GPU vendor",
