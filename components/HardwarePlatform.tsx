@@ -31,7 +31,7 @@ function Tables({ found, api, testId }: { found: HardwareBreakdown; api: Props["
           : `${formatInt(found.runs)} runs; ${formatInt(notReported)} (${formatPercent(notReported / found.runs)}) did not report their hardware — runs of the older protocol carry none of these fields — and count as “not reported”, so each table's shares sum to 100 %.`}{" "}
         Failure rates are of the runs that ended (n), with a 95 % interval (<a href="/methodology#hardware">method</a>). <a href={api.json}>JSON</a> · <a href={api.csv}>CSV</a>
       </p>
-      <div className="grid-3">
+      <div className="grid-2">
         {HARDWARE_DIMENSIONS.map((dimension) => {
           const { label, rows, ctx } = dimensionRows(found.values, dimension);
           return (

@@ -206,8 +206,9 @@ export default function MethodologyPage() {
           resources below the script default, and the <a href="#hardware">hardware and platform</a> values: GPU passthrough, GPU and CPU vendor, architecture, platform) is tested
           with Fisher&apos;s exact test against the app&apos;s other runs, with Holm&apos;s correction over every value tested: the chance of any spurious sentence on an app&apos;s
           page is at most 1 %. A hardware value is compared with the other runs that <em>reported</em> that field (runs of the older protocol report none and are from another
-          period), and “not reported” and “unknown” are never named. A trait is named only with at least 5 failures and at least twice the failure rate of the other runs; nothing
-          is shown when nothing is significant.
+          period), and “not reported” and “unknown” are never named. Traits are associations, tested one at a time: host features that come together (a discrete GPU is mostly an
+          NVIDIA card, on servers with AMD or Xeon CPUs) can be named together; the strongest comes first. A trait is named only with at least 5 failures and at least twice the
+          failure rate of the other runs; nothing is shown when nothing is significant.
         </p>
         <p>
           <strong>Failure-rate change against the previous period</strong> (the apps table): for each row — one app and install type, on the chosen OS with an OS filter — a

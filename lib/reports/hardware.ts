@@ -29,14 +29,14 @@ export const HARDWARE = report<HardwareValue, HardwareContext>([
         label: "Value",
         cell: (r) =>
           r.value === NOT_REPORTED
-            ? { kind: "text", value: "not reported", muted: true, note: "older protocol or not sent" }
+            ? { kind: "text", value: "not reported", muted: true, note: "e.g. older protocol" }
             : { kind: "text", value: hardwareLabel(r.dimension, r.value) },
       },
     },
   ),
   field("runs", int, (r) => r.runs, { table: { label: "Runs", cell: (r) => ({ kind: "integer", value: r.runs }) } }),
   field("share", z.number().min(0).max(1).describe("of all runs in the range, not reported included"), (r) => r.share, {
-    table: { label: "Share of runs", priority: 2, cell: (r, { maxShare }) => ({ kind: "share", value: r.share, max: maxShare, color: "var(--accent)" }) },
+    table: { label: "Share", priority: 2, cell: (r, { maxShare }) => ({ kind: "share", value: r.share, max: maxShare, color: "var(--accent)" }) },
   }),
   field("success", int, (r) => r.success),
   field("failed", int, (r) => r.failed, { table: { label: "Failures", priority: 3, cell: (r) => ({ kind: "integer", value: r.failed }) } }),
