@@ -40,6 +40,7 @@ const NVIDIA = [
   ["nvidia", "TU117GL [T400 4GB]", "dgpu"],
   ["nvidia", "GP107 [GeForce GTX 1050 Ti]", "dgpu"],
 ] as const;
+const HOST_WEIGHTS = [16, 14, 8, 7, 5, 9, 4, 9, 6, 5, 6, 4, 1.2, 0.8];
 /** Homelab hosts as lspci, /proc/cpuinfo and dmidecode describe them (models cut to 64 as the client does). */
 const HOSTS = new AliasTable<Host>(
   [
@@ -58,7 +59,7 @@ const HOSTS = new AliasTable<Host>(
     { cpu: ["arm", ""], gpus: [["unknown", "", "unknown"]], ram: [0] },
     { cpu: ["unknown", ""], gpus: [["unknown", "", "unknown"]], ram: [0] },
   ],
-  [16, 14, 8, 7, 5, 9, 4, 9, 6, 5, 6, 4, 1.2, 0.8],
+  HOST_WEIGHTS,
 );
 /** Official repository, the development repository, forks (repo_slug "owner/repo"). */
 const REPOS = new AliasTable(
@@ -130,6 +131,25 @@ function toolPayloadGaps(row: TelemetryRow): Partial<TelemetryRow> {
  * id: no draw, so the side stream and every later row stay as they were), a failure at the
  * driver check. A success draws nothing in errorOf, phaseOf or the retry, nor does this.
  */
+/** The chance hostColumns gives a run the seeded GPU failure's passthrough (a host drawn by weight, then one of its GPUs). */
+const PASSTHROUGH_SHARE = (() => {
+  const total = HOST_WEIGHTS.reduce((a, w) => a + w, 0);
+  return HOSTS.items.reduce((a, h, i) => a + (HOST_WEIGHTS[i]! / total) * (h.gpus.filter((g) => g[2] === GPU_FAILURE_APP.passthrough).length / h.gpus.length), 0);
+})();
+
+/**
+ * The same failure before today's protocol: the hosts were the same, only unreported. A success
+ * of the app fails with the chance a run is on such a host and fails there (by a hash: no
+ * draw), so the app's failure rate does not jump when the protocol changes (no false regression),
+ * and those failures count under "not reported".
+ */
+export function olderProtocolGpuFailure(row: TelemetryRow): TelemetryRow {
+  const g = GPU_FAILURE_APP;
+  if (row.nsapp !== g.nsapp || (row.status !== "sucess" && row.status !== "success")) return row;
+  if (hashString32(row.random_id, 16) % 1_000_000 >= PASSTHROUGH_SHARE * g.failShare * 1_000_000) return row;
+  return { ...row, status: "failed", exit_code: g.exitCode, error: explainExitCode(g.exitCode, row.created.slice(0, 10)) };
+}
+
 function gpuOnlyFailure(row: TelemetryRow): Partial<TelemetryRow> | null {
   const g = GPU_FAILURE_APP;
   if (row.nsapp !== g.nsapp || row.gpu_passthrough !== g.passthrough || row.status !== "success") return null;
