@@ -3,10 +3,11 @@
  * failure takes to fail, with n — from the percentile views (lib/data/queries/durations.ts).
  */
 import Link from "next/link";
+import { DurationTrendChart } from "@/components/charts/DurationTrendChart";
 import { StatCards } from "@/components/StatCards";
 import { DURATION_MIN_RUNS } from "@/lib/durations";
 import { formatApproxDuration, formatDuration, formatInt } from "@/lib/format";
-import type { AppDurations } from "@/lib/data";
+import type { AppDurations, InstallTrend as Trend } from "@/lib/data";
 
 /** "typically 4 min" for a sentence, or null below DURATION_MIN_RUNS timed successes. */
 export function typicalInstall(d: AppDurations): string | null {
@@ -42,5 +43,20 @@ export function InstallTime({ d }: { d: AppDurations }) {
         ).
       </p>
     </>
+  );
+}
+
+/** p50 and p90 of successful installs per week or month of the range (shown only when a point has enough timed runs). */
+export function InstallTrend({ nsapp, trend }: { nsapp: string; trend: Trend }) {
+  if (!trend.points.some((p) => p.success.n >= DURATION_MIN_RUNS)) return null;
+  return (
+    <div data-testid="install-trend">
+      <h3>Install time per {trend.unit}</h3>
+      <DurationTrendChart
+        unit={trend.unit}
+        label={`Typical and slow install time of ${nsapp} per ${trend.unit}`}
+        points={trend.points.map((p) => ({ bucket: p.bucket, partial: p.partial, n: p.success.n, p50: p.success.p50, p90: p.success.p90 }))}
+      />
+    </div>
   );
 }

@@ -57,6 +57,30 @@ export const API_CHANGELOG: ApiRelease[] = [
   },
   {
     date: "2026-12-06",
+    title: "Install time per week or month (issue 15)",
+    summary: "An app's install time as a trend over the range. Additions only.",
+    changes: [
+      {
+        kind: "added",
+        title: "Install-time trend of an app",
+        text: "`GET /api/v1/apps/{nsapp}`: `install_time.trend` — `unit` (`week` for ranges of 28–92 days, `month` up to 731) and `points`, each with `bucket`, `partial`, its days in the range (`from`, `to`) and `success`/`failed` (n, p50, p90) read over those days, as the whole range's are; null for shorter or longer ranges. The app page draws it (p50 and p90 of successful runs).",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
+    title: "Install-time list order",
+    summary: "One correction to the order of `/api/v1/durations`; figures unchanged.",
+    changes: [
+      {
+        kind: "corrected",
+        title: "Apps without a time sort last",
+        text: "`GET /api/v1/durations` with `min=0` and an ascending sort on a percentile: an app whose runs in the range all failed has no success time and was listed first; it now comes last in both directions, as in every other sorted list (/methodology). Ties stay by name.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "The command that failed (issue 15)",
     summary: "Failures grouped by the command that failed — normalised, with its script line — per app, and named in regressions. Additions only.",
     changes: [

@@ -144,7 +144,26 @@ export const AppSchema = envelope(
       }),
     ),
     install_time: z
-      .strictObject({ success: durationSide("successful runs"), failed: durationSide("failed runs") })
+      .strictObject({
+        success: durationSide("successful runs"),
+        failed: durationSide("failed runs"),
+        trend: z
+          .strictObject({
+            unit: z.enum(["week", "month"]),
+            points: z.array(
+              z.strictObject({
+                bucket: z.string().describe("the week's Monday (YYYY-MM-DD) or the month (YYYY-MM)"),
+                partial: z.boolean().describe("the range covers only part of the point, or it is not over"),
+                from: z.string().describe("first day of the point inside the range"),
+                to: z.string().describe("last day of the point inside the range"),
+                success: durationSide("successful runs"),
+                failed: durationSide("failed runs"),
+              }),
+            ),
+          })
+          .nullable()
+          .describe("install time per week (ranges of 28–92 days) or month (up to 731 days), each point's percentiles read over its own days; null for shorter or longer ranges"),
+      })
       .describe("how long the app's runs from the official repository took: successes, and failures until they failed (time to fail)"),
   }),
 );

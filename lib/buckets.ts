@@ -28,7 +28,7 @@ export function pointOf(range: Pick<Range, "bucket">, rollupBucket: string): str
 }
 
 /** First and last day of a point (hours: the hour itself). */
-function span(bucket: Bucket, key: string): [string, string] {
+export function pointSpan(bucket: Bucket, key: string): [string, string] {
   if (bucket === "week") return [key, addDays(key, 6)];
   if (bucket === "month") {
     const [y, m] = key.split("-").map(Number) as [number, number];
@@ -44,7 +44,7 @@ export function seriesPoints(range: Range, now: Date): SeriesPoint[] {
   const rollupBuckets = range.grain === "hour" ? hoursBetween(range.from, range.to) : daysBetween(range.from, range.to);
   const keys = [...new Set(rollupBuckets.map((b) => pointOf(range, b)))];
   return keys.map((key) => {
-    const [first, last] = span(range.bucket, key);
+    const [first, last] = pointSpan(range.bucket, key);
     const partial = first < range.from || last > range.to || (first <= current && current <= last);
     return { bucket: key, partial };
   });

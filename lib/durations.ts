@@ -12,6 +12,8 @@
  *
  * Runs of the older protocol carry no duration: their bucket is NO_DURATION and readers skip it.
  */
+import { containsName } from "./contains";
+import { compareText, compareValues } from "./order";
 
 /** [start of a range of buckets (s), bucket width (s)], ascending; the last range runs to 24 h. */
 export const DURATION_STEPS: readonly (readonly [from: number, width: number])[] = [
@@ -88,3 +90,41 @@ export function summarize(hist: Histogram): DurationSummary {
 
 /** Successful runs below this many are not summarised in a sentence ("typically 4 min"). */
 export const DURATION_MIN_RUNS = 10;
+
+export interface AppDurations {
+  nsapp: string;
+  success: DurationSummary;
+  failed: DurationSummary;
+}
+
+export interface DurationListQuery {
+  q: string | null;
+  /** Minimum successful runs with a duration. */
+  minRuns: number;
+  /** A DURATION_SORT_KEYS key (lib/views.ts), "-" prefix for descending. */
+  sort: string;
+  page: number;
+  pageSize: number;
+}
+
+function sortValue(d: AppDurations, key: string): string | number | null {
+  if (key === "nsapp") return d.nsapp;
+  const [side, stat] = key.split("_") as ["success" | "failed", "n" | "p50" | "p90"];
+  return d[side][stat];
+}
+
+/**
+ * One page of the install-time list, from every app's figures (read once per range and
+ * repository, whatever the search, sort or page): apps named like `q` with at least `minRuns`
+ * timed successes, by the sort key (lib/order.ts: an app without a value last either way),
+ * ties by name. Pure.
+ */
+export function listDurations(all: readonly AppDurations[], q: DurationListQuery): { items: AppDurations[]; total: number } {
+  const key = q.sort.replace(/^-/, "");
+  const descending = q.sort.startsWith("-");
+  const rows = all
+    .filter((d) => d.success.n >= q.minRuns && (q.q === null || containsName(d.nsapp, q.q)))
+    .sort((x, y) => compareValues(sortValue(x, key), sortValue(y, key), descending) || compareText(x.nsapp, y.nsapp));
+  const start = (q.page - 1) * q.pageSize;
+  return { items: rows.slice(start, start + q.pageSize), total: rows.length };
+}

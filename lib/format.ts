@@ -92,6 +92,13 @@ export function formatDuration(seconds: number | null): string {
   return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
 }
 
+/** An exact axis label for a duration on a round step (seconds): "30 s", "1.5 min", "2 h". */
+export function formatDurationTick(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${+(seconds / 60).toFixed(1)} min`;
+  return `${+(seconds / 3600).toFixed(1)} h`;
+}
+
 /** A duration for a sentence or a badge ("typically 4 min"): "45 s", "4 min", "1.5 h". */
 export function formatApproxDuration(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;

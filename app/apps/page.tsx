@@ -12,7 +12,7 @@ import { TestingScripts } from "@/components/TestingScripts";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { loadAppList, readViewState } from "@/lib/data";
 import { formatInt } from "@/lib/format";
-import { describeApps } from "@/lib/meta/describe";
+import { activeFilters, describeApps } from "@/lib/meta/describe";
 import { pageMetadata } from "@/lib/meta/page";
 import { APPS } from "@/lib/reports/apps";
 import { metaContext } from "@/lib/meta/request";
@@ -89,12 +89,12 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         path="/apps"
         state={state}
         now={now}
+        filters={{ active: activeFilters(state), form: <AppFilters state={state} action="/apps" /> }}
       />
       <Notes notes={notes} />
       <Suspense>
         <ListMemory path="/apps" />
       </Suspense>
-      <AppFilters state={state} action="/apps" />
       <p className="muted floor" data-testid="min-runs-floor">
         {state.minRuns > 0 ? (
           <>

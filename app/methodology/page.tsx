@@ -3,6 +3,7 @@ import Link from "next/link";
 import { LIKELY_CAUSE } from "@/lib/changes/likely-cause";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
 import { DURATION_MIN_RUNS, DURATION_STEPS } from "@/lib/durations";
+import { TREND_MIN_DAYS, TREND_WEEKS_MAX_DAYS } from "@/lib/install-trend";
 import { formatDuration } from "@/lib/format";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
 import { REPO_LABEL } from "@/lib/repo";
@@ -115,6 +116,11 @@ export default function MethodologyPage() {
           . So a figure is never more than 5 s below the exact percentile under a minute, at most 8.3 % below it up to 2 hours and 12.5 % beyond; pages round further for reading
           (“typically 4 min”), and an app with fewer than {DURATION_MIN_RUNS} timed successes gets no such sentence. The exactness tests compute every percentile from the raw runs
           and compare.
+        </p>
+        <p>
+          An app page&apos;s <strong>install time per week</strong> (ranges of {TREND_MIN_DAYS} to {TREND_WEEKS_MAX_DAYS} days) or <strong>per month</strong> (up to{" "}
+          {WEEKLY_MAX_DAYS} days) reads each point&apos;s percentiles over that point&apos;s own days, the same way: percentiles do not add up, so no point is derived from others.
+          The first and last points may cover part of a week or month (marked partial); a point with fewer than {DURATION_MIN_RUNS} timed successes shows no value.
         </p>
       </section>
       <section className="panel" id="repository">

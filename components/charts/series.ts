@@ -53,3 +53,12 @@ export interface ShareRow extends SharePoint {
   total: number;
   shares: number[];
 }
+
+/** One point of an install-time trend: timed successful runs and their percentiles (seconds). */
+export interface DurationPoint {
+  bucket: string;
+  partial?: boolean;
+  n: number;
+  p50: number | null;
+  p90: number | null;
+}

@@ -73,3 +73,18 @@ export function describeDigest(span: string, w: { runs: number; rate: number | n
   const rate = w.rate === null ? "" : `, ${formatPercent(w.rate)} failed${w.previous_rate === null ? "" : ` (${formatPercent(w.previous_rate)} the week before)`}`;
   return `Week of ${span}: ${plural(w.runs, "install")}${rate}; ${plural(counts.newlyFailing, "app")} newly failing, ${plural(counts.recovered, "app")} recovered.`;
 }
+
+/**
+ * The active filters of a list, named as the folded filter control on a phone shows them:
+ * ["30 days", "“jelly”", "vm", "OS debian", "≥ 20 runs"]. The range is always named; the
+ * others only when set.
+ */
+export function activeFilters(state: Pick<ViewState, "preset" | "range" | "q" | "type" | "os" | "minRuns">): string[] {
+  const range = state.preset === "custom" ? formatDaySpan(state.range.from, state.range.to) : PRESET_LABELS[state.preset];
+  const named = [range];
+  if (state.q) named.push(`“${state.q}”`);
+  if (state.type) named.push(state.type);
+  if (state.os) named.push(`OS ${state.os}`);
+  if (state.minRuns > 0) named.push(`≥ ${formatInt(state.minRuns)} runs`);
+  return named;
+}

@@ -77,6 +77,28 @@ test("the slow app leads /apps sorted by install time; its page, badge and widge
   expect(widget).toContain(`data-figure="install-time">Typically <strong>${Math.round(want.p50 / 60)} min</strong>`);
 });
 
+test("the slow app's install time per week: the API's points equal SQL over each week's days, and its page draws them", async ({ page, request }) => {
+  const body = await (await request.get(`${app()}/api/v1/apps/${SLOW_APP.nsapp}?range=30d`)).json();
+  const trend = body.data.install_time.trend;
+  expect(trend.unit).toBe("week");
+  expect(trend.points[0].from).toBe(body.range.from);
+  expect(trend.points.at(-1).to).toBe(body.range.to);
+  const none = { n: 0, p50: null, p90: null };
+  for (const p of trend.points) {
+    expect(p.success, p.bucket).toEqual(truth(p.from, p.to, "official", "success").get(SLOW_APP.nsapp) ?? none);
+    expect(p.failed, p.bucket).toEqual(truth(p.from, p.to, "official", "failed").get(SLOW_APP.nsapp) ?? none);
+  }
+  expect((await (await request.get(`${app()}/api/v1/apps/${SLOW_APP.nsapp}?range=7d`)).json()).data.install_time.trend).toBeNull();
+
+  await page.goto(`${app()}/apps/${SLOW_APP.nsapp}`);
+  const section = page.getByTestId("install-trend");
+  await expect(section.getByRole("img", { name: `Typical and slow install time of ${SLOW_APP.nsapp} per week` })).toBeVisible();
+  // The chart's table (for screen readers and without JavaScript) holds every week's n and p50.
+  const rows = section.locator("table tbody tr");
+  await expect(rows).toHaveCount(trend.points.length);
+  await expect(rows.nth(1)).toContainText(String(trend.points[1].success.n));
+});
+
 test("scripts in testing: /apps and the API name the ready and the not-ready script", async ({ page, request }) => {
   const api = await (await request.get(`${app()}/api/v1/testing?range=30d`)).json();
   const verdict = (nsapp: string) => api.data.find((s: { nsapp: string }) => s.nsapp === nsapp)?.verdict;

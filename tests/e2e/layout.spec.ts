@@ -37,3 +37,28 @@ test("keyboard: the skip link is the first stop and jumps to the content", async
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/#content$/);
 });
+
+test("on a 390 px phone /apps folds range and filters behind one control that names them; from 700 px they are open", async ({ browser }) => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(`${process.env.E2E_APP_URL}/apps?range=7d&type=lxc&min=5`);
+  const fold = phone.getByTestId("filter-fold");
+  await expect(fold.locator("summary")).toHaveText("Filters 7 days · lxc · ≥ 5 runs");
+  await expect(phone.getByLabel("App", { exact: true })).toBeHidden();
+  await expect(phone.getByRole("link", { name: "24 hours" })).toBeHidden();
+  // The list starts on the first screen (the filters used to take ~800 px of it).
+  const firstRow = phone.getByTestId("apps-table").locator("tbody tr").first();
+  expect((await firstRow.boundingBox())?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(844);
+  await fold.locator("summary").click();
+  await phone.getByLabel("App", { exact: true }).fill("dock");
+  await phone.getByLabel("App", { exact: true }).press("Enter");
+  await expect(phone).toHaveURL(/q=dock/);
+  await expect(phone.getByTestId("filter-fold").locator("summary")).toHaveText("Filters 7 days · “dock” · lxc · ≥ 5 runs");
+  await phone.close();
+
+  const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await desktop.goto(`${process.env.E2E_APP_URL}/apps`);
+  await expect(desktop.getByTestId("filter-fold").locator("summary")).toBeHidden();
+  await expect(desktop.getByLabel("App", { exact: true })).toBeVisible();
+  await expect(desktop.getByRole("link", { name: "24 hours" })).toBeVisible();
+  await desktop.close();
+});

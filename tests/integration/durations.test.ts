@@ -8,7 +8,9 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryAppDurations, queryDurationList, queryDurationsOf } from "../../lib/data/queries/durations";
+import { queryAllDurations, queryAppDurations, queryDurationsOf } from "../../lib/data/queries/durations";
+import { listDurations } from "../../lib/durations";
+import { trendPoints } from "../../lib/install-trend";
 import { queryAppList } from "../../lib/data/queries/apps";
 import { parseViewState } from "../../lib/params";
 import { customRange, presetRange, type Range } from "../../lib/range";
@@ -102,6 +104,12 @@ describe("install time", () => {
     for (const repo of REPOS) expect(truth(presetRange("30d", now), repo).size, repo).toBeGreaterThan(0);
   });
 
+  it("the trend's weeks each equal SQL over their own days (the app page's and the API's install time per week)", async () => {
+    const trend = trendPoints(presetRange("30d", now), now)!;
+    expect(trend.points.length).toBeGreaterThanOrEqual(5);
+    for (const point of trend.points) await expectExact(point.range);
+  });
+
   it("keeps the stated precision: the raw percentile lies in its bucket, at most 5 s or 8.3 % wide", () => {
     let checked = 0;
     for (const [, e] of truth(presetRange("30d", now), "all")) {
@@ -130,7 +138,8 @@ describe("install time", () => {
       success: { n: 0, p50: null, p90: null },
       failed: { n: 0, p50: null, p90: null },
     });
-    const page = await queryDurationList(range, { repo: "official", q: null, minRuns: 5, sort: "-success_p50", page: 1, pageSize: 10 });
+    const all = await queryAllDurations(range, "official");
+    const page = listDurations(all, { q: null, minRuns: 5, sort: "-success_p50", page: 1, pageSize: 10 });
     const ranked = [...want]
       .filter(([, e]) => e.success.n >= 5)
       .sort((a, b) => b[1].success.p50! - a[1].success.p50! || a[0].localeCompare(b[0]))
@@ -138,6 +147,12 @@ describe("install time", () => {
       .map(([nsapp, e]) => ({ nsapp, success: e.success, failed: e.failed }));
     expect(page.items).toEqual(ranked);
     expect(page.total).toBe([...want].filter(([, e]) => e.success.n >= 5).length);
+    // Every app (min 0), ascending: apps whose runs all failed have no success time and come last, as everywhere.
+    const every = listDurations(all, { q: null, minRuns: 0, sort: "success_p50", page: 1, pageSize: 1000 });
+    expect(every.total).toBe(want.size);
+    const times = every.items.map((d) => d.success.p50);
+    const known = times.filter((x): x is number => x !== null);
+    expect(times).toEqual([...known.sort((a, b) => a - b), ...times.filter((x) => x === null)]);
   });
 
   it("the apps table's column and its sort by install time agree with it", async () => {

@@ -72,12 +72,13 @@ describe("upgrades", () => {
     }
   });
 
-  it("derives the failure signature of runs stored before its columns existed (1796800000_failure_signature.js backfill)", () => {
+  // Two migrations with rollup rebuilds: minutes on a loaded 2-core machine; the limit is a hang guard.
+  it("derives the failure signature of runs stored before its columns existed (1796800000_failure_signature.js backfill)", { timeout: 240_000 }, () => {
     const dataDir = join(scratch, "signature-data");
     const before = MIGRATION_FILES.filter((f) => f < "1796800000_failure_signature.js");
     migrate(dataDir, migrationsDir("before-signature", before));
     // Rows of both protocols, the failures of today's carrying "| at line L: <command>" (bulk insert leaves out columns the table lacks).
-    insertRows(join(dataDir, "data.db"), generateRows({ seed: 91, days: 3, runsPerDay: 2000, end: new Date() }), { maintainRollups: true });
+    insertRows(join(dataDir, "data.db"), generateRows({ seed: 91, days: 3, runsPerDay: 1000, end: new Date() }), { maintainRollups: true });
     migrate(dataDir, migrationsDir("with-signature", MIGRATION_FILES));
     const db = new Database(join(dataDir, "data.db"));
     try {

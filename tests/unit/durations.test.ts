@@ -1,8 +1,8 @@
 /** Install-time buckets, nearest-rank percentiles, their SQL twin, and how durations read. */
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { bucketWidth, DURATION_STEPS, durationBucket, durationBucketSql, NO_DURATION, percentile, summarize } from "../../lib/durations";
-import { formatApproxDuration, formatDuration } from "../../lib/format";
+import { type AppDurations, bucketWidth, DURATION_STEPS, durationBucket, durationBucketSql, listDurations, NO_DURATION, percentile, summarize } from "../../lib/durations";
+import { formatApproxDuration, formatDuration, formatDurationTick } from "../../lib/format";
 
 describe("duration buckets", () => {
   it("are 5 s wide under a minute, at most 8.3 % of their start up to 2 h and 12.5 % beyond, up to 24 h", () => {
@@ -57,6 +57,10 @@ describe("percentile (nearest rank)", () => {
 });
 
 describe("formatting durations", () => {
+  it("labels axis ticks exactly (a 90 s tick is not '2 min')", () => {
+    expect([0, 30, 90, 600, 5400, 7200].map(formatDurationTick)).toEqual(["0 s", "30 s", "1.5 min", "10 min", "1.5 h", "2 h"]);
+  });
+
   it("reads seconds, minutes and hours", () => {
     expect([0, 45, 60, 245, 600, 615, 1815, 3600, 3900, null].map(formatDuration)).toEqual([
       "0 s",
@@ -71,5 +75,35 @@ describe("formatting durations", () => {
       "–",
     ]);
     expect([45, 89, 90, 245, 1815, 5399, 5400, 9000].map(formatApproxDuration)).toEqual(["45 s", "89 s", "2 min", "4 min", "30 min", "90 min", "1.5 h", "2.5 h"]);
+  });
+});
+
+describe("the install-time list (search, sort and page in memory)", () => {
+  const side = (n: number, p50: number | null) => ({ n, p50: n ? p50 : null, p90: n ? p50 : null });
+  const app = (nsapp: string, n: number, p50: number | null, failed = 1): AppDurations => ({ nsapp, success: side(n, p50), failed: side(failed, 30) });
+  const all = [app("jellyfin", 40, 130), app("plex", 12, 130), app("broken", 0, null, 9), app("Docker", 5, 60), app("alpine", 3, 20)];
+  const names = (r: { items: AppDurations[] }) => r.items.map((d) => d.nsapp);
+  const q = { q: null, minRuns: 0, sort: "-success_p50", page: 1, pageSize: 10 };
+
+  it("sorts by the key either way, ties by name in code-unit order, an app without a value last both ways", () => {
+    expect(names(listDurations(all, q))).toEqual(["jellyfin", "plex", "Docker", "alpine", "broken"]);
+    expect(names(listDurations(all, { ...q, sort: "success_p50" }))).toEqual(["alpine", "Docker", "jellyfin", "plex", "broken"]);
+    expect(names(listDurations(all, { ...q, sort: "nsapp" }))).toEqual(["Docker", "alpine", "broken", "jellyfin", "plex"]);
+    expect(names(listDurations(all, { ...q, sort: "-failed_n" }))[0]).toBe("broken");
+  });
+
+  it("filters by minimum timed successes and by name as PocketBase's contains does (ASCII case folded, a NUL matches nothing)", () => {
+    expect(listDurations(all, { ...q, minRuns: 10 }).total).toBe(2);
+    expect(names(listDurations(all, { ...q, q: "DOCK" }))).toEqual(["Docker"]);
+    expect(names(listDurations(all, { ...q, q: "l" }))).toEqual(["jellyfin", "plex", "alpine"]);
+    expect(listDurations(all, { ...q, q: "%" }).total).toBe(0);
+    expect(listDurations(all, { ...q, q: "a\0" }).total).toBe(0);
+  });
+
+  it("pages after filtering and sorting; total counts every match", () => {
+    const second = listDurations(all, { ...q, page: 2, pageSize: 2 });
+    expect(names(second)).toEqual(["Docker", "alpine"]);
+    expect(second.total).toBe(5);
+    expect(listDurations(all, { ...q, page: 4, pageSize: 2 }).items).toEqual([]);
   });
 });

@@ -10,6 +10,20 @@ import { RateLimiter } from "../../server/rate-limit";
 import { ResponseCache } from "../../server/response-cache";
 import { get as fetchAnswer, type Handle, startFront } from "../support/front-server";
 
+/** Counts the requests that found a render in flight and joined it. */
+class CountingCache extends ResponseCache {
+  joined = 0;
+  override inFlight(key: string) {
+    const running = super.inFlight(key);
+    if (running) this.joined++;
+    return running;
+  }
+}
+
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}
+
 const get = (port: number, path: string, client: string, signal?: AbortSignal) => fetchAnswer(port, path, { "x-forwarded-for": client }, signal);
 
 describe("coalesced renders", () => {
@@ -34,7 +48,8 @@ describe("coalesced renders", () => {
     };
     // One token and one render in flight per client: a second render for a client at once is a 429.
     const limiter = new RateLimiter({ perMinute: 60, burst: 1, concurrent: 1 });
-    const front = await startFront(handle, new ResponseCache(), { limiter, hops: 1 });
+    const cache = new CountingCache();
+    const front = await startFront(handle, cache, { limiter, hops: 1 });
     server = front.server;
     const port = front.port;
 
@@ -43,7 +58,7 @@ describe("coalesced renders", () => {
     const leader = get(port, "/api/v1/summary", "203.0.113.1", hangUp.signal).catch((err: Error) => err);
     await leaderStarted;
     const waiters = Array.from({ length: 5 }, () => get(port, "/api/v1/summary", "203.0.113.2"));
-    await new Promise((r) => setTimeout(r, 50)); // the waiters are queued on the leader's render
+    await until(() => cache.joined === 5); // the waiters are queued on the leader's render
     const secondStarted = new Promise<void>((r) => started.push(r));
     hangUp.abort();
     await secondStarted; // one waiter took over

@@ -16,7 +16,7 @@ import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
-import { InstallTime } from "@/components/InstallTime";
+import { InstallTime, InstallTrend } from "@/components/InstallTime";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
 import { headers } from "next/headers";
@@ -24,6 +24,7 @@ import {
   loadAppChanges,
   loadAppCodes,
   loadAppDurations,
+  loadInstallTrend,
   loadAppEnvironment,
   loadAppExists,
   loadAppInsights,
@@ -115,7 +116,13 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
 }
 
 async function Durations({ nsapp, state }: { nsapp: string; state: ViewState }) {
-  return <Loaded result={await loadAppDurations(nsapp, state.range, state.repo)}>{(d) => <InstallTime d={d} />}</Loaded>;
+  const [durations, trend] = await Promise.all([loadAppDurations(nsapp, state.range, state.repo), loadInstallTrend(nsapp, state.range, state.repo)]);
+  return (
+    <>
+      <Loaded result={durations}>{(d) => <InstallTime d={d} />}</Loaded>
+      <Loaded result={trend}>{(t) => t && <InstallTrend nsapp={nsapp} trend={t} />}</Loaded>
+    </>
+  );
 }
 
 async function Trend({ nsapp, state }: { nsapp: string; state: ViewState }) {

@@ -19,7 +19,8 @@ import { wilson } from "../../stats";
 import { addDays } from "../../time";
 import type { DurationSummary } from "../../durations";
 import { DEFAULT_REPO } from "../../repo";
-import { type AppDurations, queryDurationsOf } from "./durations";
+import type { AppDurations } from "../../durations";
+import { queryDurationsOf } from "./durations";
 import { anyOf, containsText, rangeAll, rangePage, rangeSeriesRows, type FilterPart, type RangeRow } from "./rollup-range";
 
 const SPARK_MAX_DAYS = 90;

@@ -5,18 +5,12 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { DurationSummary } from "../../durations";
+import type { AppDurations, DurationSummary } from "../../durations";
 import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
 import type { Repo } from "../../repo";
 import { rollupTable } from "../../rollups/spec";
-import { containsText, type FilterPart } from "./rollup-range";
-
-export interface AppDurations {
-  nsapp: string;
-  success: DurationSummary;
-  failed: DurationSummary;
-}
+import type { FilterPart } from "./rollup-range";
 
 interface PctRecord {
   nsapp: string;
@@ -78,23 +72,8 @@ export async function queryDurationsOf(nsapps: readonly string[] | null, range: 
   return out;
 }
 
-export interface DurationListQuery {
-  repo: Repo;
-  q: string | null;
-  /** Minimum successful runs with a duration. */
-  minRuns: number;
-  /** A DURATION_SORT_KEYS key (lib/views.ts), "-" prefix for descending. */
-  sort: string;
-  page: number;
-  pageSize: number;
-}
-
-/** Every app with durations in the range, one page, sorted in PocketBase (ties by name). */
-export async function queryDurationList(range: Range, q: DurationListQuery): Promise<{ items: AppDurations[]; total: number }> {
+/** Every app with a timed run in the range, for a repository selection (one read of the percentile view). */
+export async function queryAllDurations(range: Range, repo: Repo): Promise<AppDurations[]> {
   const pb = publicClient();
-  const parts: FilterPart[] = [{ expr: "success_n >= {:min}", params: { min: q.minRuns } }, ...(q.q ? [containsText("nsapp", q.q)] : [])];
-  const filter = { expr: parts.map((p) => p.expr).join(" && "), params: Object.assign({}, ...parts.map((p) => p.params)) };
-  const sort = q.sort.replace(/^-/, "") === "nsapp" ? q.sort : `${q.sort},nsapp`;
-  const res = await pb.collection(viewName(range)).getList<PctRecord>(q.page, q.pageSize, options(pb, range, q.repo, filter, sort));
-  return { items: res.items.map(toDurations), total: res.totalItems };
+  return (await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))).map(toDurations);
 }

@@ -1,6 +1,6 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
 import { AppSchema } from "@/lib/api-schemas";
-import { appExists, fetchAppDetail, fetchAppDurations } from "@/lib/data";
+import { appExists, fetchAppDetail, fetchAppDurations, loadInstallTrend, valueOrThrow } from "@/lib/data";
 import { explainExitCode } from "@/lib/exit-codes";
 import type { Breakdown } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
@@ -23,7 +23,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
   const { nsapp } = await params;
   return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, AppSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
-    const [d, time] = await Promise.all([fetchAppDetail(nsapp, state.range, state.aborts), fetchAppDurations(nsapp, state.range, state.repo)]);
+    const [d, time, trend] = await Promise.all([
+      fetchAppDetail(nsapp, state.range, state.aborts),
+      fetchAppDurations(nsapp, state.range, state.repo),
+      loadInstallTrend(nsapp, state.range, state.repo).then(valueOrThrow),
+    ]);
     return {
       data: {
         nsapp,
@@ -42,7 +46,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
           default: r.default,
           choices: r.choices.map((c) => ({ relation: c.relation, runs: c.runs, success: c.success, failed: c.failed, failure_rate: c.failureRate })),
         })),
-        install_time: { success: time.success, failed: time.failed },
+        install_time: {
+          success: time.success,
+          failed: time.failed,
+          trend: trend && {
+            unit: trend.unit,
+            points: trend.points.map((p) => ({ bucket: p.bucket, partial: p.partial, from: p.range.from, to: p.range.to, success: p.success, failed: p.failed })),
+          },
+        },
       },
       table: csvTable(d.series, { bucket: true, partial: true, success: true, failed: true, aborted: true, unknown: true, installing: true }),
     };
