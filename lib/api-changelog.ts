@@ -39,6 +39,24 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Hardware and platform (issue 15)",
+    summary:
+      "Runs by GPU passthrough, GPU and CPU vendor, architecture and platform, per app and over all apps, and as part of what is unusual about an app's failures. Additions only.",
+    changes: [
+      {
+        kind: "added",
+        title: "Hardware per app and overall",
+        text: '`GET /api/v1/apps/{nsapp}/hardware` and `GET /api/v1/hardware` (with `type`): one row per `dimension` (`gpu_passthrough`, `gpu_vendor`, `cpu_vendor`, `arch`, `platform`) and `value` — `runs`, `share` of all runs in the range, the stored outcomes, `decided` (the n), `failure_rate` with `failure_low` and `failure_high` (Wilson 95 %); `totals.runs`. Values are lower case with blanks trimmed; `""` is not reported — every run of the older protocol, which sends none of these fields — so each dimension\'s shares sum to 1. CSV: the rows.',
+      },
+      {
+        kind: "added",
+        title: "Hardware traits",
+        text: "`GET /api/v1/apps/{nsapp}/insights`: `unusual` may name a hardware value (`dimension` one of the five above, `key` the value), e.g. “Fails 5× more often with a discrete GPU passed through”, under the same false-alarm control (Fisher, Holm, 1 % per app); a value is compared with the other runs that reported the field.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "Install time per week or month (issue 15)",
     summary: "An app's install time as a trend over the range. Additions only.",
     changes: [

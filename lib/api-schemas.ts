@@ -11,6 +11,7 @@ import { z } from "zod";
 import { APPS } from "./reports/apps";
 import { ERRORS } from "./reports/errors";
 import { FAILING_COMMANDS } from "./reports/failing-commands";
+import { HARDWARE } from "./reports/hardware";
 import { OS } from "./reports/os";
 import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
@@ -314,6 +315,12 @@ export const FailingCommandsSchema = envelope(z.array(FAILING_COMMANDS.rowSchema
     with_command: int.describe("of them, failures whose error text named the command (today's scripts; older runs carry none)"),
   }),
 });
+
+const hardwareTotals = {
+  totals: z.strictObject({ runs: int.describe("every run in the range: each dimension's values (not reported included) sum to it") }),
+};
+export const AppHardwareSchema = envelope(z.array(HARDWARE.rowSchema), hardwareTotals);
+export const HardwareSchema = envelope(z.array(HARDWARE.rowSchema), hardwareTotals);
 
 export const AppInsightsSchema = envelope(
   z.strictObject({

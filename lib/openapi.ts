@@ -95,6 +95,23 @@ export const ENDPOINTS: Endpoint[] = [
     pathParams: [NSAPP],
   },
   {
+    path: "/api/v1/apps/{nsapp}/hardware",
+    view: VIEWS.apiAppHardware,
+    summary:
+      "One app's runs by hardware and platform (GPU passthrough, GPU and CPU vendor, architecture, platform): runs, share, outcomes, failure rate with interval and n per value; not reported counted",
+    schema: S.AppHardwareSchema,
+    csv: "one row per dimension and value",
+    pathParams: [NSAPP],
+  },
+  {
+    path: "/api/v1/hardware",
+    view: VIEWS.apiHardware,
+    summary:
+      "Every app's runs by hardware and platform (GPU passthrough, GPU and CPU vendor, architecture, platform): runs, share, outcomes, failure rate with interval and n per value",
+    schema: S.HardwareSchema,
+    csv: "one row per dimension and value",
+  },
+  {
     path: "/api/v1/digest",
     view: VIEWS.apiDigest,
     summary: "The weekly digest: one calendar week against the week before — newly failing, recovered, still failing, biggest movers, incidents",

@@ -67,6 +67,8 @@ export const VIEWS = {
   apiInsights: view("/api/v1/apps/[nsapp]/insights", { strict: true }),
   apiChanges: view("/api/v1/apps/[nsapp]/changes", { strict: true }),
   apiFailingCommands: view("/api/v1/apps/[nsapp]/failing-commands", { strict: true }),
+  apiAppHardware: view("/api/v1/apps/[nsapp]/hardware", { strict: true }),
+  apiHardware: view("/api/v1/hardware", { params: ["range", "type"], strict: true }),
   apiDigest: view("/api/v1/digest", { params: ["week"], strict: true }),
   apiDurations: view("/api/v1/durations", {
     params: ["range", "repo", "q", "min", "sort", "page", "size"],

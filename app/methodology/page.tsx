@@ -180,6 +180,18 @@ export default function MethodologyPage() {
           <code>curl -fsSL https://…/releases/latest</code> at line 31”.
         </p>
       </section>
+      <section className="panel" id="hardware">
+        <h2>Hardware and platform</h2>
+        <p>
+          Today&apos;s scripts report the host&apos;s GPU passthrough (<code>igpu</code>, <code>dgpu</code>, <code>vgpu</code>, <code>none</code>, <code>unknown</code>), GPU
+          vendor, CPU vendor, architecture (<code>amd64</code>, <code>arm64</code>) and platform. Values are counted as stored, lower-cased with surrounding blanks removed; an
+          empty value is <em>not reported</em>. Runs of the older protocol carry none of these fields: they count as “not reported” in every table, so each table&apos;s shares
+          (runs of the value ÷ all runs in the range) sum to 100 % and n is never silently smaller. Counts are exact rollups like every other figure. The failure rate of a value is
+          failures ÷ (successes + failures) of its runs, with the Wilson 95 % interval and its n (those decided runs). Per app on the app page; over all apps (with the type filter)
+          on <a href="/os#hardware">/os</a>, since GPU, CPU and architecture describe the host as the OS does. Figures count every repository&apos;s runs, like the OS and PVE
+          tables.
+        </p>
+      </section>
       <section className="panel" id="insights">
         <h2>Regressions, incidents and what is unusual</h2>
         <p>
@@ -197,9 +209,12 @@ export default function MethodologyPage() {
         </p>
         <p>
           <strong>What is unusual about an app&apos;s failures.</strong> Each environment trait (OS and version, PVE version, install method, install type, privileged or not,
-          resources below the script default) is tested with Fisher&apos;s exact test against the app&apos;s other runs, with Holm&apos;s correction: the chance of any spurious
-          sentence on an app&apos;s page is at most 1 %. A trait is named only with at least 5 failures and at least twice the failure rate of the other runs; nothing is shown when
-          nothing is significant.
+          resources below the script default, and the <a href="#hardware">hardware and platform</a> values: GPU passthrough, GPU and CPU vendor, architecture, platform) is tested
+          with Fisher&apos;s exact test against the app&apos;s other runs, with Holm&apos;s correction over every value tested: the chance of any spurious sentence on an app&apos;s
+          page is at most 1 %. A hardware value is compared with the other runs that <em>reported</em> that field (runs of the older protocol report none and are from another
+          period), and “not reported” and “unknown” are never named. Traits are associations, tested one at a time: host features that come together (a discrete GPU is mostly an
+          NVIDIA card, on servers with AMD or Xeon CPUs) can be named together; the strongest comes first. A trait is named only with at least 5 failures and at least twice the
+          failure rate of the other runs; nothing is shown when nothing is significant.
         </p>
         <p>
           <strong>Failure-rate change against the previous period</strong> (the apps table): for each row — one app and install type, on the chosen OS with an OS filter — a

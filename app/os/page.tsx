@@ -5,6 +5,7 @@ import { DataTable } from "@/components/DataTable";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { PageHead } from "@/components/PageHead";
+import { HardwarePlatform } from "@/components/HardwarePlatform";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { loadOsShareSeries, loadOsVersions, readViewState } from "@/lib/data";
@@ -169,6 +170,13 @@ export default async function OsPage({ searchParams }: { searchParams: Promise<R
       </Section>
       <Section id="versions-heading" title="Failure rate per OS version">
         <Versions state={state} />
+      </Section>
+      <Section id="hardware" title={`Hardware and platform: all apps${type ? `, ${type} runs` : ""}`}>
+        <HardwarePlatform
+          range={range}
+          type={type}
+          api={{ json: viewHref(VIEWS.apiHardware, "/api/v1/hardware", state), csv: viewHref(VIEWS.apiHardware, "/api/v1/hardware.csv", state) }}
+        />
       </Section>
       <p className="muted">
         Failure rate: failures ÷ (successes + failures), with its 95 % interval; aborted, unknown and unfinished runs have no verdict. Share of type: the version&apos;s runs ÷ all

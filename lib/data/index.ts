@@ -23,6 +23,7 @@ export type { AppChange } from "./queries/changes";
 // The alert worker's collections (lib/alerts/worker.ts): a store bound to its account, uncached.
 export { openAlertStore, type AlertStore, type Delivery, type Subscription } from "./alerts";
 export type { FailingCommand } from "./queries/failing-commands";
+export type { HardwareBreakdown, HardwareValue } from "./queries/hardware";
 export type { ActiveSet } from "./queries/sitemap";
 export { classifySourceError } from "./explain-error";
 import { DataCache, LIVE, SETTLED, type CachePolicy, type DataResult } from "./cache";
@@ -34,6 +35,7 @@ import * as testing from "./queries/testing";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
 import * as failingCommands from "./queries/failing-commands";
+import * as hardware from "./queries/hardware";
 import * as os from "./queries/os";
 import * as overview from "./queries/overview";
 import * as overviewPage from "./queries/overview-page";
@@ -128,6 +130,14 @@ export const loadAppResources = cached("appResources", appDetail.queryAppResourc
 const failingCommandsFn = cached("failingCommands", (nsapp: string, range: Range) => failingCommands.queryFailingCommands(nsapp, range));
 export const loadFailingCommands = failingCommandsFn.load;
 export const fetchFailingCommands = failingCommandsFn.fetch;
+
+// Hardware and platform (issue 15): one app, and all apps.
+const appHardwareFn = cached("appHardware", (nsapp: string, range: Range) => hardware.queryAppHardware(nsapp, range));
+export const loadAppHardware = appHardwareFn.load;
+export const fetchAppHardware = appHardwareFn.fetch;
+const hardwareFn = cached("hardware", (range: Range, type: RunType | null) => hardware.queryHardware(range, type));
+export const loadHardware = hardwareFn.load;
+export const fetchHardware = hardwareFn.fetch;
 
 const appDetailFn = cached("appDetail", appDetail.queryAppDetail);
 export const fetchAppDetail = appDetailFn.fetch;

@@ -132,12 +132,13 @@ export async function findFailureOverview(source: InsightsSource, range: Range, 
 export async function findAppInsights(source: InsightsSource, nsapp: string, range: Range, now = new Date()): Promise<AppInsights> {
   const span = spanOf(range);
   const one = { nsapp: [nsapp] };
-  const [rows, codes, os, env, resources] = await Promise.all([
+  const [rows, codes, os, env, resources, hardware] = await Promise.all([
     source.bucketRows("stats_app", span, one),
     source.bucketRows("stats_app_code", span, one),
     source.totals("stats_app_os", span, one),
     source.totals("stats_app_env", span, one),
     source.totals("stats_app_resources", span, one),
+    source.totals("stats_app_hardware", span, one),
   ]);
   const overview = assemble(
     range,
@@ -145,7 +146,7 @@ export async function findAppInsights(source: InsightsSource, nsapp: string, ran
     rows,
     codes.map((c) => ({ bucket: c.bucket, exit_code: Number(c.exit_code), failed: c.failed })),
   );
-  const traitRows = asTraitRows({ os, env, resources });
+  const traitRows = asTraitRows({ os, env, resources, hardware });
   const unusual = unusualTraits(traitCounts(traitRows, scriptDefaults(nsapp)), traitTotal(traitRows.env)).map(causeOf);
   return { nsapp, ...overview, unusual };
 }

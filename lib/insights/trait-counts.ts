@@ -3,9 +3,11 @@
  * (stats_app_os), PVE major and minor version, install method and privileged/unprivileged
  * (stats_app_env), resources below the script default (stats_app_resources), install type.
  * Each of those rollups partitions the same runs, so each trait's complement is the app's
- * total minus the trait.
+ * total minus the trait. Hardware and platform (stats_app_hardware, lib/hardware.ts): each value
+ * against the other runs that reported the field (`within`).
  */
 import { formatInt } from "../format";
+import { HARDWARE_DIMENSIONS, type HardwareDimension, hardwarePhrase, NOT_REPORTED } from "../hardware";
 import type { TraitCounts, TraitDimension } from "./traits";
 
 interface Outcomes {
@@ -27,6 +29,7 @@ export interface ResourceRow extends Outcomes {
   ram_size: number;
   disk_size: number;
 }
+export type HardwareRow = Outcomes & Record<HardwareDimension, string>;
 export interface ScriptDefaults {
   cpu: number | null;
   ramMb: number | null;
@@ -60,7 +63,34 @@ function pveParts(version: string): [string, string] | null {
   return m ? [m[1]!, `${m[1]}.${m[2]}`] : null;
 }
 
-export function traitCounts(rows: { os: readonly OsRow[]; env: readonly EnvRow[]; resources: readonly ResourceRow[] }, defaults: ScriptDefaults): TraitCounts[] {
+/** Per hardware dimension, each nameable value against the runs that reported the field. */
+function hardwareTraits(rows: readonly HardwareRow[]): TraitCounts[] {
+  const out: TraitCounts[] = [];
+  for (const dimension of HARDWARE_DIMENSIONS) {
+    const within = { failed: 0, success: 0 };
+    const values = new Map<string, Outcomes>();
+    for (const r of rows) {
+      const value = r[dimension];
+      if (value === NOT_REPORTED) continue;
+      within.failed += r.failed;
+      within.success += r.success;
+      const v = values.get(value) ?? { failed: 0, success: 0 };
+      v.failed += r.failed;
+      v.success += r.success;
+      values.set(value, v);
+    }
+    for (const [key, v] of values) {
+      const phrase = hardwarePhrase(dimension, key);
+      if (phrase) out.push({ dimension, family: dimension, key, phrase, ...v, within });
+    }
+  }
+  return out;
+}
+
+export function traitCounts(
+  rows: { os: readonly OsRow[]; env: readonly EnvRow[]; resources: readonly ResourceRow[]; hardware?: readonly HardwareRow[] },
+  defaults: ScriptDefaults,
+): TraitCounts[] {
   const t = new Tally();
   const types = new Set(rows.os.map((r) => r.type));
   for (const r of rows.os) {
@@ -91,7 +121,7 @@ export function traitCounts(rows: { os: readonly OsRow[]; env: readonly EnvRow[]
       if (def !== null && value > 0 && value < def) t.add(dimension, dimension, "below", phrase, r);
     }
   }
-  return t.list();
+  return [...t.list(), ...hardwareTraits(rows.hardware ?? [])];
 }
 
 /** The app's failures and successes: any of the rollups sums to them; env rows are used. */
@@ -102,11 +132,12 @@ export function traitTotal(env: readonly EnvRow[]): Outcomes {
 type Loose = Record<string, string | number | null> & Outcomes;
 
 /** Range-view rows (values typed loosely by the records API) as the typed rows above. */
-export function asTraitRows(rows: { os: readonly Loose[]; env: readonly Loose[]; resources: readonly Loose[] }) {
+export function asTraitRows(rows: { os: readonly Loose[]; env: readonly Loose[]; resources: readonly Loose[]; hardware?: readonly Loose[] }) {
   const o = (r: Loose) => ({ failed: r.failed, success: r.success });
   return {
     os: rows.os.map((r): OsRow => ({ ...o(r), type: String(r.type ?? ""), os_type: String(r.os_type ?? ""), os_version: String(r.os_version ?? "") })),
     env: rows.env.map((r): EnvRow => ({ ...o(r), pve_version: String(r.pve_version ?? ""), method: String(r.method ?? ""), ct_type: Number(r.ct_type ?? -1) })),
     resources: rows.resources.map((r): ResourceRow => ({ ...o(r), core_count: Number(r.core_count ?? 0), ram_size: Number(r.ram_size ?? 0), disk_size: Number(r.disk_size ?? 0) })),
+    hardware: (rows.hardware ?? []).map((r) => ({ ...o(r), ...Object.fromEntries(HARDWARE_DIMENSIONS.map((d) => [d, String(r[d] ?? "")])) }) as HardwareRow),
   };
 }

@@ -7,9 +7,10 @@
  * Pure; trait-counts.ts builds the tables from rollup rows.
  */
 import { formatInt, formatRate, formatRatio } from "../format";
+import type { HardwareDimension } from "../hardware";
 import { fisherGreater, holm } from "./significance";
 
-export type TraitDimension = "os" | "os_version" | "pve_major" | "pve" | "method" | "type" | "privilege" | "ram" | "cores" | "disk";
+export type TraitDimension = "os" | "os_version" | "pve_major" | "pve" | "method" | "type" | "privilege" | "ram" | "cores" | "disk" | HardwareDimension;
 
 export interface TraitCounts {
   dimension: TraitDimension;
@@ -22,6 +23,12 @@ export interface TraitCounts {
   parent?: string;
   failed: number;
   success: number;
+  /**
+   * The runs the trait is compared within, when not all of the app's: a hardware value is
+   * compared with the runs that reported that field (the older protocol reports none, and its
+   * runs are from another period).
+   */
+  within?: { failed: number; success: number };
 }
 
 export interface TraitFinding extends TraitCounts {
@@ -75,8 +82,9 @@ export function unusualTraits(traits: readonly TraitCounts[], total: { failed: n
   const tested = traits
     .filter((t) => t.failed > 0)
     .map((t) => {
-      const otherFailed = total.failed - t.failed;
-      const otherSuccess = total.success - t.success;
+      const base = t.within ?? total;
+      const otherFailed = base.failed - t.failed;
+      const otherSuccess = base.success - t.success;
       const rate = t.failed / (t.failed + t.success);
       const otherDecided = otherFailed + otherSuccess;
       const otherRate = otherDecided > 0 ? otherFailed / otherDecided : 0;

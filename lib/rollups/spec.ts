@@ -12,6 +12,7 @@
  * whatever the range length.
  */
 import { durationBucketSql } from "../durations";
+import { type HardwareDimension, hardwareValueSql } from "../hardware";
 
 export const TELEMETRY = "_dev_telemetry_data";
 export const OPEN_END = "9999-12-31";
@@ -54,6 +55,10 @@ const text = <C extends string>(column: C) => ({ column, source: column, kind: "
 const num = <C extends string>(column: C) => ({ column, source: column, kind: "number" }) as const satisfies Dim;
 /** A run's install-time bucket (lib/durations.ts): NO_DURATION for the older protocol. */
 const durationDim = { column: "duration", source: "install_duration", kind: "number", computed: { sql: durationBucketSql, reads: ["execution_id"] } } as const satisfies Dim;
+
+/** A hardware field, normalised (lib/hardware.ts: lower case, blanks trimmed, '' = not reported). */
+const hw = <C extends HardwareDimension>(column: C) => ({ column, source: column, kind: "text", computed: { sql: hardwareValueSql(column), reads: [] } }) as const satisfies Dim;
+const HARDWARE_DIMS = [hw("gpu_passthrough"), hw("gpu_vendor"), hw("cpu_vendor"), hw("arch"), hw("platform")] as const;
 
 interface DailySpec {
   name: string;
@@ -130,6 +135,20 @@ const DAILY = [
     // repo_source as stored ('' for the older protocol): readers pick official/dev/fork/all.
     dims: [text("nsapp"), text("repo_source"), durationDim],
     purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
+  },
+  {
+    // Hardware and platform (lib/hardware.ts): every run, the older protocol's as "not reported".
+    name: "stats_app_hardware",
+    hourly: "stats_app_hardware_hourly",
+    dims: [text("nsapp"), ...HARDWARE_DIMS],
+    purpose: "GPU passthrough, GPU and CPU vendor, architecture and platform per app",
+  },
+  {
+    // All apps (/os, /api/v1/hardware), by install type for the pages' type filter.
+    name: "stats_hardware",
+    hourly: "stats_hardware_hourly",
+    dims: [text("type"), ...HARDWARE_DIMS],
+    purpose: "GPU passthrough, GPU and CPU vendor, architecture and platform over all apps, per install type",
   },
 ] as const satisfies readonly DailySpec[];
 

@@ -220,6 +220,20 @@ export const SLOW_APP = { nsapp: "frigate", medianMinutes: 30 } as const;
  */
 export const TESTING_APPS = { ready: "mqtt", notReady: "mastodon" } as const;
 
+/**
+ * The demo's GPU-only failure (a seeded truth, issue 15): Ollama's runs on hosts with a discrete
+ * GPU passed through fail this share of the time at one command (the driver inside the container
+ * does not match the host's); on every other host it fails as any app does.
+ */
+export const GPU_FAILURE_APP = {
+  nsapp: "ollama",
+  passthrough: "dgpu",
+  failShare: 0.7,
+  exitCode: 1,
+  line: 64,
+  command: "nvidia-smi --query-gpu=driver_version --format=csv,noheader",
+} as const;
+
 export const METHODS = new AliasTable(["default", "advanced", "mydefaults-global", "appdefaults", "generated"], [62, 22, 7, 5, 4]);
 
 /** Proxmox VE releases with the patch levels seen in the wild (later patches are commoner). */

@@ -16,7 +16,7 @@
  */
 import { errorCategory, explainExitCode, exitCodeInfo } from "../../lib/exit-codes";
 import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
-import { TESTING_APPS } from "./demo-model";
+import { GPU_FAILURE_APP, TESTING_APPS } from "./demo-model";
 import { AliasTable, hashString32, type Rng } from "./prng";
 import type { TelemetryRow } from "./telemetry-row";
 
@@ -40,6 +40,7 @@ const NVIDIA = [
   ["nvidia", "TU117GL [T400 4GB]", "dgpu"],
   ["nvidia", "GP107 [GeForce GTX 1050 Ti]", "dgpu"],
 ] as const;
+const HOST_WEIGHTS = [16, 14, 8, 7, 5, 9, 4, 9, 6, 5, 6, 4, 1.2, 0.8];
 /** Homelab hosts as lspci, /proc/cpuinfo and dmidecode describe them (models cut to 64 as the client does). */
 const HOSTS = new AliasTable<Host>(
   [
@@ -58,7 +59,7 @@ const HOSTS = new AliasTable<Host>(
     { cpu: ["arm", ""], gpus: [["unknown", "", "unknown"]], ram: [0] },
     { cpu: ["unknown", ""], gpus: [["unknown", "", "unknown"]], ram: [0] },
   ],
-  [16, 14, 8, 7, 5, 9, 4, 9, 6, 5, 6, 4, 1.2, 0.8],
+  HOST_WEIGHTS,
 );
 /** Official repository, the development repository, forks (repo_slug "owner/repo"). */
 const REPOS = new AliasTable(
@@ -122,6 +123,39 @@ function toolPayloadGaps(row: TelemetryRow): Partial<TelemetryRow> {
   if (row.type !== "pve" && row.type !== "addon") return {};
   const hardware = { cpu_vendor: "", cpu_model: "", gpu_vendor: "", gpu_model: "", gpu_passthrough: "", ram_speed: 0, arch: "", platform: "", has_arm: false, method: "" };
   return row.type === "pve" ? { ...hardware, os_type: "", os_version: "" } : { ...hardware, pve_version: "" };
+}
+
+/**
+ * The seeded GPU-only failure (demo-model.ts GPU_FAILURE_APP): a success of the app on a host
+ * with a discrete GPU passed through becomes, for a fixed share of runs (by a hash of the run's
+ * id: no draw, so the side stream and every later row stay as they were), a failure at the
+ * driver check. A success draws nothing in errorOf, phaseOf or the retry, nor does this.
+ */
+/** The chance hostColumns gives a run the seeded GPU failure's passthrough (a host drawn by weight, then one of its GPUs). */
+const PASSTHROUGH_SHARE = (() => {
+  const total = HOST_WEIGHTS.reduce((a, w) => a + w, 0);
+  return HOSTS.items.reduce((a, h, i) => a + (HOST_WEIGHTS[i]! / total) * (h.gpus.filter((g) => g[2] === GPU_FAILURE_APP.passthrough).length / h.gpus.length), 0);
+})();
+
+/**
+ * The same failure before today's protocol: the hosts were the same, only unreported. A success
+ * of the app fails with the chance a run is on such a host and fails there (by a hash: no
+ * draw), so the app's failure rate does not jump when the protocol changes (no false regression),
+ * and those failures count under "not reported".
+ */
+export function olderProtocolGpuFailure(row: TelemetryRow): TelemetryRow {
+  const g = GPU_FAILURE_APP;
+  if (row.nsapp !== g.nsapp || (row.status !== "sucess" && row.status !== "success")) return row;
+  if (hashString32(row.random_id, 16) % 1_000_000 >= PASSTHROUGH_SHARE * g.failShare * 1_000_000) return row;
+  return { ...row, status: "failed", exit_code: g.exitCode, error: explainExitCode(g.exitCode, row.created.slice(0, 10)) };
+}
+
+function gpuOnlyFailure(row: TelemetryRow): Partial<TelemetryRow> | null {
+  const g = GPU_FAILURE_APP;
+  if (row.nsapp !== g.nsapp || row.gpu_passthrough !== g.passthrough || row.status !== "success") return null;
+  if (hashString32(row.random_id, 15) % 1000 >= g.failShare * 1000) return null;
+  const error = `exit_code=${g.exitCode} | ${explainExitCode(g.exitCode, row.created.slice(0, 10))} | at line ${g.line}: ${g.command}\n---\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.`;
+  return { status: "failed", exit_code: g.exitCode, error, error_category: errorCategory(g.exitCode, row.created.slice(0, 10)), ...signature.signatureColumns(error) };
 }
 
 /** A failing command placed by a seeded event (demo-events.ts): its script line and raw text. */
@@ -193,7 +227,7 @@ export function todaysRun(
     out.status = "success";
     out.updated = pbTime(Math.min(createdMs + durationMs, endMs - 1));
   }
-  Object.assign(out, errorOf(side, out.nsapp, out.status, out.exit_code, row.created.slice(0, 10), out.status === "failed" ? placed : null));
+  Object.assign(out, gpuOnlyFailure(out) ?? errorOf(side, out.nsapp, out.status, out.exit_code, row.created.slice(0, 10), out.status === "failed" ? placed : null));
   out.phase = phaseOf(side, out);
   out.install_duration = out.status === "installing" ? 0 : Math.min(86_400, Math.round((Date.parse(out.updated.replace(" ", "T")) - createdMs) / 1000));
   const retry = out.type === "lxc" && out.status === "failed" && RETRY_CODES[out.exit_code] !== undefined && side.chance(RETRY_SHARE);

@@ -13,7 +13,7 @@
 import { explainExitCode } from "../../lib/exit-codes";
 import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
 import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, SLOW_APP, type DemoApp } from "./demo-model";
-import { type FailingCommand, NEW_PROTOCOL_DAYS, retryRun, todaysRun, uuid4 } from "./generate-protocol";
+import { type FailingCommand, NEW_PROTOCOL_DAYS, olderProtocolGpuFailure, retryRun, todaysRun, uuid4 } from "./generate-protocol";
 import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
 import { DAY_MS } from "../../lib/time";
@@ -97,7 +97,7 @@ export function* generateRows(options: GenerateOptions): Generator<TelemetryRow>
       const createdMs = clock(p);
       const run = makeRow(rng, model, ctx, createdMs);
       if (!ctx.today) {
-        yield run.row;
+        yield olderProtocolGpuFailure(run.row);
         continue;
       }
       // A retry due by now takes this run's place (its draws are spent all the same).

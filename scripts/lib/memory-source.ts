@@ -8,9 +8,20 @@
 import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, Span } from "../../lib/insights/source";
 import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
 import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
+import { HARDWARE_DIMENSIONS, normaliseHardware } from "../../lib/hardware";
 import type { TelemetryRow } from "./telemetry-row";
 
-const READ: readonly DailyRollup[] = ["stats_daily", "stats_app", "stats_code", "stats_app_code", "stats_app_os", "stats_app_env", "stats_app_resources", "stats_app_failure"];
+const READ: readonly DailyRollup[] = [
+  "stats_daily",
+  "stats_app",
+  "stats_code",
+  "stats_app_code",
+  "stats_app_os",
+  "stats_app_env",
+  "stats_app_resources",
+  "stats_app_failure",
+  "stats_app_hardware",
+];
 const SEP = "\u0001";
 
 type Counts = Record<StoredOutcome, number>;
@@ -20,6 +31,12 @@ interface Table {
   spec: RollupSpec;
   /** bucket → key text → counts */
   buckets: Map<string, Map<string, Counts>>;
+}
+
+/** A key column's value as the rollup stores it (hardware fields normalised as lib/hardware.ts says). */
+function value(row: TelemetryRow, source: string): string {
+  const v = row[source as keyof TelemetryRow];
+  return (HARDWARE_DIMENSIONS as readonly string[]).includes(source) ? normaliseHardware(v) : String(v ?? "");
 }
 
 export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsSource {
@@ -38,7 +55,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
     for (const t of tables.values()) {
       const bucket = t.spec.grain === "day" ? day : hour;
       if (t.spec.grain === "hour" && bucket < firstHour) continue;
-      const key = t.spec.dims.map((d) => String(row[d.source as keyof TelemetryRow] ?? "")).join(SEP);
+      const key = t.spec.dims.map((d) => value(row, d.source)).join(SEP);
       let byKey = t.buckets.get(bucket);
       if (!byKey) t.buckets.set(bucket, (byKey = new Map()));
       let c = byKey.get(key);

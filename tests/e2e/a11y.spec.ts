@@ -3,7 +3,21 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
 // `/?range=24h` is left to overview.spec.ts, which needs a fresh cache entry for it.
-const PAGES = ["/", "/apps?range=24h", "/apps", "/apps/docker", "/apps/no-such-app", "/errors", "/errors/100", "/os", "/methodology", "/api", "/apps?range=365d", "/digest"];
+const PAGES = [
+  "/",
+  "/apps?range=24h",
+  "/apps",
+  "/apps/docker",
+  "/apps/ollama",
+  "/apps/no-such-app",
+  "/errors",
+  "/errors/100",
+  "/os",
+  "/methodology",
+  "/api",
+  "/apps?range=365d",
+  "/digest",
+];
 // The /embed builder is checked in tests/e2e/embed.spec.ts, with its widget preview loaded.
 
 for (const scheme of ["light", "dark"] as const) {

@@ -31,6 +31,9 @@ const CONTRACTS: [string, z.ZodType][] = [
   ["/durations?repo=dev&sort=-failed_p90&min=0", S.DurationsSchema],
   ["/durations?range=24h&repo=all", S.DurationsSchema],
   ["/testing?range=30d", S.TestingSchema],
+  ["/apps/ollama/hardware?range=30d", S.AppHardwareSchema],
+  ["/apps/ollama/hardware?range=24h", S.AppHardwareSchema],
+  ["/hardware?range=90d&type=vm", S.HardwareSchema],
 ];
 
 test("every endpoint answers exactly its documented schema, and the OpenAPI document lists them all", async ({ request }) => {
@@ -59,6 +62,8 @@ test("every endpoint answers exactly its documented schema, and the OpenAPI docu
       "/api/v1/digest",
       "/api/v1/durations",
       "/api/v1/testing",
+      "/api/v1/apps/{nsapp}/hardware",
+      "/api/v1/hardware",
     ].sort(),
   );
   expect(doc.paths["/api/v1/apps"].get.responses["200"].content["application/json"].schema.properties.data.items.required).toContain("failure_low");

@@ -55,6 +55,7 @@ const API = [
   `/api/v1/apps/${PII_APP}/failing-commands`,
   `/api/v1/apps/${PII_APP}/failing-commands.csv`,
   `/api/v1/apps/${PII_APP}/failing-commands?range=24h`,
+  `/api/v1/apps/${PII_APP}/hardware?range=24h`,
   "/api/v1/errors?aborts=include",
   "/api/v1/errors/22",
   "/api/v1/errors/22.csv",

@@ -72,7 +72,9 @@ describe("prepared rollups", () => {
   it("logs every column the rollups' triggers read, an update as a removal and an addition", () => {
     const cols = loggedColumns(state.rollups);
     expect(cols).toEqual([
+      "arch",
       "core_count",
+      "cpu_vendor",
       "created",
       "ct_type",
       "disk_size",
@@ -80,11 +82,14 @@ describe("prepared rollups", () => {
       "exit_code",
       "fail_command",
       "fail_line",
+      "gpu_passthrough",
+      "gpu_vendor",
       "install_duration",
       "method",
       "nsapp",
       "os_type",
       "os_version",
+      "platform",
       "pve_version",
       "ram_size",
       "repo_source",
@@ -92,6 +97,6 @@ describe("prepared rollups", () => {
       "type",
     ]);
     const au = logSql(cols).find((sql) => sql.includes("_rollup_log_au"))!;
-    expect(au).toMatch(/VALUES \('d', OLD\.core_count.*VALUES \('i', NEW\.core_count/);
+    expect(au).toMatch(/VALUES \('d', OLD\.arch.*VALUES \('i', NEW\.arch/);
   });
 });

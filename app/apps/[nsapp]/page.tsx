@@ -8,6 +8,7 @@ import { BackLink, CopyLink } from "@/components/ClientLinks";
 import { DataTable } from "@/components/DataTable";
 import type { Column } from "@/lib/table";
 import { FailingCommands } from "@/components/FailingCommands";
+import { HardwarePlatform } from "@/components/HardwarePlatform";
 import { FilterLinks } from "@/components/FilterLinks";
 import { Notes } from "@/components/Notes";
 import { STORED_SERIES } from "@/lib/outcome-style";
@@ -379,10 +380,11 @@ async function Resources({ nsapp, state }: { nsapp: string; state: ViewState }) 
   );
 }
 
-/** The failing-commands endpoint for this view, as JSON and CSV. */
-function commandsApi(nsapp: string, state: ViewState) {
-  const path = `/api/v1/apps/${encodeURIComponent(nsapp)}/failing-commands`;
-  return { json: viewHref(VIEWS.apiFailingCommands, path, state), csv: viewHref(VIEWS.apiFailingCommands, `${path}.csv`, state) };
+/** An app endpoint for this view (`/api/v1/apps/<nsapp>/<part>`), as JSON and CSV. */
+function appApi(nsapp: string, part: "failing-commands" | "hardware", state: ViewState) {
+  const view = part === "hardware" ? VIEWS.apiAppHardware : VIEWS.apiFailingCommands;
+  const path = `/api/v1/apps/${encodeURIComponent(nsapp)}/${part}`;
+  return { json: viewHref(view, path, state), csv: viewHref(view, `${path}.csv`, state) };
 }
 
 export default async function AppPage({ params, searchParams }: Props) {
@@ -439,7 +441,7 @@ export default async function AppPage({ params, searchParams }: Props) {
         <Insights {...p} />
       </Section>
       <Section id="commands" title="Where it fails: the failing commands">
-        <FailingCommands nsapp={nsapp} range={state.range} api={commandsApi(nsapp, state)} />
+        <FailingCommands nsapp={nsapp} range={state.range} api={appApi(nsapp, "failing-commands", state)} />
       </Section>
       <div className="grid-2">
         <Section id="codes" title="Exit codes">
@@ -457,6 +459,9 @@ export default async function AppPage({ params, searchParams }: Props) {
       </div>
       <Section id="resources" title="Resources against the script defaults">
         <Resources {...p} />
+      </Section>
+      <Section id="hardware" title="Hardware and platform">
+        <HardwarePlatform nsapp={nsapp} range={state.range} api={appApi(nsapp, "hardware", state)} />
       </Section>
       <AppRuns nsapp={nsapp} path={path} state={state} />
     </main>
