@@ -25,6 +25,7 @@ import { runRollupsCli } from "../../scripts/lib/rollups-cli";
 import { expectRollupsExact } from "../support/rollups";
 import { CHANGED_ROLLUPS, expectCurrent, prepareArtifacts } from "../support/upgrade";
 
+const TRIES = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` holds (true) or 10 s passed (false). */
@@ -88,7 +89,10 @@ describe("an upgrade while installers report", () => {
       const thisRelease = await runRollupsCli(["prepare", "--dir", dataDir, "--migrations", current.migrations]);
       expect(thisRelease.code, thisRelease.output).toBe(0);
       const step1 = Date.now();
-      const attempts1 = await migrateBeside(dataDir, current);
+      // A try refused as "database is locked" applies nothing and is run again, as the README tells
+      // operators; on a loaded 2-core machine (load 9+) five tries in a row were refused once, so
+      // the test allows more: what it checks is that no write is lost, not how many tries it took.
+      const attempts1 = await migrateBeside(dataDir, current, TRIES);
       const step1Ms = Date.now() - step1;
       expectRollupsExact(db);
 
@@ -106,7 +110,7 @@ describe("an upgrade while installers report", () => {
       // Copy the files and apply them beside the serving PocketBase; it reloads the changed
       // collections by itself (pb_data/.notify). No restart, so no refused connection.
       const step2 = Date.now();
-      const attempts2 = await migrateBeside(dataDir, next);
+      const attempts2 = await migrateBeside(dataDir, next, TRIES);
       const step2Ms = Date.now() - step2;
       // The server reloads its collections when it sees the notice (fsnotify, 50 ms debounce).
       const served = await waitFor(async () => (await fetch(`${pb!.url}/api/collections/stats_ct_type_range/records?from=2020-01-01&to=2040-12-31&perPage=1`)).status === 200);
