@@ -40,9 +40,13 @@ test("the navigation keeps the range, marks the current page, and ← All apps r
   await page.goto(`${app()}/apps?range=7d&type=vm&min=0`);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" })).toHaveAttribute("aria-current", "page");
   const list = page.url();
+  // The list remembers itself once hydrated (this tab's sessionStorage); a click before that is a plain link.
+  await expect.poll(() => page.evaluate(() => sessionStorage.getItem("pve-telemetry:list:/apps"))).toBe("/apps?range=7d&type=vm&min=0");
   await page.getByTestId("apps-table").locator("tbody tr a").first().click();
   await expect(page).toHaveURL(/range=7d/);
-  await page.getByRole("link", { name: "← All apps" }).click();
+  const back = page.getByRole("link", { name: "← All apps" });
+  await expect(back).toHaveAttribute("href", "/apps?range=7d&type=vm&min=0");
+  await back.click();
   await expect(page).toHaveURL(list);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Exit codes" }).click();
   await expect(page).toHaveURL(/\/errors\?range=7d$/);
