@@ -60,7 +60,7 @@ export async function queryDurationsOf(nsapps: readonly string[] | null, range: 
   const names = nsapps === null ? null : [...new Set(nsapps)];
   if (names === null || names.length > PER_APP_MAX) {
     const wanted = names === null ? null : new Set(names);
-    for (const r of await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))) if (!wanted || wanted.has(r.nsapp)) out.set(r.nsapp, toDurations(r));
+    for (const d of await queryAllDurations(range, repo)) if (!wanted || wanted.has(d.nsapp)) out.set(d.nsapp, d);
     return out;
   }
   for (let i = 0; i < names.length; i += PER_APP_PARALLEL) {
