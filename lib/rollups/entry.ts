@@ -4,7 +4,7 @@
  * `pocketbase migrate down` too): its rebuild query, its drift check, whether a step rebuilds it.
  */
 import type { RollupEntry, RollupState } from "./state";
-import { COUNT_COLUMNS } from "./spec";
+import { COUNT_COLUMNS, REV_COLUMN } from "./spec";
 import { driftQuery } from "./sql";
 
 /**
@@ -36,10 +36,10 @@ const fieldNames = (r: RollupEntry) => (r.fields as { name: string }[]).map((f) 
 /** Daily rollups carry running totals and valid_until; hourly ones per-hour counts only. */
 export const isDaily = (r: RollupEntry) => fieldNames(r).includes("valid_until");
 
-/** The key columns: every field but the bucket, valid_until, the counts and their running totals. */
+/** The key columns: every field but the bucket, valid_until, the counts, their running totals and the change number. */
 export function entryDims(r: RollupEntry): string[] {
   const counts = new Set<string>(COUNT_COLUMNS);
-  return fieldNames(r).filter((f) => f !== "bucket" && f !== "valid_until" && !counts.has(f) && !(f.startsWith("cum_") && counts.has(f.slice(4))));
+  return fieldNames(r).filter((f) => f !== "bucket" && f !== "valid_until" && f !== REV_COLUMN && !counts.has(f) && !(f.startsWith("cum_") && counts.has(f.slice(4))));
 }
 
 /** Rows where `table` (the rollup, or a shadow of it) and the raw rows disagree under this entry's definition (empty = exact). */

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, RANGE_VIEW_RULE, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "./spec";
+import { CALENDAR, COUNT_COLUMNS, CUM_COLUMNS, HOUR_CALENDAR, hasRev, RANGE_VIEW_RULE, REV_COLUMN, ROLLUPS, rangeViewName, seriesViewName, type RollupSpec } from "./spec";
 import { rollupMigrationSource } from "./migration-source";
 import { percentileViewName, percentileViewSql } from "./percentile-sql";
 import type { RollupEntry, RollupState } from "./state";
@@ -29,7 +29,7 @@ export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState
         { name: "bucket", type: "text", required: true },
         ...(daily ? [{ name: "valid_until", type: "text", required: true }] : []),
         ...spec.dims.map((d) => (d.kind === "text" ? { name: d.column, type: "text" } : { name: d.column, type: "number" })),
-        ...[...COUNT_COLUMNS, ...(daily ? CUM_COLUMNS : [])].map((c) => ({ name: c, type: "number", onlyInt: true })),
+        ...[...COUNT_COLUMNS, ...(daily ? CUM_COLUMNS : []), ...(hasRev(spec) ? [REV_COLUMN] : [])].map((c) => ({ name: c, type: "number", onlyInt: true })),
       ],
       indexes: [
         `CREATE UNIQUE INDEX idx_${spec.name}_key ON ${spec.name} (${[...dimCols, "bucket"].join(", ")})`,
@@ -37,6 +37,8 @@ export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState
         // Covers "in force at X" (bucket <= X < valid_until) without touching the table.
         ...(daily ? [`CREATE INDEX idx_${spec.name}_in_force ON ${spec.name} (valid_until, bucket)`] : []),
         // The same per value of a lookup column ("in force at X with exit_code = C"; hours: its buckets).
+        // "Rows changed since N" (lib/data/series-store.ts), and the highest N, are index reads.
+        ...(hasRev(spec) ? [`CREATE INDEX idx_${spec.name}_${REV_COLUMN} ON ${spec.name} (${REV_COLUMN})`] : []),
         ...(spec.lookup ? [`CREATE INDEX idx_${spec.name}_by_${spec.lookup} ON ${spec.name} (${spec.lookup}, ${daily ? "valid_until, " : ""}bucket)`] : []),
       ],
       drop: dropTriggersSql(spec),

@@ -200,6 +200,17 @@ export const COUNT_COLUMNS = ["success", "failed", "aborted", "unknown", "instal
 export type CountColumn = (typeof COUNT_COLUMNS)[number];
 export const CUM_COLUMNS = COUNT_COLUMNS.map((c) => `cum_${c}` as const);
 
+/**
+ * The change number of a daily series rollup's row (docs/ROLLUPS.md "Change numbers"): the
+ * triggers set it to the table's highest plus one on the row whose own counts they change; a
+ * rebuild gives every row the rebuild's time in ms (above any number counted before it). Readers
+ * that keep the rows ask only for those above the highest they have seen (lib/data/series-store.ts).
+ */
+export const REV_COLUMN = "rev";
+
+/** Whether a rollup's rows carry change numbers: the daily rollups with series views (the scans keep their rows). */
+export const hasRev = (spec: Pick<RollupSpec, "grain" | "series">): boolean => spec.grain === "day" && spec.series === true;
+
 export function rollupSpec(name: string): RollupSpec {
   const spec = ROLLUPS.find((r) => r.name === name);
   if (!spec) throw new Error(`unknown rollup ${name}`);

@@ -12,8 +12,10 @@ import {
   COUNT_COLUMNS,
   CUM_COLUMNS,
   HOUR_CALENDAR,
+  hasRev,
   HOURLY_RETENTION_HOURS,
   OPEN_END,
+  REV_COLUMN,
   TELEMETRY,
   type CountColumn,
   type RollupSpec,
@@ -82,10 +84,13 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
     );
   }
   // One pass over the key's rows from this bucket on: the bucket's own count, and the running
-  // total of this and every later bucket.
+  // total of this and every later bucket; the bucket's row gets the next change number (the
+  // later rows' own counts do not change).
   const own = `(bucket = ${bucket})`;
+  const rev = hasRev(spec) ? `, ${REV_COLUMN} = CASE WHEN ${own} THEN (SELECT COALESCE(MAX(${REV_COLUMN}), 0) + 1 FROM ${t}) ELSE ${REV_COLUMN} END` : "";
   stmts.push(
-    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")} ` + `WHERE ${key} AND bucket >= ${bucket};`,
+    `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")}${rev} ` +
+      `WHERE ${key} AND bucket >= ${bucket};`,
   );
   return stmts;
 }
@@ -128,6 +133,13 @@ function aggregateSql(spec: RollupSpec): string {
   );
 }
 
+/**
+ * A rebuilt row's change number: the time in ms. Every number counted before is lower (the
+ * triggers count one a change, far fewer than one a millisecond), so a reader holding the old
+ * rows sees every rebuilt row as changed — and a prepared shadow switched in likewise.
+ */
+const REBUILD_REV_SQL = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
 /** Recomputes a rollup from the raw rows (idempotent; run inside one transaction). */
 export function rebuildSql(spec: RollupSpec): string[] {
   const dimCols = spec.dims.map((d) => d.column);
@@ -139,12 +151,13 @@ export function rebuildSql(spec: RollupSpec): string[] {
     ];
   }
   const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
+  const [revCol, revValue] = hasRev(spec) ? [`, ${REV_COLUMN}`, `, ${REBUILD_REV_SQL}`] : ["", ""];
   return [
     `DELETE FROM ${spec.name}`,
-    `INSERT INTO ${spec.name} (id, bucket, valid_until, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}) ` +
+    `INSERT INTO ${spec.name} (id, bucket, valid_until, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}${revCol}) ` +
       `SELECT ${NEW_ID}, bucket, COALESCE(LEAD(bucket) OVER (${part}), '${OPEN_END}'), ${dimCols.join(", ")}, ` +
       `${COUNT_COLUMNS.join(", ")}, ` +
-      `${COUNT_COLUMNS.map((c) => `SUM(${c}) OVER (${part} ROWS UNBOUNDED PRECEDING)`).join(", ")} ` +
+      `${COUNT_COLUMNS.map((c) => `SUM(${c}) OVER (${part} ROWS UNBOUNDED PRECEDING)`).join(", ")}${revValue} ` +
       `FROM (${aggregateSql(spec)})`,
   ];
 }

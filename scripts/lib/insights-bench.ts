@@ -10,6 +10,8 @@
  */
 import { findIncidents } from "../../lib/insights/find-incidents";
 import { findInsights } from "../../lib/insights/find-insights";
+import { publicClient } from "../../lib/data/pocketbase";
+import { pocketbaseSource } from "../../lib/data/queries/insights-source";
 import { queryAppInsights, queryFailureOverview, queryIncidents, queryRateChanges, queryRegressions, queryRegressionsAndIncidents } from "../../lib/data/queries/insights";
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { addDays, utcDay } from "../../lib/time";
@@ -29,7 +31,8 @@ export async function insightQueryLines(end: Date, iterations: number, log: (msg
   const cases: [string, () => Promise<unknown>][] = ranges.flatMap((r): [string, () => Promise<unknown>][] => [
     [`regressions ${label(r)} (with incidents, as /api/v1/regressions)`, () => queryRegressions(r, end)],
     [`incidents ${label(r)}`, () => queryIncidents(r, end)],
-    [`regressions + incidents ${label(r)} (one scan, for a page)`, () => queryRegressionsAndIncidents(r, end)],
+    [`regressions + incidents ${label(r)} (one scan, for a page; series store after the first call)`, () => queryRegressionsAndIncidents(r, end)],
+    [`regressions + incidents ${label(r)}, full scan (series views, as before change numbers)`, () => findInsights(pocketbaseSource(publicClient(), { store: false }), r, end)],
     [`app insights ${label(r)} (nginxproxymanager: rate series, categories, traits)`, () => queryAppInsights("nginxproxymanager", r)],
     [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => queryFailureOverview(r)],
     [`rate change vs previous period ${label(r)} (every app)`, () => queryRateChanges(r)],

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { ROLLUPS, rollupSpec } from "../../lib/rollups/spec";
+import { hasRev, ROLLUPS, rollupSpec } from "../../lib/rollups/spec";
 import { createTriggersSql, driftSql, rebuildSql } from "../../lib/rollups/sql";
 
 describe("rollup SQL", () => {
@@ -22,6 +22,7 @@ describe("rollup SQL", () => {
         `${c} INTEGER NOT NULL DEFAULT 0`,
         ...(daily ? [`cum_${c} INTEGER NOT NULL DEFAULT 0`] : []),
       ]);
+      if (hasRev(r)) counts.push("rev INTEGER NOT NULL DEFAULT 0");
       db.exec(`CREATE TABLE ${r.name} (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, ${daily ? "valid_until TEXT NOT NULL, " : ""}${dims}, ${counts.join(", ")})`);
       db.exec(`CREATE UNIQUE INDEX ${r.name}_key ON ${r.name} (${[...r.dims.map((d) => d.column), "bucket"].join(", ")})`);
       createTriggersSql(r).forEach((s) => db.exec(s));
@@ -37,12 +38,23 @@ describe("rollup SQL", () => {
       { bucket: "2026-11-02", valid_until: "2026-11-03", success: 0, failed: 0, installing: 1, cum_success: 1, cum_failed: 0, cum_installing: 1 },
       { bucket: "2026-11-03", valid_until: "9999-12-31", success: 0, failed: 1, installing: 0, cum_success: 1, cum_failed: 1, cum_installing: 1 },
     ]);
+    // Change numbers: each write numbers the row whose own counts it changed, not the later ones.
+    expect(db.prepare("SELECT bucket, rev FROM stats_app ORDER BY bucket").all()).toEqual([
+      { bucket: "2026-11-01", rev: 1 },
+      { bucket: "2026-11-02", rev: 3 },
+      { bucket: "2026-11-03", rev: 2 },
+    ]);
     db.exec("UPDATE stats_app SET cum_failed = 5 WHERE bucket = '2026-11-03'");
     expect(db.prepare(driftSql(ROLLUPS.find((r) => r.name === "stats_app")!)).all()).toHaveLength(1);
     db.exec("UPDATE stats_daily SET failed = 0");
     expect(db.prepare(driftSql(ROLLUPS[0]!)).all().length).toBeGreaterThan(0);
+    const before = Date.now();
     rebuildSql(ROLLUPS[0]!).forEach((s) => db.exec(s));
     expect(db.prepare(driftSql(ROLLUPS[0]!)).all()).toEqual([]);
+    // A rebuild numbers every row with its time in ms: above anything the triggers counted.
+    const revs = db.prepare("SELECT MIN(rev) AS lo, MAX(rev) AS hi FROM stats_daily").get() as { lo: number; hi: number };
+    expect(revs.lo).toBeGreaterThanOrEqual(before - 1);
+    expect(revs.hi).toBeLessThanOrEqual(Date.now() + 1);
   });
 
   it("keeps hourly counts for the last 72 hours only, and prunes older hours", () => {

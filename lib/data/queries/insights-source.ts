@@ -9,7 +9,9 @@ import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "..
 import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../../range";
-import { type DailyRollup, rollupSpec, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { type DailyRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { utcDay } from "../../time";
+import { byKey, pocketbaseSeriesReads, SeriesStore, seriesStore, typedKey } from "../series-store";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /**
@@ -57,26 +59,37 @@ interface SeriesRecord {
   [column: string]: string | number;
 }
 
-export function pocketbaseSource(pb: PocketBase): InsightsSource {
+/** A series view's rows over a span (keys typed as the spec types them, in key order). */
+async function readSeriesView<K extends string>(pb: PocketBase, rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
+  const table = rollupTable(rollup, span.grain);
+  const dims = rollupDims(rollup);
+  const records = await perChunk(filter, (chunk) => {
+    const keys = keyFilter(chunk);
+    return listAll<SeriesRecord>(pb, `${table}_series`, {
+      filter: pb.filter(keys ? `failed >= {:min} && (${keys.expr})` : "failed >= {:min}", { ...keys?.params, min: minFailed }),
+      // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
+      query: { from: span.from, to: span.to, fields: [...dims.map((d) => d.column), "success", "failed", "series"].join(",") },
+    });
+  });
+  const buckets = rangeBuckets(span);
+  return records
+    .map((r) => ({ key: typedKey(dims, r) as Record<K, string | number>, success: r.success, failed: r.failed, buckets: parsePackedSeries(r.series, buckets) }))
+    .sort(byKey(dims));
+}
+
+/**
+ * `store`: daily series of recent spans from the process's series store (lib/data/series-store.ts:
+ * the same answer, reading only what changed since the last refresh); false: always the view
+ * (the benchmark's full scan, and the store's own reads).
+ */
+export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {}): InsightsSource {
+  const useStore = opts.store ?? true;
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
-      const table = rollupTable(rollup, span.grain);
-      const dims = rollupSpec(table).dims.map((d) => d.column);
-      const records = await perChunk(filter, (chunk) => {
-        const keys = keyFilter(chunk);
-        return listAll<SeriesRecord>(pb, `${table}_series`, {
-          filter: pb.filter(keys ? `failed >= {:min} && (${keys.expr})` : "failed >= {:min}", { ...keys?.params, min: minFailed }),
-          // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
-          query: { from: span.from, to: span.to, fields: [...dims, "success", "failed", "series"].join(",") },
-        });
-      });
-      const buckets = rangeBuckets(span);
-      return records.map((r) => ({
-        key: Object.fromEntries(dims.map((d) => [d, r[d] ?? ""])) as Record<K, string | number>,
-        success: r.success,
-        failed: r.failed,
-        buckets: parsePackedSeries(r.series, buckets),
-      }));
+      const today = utcDay(new Date());
+      if (!useStore || !SeriesStore.serves(span, today)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      const reads = () => pocketbaseSeriesReads(pb, rollup, (from, to) => readSeriesView(pb, rollup, { from, to, grain: "day" }, 0));
+      return (await seriesStore(pb, rollup, reads).series(span, minFailed, filter, today)) as SeriesRow<K>[];
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       return perChunk(filter, async (chunk) => {

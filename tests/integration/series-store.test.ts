@@ -1,0 +1,152 @@
+/**
+ * The series store (lib/data/series-store.ts) answers exactly as the series views do — after
+ * random inserts, late updates (old days), key changes, deletes and a rebuild — while reading
+ * only the rows that changed; and the regression and incident scans find the same things
+ * through it as through a full scan.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findInsights } from "../../lib/insights/find-insights";
+import type { KeyFilter, Span } from "../../lib/insights/source";
+import { publicClient } from "../../lib/data/pocketbase";
+import { pocketbaseSource } from "../../lib/data/queries/insights-source";
+import { pocketbaseSeriesReads, SeriesStore, seriesStore } from "../../lib/data/series-store";
+import { customRange, presetRange } from "../../lib/range";
+import { ROLLUPS, type SeriesRollup } from "../../lib/rollups/spec";
+import { rebuildSql } from "../../lib/rollups/sql";
+import { addDays, utcDay } from "../../lib/time";
+import { insertRows } from "../../scripts/lib/bulk-insert";
+import { generateRows } from "../../scripts/lib/generate";
+import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+import { rng } from "../support/random";
+import { expectRollupsExact } from "../support/rollups";
+
+const now = new Date();
+const today = utcDay(now);
+const ROLLUPS_READ: SeriesRollup[] = ["stats_app", "stats_code", "stats_daily", "stats_app_failure"];
+const STATUSES = ["installing", "sucess", "failed", "failed", "unknown", "success", "aborted"];
+
+describe("series store", () => {
+  let pb: TestPocketBase;
+  beforeAll(async () => {
+    pb = await startTestPocketBase({
+      seed: (dir) => insertRows(join(dir, "data.db"), generateRows({ seed: 11, days: 40, runsPerDay: 1500, end: now }), { maintainRollups: false }),
+    });
+    pb.useForDataLayer();
+  });
+  afterAll(async () => pb?.stop());
+
+  const spans = (): Span[] => [
+    { from: addDays(today, -29), to: today, grain: "day" },
+    { from: addDays(today, -89), to: today, grain: "day" },
+    { from: addDays(today, -20), to: addDays(today, -14), grain: "day" },
+    { from: today, to: today, grain: "day" },
+    { from: addDays(today, -3), to: addDays(today, 2), grain: "day" },
+  ];
+  const filters: (KeyFilter | undefined)[] = [undefined, { nsapp: ["docker", "jellyfin", "homeassistant", "no-such-app"] }, { exit_code: [1, 100, 255] }];
+
+  /** Every rollup, span, threshold and filter: the store's answer equals the view's (read after it). */
+  async function expectSameAsView(): Promise<void> {
+    const client = publicClient();
+    const viewSource = pocketbaseSource(client, { store: false });
+    const storeSource = pocketbaseSource(client);
+    for (const rollup of ROLLUPS_READ) {
+      for (const span of spans()) {
+        for (const min of [0, 1, 3]) {
+          for (const filter of filters) {
+            if (filter?.exit_code && rollup !== "stats_code") continue;
+            if (filter?.nsapp && (rollup === "stats_code" || rollup === "stats_daily")) continue;
+            const stored = await storeSource.series(rollup, span, min, filter);
+            const viewed = await viewSource.series(rollup, span, min, filter);
+            expect(stored, `${rollup} ${span.from}…${span.to} min ${min} ${JSON.stringify(filter)}`).toEqual(viewed);
+          }
+        }
+      }
+    }
+  }
+
+  const store = (rollup: SeriesRollup) => {
+    const client = publicClient();
+    return seriesStore(client, rollup, () => pocketbaseSeriesReads(client, rollup, () => Promise.reject(new Error("made by the source first"))));
+  };
+
+  it("serves recent whole-day spans and leaves older ones and hours to the views", () => {
+    expect(SeriesStore.serves({ from: addDays(today, -200), to: today, grain: "day" }, today)).toBe(true);
+    expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, today)).toBe(false);
+    expect(SeriesStore.serves({ from: `${today} 00`, to: `${today} 05`, grain: "hour" }, today)).toBe(false);
+  });
+
+  it("answers as the series views on the seeded data", async () => {
+    await expectSameAsView();
+    expect(store("stats_app").stats.viewReads).toBeGreaterThan(0);
+  });
+
+  it("after random inserts, late updates, key changes and deletes, answers as the views, reading only changed rows", async () => {
+    const r = rng(2027);
+    const insert = pb.db.prepare(
+      `INSERT INTO _dev_telemetry_data (id, random_id, type, nsapp, status, os_type, os_version, exit_code, created, updated)
+       VALUES (?, ?, ?, ?, ?, 'debian', '12', ?, ?, ?)`,
+    );
+    const ids = () => (pb.db.prepare("SELECT id FROM _dev_telemetry_data ORDER BY random() LIMIT 40").all() as { id: string }[]).map((x) => x.id);
+    const apps = ["docker", "jellyfin", "homeassistant", "pihole", "brand-new-app"];
+    for (let round = 0; round < 4; round++) {
+      const viewReads = store("stats_app").stats.viewReads;
+      const changed = store("stats_app").stats.changedRows;
+      pb.db.transaction(() => {
+        for (let i = 0; i < 30; i++) {
+          // Today, recent days and days far back in the held span (a run reported late).
+          const day = addDays(today, -r.pick([0, 0, 1, 2, 5, 17, 33, 39]));
+          const created = `${day} ${String(r.int(24)).padStart(2, "0")}:${String(r.int(60)).padStart(2, "0")}:00.000Z`;
+          insert.run(
+            `ss${round}x${String(i).padStart(10, "0")}`,
+            `ss-${round}-${i}`,
+            r.pick(["lxc", "vm"]),
+            r.pick(apps),
+            r.pick(STATUSES),
+            r.pick([0, 1, 100, 255]),
+            created,
+            created,
+          );
+        }
+      })();
+      const some = ids();
+      const update = pb.db.prepare("UPDATE _dev_telemetry_data SET status = ?, exit_code = ? WHERE id = ?");
+      const move = pb.db.prepare("UPDATE _dev_telemetry_data SET nsapp = ? WHERE id = ?");
+      const remove = pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE id = ?");
+      pb.db.transaction(() => {
+        some.slice(0, 20).forEach((id) => update.run(r.pick(STATUSES), r.pick([0, 1, 100]), id));
+        some.slice(20, 30).forEach((id) => move.run(r.pick(apps), id));
+        some.slice(30).forEach((id) => remove.run(id));
+      })();
+      await expectSameAsView();
+      // The held span was read once; the rounds read changed rows only.
+      expect(store("stats_app").stats.viewReads, `round ${round}`).toBe(viewReads);
+      expect(store("stats_app").stats.changedRows).toBeGreaterThan(changed);
+    }
+    expectRollupsExact(
+      pb.db,
+      ROLLUPS.filter((s) => ROLLUPS_READ.includes(s.name as SeriesRollup)),
+    );
+  });
+
+  it("finds the same regressions and incidents through the store as through a full scan", async () => {
+    const client = publicClient();
+    for (const range of [presetRange("30d", now), presetRange("7d", now), customRange(addDays(today, -20), addDays(today, -6))]) {
+      const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
+      expect(await findInsights(pocketbaseSource(client), range, now), range.from).toEqual(full);
+    }
+  });
+
+  it("starts over when a rollup is rebuilt (rows the rebuild dropped do not linger)", async () => {
+    // Deletes leave zero rows behind; the rebuild drops them, so the view no longer lists them.
+    pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE id IN (SELECT id FROM _dev_telemetry_data WHERE nsapp = 'brand-new-app')").run();
+    await expectSameAsView();
+    const restarts = store("stats_app").stats.restarts;
+    const spec = ROLLUPS.find((s) => s.name === "stats_app")!;
+    pb.db.transaction(() => {
+      for (const sql of rebuildSql(spec)) pb.db.prepare(sql).run();
+    })();
+    await expectSameAsView();
+    expect(store("stats_app").stats.restarts).toBe(restarts + 1);
+  });
+});
