@@ -22,7 +22,18 @@ import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/sou
 import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
-import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
+import {
+  CALENDAR_FIRST,
+  CALENDAR_LAST,
+  COUNT_COLUMNS,
+  type Dim,
+  type Grain,
+  HOURLY_RETENTION_HOURS,
+  REV_COLUMN,
+  rollupDims,
+  rollupTable,
+  type SeriesRollup,
+} from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { listAll } from "./pocketbase";
 
@@ -32,6 +43,14 @@ export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
 export const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
 
 export type SeriesKey = Record<string, string | number>;
+
+/** A real day ("YYYY-MM-DD") or hour ("YYYY-MM-DD HH") of the rollups' calendar (2020–2040). */
+function onCalendar(bucket: string, grain: Grain): boolean {
+  const shape = grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
+  if (!shape.test(bucket) || bucket.slice(0, 10) < CALENDAR_FIRST || bucket.slice(0, 10) > CALENDAR_LAST) return false;
+  const ms = Date.parse(grain === "day" ? `${bucket}T00:00:00Z` : `${bucket.replace(" ", "T")}:00:00Z`);
+  return Number.isFinite(ms) && (grain === "day" ? utcDay(new Date(ms)) : utcHour(new Date(ms))) === bucket;
+}
 /** A bucket's counts in COUNT_COLUMNS' order. */
 type Counts = number[];
 
@@ -102,9 +121,13 @@ export class SeriesStore {
     private readonly reads: SeriesReads,
   ) {}
 
-  /** Whether a store answers this span: whole days since STORE_DAYS before today, or hours since STORE_HOURS before this hour. */
+  /**
+   * Whether a store answers this span: whole days since STORE_DAYS before today, or hours since
+   * STORE_HOURS before this hour; both ends real buckets of the calendar the views join (a span
+   * PocketBase answers with nothing — a day that does not exist, an end after 2040 — is left to it).
+   */
   static serves(span: Pick<Span, "from" | "to" | "grain">, now: Date): boolean {
-    if (span.from > span.to) return false;
+    if (span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
     return span.grain === "day" ? span.from >= addDays(utcDay(now), -STORE_DAYS) : span.from >= addHours(utcHour(now), -STORE_HOURS);
   }
 

@@ -82,6 +82,10 @@ describe("series store", () => {
     expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, now)).toBe(false);
     expect(SeriesStore.serves({ from: addHours(hour, -23), to: hour, grain: "hour" }, now)).toBe(true);
     expect(SeriesStore.serves({ from: addHours(hour, -80), to: hour, grain: "hour" }, now)).toBe(false);
+    // PocketBase answers these with nothing (no calendar row): left to it.
+    expect(SeriesStore.serves({ from: addDays(today, -5), to: "2041-01-01", grain: "day" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: "2026-02-30", to: today, grain: "day" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: today, to: addDays(today, -1), grain: "day" }, now)).toBe(false);
   });
 
   it("answers as the series views on the seeded data", async () => {
