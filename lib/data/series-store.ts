@@ -304,10 +304,14 @@ function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grai
   };
 }
 
-/** One store per PocketBase, rollup and grain, for the process's lifetime. */
-const stores = new Map<string, SeriesStore>();
+const KEY = Symbol.for("pve-telemetry.series-stores");
+type Holder = { [KEY]?: Map<string, SeriesStore> };
 
+/** One store per PocketBase, rollup and grain, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
 export function seriesStore(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesStore {
+  const g = globalThis as Holder;
+  g[KEY] ??= new Map();
+  const stores = g[KEY];
   const id = `${pb.baseURL}\n${rollup}\n${grain}`;
   let store = stores.get(id);
   if (!store) {

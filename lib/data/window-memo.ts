@@ -18,9 +18,14 @@ import { SeriesStore, seriesStore } from "./series-store";
 
 /** Entries kept (least recently used dropped first): 12 regressions × 4 rollups, for many ranges. */
 const MAX_ENTRIES = 2000;
-const memo = new Map<string, { version: number; rows: unknown[] }>();
+const KEY = Symbol.for("pve-telemetry.window-memo");
+type Memo = { entries: Map<string, { version: number; rows: unknown[] }>; stats: { hits: number; misses: number } };
+/** One memo per process (also when Next.js loads this module in more than one bundle). */
+const held = globalThis as { [KEY]?: Memo };
+held[KEY] ??= { entries: new Map(), stats: { hits: 0, misses: 0 } };
+const memo = held[KEY].entries;
 /** Reads answered from the memo and from PocketBase (the tests and the benchmark look). */
-export const windowMemoStats = { hits: 0, misses: 0 };
+export const windowMemoStats = held[KEY].stats;
 
 /** Whether one app's window totals of this rollup can be kept (see the file comment). */
 export function memoizable(rollup: DailyRollup, span: Span, now: Date): boolean {
