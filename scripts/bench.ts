@@ -282,7 +282,7 @@ async function main() {
       );
       console.log(
         "Rollups = what the data layer reads: for every key of a series rollup (apps, overview, exit codes) over recent days or hours the series store " +
-          "(docs/ROLLUPS.md \"Change numbers and the series store\"; no writes between calls here, so one index read per call — live traffic adds one read of the changed rows), " +
+          '(docs/ROLLUPS.md "Change numbers and the series store"; no writes between calls here, so one index read per call — live traffic adds one read of the changed rows), ' +
           "else the range sums for every key of a range, else the range view; range sums = the route the store replaced for those reads; " +
           "range view = the same answer from the range view through the records API (the path before the range sums), all timed in turns. " +
           `Load average (1 min) after each row: ${loads.join(", ")}; ${loadNote()}.\n`,
