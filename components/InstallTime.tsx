@@ -78,8 +78,8 @@ export function InstallTimeFactors({ f }: { f: DurationFactors & { days: { from:
       <h3>Where install time differs</h3>
       <p className="muted" data-testid="install-factors-summary">
         {shown.length === 0
-          ? `No core count, RAM size, install method or OS version installs at a clearly different speed (${formatInt(f.tested)} values with ${DURATION_MIN_RUNS}+ runs tested, n ${formatInt(f.overall.n)} successful runs).`
-          : `Each value's successful runs against the app's other runs (n ${formatInt(f.overall.n)}); shown where a median is at least ${FACTOR_MIN_RATIO}× apart and the rank-sum test holds after correcting for the ${formatInt(f.tested)} values tested.`}{" "}
+          ? `No core count, RAM size, install method or OS version installs at a clearly different speed (${formatInt(f.tested)} values with ${DURATION_MIN_RUNS}+ runs tested over ${formatInt(f.overall.n)} timed successes).`
+          : `Each value's successful runs against the app's other runs (${formatInt(f.overall.n)} timed successes in all); shown where a median is at least ${FACTOR_MIN_RATIO}× apart and the rank-sum test holds after correcting for the ${formatInt(f.tested)} values tested.`}{" "}
         <Link prefetch={false} href="/methodology#install-time-factors">
           Method
         </Link>

@@ -131,9 +131,10 @@ export default function MethodologyPage() {
           on the bucketed durations (runs in one bucket are ties sharing their mid-rank; tie-corrected variance, normal approximation with continuity correction, two-sided), then
           Benjamini–Hochberg over every value tested for the app, all four factors together, at {FACTOR_FDR * 100} % false discoveries. A value <strong>differs</strong> when its
           adjusted p is at most {FACTOR_FDR} and its median is at least {FACTOR_MIN_RATIO}× the others&apos; (or they are {FACTOR_MIN_RATIO}× its own) even after widening the
-          smaller median by its bucket&apos;s width, so that neither chance nor bucket rounding makes the gap. The tables show every value of such a factor with its n, median and
-          the others&apos; median. The figures are exact in the same bucket precision as above: a factor&apos;s histogram is the sum of exact rollup counts. These counts are kept
-          per day only, so a 24-hour range counts its two calendar days (UTC), and the API says which days (<code>install_time.by_factor.from</code>, <code>to</code>).
+          smaller median by its bucket&apos;s width, so that neither chance nor bucket rounding makes the gap. Factors are not adjusted for one another: one that moves with another
+          (a script's default RAM comes with its default core count) differs with it. The tables show every value of such a factor with its n, median and the others&apos; median.
+          The figures are exact in the same bucket precision as above: a factor&apos;s histogram is the sum of exact rollup counts. These counts are kept per day only, so a 24-hour
+          range counts its two calendar days (UTC), and the API says which days (<code>install_time.by_factor.from</code>, <code>to</code>).
         </p>
       </section>
       <section className="panel" id="repository">
