@@ -13,7 +13,7 @@ import "server-only";
 export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
 export type { AppDurations } from "../durations";
-export type { DurationFactors, FactorBreakdown, FactorValue } from "../duration-factors";
+export type { DurationFactors, FactorValue } from "../duration-factors";
 import type { AppDurations } from "../durations";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
