@@ -1,40 +1,50 @@
 /**
- * The daily series the regression and incident scans read (`<rollup>_series`), kept in memory
- * per process and brought up to date by change number instead of being read again on every
- * refresh (docs/ROLLUPS.md "Change numbers"). A refresh asks the rollup for its lowest and
- * highest change numbers (two index reads) and, when something changed, for the rows changed
- * since the last refresh — usually a few dozen; days the store does not hold yet are read from
- * the series view once. The answer is the series view's answer for the same span, row for row:
+ * The series rollups (`stats_daily`, `stats_app`, `stats_code`, `stats_app_failure` and their
+ * hourly siblings) kept in memory per process — each key's counts per bucket over the recent
+ * days or hours — and brought up to date by change number instead of being read again (docs/
+ * ROLLUPS.md "Change numbers"). A refresh asks the rollup for its highest change number (one
+ * index read) and, when something changed, for its lowest and the rows changed since the last
+ * refresh — usually a few dozen; buckets the store does not hold yet are read from the series
+ * view once. Answers are the series view's (the scans) and the range sums' (every key's totals
+ * over a range), row for row:
  *  - a trigger gives the row whose own counts it changes the table's next change number, so
- *    every changed (key, day) row is read again with its current counts, zero rows included;
+ *    every changed (key, bucket) row is read again with its current counts, zero rows included;
  *  - a rebuild (or a prepared shadow switched in) gives every row a number above any counted
  *    before, so the lowest number passing the store's means the table was replaced: the store
  *    starts over (rows a rebuild dropped would otherwise linger);
  *  - the highest number is read before the rows, so a change racing a read is read again next time.
- * The integration test compares it with the series view after random inserts, late updates,
- * deletes and a rebuild (tests/integration/series-store.test.ts).
+ * The integration test compares both answers with PocketBase's after random inserts, late
+ * updates, deletes and a rebuild (tests/integration/series-store.test.ts).
  */
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/source";
+import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
-import { REV_COLUMN, rollupDims, rollupTable, type Dim, type SeriesRollup } from "../rollups/spec";
-import { addDays } from "../time";
+import { rangeBuckets } from "../range";
+import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
+import { addDays, addHours, utcDay, utcHour } from "../time";
 import { listAll } from "./pocketbase";
 
-/** Days back from today the store holds (the longest scan and its baseline, with a margin); older spans read the view. */
+/** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
+/** Hours back from this hour the hourly store serves: inside the hourly rollups' window, with a margin for the clock. */
+export const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
 
 export type SeriesKey = Record<string, string | number>;
+/** A bucket's counts in COUNT_COLUMNS' order. */
+type Counts = number[];
 
 /** What the store reads from PocketBase. */
 export interface SeriesReads {
-  /** Lowest and highest change numbers in the table; null when it has no rows. */
-  revBounds(): Promise<{ min: number; max: number } | null>;
+  /** Highest change number in the table; null when it has no rows. */
+  highestRev(): Promise<number | null>;
+  /** Lowest change number in the table; null when it has no rows. */
+  lowestRev(): Promise<number | null>;
   /** Rows whose change number is in (after, upTo], with their own counts. */
-  changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; success: number; failed: number }[]>;
-  /** Every key's buckets in [from, to] (days), from the series view. */
-  view(from: string, to: string): Promise<{ key: SeriesKey; buckets: BucketOutcomes[] }[]>;
+  changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; counts: Counts }[]>;
+  /** Every key's buckets in [from, to], from the series view. */
+  view(from: string, to: string): Promise<{ key: SeriesKey; buckets: { bucket: string; counts: Counts }[] }[]>;
 }
 
 /** The key as the spec types it: numbers for number dimensions, text ('' for none) otherwise. */
@@ -44,18 +54,26 @@ export function typedKey(dims: readonly Dim[], row: Record<string, unknown>): Se
   );
 }
 
-/** SQLite's order of two key values (numbers by value, text by UTF-8 bytes): the series view's GROUP BY order. */
-function compareValues(a: string | number, b: string | number): number {
+/** Text without UTF-16 surrogates or code points above them: its code-unit order is its UTF-8 byte order. */
+const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
+
+/** SQLite's order of two values of one column: NULL first, numbers by value, text by its UTF-8 bytes (BINARY collation). */
+export function sqliteOrder(a: string | number | null, b: string | number | null): number {
   if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
   if (typeof a === "number" && typeof b === "number") return a - b;
-  return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+  const x = String(a);
+  const y = String(b);
+  if (BELOW_SURROGATES.test(x) && BELOW_SURROGATES.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
 
 /** Series rows in key order, so that both paths answer in one order. */
 export function byKey(dims: readonly Dim[]): (a: { key: SeriesKey }, b: { key: SeriesKey }) => number {
   return (a, b) => {
     for (const d of dims) {
-      const c = compareValues(a.key[d.column] ?? "", b.key[d.column] ?? "");
+      const c = sqliteOrder(a.key[d.column] ?? "", b.key[d.column] ?? "");
       if (c !== 0) return c;
     }
     return 0;
@@ -67,13 +85,11 @@ export function passes(key: SeriesKey, filter: KeyFilter | undefined): boolean {
   return Object.entries(filter ?? {}).every(([column, values]) => values === undefined || values.some((v) => String(v) === String(key[column])));
 }
 
-const byBucket = (a: BucketOutcomes, b: BucketOutcomes) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0);
-
 export class SeriesStore {
-  /** Per key (its JSON): the key and its days' [successes, failures]. */
-  private entries = new Map<string, { key: SeriesKey; cells: Map<string, [number, number]> }>();
-  /** Days held, inclusive (null: nothing loaded). */
-  private span: { from: string; to: string } | null = null;
+  /** Per key (its JSON): the key and its buckets' counts. */
+  private entries = new Map<string, { key: SeriesKey; cells: Map<string, Counts> }>();
+  /** Buckets held, inclusive (null: nothing loaded). */
+  private held: { from: string; to: string } | null = null;
   /** Highest change number applied. */
   private rev = 0;
   private lock: Promise<unknown> = Promise.resolve();
@@ -82,19 +98,57 @@ export class SeriesStore {
 
   constructor(
     private readonly dims: readonly Dim[],
+    private readonly grain: Grain,
     private readonly reads: SeriesReads,
   ) {}
 
-  /** Whether the store answers this span (whole days, none older than STORE_DAYS before today). */
-  static serves(span: Span, today: string): boolean {
-    return span.grain === "day" && span.from <= span.to && span.from >= addDays(today, -STORE_DAYS);
+  /** Whether a store answers this span: whole days since STORE_DAYS before today, or hours since STORE_HOURS before this hour. */
+  static serves(span: Pick<Span, "from" | "to" | "grain">, now: Date): boolean {
+    if (span.from > span.to) return false;
+    return span.grain === "day" ? span.from >= addDays(utcDay(now), -STORE_DAYS) : span.from >= addHours(utcHour(now), -STORE_HOURS);
   }
 
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */
-  series(span: Span, minFailed: number, filter: KeyFilter | undefined, today: string): Promise<SeriesRow<string>[]> {
+  series(span: Span, minFailed: number, filter: KeyFilter | undefined, now: Date): Promise<SeriesRow<string>[]> {
     return this.exclusive(async () => {
-      await this.update(span, today);
-      return this.answer(span, minFailed, filter);
+      await this.update(span, now);
+      const inSpan = rangeBuckets(span);
+      const out: SeriesRow<string>[] = [];
+      for (const { key, cells } of this.entries.values()) {
+        if (!passes(key, filter)) continue;
+        let success = 0;
+        let failed = 0;
+        const buckets: BucketOutcomes[] = [];
+        for (const bucket of inSpan) {
+          const c = cells.get(bucket);
+          if (!c) continue;
+          const [s = 0, f = 0] = c;
+          success += s;
+          failed += f;
+          buckets.push({ bucket, success: s, failed: f });
+        }
+        if (buckets.length === 0 || failed < minFailed) continue;
+        out.push({ key: { ...key }, success, failed, buckets });
+      }
+      return out.sort(byKey(this.dims));
+    });
+  }
+
+  /** Every key's counts summed over the span (COUNT_COLUMNS' order), keys without runs left out: the range sums' counts. */
+  sums(span: Pick<Span, "from" | "to">, now: Date): Promise<{ key: SeriesKey; counts: Counts }[]> {
+    return this.exclusive(async () => {
+      await this.update(span, now);
+      const inSpan = rangeBuckets({ ...span, grain: this.grain });
+      const out: { key: SeriesKey; counts: Counts }[] = [];
+      for (const { key, cells } of this.entries.values()) {
+        const counts = COUNT_COLUMNS.map(() => 0);
+        for (const bucket of inSpan) {
+          const c = cells.get(bucket);
+          if (c) for (let i = 0; i < counts.length; i++) counts[i]! += c[i] ?? 0;
+        }
+        if (counts.some((n) => n !== 0)) out.push({ key: { ...key }, counts });
+      }
+      return out;
     });
   }
 
@@ -105,124 +159,112 @@ export class SeriesStore {
     return run;
   }
 
-  private clear(): void {
-    this.entries.clear();
-    this.span = null;
-    this.rev = 0;
-  }
-
-  private set(key: SeriesKey, bucket: string, success: number, failed: number): void {
+  private set(key: SeriesKey, bucket: string, counts: Counts): void {
     const id = JSON.stringify(this.dims.map((d) => key[d.column]));
     let e = this.entries.get(id);
     if (!e) {
       e = { key, cells: new Map() };
       this.entries.set(id, e);
     }
-    e.cells.set(bucket, [success, failed]);
+    e.cells.set(bucket, counts);
   }
 
   private async load(from: string, to: string): Promise<void> {
     this.stats.viewReads++;
-    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.success, b.failed);
+    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.counts);
   }
 
-  private async update(span: Span, today: string): Promise<void> {
-    const bounds = await this.reads.revBounds();
-    if (this.span && (bounds === null || bounds.min > this.rev)) {
-      // Every row is newer than the store (a rebuild or a switched-in shadow), or none is left.
+  private step(bucket: string, n: number): string {
+    return this.grain === "day" ? addDays(bucket, n) : addHours(bucket, n);
+  }
+
+  private async update(span: Pick<Span, "from" | "to">, now: Date): Promise<void> {
+    const max = await this.reads.highestRev();
+    // A rebuild (or a switched-in shadow) numbers every row above anything counted before, so
+    // the lowest number passing the store's means the table was replaced; so does a highest
+    // number below it (a restored backup) or no rows at all. Unchanged (max = rev): no other read.
+    const replaced = max === null || max < this.rev || (max > this.rev && ((await this.reads.lowestRev()) ?? Number.POSITIVE_INFINITY) > this.rev);
+    if (this.held && replaced) {
       this.stats.restarts++;
-      this.clear();
+      this.entries.clear();
+      this.held = null;
     }
-    if (!this.span) {
-      this.rev = bounds?.max ?? 0; // read before the rows: a change made meanwhile is read again
+    if (!this.held) {
+      this.rev = max ?? 0; // read before the rows: a change made meanwhile is read again
       await this.load(span.from, span.to);
-      this.span = { from: span.from, to: span.to };
+      this.held = { from: span.from, to: span.to };
       return;
     }
-    if (bounds && bounds.max > this.rev) {
-      const changed = await this.reads.changes(this.rev, bounds.max);
+    if (max !== null && max > this.rev) {
+      const changed = await this.reads.changes(this.rev, max);
       this.stats.changeReads++;
       this.stats.changedRows += changed.length;
-      const held = this.span;
-      for (const c of changed) if (c.bucket >= held.from && c.bucket <= held.to) this.set(c.key, c.bucket, c.success, c.failed);
-      this.rev = bounds.max;
+      const { from, to } = this.held;
+      for (const c of changed) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts);
+      this.rev = max;
     }
-    // Days not held yet: read once (after the changes, so nothing read here is older than them).
-    if (span.from < this.span.from) {
-      await this.load(span.from, addDays(this.span.from, -1));
-      this.span.from = span.from;
+    // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
+    if (span.from < this.held.from) {
+      await this.load(span.from, this.step(this.held.from, -1));
+      this.held.from = span.from;
     }
-    if (span.to > this.span.to) {
-      await this.load(addDays(this.span.to, 1), span.to);
-      this.span.to = span.to;
+    if (span.to > this.held.to) {
+      await this.load(this.step(this.held.to, 1), span.to);
+      this.held.to = span.to;
     }
-    this.prune(addDays(today, -STORE_DAYS));
+    this.prune(this.grain === "day" ? addDays(utcDay(now), -STORE_DAYS) : addHours(utcHour(now), -STORE_HOURS));
   }
 
-  /** Drops days before `first` (the store holds at most STORE_DAYS). */
+  /** Drops buckets before `first` (no span the store serves reaches them). */
   private prune(first: string): void {
-    if (!this.span || this.span.from >= first) return;
+    if (!this.held || this.held.from >= first) return;
     for (const [id, e] of this.entries) {
       for (const bucket of e.cells.keys()) if (bucket < first) e.cells.delete(bucket);
       if (e.cells.size === 0) this.entries.delete(id);
     }
-    this.span.from = first > this.span.to ? this.span.to : first;
-  }
-
-  private answer(span: Span, minFailed: number, filter: KeyFilter | undefined): SeriesRow<string>[] {
-    const out: SeriesRow<string>[] = [];
-    for (const { key, cells } of this.entries.values()) {
-      if (!passes(key, filter)) continue;
-      let success = 0;
-      let failed = 0;
-      const buckets: BucketOutcomes[] = [];
-      for (const [bucket, [s, f]] of cells) {
-        if (bucket < span.from || bucket > span.to) continue;
-        success += s;
-        failed += f;
-        buckets.push({ bucket, success: s, failed: f });
-      }
-      if (buckets.length === 0 || failed < minFailed) continue;
-      out.push({ key: { ...key }, success, failed, buckets: buckets.sort(byBucket) });
-    }
-    return out.sort(byKey(this.dims));
+    this.held.from = first > this.held.to ? this.held.to : first;
   }
 }
 
-/** The store's reads from one PocketBase: the daily rollup's change numbers and rows, and its series view. */
-export function pocketbaseSeriesReads(
-  pb: PocketBase,
-  rollup: SeriesRollup,
-  view: (from: string, to: string) => Promise<{ key: SeriesKey; buckets: BucketOutcomes[] }[]>,
-): SeriesReads {
-  const table = rollupTable(rollup, "day");
+/** The store's reads from one PocketBase: the rollup's change numbers and rows, and its series view. */
+function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesReads {
+  const table = rollupTable(rollup, grain);
   const dims = rollupDims(rollup);
-  const one = async (sort: string) => (await pb.collection(table).getList<{ rev: number }>(1, 1, { sort, fields: REV_COLUMN, skipTotal: true })).items[0]?.rev;
+  // One index read: the first row in change-number order (or the last).
+  const first = async (sort: string) => {
+    const rev = (await pb.collection(table).getList<{ rev: number }>(1, 1, { sort, fields: REV_COLUMN, skipTotal: true })).items[0]?.rev;
+    return rev === undefined ? null : Number(rev);
+  };
   return {
-    async revBounds() {
-      const [min, max] = await Promise.all([one(REV_COLUMN), one(`-${REV_COLUMN}`)]);
-      return min === undefined || max === undefined ? null : { min: Number(min), max: Number(max) };
-    },
+    highestRev: () => first(`-${REV_COLUMN}`),
+    lowestRev: () => first(REV_COLUMN),
     async changes(after, upTo) {
-      const rows = await listAll<Record<string, unknown> & { bucket: string; success: number; failed: number }>(pb, table, {
+      const rows = await listAll<Record<string, unknown> & { bucket: string }>(pb, table, {
         filter: pb.filter(`${REV_COLUMN} > {:after} && ${REV_COLUMN} <= {:upTo}`, { after, upTo }),
         sort: REV_COLUMN,
-        query: { fields: ["bucket", ...dims.map((d) => d.column), "success", "failed"].join(",") },
+        query: { fields: ["bucket", ...dims.map((d) => d.column), ...COUNT_COLUMNS].join(",") },
       });
-      return rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), success: Number(r.success), failed: Number(r.failed) }));
+      return rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: COUNT_COLUMNS.map((c) => Number(r[c])) }));
     },
-    view,
+    async view(from, to) {
+      const records = await listAll<Record<string, unknown> & { series: string }>(pb, `${table}_series`, {
+        // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
+        query: { from, to, fields: [...dims.map((d) => d.column), "series"].join(",") },
+      });
+      const buckets = rangeBuckets({ from, to, grain });
+      return records.map((r) => ({ key: typedKey(dims, r), buckets: parsePackedCounts(r.series, buckets) }));
+    },
   };
 }
 
-/** One store per PocketBase and rollup, for the process's lifetime. */
+/** One store per PocketBase, rollup and grain, for the process's lifetime. */
 const stores = new Map<string, SeriesStore>();
 
-export function seriesStore(pb: PocketBase, rollup: SeriesRollup, reads: () => SeriesReads): SeriesStore {
-  const id = `${pb.baseURL}\n${rollup}`;
+export function seriesStore(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesStore {
+  const id = `${pb.baseURL}\n${rollup}\n${grain}`;
   let store = stores.get(id);
   if (!store) {
-    store = new SeriesStore(rollupDims(rollup), reads());
+    store = new SeriesStore(rollupDims(rollup), grain, pocketbaseSeriesReads(pb, rollup, grain));
     stores.set(id, store);
   }
   return store;

@@ -54,19 +54,25 @@ export interface InsightsSource {
 }
 
 /**
- * Parses a series view's packed text ("27|412|6,…": offset from the span's first bucket,
- * successes, failures), sorted by bucket. `buckets` are the span's buckets (rangeBuckets).
+ * Parses a series view's packed text ("27|412|6|3|1|0,…": offset from the span's first bucket,
+ * then the bucket's counts in COUNT_COLUMNS' order), sorted by bucket. `buckets` are the span's
+ * buckets (rangeBuckets).
  */
-export function parsePackedSeries(text: string, buckets: readonly string[]): BucketOutcomes[] {
+export function parsePackedCounts(text: string, buckets: readonly string[]): { bucket: string; counts: number[] }[] {
   if (!text) return [];
   return text
     .split(SERIES_ENTRY_SEPARATOR)
     .flatMap((entry) => {
-      const [offset = "", success = "0", failed = "0"] = entry.split(SERIES_FIELD_SEPARATOR);
+      const [offset = "", ...counts] = entry.split(SERIES_FIELD_SEPARATOR);
       const bucket = buckets[Number(offset)];
-      return bucket === undefined ? [] : [{ bucket, success: Number(success), failed: Number(failed) }];
+      return bucket === undefined ? [] : [{ bucket, counts: counts.map(Number) }];
     })
     .sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+}
+
+/** The same as successes and failures (what the scans read). */
+export function parsePackedSeries(text: string, buckets: readonly string[]): BucketOutcomes[] {
+  return parsePackedCounts(text, buckets).map(({ bucket, counts: [success = 0, failed = 0] }) => ({ bucket, success, failed }));
 }
 
 /** Sums series rows that share `column` (an app listed under two types is one app). */

@@ -195,6 +195,11 @@ export const ROLLUPS: readonly RollupSpec[] = [
   ),
 ];
 
+/** Whether a daily rollup has a series view (and change numbers: the series store keeps it). */
+export function isSeriesRollup(daily: DailyRollup): daily is SeriesRollup {
+  return DAILY_SPECS.find((d) => d.name === daily)?.series === true;
+}
+
 /** A daily rollup's key columns (its hourly sibling's and views' too). */
 export function rollupDims(daily: DailyRollup): readonly Dim[] {
   const spec = DAILY_SPECS.find((d) => d.name === daily);
@@ -216,15 +221,15 @@ export type CountColumn = (typeof COUNT_COLUMNS)[number];
 export const CUM_COLUMNS = COUNT_COLUMNS.map((c) => `cum_${c}` as const);
 
 /**
- * The change number of a daily series rollup's row (docs/ROLLUPS.md "Change numbers"): the
- * triggers set it to the table's highest plus one on the row whose own counts they change; a
- * rebuild gives every row the rebuild's time in ms (above any number counted before it). Readers
- * that keep the rows ask only for those above the highest they have seen (lib/data/series-store.ts).
+ * The change number of a series rollup's row (docs/ROLLUPS.md "Change numbers"): the triggers
+ * set it to the table's highest plus one on the row whose own counts they change; a rebuild
+ * gives every row the rebuild's time in ms (above any number counted before it). Readers that
+ * keep the rows ask only for those above the highest they have seen (lib/data/series-store.ts).
  */
 export const REV_COLUMN = "rev";
 
-/** Whether a rollup's rows carry change numbers: the daily rollups with series views (the scans keep their rows). */
-export const hasRev = (spec: Pick<RollupSpec, "grain" | "series">): boolean => spec.grain === "day" && spec.series === true;
+/** Whether a rollup's rows carry change numbers: the rollups with series views, daily and hourly (the series store keeps their rows). */
+export const hasRev = (spec: Pick<RollupSpec, "series">): boolean => spec.series === true;
 
 export function rollupSpec(name: string): RollupSpec {
   const spec = ROLLUPS.find((r) => r.name === name);

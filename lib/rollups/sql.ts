@@ -48,17 +48,26 @@ export const HOURLY_CUTOFF_SQL = `strftime('%Y-%m-%d %H', 'now', '-${HOURLY_RETE
 function applyHourly(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] {
   const t = spec.name;
   const bucket = bucketSql(spec, row);
+  const rev = hasRev(spec);
   if (sign === -1) {
-    return [`UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")} ` + `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`];
+    return [
+      `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")}${rev ? `, ${REV_COLUMN} = ${nextRevSql(t)}` : ""} ` +
+        `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`,
+    ];
   }
   const dimCols = spec.dims.map((d) => d.column);
   return [
-    `INSERT INTO ${t} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}) ` +
-      `SELECT ${NEW_ID}, ${bucket}, ${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map((c) => outcomeTestSql(row, c)).join(", ")} ` +
+    `INSERT INTO ${t} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}${rev ? `, ${REV_COLUMN}` : ""}) ` +
+      `SELECT ${NEW_ID}, ${bucket}, ${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map((c) => outcomeTestSql(row, c)).join(", ")}${rev ? `, ${nextRevSql(t)}` : ""} ` +
       `WHERE ${bucket} >= ${HOURLY_CUTOFF_SQL} ` +
-      `ON CONFLICT (${[...dimCols, "bucket"].join(", ")}) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")};`,
+      `ON CONFLICT (${[...dimCols, "bucket"].join(", ")}) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}${rev ? `, ${REV_COLUMN} = excluded.${REV_COLUMN}` : ""};`,
     `DELETE FROM ${t} WHERE bucket < ${HOURLY_CUTOFF_SQL};`,
   ];
+}
+
+/** The table's next change number: its highest plus one (an index read). */
+function nextRevSql(table: string): string {
+  return `(SELECT COALESCE(MAX(${REV_COLUMN}), 0) + 1 FROM ${table})`;
 }
 
 /** Statements that add (sign 1) or remove (sign -1) one telemetry row from a rollup. */
@@ -87,7 +96,7 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
   // total of this and every later bucket; the bucket's row gets the next change number (the
   // later rows' own counts do not change).
   const own = `(bucket = ${bucket})`;
-  const rev = hasRev(spec) ? `, ${REV_COLUMN} = CASE WHEN ${own} THEN (SELECT COALESCE(MAX(${REV_COLUMN}), 0) + 1 FROM ${t}) ELSE ${REV_COLUMN} END` : "";
+  const rev = hasRev(spec) ? `, ${REV_COLUMN} = CASE WHEN ${own} THEN ${nextRevSql(t)} ELSE ${REV_COLUMN} END` : "";
   stmts.push(
     `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + ${own} * ${delta(c)}, cum_${c} = cum_${c} + ${delta(c)}`).join(", ")}${rev} ` +
       `WHERE ${key} AND bucket >= ${bucket};`,
@@ -143,15 +152,15 @@ const REBUILD_REV_SQL = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEG
 /** Recomputes a rollup from the raw rows (idempotent; run inside one transaction). */
 export function rebuildSql(spec: RollupSpec): string[] {
   const dimCols = spec.dims.map((d) => d.column);
+  const [revCol, revValue] = hasRev(spec) ? [`, ${REV_COLUMN}`, `, ${REBUILD_REV_SQL}`] : ["", ""];
   if (spec.grain === "hour") {
     return [
       `DELETE FROM ${spec.name}`,
-      `INSERT INTO ${spec.name} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}) ` +
-        `SELECT ${NEW_ID}, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")} FROM (${aggregateSql(spec)})`,
+      `INSERT INTO ${spec.name} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}${revCol}) ` +
+        `SELECT ${NEW_ID}, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}${revValue} FROM (${aggregateSql(spec)})`,
     ];
   }
   const part = `PARTITION BY ${dimCols.join(", ")} ORDER BY bucket`;
-  const [revCol, revValue] = hasRev(spec) ? [`, ${REV_COLUMN}`, `, ${REBUILD_REV_SQL}`] : ["", ""];
   return [
     `DELETE FROM ${spec.name}`,
     `INSERT INTO ${spec.name} (id, bucket, valid_until, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}${revCol}) ` +
@@ -270,13 +279,14 @@ export const fillHourCalendarSql =
   `WITH RECURSIVE d(x) AS (SELECT '${CALENDAR_FIRST} 00:00:00' UNION ALL SELECT datetime(x, '+1 hour') FROM d WHERE x < '${CALENDAR_LAST} 23:00:00') ` +
   `INSERT OR IGNORE INTO ${HOUR_CALENDAR} (id, hour) SELECT replace(replace(substr(x, 1, 13), '-', ''), ' ', ''), substr(x, 1, 13) FROM d`;
 
-/** Separators of a series view's packed text: "offset|success|failed,offset|success|failed,…". */
+/** Separators of a series view's packed text: "offset|success|failed|aborted|unknown|installing,…" (COUNT_COLUMNS' order). */
 export const SERIES_ENTRY_SEPARATOR = ",";
 export const SERIES_FIELD_SEPARATOR = "|";
 
 /**
  * Series view of a rollup: one row per key over [range_from, range_to] with its totals and, in
- * `series`, every bucket's successes and failures packed as text: "27|412|6,…" where 27 is the
+ * `series`, every bucket's counts packed as text: "27|412|6|3|1|0,…" (successes, failures, aborts,
+ * unknown, unfinished) where 27 is the
  * bucket's offset in days (hours for hourly rollups) from range_from, in no guaranteed order.
  * Scans that need each key's per-bucket counts (regressions, incidents) read a few hundred
  * records instead of tens of thousands: PocketBase's cost is per returned record, and offsets
@@ -290,7 +300,7 @@ export function seriesViewSql(spec: RollupSpec): string {
   const sum = (c: string) => `CAST(SUM(r.${c}) AS INTEGER)`;
   const offset =
     spec.grain === "hour" ? `CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER)` : `CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER)`;
-  const entry = [offset, "r.success", "r.failed"].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
+  const entry = [offset, ...COUNT_COLUMNS.map((c) => `r.${c}`)].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
   return (
     `SELECT (MIN(r.id) || f.id || t.id) AS id, f.${col} AS range_from, t.${col} AS range_to, ` +
     `${keys.map((k, i) => `${k} AS ${spec.dims[i]!.column}`).join(", ")}, ` +

@@ -10,11 +10,12 @@ import { findInsights } from "../../lib/insights/find-insights";
 import type { KeyFilter, Span } from "../../lib/insights/source";
 import { publicClient } from "../../lib/data/pocketbase";
 import { pocketbaseSource } from "../../lib/data/queries/insights-source";
-import { pocketbaseSeriesReads, SeriesStore, seriesStore } from "../../lib/data/series-store";
+import { rangeAll, rangeAllFromSums } from "../../lib/data/queries/rollup-range";
+import { SeriesStore, seriesStore } from "../../lib/data/series-store";
 import { customRange, presetRange } from "../../lib/range";
 import { ROLLUPS, type SeriesRollup } from "../../lib/rollups/spec";
 import { rebuildSql } from "../../lib/rollups/sql";
-import { addDays, utcDay } from "../../lib/time";
+import { addDays, addHours, utcDay, utcHour } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
@@ -23,6 +24,7 @@ import { expectRollupsExact } from "../support/rollups";
 
 const now = new Date();
 const today = utcDay(now);
+const hour = utcHour(now);
 const ROLLUPS_READ: SeriesRollup[] = ["stats_app", "stats_code", "stats_daily", "stats_app_failure"];
 const STATUSES = ["installing", "sucess", "failed", "failed", "unknown", "success", "aborted"];
 
@@ -42,16 +44,19 @@ describe("series store", () => {
     { from: addDays(today, -20), to: addDays(today, -14), grain: "day" },
     { from: today, to: today, grain: "day" },
     { from: addDays(today, -3), to: addDays(today, 2), grain: "day" },
+    { from: addHours(hour, -23), to: hour, grain: "hour" },
+    { from: addHours(hour, -60), to: addHours(hour, -40), grain: "hour" },
   ];
   const filters: (KeyFilter | undefined)[] = [undefined, { nsapp: ["docker", "jellyfin", "homeassistant", "no-such-app"] }, { exit_code: [1, 100, 255] }];
 
-  /** Every rollup, span, threshold and filter: the store's answer equals the view's (read after it). */
+  /** Every rollup, span, threshold and filter: the store's answers equal PocketBase's (read after them). */
   async function expectSameAsView(): Promise<void> {
     const client = publicClient();
     const viewSource = pocketbaseSource(client, { store: false });
     const storeSource = pocketbaseSource(client);
     for (const rollup of ROLLUPS_READ) {
       for (const span of spans()) {
+        expect(SeriesStore.serves(span, new Date())).toBe(true);
         for (const min of [0, 1, 3]) {
           for (const filter of filters) {
             if (filter?.exit_code && rollup !== "stats_code") continue;
@@ -61,19 +66,20 @@ describe("series store", () => {
             expect(stored, `${rollup} ${span.from}…${span.to} min ${min} ${JSON.stringify(filter)}`).toEqual(viewed);
           }
         }
+        // Every key's totals (the apps table's, the overview's, …): the range sums', row for row.
+        const stored = await rangeAll(client, rollup, span, { sort: "-runs" });
+        expect(stored, `${rollup} sums ${span.from}…${span.to}`).toEqual(await rangeAllFromSums(client, rollup, span, "-runs"));
       }
     }
   }
 
-  const store = (rollup: SeriesRollup) => {
-    const client = publicClient();
-    return seriesStore(client, rollup, () => pocketbaseSeriesReads(client, rollup, () => Promise.reject(new Error("made by the source first"))));
-  };
+  const store = (rollup: SeriesRollup, grain: "day" | "hour" = "day") => seriesStore(publicClient(), rollup, grain);
 
   it("serves recent whole-day spans and leaves older ones and hours to the views", () => {
-    expect(SeriesStore.serves({ from: addDays(today, -200), to: today, grain: "day" }, today)).toBe(true);
-    expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, today)).toBe(false);
-    expect(SeriesStore.serves({ from: `${today} 00`, to: `${today} 05`, grain: "hour" }, today)).toBe(false);
+    expect(SeriesStore.serves({ from: addDays(today, -200), to: today, grain: "day" }, now)).toBe(true);
+    expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: addHours(hour, -23), to: hour, grain: "hour" }, now)).toBe(true);
+    expect(SeriesStore.serves({ from: addHours(hour, -80), to: hour, grain: "hour" }, now)).toBe(false);
   });
 
   it("answers as the series views on the seeded data", async () => {
@@ -91,11 +97,12 @@ describe("series store", () => {
     const apps = ["docker", "jellyfin", "homeassistant", "pihole", "brand-new-app"];
     for (let round = 0; round < 4; round++) {
       const viewReads = store("stats_app").stats.viewReads;
+      const hourViewReads = store("stats_app", "hour").stats.viewReads;
       const changed = store("stats_app").stats.changedRows;
       pb.db.transaction(() => {
         for (let i = 0; i < 30; i++) {
           // Today, recent days and days far back in the held span (a run reported late).
-          const day = addDays(today, -r.pick([0, 0, 1, 2, 5, 17, 33, 39]));
+          const day = addDays(today, -r.pick([0, 0, 0, 1, 1, 2, 5, 17, 33, 39]));
           const created = `${day} ${String(r.int(24)).padStart(2, "0")}:${String(r.int(60)).padStart(2, "0")}:00.000Z`;
           insert.run(
             `ss${round}x${String(i).padStart(10, "0")}`,
@@ -119,13 +126,14 @@ describe("series store", () => {
         some.slice(30).forEach((id) => remove.run(id));
       })();
       await expectSameAsView();
-      // The held span was read once; the rounds read changed rows only.
+      // The held spans were read once; the rounds read changed rows only.
       expect(store("stats_app").stats.viewReads, `round ${round}`).toBe(viewReads);
       expect(store("stats_app").stats.changedRows).toBeGreaterThan(changed);
+      expect(store("stats_app", "hour").stats.viewReads, `round ${round}`).toBe(hourViewReads);
     }
     expectRollupsExact(
       pb.db,
-      ROLLUPS.filter((s) => ROLLUPS_READ.includes(s.name as SeriesRollup)),
+      ROLLUPS.filter((s) => s.series),
     );
   });
 
@@ -141,12 +149,11 @@ describe("series store", () => {
     // Deletes leave zero rows behind; the rebuild drops them, so the view no longer lists them.
     pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE id IN (SELECT id FROM _dev_telemetry_data WHERE nsapp = 'brand-new-app')").run();
     await expectSameAsView();
-    const restarts = store("stats_app").stats.restarts;
-    const spec = ROLLUPS.find((s) => s.name === "stats_app")!;
+    const restarts = [store("stats_app").stats.restarts, store("stats_app", "hour").stats.restarts];
     pb.db.transaction(() => {
-      for (const sql of rebuildSql(spec)) pb.db.prepare(sql).run();
+      for (const spec of ROLLUPS.filter((s) => s.name === "stats_app" || s.name === "stats_app_hourly")) for (const sql of rebuildSql(spec)) pb.db.prepare(sql).run();
     })();
     await expectSameAsView();
-    expect(store("stats_app").stats.restarts).toBe(restarts + 1);
+    expect([store("stats_app").stats.restarts, store("stats_app", "hour").stats.restarts]).toEqual(restarts.map((n) => n + 1));
   });
 });

@@ -62,7 +62,7 @@ describe("rollup SQL", () => {
     db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC, created TEXT)`);
     const spec = rollupSpec("stats_app_hourly");
     db.exec(`CREATE TABLE stats_app_hourly (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, nsapp TEXT NOT NULL, type TEXT NOT NULL,
-      success INTEGER NOT NULL, failed INTEGER NOT NULL, aborted INTEGER NOT NULL, unknown INTEGER NOT NULL, installing INTEGER NOT NULL)`);
+      success INTEGER NOT NULL, failed INTEGER NOT NULL, aborted INTEGER NOT NULL, unknown INTEGER NOT NULL, installing INTEGER NOT NULL, rev INTEGER NOT NULL DEFAULT 0)`);
     db.exec("CREATE UNIQUE INDEX k ON stats_app_hourly (nsapp, type, bucket)");
     createTriggersSql(spec).forEach((s) => db.exec(s));
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace("T", " ");
@@ -72,11 +72,14 @@ describe("rollup SQL", () => {
     ins.run("a", "installing", hoursAgo(1));
     ins.run("b", "sucess", hoursAgo(1));
     expect(rows()).toEqual([{ bucket: hoursAgo(1).slice(0, 13), success: 1, failed: 0, installing: 1 }]);
+    expect(db.prepare("SELECT rev FROM stats_app_hourly").get()).toEqual({ rev: 2 });
     db.prepare("UPDATE _dev_telemetry_data SET status = 'failed' WHERE id = 'a'").run();
     expect(rows()).toEqual([{ bucket: hoursAgo(1).slice(0, 13), success: 1, failed: 1, installing: 0 }]);
+    // The update's two halves each number the row: the old side's, then the new side's.
+    expect(db.prepare("SELECT rev FROM stats_app_hourly").get()).toEqual({ rev: 4 });
     expect(db.prepare(driftSql(spec)).all()).toEqual([]);
     // An hour that has left the window goes at the next insert.
-    db.exec(`INSERT INTO stats_app_hourly VALUES ('x', '${hoursAgo(100).slice(0, 13)}', 'docker', 'lxc', 5, 0, 0, 0, 0)`);
+    db.exec(`INSERT INTO stats_app_hourly VALUES ('x', '${hoursAgo(100).slice(0, 13)}', 'docker', 'lxc', 5, 0, 0, 0, 0, 0)`);
     ins.run("c", "failed", hoursAgo(0));
     expect(rows()).toHaveLength(2);
     expect(db.prepare(driftSql(spec)).all()).toEqual([]);

@@ -10,8 +10,7 @@ import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../../range";
 import { type DailyRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
-import { utcDay } from "../../time";
-import { byKey, pocketbaseSeriesReads, SeriesStore, seriesStore, typedKey } from "../series-store";
+import { byKey, SeriesStore, seriesStore, typedKey } from "../series-store";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /**
@@ -78,18 +77,17 @@ async function readSeriesView<K extends string>(pb: PocketBase, rollup: SeriesRo
 }
 
 /**
- * `store`: daily series of recent spans from the process's series store (lib/data/series-store.ts:
- * the same answer, reading only what changed since the last refresh); false: always the view
- * (the benchmark's full scan, and the store's own reads).
+ * `store`: series of recent spans from the process's series store (lib/data/series-store.ts:
+ * the same answer, reading only what changed since the last refresh); false: always the views
+ * (the benchmark's full scan).
  */
 export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {}): InsightsSource {
   const useStore = opts.store ?? true;
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
-      const today = utcDay(new Date());
-      if (!useStore || !SeriesStore.serves(span, today)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
-      const reads = () => pocketbaseSeriesReads(pb, rollup, (from, to) => readSeriesView(pb, rollup, { from, to, grain: "day" }, 0));
-      return (await seriesStore(pb, rollup, reads).series(span, minFailed, filter, today)) as SeriesRow<K>[];
+      const now = new Date();
+      if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      return (await seriesStore(pb, rollup, span.grain).series(span, minFailed, filter, now)) as SeriesRow<K>[];
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       return perChunk(filter, async (chunk) => {

@@ -11,7 +11,8 @@ import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
-import { COUNT_COLUMNS, type DailyRollup, type KeyValues, rollupDims, rollupTable } from "../../rollups/spec";
+import { COUNT_COLUMNS, type DailyRollup, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { SeriesStore, seriesStore, sqliteOrder } from "../series-store";
 import { wilsonAsSql } from "../../stats";
 
 export type StoredCounts = Record<StoredOutcome, number>;
@@ -104,25 +105,21 @@ export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N
 }
 
 /**
- * Every key with runs in the range. Without a filter from the range sums (one request, one JSON
- * text: docs/ROLLUPS.md "Range sums"), else from the range view (a filter leaves few rows).
+ * Every key with runs in the range. Without a filter: for a series rollup over recent days or
+ * hours from the process's series store (lib/data/series-store.ts: the same rows, kept by change
+ * number), else from the range sums (one request, one JSON text: docs/ROLLUPS.md "Range sums");
+ * with a filter from the range view (a filter leaves few rows).
  */
 export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
-  return q.filter ? rangeAllFromView(pb, rollup, range, q) : rangeSums(pb, rollup, range, q.sort);
+  if (q.filter) return rangeAllFromView(pb, rollup, range, q);
+  const now = new Date();
+  if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) return rangeAllFromStore(pb, rollup, range, q.sort, now);
+  return rangeAllFromSums(pb, rollup, range, q.sort);
 }
 
 /** The same from the range view through the records API (filtered reads; the benchmark's comparison). */
 export async function rangeAllFromView<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(typedKeys(rollup)).map(withNullRates);
-}
-
-/** SQLite's order of two values of one column: NULL first, numbers by value, text by its UTF-8 bytes. */
-function sqliteOrder(a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
 }
 
 /** A PocketBase sort ("-runs,nsapp") as a comparator, then the key columns (the order of rows that tie). */
@@ -140,36 +137,63 @@ function sortBy<R extends object>(sort: string | undefined, keys: readonly strin
 }
 
 /**
- * Every key with runs in the range from the rollup's range sums (pocketbase/pb_hooks/
- * rollup_sums.pb.js): counts per key; `runs` and the rates are computed here exactly as the
- * range view's SQL computes them (lib/stats.ts wilsonAsSql), so a row equals the view's.
+ * A range row from a key's values and counts (COUNT_COLUMNS' order), or null without runs:
+ * `runs` and the rates computed exactly as the range view's SQL computes them (lib/stats.ts
+ * wilsonAsSql), so a row equals the view's.
  */
-async function rangeSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, sort: string | undefined): Promise<RangeRow<N>[]> {
+function rangeRow(keys: readonly string[], values: readonly (string | number | null)[], counts: readonly number[]): Record<string, string | number | null> | null {
+  const row: Record<string, string | number | null> = {};
+  keys.forEach((k, i) => {
+    row[k] = values[i] ?? null;
+  });
+  let runs = 0;
+  COUNT_COLUMNS.forEach((c, i) => {
+    const n = Number(counts[i]);
+    row[c] = n;
+    runs += n;
+  });
+  if (!(runs > 0)) return null;
+  const failed = row.failed as number;
+  const decided = (row.success as number) + failed;
+  const bounds = wilsonAsSql(failed, decided);
+  return Object.assign(row, { runs, failure_rate: decided > 0 ? failed / decided : null, failure_low: bounds?.low ?? null, failure_high: bounds?.high ?? null });
+}
+
+/** Every key with runs in the range from the rollup's range sums (pocketbase/pb_hooks/rollup_sums.pb.js), sorted as PocketBase would. */
+export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, sort?: string): Promise<RangeRow<N>[]> {
   const table = rollupTable(rollup, range.grain);
   const keys = rollupDims(rollup).map((d) => d.column);
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
   const rows = await pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query: { from: range.from, to: range.to } });
   const typed = typedKeys<N, RangeRow<N>>(rollup);
-  const out: RangeRow<N>[] = [];
-  for (const values of rows) {
-    const row: Record<string, string | number | null> = {};
-    keys.forEach((k, i) => {
-      row[k] = values[i] ?? null;
-    });
-    let runs = 0;
-    COUNT_COLUMNS.forEach((c, i) => {
-      const n = Number(values[keys.length + i]);
-      row[c] = n;
-      runs += n;
-    });
-    if (!(runs > 0)) continue;
-    const failed = row.failed as number;
-    const decided = (row.success as number) + failed;
-    const bounds = wilsonAsSql(failed, decided);
-    Object.assign(row, { runs, failure_rate: decided > 0 ? failed / decided : null, failure_low: bounds?.low ?? null, failure_high: bounds?.high ?? null });
-    out.push(typed(row as unknown as RangeRow<N>));
-  }
-  return out.sort(sortBy(sort, keys));
+  return rows
+    .flatMap((values) => {
+      const row = rangeRow(keys, values, values.slice(keys.length).map(Number));
+      return row ? [typed(row as unknown as RangeRow<N>)] : [];
+    })
+    .sort(sortBy(sort, keys));
+}
+
+/** The same from the series store (a series rollup over a span the store serves). */
+async function rangeAllFromStore<N extends DailyRollup>(
+  pb: PocketBase,
+  rollup: N & SeriesRollup,
+  range: Pick<Range, "from" | "to" | "grain">,
+  sort: string | undefined,
+  now: Date,
+) {
+  const keys = rollupDims(rollup).map((d) => d.column);
+  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now);
+  return sums
+    .flatMap(({ key, counts }) => {
+      const row = rangeRow(
+        keys,
+        keys.map((k) => key[k] ?? null),
+        counts,
+      );
+      return row ? [row as unknown as RangeRow<N>] : [];
+    })
+    .sort(sortBy(sort, keys));
 }
 
 /**
