@@ -55,6 +55,7 @@ export function typedKey(dims: readonly Dim[], row: Record<string, unknown>): Se
 }
 
 /** Text without UTF-16 surrogates or code points above them: its code-unit order is its UTF-8 byte order. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every code unit below the surrogates)
 const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
 
 /** SQLite's order of two values of one column: NULL first, numbers by value, text by its UTF-8 bytes (BINARY collation). */
