@@ -22,7 +22,18 @@ import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/sou
 import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
-import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
+import {
+  CALENDAR_FIRST,
+  CALENDAR_LAST,
+  COUNT_COLUMNS,
+  type Dim,
+  type Grain,
+  HOURLY_RETENTION_HOURS,
+  REV_COLUMN,
+  rollupDims,
+  rollupTable,
+  type SeriesRollup,
+} from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { listAll } from "./pocketbase";
 
@@ -32,6 +43,14 @@ export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
 export const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
 
 export type SeriesKey = Record<string, string | number>;
+
+/** A real day ("YYYY-MM-DD") or hour ("YYYY-MM-DD HH") of the rollups' calendar (2020–2040). */
+function onCalendar(bucket: string, grain: Grain): boolean {
+  const shape = grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
+  if (!shape.test(bucket) || bucket.slice(0, 10) < CALENDAR_FIRST || bucket.slice(0, 10) > CALENDAR_LAST) return false;
+  const ms = Date.parse(grain === "day" ? `${bucket}T00:00:00Z` : `${bucket.replace(" ", "T")}:00:00Z`);
+  return Number.isFinite(ms) && (grain === "day" ? utcDay(new Date(ms)) : utcHour(new Date(ms))) === bucket;
+}
 /** A bucket's counts in COUNT_COLUMNS' order. */
 type Counts = number[];
 
@@ -42,7 +61,7 @@ export interface SeriesReads {
   /** Lowest change number in the table; null when it has no rows. */
   lowestRev(): Promise<number | null>;
   /** Rows whose change number is in (after, upTo], with their own counts. */
-  changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; counts: Counts }[]>;
+  changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; counts: Counts; rev: number }[]>;
   /** Every key's buckets in [from, to], from the series view. */
   view(from: string, to: string): Promise<{ key: SeriesKey; buckets: { bucket: string; counts: Counts }[] }[]>;
 }
@@ -54,9 +73,8 @@ export function typedKey(dims: readonly Dim[], row: Record<string, unknown>): Se
   );
 }
 
-/** Text without UTF-16 surrogates or code points above them: its code-unit order is its UTF-8 byte order. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every code unit below the surrogates)
-const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
+/** Text with a UTF-16 surrogate or a code point above them: its code-unit order may differ from its UTF-8 byte order. */
+const FROM_SURROGATES = /[\ud800-\uffff]/;
 
 /** SQLite's order of two values of one column: NULL first, numbers by value, text by its UTF-8 bytes (BINARY collation). */
 export function sqliteOrder(a: string | number | null, b: string | number | null): number {
@@ -66,7 +84,7 @@ export function sqliteOrder(a: string | number | null, b: string | number | null
   if (typeof a === "number" && typeof b === "number") return a - b;
   const x = String(a);
   const y = String(b);
-  if (BELOW_SURROGATES.test(x) && BELOW_SURROGATES.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  if (!FROM_SURROGATES.test(x) && !FROM_SURROGATES.test(y)) return x < y ? -1 : x > y ? 1 : 0;
   return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
 
@@ -87,8 +105,8 @@ export function passes(key: SeriesKey, filter: KeyFilter | undefined): boolean {
 }
 
 export class SeriesStore {
-  /** Per key (its JSON): the key and its buckets' counts. */
-  private entries = new Map<string, { key: SeriesKey; cells: Map<string, Counts> }>();
+  /** Per key (its JSON): the key, its buckets' counts and the change number each was read at (an upper bound for buckets read from the view). */
+  private entries = new Map<string, { key: SeriesKey; cells: Map<string, Counts>; revs: Map<string, number> }>();
   /** Buckets held, inclusive (null: nothing loaded). */
   private held: { from: string; to: string } | null = null;
   /** Highest change number applied. */
@@ -103,9 +121,13 @@ export class SeriesStore {
     private readonly reads: SeriesReads,
   ) {}
 
-  /** Whether a store answers this span: whole days since STORE_DAYS before today, or hours since STORE_HOURS before this hour. */
+  /**
+   * Whether a store answers this span: whole days since STORE_DAYS before today, or hours since
+   * STORE_HOURS before this hour; both ends real buckets of the calendar the views join (a span
+   * PocketBase answers with nothing — a day that does not exist, an end after 2040 — is left to it).
+   */
   static serves(span: Pick<Span, "from" | "to" | "grain">, now: Date): boolean {
-    if (span.from > span.to) return false;
+    if (span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
     return span.grain === "day" ? span.from >= addDays(utcDay(now), -STORE_DAYS) : span.from >= addHours(utcHour(now), -STORE_HOURS);
   }
 
@@ -160,19 +182,39 @@ export class SeriesStore {
     return run;
   }
 
-  private set(key: SeriesKey, bucket: string, counts: Counts): void {
+  private set(key: SeriesKey, bucket: string, counts: Counts, rev: number): void {
     const id = JSON.stringify(this.dims.map((d) => key[d.column]));
     let e = this.entries.get(id);
     if (!e) {
-      e = { key, cells: new Map() };
+      e = { key, cells: new Map(), revs: new Map() };
       this.entries.set(id, e);
     }
     e.cells.set(bucket, counts);
+    e.revs.set(bucket, rev);
   }
 
   private async load(from: string, to: string): Promise<void> {
     this.stats.viewReads++;
-    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.counts);
+    // The view's rows changed last at or before the highest number read before them.
+    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.counts, this.rev);
+  }
+
+  /**
+   * The highest change number of the rows of the keys where `column` is `value` in the span, after
+   * a refresh: it grows whenever one of them changes (or a row appears), so two equal answers mean
+   * none of those rows changed between them (lib/data/window-memo.ts). 0: no row.
+   */
+  version(column: string, value: string | number, span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
+    return this.exclusive(async () => {
+      await this.update(span, now);
+      const inSpan = rangeBuckets({ ...span, grain: this.grain });
+      let v = 0;
+      for (const { key, revs } of this.entries.values()) {
+        if (String(key[column]) !== String(value)) continue;
+        for (const bucket of inSpan) v = Math.max(v, revs.get(bucket) ?? 0);
+      }
+      return v;
+    });
   }
 
   private step(bucket: string, n: number): string {
@@ -201,7 +243,7 @@ export class SeriesStore {
       this.stats.changeReads++;
       this.stats.changedRows += changed.length;
       const { from, to } = this.held;
-      for (const c of changed) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts);
+      for (const c of changed) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts, c.rev);
       this.rev = max;
     }
     // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
@@ -220,7 +262,11 @@ export class SeriesStore {
   private prune(first: string): void {
     if (!this.held || this.held.from >= first) return;
     for (const [id, e] of this.entries) {
-      for (const bucket of e.cells.keys()) if (bucket < first) e.cells.delete(bucket);
+      for (const bucket of e.cells.keys()) {
+        if (bucket >= first) continue;
+        e.cells.delete(bucket);
+        e.revs.delete(bucket);
+      }
       if (e.cells.size === 0) this.entries.delete(id);
     }
     this.held.from = first > this.held.to ? this.held.to : first;
@@ -243,9 +289,9 @@ function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grai
       const rows = await listAll<Record<string, unknown> & { bucket: string }>(pb, table, {
         filter: pb.filter(`${REV_COLUMN} > {:after} && ${REV_COLUMN} <= {:upTo}`, { after, upTo }),
         sort: REV_COLUMN,
-        query: { fields: ["bucket", ...dims.map((d) => d.column), ...COUNT_COLUMNS].join(",") },
+        query: { fields: ["bucket", ...dims.map((d) => d.column), ...COUNT_COLUMNS, REV_COLUMN].join(",") },
       });
-      return rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: COUNT_COLUMNS.map((c) => Number(r[c])) }));
+      return rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: COUNT_COLUMNS.map((c) => Number(r[c])), rev: Number(r[REV_COLUMN]) }));
     },
     async view(from, to) {
       const records = await listAll<Record<string, unknown> & { series: string }>(pb, `${table}_series`, {
@@ -258,10 +304,14 @@ function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grai
   };
 }
 
-/** One store per PocketBase, rollup and grain, for the process's lifetime. */
-const stores = new Map<string, SeriesStore>();
+const KEY = Symbol.for("pve-telemetry.series-stores");
+type Holder = { [KEY]?: Map<string, SeriesStore> };
 
+/** One store per PocketBase, rollup and grain, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
 export function seriesStore(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesStore {
+  const g = globalThis as Holder;
+  g[KEY] ??= new Map();
+  const stores = g[KEY];
   const id = `${pb.baseURL}\n${rollup}\n${grain}`;
   let store = stores.get(id);
   if (!store) {

@@ -48,6 +48,8 @@ export interface RollupSpec {
   lookup?: string;
   /** Keyed by a duration bucket and repo_source: gets a percentile view `<name>_pct` (lib/rollups/percentile-sql.ts). */
   percentiles?: boolean;
+  /** Further telemetry columns whose change alone fires the update trigger (a change number without a count change: WINDOW_ROLLUPS). */
+  watch?: readonly string[];
 }
 
 // Column names keep their literal types, so the rollups' key columns are known to the compiler.
@@ -186,11 +188,37 @@ export const HOURLY_RETENTION_HOURS = 72;
 
 /** Every rollup table: the daily ones, then their hourly siblings. */
 const DAILY_SPECS: readonly DailySpec[] = DAILY;
+
+/**
+ * The per-app rollups a regression's window is described from (lib/insights/find-regressions.ts
+ * describeWindow). Their window totals are kept per process while no run of the app in the
+ * window changed (lib/data/window-memo.ts): `stats_app`'s change numbers tell, so its update
+ * trigger also fires when only a column these rollups read changed (its counts do not change,
+ * the row's change number does).
+ */
+export const WINDOW_ROLLUPS = ["stats_app_code", "stats_app_os", "stats_app_env", "stats_app_failure"] as const satisfies readonly DailyRollup[];
+const windowWatch = (): string[] => [
+  ...new Set(WINDOW_ROLLUPS.flatMap((n) => DAILY_SPECS.find((d) => d.name === n)!.dims.flatMap((d) => [d.source, ...(d.computed?.reads ?? [])]))),
+];
+const watchOf = (d: DailySpec) => (d.name === "stats_app" ? { watch: windowWatch() } : {});
+
 export const ROLLUPS: readonly RollupSpec[] = [
-  ...DAILY_SPECS.map((d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup, percentiles: d.percentiles })),
+  ...DAILY_SPECS.map(
+    (d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup, percentiles: d.percentiles, ...watchOf(d) }),
+  ),
   ...DAILY_SPECS.flatMap((d): RollupSpec[] =>
     d.hourly
-      ? [{ name: d.hourly, grain: "hour", dims: d.dims, purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`, series: d.series, percentiles: d.percentiles }]
+      ? [
+          {
+            name: d.hourly,
+            grain: "hour",
+            dims: d.dims,
+            purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`,
+            series: d.series,
+            percentiles: d.percentiles,
+            ...watchOf(d),
+          },
+        ]
       : [],
   ),
 ];

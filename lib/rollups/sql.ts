@@ -105,8 +105,8 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
 }
 
 /** Columns whose change moves a row between rollup rows. */
-function watched(spec: RollupSpec): string[] {
-  return ["status", "created", ...new Set(spec.dims.flatMap((d) => [d.source, ...(d.computed?.reads ?? [])]))];
+export function watched(spec: RollupSpec): string[] {
+  return ["status", "created", ...new Set([...spec.dims.flatMap((d) => [d.source, ...(d.computed?.reads ?? [])]), ...(spec.watch ?? [])])];
 }
 
 export function triggerNames(spec: RollupSpec): string[] {

@@ -9,7 +9,12 @@
  *    from the raw rows (rebuildSql) and recreates the triggers. Readers never see the table
  *    without triggers or rollups out of step: it all commits at once or not at all.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { stateOfMigration } from "../../lib/rollups/migration";
+import type { RollupEntry } from "../../lib/rollups/state";
 import { ROLLUPS, TELEMETRY } from "../../lib/rollups/spec";
 import { createTriggersSql, dropTriggersSql, rebuildSql } from "../../lib/rollups/sql";
 import { TELEMETRY_COLUMNS, type TelemetryRow } from "./telemetry-row";
@@ -107,21 +112,27 @@ function insertWithTriggers(db: Database.Database, rows: Iterable<Row>, opts: In
   }
 }
 
+const MIGRATIONS = fileURLToPath(new URL("../../pocketbase/pb_migrations", import.meta.url));
+
 /**
- * The rollups of the spec this database has tables for: a database at an earlier release (an
- * upgrade test's, before its newest rollup migration) lacks the rollups added since.
+ * The rollups as this database's own release defines them: the state its newest applied rollup
+ * migration embeds (a database at an earlier release — an upgrade test's — has that release's
+ * rollups, columns and triggers). A database whose newest rollup migration is not in this
+ * checkout (a test's synthetic next release) gets this checkout's rollups it has tables for.
  */
-function presentRollups(db: Database.Database) {
+function databaseRollups(db: Database.Database): Pick<RollupEntry, "drop" | "rebuild" | "triggers">[] {
+  const applied = db.prepare("SELECT file FROM _migrations WHERE file LIKE '%rollups.js' ORDER BY file DESC LIMIT 1").get() as { file: string } | undefined;
+  if (applied && existsSync(join(MIGRATIONS, applied.file))) return stateOfMigration(readFileSync(join(MIGRATIONS, applied.file), "utf8")).rollups;
   const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
-  return ROLLUPS.filter((spec) => tables.has(spec.name));
+  return ROLLUPS.filter((spec) => tables.has(spec.name)).map((spec) => ({ drop: dropTriggersSql(spec), rebuild: rebuildSql(spec), triggers: createTriggersSql(spec) }));
 }
 
 function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: InsertOptions, batch: number): number {
   const insert = rowInserter(db);
   const it = rows[Symbol.iterator]();
-  const rollups = presentRollups(db);
+  const rollups = databaseRollups(db);
   return inTransaction(db, () => {
-    for (const spec of rollups) for (const sql of dropTriggersSql(spec)) db.exec(sql);
+    for (const r of rollups) for (const sql of r.drop) db.exec(sql);
     opts.onPhase?.("insert");
     let done = 0;
     for (let n = insertBatch(insert, it, batch); n > 0; n = insertBatch(insert, it, batch)) {
@@ -129,9 +140,9 @@ function insertThenRebuild(db: Database.Database, rows: Iterable<Row>, opts: Ins
       opts.onProgress?.(done);
     }
     opts.onPhase?.("rebuild");
-    for (const spec of rollups) {
-      for (const sql of rebuildSql(spec)) db.exec(sql);
-      for (const sql of createTriggersSql(spec)) db.exec(sql);
+    for (const r of rollups) {
+      for (const sql of r.rebuild) db.exec(sql);
+      for (const sql of r.triggers) db.exec(sql);
     }
     return done;
   });

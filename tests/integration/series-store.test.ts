@@ -7,6 +7,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findInsights } from "../../lib/insights/find-insights";
+import { windowSpan } from "../../lib/insights/scan-series";
+import { windowMemoStats } from "../../lib/data/window-memo";
 import type { KeyFilter, Span } from "../../lib/insights/source";
 import { publicClient } from "../../lib/data/pocketbase";
 import { pocketbaseSource } from "../../lib/data/queries/insights-source";
@@ -15,7 +17,7 @@ import { SeriesStore, seriesStore } from "../../lib/data/series-store";
 import { customRange, presetRange } from "../../lib/range";
 import { ROLLUPS, type SeriesRollup } from "../../lib/rollups/spec";
 import { rebuildSql } from "../../lib/rollups/sql";
-import { addDays, addHours, utcDay, utcHour } from "../../lib/time";
+import { addDays, addHours, bucketStart, nextBucket, utcDay, utcHour } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
@@ -80,6 +82,10 @@ describe("series store", () => {
     expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, now)).toBe(false);
     expect(SeriesStore.serves({ from: addHours(hour, -23), to: hour, grain: "hour" }, now)).toBe(true);
     expect(SeriesStore.serves({ from: addHours(hour, -80), to: hour, grain: "hour" }, now)).toBe(false);
+    // PocketBase answers these with nothing (no calendar row): left to it.
+    expect(SeriesStore.serves({ from: addDays(today, -5), to: "2041-01-01", grain: "day" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: "2026-02-30", to: today, grain: "day" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: today, to: addDays(today, -1), grain: "day" }, now)).toBe(false);
   });
 
   it("answers as the series views on the seeded data", async () => {
@@ -142,6 +148,33 @@ describe("series store", () => {
     for (const range of [presetRange("30d", now), presetRange("7d", now), customRange(addDays(today, -20), addDays(today, -6))]) {
       const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
       expect(await findInsights(pocketbaseSource(client), range, now), range.from).toEqual(full);
+    }
+  });
+
+  it("describes regressions as a full scan does while runs in their windows change only their environment", async () => {
+    const client = publicClient();
+    const range = presetRange("30d", now);
+    const described = (await findInsights(pocketbaseSource(client, { store: false }), range, now)).regressions.filter((x) => x.described && !x.incident);
+    expect(described.length).toBeGreaterThan(0);
+    await findInsights(pocketbaseSource(client), range, now); // the windows' totals kept
+    const hits = windowMemoStats.hits;
+    expect(await findInsights(pocketbaseSource(client), range, now)).toEqual(await findInsights(pocketbaseSource(client, { store: false }), range, now));
+    expect(windowMemoStats.hits, "an unchanged window is not read again").toBeGreaterThan(hits);
+    for (const [i, reg] of described.slice(0, 3).entries()) {
+      // Runs of the app inside its window change OS, PVE, method, exit code or failing command only (no count of stats_app changes).
+      const span = windowSpan(reg);
+      const ids = pb.db
+        .prepare("SELECT id FROM _dev_telemetry_data WHERE nsapp = ? AND created >= ? AND created < ? AND status = 'failed' ORDER BY random() LIMIT 5")
+        .all(reg.nsapp, bucketStart(span.from), bucketStart(nextBucket(span.to))) as { id: string }[];
+      expect(ids.length, reg.nsapp).toBeGreaterThan(0);
+      const change = [
+        "UPDATE _dev_telemetry_data SET os_type = 'alpine', os_version = '3.22' WHERE id = ?",
+        "UPDATE _dev_telemetry_data SET pve_version = '7.4.3', method = 'advanced' WHERE id = ?",
+        "UPDATE _dev_telemetry_data SET exit_code = 137, fail_line = 3, fail_command = 'apt-get install -y foo' WHERE id = ?",
+      ][i % 3]!;
+      for (const { id } of ids) pb.db.prepare(change).run(id);
+      const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
+      expect(await findInsights(pocketbaseSource(client), range, now), `${reg.nsapp}: ${change}`).toEqual(full);
     }
   });
 

@@ -59,7 +59,9 @@ describe("rollup SQL", () => {
 
   it("keeps hourly counts for the last 72 hours only, and prunes older hours", () => {
     const db = new Database(":memory:");
-    db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC, created TEXT)`);
+    // stats_app's update trigger also watches the columns the window rollups read (WINDOW_ROLLUPS).
+    db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC, created TEXT,
+      os_type TEXT, os_version TEXT, pve_version TEXT, method TEXT, ct_type NUMERIC, fail_line NUMERIC, fail_command TEXT)`);
     const spec = rollupSpec("stats_app_hourly");
     db.exec(`CREATE TABLE stats_app_hourly (id TEXT PRIMARY KEY, bucket TEXT NOT NULL, nsapp TEXT NOT NULL, type TEXT NOT NULL,
       success INTEGER NOT NULL, failed INTEGER NOT NULL, aborted INTEGER NOT NULL, unknown INTEGER NOT NULL, installing INTEGER NOT NULL, rev INTEGER NOT NULL DEFAULT 0)`);
@@ -77,6 +79,9 @@ describe("rollup SQL", () => {
     expect(rows()).toEqual([{ bucket: hoursAgo(1).slice(0, 13), success: 1, failed: 1, installing: 0 }]);
     // The update's two halves each number the row: the old side's, then the new side's.
     expect(db.prepare("SELECT rev FROM stats_app_hourly").get()).toEqual({ rev: 4 });
+    // A change of the OS alone moves the change number, not the counts (a regression window's version).
+    db.prepare("UPDATE _dev_telemetry_data SET os_version = '13' WHERE id = 'a'").run();
+    expect(db.prepare("SELECT rev, success, failed FROM stats_app_hourly").get()).toEqual({ rev: 6, success: 1, failed: 1 });
     expect(db.prepare(driftSql(spec)).all()).toEqual([]);
     // An hour that has left the window goes at the next insert.
     db.exec(`INSERT INTO stats_app_hourly VALUES ('x', '${hoursAgo(100).slice(0, 13)}', 'docker', 'lxc', 5, 0, 0, 0, 0, 0)`);
