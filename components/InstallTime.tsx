@@ -5,9 +5,12 @@
 import Link from "next/link";
 import { DurationTrendChart } from "@/components/charts/DurationTrendChart";
 import { StatCards } from "@/components/StatCards";
+import { DataTable } from "@/components/DataTable";
 import { DURATION_MIN_RUNS } from "@/lib/durations";
+import { FACTOR_MIN_RATIO } from "@/lib/duration-factors";
 import { formatApproxDuration, formatDuration, formatInt } from "@/lib/format";
-import type { AppDurations, InstallTrend as Trend } from "@/lib/data";
+import type { AppDurations, DurationFactors, InstallTrend as Trend } from "@/lib/data";
+import { DURATION_FACTOR_VALUES } from "@/lib/reports/duration-factors";
 
 /** "typically 4 min" for a sentence, or null below DURATION_MIN_RUNS timed successes. */
 export function typicalInstall(d: AppDurations): string | null {
@@ -57,6 +60,44 @@ export function InstallTrend({ nsapp, trend }: { nsapp: string; trend: Trend }) 
         label={`Typical and slow install time of ${nsapp} per ${trend.unit}`}
         points={trend.points.map((p) => ({ bucket: p.bucket, partial: p.partial, n: p.success.n, p50: p.success.p50, p90: p.success.p90 }))}
       />
+    </div>
+  );
+}
+
+/**
+ * Install time by cores, RAM, install method and OS version: only the factors where some value's
+ * median differs from the app's other runs by the rule (lib/duration-factors.ts), every value
+ * of such a factor with its n; otherwise one sentence saying none does.
+ */
+export function InstallTimeFactors({ f }: { f: DurationFactors & { days: { from: string; to: string } } }) {
+  if (f.overall.n === 0) return null;
+  const shown = f.factors.filter((x) => x.differs);
+  const columns = DURATION_FACTOR_VALUES.table(null);
+  return (
+    <div data-testid="install-factors">
+      <h3>Where install time differs</h3>
+      <p className="muted" data-testid="install-factors-summary">
+        {shown.length === 0
+          ? `No core count, RAM size, install method or OS version installs at a clearly different speed (${formatInt(f.tested)} values with ${DURATION_MIN_RUNS}+ runs tested over ${formatInt(f.overall.n)} timed successes).`
+          : `Each value's successful runs against the app's other runs (${formatInt(f.overall.n)} timed successes in all); shown where a median is at least ${FACTOR_MIN_RATIO}× apart and the rank-sum test holds after correcting for the ${formatInt(f.tested)} values tested.`}{" "}
+        <Link prefetch={false} href="/methodology#install-time-factors">
+          Method
+        </Link>
+        .
+      </p>
+      {shown.map((x) => (
+        <div key={x.factor}>
+          <h4>{x.label}</h4>
+          <DataTable
+            testId={`install-factor-${x.factor}`}
+            caption={`Install time by ${x.label.toLowerCase()}`}
+            rows={x.values}
+            fold={6}
+            rowKey={(r) => r.value}
+            columns={columns}
+          />
+        </div>
+      ))}
     </div>
   );
 }

@@ -39,6 +39,19 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-06",
+    title: "Install time by cores, RAM, method and OS version (issue 15)",
+    summary:
+      "An app's successful install time broken down by core count, RAM size, install method and OS version, with which values differ from the app's other runs. Additions only.",
+    changes: [
+      {
+        kind: "added",
+        title: "Install time by factor",
+        text: "`GET /api/v1/apps/{nsapp}`: `install_time.by_factor` — `from`/`to` (the days counted: a 24-hour range counts its two calendar days, UTC), `overall` (n, p50, p90 of every timed successful run), `tested` and per `factor` (`cores`, `ram`, `method`, `os`) its `values`: `value`, `success` and `rest` (n, p50, p90 of the value's runs and of the app's other runs, same precision as every install time), `ratio` (p50 ÷ the rest's), `p_adjusted` (rank-sum test, Benjamini–Hochberg over the values tested; null below 10 runs on either side) and `differs` (adjusted p ≤ 0.05 and medians at least 1.25× apart beyond bucket precision); `differs` on the factor when any value does. Counts `repo=` like `install_time`.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-06",
     title: "Hardware and platform (issue 15)",
     summary:
       "Runs by GPU passthrough, GPU and CPU vendor, architecture and platform, per app and over all apps, and as part of what is unusual about an app's failures. Additions only.",

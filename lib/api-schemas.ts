@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { APPS } from "./reports/apps";
+import { DURATION_FACTOR_VALUES, durationSide } from "./reports/duration-factors";
 import { ERRORS } from "./reports/errors";
 import { FAILING_COMMANDS } from "./reports/failing-commands";
 import { HARDWARE } from "./reports/hardware";
@@ -16,6 +17,7 @@ import { OS } from "./reports/os";
 import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
 import { REPOS } from "./repo";
+import { DURATION_FACTORS } from "./duration-factors";
 import { TYPES } from "./run-type";
 import { DAILY_MAX_DAYS, RANGE_PRESET_KEYS, WEEKLY_MAX_DAYS } from "./range";
 
@@ -71,18 +73,6 @@ export const SummarySchema = envelope(
 /** The apps report's row (lib/reports/apps.ts declares its fields). */
 export const AppRowSchema = APPS.rowSchema;
 export const AppsSchema = envelope(z.array(AppRowSchema), { page: PageSchema });
-
-const seconds = z.number().int().nonnegative().nullable();
-const durationSide = (what: string) =>
-  z
-    .strictObject({
-      n: int.describe(`${what} with a duration (today's protocol) in the range`),
-      p50: seconds.describe(
-        "median in seconds, nearest rank, rounded down to its bucket: within 5 s under a minute, at most 8.3 % below up to 2 h, 12.5 % beyond (/methodology); null when n = 0",
-      ),
-      p90: seconds.describe("90th percentile in seconds, same method; null when n = 0"),
-    })
-    .describe(`install time of ${what} (method: /methodology)`);
 
 export const TestingSchema = envelope(
   z.array(
@@ -163,6 +153,21 @@ export const AppSchema = envelope(
           })
           .nullable()
           .describe("install time per week (ranges of 28–92 days) or month (up to 731 days), each point's percentiles read over its own days; null for shorter or longer ranges"),
+        by_factor: z
+          .strictObject({
+            from: z.string().describe("first day counted (a 24-hour range counts its two calendar days, UTC)"),
+            to: z.string().describe("last day counted"),
+            overall: durationSide("successful runs"),
+            tested: int.describe("values tested (both sides with at least 10 runs): the m of Benjamini–Hochberg"),
+            factors: z.array(
+              z.strictObject({
+                factor: z.enum(DURATION_FACTORS),
+                differs: z.boolean().describe("some value differs by the rule (the app page shows only these factors)"),
+                values: z.array(DURATION_FACTOR_VALUES.rowSchema).describe("most runs first, not reported last"),
+              }),
+            ),
+          })
+          .describe("successful install time by cores, RAM, install method and OS version, each value against the app's other runs (/methodology#install-time)"),
       })
       .describe("how long the app's runs from the official repository took: successes, and failures until they failed (time to fail)"),
   }),

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { LIKELY_CAUSE } from "@/lib/changes/likely-cause";
 import { categoryLabel, OUTSIDE_SCRIPT_CONTROL } from "@/lib/exit-codes";
 import { DURATION_MIN_RUNS, DURATION_STEPS } from "@/lib/durations";
+import { FACTOR_FDR, FACTOR_MIN_RATIO } from "@/lib/duration-factors";
 import { TREND_MIN_DAYS, TREND_WEEKS_MAX_DAYS } from "@/lib/install-trend";
 import { formatDuration } from "@/lib/format";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
@@ -121,6 +122,19 @@ export default function MethodologyPage() {
           An app page&apos;s <strong>install time per week</strong> (ranges of {TREND_MIN_DAYS} to {TREND_WEEKS_MAX_DAYS} days) or <strong>per month</strong> (up to{" "}
           {WEEKLY_MAX_DAYS} days) reads each point&apos;s percentiles over that point&apos;s own days, the same way: percentiles do not add up, so no point is derived from others.
           The first and last points may cover part of a week or month (marked partial); a point with fewer than {DURATION_MIN_RUNS} timed successes shows no value.
+        </p>
+        <h3 id="install-time-factors">Where install time differs</h3>
+        <p>
+          An app page breaks its successful runs&apos; install time down by <strong>cores</strong>, <strong>RAM</strong>, <strong>install method</strong> and{" "}
+          <strong>OS version</strong> (each as the run reported it; &ldquo;not reported&rdquo; is a value too), and shows a factor only where it makes a difference. Each
+          value&apos;s runs are compared with the app&apos;s other runs (every other value of that factor) when both have at least {DURATION_MIN_RUNS}: a Mann–Whitney rank-sum test
+          on the bucketed durations (runs in one bucket are ties sharing their mid-rank; tie-corrected variance, normal approximation with continuity correction, two-sided), then
+          Benjamini–Hochberg over every value tested for the app, all four factors together, at {FACTOR_FDR * 100} % false discoveries. A value <strong>differs</strong> when its
+          adjusted p is at most {FACTOR_FDR} and its median is at least {FACTOR_MIN_RATIO}× the others&apos; (or they are {FACTOR_MIN_RATIO}× its own) even after widening the
+          smaller median by its bucket&apos;s width, so that neither chance nor bucket rounding makes the gap. Factors are not adjusted for one another: one that moves with another
+          (a script's default RAM comes with its default core count) differs with it. The tables show every value of such a factor with its n, median and the others&apos; median.
+          The figures are exact in the same bucket precision as above: a factor&apos;s histogram is the sum of exact rollup counts. These counts are kept per day only, so a 24-hour
+          range counts its two calendar days (UTC), and the API says which days (<code>install_time.by_factor.from</code>, <code>to</code>).
         </p>
       </section>
       <section className="panel" id="repository">

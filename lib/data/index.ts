@@ -13,6 +13,7 @@ import "server-only";
 export type { AppListRow } from "./queries/apps";
 export type { Breakdown } from "./queries/app-detail";
 export type { AppDurations } from "../durations";
+export type { DurationFactors, FactorValue } from "../duration-factors";
 import type { AppDurations } from "../durations";
 export type { CodeTrendPoint, ExitCodeRank } from "./queries/exit-codes";
 export { OTHER } from "./queries/os";
@@ -31,6 +32,7 @@ import { classifySourceError, DataUnavailableError } from "./explain-error";
 import * as appDetail from "./queries/app-detail";
 import * as digest from "./queries/digest";
 import * as durations from "./queries/durations";
+import * as durationFactors from "./queries/duration-factors";
 import * as testing from "./queries/testing";
 import * as apps from "./queries/apps";
 import * as exitCodes from "./queries/exit-codes";
@@ -146,6 +148,10 @@ export const fetchAppDetail = appDetailFn.fetch;
 const appDurationsFn = cached("appDurations", durations.queryAppDurations);
 export const loadAppDurations = appDurationsFn.load;
 export const fetchAppDurations = appDurationsFn.fetch;
+// By cores, RAM, method and OS, where it differs (lib/duration-factors.ts).
+const appDurationFactorsFn = cached("appDurationFactors", durationFactors.queryAppDurationFactors);
+export const loadAppDurationFactors = appDurationFactorsFn.load;
+export const fetchAppDurationFactors = appDurationFactorsFn.fetch;
 // The list reads every app once per range and repository; search, sort and page are done here, so
 // their permutations cost no read of the percentile view (~0.3 s for every app at 30 days).
 const allDurationsFn = cached("allDurations", durations.queryAllDurations);

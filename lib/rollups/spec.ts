@@ -139,6 +139,21 @@ const DAILY = [
     purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
   },
   {
+    // Install time by factor (lib/duration-factors.ts): each run's duration bucket with its
+    // resources, and with its method and OS — two tables, not one per factor (one trigger each;
+    // a cross product of all five would hold about a row per run). The reader sums each
+    // factor's histogram over the other columns. No hourly sibling: the 24-hour view reads the
+    // range's two calendar days (docs/ROLLUPS.md "Install time by factor").
+    name: "stats_app_duration_res",
+    dims: [text("nsapp"), text("repo_source"), num("core_count"), num("ram_size"), durationDim],
+    purpose: "install time per app and repository by cores and RAM (duration histogram)",
+  },
+  {
+    name: "stats_app_duration_env",
+    dims: [text("nsapp"), text("repo_source"), text("method"), text("os_type"), text("os_version"), durationDim],
+    purpose: "install time per app and repository by install method and OS version (duration histogram)",
+  },
+  {
     // Hardware and platform (lib/hardware.ts): every run, the older protocol's as "not reported".
     name: "stats_app_hardware",
     hourly: "stats_app_hardware_hourly",

@@ -12,7 +12,20 @@
  */
 import { explainExitCode } from "../../lib/exit-codes";
 import { DEMO_EVENTS, placeEvents, type DemoEvent, type IncidentEvent, type PlacedEvent, type RegressionEvent } from "./demo-events";
-import { abortReportShare, buildApps, buildFailureCodes, debian12Share, METHODS, newScriptShare, osFor, pveVersionsAt, resourcesFor, SLOW_APP, type DemoApp } from "./demo-model";
+import {
+  abortReportShare,
+  buildApps,
+  buildFailureCodes,
+  debian12Share,
+  METHODS,
+  newScriptShare,
+  CORE_BOUND_APP,
+  osFor,
+  pveVersionsAt,
+  resourcesFor,
+  SLOW_APP,
+  type DemoApp,
+} from "./demo-model";
 import { type FailingCommand, NEW_PROTOCOL_DAYS, olderProtocolGpuFailure, retryRun, todaysRun, uuid4 } from "./generate-protocol";
 import { AliasTable, hashString32, nameUnit, Rng } from "./prng";
 import { INGEST_COLUMNS_EMPTY, type TelemetryRow, type TelemetryStatus } from "./telemetry-row";
@@ -187,12 +200,13 @@ function failureCode(rng: Rng, model: Model, app: DemoApp, event: DemoEvent | nu
 
 /**
  * Run length: minutes, log-normal; VMs take longer, host tools and addons less; each app has
- * its own typical length (builds take longer than a package install) and more cores are faster.
+ * its own typical length (builds take longer than a package install) and more cores are faster
+ * (CORE_BOUND_APP much slower on one core).
  */
 function durationMs(rng: Rng, app: DemoApp, factor: number, cores: number): number {
   const slow = app.nsapp === SLOW_APP.nsapp;
   const median = slow ? SLOW_APP.medianMinutes : (app.type === "vm" ? 6 : app.type === "lxc" ? 4 : 1.5) * (0.5 + 2.5 * nameUnit(app.nsapp, 4) ** 2);
-  const speed = cores > 0 && !slow ? (2 / cores) ** 0.35 : 1;
+  const speed = (cores > 0 && !slow ? (2 / cores) ** 0.35 : 1) * (app.nsapp === CORE_BOUND_APP.nsapp && cores === CORE_BOUND_APP.cores ? CORE_BOUND_APP.factor : 1);
   const minutes = median * speed * factor * Math.exp(0.7 * rng.normal());
   return Math.round(Math.min(55, Math.max(0.3, minutes)) * MINUTE);
 }

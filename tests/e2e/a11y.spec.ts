@@ -9,6 +9,8 @@ const PAGES = [
   "/apps",
   "/apps/docker",
   "/apps/ollama",
+  // The seeded core-bound app: its page shows "Where install time differs" tables.
+  "/apps/debian",
   "/apps/no-such-app",
   "/errors",
   "/errors/100",

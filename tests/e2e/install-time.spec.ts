@@ -2,10 +2,12 @@
  * Install time and scripts in testing on the production build (issue 15): the API, its CSV, the
  * /apps column and sort, the app page's section, the badge and the widget against SQL over the
  * raw runs (nearest-rank percentiles, bucketed by a rule written here); the seeded truths —
- * the slow app, the ready and the not-ready script in testing — where a visitor sees them.
+ * the slow app, the core-bound app, the ready and the not-ready script in testing — where a
+ * visitor sees them.
  */
 import { expect, test } from "@playwright/test";
-import { SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
+import { CORE_BOUND_APP, SLOW_APP, TESTING_APPS } from "../../scripts/lib/demo-model";
+import { formatRatio } from "../../lib/format";
 import { sql } from "./data";
 
 const app = () => process.env.E2E_APP_URL!;
@@ -115,4 +117,37 @@ test("scripts in testing: /apps and the API name the ready and the not-ready scr
   const table = page.getByTestId("testing-scripts");
   await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.ready}\\b`) })).toContainText("ready");
   await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.notReady}\\b`) })).toContainText("not ready");
+});
+
+test("the core-bound app: the API's install time by cores equals SQL, says 1 core differs, and its page shows the Cores table", async ({ page, request }) => {
+  const body = await (await request.get(`${app()}/api/v1/apps/${CORE_BOUND_APP.nsapp}?range=30d`)).json();
+  const f = body.data.install_time.by_factor;
+  expect([f.from, f.to]).toEqual([body.range.from, body.range.to]);
+  const runs = sql<{ c: number; d: number }>(
+    `SELECT core_count AS c, install_duration AS d FROM _dev_telemetry_data WHERE nsapp = ? AND execution_id != '' AND status IN ('sucess','success','done')
+     AND ${SOURCES.official} AND substr(created, 1, 10) BETWEEN ? AND ? ORDER BY d`,
+    CORE_BOUND_APP.nsapp,
+    f.from,
+    f.to,
+  );
+  const side = (xs: number[]) => ({ n: xs.length, p50: bucketOf(xs[Math.ceil(xs.length / 2) - 1]!), p90: bucketOf(xs[Math.ceil((9 * xs.length) / 10) - 1]!) });
+  expect(f.overall).toEqual(side(runs.map((r) => r.d)));
+  const cores = f.factors.find((x: { factor: string }) => x.factor === "cores");
+  expect(cores.differs).toBe(true);
+  const label = (c: number) => (c > 0 ? `${c} ${c === 1 ? "core" : "cores"}` : "not reported");
+  for (const v of cores.values) {
+    expect(v.success, v.value).toEqual(side(runs.filter((r) => label(r.c) === v.value).map((r) => r.d)));
+    expect(v.rest, v.value).toEqual(side(runs.filter((r) => label(r.c) !== v.value).map((r) => r.d)));
+  }
+  const one = cores.values.find((v: { value: string }) => v.value === "1 core");
+  expect(one.differs).toBe(true);
+  expect(one.ratio).toBeGreaterThan(2);
+
+  await page.goto(`${app()}/apps/${CORE_BOUND_APP.nsapp}`);
+  const table = page.getByTestId("install-factor-cores");
+  await expect(table.getByRole("row", { name: /^1 core\b/ })).toContainText(`n ${one.success.n}`);
+  await expect(table.getByRole("row", { name: /^1 core\b/ })).toContainText(`${formatRatio(one.ratio)} slower`);
+  // Only factors that differ are shown.
+  const shown = f.factors.filter((x: { differs: boolean }) => x.differs).map((x: { factor: string }) => x.factor);
+  await expect(page.locator('[data-testid^="install-factor-"]')).toHaveCount(shown.length);
 });

@@ -16,13 +16,14 @@ import { PageHead } from "@/components/PageHead";
 import { Loaded, Section, Skeleton } from "@/components/Section";
 import { StatCards } from "@/components/StatCards";
 import { UnknownApp } from "@/components/UnknownApp";
-import { InstallTime, InstallTrend } from "@/components/InstallTime";
+import { InstallTime, InstallTimeFactors, InstallTrend } from "@/components/InstallTime";
 import Link from "next/link";
 import { pointOf } from "@/lib/buckets";
 import { headers } from "next/headers";
 import {
   loadAppChanges,
   loadAppCodes,
+  loadAppDurationFactors,
   loadAppDurations,
   loadInstallTrend,
   loadAppEnvironment,
@@ -116,11 +117,16 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
 }
 
 async function Durations({ nsapp, state }: { nsapp: string; state: ViewState }) {
-  const [durations, trend] = await Promise.all([loadAppDurations(nsapp, state.range, state.repo), loadInstallTrend(nsapp, state.range, state.repo)]);
+  const [durations, trend, factors] = await Promise.all([
+    loadAppDurations(nsapp, state.range, state.repo),
+    loadInstallTrend(nsapp, state.range, state.repo),
+    loadAppDurationFactors(nsapp, state.range, state.repo),
+  ]);
   return (
     <>
       <Loaded result={durations}>{(d) => <InstallTime d={d} />}</Loaded>
       <Loaded result={trend}>{(t) => t && <InstallTrend nsapp={nsapp} trend={t} />}</Loaded>
+      <Loaded result={factors}>{(f) => <InstallTimeFactors f={f} />}</Loaded>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { ApiError, answer, csvTable } from "@/lib/api";
 import { AppSchema } from "@/lib/api-schemas";
-import { appExists, fetchAppDetail, fetchAppDurations, loadInstallTrend, valueOrThrow } from "@/lib/data";
+import { appExists, fetchAppDetail, fetchAppDurationFactors, fetchAppDurations, loadInstallTrend, valueOrThrow } from "@/lib/data";
+import { DURATION_FACTOR_VALUES } from "@/lib/reports/duration-factors";
 import { explainExitCode } from "@/lib/exit-codes";
 import type { Breakdown } from "@/lib/data";
 import { VIEWS } from "@/lib/views";
@@ -23,10 +24,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
   const { nsapp } = await params;
   return answer(request, `app-${nsapp.replace(/[^a-z0-9-]/gi, "_")}`, VIEWS.apiApp, AppSchema, async (state) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
-    const [d, time, trend] = await Promise.all([
+    const [d, time, trend, factors] = await Promise.all([
       fetchAppDetail(nsapp, state.range, state.aborts),
       fetchAppDurations(nsapp, state.range, state.repo),
       loadInstallTrend(nsapp, state.range, state.repo).then(valueOrThrow),
+      fetchAppDurationFactors(nsapp, state.range, state.repo),
     ]);
     return {
       data: {
@@ -52,6 +54,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
           trend: trend && {
             unit: trend.unit,
             points: trend.points.map((p) => ({ bucket: p.bucket, partial: p.partial, from: p.range.from, to: p.range.to, success: p.success, failed: p.failed })),
+          },
+          by_factor: {
+            from: factors.days.from,
+            to: factors.days.to,
+            overall: factors.overall,
+            tested: factors.tested,
+            factors: factors.factors.map((f) => ({ factor: f.factor, differs: f.differs, values: f.values.map((v) => DURATION_FACTOR_VALUES.json(v, null)) })),
           },
         },
       },

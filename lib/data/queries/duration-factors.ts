@@ -1,0 +1,45 @@
+/**
+ * Install time by factor (lib/duration-factors.ts) for one app over a range and repository
+ * selection: the range views of `stats_app_duration_res` (cores, RAM) and
+ * `stats_app_duration_env` (method, OS) filtered to the app, the selection's sources and timed
+ * successful runs; each factor's histogram summed per value over the other columns — exact.
+ * The rollups have no hourly siblings: a 24-hour range reads its two calendar days (UTC).
+ */
+import "server-only";
+import { addRun, coresValue, type DurationFactor, type DurationFactors, durationFactors, type FactorHistograms, methodValue, osValue, ramValue } from "../../duration-factors";
+import type { Range } from "../../range";
+import { type Repo, repoSources } from "../../repo";
+import { publicClient } from "../pocketbase";
+import { anyOf, type FilterPart, rangeAll } from "./rollup-range";
+
+/** The days a range covers: itself, or a 24-hour range's two calendar days. */
+export function factorDays(range: Pick<Range, "from" | "to" | "grain">): { from: string; to: string; grain: "day" } {
+  return { from: range.from.slice(0, 10), to: range.to.slice(0, 10), grain: "day" };
+}
+
+function filter(nsapp: string, repo: Repo): FilterPart {
+  const sources = repoSources(repo);
+  const source = sources === null ? null : anyOf("repo_source", sources);
+  return {
+    expr: `nsapp = {:nsapp} && duration >= 0 && success > 0${source ? ` && ${source.expr}` : ""}`,
+    params: { nsapp, ...source?.params },
+  };
+}
+
+export async function queryAppDurationFactors(nsapp: string, range: Range, repo: Repo): Promise<DurationFactors & { days: { from: string; to: string } }> {
+  const pb = publicClient();
+  const days = factorDays(range);
+  const q = { filter: filter(nsapp, repo) };
+  const [res, env] = await Promise.all([rangeAll(pb, "stats_app_duration_res", days, q), rangeAll(pb, "stats_app_duration_env", days, q)]);
+  const h: FactorHistograms = new Map();
+  const add = (factor: DurationFactor, value: string, bucket: number, runs: number) => addRun(h, factor, value, bucket, runs);
+  for (const r of res) {
+    add("cores", coresValue(r.core_count), r.duration, r.success);
+    add("ram", ramValue(r.ram_size), r.duration, r.success);
+  }
+  for (const r of env) {
+    add("method", methodValue(r.method), r.duration, r.success);
+    add("os", osValue(r.os_type, r.os_version), r.duration, r.success);
+  }
+  return { ...durationFactors(nsapp, h), days: { from: days.from, to: days.to } };
+}
