@@ -112,6 +112,7 @@ export class SeriesStore {
   /** Highest change number applied. */
   private rev = 0;
   private lock: Promise<unknown> = Promise.resolve();
+  private warming: Promise<unknown> | null = null;
   /** Reads of the view and of changed rows since the store was made (the tests and the benchmark look). */
   readonly stats = { viewReads: 0, changeReads: 0, changedRows: 0, restarts: 0 };
 
@@ -173,6 +174,25 @@ export class SeriesStore {
       }
       return out;
     });
+  }
+
+  /** Whether the store holds every bucket of the span (its answer then costs one index read; series() and sums() refresh first). */
+  covers(span: Pick<Span, "from" | "to">): boolean {
+    return this.held !== null && this.held.from <= span.from && span.to <= this.held.to;
+  }
+
+  /**
+   * Loads the span in the background (a cold process answers its first requests from PocketBase
+   * meanwhile: loading a month of every key takes a few hundred ms at 1 M runs). Failures are
+   * left for the next read to meet.
+   */
+  warm(span: Pick<Span, "from" | "to">, now: Date): void {
+    if (this.warming) return;
+    this.warming = this.exclusive(() => this.update(span, now))
+      .catch(() => undefined)
+      .finally(() => {
+        this.warming = null;
+      });
   }
 
   /** One update at a time: reads of one store apply in the order they were made. */

@@ -14,7 +14,8 @@ import { publicClient } from "../../lib/data/pocketbase";
 import { pocketbaseSource } from "../../lib/data/queries/insights-source";
 import { rangeAll, rangeAllFromSums } from "../../lib/data/queries/rollup-range";
 import { SeriesStore, seriesStore } from "../../lib/data/series-store";
-import { customRange, presetRange } from "../../lib/range";
+import { customRange, presetRange, type Range } from "../../lib/range";
+import { scanPlan } from "../../lib/insights/scan-plan";
 import { ROLLUPS, type SeriesRollup } from "../../lib/rollups/spec";
 import { rebuildSql } from "../../lib/rollups/sql";
 import { addDays, addHours, bucketStart, nextBucket, utcDay, utcHour } from "../../lib/time";
@@ -51,6 +52,8 @@ describe("series store", () => {
   ];
   const filters: (KeyFilter | undefined)[] = [undefined, { nsapp: ["docker", "jellyfin", "homeassistant", "no-such-app"] }, { exit_code: [1, 100, 255] }];
 
+  const store = (rollup: SeriesRollup, grain: "day" | "hour" = "day") => seriesStore(publicClient(), rollup, grain);
+
   /** Every rollup, span, threshold and filter: the store's answers equal PocketBase's (read after them). */
   async function expectSameAsView(): Promise<void> {
     const client = publicClient();
@@ -59,23 +62,35 @@ describe("series store", () => {
     for (const rollup of ROLLUPS_READ) {
       for (const span of spans()) {
         expect(SeriesStore.serves(span, new Date())).toBe(true);
+        const st = store(rollup, span.grain);
+        await st.series(span, 0, undefined, new Date()); // loads what it does not hold yet
+        expect(st.covers(span)).toBe(true);
         for (const min of [0, 1, 3]) {
           for (const filter of filters) {
             if (filter?.exit_code && rollup !== "stats_code") continue;
             if (filter?.nsapp && (rollup === "stats_code" || rollup === "stats_daily")) continue;
-            const stored = await storeSource.series(rollup, span, min, filter);
             const viewed = await viewSource.series(rollup, span, min, filter);
-            expect(stored, `${rollup} ${span.from}…${span.to} min ${min} ${JSON.stringify(filter)}`).toEqual(viewed);
+            const label = `${rollup} ${span.from}…${span.to} min ${min} ${JSON.stringify(filter)}`;
+            expect(await st.series(span, min, filter, new Date()), label).toEqual(viewed);
+            // What the scans read (every key from the store, one app's from the view).
+            expect(await storeSource.series(rollup, span, min, filter), label).toEqual(await viewSource.series(rollup, span, min, filter));
           }
         }
-        // Every key's totals (the apps table's, the overview's, …): the range sums', row for row.
+        // Every key's totals (the apps table's, the overview's, …) from the store: the range sums', row for row.
         const stored = await rangeAll(client, rollup, span, { sort: "-runs" });
         expect(stored, `${rollup} sums ${span.from}…${span.to}`).toEqual(await rangeAllFromSums(client, rollup, span, "-runs"));
       }
     }
   }
 
-  const store = (rollup: SeriesRollup, grain: "day" | "hour" = "day") => seriesStore(publicClient(), rollup, grain);
+  /** Loads the stores a scan of the range reads (a process warms them in the background; the test waits). */
+  async function loadFor(range: Range): Promise<void> {
+    const plan = scanPlan(range, now);
+    for (const rollup of ["stats_app", "stats_code", "stats_daily"] as const) {
+      await store(rollup).series({ from: plan.from, to: plan.to, grain: "day" }, 0, undefined, new Date());
+      if (plan.hourly) await store(rollup, "hour").series({ ...plan.hourly, grain: "hour" }, 0, undefined, new Date());
+    }
+  }
 
   it("serves recent whole-day spans and leaves older ones and hours to the views", () => {
     expect(SeriesStore.serves({ from: addDays(today, -200), to: today, grain: "day" }, now)).toBe(true);
@@ -146,6 +161,7 @@ describe("series store", () => {
   it("finds the same regressions and incidents through the store as through a full scan", async () => {
     const client = publicClient();
     for (const range of [presetRange("30d", now), presetRange("7d", now), customRange(addDays(today, -20), addDays(today, -6))]) {
+      await loadFor(range);
       const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
       expect(await findInsights(pocketbaseSource(client), range, now), range.from).toEqual(full);
     }
@@ -156,6 +172,7 @@ describe("series store", () => {
     const range = presetRange("30d", now);
     const described = (await findInsights(pocketbaseSource(client, { store: false }), range, now)).regressions.filter((x) => x.described && !x.incident);
     expect(described.length).toBeGreaterThan(0);
+    await loadFor(range);
     await findInsights(pocketbaseSource(client), range, now); // the windows' totals kept
     const hits = windowMemoStats.hits;
     expect(await findInsights(pocketbaseSource(client), range, now)).toEqual(await findInsights(pocketbaseSource(client, { store: false }), range, now));

@@ -86,9 +86,14 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
   const useStore = opts.store ?? true;
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
+      // Every key (the scans): from the store once it holds the span, until then from the view
+      // while it loads. One app's (a page's failing commands): the view, a small read.
       const now = new Date();
-      if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
-      return (await seriesStore(pb, rollup, span.grain).series(span, minFailed, filter, now)) as SeriesRow<K>[];
+      if (!useStore || filter !== undefined || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      const store = seriesStore(pb, rollup, span.grain);
+      if (store.covers(span)) return (await store.series(span, minFailed, filter, now)) as SeriesRow<K>[];
+      store.warm(span, now);
+      return readSeriesView<K>(pb, rollup, span, minFailed, filter);
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const read = () =>
@@ -99,7 +104,7 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
       // One app's window (a regression's description): kept while none of its runs there changed.
       const now = new Date();
       const app = filter && Object.keys(filter).length === 1 && filter.nsapp?.length === 1 ? String(filter.nsapp[0]) : null;
-      if (useStore && app !== null && memoizable(rollup, span, now)) return windowTotals(pb, rollup, app, span, now, read);
+      if (useStore && app !== null && memoizable(pb, rollup, span, now)) return windowTotals(pb, rollup, app, span, now, read);
       return read();
     },
     async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {

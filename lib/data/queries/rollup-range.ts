@@ -113,7 +113,11 @@ export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N
 export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   if (q.filter) return rangeAllFromView(pb, rollup, range, q);
   const now = new Date();
-  if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) return rangeAllFromStore(pb, rollup, range, q.sort, now);
+  if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) {
+    const store = seriesStore(pb, rollup, range.grain);
+    if (store.covers(range)) return rangeAllFromStore(pb, rollup, range, q.sort, now);
+    store.warm(range, now); // meanwhile from the range sums
+  }
   return rangeAllFromSums(pb, rollup, range, q.sort);
 }
 
