@@ -1,7 +1,6 @@
 /**
- * The series rollups (`stats_daily`, `stats_app`, `stats_code`, `stats_app_failure` and their
- * hourly siblings) kept in memory per process — each key's counts per bucket over the recent
- * days or hours — and brought up to date by change number instead of being read again (docs/
+ * The daily series rollups (`stats_daily`, `stats_app`, `stats_code`, `stats_app_failure`) kept
+ * in memory per process — each key's counts per day over the recent days — and brought up to date by change number instead of being read again (docs/
  * ROLLUPS.md "Change numbers"). A refresh asks the rollup for its highest change number (one
  * index read) and, when something changed, for its lowest and the rows changed since the last
  * refresh — usually a few dozen; buckets the store does not hold yet are read from the series
@@ -22,35 +21,16 @@ import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/sou
 import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
-import {
-  CALENDAR_FIRST,
-  CALENDAR_LAST,
-  COUNT_COLUMNS,
-  type Dim,
-  type Grain,
-  HOURLY_RETENTION_HOURS,
-  REV_COLUMN,
-  rollupDims,
-  rollupTable,
-  type SeriesRollup,
-} from "../rollups/spec";
+import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { listAll } from "./pocketbase";
+import { byKey, onCalendar, passes, type SeriesKey, typedKey } from "./series-keys";
 
 /** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
-/** Hours back from this hour the hourly store serves: inside the hourly rollups' window, with a margin for the clock. */
-export const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
+/** Hours a store of an hourly rollup would hold (none is made: the hourly rollups carry no change numbers). */
+const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
 
-export type SeriesKey = Record<string, string | number>;
-
-/** A real day ("YYYY-MM-DD") or hour ("YYYY-MM-DD HH") of the rollups' calendar (2020–2040). */
-function onCalendar(bucket: string, grain: Grain): boolean {
-  const shape = grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
-  if (!shape.test(bucket) || bucket.slice(0, 10) < CALENDAR_FIRST || bucket.slice(0, 10) > CALENDAR_LAST) return false;
-  const ms = Date.parse(grain === "day" ? `${bucket}T00:00:00Z` : `${bucket.replace(" ", "T")}:00:00Z`);
-  return Number.isFinite(ms) && (grain === "day" ? utcDay(new Date(ms)) : utcHour(new Date(ms))) === bucket;
-}
 /** A bucket's counts in COUNT_COLUMNS' order. */
 type Counts = number[];
 
@@ -64,44 +44,6 @@ export interface SeriesReads {
   changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; counts: Counts; rev: number }[]>;
   /** Every key's buckets in [from, to], from the series view. */
   view(from: string, to: string): Promise<{ key: SeriesKey; buckets: { bucket: string; counts: Counts }[] }[]>;
-}
-
-/** The key as the spec types it: numbers for number dimensions, text ('' for none) otherwise. */
-export function typedKey(dims: readonly Dim[], row: Record<string, unknown>): SeriesKey {
-  return Object.fromEntries(
-    dims.map((d) => [d.column, d.kind === "number" ? Number(row[d.column]) : row[d.column] === null || row[d.column] === undefined ? "" : String(row[d.column])]),
-  );
-}
-
-/** Text with a UTF-16 surrogate or a code point above them: its code-unit order may differ from its UTF-8 byte order. */
-const FROM_SURROGATES = /[\ud800-\uffff]/;
-
-/** SQLite's order of two values of one column: NULL first, numbers by value, text by its UTF-8 bytes (BINARY collation). */
-export function sqliteOrder(a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  const x = String(a);
-  const y = String(b);
-  if (!FROM_SURROGATES.test(x) && !FROM_SURROGATES.test(y)) return x < y ? -1 : x > y ? 1 : 0;
-  return Buffer.compare(Buffer.from(x), Buffer.from(y));
-}
-
-/** Series rows in key order, so that both paths answer in one order. */
-export function byKey(dims: readonly Dim[]): (a: { key: SeriesKey }, b: { key: SeriesKey }) => number {
-  return (a, b) => {
-    for (const d of dims) {
-      const c = sqliteOrder(a.key[d.column] ?? "", b.key[d.column] ?? "");
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
-}
-
-/** Whether a key passes a KeyFilter (each listed column equals one of its values). */
-export function passes(key: SeriesKey, filter: KeyFilter | undefined): boolean {
-  return Object.entries(filter ?? {}).every(([column, values]) => values === undefined || values.some((v) => String(v) === String(key[column])));
 }
 
 export class SeriesStore {
@@ -123,13 +65,14 @@ export class SeriesStore {
   ) {}
 
   /**
-   * Whether a store answers this span: whole days since STORE_DAYS before today, or hours since
-   * STORE_HOURS before this hour; both ends real buckets of the calendar the views join (a span
-   * PocketBase answers with nothing — a day that does not exist, an end after 2040 — is left to it).
+   * Whether a store answers this span: whole days since STORE_DAYS before today, both ends real
+   * days of the calendar the views join (a span PocketBase answers with nothing — a day that does
+   * not exist, an end after 2040 — is left to it). Hours: never, the hourly rollups carry no change
+   * numbers (lib/rollups/spec.ts hasRev).
    */
   static serves(span: Pick<Span, "from" | "to" | "grain">, now: Date): boolean {
-    if (span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
-    return span.grain === "day" ? span.from >= addDays(utcDay(now), -STORE_DAYS) : span.from >= addHours(utcHour(now), -STORE_HOURS);
+    if (span.grain !== "day" || span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
+    return span.from >= addDays(utcDay(now), -STORE_DAYS);
   }
 
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */

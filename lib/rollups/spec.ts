@@ -256,8 +256,13 @@ export const CUM_COLUMNS = COUNT_COLUMNS.map((c) => `cum_${c}` as const);
  */
 export const REV_COLUMN = "rev";
 
-/** Whether a rollup's rows carry change numbers: the rollups with series views, daily and hourly (the series store keeps their rows). */
-export const hasRev = (spec: Pick<RollupSpec, "series">): boolean => spec.series === true;
+/**
+ * Whether a rollup's rows carry change numbers: the daily rollups with series views (the series
+ * store keeps their rows). Not their hourly siblings: each rollup a release re-keys or re-views
+ * costs the online switch ~0.3 s of PocketBase's collection work inside the write lock, and the
+ * hourly ones hold three days — read again, they cost little (docs/ROLLUPS.md).
+ */
+export const hasRev = (spec: Pick<RollupSpec, "grain" | "series">): boolean => spec.grain === "day" && spec.series === true;
 
 export function rollupSpec(name: string): RollupSpec {
   const spec = ROLLUPS.find((r) => r.name === name);

@@ -300,7 +300,9 @@ export function seriesViewSql(spec: RollupSpec): string {
   const sum = (c: string) => `CAST(SUM(r.${c}) AS INTEGER)`;
   const offset =
     spec.grain === "hour" ? `CAST(round((julianday(r.bucket || ':00') - julianday(f.hour || ':00')) * 24) AS INTEGER)` : `CAST(julianday(r.bucket) - julianday(f.day) AS INTEGER)`;
-  const entry = [offset, ...COUNT_COLUMNS.map((c) => `r.${c}`)].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
+  // Rollups with change numbers pack every count (the series store sums ranges from them); the others successes and failures.
+  const counts = hasRev(spec) ? COUNT_COLUMNS : (["success", "failed"] as const);
+  const entry = [offset, ...counts.map((c) => `r.${c}`)].join(` || '${SERIES_FIELD_SEPARATOR}' || `);
   return (
     `SELECT (MIN(r.id) || f.id || t.id) AS id, f.${col} AS range_from, t.${col} AS range_to, ` +
     `${keys.map((k, i) => `${k} AS ${spec.dims[i]!.column}`).join(", ")}, ` +

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { sqliteOrder } from "../../lib/data/series-store";
+import { sqliteOrder } from "../../lib/data/series-keys";
 import { rng } from "../support/random";
 
 describe("sqliteOrder", () => {

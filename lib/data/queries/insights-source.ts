@@ -10,7 +10,8 @@ import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../../range";
 import { type DailyRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
-import { byKey, SeriesStore, seriesStore, typedKey } from "../series-store";
+import { byKey, typedKey } from "../series-keys";
+import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
 import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
 

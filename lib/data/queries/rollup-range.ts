@@ -12,7 +12,8 @@ import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
 import { COUNT_COLUMNS, type DailyRollup, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
-import { SeriesStore, seriesStore, sqliteOrder } from "../series-store";
+import { sqliteOrder } from "../series-keys";
+import { SeriesStore, seriesStore } from "../series-store";
 import { wilsonAsSql } from "../../stats";
 
 export type StoredCounts = Record<StoredOutcome, number>;
