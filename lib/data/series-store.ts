@@ -21,15 +21,13 @@ import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/sou
 import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
-import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
-import { addDays, addHours, utcDay, utcHour } from "../time";
+import { COUNT_COLUMNS, type Dim, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
+import { addDays, utcDay } from "../time";
 import { listAll } from "./pocketbase";
 import { byKey, onCalendar, passes, type SeriesKey, typedKey } from "./series-keys";
 
 /** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
-/** Hours a store of an hourly rollup would hold (none is made: the hourly rollups carry no change numbers). */
-const STORE_HOURS = HOURLY_RETENTION_HOURS - 2;
 
 /** A bucket's counts in COUNT_COLUMNS' order. */
 type Counts = number[];
@@ -60,7 +58,6 @@ export class SeriesStore {
 
   constructor(
     private readonly dims: readonly Dim[],
-    private readonly grain: Grain,
     private readonly reads: SeriesReads,
   ) {}
 
@@ -105,7 +102,7 @@ export class SeriesStore {
   sums(span: Pick<Span, "from" | "to">, now: Date): Promise<{ key: SeriesKey; counts: Counts }[]> {
     return this.exclusive(async () => {
       await this.update(span, now);
-      const inSpan = rangeBuckets({ ...span, grain: this.grain });
+      const inSpan = rangeBuckets({ ...span, grain: "day" });
       const out: { key: SeriesKey; counts: Counts }[] = [];
       for (const { key, cells } of this.entries.values()) {
         const counts = COUNT_COLUMNS.map(() => 0);
@@ -170,7 +167,7 @@ export class SeriesStore {
   version(column: string, value: string | number, span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
     return this.exclusive(async () => {
       await this.update(span, now);
-      const inSpan = rangeBuckets({ ...span, grain: this.grain });
+      const inSpan = rangeBuckets({ ...span, grain: "day" });
       let v = 0;
       for (const { key, revs } of this.entries.values()) {
         if (String(key[column]) !== String(value)) continue;
@@ -178,10 +175,6 @@ export class SeriesStore {
       }
       return v;
     });
-  }
-
-  private step(bucket: string, n: number): string {
-    return this.grain === "day" ? addDays(bucket, n) : addHours(bucket, n);
   }
 
   private async update(span: Pick<Span, "from" | "to">, now: Date): Promise<void> {
@@ -211,14 +204,14 @@ export class SeriesStore {
     }
     // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
     if (span.from < this.held.from) {
-      await this.load(span.from, this.step(this.held.from, -1));
+      await this.load(span.from, addDays(this.held.from, -1));
       this.held.from = span.from;
     }
     if (span.to > this.held.to) {
-      await this.load(this.step(this.held.to, 1), span.to);
+      await this.load(addDays(this.held.to, 1), span.to);
       this.held.to = span.to;
     }
-    this.prune(this.grain === "day" ? addDays(utcDay(now), -STORE_DAYS) : addHours(utcHour(now), -STORE_HOURS));
+    this.prune(addDays(utcDay(now), -STORE_DAYS));
   }
 
   /** Drops buckets before `first` (no span the store serves reaches them). */
@@ -237,8 +230,8 @@ export class SeriesStore {
 }
 
 /** The store's reads from one PocketBase: the rollup's change numbers and rows, and its series view. */
-function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesReads {
-  const table = rollupTable(rollup, grain);
+function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesReads {
+  const table = rollupTable(rollup, "day");
   const dims = rollupDims(rollup);
   // One index read: the first row in change-number order (or the last).
   const first = async (sort: string) => {
@@ -261,7 +254,7 @@ function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grai
         // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
         query: { from, to, fields: [...dims.map((d) => d.column), "series"].join(",") },
       });
-      const buckets = rangeBuckets({ from, to, grain });
+      const buckets = rangeBuckets({ from, to, grain: "day" });
       return records.map((r) => ({ key: typedKey(dims, r), buckets: parsePackedCounts(r.series, buckets) }));
     },
   };
@@ -270,15 +263,15 @@ function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup, grain: Grai
 const KEY = Symbol.for("pve-telemetry.series-stores");
 type Holder = { [KEY]?: Map<string, SeriesStore> };
 
-/** One store per PocketBase, rollup and grain, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
-export function seriesStore(pb: PocketBase, rollup: SeriesRollup, grain: Grain): SeriesStore {
+/** One store per PocketBase and daily rollup, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
+export function seriesStore(pb: PocketBase, rollup: SeriesRollup): SeriesStore {
   const g = globalThis as Holder;
   g[KEY] ??= new Map();
   const stores = g[KEY];
-  const id = `${pb.baseURL}\n${rollup}\n${grain}`;
+  const id = `${pb.baseURL}\n${rollup}`;
   let store = stores.get(id);
   if (!store) {
-    store = new SeriesStore(rollupDims(rollup), grain, pocketbaseSeriesReads(pb, rollup, grain));
+    store = new SeriesStore(rollupDims(rollup), pocketbaseSeriesReads(pb, rollup));
     stores.set(id, store);
   }
   return store;

@@ -29,13 +29,13 @@ export const windowMemoStats = held[KEY].stats;
 
 /** Whether one app's window totals of this rollup can be kept (see the file comment): `stats_app`'s store holds the window (the scan loads it). */
 export function memoizable(pb: PocketBase, rollup: DailyRollup, span: Span, now: Date): boolean {
-  return (WINDOW_ROLLUPS as readonly string[]).includes(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, "stats_app", span.grain).covers(span);
+  return (WINDOW_ROLLUPS as readonly string[]).includes(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, "stats_app").covers(span);
 }
 
 /** `read()`'s rows, or the rows it gave last time for this app, rollup and span if none of the app's runs there changed since. */
 export async function windowTotals<T>(pb: PocketBase, rollup: DailyRollup, nsapp: string, span: Span, now: Date, read: () => Promise<T[]>): Promise<T[]> {
   const id = JSON.stringify([pb.baseURL, rollup, nsapp, span.from, span.to, span.grain]);
-  const version = await seriesStore(pb, "stats_app", span.grain).version("nsapp", nsapp, span, now);
+  const version = await seriesStore(pb, "stats_app").version("nsapp", nsapp, span, now);
   const kept = memo.get(id);
   memo.delete(id); // re-inserted below: the Map's order is the order of use
   if (kept && kept.version === version) {

@@ -50,7 +50,7 @@ describe("series store", () => {
   ];
   const filters: (KeyFilter | undefined)[] = [undefined, { nsapp: ["docker", "jellyfin", "homeassistant", "no-such-app"] }, { exit_code: [1, 100, 255] }];
 
-  const store = (rollup: SeriesRollup) => seriesStore(publicClient(), rollup, "day");
+  const store = (rollup: SeriesRollup) => seriesStore(publicClient(), rollup);
 
   /** Every rollup, span, threshold and filter: the store's answers equal PocketBase's (read after them). */
   async function expectSameAsView(): Promise<void> {
