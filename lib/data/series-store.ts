@@ -1,11 +1,13 @@
 /**
- * The daily series rollups (`stats_daily`, `stats_app`, `stats_code`, `stats_app_failure`) kept
- * in memory per process — each key's counts per day over the recent days — and brought up to date by change number instead of being read again (docs/
- * ROLLUPS.md "Change numbers"). A refresh asks the rollup for its highest change number (one
- * index read) and, when something changed, for its lowest and the rows changed since the last
- * refresh — usually a few dozen; buckets the store does not hold yet are read from the series
- * view once. Answers are the series view's (the scans) and the range sums' (every key's totals
- * over a range), row for row:
+ * The series rollups (`stats_daily`, `stats_app`, `stats_code`, `stats_app_failure`) kept in
+ * memory per process — each key's counts per day over the recent days, and per hour over the
+ * hours the hourly siblings keep — and brought up to date by change number instead of being
+ * read again (docs/ROLLUPS.md "Change numbers"). A refresh asks the daily rollup for its highest
+ * change number (one index read) and, when something changed, for its lowest and the rows
+ * changed since the last refresh — usually a few dozen (lib/data/series-reads.ts: the hourly
+ * store reads those keys' hours again); buckets the store does not hold yet are read once.
+ * Answers are the series view's (the scans) and the range sums' (every key's totals over a
+ * range), row for row:
  *  - a trigger gives the row whose own counts it changes the table's next change number, so
  *    every changed (key, bucket) row is read again with its current counts, zero rows included;
  *  - a rebuild (or a prepared shadow switched in) gives every row a number above any counted
@@ -18,35 +20,75 @@
 import "server-only";
 import type PocketBase from "pocketbase";
 import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/source";
-import { parsePackedCounts } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
-import { COUNT_COLUMNS, type Dim, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
-import { addDays, utcDay } from "../time";
-import { listAll } from "./pocketbase";
-import { byKey, onCalendar, passes, type SeriesKey, typedKey } from "./series-keys";
+import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, rollupDims, type SeriesRollup } from "../rollups/spec";
+import { addDays, addHours, utcDay, utcHour } from "../time";
+import { type Counts, dailySeriesReads, hourlySeriesReads, type SeriesReads } from "./series-reads";
+import { byKey, onCalendar, passes, type SeriesKey } from "./series-keys";
 
 /** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
+/**
+ * Hours back from this hour the hourly store holds: every hour the hourly rollups keep (they
+ * prune what is older by PocketBase's clock: lib/rollups/sql.ts HOURLY_CUTOFF_SQL), so the
+ * scans' last three days in hours (lib/insights/scan-plan.ts) and the 24-hour views are served.
+ */
+export const STORE_HOURS = HOURLY_RETENTION_HOURS - 1;
 
-/** A bucket's counts in COUNT_COLUMNS' order. */
-type Counts = number[];
+/** The bucket n days or hours after (before, for n < 0) `bucket`. */
+const step = (grain: Grain, bucket: string, n: number) => (grain === "day" ? addDays(bucket, n) : addHours(bucket, n));
+/** The first bucket a store of this grain holds at `now`. */
+const firstHeld = (grain: Grain, now: Date) => (grain === "day" ? addDays(utcDay(now), -STORE_DAYS) : addHours(utcHour(now), -STORE_HOURS));
 
-/** What the store reads from PocketBase. */
-export interface SeriesReads {
-  /** Highest change number in the table; null when it has no rows. */
-  highestRev(): Promise<number | null>;
-  /** Lowest change number in the table; null when it has no rows. */
-  lowestRev(): Promise<number | null>;
-  /** Rows whose change number is in (after, upTo], with their own counts. */
-  changes(after: number, upTo: number): Promise<{ bucket: string; key: SeriesKey; counts: Counts; rev: number }[]>;
-  /** Every key's buckets in [from, to], from the series view. */
-  view(from: string, to: string): Promise<{ key: SeriesKey; buckets: { bucket: string; counts: Counts }[] }[]>;
+/**
+ * A key's held buckets in order with running totals: `cum[i * W + c]` is count c summed over the
+ * first i buckets (W = COUNT_COLUMNS.length). A range's sum is then two binary searches and a
+ * subtraction per key, whatever its length — instead of a lookup per day of the range.
+ */
+interface RunningTotals {
+  buckets: string[];
+  cum: Float64Array;
+}
+
+interface Entry {
+  key: SeriesKey;
+  cells: Map<string, Counts>;
+  revs: Map<string, number>;
+  totals: RunningTotals | null;
+}
+
+const W = COUNT_COLUMNS.length;
+
+function runningTotals(cells: Map<string, Counts>): RunningTotals {
+  const buckets = [...cells.keys()].sort();
+  const cum = new Float64Array((buckets.length + 1) * W);
+  buckets.forEach((b, i) => {
+    const c = cells.get(b)!;
+    for (let j = 0; j < W; j++) cum[(i + 1) * W + j] = cum[i * W + j]! + (c[j] ?? 0);
+  });
+  return { buckets, cum };
+}
+
+/** How many of the sorted buckets are below `x`. */
+function below(buckets: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = buckets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (buckets[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class SeriesStore {
-  /** Per key (its JSON): the key, its buckets' counts and the change number each was read at (an upper bound for buckets read from the view). */
-  private entries = new Map<string, { key: SeriesKey; cells: Map<string, Counts>; revs: Map<string, number> }>();
+  /**
+   * Per key (its JSON): the key, its buckets' counts and the change number each was read at (an
+   * upper bound for buckets read from the view), and its running totals (built when a range sum
+   * first needs them after a change of the key's cells; see RunningTotals).
+   */
+  private entries = new Map<string, Entry>();
   /** Buckets held, inclusive (null: nothing loaded). */
   private held: { from: string; to: string } | null = null;
   /** Highest change number applied. */
@@ -59,17 +101,17 @@ export class SeriesStore {
   constructor(
     private readonly dims: readonly Dim[],
     private readonly reads: SeriesReads,
+    private readonly grain: Grain = "day",
   ) {}
 
   /**
-   * Whether a store answers this span: whole days since STORE_DAYS before today, both ends real
-   * days of the calendar the views join (a span PocketBase answers with nothing — a day that does
-   * not exist, an end after 2040 — is left to it). Hours: never, the hourly rollups carry no change
-   * numbers (lib/rollups/spec.ts hasRev).
+   * Whether a store answers this span: days since STORE_DAYS before today or hours since
+   * STORE_HOURS before this hour, both ends real buckets of the calendar the views join (a span
+   * PocketBase answers with nothing — a day that does not exist, an end after 2040 — is left to it).
    */
   static serves(span: Pick<Span, "from" | "to" | "grain">, now: Date): boolean {
-    if (span.grain !== "day" || span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
-    return span.from >= addDays(utcDay(now), -STORE_DAYS);
+    if (span.from > span.to || !onCalendar(span.from, span.grain) || !onCalendar(span.to, span.grain)) return false;
+    return span.from >= firstHeld(span.grain, now);
   }
 
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */
@@ -102,15 +144,24 @@ export class SeriesStore {
   sums(span: Pick<Span, "from" | "to">, now: Date): Promise<{ key: SeriesKey; counts: Counts }[]> {
     return this.exclusive(async () => {
       await this.update(span, now);
-      const inSpan = rangeBuckets({ ...span, grain: "day" });
+      // Held buckets are real days, so [from, to] as text is the span's days. The day after `to`
+      // as the upper end: below() counts buckets before it.
+      const after = step(this.grain, span.to, 1);
       const out: { key: SeriesKey; counts: Counts }[] = [];
-      for (const { key, cells } of this.entries.values()) {
-        const counts = COUNT_COLUMNS.map(() => 0);
-        for (const bucket of inSpan) {
-          const c = cells.get(bucket);
-          if (c) for (let i = 0; i < counts.length; i++) counts[i]! += c[i] ?? 0;
+      for (const e of this.entries.values()) {
+        e.totals ??= runningTotals(e.cells);
+        const { buckets, cum } = e.totals;
+        const lo = below(buckets, span.from) * W;
+        const hi = below(buckets, after) * W;
+        if (hi === lo) continue;
+        const counts: Counts = new Array(W);
+        let any = false;
+        for (let j = 0; j < W; j++) {
+          const n = cum[hi + j]! - cum[lo + j]!;
+          counts[j] = n;
+          if (n !== 0) any = true;
         }
-        if (counts.some((n) => n !== 0)) out.push({ key: { ...key }, counts });
+        if (any) out.push({ key: { ...e.key }, counts });
       }
       return out;
     });
@@ -146,11 +197,24 @@ export class SeriesStore {
     const id = JSON.stringify(this.dims.map((d) => key[d.column]));
     let e = this.entries.get(id);
     if (!e) {
-      e = { key, cells: new Map(), revs: new Map() };
+      e = { key, cells: new Map(), revs: new Map(), totals: null };
       this.entries.set(id, e);
     }
     e.cells.set(bucket, counts);
     e.revs.set(bucket, rev);
+    e.totals = null;
+  }
+
+  /** Drops the key's held buckets from `from` on (what was read again replaces them). */
+  private clear(key: SeriesKey, from: string): void {
+    const e = this.entries.get(JSON.stringify(this.dims.map((d) => key[d.column])));
+    if (!e) return;
+    for (const bucket of e.cells.keys()) {
+      if (bucket < from) continue;
+      e.cells.delete(bucket);
+      e.revs.delete(bucket);
+      e.totals = null;
+    }
   }
 
   private async load(from: string, to: string): Promise<void> {
@@ -167,7 +231,7 @@ export class SeriesStore {
   version(column: string, value: string | number, span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
     return this.exclusive(async () => {
       await this.update(span, now);
-      const inSpan = rangeBuckets({ ...span, grain: "day" });
+      const inSpan = rangeBuckets({ ...span, grain: this.grain });
       let v = 0;
       for (const { key, revs } of this.entries.values()) {
         if (String(key[column]) !== String(value)) continue;
@@ -195,23 +259,24 @@ export class SeriesStore {
       return;
     }
     if (max !== null && max > this.rev) {
-      const changed = await this.reads.changes(this.rev, max);
+      const { rows, cleared } = await this.reads.changes(this.rev, max);
       this.stats.changeReads++;
-      this.stats.changedRows += changed.length;
+      this.stats.changedRows += rows.length;
       const { from, to } = this.held;
-      for (const c of changed) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts, c.rev);
+      for (const c of cleared) this.clear(c.key, c.from);
+      for (const c of rows) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts, c.rev);
       this.rev = max;
     }
     // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
     if (span.from < this.held.from) {
-      await this.load(span.from, addDays(this.held.from, -1));
+      await this.load(span.from, step(this.grain, this.held.from, -1));
       this.held.from = span.from;
     }
     if (span.to > this.held.to) {
-      await this.load(addDays(this.held.to, 1), span.to);
+      await this.load(step(this.grain, this.held.to, 1), span.to);
       this.held.to = span.to;
     }
-    this.prune(addDays(utcDay(now), -STORE_DAYS));
+    this.prune(firstHeld(this.grain, now));
   }
 
   /** Drops buckets before `first` (no span the store serves reaches them). */
@@ -222,6 +287,7 @@ export class SeriesStore {
         if (bucket >= first) continue;
         e.cells.delete(bucket);
         e.revs.delete(bucket);
+        e.totals = null;
       }
       if (e.cells.size === 0) this.entries.delete(id);
     }
@@ -229,49 +295,18 @@ export class SeriesStore {
   }
 }
 
-/** The store's reads from one PocketBase: the rollup's change numbers and rows, and its series view. */
-function pocketbaseSeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesReads {
-  const table = rollupTable(rollup, "day");
-  const dims = rollupDims(rollup);
-  // One index read: the first row in change-number order (or the last).
-  const first = async (sort: string) => {
-    const rev = (await pb.collection(table).getList<{ rev: number }>(1, 1, { sort, fields: REV_COLUMN, skipTotal: true })).items[0]?.rev;
-    return rev === undefined ? null : Number(rev);
-  };
-  return {
-    highestRev: () => first(`-${REV_COLUMN}`),
-    lowestRev: () => first(REV_COLUMN),
-    async changes(after, upTo) {
-      const rows = await listAll<Record<string, unknown> & { bucket: string }>(pb, table, {
-        filter: pb.filter(`${REV_COLUMN} > {:after} && ${REV_COLUMN} <= {:upTo}`, { after, upTo }),
-        sort: REV_COLUMN,
-        query: { fields: ["bucket", ...dims.map((d) => d.column), ...COUNT_COLUMNS, REV_COLUMN].join(",") },
-      });
-      return rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: COUNT_COLUMNS.map((c) => Number(r[c])), rev: Number(r[REV_COLUMN]) }));
-    },
-    async view(from, to) {
-      const records = await listAll<Record<string, unknown> & { series: string }>(pb, `${table}_series`, {
-        // The view's list rule binds range_from/range_to to these; `fields` skips ids and ends.
-        query: { from, to, fields: [...dims.map((d) => d.column), "series"].join(",") },
-      });
-      const buckets = rangeBuckets({ from, to, grain: "day" });
-      return records.map((r) => ({ key: typedKey(dims, r), buckets: parsePackedCounts(r.series, buckets) }));
-    },
-  };
-}
-
 const KEY = Symbol.for("pve-telemetry.series-stores");
 type Holder = { [KEY]?: Map<string, SeriesStore> };
 
-/** One store per PocketBase and daily rollup, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
-export function seriesStore(pb: PocketBase, rollup: SeriesRollup): SeriesStore {
+/** One store per PocketBase, series rollup and grain, for the process's lifetime (also when Next.js loads this module in more than one bundle). */
+export function seriesStore(pb: PocketBase, rollup: SeriesRollup, grain: Grain = "day"): SeriesStore {
   const g = globalThis as Holder;
   g[KEY] ??= new Map();
   const stores = g[KEY];
-  const id = `${pb.baseURL}\n${rollup}`;
+  const id = `${pb.baseURL}\n${rollup}\n${grain}`;
   let store = stores.get(id);
   if (!store) {
-    store = new SeriesStore(rollupDims(rollup), pocketbaseSeriesReads(pb, rollup));
+    store = new SeriesStore(rollupDims(rollup), grain === "day" ? dailySeriesReads(pb, rollup) : hourlySeriesReads(pb, rollup), grain);
     stores.set(id, store);
   }
   return store;

@@ -27,9 +27,13 @@ const memo = held[KEY].entries;
 /** Reads answered from the memo and from PocketBase (the tests and the benchmark look). */
 export const windowMemoStats = held[KEY].stats;
 
-/** Whether one app's window totals of this rollup can be kept (see the file comment): `stats_app`'s store holds the window (the scan loads it). */
+/**
+ * Whether one app's window totals of this rollup can be kept (see the file comment): a window of
+ * days `stats_app`'s daily store holds (the scan loads it). Windows in hours are read each time:
+ * they are recent, so their runs change most.
+ */
 export function memoizable(pb: PocketBase, rollup: DailyRollup, span: Span, now: Date): boolean {
-  return (WINDOW_ROLLUPS as readonly string[]).includes(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, "stats_app").covers(span);
+  return span.grain === "day" && (WINDOW_ROLLUPS as readonly string[]).includes(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, "stats_app").covers(span);
 }
 
 /** `read()`'s rows, or the rows it gave last time for this app, rollup and span if none of the app's runs there changed since. */

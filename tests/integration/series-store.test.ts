@@ -13,7 +13,7 @@ import type { KeyFilter, Span } from "../../lib/insights/source";
 import { publicClient } from "../../lib/data/pocketbase";
 import { pocketbaseSource } from "../../lib/data/queries/insights-source";
 import { rangeAll, rangeAllFromSums } from "../../lib/data/queries/rollup-range";
-import { SeriesStore, seriesStore } from "../../lib/data/series-store";
+import { SeriesStore, seriesStore, STORE_HOURS } from "../../lib/data/series-store";
 import { customRange, presetRange, type Range } from "../../lib/range";
 import { scanPlan } from "../../lib/insights/scan-plan";
 import { ROLLUPS, type SeriesRollup } from "../../lib/rollups/spec";
@@ -47,10 +47,14 @@ describe("series store", () => {
     { from: addDays(today, -20), to: addDays(today, -14), grain: "day" },
     { from: today, to: today, grain: "day" },
     { from: addDays(today, -3), to: addDays(today, 2), grain: "day" },
+    // Hours (the 24-hour views and the scans' last three days): the hourly store, led by the daily change numbers.
+    { from: addHours(hour, -23), to: hour, grain: "hour" },
+    { from: addHours(hour, -47), to: addHours(hour, -24), grain: "hour" },
+    { from: addHours(hour, -60), to: addHours(hour, 3), grain: "hour" },
   ];
   const filters: (KeyFilter | undefined)[] = [undefined, { nsapp: ["docker", "jellyfin", "homeassistant", "no-such-app"] }, { exit_code: [1, 100, 255] }];
 
-  const store = (rollup: SeriesRollup) => seriesStore(publicClient(), rollup);
+  const store = (rollup: SeriesRollup, grain: Span["grain"] = "day") => seriesStore(publicClient(), rollup, grain);
 
   /** Every rollup, span, threshold and filter: the store's answers equal PocketBase's (read after them). */
   async function expectSameAsView(): Promise<void> {
@@ -60,7 +64,7 @@ describe("series store", () => {
     for (const rollup of ROLLUPS_READ) {
       for (const span of spans()) {
         expect(SeriesStore.serves(span, new Date())).toBe(true);
-        const st = store(rollup);
+        const st = store(rollup, span.grain);
         await st.series(span, 0, undefined, new Date()); // loads what it does not hold yet
         expect(st.covers(span)).toBe(true);
         for (const min of [0, 1, 3]) {
@@ -86,14 +90,21 @@ describe("series store", () => {
     const plan = scanPlan(range, now);
     for (const rollup of ["stats_app", "stats_code", "stats_daily"] as const) {
       await store(rollup).series({ from: plan.from, to: plan.to, grain: "day" }, 0, undefined, new Date());
+      if (plan.hourly) {
+        const span = { ...plan.hourly, grain: "hour" as const };
+        await store(rollup, "hour").series(span, 0, undefined, new Date());
+        expect(store(rollup, "hour").covers(span), `${rollup} ${span.from}…${span.to}`).toBe(true);
+      }
     }
   }
 
-  it("serves recent whole-day spans and leaves older ones and hours to the views", () => {
+  it("serves recent days and the hours the hourly rollups keep, and leaves older spans to the views", () => {
     expect(SeriesStore.serves({ from: addDays(today, -200), to: today, grain: "day" }, now)).toBe(true);
     expect(SeriesStore.serves({ from: addDays(today, -400), to: today, grain: "day" }, now)).toBe(false);
-    // Hours: the hourly rollups carry no change numbers; their views answer.
-    expect(SeriesStore.serves({ from: addHours(hour, -23), to: hour, grain: "hour" }, now)).toBe(false);
+    expect(SeriesStore.serves({ from: addHours(hour, -23), to: hour, grain: "hour" }, now)).toBe(true);
+    expect(SeriesStore.serves({ from: addHours(hour, -STORE_HOURS), to: hour, grain: "hour" }, now)).toBe(true);
+    // Hours the hourly rollups may have pruned: their views answer.
+    expect(SeriesStore.serves({ from: addHours(hour, -STORE_HOURS - 1), to: hour, grain: "hour" }, now)).toBe(false);
     // PocketBase answers these with nothing (no calendar row): left to it.
     expect(SeriesStore.serves({ from: addDays(today, -5), to: "2041-01-01", grain: "day" }, now)).toBe(false);
     expect(SeriesStore.serves({ from: "2026-02-30", to: today, grain: "day" }, now)).toBe(false);
@@ -116,6 +127,8 @@ describe("series store", () => {
     for (let round = 0; round < 4; round++) {
       const viewReads = store("stats_app").stats.viewReads;
       const changed = store("stats_app").stats.changedRows;
+      const hourlyViewReads = store("stats_app", "hour").stats.viewReads;
+      const hourlyChanged = store("stats_app", "hour").stats.changedRows;
       pb.db.transaction(() => {
         for (let i = 0; i < 30; i++) {
           // Today, recent days and days far back in the held span (a run reported late).
@@ -146,6 +159,8 @@ describe("series store", () => {
       // The held spans were read once; the rounds read changed rows only.
       expect(store("stats_app").stats.viewReads, `round ${round}`).toBe(viewReads);
       expect(store("stats_app").stats.changedRows).toBeGreaterThan(changed);
+      expect(store("stats_app", "hour").stats.viewReads, `round ${round}, hours`).toBe(hourlyViewReads);
+      expect(store("stats_app", "hour").stats.changedRows).toBeGreaterThan(hourlyChanged);
     }
     expectRollupsExact(
       pb.db,

@@ -91,7 +91,7 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
       // while it loads. One app's (a page's failing commands): the view, a small read.
       const now = new Date();
       if (!useStore || filter !== undefined || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
-      const store = seriesStore(pb, rollup);
+      const store = seriesStore(pb, rollup, span.grain);
       if (store.covers(span)) return (await store.series(span, minFailed, filter, now)) as SeriesRow<K>[];
       store.warm(span, now);
       return readSeriesView<K>(pb, rollup, span, minFailed, filter);

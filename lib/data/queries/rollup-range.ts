@@ -115,7 +115,7 @@ export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N,
   if (q.filter) return rangeAllFromView(pb, rollup, range, q);
   const now = new Date();
   if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) {
-    const store = seriesStore(pb, rollup);
+    const store = seriesStore(pb, rollup, range.grain);
     if (store.covers(range)) return rangeAllFromStore(pb, rollup, range, q.sort, now);
     store.warm(range, now); // meanwhile from the range sums
   }
@@ -188,7 +188,7 @@ async function rangeAllFromStore<N extends DailyRollup>(
   now: Date,
 ) {
   const keys = rollupDims(rollup).map((d) => d.column);
-  const sums = await seriesStore(pb, rollup).sums(range, now);
+  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now);
   return sums
     .flatMap(({ key, counts }) => {
       const row = rangeRow(
