@@ -94,9 +94,12 @@ export class SeriesStore {
   /** Highest change number applied. */
   private rev = 0;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Calls and refreshes in the order they were made (afterUpdate); `refreshed`: when the last refresh began. */
+  private tick = 0;
+  private refreshed = 0;
   private warming: Promise<unknown> | null = null;
-  /** Reads of the view and of changed rows since the store was made (the tests and the benchmark look). */
-  readonly stats = { viewReads: 0, changeReads: 0, changedRows: 0, restarts: 0 };
+  /** Refreshes, reads of the view and of changed rows since the store was made (the tests and the benchmark look). */
+  readonly stats = { refreshes: 0, viewReads: 0, changeReads: 0, changedRows: 0, restarts: 0 };
 
   constructor(
     private readonly dims: readonly Dim[],
@@ -116,8 +119,7 @@ export class SeriesStore {
 
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */
   series(span: Span, minFailed: number, filter: KeyFilter | undefined, now: Date): Promise<SeriesRow<string>[]> {
-    return this.exclusive(async () => {
-      await this.update(span, now);
+    return this.afterUpdate(span, now, () => {
       const inSpan = rangeBuckets(span);
       const out: SeriesRow<string>[] = [];
       for (const { key, cells } of this.entries.values()) {
@@ -140,15 +142,15 @@ export class SeriesStore {
     });
   }
 
-  /** Every key's counts summed over the span (COUNT_COLUMNS' order), keys without runs left out: the range sums' counts. */
-  sums(span: Pick<Span, "from" | "to">, now: Date): Promise<{ key: SeriesKey; counts: Counts }[]> {
-    return this.exclusive(async () => {
-      await this.update(span, now);
+  /** Every key's (of `filter`'s keys) counts summed over the span (COUNT_COLUMNS' order), keys without runs left out: the range sums' counts. */
+  sums(span: Pick<Span, "from" | "to">, now: Date, filter?: KeyFilter): Promise<{ key: SeriesKey; counts: Counts }[]> {
+    return this.afterUpdate(span, now, () => {
       // Held buckets are real days, so [from, to] as text is the span's days. The day after `to`
       // as the upper end: below() counts buckets before it.
       const after = step(this.grain, span.to, 1);
       const out: { key: SeriesKey; counts: Counts }[] = [];
       for (const e of this.entries.values()) {
+        if (filter && !passes(e.key, filter)) continue;
         e.totals ??= runningTotals(e.cells);
         const { buckets, cum } = e.totals;
         const lo = below(buckets, span.from) * W;
@@ -179,15 +181,25 @@ export class SeriesStore {
    */
   warm(span: Pick<Span, "from" | "to">, now: Date): void {
     if (this.warming) return;
-    this.warming = this.exclusive(() => this.update(span, now))
+    this.warming = this.afterUpdate(span, now, () => undefined)
       .catch(() => undefined)
       .finally(() => {
         this.warming = null;
       });
   }
 
-  /** One update at a time: reads of one store apply in the order they were made. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * `answer()` once the store is up to date for a call made now. One update at a time: reads of
+   * one store apply in the order they were made. A call is up to date once a refresh *started
+   * after it was made* has been applied, so calls made together (a scan's dozens) share one
+   * refresh and each still sees every change committed before it was made.
+   */
+  private afterUpdate<T>(span: Pick<Span, "from" | "to">, now: Date, answer: () => T): Promise<T> {
+    const asked = ++this.tick;
+    const fn = async () => {
+      await this.update(span, now, asked);
+      return answer();
+    };
     const run = this.lock.then(fn, fn);
     this.lock = run.catch(() => undefined);
     return run;
@@ -229,8 +241,7 @@ export class SeriesStore {
    * none of those rows changed between them (lib/data/window-memo.ts). 0: no row.
    */
   version(column: string, value: string | number, span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
-    return this.exclusive(async () => {
-      await this.update(span, now);
+    return this.afterUpdate(span, now, () => {
       const inSpan = rangeBuckets({ ...span, grain: this.grain });
       let v = 0;
       for (const { key, revs } of this.entries.values()) {
@@ -241,7 +252,30 @@ export class SeriesStore {
     });
   }
 
-  private async update(span: Pick<Span, "from" | "to">, now: Date): Promise<void> {
+  private async update(span: Pick<Span, "from" | "to">, now: Date, asked: number): Promise<void> {
+    if (this.held === null || asked > this.refreshed) await this.refresh(span);
+    if (this.held === null) return;
+    // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
+    if (span.from < this.held.from) {
+      await this.load(span.from, step(this.grain, this.held.from, -1));
+      this.held.from = span.from;
+    }
+    if (span.to > this.held.to) {
+      await this.load(step(this.grain, this.held.to, 1), span.to);
+      this.held.to = span.to;
+    }
+    this.prune(firstHeld(this.grain, now));
+  }
+
+  /** Applies what changed since the last refresh (or loads the span, the first time or after a restart). */
+  private async refresh(span: Pick<Span, "from" | "to">): Promise<void> {
+    const started = ++this.tick;
+    this.stats.refreshes++;
+    await this.applyChanges(span);
+    this.refreshed = started; // only once applied: a failed refresh leaves the next call to refresh
+  }
+
+  private async applyChanges(span: Pick<Span, "from" | "to">): Promise<void> {
     const max = await this.reads.highestRev();
     // A rebuild (or a switched-in shadow) numbers every row above anything counted before, so
     // the lowest number passing the store's means the table was replaced; so does a highest
@@ -267,16 +301,6 @@ export class SeriesStore {
       for (const c of rows) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts, c.rev);
       this.rev = max;
     }
-    // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
-    if (span.from < this.held.from) {
-      await this.load(span.from, step(this.grain, this.held.from, -1));
-      this.held.from = span.from;
-    }
-    if (span.to > this.held.to) {
-      await this.load(step(this.grain, this.held.to, 1), span.to);
-      this.held.to = span.to;
-    }
-    this.prune(firstHeld(this.grain, now));
   }
 
   /** Drops buckets before `first` (no span the store serves reaches them). */

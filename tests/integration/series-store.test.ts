@@ -116,6 +116,23 @@ describe("series store", () => {
     expect(store("stats_app").stats.viewReads).toBeGreaterThan(0);
   });
 
+  it("answers calls made together after one refresh, and a call made after a write after another", async () => {
+    const span: Span = { from: addDays(today, -29), to: today, grain: "day" };
+    const st = store("stats_app");
+    await st.sums(span, new Date());
+    const before = st.stats.refreshes;
+    const together = await Promise.all(Array.from({ length: 8 }, () => st.sums(span, new Date())));
+    expect(st.stats.refreshes - before, "one refresh for calls made together").toBe(1);
+    for (const answer of together) expect(answer).toEqual(together[0]);
+    pb.db
+      .prepare("INSERT INTO _dev_telemetry_data (id, random_id, type, nsapp, status, created, updated) VALUES ('sstogether00001', 'ss-together', 'lxc', 'docker', 'failed', ?, ?)")
+      .run(`${today} 00:00:01.000Z`, `${today} 00:00:01.000Z`);
+    const after = await st.sums(span, new Date());
+    expect(st.stats.refreshes - before).toBe(2);
+    const docker = (rows: typeof after) => rows.filter((r) => r.key.nsapp === "docker" && r.key.type === "lxc").map((r) => r.counts[1]);
+    expect(docker(after)).toEqual(docker(together[0]!).map((n) => (n ?? 0) + 1));
+  });
+
   it("after random inserts, late updates, key changes and deletes, answers as the views, reading only changed rows", async () => {
     const r = rng(2027);
     const insert = pb.db.prepare(

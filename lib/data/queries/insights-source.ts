@@ -9,11 +9,11 @@ import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "..
 import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../../range";
-import { type DailyRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { type DailyRollup, isSeriesRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
 import { byKey, typedKey } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
-import { anyOf, rangeAll, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import { anyOf, rangeAll, rangeAllFromStore, rangeSeriesRows, type FilterPart } from "./rollup-range";
 
 /**
  * PocketBase rejects filters longer than ~3,500 characters (about 100 app names): a filter with
@@ -87,13 +87,15 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
   const useStore = opts.store ?? true;
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
-      // Every key (the scans): from the store once it holds the span, until then from the view
-      // while it loads. One app's (a page's failing commands): the view, a small read.
+      // From the store once it holds the span. Until then from the view; every key's (the scans)
+      // loads it meanwhile, and so do a few keys' hours (the scan's hours of the apps failing in
+      // them: the hourly store is small). A few keys' days (one app's failing commands) do not:
+      // a small read is not worth loading every key.
       const now = new Date();
-      if (!useStore || filter !== undefined || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
       const store = seriesStore(pb, rollup, span.grain);
       if (store.covers(span)) return (await store.series(span, minFailed, filter, now)) as SeriesRow<K>[];
-      store.warm(span, now);
+      if (filter === undefined || span.grain === "hour") store.warm(span, now);
       return readSeriesView<K>(pb, rollup, span, minFailed, filter);
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
@@ -102,8 +104,13 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
           const f = keyFilter(chunk);
           return (await rangeAll(pb, rollup, span, f ? { filter: f } : {})) as unknown as KeyedTotals[];
         });
-      // One app's window (a regression's description): kept while none of its runs there changed.
+      // A series rollup's keys over a span its store holds (the scan's totals of the regressing
+      // apps, a window's failing commands): from the store.
       const now = new Date();
+      if (useStore && isSeriesRollup(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, rollup, span.grain).covers(span)) {
+        return (await rangeAllFromStore(pb, rollup, span, undefined, now, filter)) as unknown as KeyedTotals[];
+      }
+      // One app's window (a regression's description): kept while none of its runs there changed.
       const app = filter && Object.keys(filter).length === 1 && filter.nsapp?.length === 1 ? String(filter.nsapp[0]) : null;
       if (useStore && app !== null && memoizable(pb, rollup, span, now)) return windowTotals(pb, rollup, app, span, now, read);
       return read();

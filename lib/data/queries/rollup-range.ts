@@ -11,6 +11,7 @@ import type PocketBase from "pocketbase";
 import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
+import type { KeyFilter } from "../../insights/source";
 import { COUNT_COLUMNS, type DailyRollup, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
 import { sqliteOrder } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
@@ -179,16 +180,17 @@ export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, ro
     .sort(sortBy(sort, keys));
 }
 
-/** The same from the series store (a series rollup over a span the store serves). */
-async function rangeAllFromStore<N extends DailyRollup>(
+/** The same from the series store (a series rollup over a span the store holds), of `filter`'s keys only when one is given. */
+export async function rangeAllFromStore<N extends DailyRollup>(
   pb: PocketBase,
   rollup: N & SeriesRollup,
   range: Pick<Range, "from" | "to" | "grain">,
   sort: string | undefined,
   now: Date,
+  filter?: KeyFilter,
 ) {
   const keys = rollupDims(rollup).map((d) => d.column);
-  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now);
+  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now, filter);
   return sums
     .flatMap(({ key, counts }) => {
       const row = rangeRow(
