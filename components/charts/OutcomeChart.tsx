@@ -15,7 +15,8 @@ export function OutcomeChart(props: { data: OutcomePoint[]; series: Series[]; la
     <DataTable
       columns={[
         { key: "bucket", label: bucketHeading(unit), cell: (d: OutcomePoint) => ({ kind: "text", value: bucketLabel(d.bucket, unit), note: d.partial ? "(partial)" : undefined }) },
-        ...series.map((s) => ({ key: s.key, label: s.label, cell: (d: OutcomePoint) => ({ kind: "integer" as const, value: countOf(d, s.key) }) })),
+        // testId: the running and unfinished cells change as time passes (the page benchmark blanks them).
+        ...series.map((s) => ({ key: s.key, label: s.label, testId: `series-${s.key}`, cell: (d: OutcomePoint) => ({ kind: "integer" as const, value: countOf(d, s.key) }) })),
       ]}
       rows={data}
       rowKey={(d) => d.bucket}

@@ -4,10 +4,10 @@
  * the same led by the daily rollup's change numbers.
  *
  * The hourly rollups carry no change numbers of their own (each rollup a release changes
- * lengthens the online switch: docs/ROLLUPS.md). They need none: every trigger that changes an
- * hourly row (key, hour) also changes the daily row (key, day of that hour) in the same
- * statement — the daily rollup watches every column the hourly one does — and gives that row
- * the daily table's next change number. So the daily rows changed since a refresh name every
+ * lengthens the online switch: docs/ROLLUPS.md). They need none: every write to the runs that
+ * changes an hourly row (key, hour) also changes the daily row (key, day of that hour) in the
+ * same transaction — the daily rollup watches every column the hourly one does — and gives that
+ * row the daily table's next change number. So the daily rows changed since a refresh name every
  * key and day whose hours may have changed; those keys' hourly rows from that day on are read
  * again and replace what was held (rows a change emptied stay, with zero counts, as in the
  * table). The hourly table's own pruning of old hours changes no daily row; the hourly store

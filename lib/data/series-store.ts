@@ -19,7 +19,7 @@
  */
 import "server-only";
 import type PocketBase from "pocketbase";
-import type { BucketOutcomes, KeyFilter, SeriesRow, Span } from "../insights/source";
+import { type BucketOutcomes, type KeyFilter, rowVersions, type SeriesRow, type Span } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { rangeBuckets } from "../range";
 import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, rollupDims, type SeriesRollup } from "../rollups/spec";
@@ -56,6 +56,8 @@ interface Entry {
   cells: Map<string, Counts>;
   revs: Map<string, number>;
   totals: RunningTotals | null;
+  /** When its cells last changed (the store's tick): a series row's version (rowVersions). */
+  changed: number;
 }
 
 const W = COUNT_COLUMNS.length;
@@ -122,7 +124,7 @@ export class SeriesStore {
     return this.afterUpdate(span, now, () => {
       const inSpan = rangeBuckets(span);
       const out: SeriesRow<string>[] = [];
-      for (const { key, cells } of this.entries.values()) {
+      for (const { key, cells, changed } of this.entries.values()) {
         if (!passes(key, filter)) continue;
         let success = 0;
         let failed = 0;
@@ -136,7 +138,9 @@ export class SeriesStore {
           buckets.push({ bucket, success: s, failed: f });
         }
         if (buckets.length === 0 || failed < minFailed) continue;
-        out.push({ key: { ...key }, success, failed, buckets });
+        const row = { key: { ...key }, success, failed, buckets };
+        rowVersions.set(row, `${this.grain}${changed}`);
+        out.push(row);
       }
       return out.sort(byKey(this.dims));
     });
@@ -205,16 +209,22 @@ export class SeriesStore {
     return run;
   }
 
+  /** After a change of the entry's cells: its running totals are stale, its rows get a new version. */
+  private touch(e: Entry): void {
+    e.totals = null;
+    e.changed = ++this.tick;
+  }
+
   private set(key: SeriesKey, bucket: string, counts: Counts, rev: number): void {
     const id = JSON.stringify(this.dims.map((d) => key[d.column]));
     let e = this.entries.get(id);
     if (!e) {
-      e = { key, cells: new Map(), revs: new Map(), totals: null };
+      e = { key, cells: new Map(), revs: new Map(), totals: null, changed: 0 };
       this.entries.set(id, e);
     }
     e.cells.set(bucket, counts);
     e.revs.set(bucket, rev);
-    e.totals = null;
+    this.touch(e);
   }
 
   /** Drops the key's held buckets from `from` on (what was read again replaces them). */
@@ -225,7 +235,7 @@ export class SeriesStore {
       if (bucket < from) continue;
       e.cells.delete(bucket);
       e.revs.delete(bucket);
-      e.totals = null;
+      this.touch(e);
     }
   }
 
@@ -311,7 +321,7 @@ export class SeriesStore {
         if (bucket >= first) continue;
         e.cells.delete(bucket);
         e.revs.delete(bucket);
-        e.totals = null;
+        this.touch(e);
       }
       if (e.cells.size === 0) this.entries.delete(id);
     }

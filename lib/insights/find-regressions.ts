@@ -9,7 +9,7 @@ import { APPS } from "../reference/apps";
 import { CATALOGUE_APPS } from "./catalogue";
 import type { Incident } from "./find-incidents";
 import type { AppBuckets } from "./incidents";
-import { detectRegressions, type RegressionFinding } from "./regressions";
+import { BestWindows, detectRegressions, type RegressionFinding } from "./regressions";
 import { overlaps, spansOverlap, type ScanPlan } from "./scan-plan";
 import { windowSpan } from "./scan-series";
 import type { InsightsSource, KeyedTotals } from "./source";
@@ -127,9 +127,12 @@ export function failingCommandSentence(r: Pick<Regression, "start" | "failing_co
   return `Since ${r.start.slice(0, 10)} mostly \`${c.command}\`${c.line ? ` at line ${c.line}` : ""} (${c.failed} of ${r.failed} failures)`;
 }
 
+/** Best windows of the apps' series versions, kept for the process's scans (regressions.ts BestWindows). */
+const BEST_WINDOWS = new BestWindows();
+
 /** The regressions of the scanned apps that overlap the range, open first, then by excess. */
 export function regressionFindings(apps: readonly AppBuckets[], plan: ScanPlan, range: Range): RegressionFinding[] {
-  return detectRegressions(apps, { openEnd: plan.open, hypotheses: Math.max(apps.length, CATALOGUE_APPS) }).filter((f) => overlaps(f.start, f.end, range));
+  return detectRegressions(apps, { openEnd: plan.open, hypotheses: Math.max(apps.length, CATALOGUE_APPS), memo: BEST_WINDOWS }).filter((f) => overlaps(f.start, f.end, range));
 }
 
 const sumDecided = (rows: readonly KeyedTotals[]) => rows.reduce((s, r) => s + r.failed + r.success, 0);

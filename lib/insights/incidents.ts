@@ -156,6 +156,8 @@ export function withoutExplainedCategories(windows: readonly SignalWindow[], cat
 export interface AppBuckets {
   nsapp: string;
   buckets: readonly { bucket: string; failed: number; decided: number }[];
+  /** Equal versions of one app mean equal buckets (lib/insights/scan-series.ts); absent: not known. */
+  version?: string;
 }
 
 /**

@@ -16,6 +16,38 @@ export interface AppSeries {
   nsapp: string;
   /** In time order; buckets without decided runs may be left out. */
   buckets: readonly BucketCounts[];
+  /** Equal versions of one app mean equal buckets (lib/insights/scan-series.ts): its best window is kept. */
+  version?: string;
+}
+
+/**
+ * Each app's best window by its series version, between scans: on a refresh most apps' series
+ * did not change, and the window search is most of the detection's CPU. Bounded (the oldest
+ * entries are dropped first); the Benjamini–Hochberg step across apps runs on every scan.
+ */
+export class BestWindows {
+  private readonly kept = new Map<string, Window | null>();
+  /** Searches saved and made (the tests look). */
+  readonly stats = { hits: 0, misses: 0 };
+  constructor(private readonly max = 20_000) {}
+
+  of(app: AppSeries, scan: ScanOptions): Window | null {
+    if (app.version === undefined) return bestWindow(app.buckets, scan);
+    const id = `${app.nsapp}\n${app.version}\n${JSON.stringify(scan)}`;
+    const hit = this.kept.get(id);
+    if (hit !== undefined) {
+      this.stats.hits++;
+      return hit;
+    }
+    this.stats.misses++;
+    const w = bestWindow(app.buckets, scan);
+    this.kept.set(id, w);
+    for (const old of this.kept.keys()) {
+      if (this.kept.size <= this.max) break;
+      this.kept.delete(old);
+    }
+    return w;
+  }
 }
 
 /** A regression needs ≥ 5 excess failures, the odds of failing at least doubled, and ≥ 30 baseline runs. */
@@ -65,6 +97,8 @@ export interface DetectOptions {
   openEnd: boolean;
   scan?: ScanOptions;
   fdr?: number;
+  /** Best windows kept between scans (apps with a version only). */
+  memo?: BestWindows;
 }
 
 function finding(app: AppSeries, w: Window, q: number, openEnd: boolean): RegressionFinding {
@@ -117,7 +151,7 @@ export function detectRegressions(apps: readonly AppSeries[], opts: DetectOption
   const scan = opts.scan ?? REGRESSION_SCAN;
   const fdr = opts.fdr ?? REGRESSION_FDR;
   const m = Math.max(apps.length, opts.hypotheses ?? 0);
-  const firsts = apps.map((a) => bestWindow(a.buckets, scan));
+  const firsts = apps.map((a) => (opts.memo ? opts.memo.of(a, scan) : bestWindow(a.buckets, scan)));
   const scanned = firsts.flatMap((w, i) => (w ? [{ i, p: w.p }] : []));
   const q = benjaminiHochberg(
     scanned.map((s) => s.p),

@@ -5,7 +5,7 @@
  */
 import { REGRESSION_SCAN } from "./regressions";
 import { joinParts, type ScanPlan } from "./scan-plan";
-import { mergeSeriesBy, type InsightsSource, type Span } from "./source";
+import { mergeSeriesBy, rowVersions, type InsightsSource, type SeriesRow, type Span } from "./source";
 import type { AppBuckets } from "./incidents";
 
 /**
@@ -20,6 +20,7 @@ export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Pro
   const failing = hourlyFrom === undefined ? [] : [...new Set(daily.filter((r) => r.buckets.some((b) => b.bucket >= hourlyFrom && b.failed > 0)).map((r) => String(r.key.nsapp)))];
   const hourly = plan.hourly && failing.length ? await source.series<"nsapp" | "type">("stats_app", { ...plan.hourly, grain: "hour" }, 1, { nsapp: failing }) : [];
   const hourlyByApp = mergeSeriesBy(hourly, "nsapp");
+  const versions = appVersions(plan, daily, hourly);
   return [...mergeSeriesBy(daily, "nsapp")].map(([nsapp, row]) => ({
     nsapp,
     buckets: joinParts(plan, row.buckets, plan.hourly ? (hourlyByApp.get(nsapp)?.buckets ?? null) : []).map((b) => ({
@@ -27,7 +28,31 @@ export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Pro
       failed: b.failed,
       decided: b.success + b.failed,
     })),
+    version: versions.get(nsapp) ?? undefined,
   }));
+}
+
+/**
+ * Each app's series version: the plan and its rows' versions (lib/insights/source.ts
+ * rowVersions), daily and hourly, or null when a row has none (read from a view). The rows an
+ * app's buckets are made of, read for the same plan, give the same buckets; rows left out (too
+ * few failures) contribute nothing, so they need not be named.
+ */
+function appVersions(plan: ScanPlan, daily: readonly SeriesRow<"nsapp" | "type">[], hourly: readonly SeriesRow<"nsapp" | "type">[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const prefix = `${plan.from}|${plan.to}|${plan.hourly?.from ?? ""}|${plan.hourly?.to ?? ""}|${plan.open}`;
+  for (const [grain, rows] of [
+    ["d", daily],
+    ["h", hourly],
+  ] as const) {
+    for (const r of rows) {
+      const nsapp = String(r.key.nsapp);
+      const v = rowVersions.get(r);
+      const had = out.has(nsapp) ? out.get(nsapp)! : prefix;
+      out.set(nsapp, had === null || v === undefined ? null : `${had}|${grain}${r.key.type}@${v}`);
+    }
+  }
+  return out;
 }
 
 /** The window of a finding as a range-view span: hours when it lies in the hourly part, else whole days. */

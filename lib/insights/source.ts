@@ -28,6 +28,14 @@ export interface SeriesRow<K extends string> {
   buckets: BucketOutcomes[];
 }
 
+/**
+ * Versions of series rows read from a store (lib/data/series-store.ts): two rows of one key with
+ * one version have the same counts in every bucket of the span they were read for. Kept beside
+ * the rows, not in them, so a store's row still equals the view's. The detection's memo keys
+ * (lib/insights/scan-series.ts); rows without a version are never memoised.
+ */
+export const rowVersions = new WeakMap<object, string>();
+
 export interface TotalsRow {
   success: number;
   failed: number;

@@ -1,7 +1,7 @@
 /** The change-point scan and regression detection on hand-made series with known answers. */
 import { describe, expect, it } from "vitest";
 import { acceptedWindows, bestWindow, dispersion, oddsRatio, type Counts } from "../../lib/insights/changepoint";
-import { detectRegressions, REGRESSION_SCAN, type AppSeries } from "../../lib/insights/regressions";
+import { BestWindows, detectRegressions, REGRESSION_SCAN, type AppSeries } from "../../lib/insights/regressions";
 import { chiSquare1Sf, gTwoSample } from "../../lib/insights/significance";
 
 /** n decided runs per bucket, with the given failures. */
@@ -143,5 +143,37 @@ describe("detectRegressions", () => {
     const buckets = [0, 3, 9, 10, 11, 20, 25].map((i) => ({ bucket: day(i), failed: i >= 9 && i <= 11 ? 15 : 0, decided: 50 }));
     const [r] = detectRegressions([{ nsapp: "sparse", buckets }], { openEnd: true });
     expect(r).toMatchObject({ start: day(9), end: day(11), failed: 45, baselineFailed: 0 });
+  });
+});
+
+describe("BestWindows (kept between scans by series version)", () => {
+  const apps = (broken: number[]): AppSeries[] => [
+    { ...app("broken", broken), version: "v1" },
+    ...Array.from({ length: 30 }, (_, i) => ({ ...app(`healthy-${i}`, flat(30)), version: "v1" })),
+  ];
+  const regressing = [...flat(24), 20, 25, 30, 1, 1, 1];
+
+  it("finds what a search without it finds, and searches again only apps whose version changed", () => {
+    const memo = new BestWindows();
+    const opts = { openEnd: false, hypotheses: 650 };
+    const found = detectRegressions(apps(regressing), opts);
+    expect(found.map((f) => f.nsapp)).toEqual(["broken"]);
+    expect(detectRegressions(apps(regressing), { ...opts, memo })).toEqual(found);
+    expect(memo.stats).toEqual({ hits: 0, misses: 31 });
+    // The same versions again: nothing searched, the same answer.
+    expect(detectRegressions(apps(regressing), { ...opts, memo })).toEqual(found);
+    expect(memo.stats).toEqual({ hits: 31, misses: 31 });
+    // A new version of the broken app (its runs changed): it alone is searched again.
+    const healed = apps(flat(30)).map((a) => (a.nsapp === "broken" ? { ...a, version: "v2" } : a));
+    expect(detectRegressions(healed, { ...opts, memo })).toEqual([]);
+    expect(memo.stats).toEqual({ hits: 61, misses: 32 });
+    // Without a version (read from a view): always searched, never kept.
+    expect(
+      detectRegressions(
+        apps(regressing).map(({ version: _, ...a }) => a),
+        { ...opts, memo },
+      ),
+    ).toEqual(found);
+    expect(memo.stats).toEqual({ hits: 61, misses: 32 });
   });
 });
