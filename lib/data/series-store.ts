@@ -122,24 +122,21 @@ export class SeriesStore {
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */
   series(span: Span, minFailed: number, filter: KeyFilter | undefined, now: Date): Promise<SeriesRow<string>[]> {
     return this.afterUpdate(span, now, () => {
-      const inSpan = rangeBuckets(span);
+      // Held buckets are real buckets of the grain, so [from, to] as text is the span's buckets.
+      const after = step(this.grain, span.to, 1);
       const out: SeriesRow<string>[] = [];
-      for (const { key, cells, changed } of this.entries.values()) {
-        if (!passes(key, filter)) continue;
-        let success = 0;
-        let failed = 0;
+      for (const e of this.entries.values()) {
+        if (!passes(e.key, filter)) continue;
+        e.totals ??= runningTotals(e.cells);
+        const { buckets: held, cum } = e.totals;
+        const lo = below(held, span.from);
+        const hi = below(held, after);
+        // A key with rows in the span (zero rows too, as the view) and enough failures there.
+        if (hi === lo || cum[hi * W + 1]! - cum[lo * W + 1]! < minFailed) continue;
         const buckets: BucketOutcomes[] = [];
-        for (const bucket of inSpan) {
-          const c = cells.get(bucket);
-          if (!c) continue;
-          const [s = 0, f = 0] = c;
-          success += s;
-          failed += f;
-          buckets.push({ bucket, success: s, failed: f });
-        }
-        if (buckets.length === 0 || failed < minFailed) continue;
-        const row = { key: { ...key }, success, failed, buckets };
-        rowVersions.set(row, `${this.grain}${changed}`);
+        for (let i = lo; i < hi; i++) buckets.push({ bucket: held[i]!, success: cum[(i + 1) * W]! - cum[i * W]!, failed: cum[(i + 1) * W + 1]! - cum[i * W + 1]! });
+        const row = { key: { ...e.key }, success: cum[hi * W]! - cum[lo * W]!, failed: cum[hi * W + 1]! - cum[lo * W + 1]!, buckets };
+        rowVersions.set(row, `${this.grain}${e.changed}`);
         out.push(row);
       }
       return out.sort(byKey(this.dims));
