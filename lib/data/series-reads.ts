@@ -25,8 +25,8 @@ import { type SeriesKey, typedKey } from "./series-keys";
 export type Counts = number[];
 
 export interface ChangedRows {
-  /** Rows to hold, with their own counts and the change number they were read at. */
-  rows: { bucket: string; key: SeriesKey; counts: Counts; rev: number }[];
+  /** Rows to hold, with their own counts. */
+  rows: { bucket: string; key: SeriesKey; counts: Counts }[];
   /** Keys whose held buckets from `from` on are replaced by `rows` (a bucket not among them is gone). */
   cleared: { key: SeriesKey; from: string }[];
 }
@@ -73,7 +73,7 @@ export function dailySeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesRe
     ...revReads(pb, table),
     async changes(after, upTo) {
       const rows = await changedDailyRows(pb, table, dims, after, upTo, true);
-      return { rows: rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: counts(r), rev: Number(r[REV_COLUMN]) })), cleared: [] };
+      return { rows: rows.map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: counts(r) })), cleared: [] };
     },
     async view(from, to) {
       const records = await listAll<Record<string, unknown> & { series: string }>(pb, `${table}_series`, {
@@ -123,25 +123,18 @@ export function hourlySeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesR
   return {
     ...revReads(pb, daily),
     async changes(after, upTo) {
-      // Each changed key's first changed day and highest change number.
-      const keys = new Map<string, { key: SeriesKey; from: string; rev: number }>();
+      // Each changed key's first changed day.
+      const keys = new Map<string, { key: SeriesKey; from: string }>();
       for (const r of await changedDailyRows(pb, daily, dims, after, upTo, false)) {
         const key = typedKey(dims, r);
         const id = JSON.stringify(dims.map((d) => key[d.column]));
         const from = `${r.bucket} 00`;
         const k = keys.get(id);
-        if (!k) keys.set(id, { key, from, rev: Number(r[REV_COLUMN]) });
-        else {
-          if (from < k.from) k.from = from;
-          k.rev = Math.max(k.rev, Number(r[REV_COLUMN]));
-        }
+        if (!k) keys.set(id, { key, from });
+        else if (from < k.from) k.from = from;
       }
-      const revOf = (key: SeriesKey) => keys.get(JSON.stringify(dims.map((d) => key[d.column])))?.rev ?? upTo;
       const read = await Promise.all(keyFilters(pb, dims, [...keys.values()]).map((filter) => listAll<Row>(pb, table, { filter, query: { fields } })));
-      const rows = read.flat().map((r) => {
-        const key = typedKey(dims, r);
-        return { bucket: r.bucket, key, counts: counts(r), rev: revOf(key) };
-      });
+      const rows = read.flat().map((r) => ({ bucket: r.bucket, key: typedKey(dims, r), counts: counts(r) }));
       return { rows, cleared: [...keys.values()].map(({ key, from }) => ({ key, from })) };
     },
     async view(from, to) {

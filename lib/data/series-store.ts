@@ -21,7 +21,6 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import { type BucketOutcomes, type KeyFilter, rowVersions, type SeriesRow, type Span } from "../insights/source";
 import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
-import { rangeBuckets } from "../range";
 import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, rollupDims, type SeriesRollup } from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { type Counts, dailySeriesReads, hourlySeriesReads, type SeriesReads } from "./series-reads";
@@ -54,7 +53,6 @@ interface RunningTotals {
 interface Entry {
   key: SeriesKey;
   cells: Map<string, Counts>;
-  revs: Map<string, number>;
   totals: RunningTotals | null;
   /** When its cells last changed (the store's tick): a series row's version (rowVersions). */
   changed: number;
@@ -212,15 +210,14 @@ export class SeriesStore {
     e.changed = ++this.tick;
   }
 
-  private set(key: SeriesKey, bucket: string, counts: Counts, rev: number): void {
+  private set(key: SeriesKey, bucket: string, counts: Counts): void {
     const id = JSON.stringify(this.dims.map((d) => key[d.column]));
     let e = this.entries.get(id);
     if (!e) {
-      e = { key, cells: new Map(), revs: new Map(), totals: null, changed: 0 };
+      e = { key, cells: new Map(), totals: null, changed: 0 };
       this.entries.set(id, e);
     }
     e.cells.set(bucket, counts);
-    e.revs.set(bucket, rev);
     this.touch(e);
   }
 
@@ -231,30 +228,26 @@ export class SeriesStore {
     for (const bucket of e.cells.keys()) {
       if (bucket < from) continue;
       e.cells.delete(bucket);
-      e.revs.delete(bucket);
       this.touch(e);
     }
   }
 
   private async load(from: string, to: string): Promise<void> {
     this.stats.viewReads++;
-    // The view's rows changed last at or before the highest number read before them.
-    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.counts, this.rev);
+    for (const row of await this.reads.view(from, to)) for (const b of row.buckets) this.set(row.key, b.bucket, b.counts);
   }
 
   /**
-   * The highest change number of the rows of the keys where `column` is `value` in the span, after
-   * a refresh: it grows whenever one of them changes (or a row appears), so two equal answers mean
-   * none of those rows changed between them (lib/data/window-memo.ts). 0: no row.
+   * A version of the keys where `column` is one of `values`, after a refresh: the store's tick
+   * when one of their cells last changed (any bucket, read again after a change, or loaded), so
+   * two equal answers mean none of their rows changed between them (lib/data/window-memo.ts).
+   * O(keys): no bucket is visited. 0: no such key.
    */
-  version(column: string, value: string | number, span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
+  version(column: string, values: readonly (string | number)[], span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
+    const wanted = new Set(values.map(String));
     return this.afterUpdate(span, now, () => {
-      const inSpan = rangeBuckets({ ...span, grain: this.grain });
       let v = 0;
-      for (const { key, revs } of this.entries.values()) {
-        if (String(key[column]) !== String(value)) continue;
-        for (const bucket of inSpan) v = Math.max(v, revs.get(bucket) ?? 0);
-      }
+      for (const e of this.entries.values()) if (e.changed > v && wanted.has(String(e.key[column]))) v = e.changed;
       return v;
     });
   }
@@ -305,7 +298,7 @@ export class SeriesStore {
       this.stats.changedRows += rows.length;
       const { from, to } = this.held;
       for (const c of cleared) this.clear(c.key, c.from);
-      for (const c of rows) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts, c.rev);
+      for (const c of rows) if (c.bucket >= from && c.bucket <= to) this.set(c.key, c.bucket, c.counts);
       this.rev = max;
     }
   }
@@ -317,7 +310,6 @@ export class SeriesStore {
       for (const bucket of e.cells.keys()) {
         if (bucket >= first) continue;
         e.cells.delete(bucket);
-        e.revs.delete(bucket);
         this.touch(e);
       }
       if (e.cells.size === 0) this.entries.delete(id);

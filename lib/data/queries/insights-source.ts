@@ -110,9 +110,9 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
       if (useStore && isSeriesRollup(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, rollup, span.grain).covers(span)) {
         return (await rangeAllFromStore(pb, rollup, span, undefined, now, filter)) as unknown as KeyedTotals[];
       }
-      // One app's window (a regression's description): kept while none of its runs there changed.
-      const app = filter && Object.keys(filter).length === 1 && filter.nsapp?.length === 1 ? String(filter.nsapp[0]) : null;
-      if (useStore && app !== null && memoizable(pb, rollup, span, now)) return windowTotals(pb, rollup, app, span, now, read);
+      // Some apps' (a regression's window, the regressing apps' exit codes): kept while none of their runs changed.
+      const apps = filter && Object.keys(filter).length === 1 && filter.nsapp ? filter.nsapp.map(String) : null;
+      if (useStore && apps !== null && memoizable(pb, rollup, apps, span, now)) return windowTotals(pb, rollup, apps, span, now, read);
       return read();
     },
     async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
