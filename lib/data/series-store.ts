@@ -84,9 +84,8 @@ function below(buckets: readonly string[], x: string): number {
 
 export class SeriesStore {
   /**
-   * Per key (its JSON): the key, its buckets' counts and the change number each was read at (an
-   * upper bound for buckets read from the view), and its running totals (built when a range sum
-   * first needs them after a change of the key's cells; see RunningTotals).
+   * Per key (its JSON): the key, its buckets' counts, its running totals (built when a read first
+   * needs them after a change of the key's cells; see RunningTotals) and when its cells last changed.
    */
   private entries = new Map<string, Entry>();
   /** Buckets held, inclusive (null: nothing loaded). */
@@ -144,8 +143,8 @@ export class SeriesStore {
   /** Every key's (of `filter`'s keys) counts summed over the span (COUNT_COLUMNS' order), keys without runs left out: the range sums' counts. */
   sums(span: Pick<Span, "from" | "to">, now: Date, filter?: KeyFilter): Promise<{ key: SeriesKey; counts: Counts }[]> {
     return this.afterUpdate(span, now, () => {
-      // Held buckets are real days, so [from, to] as text is the span's days. The day after `to`
-      // as the upper end: below() counts buckets before it.
+      // Held buckets are real buckets of the grain, so [from, to] as text is the span's buckets.
+      // The bucket after `to` as the upper end: below() counts buckets before it.
       const after = step(this.grain, span.to, 1);
       const out: { key: SeriesKey; counts: Counts }[] = [];
       for (const e of this.entries.values()) {
