@@ -47,6 +47,7 @@ test("on a 390 px phone /apps folds range and filters behind one control that na
   await expect(phone.getByRole("link", { name: "24 hours" })).toBeHidden();
   // The list starts on the first screen (the filters used to take ~800 px of it).
   const firstRow = phone.getByTestId("apps-table").locator("tbody tr").first();
+  await expect(firstRow).toBeVisible(); // the table streams in after the page's head (boundingBox does not wait)
   expect((await firstRow.boundingBox())?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(844);
   await fold.locator("summary").click();
   await phone.getByLabel("App", { exact: true }).fill("dock");
