@@ -23,6 +23,11 @@ export function typedKey(dims: readonly Dim[], row: Record<string, unknown>): Se
   );
 }
 
+/** One text per key (its values in the dimensions' order): the key's id in a Map. */
+export function keyId(dims: readonly Dim[], key: SeriesKey): string {
+  return JSON.stringify(dims.map((d) => key[d.column]));
+}
+
 /** Text with a UTF-16 surrogate or a code point above them: its code-unit order may differ from its UTF-8 byte order. */
 const FROM_SURROGATES = /[\ud800-\uffff]/;
 

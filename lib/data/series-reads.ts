@@ -19,7 +19,7 @@ import { parsePackedCounts } from "../insights/source";
 import { rangeBuckets } from "../range";
 import { COUNT_COLUMNS, type Dim, REV_COLUMN, rollupDims, rollupTable, type SeriesRollup } from "../rollups/spec";
 import { listAll } from "./pocketbase";
-import { type SeriesKey, typedKey } from "./series-keys";
+import { keyId, type SeriesKey, typedKey } from "./series-keys";
 
 /** A bucket's counts in COUNT_COLUMNS' order. */
 export type Counts = number[];
@@ -127,7 +127,7 @@ export function hourlySeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesR
       const keys = new Map<string, { key: SeriesKey; from: string }>();
       for (const r of await changedDailyRows(pb, daily, dims, after, upTo, false)) {
         const key = typedKey(dims, r);
-        const id = JSON.stringify(dims.map((d) => key[d.column]));
+        const id = keyId(dims, key);
         const from = `${r.bucket} 00`;
         const k = keys.get(id);
         if (!k) keys.set(id, { key, from });
@@ -142,7 +142,7 @@ export function hourlySeriesReads(pb: PocketBase, rollup: SeriesRollup): SeriesR
       const byKey = new Map<string, { key: SeriesKey; buckets: { bucket: string; counts: Counts }[] }>();
       for (const r of rows) {
         const key = typedKey(dims, r);
-        const id = JSON.stringify(dims.map((d) => key[d.column]));
+        const id = keyId(dims, key);
         let e = byKey.get(id);
         if (!e) {
           e = { key, buckets: [] };

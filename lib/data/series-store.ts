@@ -24,7 +24,7 @@ import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, rollupDims, type SeriesRollup } from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { type Counts, dailySeriesReads, hourlySeriesReads, type SeriesReads } from "./series-reads";
-import { byKey, onCalendar, passes, type SeriesKey } from "./series-keys";
+import { byKey, keyId, onCalendar, passes, type SeriesKey } from "./series-keys";
 
 /** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
@@ -68,6 +68,12 @@ function runningTotals(cells: Map<string, Counts>): RunningTotals {
     for (let j = 0; j < W; j++) cum[(i + 1) * W + j] = cum[i * W + j]! + (c[j] ?? 0);
   });
   return { buckets, cum };
+}
+
+/** The key's running totals and the positions of its held buckets in [from, after): lo ≤ i < hi. */
+function bucketsIn(e: Entry, from: string, after: string): RunningTotals & { lo: number; hi: number } {
+  e.totals ??= runningTotals(e.cells);
+  return { ...e.totals, lo: below(e.totals.buckets, from), hi: below(e.totals.buckets, after) };
 }
 
 /** How many of the sorted buckets are below `x`. */
@@ -124,15 +130,13 @@ export class SeriesStore {
       const out: SeriesRow<string>[] = [];
       for (const e of this.entries.values()) {
         if (!passes(e.key, filter)) continue;
-        e.totals ??= runningTotals(e.cells);
-        const { buckets: held, cum } = e.totals;
-        const lo = below(held, span.from);
-        const hi = below(held, after);
+        const { buckets: held, cum, lo, hi } = bucketsIn(e, span.from, after);
         // A key with rows in the span (zero rows too, as the view) and enough failures there.
-        if (hi === lo || cum[hi * W + 1]! - cum[lo * W + 1]! < minFailed) continue;
+        const failed = cum[hi * W + 1]! - cum[lo * W + 1]!;
+        if (hi === lo || failed < minFailed) continue;
         const buckets: BucketOutcomes[] = [];
         for (let i = lo; i < hi; i++) buckets.push({ bucket: held[i]!, success: cum[(i + 1) * W]! - cum[i * W]!, failed: cum[(i + 1) * W + 1]! - cum[i * W + 1]! });
-        const row = { key: { ...e.key }, success: cum[hi * W]! - cum[lo * W]!, failed: cum[hi * W + 1]! - cum[lo * W + 1]!, buckets };
+        const row = { key: { ...e.key }, success: cum[hi * W]! - cum[lo * W]!, failed, buckets };
         rowVersions.set(row, `${this.grain}${e.changed}`);
         out.push(row);
       }
@@ -148,16 +152,13 @@ export class SeriesStore {
       const after = step(this.grain, span.to, 1);
       const out: { key: SeriesKey; counts: Counts }[] = [];
       for (const e of this.entries.values()) {
-        if (filter && !passes(e.key, filter)) continue;
-        e.totals ??= runningTotals(e.cells);
-        const { buckets, cum } = e.totals;
-        const lo = below(buckets, span.from) * W;
-        const hi = below(buckets, after) * W;
+        if (!passes(e.key, filter)) continue;
+        const { cum, lo, hi } = bucketsIn(e, span.from, after);
         if (hi === lo) continue;
         const counts: Counts = new Array(W);
         let any = false;
         for (let j = 0; j < W; j++) {
-          const n = cum[hi + j]! - cum[lo + j]!;
+          const n = cum[hi * W + j]! - cum[lo * W + j]!;
           counts[j] = n;
           if (n !== 0) any = true;
         }
@@ -210,7 +211,7 @@ export class SeriesStore {
   }
 
   private set(key: SeriesKey, bucket: string, counts: Counts): void {
-    const id = JSON.stringify(this.dims.map((d) => key[d.column]));
+    const id = keyId(this.dims, key);
     let e = this.entries.get(id);
     if (!e) {
       e = { key, cells: new Map(), totals: null, changed: 0 };
@@ -222,13 +223,11 @@ export class SeriesStore {
 
   /** Drops the key's held buckets from `from` on (what was read again replaces them). */
   private clear(key: SeriesKey, from: string): void {
-    const e = this.entries.get(JSON.stringify(this.dims.map((d) => key[d.column])));
+    const e = this.entries.get(keyId(this.dims, key));
     if (!e) return;
-    for (const bucket of e.cells.keys()) {
-      if (bucket < from) continue;
-      e.cells.delete(bucket);
-      this.touch(e);
-    }
+    const gone = [...e.cells.keys()].filter((bucket) => bucket >= from);
+    for (const bucket of gone) e.cells.delete(bucket);
+    if (gone.length) this.touch(e);
   }
 
   private async load(from: string, to: string): Promise<void> {

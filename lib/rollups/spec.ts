@@ -260,7 +260,8 @@ export const REV_COLUMN = "rev";
  * Whether a rollup's rows carry change numbers: the daily rollups with series views (the series
  * store keeps their rows). Not their hourly siblings: each rollup a release re-keys or re-views
  * costs the online switch ~0.3 s of PocketBase's collection work inside the write lock, and the
- * hourly ones hold three days — read again, they cost little (docs/ROLLUPS.md).
+ * hourly store needs none — the daily change numbers name the keys and days whose hours changed
+ * (lib/data/series-reads.ts, docs/ROLLUPS.md).
  */
 export const hasRev = (spec: Pick<RollupSpec, "grain" | "series">): boolean => spec.grain === "day" && spec.series === true;
 
