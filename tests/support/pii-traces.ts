@@ -38,7 +38,15 @@ const OUTPUT = `Connecting to nas.home.lan (203.0.113.77)… user alice.jones@ex
 token=s3cr3tT0ken key=AKIAIOSFODNN7EXAMPLE ghp_Zx9Y8w7V6u5T4s3R2q1P0oNmLkJiHgFeDcBa
 inet6 2001:db8:85a3::8a2e:370:7334 ether de:ad:be:ef:00:01 host pve-node7.corp.example.net`;
 
-/** The event bodies: each command fails twice (two hosts), once with the full trace and once shortened. */
+/**
+ * The event bodies: each command fails twice (two hosts), once with the full trace and once
+ * shortened. Exit code 1, not the 22 a failing curl gives: these ten failures land in the
+ * current hour, and the e2e data's seeded incident (github-http-22, yesterday 14:00–18:59) is
+ * code 22. The incident scan (lib/insights/incidents.ts) may join two bursts of one code less
+ * than three days apart into one window when that window's G is larger — here it did for some
+ * layouts of the generated runs, and the seeded incident came out "ongoing" (docs/INSIGHTS.md,
+ * "Known limits").
+ */
 export function piiEvents(): string[] {
   return COMMANDS.flatMap((command, i) =>
     [0, 1].map((n) =>
@@ -48,14 +56,14 @@ export function piiEvents(): string[] {
         nsapp: PII_APP,
         type: "lxc",
         status: "failed",
-        exit_code: 22,
+        exit_code: 1,
         install_duration: 40,
         os_type: "debian",
         os_version: "13",
         cpu_model: "Intel Core i5 alice",
         repo_source: "ProxmoxVE",
         repo_slug: "community-scripts/ProxmoxVE",
-        error: `exit_code=22 | curl: HTTP error (4xx/5xx) | at line ${31 + i}: ${command}${n === 0 ? `\n---\n${OUTPUT}` : ""}`,
+        error: `exit_code=1 | General error | at line ${31 + i}: ${command}${n === 0 ? `\n---\n${OUTPUT}` : ""}`,
       }),
     ),
   );
