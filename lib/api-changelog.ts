@@ -38,6 +38,18 @@ export const API_RULES = [
 
 export const API_CHANGELOG: ApiRelease[] = [
   {
+    date: "2026-12-07",
+    title: "Scripts in testing: a steadier official median",
+    summary: "The promotion rule's official median is taken over apps with at least 100 finished official runs (was 30).",
+    changes: [
+      {
+        kind: "changed",
+        title: "Official median of the promotion rule",
+        text: "`GET /api/v1/testing`: `official_median_failure_rate` is the median failure rate of official apps with at least 100 finished runs in the range, not 30: at a typical 1 % failure rate an app with 30 runs shows no failure three times in four, which pulled the median towards 0 and could call a script that fails as rarely as a typical one not ready. `verdict` follows; nothing for a client to do.",
+      },
+    ],
+  },
+  {
     date: "2026-12-06",
     title: "Install time by cores, RAM, method and OS version (issue 15)",
     summary:

@@ -8,7 +8,7 @@ import { TREND_MIN_DAYS, TREND_WEEKS_MAX_DAYS } from "@/lib/install-trend";
 import { formatDuration } from "@/lib/format";
 import { DAILY_MAX_DAYS, WEEKLY_MAX_DAYS } from "@/lib/range";
 import { REPO_LABEL } from "@/lib/repo";
-import { PROMOTE_MARGIN, PROMOTE_MIN_RUNS } from "@/lib/testing";
+import { MEDIAN_MIN_RUNS, PROMOTE_MARGIN, PROMOTE_MIN_RUNS } from "@/lib/testing";
 import { RATE_MIN_DECIDED } from "@/lib/stats";
 import { MIN_RUNS_FLOOR } from "@/lib/views";
 import { MIN_SAMPLE } from "@/lib/embed/catalog";
@@ -152,8 +152,9 @@ export default function MethodologyPage() {
           The development repository&apos;s scripts are listed on <Link href="/apps#testing">/apps</Link> (API: <code>/api/v1/testing</code>) with their finished runs and failure
           rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
           Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
-          that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {PROMOTE_MIN_RUNS} finished official runs in the same
-          range (official: from the official repository, or of the older protocol, which names none). “Too few runs” is no verdict either way.
+          that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {MEDIAN_MIN_RUNS} finished official runs in the same
+          range (official: from the official repository, or of the older protocol, which names none): at a typical 1 % failure rate an app with fewer runs
+          often shows none, and a median over such apps would sink towards 0. “Too few runs” is no verdict either way.
         </p>
       </section>
       <section className="panel" id="categories">

@@ -43,7 +43,7 @@ describe("scripts in testing", () => {
     const range = customRange("2026-11-01", "2026-11-30");
     const view = await queryTestingScripts(range);
     const rates = counts(range, "repo_source IN ('ProxmoxVE', '')", true)
-      .filter((a) => a.success + a.failed >= 30)
+      .filter((a) => a.success + a.failed >= 100)
       .map((a) => a.failed / (a.success + a.failed))
       .sort((a, b) => a - b);
     const m = rates.length >> 1;
