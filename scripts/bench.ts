@@ -15,7 +15,9 @@
  * Rollup maintenance is timed by appending 50,000 records through the triggers to a copy.
  * Then the insights (scripts/lib/insights-bench.ts): each insight query's time on the same
  * PocketBase, and recall and false alarms of the regression and incident detection over
- * --insight-seeds generator seeds (default 5; four times as many at the e2e volume).
+ * --insight-seeds generator seeds (default 5; four times as many at the e2e volume). Then the
+ * views of today's runs (scripts/lib/views-bench.ts: install time, testing, hardware, failing
+ * commands), timed the same way.
  * --page-iterations N: N cold rounds (a fresh server each), N render and round(1.5 N) warm
  * samples per page. --skip-pages: no dashboard, no Lighthouse.
  * After the insight queries, ingest (scripts/lib/ingest-bench.ts): --ingest-runs runs (default 1000) reported through
@@ -38,6 +40,7 @@ import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lig
 import { embedTableLines, measureEmbeds } from "./lib/embed-bench";
 import { backupBenchLine, ingestBenchLines } from "./lib/ingest-bench";
 import { insightQueryLines, insightRecallLines } from "./lib/insights-bench";
+import { viewQueryLines } from "./lib/views-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
 import { measurePages, pageTableLines, percentile, PAGES } from "./lib/page-bench";
@@ -315,6 +318,10 @@ async function main() {
       const insightQueries = await insightQueryLines(end, ITER, (m) => console.error(m));
       console.log(`\nInsights: each query through the data layer (rollups only, no Next.js cache), ${ITER} runs after the first\n`);
       for (const line of insightQueries) console.log(line);
+      console.error("measuring the views of today's runs…");
+      const viewQueries = await viewQueryLines(end, ITER, (m) => console.error(m));
+      console.log(`\nViews of today's runs (issue 15): each query through the data layer (rollups only, no Next.js cache), ${ITER} runs after the first\n`);
+      for (const line of viewQueries) console.log(line);
       // Ingest adds ~0.3 % to the database the page benchmark reads after it; it runs here,
       // while PocketBase is in use, not after the long in-memory detection scoring.
       const ingest = await ingestBenchLines(pb.url, token, { runs: INGEST_RUNS, concurrency: INGEST_CLIENTS, log: (m) => console.error(m) });

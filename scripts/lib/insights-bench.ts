@@ -23,7 +23,7 @@ import { eventOk, scoreInsights } from "./insights-score";
 import { memorySource } from "./memory-source";
 import { percentile } from "./page-bench";
 
-const label = (range: Range) => (range.grain === "hour" ? `${range.length}h` : `${range.length}d`);
+export const label = (range: Range) => (range.grain === "hour" ? `${range.length}h` : `${range.length}d`);
 
 /** Timing table of every insight query at `end` (the PocketBase the data layer points at). */
 export async function insightQueryLines(end: Date, iterations: number, log: (msg: string) => void): Promise<string[]> {
@@ -37,7 +37,12 @@ export async function insightQueryLines(end: Date, iterations: number, log: (msg
     [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => queryFailureOverview(r)],
     [`rate change vs previous period ${label(r)} (every app)`, () => queryRateChanges(r)],
   ]);
-  const lines = ["| insight query | first call ms | p50 ms | p95 ms |", "|---|---:|---:|---:|"];
+  return queryTimingLines("insight query", cases, iterations, log);
+}
+
+/** A table of queries' times: the first call, then p50 and p95 over `iterations` calls (benchmark tables). */
+export async function queryTimingLines(what: string, cases: readonly [string, () => Promise<unknown>][], iterations: number, log: (msg: string) => void): Promise<string[]> {
+  const lines = [`| ${what} | first call ms | p50 ms | p95 ms |`, "|---|---:|---:|---:|"];
   for (const [name, run] of cases) {
     let t = performance.now();
     await run();
@@ -48,7 +53,7 @@ export async function insightQueryLines(end: Date, iterations: number, log: (msg
       await run();
       ms.push(performance.now() - t);
     }
-    lines.push(`| ${name} | ${first.toFixed(0)} | ${percentile(ms, 0.5).toFixed(0)} | ${percentile(ms, 0.95).toFixed(0)} |`);
+    lines.push(`| ${name} | ${first.toFixed(0)} | ${percentile(ms, 0.5).toFixed(1)} | ${percentile(ms, 0.95).toFixed(1)} |`);
     log(`  measured ${name}`);
   }
   return lines;
