@@ -5,7 +5,7 @@
  * of "two rates" against "one rate". Used per app (its failures against its own runs) and per
  * exit code (its failures against all runs). Pure; docs/INSIGHTS.md explains the choices.
  */
-import { chiSquare1Sf, gTwoSample } from "./significance";
+import { binomialCdf, chiSquare1Sf, gTwoSample } from "./significance";
 
 export interface Counts {
   failed: number;
@@ -22,6 +22,13 @@ export interface ScanOptions {
   minBaselineDecided: number;
   /** Longest window in ms (needs the buckets' spans); none when absent. */
   maxWindowMs?: number;
+  /**
+   * Accepted windows (acceptedWindows) may not hold a quiet stretch: a run of their buckets with
+   * so few failures that, at the window's own rate, the binomial lower tail is at most this. Set
+   * for incidents: without it the largest-G window can join two bursts of one code with quiet
+   * hours between them (see unbridgedWindow).
+   */
+  quietAlpha?: number;
 }
 
 export interface Window {
@@ -75,7 +82,13 @@ export function oddsRatio(k1: number, n1: number, k0: number, n0: number): numbe
  * at least `minExcess` excess failures and the odds ratio; null when no window qualifies.
  * O(buckets²) arithmetic, with G computed only for qualifying windows.
  */
-export function bestWindow(series: readonly Counts[], opts: ScanOptions, excluded: readonly boolean[] = [], spans: readonly (readonly [number, number])[] = []): Window | null {
+export function bestWindow(
+  series: readonly Counts[],
+  opts: ScanOptions,
+  excluded: readonly boolean[] = [],
+  spans: readonly (readonly [number, number])[] = [],
+  barriers: readonly (readonly [number, number])[] = [],
+): Window | null {
   const m = series.length;
   const open = (i: number) => !excluded[i];
   let totalFailed = 0;
@@ -93,7 +106,9 @@ export function bestWindow(series: readonly Counts[], opts: ScanOptions, exclude
     if (!open(s)) continue;
     let k = 0;
     let n = 0;
-    for (let e = s; e < m && open(e); e++) {
+    // The first end at which a window from s would hold a whole barrier (a quiet stretch): stop there.
+    const stop = barriers.reduce((x, [a, b]) => (a >= s && b < x ? b : x), m);
+    for (let e = s; e < m && e < stop && open(e); e++) {
       if (opts.maxWindowMs !== undefined && spans[e] && spans[s] && spans[e]![1] - spans[s]![0] > opts.maxWindowMs) break;
       k += series[e]!.failed;
       n += series[e]!.decided;
@@ -124,7 +139,7 @@ export function acceptedWindows(series: readonly Counts[], opts: ScanOptions, al
   const excluded = new Array<boolean>(series.length).fill(false);
   const found: Window[] = [];
   while (found.length < max) {
-    const w = bestWindow(series, opts, excluded, spans);
+    const w = opts.quietAlpha === undefined ? bestWindow(series, opts, excluded, spans) : unbridgedWindow(series, opts, excluded, spans, opts.quietAlpha);
     if (!w || w.p > alpha) break;
     found.push(w);
     for (let i = w.first; i <= w.last; i++) excluded[i] = true;
@@ -137,4 +152,50 @@ export function acceptedWindows(series: readonly Counts[], opts: ScanOptions, al
     baselineDecided += b.decided;
   });
   return found.map((w) => ({ ...w, baselineFailed, baselineDecided })).sort((a, b) => a.first - b.first);
+}
+
+/** Quiet stretches a window is split at before the bridged window is kept as it is. */
+const MAX_SPLITS = 8;
+
+/**
+ * The best window that holds no quiet stretch. The largest-G window can bridge two bursts: an
+ * incident of yesterday afternoon and ten failures of the same code in one app now give a
+ * window over both, quiet hours included, whose G beats the first burst's — and which reaches
+ * now, so the incident reads "ongoing". Each quiet stretch found becomes a barrier no window may
+ * hold whole, and the best window is sought again (at most MAX_SPLITS times; then the last one
+ * found is kept).
+ */
+export function unbridgedWindow(series: readonly Counts[], opts: ScanOptions, excluded: readonly boolean[], spans: readonly (readonly [number, number])[], alpha: number): Window | null {
+  const barriers: [number, number][] = [];
+  let w = bestWindow(series, opts, excluded, spans);
+  for (let i = 0; w && i < MAX_SPLITS; i++) {
+    const quiet = quietStretch(series, w, alpha);
+    if (!quiet) return w;
+    barriers.push(quiet);
+    w = bestWindow(series, opts, excluded, spans, barriers);
+  }
+  return w;
+}
+
+/**
+ * A run of the window's buckets (not the whole window) whose failures are so few at the
+ * window's rate that the binomial lower tail is ≤ alpha; null if none. Stretches expecting
+ * fewer than ln(1/alpha) failures cannot reach alpha even with none and are skipped, and so are
+ * those at or above the rate. O(window²) sums; a tail only for the few candidates left.
+ */
+export function quietStretch(series: readonly Counts[], w: Pick<Window, "first" | "last" | "failed" | "decided">, alpha: number): [number, number] | null {
+  const rate = w.failed / w.decided;
+  if (!(rate > 0)) return null;
+  const minExpected = Math.log(1 / alpha);
+  for (let a = w.first; a <= w.last; a++) {
+    let k = 0;
+    let n = 0;
+    for (let b = a; b <= w.last; b++) {
+      k += series[b]!.failed;
+      n += series[b]!.decided;
+      if ((a === w.first && b === w.last) || n * rate < minExpected || k >= n * rate) continue;
+      if (binomialCdf(k, n, rate) <= alpha) return [a, b];
+    }
+  }
+  return null;
 }

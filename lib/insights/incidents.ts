@@ -40,7 +40,7 @@ export interface SignalWindow {
  * An incident needs ≥ 10 excess failures, the code's odds at least doubled, and lasts at most
  * three days: a longer rise of one code is several apps' separate regressions, not one outage.
  */
-export const INCIDENT_SCAN: ScanOptions = { minExcess: 10, minOddsRatio: 2, minBaselineDecided: 500, maxWindowMs: 3 * 86_400_000 };
+export const INCIDENT_SCAN: ScanOptions = { minExcess: 10, minOddsRatio: 2, minBaselineDecided: 500, maxWindowMs: 3 * 86_400_000, quietAlpha: 1e-6 };
 export const INCIDENT_FDR = 0.01;
 export const MIN_INCIDENT_APPS = 3;
 /** Family-wise error rate of "this app is affected", over the apps with any such failure. */

@@ -1,6 +1,7 @@
 /** Cross-app incidents on hand-made code series, app attribution, and the scan plan. */
 import { describe, expect, it } from "vitest";
-import { affectedApps, elevatedApps, signalWindows, withoutExplainedCategories, type SignalSeries, type SignalWindow } from "../../lib/insights/incidents";
+import { affectedApps, elevatedApps, INCIDENT_SCAN, signalWindows, withoutExplainedCategories, type SignalSeries, type SignalWindow } from "../../lib/insights/incidents";
+import { bestWindow, quietStretch } from "../../lib/insights/changepoint";
 import { mergeIncidents, type Incident } from "../../lib/insights/find-incidents";
 import { BASELINE_DAYS, bucketSpan, joinParts, overlaps, scanPlan, SCAN_MAX_DAYS } from "../../lib/insights/scan-plan";
 import { poissonSfAtLeast } from "../../lib/insights/significance";
@@ -24,6 +25,33 @@ describe("signalWindows", () => {
     expect(w!.baselineRate).toBeCloseTo(16 / (67 * 500), 12); // one failure every 4 hours outside
     expect(w!.excess).toBeCloseTo(125 - 2500 * w!.baselineRate, 9);
     expect(w!.q).toBeLessThan(0.01);
+  });
+
+  it("does not join a burst to a later one of the same code across quiet hours (the incident would read ongoing)", () => {
+    // The e2e data's shape: an incident in hours 40–44, three hours at the usual rate, then one
+    // app's ten failures of the same code in the current hour, which few runs reach yet.
+    const few = buckets.slice(0, 49).map((b, i) => ({ ...b, decided: i === 48 ? 12 : 220 }));
+    const perHour = (i: number) => (i >= 40 && i <= 44 ? 15 : i === 48 ? 10 : i % 5 === 0 ? 1 : 0);
+    const series = few.map((b, i) => ({ failed: perHour(i), decided: b.decided }));
+    const spans = few.map((b) => bucketSpan(b.bucket));
+    // The largest-G window bridges the two …
+    const bridged = bestWindow(series, INCIDENT_SCAN, [], spans)!;
+    expect([bridged.first, bridged.last]).toEqual([40, 48]);
+    expect(quietStretch(series, bridged, INCIDENT_SCAN.quietAlpha!)).not.toBeNull();
+    // … the accepted windows split there: the incident is over, the new burst a window of its own.
+    const failed = new Map(few.map((b, i) => [b.bucket, perHour(i)]));
+    const windows = signalWindows(few, [{ signal: { kind: "exit_code", exitCode: 22 }, failed }], { hypotheses: 271, openEnd: true });
+    expect(windows.map((w) => [w.start, w.last, w.end, w.failed])).toEqual([
+      [hour(40), hour(44), hour(44), 75],
+      [hour(45), hour(48), null, 11],
+    ]);
+  });
+
+  it("keeps a burst whole when its own hours vary", () => {
+    const series = buckets.map((b, i) => ({ failed: i >= 30 && i <= 41 ? [20, 4, 18, 25, 9, 22, 15, 30, 11, 19, 24, 16][i - 30]! : i % 4 === 0 ? 1 : 0, decided: b.decided }));
+    const w = bestWindow(series, INCIDENT_SCAN, [], buckets.map((b) => bucketSpan(b.bucket)))!;
+    expect([w.first, w.last]).toEqual([30, 41]);
+    expect(quietStretch(series, w, INCIDENT_SCAN.quietAlpha!)).toBeNull();
   });
 
   it("finds nothing in ordinary noise and nothing without signals", () => {
