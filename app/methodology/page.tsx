@@ -153,8 +153,8 @@ export default function MethodologyPage() {
           rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
           Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
           that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {MEDIAN_MIN_RUNS} finished official runs in the same
-          range (official: from the official repository, or of the older protocol, which names none): at a typical 1 % failure rate an app with fewer runs
-          often shows none, and a median over such apps would sink towards 0. “Too few runs” is no verdict either way.
+          range (official: from the official repository, or of the older protocol, which names none): at a typical 1 % failure rate an app with fewer runs often shows none, and a
+          median over such apps would sink towards 0. “Too few runs” is no verdict either way.
         </p>
       </section>
       <section className="panel" id="categories">
@@ -220,9 +220,8 @@ export default function MethodologyPage() {
         <p>
           <strong>Cross-app incidents.</strong> The same scan on each exit code&apos;s (and category&apos;s) share of all runs, over windows of at most three days: a mirror, DNS or
           a shared helper that breaks makes one code jump across apps at once. It is an incident when at least three apps are significantly affected (each against its own
-          baseline); codes of the same outage are merged. A window is split where it holds a stretch of runs far quieter than its own rate (binomial tail ≤ 10⁻⁶), so an
-          outage that ended is not joined to a later burst of the same code and read as ongoing. The last three days are read hour by hour, so an incident shows minutes
-          after its runs arrive.
+          baseline); codes of the same outage are merged. A window is split where it holds a stretch of runs far quieter than its own rate (binomial tail ≤ 10⁻⁶), so an outage that
+          ended is not joined to a later burst of the same code and read as ongoing. The last three days are read hour by hour, so an incident shows minutes after its runs arrive.
         </p>
         <p>
           <strong>What is unusual about an app&apos;s failures.</strong> Each environment trait (OS and version, PVE version, install method, install type, privileged or not,

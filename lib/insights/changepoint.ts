@@ -165,7 +165,13 @@ const MAX_SPLITS = 8;
  * hold whole, and the best window is sought again (at most MAX_SPLITS times; then the last one
  * found is kept).
  */
-export function unbridgedWindow(series: readonly Counts[], opts: ScanOptions, excluded: readonly boolean[], spans: readonly (readonly [number, number])[], alpha: number): Window | null {
+export function unbridgedWindow(
+  series: readonly Counts[],
+  opts: ScanOptions,
+  excluded: readonly boolean[],
+  spans: readonly (readonly [number, number])[],
+  alpha: number,
+): Window | null {
   const barriers: [number, number][] = [];
   let w = bestWindow(series, opts, excluded, spans);
   for (let i = 0; w && i < MAX_SPLITS; i++) {

@@ -49,7 +49,12 @@ describe("signalWindows", () => {
 
   it("keeps a burst whole when its own hours vary", () => {
     const series = buckets.map((b, i) => ({ failed: i >= 30 && i <= 41 ? [20, 4, 18, 25, 9, 22, 15, 30, 11, 19, 24, 16][i - 30]! : i % 4 === 0 ? 1 : 0, decided: b.decided }));
-    const w = bestWindow(series, INCIDENT_SCAN, [], buckets.map((b) => bucketSpan(b.bucket)))!;
+    const w = bestWindow(
+      series,
+      INCIDENT_SCAN,
+      [],
+      buckets.map((b) => bucketSpan(b.bucket)),
+    )!;
     expect([w.first, w.last]).toEqual([30, 41]);
     expect(quietStretch(series, w, INCIDENT_SCAN.quietAlpha!)).toBeNull();
   });
