@@ -1,15 +1,15 @@
 /**
  * Scripts in testing (issue 15): apps with runs from the development repository, each judged
  * by the promotion rule of lib/testing.ts against the official repository's median app in the
- * same range. Two cheap reads: every app's runs (`stats_app`) and the development and fork runs
- * (`stats_app_duration` keyed by repo_source: only those keys, a few hundred rows); an app's
- * official runs are the first minus the second — exact, and the older protocol's runs (no
- * repository) count as official, as everywhere.
+ * same range. One read: every app's runs per repository (`stats_app_repo`, a row per app and
+ * repository over the range: ~700 rows), summed into official (the official repository and the
+ * older protocol's runs, which name none: lib/repo.ts) and development.
  */
 import "server-only";
 import type { Range } from "../../range";
 import { judge, officialMedianRate, type TestingScript } from "../../testing";
-import { anyOf, rangeAll } from "./rollup-range";
+import { rangeAll } from "./rollup-range";
+import { repoSources } from "../../repo";
 import { publicClient } from "../pocketbase";
 
 export interface TestingView {
@@ -22,23 +22,20 @@ export interface TestingView {
 const ORDER = { ready: 0, "not ready": 1, "too few runs": 2 } as const;
 type Counts = Map<string, { success: number; failed: number }>;
 
-function add(into: Counts, nsapp: string, success: number, failed: number, sign = 1) {
+function add(into: Counts, nsapp: string, success: number, failed: number) {
   const c = into.get(nsapp) ?? { success: 0, failed: 0 };
-  into.set(nsapp, { success: c.success + sign * success, failed: c.failed + sign * failed });
+  into.set(nsapp, { success: c.success + success, failed: c.failed + failed });
 }
 
 export async function queryTestingScripts(range: Range): Promise<TestingView> {
-  const pb = publicClient();
-  const [all, apart] = await Promise.all([
-    rangeAll(pb, "stats_app", range),
-    rangeAll(pb, "stats_app_duration", range, { filter: anyOf("repo_source", ["ProxmoxVED", "external"]) }),
-  ]);
-  const dev: Counts = new Map();
+  const rows = await rangeAll(publicClient(), "stats_app_repo", range);
   const official: Counts = new Map();
-  for (const r of all) add(official, r.nsapp, r.success, r.failed);
-  for (const r of apart) {
-    add(official, r.nsapp, r.success, r.failed, -1);
-    if (r.repo_source === "ProxmoxVED") add(dev, r.nsapp, r.success, r.failed);
+  const dev: Counts = new Map();
+  const officialSources = repoSources("official")!;
+  const devSources = repoSources("dev")!;
+  for (const r of rows) {
+    if (officialSources.includes(r.repo_source)) add(official, r.nsapp, r.success, r.failed);
+    else if (devSources.includes(r.repo_source)) add(dev, r.nsapp, r.success, r.failed);
   }
   const median = officialMedianRate([...official.values()]);
   const scripts = [...dev]
