@@ -220,8 +220,9 @@ export default function MethodologyPage() {
         <p>
           <strong>Cross-app incidents.</strong> The same scan on each exit code&apos;s (and category&apos;s) share of all runs, over windows of at most three days: a mirror, DNS or
           a shared helper that breaks makes one code jump across apps at once. It is an incident when at least three apps are significantly affected (each against its own
-          baseline); codes of the same outage are merged. A window is split where it holds a stretch of runs far quieter than its own rate (binomial tail ≤ 10⁻⁶), so an outage that
-          ended is not joined to a later burst of the same code and read as ongoing. The last three days are read hour by hour, so an incident shows minutes after its runs arrive.
+          baseline); codes of the same outage are merged. A window is split where it holds a stretch of runs far quieter than its own rate (binomial tail below 10⁻⁶ by Chernoff's
+          bound), so an outage that ended is not joined to a later burst of the same code and read as ongoing. The last three days are read hour by hour, so an incident shows
+          minutes after its runs arrive.
         </p>
         <p>
           <strong>What is unusual about an app&apos;s failures.</strong> Each environment trait (OS and version, PVE version, install method, install type, privileged or not,
