@@ -24,7 +24,8 @@ export interface ScanOptions {
   maxWindowMs?: number;
   /**
    * Accepted windows (acceptedWindows) may not hold a quiet stretch: a run of their buckets with
-   * so few failures that, at the window's own rate, the binomial lower tail is at most this. Set
+   * so few failures that, at the window's own rate, Chernoff's bound on the binomial lower tail
+   * is at most this (quietStretch). Set
    * for incidents: without it the largest-G window can join two bursts of one code with quiet
    * hours between them (see unbridgedWindow).
    */
