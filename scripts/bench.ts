@@ -14,15 +14,15 @@
  *                    [--skip-pages] [--insight-seeds 5]
  * Rollup maintenance is timed by appending 50,000 records through the triggers to a copy.
  * Then the insights (scripts/lib/insights-bench.ts): each insight query's time on the same
- * PocketBase, and recall and false alarms of the regression and incident detection over
- * --insight-seeds generator seeds (default 5; four times as many at the e2e volume). Then the
- * views of today's runs (scripts/lib/views-bench.ts: install time, testing, hardware, failing
- * commands), timed the same way.
+ * PocketBase; then the views of today's runs (scripts/lib/views-bench.ts: install time, testing,
+ * hardware, failing commands), timed the same way; then ingest (scripts/lib/ingest-bench.ts):
+ * --ingest-runs runs (default 1000) reported through POST /telemetry as today's scripts do and
+ * as many through the records API, one client and --ingest-clients (default 8) at once: latency
+ * per request and throughput, on the full database; then recall and false alarms of the
+ * regression and incident detection over --insight-seeds generator seeds (default 5; four times
+ * as many at the e2e volume).
  * --page-iterations N: N cold rounds (a fresh server each), N render and round(1.5 N) warm
  * samples per page. --skip-pages: no dashboard, no Lighthouse.
- * After the insight queries, ingest (scripts/lib/ingest-bench.ts): --ingest-runs runs (default 1000) reported through
- * POST /telemetry as today's scripts do and as many through the records API, one client and
- * --ingest-clients (default 8) at once: latency per request and throughput, on the full database.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
