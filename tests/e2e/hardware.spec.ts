@@ -100,7 +100,9 @@ test("the seeded GPU-only failure is what is unusual about its app: API and page
   const body = await (await request.get(`${app()}/api/v1/apps/${GPU_FAILURE_APP.nsapp}/insights?range=30d`)).json();
   const cause = body.data.unusual.find((c: { dimension: string }) => c.dimension === "gpu_passthrough");
   expect(cause).toMatchObject({ key: GPU_FAILURE_APP.passthrough });
-  expect(cause.sentence).toMatch(/^Fails [\d.]+× more often with a discrete GPU passed through: /);
+  // "N× more often", or "only" when the app's other runs happened to have no failure (lib/insights/traits.ts;
+  // about one layout of the generated runs in twenty: ~300 other runs at ollama's ~1 %).
+  expect(cause.sentence).toMatch(/^Fails (?:[\d.]+× more often|only) with a discrete GPU passed through: /);
   await page.goto(`${app()}/apps/${GPU_FAILURE_APP.nsapp}`);
   await expect(page.getByTestId("unusual")).toContainText(cause.sentence);
   // An app of the same data without a GPU-only failure names no hardware trait.
