@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { Suspense, type ReactNode } from "react";
 import { CsvLink } from "@/components/ClientLinks";
+import { HashAnchor } from "@/components/HashAnchor";
 import { Nav } from "@/components/Nav";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { serverConfig } from "@/lib/config";
@@ -44,6 +45,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </nav>
           </header>
           <div id="content">{children}</div>
+          <Suspense>
+            <HashAnchor />
+          </Suspense>
           <footer className="site-footer">
             <nav aria-label="Footer">
               <Link prefetch={false} href="/methodology">

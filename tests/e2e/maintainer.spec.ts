@@ -49,6 +49,9 @@ test("triage a failing app from /apps to page 2 of its failed runs, and back fro
   expect(copied).toMatch(/#runs$/);
   const again = await context.newPage();
   await again.goto(copied);
+  // Still there once every section has streamed in: the sections above outgrow their skeletons,
+  // some after the load event (components/HashAnchor.tsx).
+  await expect(again.getByTestId("skeleton")).toHaveCount(0);
   await expect(again.getByRole("heading", { name: "Recent failed runs" })).toBeInViewport();
   expect(await again.getByTestId("runs").locator("tbody tr").allTextContents()).toEqual(secondRows);
   await expect(again.getByRole("heading", { level: 1 })).toHaveText((await page.getByRole("heading", { level: 1 }).textContent())!);
