@@ -20,6 +20,7 @@ export function HashAnchor() {
   // Read so that the effect runs again after each client navigation (pagination keeps `#runs`).
   const pathname = usePathname();
   const search = useSearchParams().toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the URL is the trigger, not an input
   useEffect(() => {
     const id = decodeURIComponent(window.location.hash.slice(1));
     if (!id || typeof ResizeObserver === "undefined") return;
