@@ -8,6 +8,9 @@
  * before admission control, with the bound alone, and with the defaults.
  *
  *   npm run loadtest -- [--records 1000000] [--duration 60] [--connections 100] [--clients 24] [--only pages,floods,crowd]
+ *                       [--render-nice 5,10,19]
+ * --render-nice compares render priorities (RENDER_NICE): the many-clients scenario then runs
+ * only with the defaults, once per value, in one run on the same data.
  *
  * Targets (issue: serve website-scale traffic): 0 errors and 0 timeouts everywhere; ≥ 2,000
  * req/s through the cache on cached pages; ≥ 150 req/s straight on /; the normal client's p99
@@ -39,11 +42,12 @@ const { values } = parseArgs({
     connections: { type: "string", default: "100" },
     clients: { type: "string", default: "24" },
     only: { type: "string" },
+    "render-nice": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
-  console.log("npm run loadtest -- [--records 1000000] [--days 90] [--duration 60] [--connections 100] [--clients 24] [--only pages,floods,crowd]");
+  console.log("npm run loadtest -- [--records 1000000] [--days 90] [--duration 60] [--connections 100] [--clients 24] [--only pages,floods,crowd] [--render-nice 5,10,19]");
   process.exit(0);
 }
 const RECORDS = Number(values.records);
@@ -52,6 +56,11 @@ const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const CLIENTS = Number(values.clients);
 const ONLY = new Set((values.only ?? "pages,floods,crowd").split(","));
+const NICE = values["render-nice"]?.split(",").map(Number) ?? null;
+if (NICE?.some((n) => !Number.isInteger(n) || n < 0 || n > 19)) {
+  console.error(`--render-nice takes niceness values 0–19, comma-separated (got "${values["render-nice"]}")`);
+  process.exit(2);
+}
 const SU = { email: "load@example.com", password: "load-password-123" };
 const READER = { email: "load-reader@example.com", password: "load-reader-123" };
 const log = (msg: string) => console.error(msg);
@@ -160,11 +169,13 @@ const CROWD_PER_MINUTE = 120;
  */
 async function crowd(buildDir: string, env: Record<string, string>): Promise<CrowdRow[]> {
   const rows: CrowdRow[] = [];
-  const variants: [string, Record<string, string>][] = [
-    ["before: one process, no bound (RENDER_WORKERS=0 RENDER_CONCURRENCY=0)", { RENDER_WORKERS: "0", RENDER_CONCURRENCY: "0" }],
-    ["bound alone, one process (RENDER_WORKERS=0)", { RENDER_WORKERS: "0" }],
-    ["after: defaults (render processes + bound)", {}],
-  ];
+  const variants: [string, Record<string, string>][] = NICE
+    ? NICE.map((n) => [`defaults, RENDER_NICE=${n}`, { RENDER_NICE: String(n) }])
+    : [
+        ["before: one process, no bound (RENDER_WORKERS=0 RENDER_CONCURRENCY=0)", { RENDER_WORKERS: "0", RENDER_CONCURRENCY: "0" }],
+        ["bound alone, one process (RENDER_WORKERS=0)", { RENDER_WORKERS: "0" }],
+        ["after: defaults (render processes + bound)", {}],
+      ];
   for (const [name, extra] of variants) {
     const d = await startDashboard(buildDir, { ...env, ...extra });
     try {
