@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryAllDurations, queryAppDurations, queryDurationsOf } from "../../lib/data/queries/durations";
+import { queryAllDurations, queryAllDurationsFromView, queryAppDurations, queryDurationsOf } from "../../lib/data/queries/durations";
 import { listDurations } from "../../lib/durations";
 import { trendPoints } from "../../lib/install-trend";
 import { queryAppList } from "../../lib/data/queries/apps";
@@ -91,9 +91,16 @@ describe("install time", () => {
       const want = truth(range, repo);
       const got = await queryDurationsOf([...want.keys(), "no-such-app"], range, repo);
       expect(got.has("no-such-app")).toBe(false);
-      expect(new Map([...got].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `${repo} ${range.from}…${range.to}`).toEqual(
-        new Map([...want].map(([k, v]) => [k, { success: v.success, failed: v.failed }])),
-      );
+      const expected = new Map([...want].map(([k, v]) => [k, { success: v.success, failed: v.failed }]));
+      expect(new Map([...got].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `${repo} ${range.from}…${range.to}`).toEqual(expected);
+      // Every app from the range sums (the path above when more than a few apps are named) and from the percentile view.
+      for (const [path, read] of [
+        ["sums", queryAllDurations],
+        ["view", queryAllDurationsFromView],
+      ] as const) {
+        const every = await read(range, repo);
+        expect(new Map(every.map((d) => [d.nsapp, { success: d.success, failed: d.failed }])), `${path} ${repo} ${range.from}…${range.to}`).toEqual(expected);
+      }
     }
   }
 

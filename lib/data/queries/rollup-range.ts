@@ -165,12 +165,22 @@ function rangeRow(keys: readonly string[], values: readonly (string | number | n
   return Object.assign(row, { runs, failure_rate: decided > 0 ? failed / decided : null, failure_low: bounds?.low ?? null, failure_high: bounds?.high ?? null });
 }
 
-/** Every key with runs in the range from the rollup's range sums (pocketbase/pb_hooks/rollup_sums.pb.js), sorted as PocketBase would. */
-export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, sort?: string): Promise<RangeRow<N>[]> {
-  const table = rollupTable(rollup, range.grain);
-  const keys = rollupDims(rollup).map((d) => d.column);
+/**
+ * The rollup's range sums as sent (pocketbase/pb_hooks/rollup_sums.pb.js): one array per key,
+ * `[key columns…, success, failed, aborted, unknown, installing]` (COUNT_COLUMNS' order), keys
+ * without runs in the range included, in no order. For readers that fold many keys into few
+ * figures themselves (install time: lib/data/queries/durations.ts); the others use rangeAll.
+ */
+export async function rangeSums(pb: PocketBase, rollup: DailyRollup, range: Pick<Range, "from" | "to" | "grain">): Promise<(string | number | null)[][]> {
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
-  const rows = await pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query: { from: range.from, to: range.to } });
+  const table = rollupTable(rollup, range.grain);
+  return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query: { from: range.from, to: range.to } });
+}
+
+/** Every key with runs in the range from the rollup's range sums, sorted as PocketBase would. */
+export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, sort?: string): Promise<RangeRow<N>[]> {
+  const keys = rollupDims(rollup).map((d) => d.column);
+  const rows = await rangeSums(pb, rollup, range);
   const typed = typedKeys<N, RangeRow<N>>(rollup);
   return rows
     .flatMap((values) => {
