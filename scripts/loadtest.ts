@@ -120,7 +120,10 @@ async function main() {
       }
     }
     const crowdRows = ONLY.has("crowd")
-      ? await crowd(build.dir, { POCKETBASE_URL: counter.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password })
+      ? // Straight to PocketBase: the counting proxy runs in this process, on the event loop of the
+        // reader and the crowd's clients, and the crowd's renders send it every PocketBase answer
+        // (their table counts no queries): through it, the reader measured the load generator too.
+        await crowd(build.dir, { POCKETBASE_URL: pb.url, POCKETBASE_READER_EMAIL: READER.email, POCKETBASE_READER_PASSWORD: READER.password })
       : [];
     console.log(
       `\nLoad test: ${formatCount(RECORDS)} records (${DAYS} days), build ${build.id}, ${CONNECTIONS} connections × ${DURATION} s per row (floods: 20 + 10), ` +
