@@ -90,10 +90,44 @@ export function fisherGreater(a: number, b: number, c: number, d: number): numbe
   const hi = Math.min(withTrait, failures);
   if (n === 0 || a <= Math.max(0, withTrait + failures - n)) return 1;
   const logDenominator = logChoose(n, failures);
-  const terms: number[] = [];
-  for (let x = a; x <= hi; x++) terms.push(logChoose(withTrait, x) + logChoose(n - withTrait, failures - x) - logDenominator);
-  return Math.min(1, Math.exp(logSumExp(terms)));
+  const term = (x: number) => logChoose(withTrait, x) + logChoose(n - withTrait, failures - x) - logDenominator;
+  return Math.min(1, Math.exp(logSumExp(tailTerms(term, a, hi))));
 }
+
+/**
+ * The log terms of a unimodal distribution's pmf from x = lo up to hi, in that order, without
+ * those past the mode that stop mattering: once the terms fall (past the mode) below the largest
+ * by TAIL_CUTOFF nats, each is under 10⁻¹⁷ of it and the rest shrink faster still, so their sum
+ * is below the last bit of the total. At 10 M runs a window's counts run to tens of thousands
+ * and the full sum to as many terms (docs/INSIGHTS.md "Costs").
+ */
+function tailTerms(term: (x: number) => number, lo: number, hi: number): number[] {
+  const terms: number[] = [];
+  let max = Number.NEGATIVE_INFINITY;
+  for (let x = lo; x <= hi; x++) {
+    const t = term(x);
+    terms.push(t);
+    if (t > max) max = t;
+    else if (t < max - TAIL_CUTOFF) break;
+  }
+  return terms;
+}
+
+/** The same from x = hi down to lo, returned in ascending order (a lower tail: its largest terms are at its top). */
+function headTerms(term: (x: number) => number, lo: number, hi: number): number[] {
+  const terms: number[] = [];
+  let max = Number.NEGATIVE_INFINITY;
+  for (let x = hi; x >= lo; x--) {
+    const t = term(x);
+    terms.push(t);
+    if (t > max) max = t;
+    else if (t < max - TAIL_CUTOFF) break;
+  }
+  return terms.reverse();
+}
+
+/** Nats below the largest term at which a unimodal sum stops: e⁻⁴⁰ ≈ 4 × 10⁻¹⁸. */
+const TAIL_CUTOFF = 40;
 
 /** P(X ≥ k) for X ~ Poisson(mean). */
 export function poissonSfAtLeast(k: number, mean: number): number {
@@ -102,9 +136,7 @@ export function poissonSfAtLeast(k: number, mean: number): number {
   const logPmf = (x: number) => -mean + x * Math.log(mean) - logGamma(x + 1);
   if (k <= mean) {
     // Not a far tail: one minus the lower sum is precise enough.
-    const lower: number[] = [];
-    for (let x = 0; x < k; x++) lower.push(logPmf(x));
-    return Math.max(0, 1 - Math.exp(logSumExp(lower)));
+    return Math.max(0, 1 - Math.exp(logSumExp(headTerms(logPmf, 0, k - 1))));
   }
   // Past the mean the terms only shrink: sum them until they stop mattering (tiny tails stay exact).
   const terms: number[] = [];
@@ -117,9 +149,9 @@ export function binomialCdf(k: number, n: number, p: number): number {
   if (k < 0) return 0;
   if (k >= n || p <= 0) return 1;
   if (p >= 1) return 0;
-  const terms: number[] = [];
-  for (let x = 0; x <= k; x++) terms.push(logChoose(n, x) + x * Math.log(p) + (n - x) * Math.log1p(-p));
-  return Math.min(1, Math.exp(logSumExp(terms)));
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
+  return Math.min(1, Math.exp(logSumExp(headTerms((x) => logChoose(n, x) + x * logP + (n - x) * logQ, 0, k))));
 }
 
 export interface TwoProportion {

@@ -116,6 +116,46 @@ describe("pre-filters before reading per-app data", () => {
     expect(elevatedApps({ start: hour(40), last: hour(44) }, apps)).toEqual(["a", "b"]);
     expect(elevatedApps({ start: hour(10), last: hour(12) }, apps)).toEqual([]);
   });
+
+  it("counts a window's runs from running totals as a pass over every bucket does: days then hours, day windows, unsorted buckets", () => {
+    // Days, then the hourly part (scan-plan.ts joinParts), as a scan lays them out.
+    const days = Array.from({ length: 20 }, (_, i) => `2026-11-${String(i + 1).padStart(2, "0")}`);
+    const hours = Array.from({ length: 48 }, (_, i) => `2026-11-${21 + Math.floor(i / 24)} ${String(i % 24).padStart(2, "0")}`);
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const apps = Array.from({ length: 40 }, (_, k) => {
+      const laid = [...days, ...(k % 3 ? hours : [])].map((bucket) => ({ bucket, decided: 30 + rand(50), failed: rand(k % 5 === 0 ? 25 : 4) }));
+      return { nsapp: `app${k}`, buckets: k === 7 ? [...laid].reverse() : laid }; // one app's buckets out of order
+    });
+    const naive = (window: { start: string; last: string }) => {
+      const inside = (b: string) => b >= window.start && b.slice(0, window.last.length) <= window.last;
+      return apps.flatMap((a) => {
+        let [wf, wd, bf, bd] = [0, 0, 0, 0];
+        for (const b of a.buckets) {
+          if (inside(b.bucket)) [wf, wd] = [wf + b.failed, wd + b.decided];
+          else [bf, bd] = [bf + b.failed, bd + b.decided];
+        }
+        return wf >= 2 && bd > 0 && poissonSfAtLeast(wf, (wd * (bf + 1)) / (bd + 1)) <= 0.01 / apps.length ? [a.nsapp] : [];
+      });
+    };
+    const windows = [
+      { start: "2026-11-05", last: "2026-11-07" },
+      { start: "2026-11-19", last: "2026-11-21" }, // a day window reaching into the hours
+      { start: "2026-11-21 03", last: "2026-11-21 09" },
+      { start: "2026-11-22 20", last: "2026-11-22 23" },
+      { start: "2026-11-30", last: "2026-12-01" }, // after every bucket
+    ];
+    let found = 0;
+    for (const window of windows) {
+      const want = naive(window);
+      found += want.length;
+      expect(elevatedApps(window, apps), JSON.stringify(window)).toEqual(want);
+    }
+    expect(found).toBeGreaterThan(0);
+  });
 });
 
 describe("mergeIncidents", () => {

@@ -81,6 +81,62 @@ describe("Fisher's exact test (one-sided, over-represented among failures)", () 
   });
 });
 
+/** The full sums the tails stop early from (every term, in ascending order). */
+const logChooseFull = (n: number, k: number) => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+function logSumFull(terms: number[]): number {
+  const max = terms.reduce((m, t) => Math.max(m, t), Number.NEGATIVE_INFINITY);
+  return max + Math.log(terms.reduce((s, t) => s + Math.exp(t - max), 0));
+}
+function binomialCdfFull(k: number, n: number, p: number): number {
+  const terms: number[] = [];
+  for (let x = 0; x <= k; x++) terms.push(logChooseFull(n, x) + x * Math.log(p) + (n - x) * Math.log1p(-p));
+  return Math.min(1, Math.exp(logSumFull(terms)));
+}
+function fisherGreaterFull(a: number, b: number, c: number, d: number): number {
+  const n = a + b + c + d;
+  const terms: number[] = [];
+  for (let x = a; x <= Math.min(a + b, a + c); x++) terms.push(logChooseFull(a + b, x) + logChooseFull(n - a - b, a + c - x) - logChooseFull(n, a + c));
+  return Math.min(1, Math.exp(logSumFull(terms)));
+}
+
+describe("tails stop summing once the terms no longer matter (10 M runs: tens of thousands of terms)", () => {
+  const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-13 * Math.max(want, 1e-300));
+  it("the binomial lower tail equals the full sum, below, at and above the mean, at 10 M-run counts", () => {
+    for (const [k, n, p] of [
+      [40_000, 1_000_000, 0.05],
+      [50_000, 1_000_000, 0.05],
+      [52_000, 1_000_000, 0.05],
+      [3, 20_000, 0.01],
+      [190, 20_000, 0.01],
+      [700, 50_000, 0.012],
+    ] as const) {
+      close(binomialCdf(k, n, p), binomialCdfFull(k, n, p));
+    }
+  });
+  it("Fisher's test equals the full sum, for a trait under, at and far over its share", () => {
+    for (const [a, b, c, d] of [
+      [3_000, 97_000, 27_000, 873_000],
+      [6_000, 94_000, 24_000, 876_000],
+      [2_500, 97_500, 27_500, 872_500],
+      [31, 69, 5, 495],
+      [400, 100, 4_000, 95_000],
+    ] as const) {
+      close(fisherGreater(a, b, c, d), fisherGreaterFull(a, b, c, d));
+    }
+  });
+  it("the Poisson upper tail near the mean equals one minus the full lower sum", () => {
+    for (const [k, mean] of [
+      [9_900, 10_000],
+      [5, 6.5],
+      [40_000, 40_000],
+    ] as const) {
+      const lower: number[] = [];
+      for (let x = 0; x < k; x++) lower.push(-mean + x * Math.log(mean) - logGamma(x + 1));
+      close(poissonSfAtLeast(k, mean), Math.max(0, 1 - Math.exp(logSumFull(lower))));
+    }
+  });
+});
+
 describe("two-proportion z test", () => {
   it("matches the pooled formula", () => {
     const t = twoProportionTest(30, 100, 20, 100)!;
