@@ -27,8 +27,8 @@ export function renderCell(c: Cell): ReactNode {
     case "text":
       return (
         <>
-          {c.muted || c.value === null ? <span className="muted">{c.value ?? "–"}</span> : c.value}
-          {c.note && <span className="muted cell-note"> {c.note}</span>}
+          {c.muted || c.value === null ? <span className={c.nowrap ? "muted nw" : "muted"}>{c.value ?? "–"}</span> : c.nowrap ? <span className="nw">{c.value}</span> : c.value}
+          {c.note && <span className={c.nowrap ? "muted cell-note nw" : "muted cell-note"}> {c.note}</span>}
         </>
       );
     case "link":

@@ -48,7 +48,7 @@ function rateColumns<R extends DigestApp>(flag: boolean): Column<R>[] {
       priority: 3,
       cell: (r) => {
         const w = wilson(r.failed, r.decided);
-        return { kind: "text", value: w ? formatInterval(w.low, w.high) : null, muted: true };
+        return { kind: "text", value: w ? formatInterval(w.low, w.high) : null, muted: true, nowrap: true };
       },
     },
     { key: "failed", label: "Failures", priority: 2, testId: "digest-failed", cell: (r) => ({ kind: "integer", value: r.failed, of: r.decided }) },

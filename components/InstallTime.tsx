@@ -79,7 +79,7 @@ export function InstallTimeFactors({ f }: { f: DurationFactors & { days: { from:
       <p className="muted" data-testid="install-factors-summary">
         {shown.length === 0
           ? `No core count, RAM size, install method or OS version installs at a clearly different speed (${formatInt(f.tested)} values with ${DURATION_MIN_RUNS}+ runs tested over ${formatInt(f.overall.n)} timed successes).`
-          : `Each value's successful runs against the app's other runs (${formatInt(f.overall.n)} timed successes in all); shown where a median is at least ${FACTOR_MIN_RATIO}× apart and the rank-sum test holds after correcting for the ${formatInt(f.tested)} values tested.`}{" "}
+          : `Each value's successful runs against the app's other runs (${formatInt(f.overall.n)} timed successes in all); a factor is shown where one of its values' median is at least ${FACTOR_MIN_RATIO}× apart and the rank-sum test holds after correcting for the ${formatInt(f.tested)} values tested (marked "differs"), with its other values beside it.`}{" "}
         <Link prefetch={false} href="/methodology#install-time-factors">
           Method
         </Link>

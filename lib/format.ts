@@ -18,19 +18,24 @@ export function formatInterval(low: number | null | undefined, high: number | nu
   return `${(low * 100).toFixed(digits)}–${(high * 100).toFixed(digits)} %`;
 }
 
+/** A signed figure at one decimal: the sign of what is shown, so a change that rounds to 0.0 reads "±0.0", never "−0.0". */
+function signed(fraction: number, unit: string): string {
+  const shown = Math.abs(fraction * 100).toFixed(1);
+  const sign = Number(shown) === 0 ? "±" : fraction > 0 ? "+" : "−";
+  return `${sign}${shown} ${unit}`;
+}
+
 /** "+12.3 %" / "−4.0 %" / "new" for a relative change; null → "". */
 export function formatChange(relative: number | null, hadPrevious: boolean): string {
   if (!hadPrevious) return "new";
   if (relative === null) return "";
-  const sign = relative > 0 ? "+" : relative < 0 ? "−" : "±";
-  return `${sign}${Math.abs(relative * 100).toFixed(1)} %`;
+  return signed(relative, "%");
 }
 
 /** A difference of two rates in percentage points: "+1.2 pp", "−0.4 pp". */
 export function formatPoints(delta: number | null): string {
   if (delta === null) return "–";
-  const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
-  return `${sign}${Math.abs(delta * 100).toFixed(1)} pp`;
+  return signed(delta, "pp");
 }
 
 /** "2026-11-22 15:04 UTC" from PocketBase's datetime text. */

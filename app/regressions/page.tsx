@@ -71,12 +71,12 @@ async function RegressionTable({ state }: { state: ViewState }) {
               label: "App",
               cell: (r) => ({ kind: "link", value: r.nsapp, href: windowHref(r.nsapp, r.start, r.last, state), note: r.end === null ? "still open" : undefined }),
             },
-            { key: "start", label: "Started (UTC)", cell: (r) => ({ kind: "text", value: bucketLabel(r.start) }) },
-            { key: "end", label: "Ended", priority: 2, cell: (r) => ({ kind: "text", value: when(r.end), muted: r.end === null }) },
+            { key: "start", label: "Started (UTC)", cell: (r) => ({ kind: "text", value: bucketLabel(r.start), nowrap: true }) },
+            { key: "end", label: "Ended", priority: 2, cell: (r) => ({ kind: "text", value: when(r.end), muted: r.end === null, nowrap: true }) },
             {
               key: "rate",
               label: "Failure rate: usual → during",
-              cell: (r) => ({ kind: "text", value: `${formatRate(r.baseline_rate)} → ${formatRate(r.rate)}`, note: `peak ${formatRate(r.peak_rate)}` }),
+              cell: (r) => ({ kind: "text", value: `${formatRate(r.baseline_rate)} → ${formatRate(r.rate)}`, note: `peak ${formatRate(r.peak_rate)}`, nowrap: true }),
             },
             { key: "excess", label: "Excess failures", priority: 2, cell: (r) => ({ kind: "integer", value: Math.round(r.excess_failures), of: r.failed }) },
             {
@@ -150,7 +150,7 @@ async function IncidentTable({ state }: { state: ViewState }) {
             {
               key: "start",
               label: "Started (UTC)",
-              cell: (i) => ({ kind: "text", value: bucketLabel(i.start), note: i.end === null ? "still open" : `to ${bucketLabel(i.end)}` }),
+              cell: (i) => ({ kind: "text", value: bucketLabel(i.start), note: i.end === null ? "still open" : `to ${bucketLabel(i.end)}`, nowrap: true }),
             },
             { key: "apps", label: "Apps hit", cell: (i) => ({ kind: "integer", value: i.apps.length }) },
             { key: "excess", label: "Excess failures", priority: 2, cell: (i) => ({ kind: "integer", value: Math.round(i.excess_failures), of: i.failed }) },

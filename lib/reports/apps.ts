@@ -161,6 +161,7 @@ export const APPS = report<AppListRow, AppsContext>([
         kind: "text",
         value: r.installTime.p50 === null ? null : formatDuration(r.installTime.p50),
         note: r.installTime.n ? `n ${formatInt(r.installTime.n)}` : undefined,
+        nowrap: true,
       }),
     },
   }),

@@ -32,10 +32,10 @@ export const FAILING_COMMANDS = report<FailingCommand, null>([
     table: { label: "Share of failures", priority: 2, cell: (r) => ({ kind: "percent", value: r.share }) },
   }),
   field("first_seen", z.string().describe("first bucket (day; hour for 24h) with a failure at it in the range"), (r) => r.first_seen, {
-    table: { label: "First seen", priority: 3, cell: (r) => ({ kind: "text", value: bucketLabel(r.first_seen) }) },
+    table: { label: "First seen", priority: 3, cell: (r) => ({ kind: "text", value: bucketLabel(r.first_seen), nowrap: true }) },
   }),
   field("last_seen", z.string().describe("last bucket with a failure at it in the range"), (r) => r.last_seen, {
-    table: { label: "Last seen", priority: 3, cell: (r) => ({ kind: "text", value: bucketLabel(r.last_seen) }) },
+    table: { label: "Last seen", priority: 3, cell: (r) => ({ kind: "text", value: bucketLabel(r.last_seen), nowrap: true }) },
   }),
   field("exit_codes", z.array(z.strictObject({ exit_code: int, failed: int })).describe("the exit codes its failures ended with, most first"), (r) => r.exit_codes, {
     csv: { exit_codes: (v) => (v as FailingCommand["exit_codes"]).map((e) => `${e.exit_code}:${e.failed}`).join(" ") },

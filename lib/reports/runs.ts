@@ -17,7 +17,7 @@ const WITH_CODE: readonly Outcome[] = ["failed", "aborted"];
 export const RUNS = report<Run, null>(
   [
     field("started", z.string().describe("UTC, to the minute"), (r) => r.started, {
-      table: { label: "Started (UTC)", cell: (r) => ({ kind: "text", value: r.started }) },
+      table: { label: "Started (UTC)", cell: (r) => ({ kind: "text", value: r.started, nowrap: true }) },
     }),
     field("outcome", z.enum(OUTCOMES), (r) => r.outcome),
     field("type", z.string(), (r) => r.type),

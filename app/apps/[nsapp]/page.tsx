@@ -254,7 +254,7 @@ async function Insights({ nsapp, state }: { nsapp: string; state: ViewState }) {
               </ul>
             ) : (
               <p className="muted" data-testid="unusual-none">
-                Nothing: no OS, Proxmox VE version, method, install type or resource choice fails significantly more often than the app&apos;s other runs.
+                Nothing: no OS, Proxmox VE version, method, install type, resource choice or hardware fails significantly more often than the app&apos;s other runs.
               </p>
             )}
             <p className="muted">

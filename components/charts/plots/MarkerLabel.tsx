@@ -3,6 +3,12 @@ import { ReferenceLine } from "recharts";
 import type { Marker } from "../series";
 
 /**
+ * A label's outline in the panel's colour, drawn under its letters: readable over bars and
+ * lines in both themes (a blue sha over green bars was not, in the dark theme least of all).
+ */
+const HALO = { stroke: "var(--panel)", strokeWidth: 3, strokeLinejoin: "round", paintOrder: "stroke" } as const;
+
+/**
  * The vertical markers of a chart over buckets (regression starts and ends), as recharts
  * children: a dashed line at the marker's bucket, labelled beside it. Without a side given,
  * labels alternate so neighbours do not overlap.
@@ -39,7 +45,7 @@ function ChangeLabel(props: { marker: Marker; viewBox?: { x?: number; y?: number
   const x = props.viewBox?.x ?? 0;
   const y = (props.viewBox?.y ?? 0) + (props.viewBox?.height ?? 0) - 4;
   return (
-    <text x={x + 3} y={y} textAnchor="start" fill={marker.tone === "change" ? "var(--accent)" : "var(--muted)"} fontSize={10} data-change={marker.label}>
+    <text x={x + 3} y={y} textAnchor="start" fill={marker.tone === "change" ? "var(--accent)" : "var(--muted)"} fontSize={10} data-change={marker.label} {...HALO}>
       {marker.title && <title>{marker.title}</title>}
       {marker.label}
     </text>
@@ -60,7 +66,7 @@ export function MarkerLabel(props: { text: string; side: "left" | "right"; viewB
   // label of a marker just after it (on a phone, a regression's end a few days later).
   const y = (props.viewBox?.y ?? 0) + 12 + (props.side === "left" && !left ? 14 : 0);
   return (
-    <text x={left ? x - 4 : x + 4} y={y} textAnchor={left ? "end" : "start"} fill="var(--failed)" fontSize={11}>
+    <text x={left ? x - 4 : x + 4} y={y} textAnchor={left ? "end" : "start"} fill="var(--failed)" fontSize={11} {...HALO}>
       {props.text}
     </text>
   );
