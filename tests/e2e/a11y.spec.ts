@@ -19,6 +19,7 @@ const PAGES = [
   "/api",
   "/apps?range=365d",
   "/digest",
+  "/regressions",
 ];
 // The /embed builder is checked in tests/e2e/embed.spec.ts, with its widget preview loaded.
 
