@@ -28,7 +28,13 @@ export function renderCell(c: Cell): ReactNode {
       return (
         <>
           {c.muted || c.value === null ? <span className={c.nowrap ? "muted nw" : "muted"}>{c.value ?? "–"}</span> : c.nowrap ? <span className="nw">{c.value}</span> : c.value}
-          {c.note && <span className={c.nowrap ? "muted cell-note nw" : "muted cell-note"}> {c.note}</span>}
+          {/* The space outside the note: a value and its note may still take two lines. */}
+          {c.note && (
+            <>
+              {" "}
+              <span className={c.nowrap ? "muted cell-note nw" : "muted cell-note"}>{c.note}</span>
+            </>
+          )}
         </>
       );
     case "link":

@@ -5,7 +5,7 @@
  */
 
 export type Cell =
-  /** `nowrap`: the value and the note each stay on one line (dates, durations, rates: "2026-11-17", "4 min 30 s"). */
+  /** `nowrap`: the value and the note each stay on one line (dates, durations, rates: "2026-11-17", "4 min 30 s"); they may still take a line each. */
   | { kind: "text"; value: string | null; muted?: boolean; note?: string; nowrap?: boolean }
   | { kind: "link"; value: string; href: string; note?: string }
   | { kind: "integer"; value: number | null; of?: number }

@@ -35,10 +35,10 @@ export const DURATION_FACTOR_VALUES = report<FactorValue, null>([
     table: { label: "Value", cell: (r) => ({ kind: "text", value: r.value, muted: r.value === "not reported" }) },
   }),
   field("success", durationSide("successful runs with this value"), (r) => r.success, {
-    table: { label: "Typical (median)", cell: (r) => ({ kind: "text", value: formatDuration(r.success.p50), note: `n ${formatInt(r.success.n)}`, nowrap: true }) },
+    table: { label: "Typical (median)", cell: (r) => ({ kind: "text", value: formatDuration(r.success.p50), note: `n ${formatInt(r.success.n)}` }) },
   }),
   field("rest", durationSide("the app's other successful runs (every other value)"), (r) => r.rest, {
-    table: { label: "Others' median", priority: 2, cell: (r) => ({ kind: "text", value: formatDuration(r.rest.p50), note: `n ${formatInt(r.rest.n)}`, nowrap: true }) },
+    table: { label: "Others' median", priority: 2, cell: (r) => ({ kind: "text", value: formatDuration(r.rest.p50), note: `n ${formatInt(r.rest.n)}` }) },
   }),
   field("ratio", z.number().nonnegative().nullable().describe("success.p50 ÷ rest.p50; null when either is unknown or the rest's is 0"), (r) => r.ratio, {
     table: {
