@@ -91,39 +91,28 @@ export function fisherGreater(a: number, b: number, c: number, d: number): numbe
   if (n === 0 || a <= Math.max(0, withTrait + failures - n)) return 1;
   const logDenominator = logChoose(n, failures);
   const term = (x: number) => logChoose(withTrait, x) + logChoose(n - withTrait, failures - x) - logDenominator;
-  return Math.min(1, Math.exp(logSumExp(tailTerms(term, a, hi))));
+  return Math.min(1, Math.exp(logSumExp(unimodalTerms(term, a, hi, 1))));
 }
 
 /**
- * The log terms of a unimodal distribution's pmf from x = lo up to hi, in that order, without
- * those past the mode that stop mattering: once the terms fall (past the mode) below the largest
- * by TAIL_CUTOFF nats, each is under 10⁻¹⁷ of it and the rest shrink faster still, so their sum
- * is below the last bit of the total. At 10 M runs a window's counts run to tens of thousands
- * and the full sum to as many terms (docs/INSIGHTS.md "Costs").
+ * The log terms of a unimodal distribution's pmf from x = `from` up to x = `to` (`step` 1) or
+ * down to it (`step` −1), returned in ascending x, without those past the mode that stop
+ * mattering: once the terms fall (past the mode) below the largest by TAIL_CUTOFF nats, each is
+ * under 10⁻¹⁷ of it and the rest shrink faster still, so their sum is below the last bit of the
+ * total. An upper tail walks up from its start, a lower tail down from its top. At 10 M runs a
+ * window's counts run to tens of thousands and the full sum to as many terms (docs/INSIGHTS.md
+ * "Costs").
  */
-function tailTerms(term: (x: number) => number, lo: number, hi: number): number[] {
+function unimodalTerms(term: (x: number) => number, from: number, to: number, step: 1 | -1): number[] {
   const terms: number[] = [];
   let max = Number.NEGATIVE_INFINITY;
-  for (let x = lo; x <= hi; x++) {
+  for (let x = from; step > 0 ? x <= to : x >= to; x += step) {
     const t = term(x);
     terms.push(t);
     if (t > max) max = t;
     else if (t < max - TAIL_CUTOFF) break;
   }
-  return terms;
-}
-
-/** The same from x = hi down to lo, returned in ascending order (a lower tail: its largest terms are at its top). */
-function headTerms(term: (x: number) => number, lo: number, hi: number): number[] {
-  const terms: number[] = [];
-  let max = Number.NEGATIVE_INFINITY;
-  for (let x = hi; x >= lo; x--) {
-    const t = term(x);
-    terms.push(t);
-    if (t > max) max = t;
-    else if (t < max - TAIL_CUTOFF) break;
-  }
-  return terms.reverse();
+  return step > 0 ? terms : terms.reverse();
 }
 
 /** Nats below the largest term at which a unimodal sum stops: e⁻⁴⁰ ≈ 4 × 10⁻¹⁸. */
@@ -136,12 +125,10 @@ export function poissonSfAtLeast(k: number, mean: number): number {
   const logPmf = (x: number) => -mean + x * Math.log(mean) - logGamma(x + 1);
   if (k <= mean) {
     // Not a far tail: one minus the lower sum is precise enough.
-    return Math.max(0, 1 - Math.exp(logSumExp(headTerms(logPmf, 0, k - 1))));
+    return Math.max(0, 1 - Math.exp(logSumExp(unimodalTerms(logPmf, k - 1, 0, -1))));
   }
   // Past the mean the terms only shrink: sum them until they stop mattering (tiny tails stay exact).
-  const terms: number[] = [];
-  for (let x = k; terms.length === 0 || terms[terms.length - 1]! > terms[0]! - 40; x++) terms.push(logPmf(x));
-  return Math.min(1, Math.exp(logSumExp(terms)));
+  return Math.min(1, Math.exp(logSumExp(unimodalTerms(logPmf, k, Number.POSITIVE_INFINITY, 1))));
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, p). */
@@ -151,7 +138,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
   if (p >= 1) return 0;
   const logP = Math.log(p);
   const logQ = Math.log1p(-p);
-  return Math.min(1, Math.exp(logSumExp(headTerms((x) => logChoose(n, x) + x * logP + (n - x) * logQ, 0, k))));
+  return Math.min(1, Math.exp(logSumExp(unimodalTerms((x) => logChoose(n, x) + x * logP + (n - x) * logQ, k, 0, -1))));
 }
 
 export interface TwoProportion {
