@@ -60,7 +60,7 @@ const rowProps = (r: DigestApp) => ({ "data-nsapp": r.nsapp });
 
 export async function DigestFigures({ state }: Props) {
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) => {
         const t = d.totals;
         const runsChange = t.previous_runs > 0 ? (t.runs - t.previous_runs) / t.previous_runs : null;
@@ -94,7 +94,7 @@ export async function DigestFigures({ state }: Props) {
 
 export async function NewlyFailing({ state }: Props) {
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) => (
         <DataTable
           testId="digest-newly-failing"
@@ -111,7 +111,7 @@ export async function NewlyFailing({ state }: Props) {
 
 export async function Recovered({ state }: Props) {
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) => (
         <DataTable
           testId="digest-recovered"
@@ -130,7 +130,7 @@ export async function StillFailingApps({ state }: Props) {
   const why = (r: StillFailing) =>
     r.regression ? `${regressionNote(r.regression, state)}, ${formatInt(Math.round(r.regression.excess_failures))} excess failures` : "fails often in both weeks";
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) => (
         <DataTable
           testId="digest-still-failing"
@@ -147,7 +147,7 @@ export async function StillFailingApps({ state }: Props) {
 
 export async function Movers({ state }: Props) {
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) => (
         <>
           <div className="movers-part">
@@ -191,7 +191,7 @@ export async function Movers({ state }: Props) {
 
 export async function WeekIncidents({ state }: Props) {
   return (
-    <Loaded result={await loadDigest(monday(state))}>
+    <Loaded result={await loadDigest(monday(state), state.repo)}>
       {(d) =>
         d.incidents.length === 0 ? (
           <p className="muted">No exit code spiked across several apps this week.</p>

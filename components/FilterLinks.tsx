@@ -5,6 +5,8 @@ import type { View } from "@/lib/views";
 
 export interface FilterLink {
   text: string;
+  /** A longer name (the link's tooltip). */
+  title?: string;
   patch: Partial<ViewState>;
   current: boolean;
 }
@@ -19,6 +21,7 @@ export function FilterLinks(props: { label: string; view: View; path: string; st
             <Link
               href={`${viewHref(props.view, props.path, props.state, { ...i.patch, page: 1 })}${props.hash ?? ""}`}
               aria-current={i.current ? "true" : undefined}
+              title={i.title}
               prefetch={false}
             >
               {i.text}

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./outcomes";
-import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset } from "./range";
+import { allTimeRange, customRange, FIRST_DAY, presetRange, RANGE_PRESET_KEYS, type Range, type RangePreset, withRepo } from "./range";
 import { utcDay } from "./time";
 import { DEFAULT_REPO, type Repo, REPOS } from "./repo";
 import { type RunType, TYPES } from "./run-type";
@@ -169,9 +169,11 @@ export function parseViewState(raw: RawParams, now: Date, view: View, firstDay?:
     }
   }
 
+  const repo = pick("repo", schemas.repo, DEFAULT_REPO, REPOS.join(", "));
   const state: ViewState = {
     preset,
-    range,
+    // Every figure of the view is read for the selection: it travels with the range (lib/range.ts).
+    range: withRepo(range, repo),
     type: pick("type", schemas.type.nullable(), null, TYPES.join(", ")),
     os: pick("os", schemas.os.nullable(), null, "an OS name such as debian"),
     q: pick("q", schemas.q.nullable(), null, "1 to 64 characters"),
@@ -183,7 +185,7 @@ export function parseViewState(raw: RawParams, now: Date, view: View, firstDay?:
     aborts: pick("aborts", schemas.aborts, "exclude", "include or exclude") === "include",
     week,
     firstDay: firstDay ?? null,
-    repo: pick("repo", schemas.repo, DEFAULT_REPO, REPOS.join(", ")),
+    repo,
   };
   return { state, notes };
 }

@@ -5,6 +5,7 @@
  * read from the hourly rollups. Rollup buckets are the same UTC days and hours, so ranges align
  * exactly with them.
  */
+import { DEFAULT_REPO, type Repo } from "./repo";
 import { CALENDAR_FIRST, type Grain } from "./rollups/spec";
 import { addDays, addHours, type Bucket, bucketStart, daysBetween, hoursBetween, nextBucket, utcDay, utcHour } from "./time";
 
@@ -49,6 +50,11 @@ export interface Range {
   length: number;
   /** What one point of a series is. */
   bucket: Bucket;
+  /**
+   * Whose runs are counted (lib/repo.ts): every figure of a range is read for one repository
+   * selection, so it travels with the range — into every rollup read and every cache key.
+   */
+  repo: Repo;
 }
 
 function daySpan(from: string, to: string): number {
@@ -63,11 +69,11 @@ function dayBucket(days: number): Bucket {
 export function presetRange(preset: Exclude<RangePreset, "all">, now: Date): Range {
   if (preset === "24h") {
     const to = utcHour(now);
-    return { grain: "hour", from: addHours(to, -23), to, length: 24, bucket: "hour" };
+    return { grain: "hour", from: addHours(to, -23), to, length: 24, bucket: "hour", repo: DEFAULT_REPO };
   }
   const to = utcDay(now);
   const days = DAY_PRESETS[preset];
-  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days, bucket: dayBucket(days) };
+  return { grain: "day", from: addDays(to, -(days - 1)), to, length: days, bucket: dayBucket(days), repo: DEFAULT_REPO };
 }
 
 /**
@@ -81,7 +87,12 @@ export function allTimeRange(now: Date, firstDay: string | null): Range {
 
 export function customRange(from: string, to: string): Range {
   const length = daySpan(from, to);
-  return { grain: "day", from, to, length, bucket: dayBucket(length) };
+  return { grain: "day", from, to, length, bucket: dayBucket(length), repo: DEFAULT_REPO };
+}
+
+/** The same range read for another repository selection. */
+export function withRepo<R extends Range>(range: R, repo: Repo): R {
+  return range.repo === repo ? range : { ...range, repo };
 }
 
 /** The range of equal length just before `range` (for "change vs previous period"). */

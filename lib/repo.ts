@@ -19,6 +19,30 @@ export function repoSources(repo: Repo): readonly string[] | null {
   return null;
 }
 
+/**
+ * The selection a stored `repo_source` counts under besides "all": official, dev, fork, or
+ * "other" for a value no selection names (ingest stores only the four above; a value written
+ * some other way is then counted in "all" alone, as the raw filters of repoSources count it).
+ */
+export function repoOf(source: unknown): Repo | "other" {
+  const s = typeof source === "string" ? source : "";
+  for (const repo of REPOS) if (repoSources(repo)?.includes(s)) return repo;
+  return "other";
+}
+
+/** The same in SQL over a telemetry row (the rollups' `repo` key, lib/rollups/spec.ts). */
+export function repoOfSql(row: string): string {
+  const source = `COALESCE(${row}.repo_source, '')`;
+  const whens = REPOS.flatMap((repo) => {
+    const sources = repoSources(repo);
+    return sources ? [`WHEN ${source} IN (${sources.map((v) => `'${v}'`).join(", ")}) THEN '${repo}'`] : [];
+  });
+  return `CASE ${whens.join(" ")} ELSE 'other' END`;
+}
+
+/** The selection's name on a filter link. */
+export const REPO_SHORT_LABEL: Readonly<Record<Repo, string>> = { official: "Official", dev: "Development", fork: "Forks", all: "All" };
+
 export const REPO_LABEL: Readonly<Record<Repo, string>> = {
   official: "Official repository and older scripts",
   dev: "Development repository (scripts in testing)",

@@ -22,7 +22,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   const week = weekContaining(m.state.range.from);
   const iso = isoWeek(week.monday);
   const span = formatDaySpan(week.monday, week.sunday);
-  const digest = await loadDigest(week.monday);
+  const digest = await loadDigest(week.monday, m.state.repo);
   return pageMetadata(m.origin, {
     title: `Weekly digest: week ${iso.week} of ${iso.year}`,
     description: digest.ok

@@ -51,7 +51,7 @@ import type { Outcome } from "../outcomes";
 import { needsFirstDay, parseViewState, type Parsed, type RawParams } from "../params";
 import type { RunType } from "../run-type";
 import type { View } from "../views";
-import { rangeBounds, type Range } from "../range";
+import { rangeBounds, type Range, withRepo } from "../range";
 import { weekDigest, type WeekDigest } from "../insights/digest";
 import { weekRange } from "../week";
 import { listDurations, type DurationListQuery } from "../durations";
@@ -221,7 +221,7 @@ export const loadFailureOverview = failureOverviewFn.load;
 const weekCountsFn = cached("weekCounts", digest.queryWeekCounts, SETTLED);
 const loadWeekCounts = weekCountsFn.load;
 
-const weekInsightsFn = cached("weekInsights", (monday: string) => insights.queryRegressionsAndIncidents(weekRange(monday)), SETTLED);
+const weekInsightsFn = cached("weekInsights", (monday: string, repo: Repo) => insights.queryRegressionsAndIncidents(withRepo(weekRange(monday), repo)), SETTLED);
 
 /** Two results as one: a failure if either failed, stale if either is. */
 function both<A, B, T>(a: DataResult<A>, b: DataResult<B>, combine: (a: A, b: B) => T): DataResult<T> {
@@ -230,13 +230,13 @@ function both<A, B, T>(a: DataResult<A>, b: DataResult<B>, combine: (a: A, b: B)
   return { ok: true, value: combine(a.value, b.value), fetchedAt: Math.min(a.fetchedAt, b.fetchedAt), problem: a.problem ?? b.problem };
 }
 
-/** The digest of the week starting `monday` (a complete week): its counts against the week before, and the week's insights. */
-export async function loadDigest(monday: string): Promise<DataResult<WeekDigest>> {
-  const [counts, found] = await Promise.all([loadWeekCounts(monday), weekInsightsFn.load(monday)]);
+/** The digest of the week starting `monday` (a complete week) for a repository selection: its counts against the week before, and the week's insights. */
+export async function loadDigest(monday: string, repo: Repo): Promise<DataResult<WeekDigest>> {
+  const [counts, found] = await Promise.all([loadWeekCounts(monday, repo), weekInsightsFn.load(monday, repo)]);
   return both(counts, found, (apps, i) => weekDigest(weekRange(monday).to, apps, i.regressions, i.incidents));
 }
 
-export const fetchDigest = async (monday: string): Promise<WeekDigest> => valueOrThrow(await loadDigest(monday));
+export const fetchDigest = async (monday: string, repo: Repo): Promise<WeekDigest> => valueOrThrow(await loadDigest(monday, repo));
 
 // Script changes (docs/CHANGES.md): the likely causes of a range's regressions, keyed "<nsapp> <start>", and one app's changes.
 const likelyCausesFn = cached("likelyCauses", async (range: Range) => {

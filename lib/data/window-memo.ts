@@ -15,6 +15,7 @@ import "server-only";
 import type PocketBase from "pocketbase";
 import type { Span } from "../insights/source";
 import type { DailyRollup } from "../rollups/spec";
+import type { Repo } from "../repo";
 import { WINDOW_ROLLUPS } from "../rollups/spec";
 import { SeriesStore, seriesStore } from "./series-store";
 
@@ -47,9 +48,16 @@ export function memoizable(pb: PocketBase, rollup: DailyRollup, nsapps: readonly
 }
 
 /** `read()`'s rows, or the rows it gave last time for these apps, rollup and span if none of the apps' runs changed since. */
-export async function windowTotals<T>(pb: PocketBase, rollup: DailyRollup, nsapps: readonly string[], span: Span, now: Date, read: () => Promise<T[]>): Promise<T[]> {
+export async function windowTotals<T>(
+  pb: PocketBase,
+  rollup: DailyRollup,
+  nsapps: readonly string[],
+  span: Span & { repo: Repo },
+  now: Date,
+  read: () => Promise<T[]>,
+): Promise<T[]> {
   const apps = [...new Set(nsapps)].sort();
-  const id = JSON.stringify([pb.baseURL, rollup, apps, span.from, span.to, span.grain]);
+  const id = JSON.stringify([pb.baseURL, rollup, apps, span.from, span.to, span.grain, span.repo]);
   const version = await seriesStore(pb, "stats_app", span.grain).version("nsapp", apps, span, now);
   const kept = memo.get(id);
   memo.delete(id); // re-inserted below: the Map's order is the order of use

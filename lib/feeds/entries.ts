@@ -18,6 +18,7 @@ import { parseViewState, viewHref } from "../params";
 import { FIRST_DAY } from "../range";
 import { addDays, bucketLabel, utcDay } from "../time";
 import { VIEWS, type View } from "../views";
+import { DEFAULT_REPO, type Repo } from "../repo";
 import { isoWeek, type Week } from "../week";
 import type { AtomEntry } from "./atom";
 
@@ -25,6 +26,13 @@ export interface FeedContext {
   /** "https://stats.example.org": where links point. */
   origin: string;
   now: Date;
+  /** Whose runs the feed follows (`?repo=`, lib/repo.ts): its entries, links and ids are that selection's. */
+  repo: Repo;
+}
+
+/** `?repo=…` (with `&` when the URL has a query already) for a selection other than the default, else "". */
+export function repoQuery(ctx: FeedContext, url: string): string {
+  return ctx.repo === DEFAULT_REPO ? url : `${url}${url.includes("?") ? "&" : "?"}repo=${ctx.repo}`;
 }
 
 export interface DigestOfWeek {
@@ -32,9 +40,9 @@ export interface DigestOfWeek {
   digest: WeekDigest;
 }
 
-/** tag: URIs (RFC 4151) under the site's host name; the date only dates the naming scheme. */
+/** tag: URIs (RFC 4151) under the site's host name; the date only dates the naming scheme. Another selection's entries are other entries. */
 export function tagId(ctx: FeedContext, specific: string): string {
-  return `tag:${new URL(ctx.origin).hostname},2026:${specific}`;
+  return `tag:${new URL(ctx.origin).hostname},2026:${ctx.repo === DEFAULT_REPO ? "" : `repo/${ctx.repo}/`}${specific}`;
 }
 
 const instant = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -49,12 +57,12 @@ export const weekUpdated = (w: Week) => instant(Date.parse(`${addDays(w.sunday, 
 /** An absolute link to a page of `view` showing the days from…to (through the one parser: invalid days give its default range). */
 export function rangeLink(ctx: FeedContext, view: View, path: string, from: string, to: string): string {
   const today = utcDay(ctx.now);
-  const { state } = parseViewState({ from: from < FIRST_DAY ? FIRST_DAY : from, to: to > today ? today : to }, ctx.now, view);
+  const { state } = parseViewState({ from: from < FIRST_DAY ? FIRST_DAY : from, to: to > today ? today : to, repo: ctx.repo }, ctx.now, view);
   return `${ctx.origin}${viewHref(view, path, state)}`;
 }
 
 export function weekLink(ctx: FeedContext, w: Week): string {
-  return `${ctx.origin}/digest?week=${w.monday}`;
+  return repoQuery(ctx, `${ctx.origin}/digest?week=${w.monday}`);
 }
 
 function weekTitle(w: Week): string {

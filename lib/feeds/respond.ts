@@ -7,12 +7,14 @@
  */
 import "server-only";
 import { appExists, fetchDigest, fetchInsights, fetchLikelyCauses } from "../data";
-import { presetRange } from "../range";
+import { presetRange, withRepo } from "../range";
+import { parseViewState } from "../params";
+import { VIEWS } from "../views";
 import { reply, respond as answer, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";
 import { completeWeeks, lastCompleteWeek } from "../week";
 import { atomXml, type AtomEntry } from "./atom";
-import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
+import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, repoQuery, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
 import { publicOrigin } from "../http/origin";
 
 /** Entries per feed: about a quarter's events. */
@@ -24,8 +26,8 @@ const FEED_RANGE = "90d";
 
 const AUTHOR_NAME = "Proxmox VE script install statistics";
 
-async function digests(now: Date): Promise<DigestOfWeek[]> {
-  return Promise.all(completeWeeks(now, FEED_WEEKS).map(async (week) => ({ week, digest: await fetchDigest(week.monday) })));
+async function digests(ctx: FeedContext): Promise<DigestOfWeek[]> {
+  return Promise.all(completeWeeks(ctx.now, FEED_WEEKS).map(async (week) => ({ week, digest: await fetchDigest(week.monday, ctx.repo) })));
 }
 
 /** Newest first (by `updated`, then id for a stable order), at most FEED_ENTRIES. */
@@ -34,7 +36,11 @@ function newestFirst(entries: AtomEntry[]): AtomEntry[] {
 }
 
 async function respond(build: (ctx: FeedContext) => Promise<string | null>, request: Request): Promise<Response> {
-  const ctx: FeedContext = { origin: publicOrigin(request), now: new Date() };
+  const now = new Date();
+  // `?repo=` through the one parser; any other parameter is ignored, as pages ignore them.
+  const { state, notes } = parseViewState(Object.fromEntries(new URL(request.url).searchParams), now, VIEWS.feed);
+  if (notes.length) return reply({ body: notes.join(" "), type: TYPES.text, status: 400 });
+  const ctx: FeedContext = { origin: publicOrigin(request), now, repo: state.repo };
   return answer(
     async () => {
       const xml = await build(ctx);
@@ -47,8 +53,8 @@ async function respond(build: (ctx: FeedContext) => Promise<string | null>, requ
 
 export function siteFeed(request: Request): Promise<Response> {
   return respond(async (ctx) => {
-    const range = presetRange(FEED_RANGE, ctx.now);
-    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx.now)]);
+    const range = withRepo(presetRange(FEED_RANGE, ctx.now), ctx.repo);
+    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx)]);
     const entries = [
       ...found.regressions.map((r) => regressionEntry(ctx, r, causes[`${r.nsapp} ${r.start}`]?.[0] ?? null)),
       ...found.incidents.map((i) => incidentEntry(ctx, i)),
@@ -58,8 +64,8 @@ export function siteFeed(request: Request): Promise<Response> {
       id: tagId(ctx, "feed"),
       title: "Proxmox VE script installs: regressions, incidents and weekly digests",
       subtitle: "Apps whose failure rate rose above their own baseline, exit codes spiking across apps, and each week against the week before.",
-      self: `${ctx.origin}/feed.xml`,
-      alternate: `${ctx.origin}/digest`,
+      self: repoQuery(ctx, `${ctx.origin}/feed.xml`),
+      alternate: repoQuery(ctx, `${ctx.origin}/digest`),
       author: { name: AUTHOR_NAME, uri: ctx.origin },
       emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
       entries: newestFirst(entries),
@@ -70,8 +76,8 @@ export function siteFeed(request: Request): Promise<Response> {
 export function appFeed(request: Request, nsapp: string): Promise<Response> {
   return respond(async (ctx) => {
     if (nsapp.length > 128 || !(await appExists(nsapp))) return null;
-    const range = presetRange(FEED_RANGE, ctx.now);
-    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx.now)]);
+    const range = withRepo(presetRange(FEED_RANGE, ctx.now), ctx.repo);
+    const [found, causes, weeks] = await Promise.all([fetchInsights(range), fetchLikelyCauses(range), digests(ctx)]);
     const path = `/apps/${segment(nsapp)}`;
     const name = APPS.find((a) => a.nsapp === nsapp)?.name ?? nsapp;
     const entries = [
@@ -82,8 +88,8 @@ export function appFeed(request: Request, nsapp: string): Promise<Response> {
       id: tagId(ctx, `apps/${segment(nsapp)}/feed`),
       title: `${name} (${nsapp}): install failures — Proxmox VE script installs`,
       subtitle: `Regressions of ${nsapp}'s failure rate, and the weeks it was newly failing or recovered.`,
-      self: `${ctx.origin}${path}/feed.xml`,
-      alternate: `${ctx.origin}${path}`,
+      self: repoQuery(ctx, `${ctx.origin}${path}/feed.xml`),
+      alternate: repoQuery(ctx, `${ctx.origin}${path}`),
       author: { name: AUTHOR_NAME, uri: ctx.origin },
       emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
       entries: newestFirst(entries),

@@ -50,7 +50,7 @@ export type KeyedTotals = Record<string, string | number | null> & TotalsRow;
 export type { SeriesRollup };
 
 /** Keys to keep: each listed column must equal one of its values. */
-export type KeyFilter = Partial<Record<"nsapp" | "exit_code", readonly (string | number)[]>>;
+export type KeyFilter = Partial<Record<"nsapp" | "exit_code" | "repo", readonly (string | number)[]>>;
 
 export interface InsightsSource {
   /** Keys of a series rollup with at least `minFailed` failures in the span (of `filter`'s keys), with their buckets. */

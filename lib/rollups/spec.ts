@@ -13,6 +13,7 @@
  */
 import { durationBucketSql } from "../durations";
 import { type HardwareDimension, hardwareValueSql } from "../hardware";
+import { repoOfSql } from "../repo";
 
 export const TELEMETRY = "_dev_telemetry_data";
 export const OPEN_END = "9999-12-31";
@@ -27,6 +28,12 @@ export interface Dim {
   kind: "text" | "number";
   /** A value computed from the row (SQL over `row`, which is NEW, OLD or an alias) instead of the source column; `reads` are the further columns it reads (their change moves a row). */
   computed?: { sql: (row: string) => string; reads: readonly string[] };
+  /**
+   * A fan-out key: every run is counted twice, under its own value and under this one (an SQL
+   * literal) — the repository selection, where "all" is a row of its own so that every
+   * selection is one row per key (docs/REPOSITORIES.md).
+   */
+  fanout?: string;
 }
 
 /**
@@ -60,6 +67,11 @@ const durationDim = { column: "duration", source: "install_duration", kind: "num
 
 /** A hardware field, normalised (lib/hardware.ts: lower case, blanks trimmed, '' = not reported). */
 const hw = <C extends HardwareDimension>(column: C) => ({ column, source: column, kind: "text", computed: { sql: hardwareValueSql(column), reads: [] } }) as const satisfies Dim;
+/**
+ * The repository selection a run counts under (lib/repo.ts: official, dev, fork; "other" for an
+ * unknown source) and "all": the last key column of every rollup not keyed by `repo_source`.
+ */
+const repoDim = { column: "repo", source: "repo_source", kind: "text", computed: { sql: repoOfSql, reads: [] }, fanout: "'all'" } as const satisfies Dim;
 const HARDWARE_DIMS = [hw("gpu_passthrough"), hw("gpu_vendor"), hw("cpu_vendor"), hw("arch"), hw("platform")] as const;
 
 interface DailySpec {
@@ -77,13 +89,13 @@ interface DailySpec {
 }
 
 const DAILY = [
-  { name: "stats_daily", hourly: "stats_hourly", series: true, dims: [text("type")], purpose: "totals, outcome chart, type split" },
-  { name: "stats_app", hourly: "stats_app_hourly", series: true, dims: [text("nsapp"), text("type")], purpose: "per-app runs and rates, app trends" },
-  { name: "stats_code", hourly: "stats_code_hourly", series: true, dims: [num("exit_code")], purpose: "exit codes ranked and trended" },
+  { name: "stats_daily", hourly: "stats_hourly", series: true, dims: [text("type"), repoDim], purpose: "totals, outcome chart, type split" },
+  { name: "stats_app", hourly: "stats_app_hourly", series: true, dims: [text("nsapp"), text("type"), repoDim], purpose: "per-app runs and rates, app trends" },
+  { name: "stats_code", hourly: "stats_code_hourly", series: true, dims: [num("exit_code"), repoDim], purpose: "exit codes ranked and trended" },
   {
     name: "stats_app_code",
     hourly: "stats_app_code_hourly",
-    dims: [text("nsapp"), num("exit_code")],
+    dims: [text("nsapp"), num("exit_code"), repoDim],
     // Incidents read the apps one exit code hit: "exit_code = X" over all apps.
     lookup: "exit_code",
     purpose: "exit codes per app, apps per exit code",
@@ -91,27 +103,27 @@ const DAILY = [
   {
     name: "stats_os",
     hourly: "stats_os_hourly",
-    dims: [text("type"), text("os_type"), text("os_version")],
+    dims: [text("type"), text("os_type"), text("os_version"), repoDim],
     purpose: "OS and version shares and success rates",
   },
   {
     name: "stats_app_os",
     hourly: "stats_app_os_hourly",
-    dims: [text("nsapp"), text("type"), text("os_type"), text("os_version")],
+    dims: [text("nsapp"), text("type"), text("os_type"), text("os_version"), repoDim],
     purpose: "OS breakdown per app; apps filtered by OS",
   },
   {
     name: "stats_code_os",
     hourly: "stats_code_os_hourly",
-    dims: [num("exit_code"), text("os_type"), text("os_version")],
+    dims: [num("exit_code"), text("os_type"), text("os_version"), repoDim],
     purpose: "OS split per exit code",
   },
-  { name: "stats_pve", dims: [text("pve_version")], purpose: "Proxmox VE versions" },
-  { name: "stats_method", dims: [text("type"), text("method")], purpose: "install methods" },
+  { name: "stats_pve", dims: [text("pve_version"), repoDim], purpose: "Proxmox VE versions" },
+  { name: "stats_method", dims: [text("type"), text("method"), repoDim], purpose: "install methods" },
   {
     name: "stats_app_env",
     hourly: "stats_app_env_hourly",
-    dims: [text("nsapp"), text("pve_version"), text("method"), num("ct_type")],
+    dims: [text("nsapp"), text("pve_version"), text("method"), num("ct_type"), repoDim],
     purpose: "PVE versions, methods and privileged/unprivileged per app",
   },
   {
@@ -121,13 +133,13 @@ const DAILY = [
     name: "stats_app_failure",
     hourly: "stats_app_failure_hourly",
     series: true,
-    dims: [text("nsapp"), num("fail_line"), text("fail_command"), num("exit_code")],
+    dims: [text("nsapp"), num("fail_line"), text("fail_command"), num("exit_code"), repoDim],
     purpose: "failing commands per app (signature: line and normalised command) and the exit codes they ended with",
   },
   {
     name: "stats_app_resources",
     hourly: "stats_app_resources_hourly",
-    dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size")],
+    dims: [text("nsapp"), num("core_count"), num("ram_size"), num("disk_size"), repoDim],
     purpose: "resource choices per app against script defaults",
   },
   {
@@ -166,14 +178,14 @@ const DAILY = [
     // Hardware and platform (lib/hardware.ts): every run, the older protocol's as "not reported".
     name: "stats_app_hardware",
     hourly: "stats_app_hardware_hourly",
-    dims: [text("nsapp"), ...HARDWARE_DIMS],
+    dims: [text("nsapp"), ...HARDWARE_DIMS, repoDim],
     purpose: "GPU passthrough, GPU and CPU vendor, architecture and platform per app",
   },
   {
     // All apps (/os, /api/v1/hardware), by install type for the pages' type filter.
     name: "stats_hardware",
     hourly: "stats_hardware_hourly",
-    dims: [text("type"), ...HARDWARE_DIMS],
+    dims: [text("type"), ...HARDWARE_DIMS, repoDim],
     purpose: "GPU passthrough, GPU and CPU vendor, architecture and platform over all apps, per install type",
   },
 ] as const satisfies readonly DailySpec[];

@@ -28,12 +28,24 @@ export function bucketSql(spec: RollupSpec, row: string): string {
   return `substr(${row}.created, 1, ${spec.grain === "day" ? 10 : 13})`;
 }
 
-function dimSql(spec: RollupSpec, row: string): string[] {
-  return spec.dims.map((d) => (d.computed ? d.computed.sql(row) : `COALESCE(${row}.${d.source}, ${d.kind === "text" ? "''" : "0"})`));
+/**
+ * The keys a row is counted under: one, or two with a fan-out dimension (spec.ts `fanout`) —
+ * variant 0 its own value, variant 1 the fan-out value ("all").
+ */
+type Variant = 0 | 1;
+function variants(spec: RollupSpec): Variant[] {
+  return spec.dims.some((d) => d.fanout) ? [0, 1] : [0];
 }
 
-function keyMatch(spec: RollupSpec, row: string): string {
-  const values = dimSql(spec, row);
+function dimSql(spec: RollupSpec, row: string, variant: Variant = 0): string[] {
+  return spec.dims.map((d) => {
+    if (variant === 1 && d.fanout) return d.fanout;
+    return d.computed ? d.computed.sql(row) : `COALESCE(${row}.${d.source}, ${d.kind === "text" ? "''" : "0"})`;
+  });
+}
+
+function keyMatch(spec: RollupSpec, row: string, variant: Variant): string {
+  const values = dimSql(spec, row, variant);
   return spec.dims.map((d, i) => `${d.column} = ${values[i]}`).join(" AND ");
 }
 
@@ -50,17 +62,21 @@ function applyHourly(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string
   const bucket = bucketSql(spec, row);
   const rev = hasRev(spec);
   if (sign === -1) {
-    return [
-      `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")}${rev ? `, ${REV_COLUMN} = ${nextRevSql(t)}` : ""} ` +
-        `WHERE ${keyMatch(spec, row)} AND bucket = ${bucket};`,
-    ];
+    return variants(spec).map(
+      (v) =>
+        `UPDATE ${t} SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} - ${outcomeTestSql(row, c)}`).join(", ")}${rev ? `, ${REV_COLUMN} = ${nextRevSql(t)}` : ""} ` +
+        `WHERE ${keyMatch(spec, row, v)} AND bucket = ${bucket};`,
+    );
   }
   const dimCols = spec.dims.map((d) => d.column);
   return [
-    `INSERT INTO ${t} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}${rev ? `, ${REV_COLUMN}` : ""}) ` +
-      `SELECT ${NEW_ID}, ${bucket}, ${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map((c) => outcomeTestSql(row, c)).join(", ")}${rev ? `, ${nextRevSql(t)}` : ""} ` +
-      `WHERE ${bucket} >= ${HOURLY_CUTOFF_SQL} ` +
-      `ON CONFLICT (${[...dimCols, "bucket"].join(", ")}) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}${rev ? `, ${REV_COLUMN} = excluded.${REV_COLUMN}` : ""};`,
+    ...variants(spec).map(
+      (v) =>
+        `INSERT INTO ${t} (id, bucket, ${dimCols.join(", ")}, ${COUNT_COLUMNS.join(", ")}${rev ? `, ${REV_COLUMN}` : ""}) ` +
+        `SELECT ${NEW_ID}, ${bucket}, ${dimSql(spec, row, v).join(", ")}, ${COUNT_COLUMNS.map((c) => outcomeTestSql(row, c)).join(", ")}${rev ? `, ${nextRevSql(t)}` : ""} ` +
+        `WHERE ${bucket} >= ${HOURLY_CUTOFF_SQL} ` +
+        `ON CONFLICT (${[...dimCols, "bucket"].join(", ")}) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}${rev ? `, ${REV_COLUMN} = excluded.${REV_COLUMN}` : ""};`,
+    ),
     `DELETE FROM ${t} WHERE bucket < ${HOURLY_CUTOFF_SQL};`,
   ];
 }
@@ -73,9 +89,13 @@ function nextRevSql(table: string): string {
 /** Statements that add (sign 1) or remove (sign -1) one telemetry row from a rollup. */
 function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] {
   if (spec.grain === "hour") return applyHourly(spec, row, sign);
+  return variants(spec).flatMap((v) => applyDaily(spec, row, sign, v));
+}
+
+function applyDaily(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1, variant: Variant): string[] {
   const t = spec.name;
   const bucket = bucketSql(spec, row);
-  const key = keyMatch(spec, row);
+  const key = keyMatch(spec, row, variant);
   const delta = (c: CountColumn) => `${outcomeTestSql(row, c)}${sign === 1 ? "" : " * -1"}`;
   const stmts: string[] = [];
   if (sign === 1) {
@@ -84,7 +104,7 @@ function applyRow(spec: RollupSpec, row: "NEW" | "OLD", sign: 1 | -1): string[] 
       `INSERT INTO ${t} (id, bucket, valid_until, ${dimCols}, ${COUNT_COLUMNS.join(", ")}, ${CUM_COLUMNS.join(", ")}) ` +
         `SELECT ${NEW_ID}, ${bucket}, ` +
         `COALESCE((SELECT MIN(bucket) FROM ${t} WHERE ${key} AND bucket > ${bucket}), '${OPEN_END}'), ` +
-        `${dimSql(spec, row).join(", ")}, ${COUNT_COLUMNS.map(() => "0").join(", ")}, ` +
+        `${dimSql(spec, row, variant).join(", ")}, ${COUNT_COLUMNS.map(() => "0").join(", ")}, ` +
         `${CUM_COLUMNS.map((c) => `COALESCE(p.${c}, 0)`).join(", ")} ` +
         `FROM (SELECT 1) LEFT JOIN (SELECT * FROM ${t} WHERE ${key} AND bucket < ${bucket} ORDER BY bucket DESC LIMIT 1) p ` +
         `WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${key} AND bucket = ${bucket});`,
@@ -132,14 +152,18 @@ export function dropTriggersSql(spec: RollupSpec): string[] {
 
 /** The rollup computed from the raw rows: one row per (bucket, key) with counts. */
 function aggregateSql(spec: RollupSpec): string {
-  const dims = dimSql(spec, "r");
   // `created` sorts as text, so the hourly window is an index range on it.
   const window = spec.grain === "hour" ? `WHERE r.created >= ${HOURLY_CUTOFF_SQL} ` : "";
-  return (
-    `SELECT ${bucketSql(spec, "r")} AS bucket, ${dims.map((d, i) => `${d} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
-    `${COUNT_COLUMNS.map((c) => `SUM(${outcomeTestSql("r", c)}) AS ${c}`).join(", ")} ` +
-    `FROM ${TELEMETRY} r ${window}GROUP BY 1, ${dims.map((_, i) => i + 2).join(", ")}`
-  );
+  return variants(spec)
+    .map((v) => {
+      const dims = dimSql(spec, "r", v);
+      return (
+        `SELECT ${bucketSql(spec, "r")} AS bucket, ${dims.map((d, i) => `${d} AS ${spec.dims[i]!.column}`).join(", ")}, ` +
+        `${COUNT_COLUMNS.map((c) => `SUM(${outcomeTestSql("r", c)}) AS ${c}`).join(", ")} ` +
+        `FROM ${TELEMETRY} r ${window}GROUP BY 1, ${dims.map((_, i) => i + 2).join(", ")}`
+      );
+    })
+    .join(" UNION ALL ");
 }
 
 /**

@@ -12,7 +12,8 @@
  * whatever the range and wherever it ends. Hourly rollups: the hours between the two ends summed
  * per key (at most the 72 hours held).
  *
- * `{:from}` and `{:to}` are bound parameters. The answer is one row, one column `rows`: a JSON
+ * `{:from}` and `{:to}` are bound parameters, and for a rollup with a fan-out key (the
+ * repository selection, spec.ts `fanout`) `{:<column>}`: only that selection's keys are summed. The answer is one row, one column `rows`: a JSON
  * array of arrays `[key…, success, failed, aborted, unknown, installing]`, one per key (keys
  * without runs in the range too), in no particular order. The reader
  * (lib/data/queries/rollup-range.ts) drops keys without runs, adds `runs` and the rates — with
@@ -37,6 +38,16 @@ function inForce(spec: RollupSpec, op: "<" | "<=", day: string, when = ""): stri
   return `(SELECT x.rowid FROM ${spec.name} x WHERE ${when}${same} AND x.bucket ${op} ${day} ORDER BY x.bucket DESC LIMIT 1)`;
 }
 
+/** The fan-out key column a rollup's sums are read for (`repo`), or null. */
+export function fanoutColumn(spec: RollupSpec): string | null {
+  return spec.dims.find((d) => d.fanout)?.column ?? null;
+}
+
+function fanoutFilter(spec: RollupSpec, alias: string): string {
+  const column = fanoutColumn(spec);
+  return column ? ` AND ${alias}${column} = {:${column}}` : "";
+}
+
 function dailySums(spec: RollupSpec): string {
   // e: the row in force at `to` when it is not k itself (k's bucket after `to`); the subquery
   // stops at once otherwise.
@@ -47,7 +58,7 @@ function dailySums(spec: RollupSpec): string {
     `FROM ${spec.name} k ` +
     `LEFT JOIN ${spec.name} e ON e.rowid = ${inForce(spec, "<=", "{:to}", "k.bucket > {:to} AND ")} ` +
     `LEFT JOIN ${spec.name} s ON s.rowid = ${inForce(spec, "<", "{:from}")} ` +
-    `WHERE ${onCalendar(spec)} AND k.valid_until = '${OPEN_END}' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
+    `WHERE ${onCalendar(spec)} AND k.valid_until = '${OPEN_END}'${fanoutFilter(spec, "k.")} AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
   );
 }
 
@@ -55,7 +66,7 @@ function hourlySums(spec: RollupSpec): string {
   const keys = spec.dims.map((d) => d.column).join(", ");
   return (
     `SELECT CAST(COALESCE(json_group_array(json_array(${keys}, ${COUNT_COLUMNS.join(", ")})), '[]') AS TEXT) AS rows ` +
-    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to} GROUP BY ${keys})`
+    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to}${fanoutFilter(spec, "")} GROUP BY ${keys})`
   );
 }
 

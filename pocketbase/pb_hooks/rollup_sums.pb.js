@@ -1,10 +1,12 @@
 /// <reference path="../pb_data/types.d.ts" />
-// GET /api/rollups/{rollup}/sums?from=…&to=…: every key's counts over [from, to] from a rollup
+// GET /api/rollups/{rollup}/sums?from=…&to=…[&repo=…]: every key's counts over [from, to] from a rollup
 // (those of its `<rollup>_range` view without filter), as one JSON array of arrays built by
 // SQLite: `[[key…, success, failed, aborted, unknown, installing], …]`, in no particular order
 // (keys without runs in the range included). The records API spends ~40 µs on every record it
 // returns; this answers ~650 apps in one text (docs/ROLLUPS.md, "Range sums"). Public, like the rollups and their views. Days are
-// YYYY-MM-DD, hours (hourly rollups) YYYY-MM-DD HH. The SQL is generated: rollup-sums.cjs.
+// YYYY-MM-DD, hours (hourly rollups) YYYY-MM-DD HH. A rollup with a fan-out key (the repository
+// selection, `repo`) is read for one value of it: official, dev, fork or all, required.
+// The SQL is generated: rollup-sums.cjs.
 // Install: copy this file and rollup-sums.cjs into pb_hooks, restart PocketBase.
 
 routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
@@ -19,7 +21,13 @@ routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
   if (!shape.test(from) || !shape.test(to) || from > to) {
     return e.json(400, { status: 400, message: `from and to must be ${q.grain === "day" ? "days (YYYY-MM-DD)" : "hours (YYYY-MM-DD HH)"}, from not after to` });
   }
+  const params = { from: from, to: to };
+  if (q.fanout) {
+    const value = e.request.url.query().get(q.fanout);
+    if (!/^[a-z]{1,16}$/.test(value)) return e.json(400, { status: 400, message: `${q.fanout} is required: official, dev, fork or all` });
+    params[q.fanout] = value;
+  }
   const row = new DynamicModel({ rows: "" });
-  $app.db().newQuery(q.sql).bind({ from: from, to: to }).one(row);
+  $app.db().newQuery(q.sql).bind(params).one(row);
   return e.blob(200, "application/json", row.rows);
 });

@@ -32,7 +32,10 @@ export async function insightQueryLines(end: Date, iterations: number, log: (msg
     [`regressions ${label(r)} (with incidents, as /api/v1/regressions)`, () => queryRegressions(r, end)],
     [`incidents ${label(r)}`, () => queryIncidents(r, end)],
     [`regressions + incidents ${label(r)} (one scan, for a page; series store after the first call)`, () => queryRegressionsAndIncidents(r, end)],
-    [`regressions + incidents ${label(r)}, full scan (series views, as before change numbers)`, () => findInsights(pocketbaseSource(publicClient(), { store: false }), r, end)],
+    [
+      `regressions + incidents ${label(r)}, full scan (series views, as before change numbers)`,
+      () => findInsights(pocketbaseSource(publicClient(), r.repo, { store: false }), r, end),
+    ],
     [`app insights ${label(r)} (nginxproxymanager: rate series, categories, traits)`, () => queryAppInsights("nginxproxymanager", r)],
     [`failure overview ${label(r)} (all runs: rate series, actionable rate, categories)`, () => queryFailureOverview(r)],
     [`rate change vs previous period ${label(r)} (every app)`, () => queryRateChanges(r)],

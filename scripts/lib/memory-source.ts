@@ -9,6 +9,7 @@ import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, S
 import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
 import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
 import { HARDWARE_DIMENSIONS, normaliseHardware } from "../../lib/hardware";
+import { DEFAULT_REPO, type Repo, repoOf } from "../../lib/repo";
 import type { TelemetryRow } from "./telemetry-row";
 
 const READ: readonly DailyRollup[] = [
@@ -33,13 +34,25 @@ interface Table {
   buckets: Map<string, Map<string, Counts>>;
 }
 
-/** A key column's value as the rollup stores it (hardware fields normalised as lib/hardware.ts says). */
-function value(row: TelemetryRow, source: string): string {
+/** A key column's value as the rollup stores it (hardware fields normalised as lib/hardware.ts says, the repository selection as lib/repo.ts). */
+function value(row: TelemetryRow, column: string, source: string): string {
   const v = row[source as keyof TelemetryRow];
+  if (column === "repo") return repoOf(v);
   return (HARDWARE_DIMENSIONS as readonly string[]).includes(source) ? normaliseHardware(v) : String(v ?? "");
 }
 
-export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsSource {
+/** The keys a row is counted under: its own, and with a fan-out key (the repository selection) the fan-out value's too. */
+function keysOf(spec: RollupSpec, row: TelemetryRow): string[] {
+  const own = spec.dims.map((d) => value(row, d.column, d.source));
+  const fanout = spec.dims.findIndex((d) => d.fanout);
+  if (fanout < 0) return [own.join(SEP)];
+  const all = [...own];
+  all[fanout] = spec.dims[fanout]!.fanout!.replace(/^'|'$/g, "");
+  return [own.join(SEP), all.join(SEP)];
+}
+
+/** Like the real source (lib/data/queries/insights-source.ts), it answers for one repository selection. */
+export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo = DEFAULT_REPO): InsightsSource {
   const firstHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (HOURLY_RETENTION_HOURS - 1) * 3_600_000).toISOString().slice(0, 13).replace("T", " ");
   const tables = new Map<string, Table>();
   for (const daily of READ) {
@@ -55,12 +68,13 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
     for (const t of tables.values()) {
       const bucket = t.spec.grain === "day" ? day : hour;
       if (t.spec.grain === "hour" && bucket < firstHour) continue;
-      const key = t.spec.dims.map((d) => value(row, d.source)).join(SEP);
       let byKey = t.buckets.get(bucket);
       if (!byKey) t.buckets.set(bucket, (byKey = new Map()));
-      let c = byKey.get(key);
-      if (!c) byKey.set(key, (c = zero()));
-      c[outcome]++;
+      for (const key of keysOf(t.spec, row)) {
+        let c = byKey.get(key);
+        if (!c) byKey.set(key, (c = zero()));
+        c[outcome]++;
+      }
     }
   }
 
@@ -70,7 +84,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date): InsightsS
     return Object.fromEntries(t.spec.dims.map((d, i) => [d.column, d.kind === "number" ? Number(values[i]) : values[i]!]));
   };
   const matches = (key: Record<string, string | number>, filter: KeyFilter | undefined) =>
-    Object.entries(filter ?? {}).every(([column, values]) => !values || values.some((v) => String(v) === String(key[column])));
+    (!("repo" in key) || key.repo === repo) && Object.entries(filter ?? {}).every(([column, values]) => !values || values.some((v) => String(v) === String(key[column])));
   function* inSpan(t: Table, span: Span) {
     for (const [bucket, byKey] of t.buckets) if (bucket >= span.from && bucket <= span.to) yield [bucket, byKey] as const;
   }

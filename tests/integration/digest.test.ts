@@ -3,6 +3,7 @@
  * calendar week and the week before, with runs on either side of the weeks' edges (Sunday
  * 23:59:59.999 and Monday 00:00 UTC) in the week they started in.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryWeekCounts } from "../../lib/data/queries/digest";
@@ -46,14 +47,14 @@ describe("weekly digest counts", () => {
     const rows = pb.db
       .prepare(
         `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided
-         FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp`,
+         FROM ${runsOf()} WHERE substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp`,
       )
       .all(w.monday, w.sunday) as { nsapp: string; runs: number; failed: number; decided: number }[];
     return new Map(rows.map((r) => [r.nsapp, { runs: r.runs, failed: r.failed, decided: r.decided }]));
   }
 
   it("counts every app's runs, failures and decided runs in the week and the week before exactly as SQL does", async () => {
-    const got = await queryWeekCounts(week.monday);
+    const got = await queryWeekCounts(week.monday, "official");
     const current = sqlWeek(week);
     const previous = sqlWeek(before);
     expect(got.length).toBeGreaterThan(50);
@@ -64,7 +65,7 @@ describe("weekly digest counts", () => {
   });
 
   it("puts a run at the weeks' edges in the week its start falls in", async () => {
-    const edge = (await queryWeekCounts(week.monday)).find((a) => a.nsapp === EDGE);
+    const edge = (await queryWeekCounts(week.monday, "official")).find((a) => a.nsapp === EDGE);
     expect(edge).toEqual({ nsapp: EDGE, current: { runs: 3, failed: 1, decided: 2 }, previous: { runs: 1, failed: 1, decided: 1 } });
   });
 });

@@ -128,7 +128,7 @@ describe("insights", () => {
   it("reads hundreds of apps at once in chunks (PocketBase caps a filter's length)", async () => {
     const apps = (pb.db.prepare("SELECT DISTINCT nsapp FROM _dev_telemetry_data ORDER BY nsapp").all() as { nsapp: string }[]).map((r) => r.nsapp);
     expect(apps.length).toBeGreaterThan(300);
-    const rows = await pocketbaseSource(publicClient()).totals("stats_app", range, { nsapp: [...apps, "no-such-app"] });
+    const rows = await pocketbaseSource(publicClient(), "official").totals("stats_app", range, { nsapp: [...apps, "no-such-app"] });
     const { start, end } = rangeBounds(range);
     expect(rows.reduce((s, r) => s + r.failed, 0)).toBe(count("status = 'failed'", { start, end }).n);
   });

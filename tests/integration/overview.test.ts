@@ -174,7 +174,7 @@ describe("overview data layer", () => {
              SUM(status='installing') AS installing FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`,
         )
         .all() as { k: string; runs: number; success: number; failed: number; installing: number }[];
-      const apps = await rangeAll(publicClient(), "stats_app", { grain: "day", from, to });
+      const apps = await rangeAll(publicClient(), "stats_app", { grain: "day", from, to, repo: "official" });
       expect(new Map(apps.map((a) => [`${a.nsapp}/${a.type}`, [a.runs, a.success, a.failed, a.installing]]))).toEqual(
         new Map(sqlApps.map((a) => [a.k, [a.runs, a.success, a.failed, a.installing]])),
       );
@@ -188,7 +188,7 @@ describe("overview data layer", () => {
         }
       }
       const sqlCodes = pb.db.prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all() as { k: number; n: number }[];
-      const codes = await rangeAll(publicClient(), "stats_code", { grain: "day", from, to });
+      const codes = await rangeAll(publicClient(), "stats_code", { grain: "day", from, to, repo: "official" });
       expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
     }
   });

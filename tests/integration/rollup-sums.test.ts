@@ -41,7 +41,7 @@ describe("range sums", () => {
   });
   afterAll(async () => pb?.stop());
 
-  const day = (from: number, to: number): Range => ({ grain: "day", bucket: "day", from: addDays(today, from), to: addDays(today, to), length: to - from + 1 });
+  const day = (from: number, to: number): Range => ({ grain: "day", bucket: "day", repo: "official", from: addDays(today, from), to: addDays(today, to), length: to - from + 1 });
   // [name, range, whether it has runs]: the view answers nothing outside its calendar, for a day that does not exist or a reversed range, and neither do the sums.
   const ranges: [string, Range, boolean][] = [
     ["24h", presetRange("24h", now), true],
@@ -51,8 +51,8 @@ describe("range sums", () => {
     ["one past day", day(-15, -15), true],
     ["before the data", day(-200, -100), false],
     ["today", day(0, 0), true],
-    ["ending after the calendar", { grain: "day", bucket: "day", from: addDays(today, -5), to: "2041-01-01", length: 1 }, false],
-    ["a day that does not exist", { grain: "day", bucket: "day", from: "2026-02-30", to: today, length: 1 }, false],
+    ["ending after the calendar", { grain: "day", bucket: "day", repo: "official", from: addDays(today, -5), to: "2041-01-01", length: 1 }, false],
+    ["a day that does not exist", { grain: "day", bucket: "day", repo: "official", from: "2026-02-30", to: today, length: 1 }, false],
     ["from after to", day(-3, -5), false],
   ];
 

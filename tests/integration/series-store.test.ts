@@ -59,8 +59,8 @@ describe("series store", () => {
   /** Every rollup, span, threshold and filter: the store's answers equal PocketBase's (read after them). */
   async function expectSameAsView(): Promise<void> {
     const client = publicClient();
-    const viewSource = pocketbaseSource(client, { store: false });
-    const storeSource = pocketbaseSource(client);
+    const viewSource = pocketbaseSource(client, "official", { store: false });
+    const storeSource = pocketbaseSource(client, "official");
     for (const rollup of ROLLUPS_READ) {
       for (const span of spans()) {
         expect(SeriesStore.serves(span, new Date())).toBe(true);
@@ -73,14 +73,16 @@ describe("series store", () => {
             if (filter?.nsapp && (rollup === "stats_code" || rollup === "stats_daily")) continue;
             const viewed = await viewSource.series(rollup, span, min, filter);
             const label = `${rollup} ${span.from}…${span.to} min ${min} ${JSON.stringify(filter)}`;
-            expect(await st.series(span, min, filter, new Date()), label).toEqual(viewed);
+            expect(await st.series(span, min, { ...filter, repo: ["official"] }, new Date()), label).toEqual(viewed);
             // What the scans read (every key from the store, one app's from the view).
             expect(await storeSource.series(rollup, span, min, filter), label).toEqual(await viewSource.series(rollup, span, min, filter));
           }
         }
         // Every key's totals (the apps table's, the overview's, …) from the store: the range sums', row for row.
-        const stored = await rangeAll(client, rollup, span, { sort: "-runs" });
-        expect(stored, `${rollup} sums ${span.from}…${span.to}`).toEqual(await rangeAllFromSums(client, rollup, span, "-runs"));
+        for (const repo of ["official", "all"] as const) {
+          const stored = await rangeAll(client, rollup, { ...span, repo }, { sort: "-runs" });
+          expect(stored, `${rollup} ${repo} sums ${span.from}…${span.to}`).toEqual(await rangeAllFromSums(client, rollup, { ...span, repo }, "-runs"));
+        }
       }
     }
   }
@@ -178,7 +180,9 @@ describe("series store", () => {
       const range = presetRange("7d", now);
       await loadFor(range);
       const client = publicClient();
-      expect(await findInsights(pocketbaseSource(client), range, now), `round ${round}`).toEqual(await findInsights(pocketbaseSource(client, { store: false }), range, now));
+      expect(await findInsights(pocketbaseSource(client, "official"), range, now), `round ${round}`).toEqual(
+        await findInsights(pocketbaseSource(client, "official", { store: false }), range, now),
+      );
       // The held spans were read once; the rounds read changed rows only.
       expect(store("stats_app").stats.viewReads, `round ${round}`).toBe(viewReads);
       expect(store("stats_app").stats.changedRows).toBeGreaterThan(changed);
@@ -195,20 +199,20 @@ describe("series store", () => {
     const client = publicClient();
     for (const range of [presetRange("30d", now), presetRange("7d", now), customRange(addDays(today, -20), addDays(today, -6))]) {
       await loadFor(range);
-      const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
-      expect(await findInsights(pocketbaseSource(client), range, now), range.from).toEqual(full);
+      const full = await findInsights(pocketbaseSource(client, "official", { store: false }), range, now);
+      expect(await findInsights(pocketbaseSource(client, "official"), range, now), range.from).toEqual(full);
     }
   });
 
   it("describes regressions as a full scan does while runs in their windows change only their environment", async () => {
     const client = publicClient();
     const range = presetRange("30d", now);
-    const described = (await findInsights(pocketbaseSource(client, { store: false }), range, now)).regressions.filter((x) => x.described && !x.incident);
+    const described = (await findInsights(pocketbaseSource(client, "official", { store: false }), range, now)).regressions.filter((x) => x.described && !x.incident);
     expect(described.length).toBeGreaterThan(0);
     await loadFor(range);
-    await findInsights(pocketbaseSource(client), range, now); // the windows' totals kept
+    await findInsights(pocketbaseSource(client, "official"), range, now); // the windows' totals kept
     const hits = windowMemoStats.hits;
-    expect(await findInsights(pocketbaseSource(client), range, now)).toEqual(await findInsights(pocketbaseSource(client, { store: false }), range, now));
+    expect(await findInsights(pocketbaseSource(client, "official"), range, now)).toEqual(await findInsights(pocketbaseSource(client, "official", { store: false }), range, now));
     expect(windowMemoStats.hits, "an unchanged window is not read again").toBeGreaterThan(hits);
     for (const [i, reg] of described.slice(0, 3).entries()) {
       // Runs of the app inside its window change OS, PVE, method, exit code or failing command only (no count of stats_app changes).
@@ -223,8 +227,8 @@ describe("series store", () => {
         "UPDATE _dev_telemetry_data SET exit_code = 137, fail_line = 3, fail_command = 'apt-get install -y foo' WHERE id = ?",
       ][i % 3]!;
       for (const { id } of ids) pb.db.prepare(change).run(id);
-      const full = await findInsights(pocketbaseSource(client, { store: false }), range, now);
-      expect(await findInsights(pocketbaseSource(client), range, now), `${reg.nsapp}: ${change}`).toEqual(full);
+      const full = await findInsights(pocketbaseSource(client, "official", { store: false }), range, now);
+      expect(await findInsights(pocketbaseSource(client, "official"), range, now), `${reg.nsapp}: ${change}`).toEqual(full);
     }
   });
 

@@ -10,7 +10,7 @@ import type { Regression } from "../../lib/insights/find-regressions";
 import { child, children, parseXml, type XmlElement } from "../support/xml";
 
 const ATOM = "http://www.w3.org/2005/Atom";
-const CTX: FeedContext = { origin: "https://stats.example.org", now: new Date("2026-11-25T10:00:00Z") };
+const CTX: FeedContext = { origin: "https://stats.example.org", now: new Date("2026-11-25T10:00:00Z"), repo: "official" };
 const HOSTILE = `evil"'<x>&amp;]]></title><script>alert(1)</script>\u0001\ud800`;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

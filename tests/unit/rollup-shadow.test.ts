@@ -41,7 +41,7 @@ describe("prepared rollups", () => {
   });
 
   it("reads key columns, grain and the rebuild query from an entry", () => {
-    expect(entryDims(entry("stats_app_env"))).toEqual(["nsapp", "pve_version", "method", "ct_type"]);
+    expect(entryDims(entry("stats_app_env"))).toEqual(["nsapp", "pve_version", "method", "ct_type", "repo"]);
     expect([isDaily(entry("stats_app")), isDaily(entry("stats_app_hourly"))]).toEqual([true, false]);
     const { columns, select } = rebuildSelect(entry("stats_app"));
     expect(columns.slice(0, 5)).toEqual(["id", "bucket", "valid_until", "nsapp", "type"]);
@@ -52,8 +52,8 @@ describe("prepared rollups", () => {
     const r = entry("stats_code");
     expect(shadowTableSql(r, "_shadow_stats_code")).toMatch(/^CREATE TABLE _shadow_stats_code \(`id` TEXT PRIMARY KEY DEFAULT .*`exit_code` NUMERIC DEFAULT 0 NOT NULL/);
     const { create, final } = shadowIndexSql(r, "_shadow_stats_code", new Set(["idx_stats_code_key"]));
-    expect(create[0]).toBe("CREATE UNIQUE INDEX idx_stats_code_key_s ON _shadow_stats_code (exit_code, bucket)");
-    expect(final[0]).toBe("CREATE UNIQUE INDEX idx_stats_code_key_s ON stats_code (exit_code, bucket)");
+    expect(create[0]).toBe("CREATE UNIQUE INDEX idx_stats_code_key_s ON _shadow_stats_code (exit_code, repo, bucket)");
+    expect(final[0]).toBe("CREATE UNIQUE INDEX idx_stats_code_key_s ON stats_code (exit_code, repo, bucket)");
     expect(final[1]).toBe("CREATE INDEX idx_stats_code_bucket ON stats_code (bucket)");
   });
 

@@ -26,23 +26,23 @@ describe("UTC days and hours", () => {
 describe("ranges", () => {
   it("last 30 days is today and the 29 days before, and the previous period abuts it", () => {
     const r = presetRange("30d", new Date("2026-11-22T08:00:00Z"));
-    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30, bucket: "day" });
-    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30, bucket: "day" });
+    expect(r).toEqual({ grain: "day", from: "2026-10-24", to: "2026-11-22", length: 30, bucket: "day", repo: "official" });
+    expect(previousRange(r)).toEqual({ grain: "day", from: "2026-09-24", to: "2026-10-23", length: 30, bucket: "day", repo: "official" });
     expect(rangeBuckets(r)).toHaveLength(30);
     expect(rangeBounds(r)).toEqual({ start: "2026-10-24 00:00:00.000Z", end: "2026-11-23 00:00:00.000Z" });
     expect(spanLabel(r)).toBe("30 days");
   });
   it("last 24 hours is the current hour and the 23 before, hourly", () => {
     const r = presetRange("24h", new Date("2026-11-22T08:59:00Z"));
-    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24, bucket: "hour" });
-    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24, bucket: "hour" });
+    expect(r).toEqual({ grain: "hour", from: "2026-11-21 09", to: "2026-11-22 08", length: 24, bucket: "hour", repo: "official" });
+    expect(previousRange(r)).toEqual({ grain: "hour", from: "2026-11-20 09", to: "2026-11-21 08", length: 24, bucket: "hour", repo: "official" });
     expect(rangeBuckets(r)).toHaveLength(24);
     expect(rangeBuckets(r)[0]).toBe("2026-11-21 09");
     expect(rangeBounds(r)).toEqual({ start: "2026-11-21 09:00:00.000Z", end: "2026-11-22 09:00:00.000Z" });
     expect(spanLabel(r)).toBe("24 hours");
   });
   it("custom ranges are whole days", () => {
-    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1, bucket: "day" });
+    expect(customRange("2026-11-01", "2026-11-01")).toEqual({ grain: "day", from: "2026-11-01", to: "2026-11-01", length: 1, bucket: "day", repo: "official" });
     expect(spanLabel(customRange("2026-11-01", "2026-11-01"))).toBe("1 day");
   });
 });
@@ -77,7 +77,7 @@ describe("series points", () => {
     // Two years and more: months; a few weeks of data: days; none yet: today alone.
     expect(allTimeRange(now, "2024-01-01")).toMatchObject({ from: "2024-01-01", bucket: "month" });
     expect(allTimeRange(now, "2026-10-01")).toMatchObject({ length: 53, bucket: "day" });
-    expect(allTimeRange(now, null)).toMatchObject({ from: "2026-11-22", to: "2026-11-22", length: 1, bucket: "day" });
+    expect(allTimeRange(now, null)).toMatchObject({ from: "2026-11-22", to: "2026-11-22", length: 1, bucket: "day", repo: "official" });
     // The thresholds: day up to DAILY_MAX_DAYS, week up to WEEKLY_MAX_DAYS.
     expect(customRange("2026-07-26", "2026-11-22")).toMatchObject({ length: DAILY_MAX_DAYS, bucket: "day" });
     expect(customRange("2026-07-25", "2026-11-22")).toMatchObject({ length: DAILY_MAX_DAYS + 1, bucket: "week" });

@@ -1,5 +1,4 @@
 import { appExists, fetchAppDetail, fetchAppDurations, firstDataDay } from "@/lib/data";
-import { DEFAULT_REPO } from "@/lib/repo";
 import { badgeFor, badgeSvg, problemBadge, shieldsJson, type Badge } from "@/lib/embed/badge";
 import { NSAPP_PATTERN, parseBadgeOptions } from "@/lib/embed/options";
 import { EMBED_RETRY_AFTER, reply, respond, TYPES } from "@/lib/http/respond";
@@ -32,7 +31,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
       if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply({ ...body(problemBadge(label, "unknown app"), true), status: 404 });
       const range = options.view.range;
       if (options.metric === "install-time") {
-        const time = await fetchAppDurations(nsapp, range, DEFAULT_REPO);
+        const time = await fetchAppDurations(nsapp, range, range.repo);
         return reply(body(badgeFor(nsapp, options, { runs: 0, success: 0, failed: 0, installTime: time.success }), false));
       }
       const t = (await fetchAppDetail(nsapp, range, false)).totals;

@@ -6,7 +6,8 @@
 import "server-only";
 import type { AppWeekCounts, WeekCounts } from "../../insights/digest";
 import { publicClient } from "../pocketbase";
-import { FIRST_DAY, previousRange, type Range } from "../../range";
+import { FIRST_DAY, previousRange, type Range, withRepo } from "../../range";
+import type { Repo } from "../../repo";
 import { weekRange } from "../../week";
 import { rangeAll, type RangeRow } from "./rollup-range";
 
@@ -24,9 +25,9 @@ function perApp(rows: readonly RangeRow<"stats_app">[]): Map<string, WeekCounts>
 }
 
 /** Every app with runs in the week starting `monday` or in the week before, sorted by name. */
-export async function queryWeekCounts(monday: string): Promise<AppWeekCounts[]> {
+export async function queryWeekCounts(monday: string, repo: Repo): Promise<AppWeekCounts[]> {
   const pb = publicClient();
-  const week = weekRange(monday);
+  const week = withRepo(weekRange(monday), repo);
   const before: Range = previousRange(week);
   // The calendar starts on a Wednesday: the first week's "week before" is its last two days.
   if (before.from < FIRST_DAY) before.from = FIRST_DAY;

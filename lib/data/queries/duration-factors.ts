@@ -8,18 +8,17 @@
 import "server-only";
 import { addRun, coresValue, type DurationFactor, type DurationFactors, durationFactors, type FactorHistograms, methodValue, osValue, ramValue } from "../../duration-factors";
 import type { Range } from "../../range";
-import { type Repo, repoSources } from "../../repo";
+import type { Repo } from "../../repo";
 import { publicClient } from "../pocketbase";
-import { anyOf, type FilterPart, rangeAll } from "./rollup-range";
+import { type FilterPart, rangeAll, repoSourceFilter } from "./rollup-range";
 
 /** The days a range covers: itself, or a 24-hour range's two calendar days. */
-export function factorDays(range: Pick<Range, "from" | "to" | "grain">): { from: string; to: string; grain: "day" } {
-  return { from: range.from.slice(0, 10), to: range.to.slice(0, 10), grain: "day" };
+export function factorDays(range: Pick<Range, "from" | "to" | "grain" | "repo">): { from: string; to: string; grain: "day"; repo: Range["repo"] } {
+  return { from: range.from.slice(0, 10), to: range.to.slice(0, 10), grain: "day", repo: range.repo };
 }
 
 function filter(nsapp: string, repo: Repo): FilterPart {
-  const sources = repoSources(repo);
-  const source = sources === null ? null : anyOf("repo_source", sources);
+  const source = repoSourceFilter(repo);
   return {
     expr: `nsapp = {:nsapp} && duration >= 0 && success > 0${source ? ` && ${source.expr}` : ""}`,
     params: { nsapp, ...source?.params },

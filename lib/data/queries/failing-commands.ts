@@ -43,8 +43,8 @@ export interface FailingCommands {
 type Key = "nsapp" | "fail_line" | "fail_command" | "exit_code";
 
 /** The app's failures by signature over the range. */
-export async function queryFailingCommands(nsapp: string, range: Pick<Range, "from" | "to" | "grain">): Promise<FailingCommands> {
-  const rows = await pocketbaseSource(publicClient()).series<Key>("stats_app_failure", range, 1, { nsapp: [nsapp] });
+export async function queryFailingCommands(nsapp: string, range: Pick<Range, "from" | "to" | "grain" | "repo">): Promise<FailingCommands> {
+  const rows = await pocketbaseSource(publicClient(), range.repo).series<Key>("stats_app_failure", range, 1, { nsapp: [nsapp] });
   const groups = new Map<string, { line: number; command: string; failed: number; buckets: Set<string>; codes: Map<number, number> }>();
   let failed = 0;
   for (const r of rows) {

@@ -84,13 +84,13 @@ export function hardwareBreakdown(nsapp: string | null, rows: readonly Row[]): H
 }
 
 /** One app's runs by hardware and platform. */
-export async function queryAppHardware(nsapp: string, range: Pick<Range, "from" | "to" | "grain">): Promise<HardwareBreakdown> {
+export async function queryAppHardware(nsapp: string, range: Pick<Range, "from" | "to" | "grain" | "repo">): Promise<HardwareBreakdown> {
   const rows = await rangeAll(publicClient(), "stats_app_hardware", range, { filter: { expr: "nsapp = {:nsapp}", params: { nsapp } } });
   return hardwareBreakdown(nsapp, rows);
 }
 
 /** Every app's runs by hardware and platform, of one install type or all. */
-export async function queryHardware(range: Pick<Range, "from" | "to" | "grain">, type: RunType | null): Promise<HardwareBreakdown> {
+export async function queryHardware(range: Pick<Range, "from" | "to" | "grain" | "repo">, type: RunType | null): Promise<HardwareBreakdown> {
   const filter = type ? { expr: "type = {:type}", params: { type } } : undefined;
   return hardwareBreakdown(null, await rangeAll(publicClient(), "stats_hardware", range, { filter }));
 }

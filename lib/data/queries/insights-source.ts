@@ -13,7 +13,8 @@ import { type DailyRollup, isSeriesRollup, rollupDims, rollupTable, type SeriesR
 import { byKey, typedKey } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
-import { anyOf, rangeAll, rangeAllFromStore, rangeSeriesRows, type FilterPart } from "./rollup-range";
+import type { Repo } from "../../repo";
+import { anyOf, rangeAll, rangeAllFromStore, rangeSeriesRows, repoKeyFilter, type FilterPart } from "./rollup-range";
 
 /**
  * PocketBase rejects filters longer than ~3,500 characters (about 100 app names): a filter with
@@ -79,12 +80,14 @@ async function readSeriesView<K extends string>(pb: PocketBase, rollup: SeriesRo
 }
 
 /**
- * `store`: series of recent spans from the process's series store (lib/data/series-store.ts:
- * the same answer, reading only what changed since the last refresh); false: always the views
- * (the benchmark's full scan).
+ * The finders' data for one repository selection (lib/repo.ts): rollups keyed by it are read
+ * for `repo` only, so a scan sees one row per key as before. `store`: series of recent spans
+ * from the process's series store (lib/data/series-store.ts: the same answer, reading only what
+ * changed since the last refresh); false: always the views (the benchmark's full scan).
  */
-export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {}): InsightsSource {
+export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boolean } = {}): InsightsSource {
   const useStore = opts.store ?? true;
+  const ranged = (span: Span) => ({ ...span, repo });
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
       // From the store once it holds the span. Until then from the view; every key's (the scans)
@@ -92,32 +95,33 @@ export function pocketbaseSource(pb: PocketBase, opts: { store?: boolean } = {})
       // them: the hourly store is small). A few keys' days (one app's failing commands) do not:
       // a small read is not worth loading every key.
       const now = new Date();
-      if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      const keys = repoKeyFilter(rollup, { repo }, filter);
+      if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, keys);
       const store = seriesStore(pb, rollup, span.grain);
-      if (store.covers(span)) return (await store.series(span, minFailed, filter, now)) as SeriesRow<K>[];
+      if (store.covers(span)) return (await store.series(span, minFailed, keys, now)) as SeriesRow<K>[];
       if (filter === undefined || span.grain === "hour") store.warm(span, now);
-      return readSeriesView<K>(pb, rollup, span, minFailed, filter);
+      return readSeriesView<K>(pb, rollup, span, minFailed, keys);
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const read = () =>
         perChunk(filter, async (chunk) => {
           const f = keyFilter(chunk);
-          return (await rangeAll(pb, rollup, span, f ? { filter: f } : {})) as unknown as KeyedTotals[];
+          return (await rangeAll(pb, rollup, ranged(span), f ? { filter: f } : {})) as unknown as KeyedTotals[];
         });
       // A series rollup's keys over a span its store holds (the scan's totals of the regressing
       // apps, a window's failing commands): from the store.
       const now = new Date();
       if (useStore && isSeriesRollup(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, rollup, span.grain).covers(span)) {
-        return (await rangeAllFromStore(pb, rollup, span, undefined, now, filter)) as unknown as KeyedTotals[];
+        return (await rangeAllFromStore(pb, rollup, ranged(span), undefined, now, filter)) as unknown as KeyedTotals[];
       }
       // Some apps' (a regression's window, the regressing apps' exit codes): kept while none of their runs changed.
       const apps = filter && Object.keys(filter).length === 1 && filter.nsapp ? filter.nsapp.map(String) : null;
-      if (useStore && apps !== null && memoizable(pb, rollup, apps, span, now)) return windowTotals(pb, rollup, apps, span, now, read);
+      if (useStore && apps !== null && memoizable(pb, rollup, apps, span, now)) return windowTotals(pb, rollup, apps, ranged(span), now, read);
       return read();
     },
     async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
       // KeyedTotals: the key columns of whichever rollup was asked for, as the records API returns them.
-      return perChunk(filter, async (chunk) => (await rangeSeriesRows(pb, rollup, span, keyFilter(chunk))) as unknown as (KeyedTotals & { bucket: string })[]);
+      return perChunk(filter, async (chunk) => (await rangeSeriesRows(pb, rollup, ranged(span), keyFilter(chunk))) as unknown as (KeyedTotals & { bucket: string })[]);
     },
   };
 }

@@ -18,31 +18,32 @@ import { rangeAll } from "./rollup-range";
 
 export type { AppInsights, FailureOverview, Incident, Insights, Regression };
 
-const source = () => pocketbaseSource(publicClient());
+/** The finders' data for the range's repository selection. */
+const source = (range: Range) => pocketbaseSource(publicClient(), range.repo);
 
 /** Regressions overlapping the range (open first, then by excess failures), each marked with its incident if any. */
 export async function queryRegressions(range: Range, now = new Date()): Promise<Regression[]> {
-  return (await findInsights(source(), range, now)).regressions;
+  return (await findInsights(source(range), range, now)).regressions;
 }
 
 /** Both at once, for a page that shows both: one scan instead of two. */
 export async function queryRegressionsAndIncidents(range: Range, now = new Date()): Promise<Insights> {
-  return findInsights(source(), range, now);
+  return findInsights(source(range), range, now);
 }
 
 /** Cross-app incidents overlapping the range (open first, then by excess failures). */
 export async function queryIncidents(range: Range, now = new Date()): Promise<Incident[]> {
-  return findIncidents(source(), range, now);
+  return findIncidents(source(range), range, now);
 }
 
 /** One app: failure rate over time with band, totals with the actionable rate, categories, unusual traits. */
 export async function queryAppInsights(nsapp: string, range: Range): Promise<AppInsights> {
-  return findAppInsights(source(), nsapp, range);
+  return findAppInsights(source(range), nsapp, range);
 }
 
 /** All runs: failure rate over time with band, totals with the actionable rate, categories. */
 export async function queryFailureOverview(range: Range): Promise<FailureOverview> {
-  return findFailureOverview(source(), range);
+  return findFailureOverview(source(range), range);
 }
 
 export interface AppRateChange {

@@ -16,6 +16,7 @@ import { COUNT_COLUMNS, type DailyRollup, isSeriesRollup, type KeyValues, rollup
 import { sqliteOrder } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { wilsonAsSql } from "../../stats";
+import { repoSources } from "../../repo";
 
 export type StoredCounts = Record<StoredOutcome, number>;
 /** A rollup's key columns, typed by the spec's kinds (the readers below convert them once, here). */
@@ -40,6 +41,12 @@ export function anyOf(column: string, values: readonly (string | number)[]): Fil
   return { expr: `(${expr})`, params };
 }
 
+/** Raw runs (or a rollup keyed by the stored `repo_source`) of a repository selection; null: every run. */
+export function repoSourceFilter(repo: Range["repo"]): FilterPart | null {
+  const sources = repoSources(repo);
+  return sources === null ? null : anyOf("repo_source", sources);
+}
+
 /**
  * `column` contains `text` literally (case-insensitive for ASCII, like PocketBase's `~`), for
  * any text. The one filter part that cannot use a placeholder:
@@ -62,16 +69,37 @@ export function containsText(column: string, text: string): FilterPart {
   return { expr: `${column} ~ "${pattern.replace(/[\\"]/g, (c) => `\\${c}`)}"`, params: {} };
 }
 
+/** What a rollup read needs of a range: its ends, its grain and the repository selection. */
+export type RangeSpan = Pick<Range, "from" | "to" | "grain" | "repo">;
+
+/**
+ * Whether a rollup is keyed by the repository selection (a fan-out key, lib/rollups/spec.ts):
+ * its reads below then take the range's `repo` — one row per key and selection. The install-time
+ * rollups are keyed by the stored `repo_source` instead, and their readers pick the sources.
+ */
+export function hasRepoKey(rollup: DailyRollup): boolean {
+  return rollupDims(rollup).some((d) => d.fanout !== undefined);
+}
+
+/** The range's selection as a key filter, for a rollup keyed by it (else nothing). */
+export function repoKeyFilter(rollup: DailyRollup, range: Pick<Range, "repo">, filter?: KeyFilter): KeyFilter | undefined {
+  return hasRepoKey(rollup) ? { ...filter, repo: [range.repo] } : filter;
+}
+
 export interface RangeQuery {
   filter?: FilterPart;
   /** PocketBase sort, e.g. "-failed,nsapp". */
   sort?: string;
 }
 
-function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery) {
-  const expr = q.filter ? `runs > 0 && (${q.filter.expr})` : "runs > 0";
+/** The placeholder of the range's selection (not a column name, so no caller's filter names it). */
+const REPO_PARAM = "rangeRepo";
+
+function options(pb: PocketBase, rollup: DailyRollup, range: RangeSpan, q: RangeQuery) {
+  const repo = hasRepoKey(rollup) ? ` && repo = {:${REPO_PARAM}}` : "";
+  const expr = q.filter ? `runs > 0${repo} && (${q.filter.expr})` : `runs > 0${repo}`;
   return {
-    filter: pb.filter(expr, q.filter?.params ?? {}),
+    filter: pb.filter(expr, { ...q.filter?.params, ...(repo ? { [REPO_PARAM]: range.repo } : {}) }),
     sort: q.sort,
     // The view's list rule binds range_from/range_to to these query parameters.
     query: { from: range.from, to: range.to },
@@ -101,8 +129,8 @@ function typedKeys<N extends DailyRollup, R extends KeyRow<N>>(rollup: N): (row:
 }
 
 /** One page, with the total number of matching keys. */
-export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, page: number, perPage: number, q: RangeQuery = {}) {
-  const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<N>>(page, perPage, options(pb, range, q));
+export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, page: number, perPage: number, q: RangeQuery = {}) {
+  const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<N>>(page, perPage, options(pb, rollup, range, q));
   return { ...res, items: res.items.map(typedKeys(rollup)).map(withNullRates) };
 }
 
@@ -112,7 +140,7 @@ export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N
  * number), else from the range sums (one request, one JSON text: docs/ROLLUPS.md "Range sums");
  * with a filter from the range view (a filter leaves few rows).
  */
-export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
+export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   if (q.filter) return rangeAllFromView(pb, rollup, range, q);
   const now = new Date();
   if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) {
@@ -124,8 +152,8 @@ export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N,
 }
 
 /** The same from the range view through the records API (filtered reads; the benchmark's comparison). */
-export async function rangeAllFromView<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
-  return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, range, q))).map(typedKeys(rollup)).map(withNullRates);
+export async function rangeAllFromView<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
+  return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, rollup, range, q))).map(typedKeys(rollup)).map(withNullRates);
 }
 
 /** A PocketBase sort ("-runs,nsapp") as a comparator, then the key columns (the order of rows that tie). */
@@ -171,14 +199,15 @@ function rangeRow(keys: readonly string[], values: readonly (string | number | n
  * without runs in the range included, in no order. For readers that fold many keys into few
  * figures themselves (install time: lib/data/queries/durations.ts); the others use rangeAll.
  */
-export async function rangeSums(pb: PocketBase, rollup: DailyRollup, range: Pick<Range, "from" | "to" | "grain">): Promise<(string | number | null)[][]> {
+export async function rangeSums(pb: PocketBase, rollup: DailyRollup, range: RangeSpan): Promise<(string | number | null)[][]> {
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
   const table = rollupTable(rollup, range.grain);
-  return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query: { from: range.from, to: range.to } });
+  const query = { from: range.from, to: range.to, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}) };
+  return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query });
 }
 
 /** Every key with runs in the range from the rollup's range sums, sorted as PocketBase would. */
-export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: Pick<Range, "from" | "to" | "grain">, sort?: string): Promise<RangeRow<N>[]> {
+export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, sort?: string): Promise<RangeRow<N>[]> {
   const keys = rollupDims(rollup).map((d) => d.column);
   const rows = await rangeSums(pb, rollup, range);
   const typed = typedKeys<N, RangeRow<N>>(rollup);
@@ -194,13 +223,13 @@ export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, ro
 export async function rangeAllFromStore<N extends DailyRollup>(
   pb: PocketBase,
   rollup: N & SeriesRollup,
-  range: Pick<Range, "from" | "to" | "grain">,
+  range: RangeSpan,
   sort: string | undefined,
   now: Date,
   filter?: KeyFilter,
 ) {
   const keys = rollupDims(rollup).map((d) => d.column);
-  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now, filter);
+  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now, repoKeyFilter(rollup, range, filter));
   return sums
     .flatMap(({ key, counts }) => {
       const row = rangeRow(
@@ -216,17 +245,18 @@ export async function rangeAllFromStore<N extends DailyRollup>(
 /**
  * The rollup's own rows for every bucket of the range (series: one row per bucket and key,
  * buckets without runs absent). `filter` narrows the keys; its placeholders must not be
- * named `from` or `to`.
+ * named `from`, `to` or `rangeRepo`.
  */
 export async function rangeSeriesRows<N extends DailyRollup>(
   pb: PocketBase,
   rollup: N,
-  range: Pick<Range, "from" | "to" | "grain">,
+  range: RangeSpan,
   filter?: FilterPart,
 ): Promise<(KeyRow<N> & StoredCounts & { bucket: string })[]> {
-  const expr = filter ? `bucket >= {:from} && bucket <= {:to} && (${filter.expr})` : "bucket >= {:from} && bucket <= {:to}";
+  const repo = hasRepoKey(rollup) ? ` && repo = {:${REPO_PARAM}}` : "";
+  const expr = filter ? `bucket >= {:from} && bucket <= {:to}${repo} && (${filter.expr})` : `bucket >= {:from} && bucket <= {:to}${repo}`;
   const rows = await listAll<KeyRow<N> & StoredCounts & { bucket: string }>(pb, rollupTable(rollup, range.grain), {
-    filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to }),
+    filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to, ...(repo ? { [REPO_PARAM]: range.repo } : {}) }),
   });
   return rows.map(typedKeys(rollup));
 }

@@ -20,7 +20,7 @@ import { countRecords, publicClient, readerClient } from "../pocketbase";
 import { rangeBounds, type Range } from "../../range";
 import { TELEMETRY } from "../../rollups/spec";
 import { pbTime } from "../../time";
-import { rangeAll } from "./rollup-range";
+import { rangeAll, repoSourceFilter } from "./rollup-range";
 
 /** One run as the public sees it; environment values are labels (lib/labels.ts), as in every breakdown. */
 export interface Run {
@@ -66,10 +66,21 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
   const pb = await readerClient();
   const { start, end } = rangeBounds(range);
   const from = start > cutoff ? start : cutoff;
+  const repo = repoSourceFilter(range.repo);
   const running =
     from >= end
       ? 0
-      : await countRecords(pb, TELEMETRY, pb.filter("nsapp = {:nsapp} && status = {:s} && created >= {:from} && created < {:end}", { nsapp, s: "installing", from, end }));
+      : await countRecords(
+          pb,
+          TELEMETRY,
+          pb.filter(`nsapp = {:nsapp} && status = {:s} && created >= {:from} && created < {:end}${repo ? ` && ${repo.expr}` : ""}`, {
+            ...repo?.params,
+            nsapp,
+            s: "installing",
+            from,
+            end,
+          }),
+        );
   return outcome === "running" ? running : sum("installing") - running;
 }
 
@@ -82,9 +93,10 @@ export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | 
   const pb = await readerClient();
   const { start, end } = rangeBounds(range);
   const of = outcome ? outcomeFilter(outcome, cutoff) : null;
-  const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}`;
+  const repo = repoSourceFilter(range.repo);
+  const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}${repo ? ` && ${repo.expr}` : ""}`;
   const res = await pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
-    filter: pb.filter(expr, { ...of?.params, nsapp, start, end }),
+    filter: pb.filter(expr, { ...of?.params, ...repo?.params, nsapp, start, end }),
     sort: "-created",
     fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
     skipTotal: true,

@@ -3,7 +3,6 @@ import { fetchAppDetail, fetchAppDurations, fetchOverview } from "../../data";
 import { DURATION_MIN_RUNS } from "../../durations";
 import { explainExitCode } from "../../exit-codes";
 import { formatApproxDuration, formatInt, formatInterval, formatPercent } from "../../format";
-import { DEFAULT_REPO } from "../../repo";
 import { rangeHref } from "../../params";
 import { wilson, type Interval } from "../../stats";
 import { bucketLabel } from "../../time";
@@ -44,7 +43,7 @@ ${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${fo
 
 export const appWidget: WidgetRenderer = async ({ view, app }) => {
   const nsapp = app!;
-  const [d, time] = await Promise.all([fetchAppDetail(nsapp, view.range, false), fetchAppDurations(nsapp, view.range, DEFAULT_REPO)]);
+  const [d, time] = await Promise.all([fetchAppDetail(nsapp, view.range, false), fetchAppDurations(nsapp, view.range, view.range.repo)]);
   const t = d.totals;
   const n = t.success + t.failed;
   const w = wilson(t.success, n);

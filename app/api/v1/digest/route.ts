@@ -21,7 +21,7 @@ function appRow(section: string, a: DigestApp & { reason?: string; regression?: 
 export async function GET(request: Request) {
   return answer(request, "digest", VIEWS.apiDigest, DigestSchema, async (state) => {
     const week = weekContaining(state.range.from);
-    const digest = await fetchDigest(week.monday);
+    const digest = await fetchDigest(week.monday, state.repo);
     const { previous, next } = neighbours(week.monday, new Date(), firstWeek(state.firstDay));
     const iso = isoWeek(week.monday);
     const rows = [
