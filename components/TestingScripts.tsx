@@ -7,7 +7,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/DataTable";
 import { Loaded } from "@/components/Section";
 import { loadTestingScripts } from "@/lib/data";
-import { formatRate } from "@/lib/format";
+import { formatInt, formatRate } from "@/lib/format";
 import type { Range } from "@/lib/range";
 import { PROMOTE_MARGIN, PROMOTE_MIN_RUNS } from "@/lib/testing";
 
@@ -29,10 +29,19 @@ export async function TestingScripts({ range }: { range: Range }) {
             fold={10}
             rowKey={(s) => s.nsapp}
             columns={[
-              { key: "nsapp", label: "Script", cell: (s) => ({ kind: "link", value: s.nsapp, href: `/apps/${encodeURIComponent(s.nsapp)}` }) },
+              { key: "nsapp", label: "Script", cell: (s) => ({ kind: "link", value: s.nsapp, href: `/apps/${encodeURIComponent(s.nsapp)}?repo=dev` }) },
               { key: "runs", label: "Finished runs", priority: 2, cell: (s) => ({ kind: "integer", value: s.success + s.failed }) },
               { key: "rate", label: "Failure rate (95 % interval)", cell: (s) => ({ kind: "rate", value: s.failureRate, low: s.failureLow, high: s.failureHigh }) },
               { key: "verdict", label: "Ready to promote", cell: (s) => ({ kind: "text", value: s.verdict === "ready" ? "ready" : s.verdict, muted: s.verdict !== "ready" }) },
+              {
+                key: "command",
+                label: "Fails most at",
+                priority: 2,
+                cell: (s) =>
+                  s.topCommand
+                    ? { kind: "text", value: s.topCommand.command, note: `line ${s.topCommand.line} · ${formatInt(s.topCommand.failed)} of ${formatInt(s.failed)}` }
+                    : { kind: "text", value: "–", muted: true },
+              },
             ]}
             empty="No runs from the development repository in this range."
           />

@@ -39,6 +39,24 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-07",
+    title: "Every figure for a repository selection (issue 15)",
+    summary:
+      "Runs of the development repository (scripts in testing) and of forks no longer move the official figures: every endpoint that counts runs reads `repo=`, official by default. `repo=all` gives what these endpoints counted before.",
+    changes: [
+      {
+        kind: "changed",
+        title: "Official runs by default",
+        text: "`/api/v1/summary`, `/apps`, `/apps/{nsapp}` (and its `/runs`, `/insights`, `/failing-commands`, `/hardware`), `/errors`, `/errors/{code}`, `/os`, `/hardware`, `/regressions`, `/incidents` and `/digest` count the official repository's runs and the older protocol's (which name no repository) unless `repo=` says otherwise; they counted every run before. A client that wants the figures as they were asks `repo=all`.",
+      },
+      {
+        kind: "added",
+        title: "repo= everywhere, and the selection in range",
+        text: "`repo=official|dev|fork|all` on every endpoint above, the widgets, badges, chart images and the Atom feeds (`/feed.xml?repo=dev`). Every answer's `range` names the selection in `repo`; a CSV of another selection than the official one is named `<report>-<repo>-<from>-<to>.csv`.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-07",
     title: "Scripts in testing: a steadier official median",
     summary: "The promotion rule's official median is taken over apps with at least 100 finished official runs (was 30).",
     changes: [

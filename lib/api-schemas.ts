@@ -16,6 +16,7 @@ import { HARDWARE } from "./reports/hardware";
 import { OS } from "./reports/os";
 import { RUNS } from "./reports/runs";
 import { MAX_LIST_ROWS } from "./params";
+import { MEDIAN_MIN_RUNS } from "./testing";
 import { REPOS } from "./repo";
 import { DURATION_FACTORS } from "./duration-factors";
 import { TYPES } from "./run-type";
@@ -34,6 +35,11 @@ export const RangeSchema = z.strictObject({
     .enum(["hour", "day", "week", "month"])
     .describe(
       `what one series point is: hour for 24h; by the range's length in days otherwise — day up to ${DAILY_MAX_DAYS}, week (Monday–Sunday, keyed by its Monday) up to ${WEEKLY_MAX_DAYS}, month beyond; presets, custom ranges and all time alike`,
+    ),
+  repo: z
+    .enum(REPOS)
+    .describe(
+      "whose runs the figures count (repo=): official (with the older protocol's runs, which name no repository), dev, fork or all; official on endpoints without repo= (scripts in testing read the development repository by definition)",
     ),
 });
 
@@ -85,11 +91,19 @@ export const TestingSchema = envelope(
       verdict: z
         .enum(["ready", "not ready", "too few runs"])
         .describe("ready: at least 30 finished runs and the interval's upper bound at most the official median app failure rate + 2 percentage points (/methodology#testing)"),
+      top_failing_command: z
+        .strictObject({
+          command: z.string().describe("the failing command, normalised (the failure signature: /methodology)"),
+          line: int.describe("the script line; 0 when not reported"),
+          failed: int.describe("development runs in the range that failed at it"),
+        })
+        .nullable()
+        .describe("the command the script's development runs failed at most in the range; null when none of its failures named one"),
     }),
   ),
   {
     official_median_failure_rate: rate.describe(
-      "median failure rate of apps with at least 30 finished official runs in the range (official repository or older protocol; what the rule compares with)",
+      `median failure rate of apps with at least ${MEDIAN_MIN_RUNS} finished official runs in the range (official repository or older protocol; what the rule compares with)`,
     ),
   },
 );

@@ -3,6 +3,7 @@
  * function, and reply JSON (or CSV with format=csv) with CDN cache headers. Bad input is a
  * 400 with a message, an unknown thing a 404; a data-layer failure a 503. Never a bare 500.
  */
+import { DEFAULT_REPO } from "./repo";
 import "server-only";
 import type { z } from "zod";
 import { readViewState } from "./data";
@@ -85,12 +86,13 @@ export function toCsv(table: CsvTable): string {
 }
 
 function range(state: ViewState) {
-  return { preset: state.preset, from: state.range.from, to: state.range.to, grain: state.range.grain, bucket: state.range.bucket };
+  return { preset: state.preset, from: state.range.from, to: state.range.to, grain: state.range.grain, bucket: state.range.bucket, repo: state.range.repo };
 }
 
-/** "summary-2026-10-24-2026-11-22.csv"; hours as "2026-11-22T13". */
+/** "summary-2026-10-24-2026-11-22.csv"; hours as "2026-11-22T13"; another selection than the official one named ("summary-dev-…"). */
 function csvName(name: string, state: ViewState): string {
-  return `${name}-${state.range.from}-${state.range.to}.csv`.replace(/ /g, "T");
+  const repo = state.range.repo === DEFAULT_REPO ? "" : `-${state.range.repo}`;
+  return `${name}${repo}-${state.range.from}-${state.range.to}.csv`.replace(/ /g, "T");
 }
 
 /**

@@ -28,10 +28,12 @@ export interface EmbedOptions {
 
 const RANGE_KEYS = ["range", "from", "to"];
 /** The options of images: badges and charts. */
-const IMAGE_KEYS = [...RANGE_KEYS, "metric", "theme"];
+/** The range and whose runs (repo=, lib/repo.ts): what a widget's, a badge's or a chart's figures are read for. */
+const SELECTION_KEYS = [...RANGE_KEYS, "repo"];
+const IMAGE_KEYS = [...SELECTION_KEYS, "metric", "theme"];
 const IMAGE_THEMES = ["light", "dark"] as const;
 
-const EMBED_KEYS = ["range", "from", "to", "type", "theme", "bg", "compact", "title", "accent", "link", "app"];
+const EMBED_KEYS = ["range", "from", "to", "repo", "type", "theme", "bg", "compact", "title", "accent", "link", "app"];
 const FLAG_TRUE = ["", "1", "true", "yes"];
 const FLAG_FALSE = ["0", "false", "no"];
 
@@ -62,7 +64,7 @@ function parseEmbedView(raw: RawParams, now: Date, firstDay: string | null | und
  * link, app.
  */
 export function parseEmbedOptions(raw: RawParams, now: Date, firstDay?: string | null): { options: EmbedOptions; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, firstDay, VIEWS.embed, ["range", "from", "to", "type"], EMBED_KEYS);
+  const { state, notes } = parseEmbedView(raw, now, firstDay, VIEWS.embed, [...SELECTION_KEYS, "type"], EMBED_KEYS);
   function flag(key: string, fallback: boolean): boolean {
     const value = get(raw, key);
     if (value === undefined) return fallback;
@@ -117,7 +119,7 @@ function parseImageOptions<M extends string>(
   of: View,
   metrics: readonly [M, ...M[]],
 ): { options: ImageOptions<M>; notes: string[] } {
-  const { state, notes } = parseEmbedView(raw, now, firstDay, of, RANGE_KEYS, IMAGE_KEYS);
+  const { state, notes } = parseEmbedView(raw, now, firstDay, of, SELECTION_KEYS, IMAGE_KEYS);
   return { options: { view: state, metric: imageOption(raw, "metric", metrics, notes), theme: imageOption(raw, "theme", IMAGE_THEMES, notes) }, notes };
 }
 

@@ -151,15 +151,6 @@ const DAILY = [
     purpose: "install time per app and repository (duration histogram, lib/durations.ts)",
   },
   {
-    // Runs per app and repository, without durations (scripts in testing: lib/data/queries/testing.ts).
-    // The duration rollup has the same keys split by duration bucket; read filtered by repository
-    // its range view cost 5.5 s at 10 M runs (no index starts with repo_source), this one a few ms.
-    name: "stats_app_repo",
-    hourly: "stats_app_repo_hourly",
-    dims: [text("nsapp"), text("repo_source")],
-    purpose: "runs per app and repository (scripts in testing)",
-  },
-  {
     // Install time by factor (lib/duration-factors.ts): each run's duration bucket with its
     // resources, and with its method and OS — two tables, not one per factor (one trigger each;
     // a cross product of all five would hold about a row per run). The reader sums each

@@ -67,11 +67,6 @@ module.exports = { QUERIES: {
   "fanout": null,
   "sql": "SELECT CAST(COALESCE(json_group_array(json_array(k.nsapp, k.repo_source, k.duration, CASE WHEN k.bucket <= {:to} THEN k.cum_success ELSE e.cum_success END - COALESCE(s.cum_success, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_failed ELSE e.cum_failed END - COALESCE(s.cum_failed, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_aborted ELSE e.cum_aborted END - COALESCE(s.cum_aborted, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_unknown ELSE e.cum_unknown END - COALESCE(s.cum_unknown, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_installing ELSE e.cum_installing END - COALESCE(s.cum_installing, 0))), '[]') AS TEXT) AS rows FROM stats_app_duration k LEFT JOIN stats_app_duration e ON e.rowid = (SELECT x.rowid FROM stats_app_duration x WHERE k.bucket > {:to} AND x.nsapp = k.nsapp AND x.repo_source = k.repo_source AND x.duration = k.duration AND x.bucket <= {:to} ORDER BY x.bucket DESC LIMIT 1) LEFT JOIN stats_app_duration s ON s.rowid = (SELECT x.rowid FROM stats_app_duration x WHERE x.nsapp = k.nsapp AND x.repo_source = k.repo_source AND x.duration = k.duration AND x.bucket < {:from} ORDER BY x.bucket DESC LIMIT 1) WHERE EXISTS (SELECT 1 FROM stats_calendar WHERE day = {:from}) AND EXISTS (SELECT 1 FROM stats_calendar WHERE day = {:to}) AND k.valid_until = '9999-12-31' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)"
  },
- "stats_app_repo": {
-  "grain": "day",
-  "fanout": null,
-  "sql": "SELECT CAST(COALESCE(json_group_array(json_array(k.nsapp, k.repo_source, CASE WHEN k.bucket <= {:to} THEN k.cum_success ELSE e.cum_success END - COALESCE(s.cum_success, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_failed ELSE e.cum_failed END - COALESCE(s.cum_failed, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_aborted ELSE e.cum_aborted END - COALESCE(s.cum_aborted, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_unknown ELSE e.cum_unknown END - COALESCE(s.cum_unknown, 0), CASE WHEN k.bucket <= {:to} THEN k.cum_installing ELSE e.cum_installing END - COALESCE(s.cum_installing, 0))), '[]') AS TEXT) AS rows FROM stats_app_repo k LEFT JOIN stats_app_repo e ON e.rowid = (SELECT x.rowid FROM stats_app_repo x WHERE k.bucket > {:to} AND x.nsapp = k.nsapp AND x.repo_source = k.repo_source AND x.bucket <= {:to} ORDER BY x.bucket DESC LIMIT 1) LEFT JOIN stats_app_repo s ON s.rowid = (SELECT x.rowid FROM stats_app_repo x WHERE x.nsapp = k.nsapp AND x.repo_source = k.repo_source AND x.bucket < {:from} ORDER BY x.bucket DESC LIMIT 1) WHERE EXISTS (SELECT 1 FROM stats_calendar WHERE day = {:from}) AND EXISTS (SELECT 1 FROM stats_calendar WHERE day = {:to}) AND k.valid_until = '9999-12-31' AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)"
- },
  "stats_app_duration_res": {
   "grain": "day",
   "fanout": null,
@@ -146,11 +141,6 @@ module.exports = { QUERIES: {
   "grain": "hour",
   "fanout": null,
   "sql": "SELECT CAST(COALESCE(json_group_array(json_array(nsapp, repo_source, duration, success, failed, aborted, unknown, installing)), '[]') AS TEXT) AS rows FROM (SELECT nsapp, repo_source, duration, SUM(success) AS success, SUM(failed) AS failed, SUM(aborted) AS aborted, SUM(unknown) AS unknown, SUM(installing) AS installing FROM stats_app_duration_hourly WHERE EXISTS (SELECT 1 FROM stats_calendar_hours WHERE hour = {:from}) AND EXISTS (SELECT 1 FROM stats_calendar_hours WHERE hour = {:to}) AND bucket >= {:from} AND bucket <= {:to} GROUP BY nsapp, repo_source, duration)"
- },
- "stats_app_repo_hourly": {
-  "grain": "hour",
-  "fanout": null,
-  "sql": "SELECT CAST(COALESCE(json_group_array(json_array(nsapp, repo_source, success, failed, aborted, unknown, installing)), '[]') AS TEXT) AS rows FROM (SELECT nsapp, repo_source, SUM(success) AS success, SUM(failed) AS failed, SUM(aborted) AS aborted, SUM(unknown) AS unknown, SUM(installing) AS installing FROM stats_app_repo_hourly WHERE EXISTS (SELECT 1 FROM stats_calendar_hours WHERE hour = {:from}) AND EXISTS (SELECT 1 FROM stats_calendar_hours WHERE hour = {:to}) AND bucket >= {:from} AND bucket <= {:to} GROUP BY nsapp, repo_source)"
  },
  "stats_app_hardware_hourly": {
   "grain": "hour",

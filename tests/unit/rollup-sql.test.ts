@@ -56,7 +56,9 @@ describe("rollup SQL", () => {
       { bucket: "2026-11-03", repo: "official", rev: 3 },
     ]);
     // A development run, a fork's and one of a source no selection names; then one moves to another repository.
-    const src = db.prepare("INSERT INTO _dev_telemetry_data (id, nsapp, type, status, exit_code, created, repo_source) VALUES (?, 'docker', 'lxc', 'failed', 1, '2026-11-02 11:00:00.000Z', ?)");
+    const src = db.prepare(
+      "INSERT INTO _dev_telemetry_data (id, nsapp, type, status, exit_code, created, repo_source) VALUES (?, 'docker', 'lxc', 'failed', 1, '2026-11-02 11:00:00.000Z', ?)",
+    );
     src.run("d", "ProxmoxVED");
     src.run("e", "external");
     src.run("f", "somewhere");

@@ -6,7 +6,8 @@ import { VIEWS } from "@/lib/views";
 /**
  * GET /api/v1/testing?range=30d — scripts in testing: the development repository's apps, each
  * with its finished runs, failure rate and interval and whether it is ready to promote
- * (lib/testing.ts; method: /methodology#testing).
+ * (lib/testing.ts; method: /methodology#testing), and the command its development runs failed at
+ * most (the normalised failure signature, never the trace).
  */
 export async function GET(request: Request) {
   return answer(request, "testing", VIEWS.apiTesting, TestingSchema, async (state) => {
@@ -20,11 +21,32 @@ export async function GET(request: Request) {
       failure_low: s.failureLow,
       failure_high: s.failureHigh,
       verdict: s.verdict,
+      top_failing_command: s.topCommand,
     }));
     return {
       extra: { official_median_failure_rate: view.officialMedian },
       data: rows,
-      table: csvTable(rows, { nsapp: true, runs: true, success: true, failed: true, failure_rate: true, failure_low: true, failure_high: true, verdict: true }),
+      table: csvTable(
+        rows.map(({ top_failing_command: top, ...r }) => ({
+          ...r,
+          top_failing_command: top?.command ?? "",
+          top_failing_command_line: top?.line ?? null,
+          top_failing_command_failed: top?.failed ?? null,
+        })),
+        {
+          nsapp: true,
+          runs: true,
+          success: true,
+          failed: true,
+          failure_rate: true,
+          failure_low: true,
+          failure_high: true,
+          verdict: true,
+          top_failing_command: true,
+          top_failing_command_line: true,
+          top_failing_command_failed: true,
+        },
+      ),
     };
   });
 }
