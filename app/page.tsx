@@ -17,6 +17,7 @@ import { pageMetadata, SITE_DESCRIPTION, SITE_FEED } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
 import { rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
+import { DEFAULT_REPO } from "@/lib/repo";
 import { getQueryClient } from "@/lib/query-client";
 import { previousRange, presetTitle, spanLabel } from "@/lib/range";
 import { bucketLabel } from "@/lib/time";
@@ -32,8 +33,9 @@ async function LiveFigures({ state }: { state: ViewState }) {
     <Loaded result={current}>
       {(o) => {
         const queryClient = getQueryClient();
-        // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on.
-        const live = range.grain === "hour" ? rangeQuery(state) : `from=${range.from}&to=${range.to}`;
+        // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on. The selection goes along.
+        const pinned = range.grain === "hour" ? rangeQuery(state) : `from=${range.from}&to=${range.to}`;
+        const live = range.repo === DEFAULT_REPO ? pinned : `${pinned}&repo=${range.repo}`;
         queryClient.setQueryData(summaryQuery(live).queryKey, { totals: o.totals, series: o.series, asOf: o.asOf });
         return (
           <LiveOverview

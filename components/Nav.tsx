@@ -23,7 +23,7 @@ export function keptQuery(search: URLSearchParams, view: View): string {
   const keep = new URLSearchParams();
   for (const [k, v] of search) {
     const param = k === "from" || k === "to" ? "range" : k;
-    if ((param === "range" || param === "type" || param === "os") && (view.params as readonly string[]).includes(param)) keep.append(k, v);
+    if ((param === "range" || param === "repo" || param === "type" || param === "os") && (view.params as readonly string[]).includes(param)) keep.append(k, v);
   }
   const qs = keep.toString();
   return qs ? `?${qs}` : "";

@@ -260,6 +260,7 @@ export function rangeQuery(state: Pick<ViewState, "preset" | "range">): string {
 
 /** A link to `path` that keeps only the range. */
 export function rangeHref(path: string, state: Pick<ViewState, "preset" | "range">): string {
-  const qs = rangeQuery(state);
+  // The range's repository selection goes along (a widget's link opens the figures it shows).
+  const qs = [rangeQuery(state), state.range.repo === DEFAULT_REPO ? "" : `repo=${state.range.repo}`].filter(Boolean).join("&");
   return qs ? `${path}?${qs}` : path;
 }

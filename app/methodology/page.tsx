@@ -140,10 +140,11 @@ export default function MethodologyPage() {
       <section className="panel" id="repository">
         <h2>Which repository</h2>
         <p>
-          Today&apos;s scripts say where they were run from: the official repository, the development repository (scripts in testing) or a fork. Install times count{" "}
+          Today&apos;s scripts say where they were run from: the official repository, the development repository (scripts in testing) or a fork. Every figure counts{" "}
           <strong>{REPO_LABEL.official.toLowerCase()}</strong> by default — runs of the older protocol name no repository; they predate the development repository&apos;s reporting
-          and count as official. Development and fork runs never move these figures; <code>repo=dev</code>, <code>repo=fork</code> or <code>repo=all</code> shows them (API:{" "}
-          <code>/api/v1/durations</code>). The other figures of the dashboard do not yet tell repositories apart: they count every run.
+          and count as official. Development and fork runs never move these figures; the Repository filter of each page (<code>repo=dev</code>, <code>repo=fork</code> or{" "}
+          <code>repo=all</code> in a URL, an API call, a widget, badge or feed) shows them instead. Each selection is counted exactly, like the rest: a run is counted once under
+          its own repository and once under “all”.
         </p>
       </section>
       <section className="panel" id="testing">

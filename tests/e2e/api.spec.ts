@@ -3,10 +3,14 @@
  * (lib/api-schemas.ts, the source of /api/v1/openapi.json), figures equal SQL, CSV for tables,
  * clear errors, cache headers.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import type { z } from "zod";
 import * as S from "../../lib/api-schemas";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
 
@@ -78,7 +82,7 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers and n
   const from: string = body.range.from;
   const to: string = body.range.to;
   const want = sql<{ nsapp: string; runs: number; failed: number; decided: number }>(
-    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided FROM _dev_telemetry_data
+    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided FROM ${RUNS}
      WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING runs >= 20 ORDER BY runs DESC, nsapp LIMIT 10`,
     from,
     to,
@@ -86,7 +90,7 @@ test("apps JSON equals SQL for a filtered, sorted page, with cache headers and n
   expect(body.data.map((r: { nsapp: string; runs: number; failed: number }) => [r.nsapp, r.runs, r.failed])).toEqual(want.map((r) => [r.nsapp, r.runs, r.failed]));
   expect(body.data.map((r: { decided: number }) => r.decided)).toEqual(want.map((r) => r.decided));
   const total = sql<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM (SELECT nsapp FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING COUNT(*) >= 20)`,
+    `SELECT COUNT(*) AS n FROM (SELECT nsapp FROM ${RUNS} WHERE type='lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp HAVING COUNT(*) >= 20)`,
     from,
     to,
   )[0]!.n;
@@ -105,7 +109,7 @@ test("range=24h: hourly series and per-code totals over the last 24 hours equal 
   expect(buckets[0]).toBe(from);
   expect(buckets[23]).toBe(to);
   const perHour = sql<{ hour: string; failed: number }>(
-    `SELECT substr(created,1,13) AS hour, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE type='lxc' AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
+    `SELECT substr(created,1,13) AS hour, SUM(status='failed') AS failed FROM ${RUNS} WHERE type='lxc' AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
     from,
     to,
   );
@@ -113,7 +117,7 @@ test("range=24h: hourly series and per-code totals over the last 24 hours equal 
 
   const codes = await (await request.get(`${base()}/errors?range=24h&aborts=include`)).json();
   const want = sql<{ code: number; n: number }>(
-    `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE status IN ('failed','aborted') AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
+    `SELECT exit_code AS code, COUNT(*) AS n FROM ${RUNS} WHERE status IN ('failed','aborted') AND substr(created,1,13) BETWEEN ? AND ? GROUP BY 1`,
     codes.range.from,
     codes.range.to,
   );
@@ -150,9 +154,7 @@ test("CSV: every table endpoint answers text/csv with a header row, with format=
     expect((await empty.text()).split("\r\n")[0], `${path} empty`).toBe(lines[0]);
   }
   const errors = await (await request.get(`${base()}/errors.csv`)).text();
-  const failed100 = sql<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE exit_code = 100 AND status = 'failed' AND substr(created,1,10) >= date('now','-29 days')`,
-  )[0]!.n;
+  const failed100 = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE exit_code = 100 AND status = 'failed' AND substr(created,1,10) >= date('now','-29 days')`)[0]!.n;
   const row = errors.split("\r\n").find((l) => l.startsWith("100,"))!;
   expect(row).toContain(`,${failed100},`);
 });

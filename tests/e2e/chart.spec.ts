@@ -4,6 +4,7 @@
  * records, which a real browser renders as an <img>, and whose numbers match the API.
  * (jellyfin: no test adds runs to it, so cached figures stay equal to SQL.)
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import { formatInt, formatPercent } from "../../lib/format";
 import { presetRange } from "../../lib/range";
@@ -11,6 +12,9 @@ import { wilson } from "../../lib/stats";
 import { elements, selfContainedSvg } from "../support/svg";
 import { children } from "../support/xml";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 const IMAGE_CACHE = "public, max-age=0, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
@@ -22,7 +26,7 @@ type Day = Record<(typeof KEYS)[number], number> & { day: string };
 /** Runs of `nsapp` per day and stored outcome over [from, to], every day (zeros included). */
 function sqlDays(nsapp: string, from: string, to: string): Day[] {
   const rows = sql<{ day: string; outcome: string; n: number }>(
-    `SELECT substr(created, 1, 10) AS day, ${OUTCOME} AS outcome, COUNT(*) AS n FROM _dev_telemetry_data
+    `SELECT substr(created, 1, 10) AS day, ${OUTCOME} AS outcome, COUNT(*) AS n FROM ${RUNS}
      WHERE nsapp = ? AND substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1, 2`,
     nsapp,
     from,

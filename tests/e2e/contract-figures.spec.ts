@@ -4,10 +4,14 @@
  * records and against what the OpenAPI document says. The data has an app on two OSes up to
  * the current hour and an app whose two install types move apart (tests/support/contract-rows.ts).
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import { addDays } from "../../lib/time";
 import { OS_LABEL_SQL, OS_VERSION_LABEL_SQL } from "../support/labels";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -28,7 +32,7 @@ interface AppRow {
 function counts(from: string, to: string, where = "") {
   const rows = sql<{ k: string; runs: number; success: number; failed: number }>(
     `SELECT nsapp || '/' || type AS k, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
-     FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN ? AND ? ${where} GROUP BY 1`,
+     FROM ${RUNS} WHERE substr(created,1,10) BETWEEN ? AND ? ${where} GROUP BY 1`,
     from,
     to,
   );
@@ -67,7 +71,7 @@ test("an OS filter holds on a range that ends today: sparkline to the partial da
   const { from, to } = body.range;
   const row = body.data.find((r) => r.nsapp === "docker" && r.type === "lxc")!;
   const perDay = sql<{ day: string; runs: number; other: number }>(
-    `SELECT substr(created,1,10) AS day, SUM(os_type = 'ubuntu') AS runs, SUM(os_type != 'ubuntu') AS other FROM _dev_telemetry_data
+    `SELECT substr(created,1,10) AS day, SUM(os_type = 'ubuntu') AS runs, SUM(os_type != 'ubuntu') AS other FROM ${RUNS}
      WHERE nsapp = 'docker' AND type = 'lxc' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY 1`,
     from,
     to,
@@ -141,10 +145,9 @@ test("run rows carry the labels every breakdown shows, not raw spellings", async
   const seen = new Set<string>();
   for (const nsapp of ["docker", "haos-vm"]) {
     const body = await (await request.get(`${base()}/apps/${nsapp}/runs?range=30d&outcome=success&size=100`)).json();
-    const labels = sql<{ os: string; version: string }>(
-      `SELECT DISTINCT ${OS_LABEL_SQL} AS os, ${OS_VERSION_LABEL_SQL} AS version FROM _dev_telemetry_data WHERE nsapp = ?`,
-      nsapp,
-    ).map((l) => `${l.os}|${l.version}`);
+    const labels = sql<{ os: string; version: string }>(`SELECT DISTINCT ${OS_LABEL_SQL} AS os, ${OS_VERSION_LABEL_SQL} AS version FROM ${RUNS} WHERE nsapp = ?`, nsapp).map(
+      (l) => `${l.os}|${l.version}`,
+    );
     for (const r of body.data as { os_type: string; os_version: string }[]) {
       expect(labels, `${nsapp} ${r.os_type} ${r.os_version}`).toContain(`${r.os_type}|${r.os_version}`);
       seen.add(`${r.os_type}|${r.os_version}`);

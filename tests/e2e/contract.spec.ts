@@ -3,10 +3,14 @@
  * points, freshness, the digest's edges and user aborts — each as the OpenAPI document, the
  * README and /methodology state it, and equal to SQL over the raw records.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { weekOf } from "../../lib/buckets";
 import { addDays, utcDay } from "../../lib/time";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const base = () => `${process.env.E2E_APP_URL}/api/v1`;
 const get = async (request: APIRequestContext, path: string) => {
@@ -80,7 +84,7 @@ test("an app's insights honour range.bucket: weekly points with partial flags, e
   expect(series.at(-1)!.partial).toBe(true);
   const weeks = sql<{ day: string; runs: number; failed: number; decided: number }>(
     `SELECT substr(created,1,10) AS day, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(status IN ('sucess','success','done','failed')) AS decided
-     FROM _dev_telemetry_data WHERE nsapp = 'docker' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY 1`,
+     FROM ${RUNS} WHERE nsapp = 'docker' AND substr(created,1,10) BETWEEN ? AND ? GROUP BY 1`,
     body.range.from,
     body.range.to,
   );
@@ -140,7 +144,7 @@ test("user aborts: one rule on /errors and /apps/{nsapp}, with the same aborts p
   const byCode = (where: string) =>
     new Map(
       sql<{ c: number; failed: number; aborted: number }>(
-        `SELECT exit_code AS c, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted FROM _dev_telemetry_data
+        `SELECT exit_code AS c, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted FROM ${RUNS}
          WHERE nsapp = 'docker' AND substr(created,1,10) BETWEEN ? AND ? AND ${where} GROUP BY 1`,
         from,
         to,

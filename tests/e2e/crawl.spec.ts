@@ -5,11 +5,15 @@
  * and every URL in it answers 200, is canonical (its own canonical link, no redirect), indexed
  * and open to crawlers.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import { presetRange } from "../../lib/range";
 import { allowed, parseRobots } from "../support/robots";
 import { children, parseXml } from "../support/xml";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 const CRAWLER_CACHE = "public, max-age=3600, s-maxage=3600, stale-while-revalidate=86400, stale-if-error=86400";
@@ -54,16 +58,16 @@ test("the sitemap lists every active app and exit code once with its last day, a
 
   const window = presetRange("90d", new Date());
   const apps = sql<{ nsapp: string; day: string }>(
-    `SELECT nsapp, MAX(${DAY}) AS day FROM _dev_telemetry_data WHERE ${DAY} BETWEEN ? AND ? AND nsapp != '' GROUP BY nsapp`,
+    `SELECT nsapp, MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} BETWEEN ? AND ? AND nsapp != '' GROUP BY nsapp`,
     window.from,
     window.to,
   );
   const codes = sql<{ code: number; day: string }>(
-    `SELECT COALESCE(exit_code, 0) AS code, MAX(${DAY}) AS day FROM _dev_telemetry_data WHERE ${DAY} BETWEEN ? AND ? AND status IN ('failed', 'aborted') GROUP BY 1`,
+    `SELECT COALESCE(exit_code, 0) AS code, MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} BETWEEN ? AND ? AND status IN ('failed', 'aborted') GROUP BY 1`,
     window.from,
     window.to,
   ).filter((c) => c.code >= 0 && c.code <= 255);
-  const lastDay = sql<{ day: string }>(`SELECT MAX(${DAY}) AS day FROM _dev_telemetry_data`)[0]!.day;
+  const lastDay = sql<{ day: string }>(`SELECT MAX(${DAY}) AS day FROM ${RUNS}`)[0]!.day;
   expect(apps.length).toBeGreaterThan(500);
   const listed = (prefix: string) => [...byPath.keys()].filter((p) => p.startsWith(prefix));
   expect(listed("/apps/").sort()).toEqual(apps.map((a) => `/apps/${encodeURIComponent(a.nsapp)}`).sort());

@@ -4,11 +4,15 @@
  * renders with figures equal to SQL over the raw records of the week, the API answers its
  * schema, the feeds are Atom that Chromium parses and list the seeded regressions and incident.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test, type Page } from "@playwright/test";
 import { request as httpRequest } from "node:http";
 import * as S from "../../lib/api-schemas";
 import { lastCompleteWeek, weekContaining, type Week } from "../../lib/week";
 import { sql, truth } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 const ATOM = "http://www.w3.org/2005/Atom";
@@ -19,7 +23,7 @@ const before = (w: Week) => weekContaining(new Date(Date.parse(`${w.monday}T00:0
 /** Runs, failures and decided runs per app in a week, from the raw records. */
 function perApp(w: Week): Map<string, { runs: number; failed: number; decided: number }> {
   const rows = sql<{ nsapp: string; runs: number; failed: number; decided: number }>(
-    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(${DECIDED}) AS decided FROM _dev_telemetry_data
+    `SELECT nsapp, COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(${DECIDED}) AS decided FROM ${RUNS}
      WHERE substr(created,1,10) BETWEEN ? AND ? GROUP BY nsapp`,
     w.monday,
     w.sunday,
@@ -60,7 +64,7 @@ test("/digest shows every section of the last complete week, with figures equal 
   await expect(page.locator(".error-box")).toHaveCount(0); // no section failed to load
 
   const [total] = sql<{ runs: number; failed: number; decided: number }>(
-    `SELECT COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(${DECIDED}) AS decided FROM _dev_telemetry_data WHERE substr(created,1,10) BETWEEN ? AND ?`,
+    `SELECT COUNT(*) AS runs, SUM(status='failed') AS failed, SUM(${DECIDED}) AS decided FROM ${RUNS} WHERE substr(created,1,10) BETWEEN ? AND ?`,
     week.monday,
     week.sunday,
   );

@@ -2,12 +2,16 @@
  * Every figure on the widgets and badges equals SQL over the raw records. (No range=24h or
  * range=90d overview here: overview.spec.ts needs those cache entries fresh.)
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test, type Page } from "@playwright/test";
 import { exitCodeInfo } from "../../lib/exit-codes";
 import { formatCompact, formatInt, formatPercent } from "../../lib/format";
 import { wilson } from "../../lib/stats";
 import { sql } from "./data";
 import { OS_FULL_LABEL_SQL } from "../support/labels";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 const SUCCESS = "status IN ('sucess','success','done')";
@@ -21,7 +25,7 @@ interface Counts {
 
 function counts(range: { from: string; to: string }, nsapp?: string): Counts {
   const where = nsapp ? `${DAYS} AND nsapp = @nsapp` : DAYS;
-  return sql<Counts>(`SELECT COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`, { ...range, nsapp })[0]!;
+  return sql<Counts>(`SELECT COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${where}`, { ...range, nsapp })[0]!;
 }
 
 /** Opens a widget and returns the days it covers (data-from/data-to on the card). */
@@ -62,7 +66,7 @@ test("app card: runs, success rate, n and the top exit code equal SQL; too few r
   await expect(figure(page, "success-rate")).toHaveText(formatPercent(c.success / (c.success + c.failed)));
   // As every exit-code list: user aborts (129, 130, 143) left out.
   const top = sql<{ code: number; failed: number }>(
-    `SELECT exit_code AS code, SUM(status='failed') AS failed FROM _dev_telemetry_data
+    `SELECT exit_code AS code, SUM(status='failed') AS failed FROM ${RUNS}
      WHERE ${DAYS} AND nsapp='docker' AND exit_code NOT IN (129, 130, 143) GROUP BY exit_code HAVING failed > 0 ORDER BY failed DESC, exit_code LIMIT 1`,
     range,
   )[0]!;
@@ -71,7 +75,7 @@ test("app card: runs, success rate, n and the top exit code equal SQL; too few r
   );
 
   // The rarest app with any run: below the minimum sample.
-  const rare = sql<{ nsapp: string }>(`SELECT nsapp FROM _dev_telemetry_data WHERE ${DAYS} GROUP BY nsapp ORDER BY COUNT(*), nsapp LIMIT 1`, range)[0]!;
+  const rare = sql<{ nsapp: string }>(`SELECT nsapp FROM ${RUNS} WHERE ${DAYS} GROUP BY nsapp ORDER BY COUNT(*), nsapp LIMIT 1`, range)[0]!;
   await open(page, `/embed/app/${rare.nsapp}?range=7d`);
   await expect(figure(page, "success-rate")).toHaveText("not enough data");
 });
@@ -80,10 +84,10 @@ test("exit codes: failures per code equal SQL (user aborts left out, as on the s
   const range = await open(page, "/embed/exit-codes");
   const fixable = "status = 'failed' AND exit_code NOT IN (129, 130, 143)";
   const want = sql<{ code: number; n: number }>(
-    `SELECT exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${fixable} AND ${DAYS} GROUP BY exit_code ORDER BY n DESC, code LIMIT 8`,
+    `SELECT exit_code AS code, COUNT(*) AS n FROM ${RUNS} WHERE ${fixable} AND ${DAYS} GROUP BY exit_code ORDER BY n DESC, code LIMIT 8`,
     range,
   );
-  const all = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${fixable} AND ${DAYS}`, range)[0]!.n;
+  const all = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${fixable} AND ${DAYS}`, range)[0]!.n;
   expect(await bars(page)).toEqual(want.map((w) => [`Exit code ${w.code}`, `${formatInt(w.n)} · ${formatPercent(w.n / all)}`]));
   await expect(page.locator(".bars .why").first()).toHaveText(exitCodeInfo(want[0]!.code).message);
 });
@@ -92,7 +96,7 @@ test("OS versions: runs per OS and version equal SQL", async ({ page }) => {
   const range = await open(page, "/embed/os?type=lxc");
   // Under the labels every breakdown shows: Ubuntu "2404" and "24.04" are one row.
   const want = sql<{ os: string; n: number }>(
-    `SELECT ${OS_FULL_LABEL_SQL} AS os, COUNT(*) AS n FROM _dev_telemetry_data
+    `SELECT ${OS_FULL_LABEL_SQL} AS os, COUNT(*) AS n FROM ${RUNS}
      WHERE type='lxc' AND ${DAYS} GROUP BY os ORDER BY n DESC, os`,
     range,
   );
@@ -106,7 +110,7 @@ test("OS versions: runs per OS and version equal SQL", async ({ page }) => {
 test("most failing apps: the ranking by the interval's lower bound and the rates equal SQL", async ({ page }) => {
   const range = await open(page, "/embed/failing-apps");
   const apps = sql<Counts & { nsapp: string }>(
-    `SELECT nsapp, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${DAYS} GROUP BY nsapp, type`,
+    `SELECT nsapp, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${DAYS} GROUP BY nsapp, type`,
     range,
   );
   const want = apps
@@ -123,7 +127,7 @@ test("outcome trend and failure-rate trend: per-day counts and the overall rate 
   const perDay = sql<{ day: string; success: number; failed: number; aborted: number; unknown: number; installing: number }>(
     `SELECT substr(created,1,10) AS day, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted,
        SUM(status NOT IN ('sucess','success','done','failed','aborted','installing')) AS unknown, SUM(status='installing') AS installing
-     FROM _dev_telemetry_data WHERE ${DAYS} GROUP BY day`,
+     FROM ${RUNS} WHERE ${DAYS} GROUP BY day`,
     range,
   );
   const rows = await page.locator("details table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!)));

@@ -4,10 +4,14 @@
  * scripts/lib/demo-events.ts) is what its app shows from the regression's first day and what the
  * regression names, on /regressions, in the API and in the feed.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import signature from "../../pocketbase/pb_hooks/telemetry-signature.cjs";
 import { DEMO_EVENTS } from "../../scripts/lib/demo-events";
 import { sql, truth } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 const jellyfin = DEMO_EVENTS.find((e) => e.id === "jellyfin-apt")!;
@@ -25,16 +29,16 @@ interface Row {
 /** The app's failing commands over [from, to] by SQL: rows most failures first, and the totals. */
 function bySql(nsapp: string, from: string, to: string) {
   const where = "nsapp = ? AND status = 'failed' AND substr(created, 1, 10) BETWEEN ? AND ?";
-  const [total] = sql<{ n: number; with: number }>(`SELECT COUNT(*) AS n, COALESCE(SUM(fail_command != ''), 0) AS "with" FROM _dev_telemetry_data WHERE ${where}`, nsapp, from, to);
+  const [total] = sql<{ n: number; with: number }>(`SELECT COUNT(*) AS n, COALESCE(SUM(fail_command != ''), 0) AS "with" FROM ${RUNS} WHERE ${where}`, nsapp, from, to);
   const rows = sql<{ line: number; command: string; n: number; first: string; last: string }>(
     `SELECT fail_line AS line, fail_command AS command, COUNT(*) AS n, MIN(substr(created, 1, 10)) AS first, MAX(substr(created, 1, 10)) AS last
-     FROM _dev_telemetry_data WHERE ${where} AND fail_command != '' GROUP BY 1, 2 ORDER BY n DESC, line, command`,
+     FROM ${RUNS} WHERE ${where} AND fail_command != '' GROUP BY 1, 2 ORDER BY n DESC, line, command`,
     nsapp,
     from,
     to,
   );
   const codes = sql<{ line: number; command: string; code: number; n: number }>(
-    `SELECT fail_line AS line, fail_command AS command, exit_code AS code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND fail_command != '' GROUP BY 1, 2, 3 ORDER BY n DESC, code`,
+    `SELECT fail_line AS line, fail_command AS command, exit_code AS code, COUNT(*) AS n FROM ${RUNS} WHERE ${where} AND fail_command != '' GROUP BY 1, 2, 3 ORDER BY n DESC, code`,
     nsapp,
     from,
     to,
@@ -85,7 +89,7 @@ test("the seeded regression names its command: API, CSV, /regressions and the fe
   const r = body.data.find((x: { nsapp: string }) => x.nsapp === "jellyfin");
   expect(r.failing_command).toMatchObject({ line: seededCommand.line, command });
   const [n] = sql<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE nsapp = 'jellyfin' AND status = 'failed' AND fail_command = ? AND fail_line = ? AND substr(created, 1, 10) BETWEEN ? AND ?",
+    `SELECT COUNT(*) AS n FROM ${RUNS} WHERE nsapp = 'jellyfin' AND status = 'failed' AND fail_command = ? AND fail_line = ? AND substr(created, 1, 10) BETWEEN ? AND ?`,
     command,
     seededCommand.line,
     r.start,

@@ -5,10 +5,14 @@
  * the seeded GPU-only failure (scripts/lib/demo-model.ts GPU_FAILURE_APP) is named in the app's
  * "what is unusual", in the API and on its page.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import { HARDWARE_DIMENSIONS } from "../../lib/hardware";
 import { GPU_FAILURE_APP } from "../../scripts/lib/demo-model";
 import { sql } from "./data";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const app = () => process.env.E2E_APP_URL!;
 
@@ -27,12 +31,12 @@ interface Value {
 function bySql(from: string, to: string, where: { nsapp?: string; type?: string }) {
   const cond = ["substr(created, 1, 10) BETWEEN @from AND @to", ...(where.nsapp ? ["nsapp = @nsapp"] : []), ...(where.type ? ["type = @type"] : [])].join(" AND ");
   const args = { from, to, nsapp: where.nsapp ?? "", type: where.type ?? "" };
-  const [total] = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${cond}`, args);
+  const [total] = sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${cond}`, args);
   const values = new Map<string, Value>();
   for (const dimension of HARDWARE_DIMENSIONS) {
     const rows = sql<Omit<Value, "dimension" | "decided">>(
       `SELECT LOWER(TRIM(COALESCE(${dimension}, ''))) AS value, COUNT(*) AS runs, SUM(status IN ('sucess', 'success', 'done')) AS success, SUM(status = 'failed') AS failed,
-       SUM(status = 'aborted') AS aborted, SUM(status = 'installing') AS installing FROM _dev_telemetry_data WHERE ${cond} GROUP BY 1`,
+       SUM(status = 'aborted') AS aborted, SUM(status = 'installing') AS installing FROM ${RUNS} WHERE ${cond} GROUP BY 1`,
       args,
     );
     for (const r of rows) values.set(`${dimension}=${r.value}`, { dimension, ...r, decided: r.success + r.failed });

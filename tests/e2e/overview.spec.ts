@@ -1,9 +1,13 @@
 /**
  * The overview page in a real browser shows exactly what SQL over the raw records says.
  */
+import { runsOf } from "../support/runs-of";
 import { expect, test } from "@playwright/test";
 import Database from "better-sqlite3";
 import { join } from "node:path";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const num = (s: string | null) => Number((s ?? "").replace(/[^0-9.]/g, ""));
 
@@ -34,13 +38,14 @@ function expected(from: string, to: string, now: Date): Totals & { perBucket: { 
         SUM(status = 'aborted') AS aborted,
         SUM(status = 'installing' AND created < @cutoff) AS unfinished,
         SUM(status = 'installing' AND created >= @cutoff) AS running
-       FROM _dev_telemetry_data WHERE created >= @from AND created < @end`,
+       FROM ${RUNS} WHERE created >= @from AND created < @end`,
     )
     .get({ from: start, end, cutoff }) as Totals;
   const label = hourly ? "substr(created,1,13) || ':00'" : "substr(created,1,10)";
-  const perBucket = db
-    .prepare(`SELECT ${label} AS bucket, SUM(status = 'failed') AS failed FROM _dev_telemetry_data WHERE created >= ? AND created <= ? GROUP BY 1`)
-    .all(start, end) as { bucket: string; failed: number }[];
+  const perBucket = db.prepare(`SELECT ${label} AS bucket, SUM(status = 'failed') AS failed FROM ${RUNS} WHERE created >= ? AND created <= ? GROUP BY 1`).all(start, end) as {
+    bucket: string;
+    failed: number;
+  }[];
   db.close();
   return { ...row, perBucket };
 }

@@ -2,6 +2,7 @@
  * The apps table and the app page equal SQL over the raw records on a seeded PocketBase,
  * across filter, sort and paging combinations.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOMES } from "../../lib/outcomes";
@@ -17,6 +18,9 @@ import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { withContractRows } from "../support/contract-rows";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const SUCCESS = "status IN ('sucess','success','done')";
 
@@ -36,7 +40,7 @@ describe("apps data layer", () => {
     return pb.db
       .prepare(
         `SELECT nsapp, type, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
-         FROM _dev_telemetry_data WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY nsapp, type`,
+         FROM ${RUNS} WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY nsapp, type`,
       )
       .all(from, to) as { nsapp: string; type: string; runs: number; success: number; failed: number }[];
   }
@@ -98,7 +102,7 @@ describe("apps data layer", () => {
     const rows = pb.db
       .prepare(
         `SELECT nsapp || '/' || type AS k, substr(created,1,${from.length}) AS bucket, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed
-         FROM _dev_telemetry_data WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY 1, 2`,
+         FROM ${RUNS} WHERE substr(created,1,${from.length}) BETWEEN ? AND ? ${where} GROUP BY 1, 2`,
       )
       .all(from, to) as { k: string; bucket: string; runs: number; success: number; failed: number }[];
     const totals = new Map<string, { runs: number; success: number; failed: number }>();
@@ -162,27 +166,28 @@ describe("apps data layer", () => {
     it(`details one app exactly: totals, exit codes, OS, failed runs (${range})`, async () => {
       const { state } = parseViewState({ range }, now, VIEWS.app);
       const inRange = `substr(created,1,${state.range.from.length}) BETWEEN @from AND @to`;
-      const top = pb.db.prepare(`SELECT nsapp FROM _dev_telemetry_data WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
+      const top = pb.db.prepare(`SELECT nsapp FROM ${RUNS} WHERE status='failed' AND ${inRange} GROUP BY 1 ORDER BY COUNT(*) DESC, nsapp LIMIT 1`).get(state.range) as {
         nsapp: string;
       };
       const d = await queryAppDetail(top.nsapp, state.range, true);
       expect(d.series).toHaveLength(state.range.length);
       const where = `nsapp = @app AND ${inRange}`;
       const args = { app: top.nsapp, from: state.range.from, to: state.range.to };
-      const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where}`).get(args) as { runs: number; failed: number };
+      const totals = pb.db.prepare(`SELECT COUNT(*) AS runs, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${where}`).get(args) as { runs: number; failed: number };
       expect([d.totals.runs, d.totals.failed]).toEqual([totals.runs, totals.failed]);
       expect(d.series.reduce((a, x) => a + x.failed, 0)).toBe(totals.failed);
-      const codes = pb.db
-        .prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
-        .all(args) as { exit_code: number; failed: number }[];
+      const codes = pb.db.prepare(`SELECT exit_code, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`).all(args) as {
+        exit_code: number;
+        failed: number;
+      }[];
       expect(new Map(d.codes.map((c) => [Number(c.exit_code), c.failed]))).toEqual(new Map(codes.map((c) => [c.exit_code, c.failed])));
       // By default, as on /errors: user aborts left out — aborted runs and failures with 129, 130, 143.
       const withoutAborts = (await queryAppDetail(top.nsapp, state.range, false)).codes;
       const failures = pb.db
-        .prepare(`SELECT exit_code, COUNT(*) AS failed FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1`)
+        .prepare(`SELECT exit_code, COUNT(*) AS failed FROM ${RUNS} WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1`)
         .all(args) as { exit_code: number; failed: number }[];
       expect(new Map(withoutAborts.map((c) => [Number(c.exit_code), [c.failed, c.aborted]]))).toEqual(new Map(failures.map((c) => [c.exit_code, [c.failed, 0]])));
-      const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
+      const os = pb.db.prepare(`SELECT os_type || ' ' || os_version AS k, COUNT(*) AS n FROM ${RUNS} WHERE ${where} GROUP BY 1`).all(args) as {
         k: string;
         n: number;
       }[];
@@ -191,7 +196,7 @@ describe("apps data layer", () => {
       expect(page2.totalItems).toBe(totals.failed);
       // Page 2 (empty when there is no second page: past the end, nothing is read).
       expect([page2.page, page2.pages]).toEqual([2, Math.max(1, Math.ceil(totals.failed / 5))]);
-      const want = pb.db.prepare(`SELECT created FROM _dev_telemetry_data WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as {
+      const want = pb.db.prepare(`SELECT created FROM ${RUNS} WHERE ${where} AND status='failed' ORDER BY created DESC LIMIT 5 OFFSET 5`).all(args) as {
         created: string;
       }[];
       expect(page2.items.map((r) => r.started)).toEqual(want.map((r) => r.created.slice(0, 16)));
@@ -210,7 +215,7 @@ describe("apps data layer", () => {
         expect(cmp.default).toBe(def ?? null);
         const rel =
           def == null ? "'no default'" : `CASE WHEN ${column} = 0 THEN 'no default' WHEN ${column} < ${def} THEN 'below' WHEN ${column} > ${def} THEN 'above' ELSE 'default' END`;
-        const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all(args) as {
+        const want = pb.db.prepare(`SELECT ${rel} AS k, COUNT(*) AS runs, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${where} GROUP BY 1`).all(args) as {
           k: string;
           runs: number;
           failed: number;
@@ -235,7 +240,7 @@ describe("apps data layer", () => {
     const count = (cond: string) =>
       (
         pb.db
-          .prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to AND ${cond}`)
+          .prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to AND ${cond}`)
           .get({ nsapp, from: state.range.from, to: state.range.to, cutoff }) as { n: number }
       ).n;
     let sum = 0;
@@ -262,7 +267,7 @@ describe("apps data layer", () => {
       (
         pb.db
           .prepare(
-            `SELECT created FROM _dev_telemetry_data WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to ORDER BY created DESC LIMIT ${size} OFFSET ${(page - 1) * size}`,
+            `SELECT created FROM ${RUNS} WHERE nsapp = @nsapp AND substr(created,1,10) BETWEEN @from AND @to ORDER BY created DESC LIMIT ${size} OFFSET ${(page - 1) * size}`,
           )
           .all(args) as { created: string }[]
       ).map((r) => r.created.slice(0, 16));

@@ -2,6 +2,7 @@
  * The exit-code and OS data layer (lib/data/queries/exit-codes.ts, lib/data/queries/os.ts) equals
  * hand-written SQL over the raw records of a seeded PocketBase, for several ranges.
  */
+import { runsOf } from "../support/runs-of";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { queryExitCodeDetail, queryExitCodeRanking, queryExitCodeTrend } from "../../lib/data/queries/exit-codes";
@@ -15,6 +16,8 @@ import { OS_LABEL_SQL, OS_VERSION_LABEL_SQL } from "../support/labels";
 import { api, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const T = "_dev_telemetry_data";
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 /** The range's rows by their day or hour (named parameters @from, @to). */
 const IN = (r: Range) => `substr(created,1,${r.grain === "hour" ? 13 : 10})`;
 const IN_RANGE = (r: Range) => `${IN(r)} BETWEEN @from AND @to`;
@@ -47,7 +50,7 @@ describe("exit-code and OS data layer", () => {
   function sqlCodes(r: Range) {
     return all<{ code: number; failed: number; aborted: number }>(
       `SELECT COALESCE(exit_code,0) AS code, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-       FROM ${T} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY COUNT(*) DESC, code`,
+       FROM ${RUNS} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY COUNT(*) DESC, code`,
       r,
     );
   }
@@ -55,7 +58,7 @@ describe("exit-code and OS data layer", () => {
   function sqlSeries(r: Range, codes: number[]) {
     const rows = all<{ bucket: string; code: number; n: number }>(
       `SELECT ${IN(r)} AS bucket, COALESCE(exit_code,0) AS code, COUNT(*) AS n
-       FROM ${T} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1,2`,
+       FROM ${RUNS} WHERE ${IN_RANGE(r)} AND status IN ('failed','aborted') GROUP BY 1,2`,
       r,
     );
     return rangeBuckets(r).map((bucket) => ({
@@ -98,14 +101,14 @@ describe("exit-code and OS data layer", () => {
         const p = { ...r, code: c.code };
         const apps = all<{ nsapp: string; failed: number; aborted: number }>(
           `SELECT COALESCE(nsapp,'') AS nsapp, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           FROM ${RUNS} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
            GROUP BY 1 ORDER BY failed + aborted DESC, failed DESC, nsapp`,
           p,
         );
         const os = all<{ osType: string; osVersion: string; failed: number; aborted: number }>(
           `SELECT ${OS_LABEL_SQL} AS osType, ${OS_VERSION_LABEL_SQL} AS osVersion, SUM(status='failed') AS failed,
              SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
+           FROM ${RUNS} WHERE ${IN_RANGE(r)} AND COALESCE(exit_code,0) = @code AND status IN ('failed','aborted')
            GROUP BY 1,2 ORDER BY failed + aborted DESC, failed DESC, osType, osVersion`,
           p,
         );
@@ -126,7 +129,7 @@ describe("exit-code and OS data layer", () => {
   });
 
   it("follows a PATCH to failed with a new exit code", async () => {
-    const { id } = pb.db.prepare(`SELECT id FROM ${T} WHERE status='installing' ORDER BY created DESC LIMIT 1`).get() as { id: string };
+    const { id } = pb.db.prepare(`SELECT id FROM ${RUNS} WHERE status='installing' ORDER BY created DESC LIMIT 1`).get() as { id: string };
     const res = await api(pb.url, `/api/collections/${T}/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 231 } });
     expect(res.status).toBe(200);
     const r = ranges[0]!;
@@ -136,7 +139,7 @@ describe("exit-code and OS data layer", () => {
   function sqlOsDaily(r: Range, type: string | null, os: string | null) {
     const by = os ? OS_VERSION_LABEL_SQL : OS_LABEL_SQL;
     return all<{ bucket: string; cat: string; n: number }>(
-      `SELECT ${IN(r)} AS bucket, ${by} AS cat, COUNT(*) AS n FROM ${T}
+      `SELECT ${IN(r)} AS bucket, ${by} AS cat, COUNT(*) AS n FROM ${RUNS}
        WHERE ${IN_RANGE(r)} AND (@type IS NULL OR type = @type) AND (@os IS NULL OR COALESCE(os_type,'') = @os) GROUP BY 1,2`,
       { ...r, type, os },
     );
@@ -174,7 +177,7 @@ describe("exit-code and OS data layer", () => {
         const want = all<{ type: string; osType: string; osVersion: string; runs: number; success: number; failed: number; aborted: number }>(
           `SELECT type, ${OS_LABEL_SQL} AS osType, ${OS_VERSION_LABEL_SQL} AS osVersion, COUNT(*) AS runs,
              SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed, SUM(status='aborted') AS aborted
-           FROM ${T} WHERE ${IN_RANGE(r)} AND (@type IS NULL OR type = @type) GROUP BY 1,2,3 ORDER BY type, runs DESC, osType, osVersion`,
+           FROM ${RUNS} WHERE ${IN_RANGE(r)} AND (@type IS NULL OR type = @type) GROUP BY 1,2,3 ORDER BY type, runs DESC, osType, osVersion`,
           { ...r, type },
         );
         const typeRuns = new Map<string, number>();

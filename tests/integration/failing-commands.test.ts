@@ -6,6 +6,7 @@
  * signature again), superuser deletes and SQL re-dating. Every stored signature is the one the
  * normaliser gives for the stored error text.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryFailingCommands, type FailingCommands } from "../../lib/data/queries/failing-commands";
@@ -19,6 +20,8 @@ import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../suppo
 import { expectRollupsExact } from "../support/rollups";
 
 const T = "_dev_telemetry_data";
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 describe("failing commands", () => {
   let pb: TestPocketBase;
@@ -40,16 +43,16 @@ describe("failing commands", () => {
     const len = r.grain === "hour" ? 13 : 10;
     const where = `nsapp = @nsapp AND status = 'failed' AND substr(created, 1, ${len}) BETWEEN @from AND @to`;
     const args = { nsapp, from: r.from, to: r.to };
-    const failed = (pb.db.prepare(`SELECT COUNT(*) AS n FROM ${T} WHERE ${where}`).get(args) as { n: number }).n;
+    const failed = (pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${where}`).get(args) as { n: number }).n;
     const groups = pb.db
       .prepare(
         `SELECT fail_line AS line, fail_command AS command, COUNT(*) AS n, MIN(substr(created, 1, ${len})) AS first, MAX(substr(created, 1, ${len})) AS last
-         FROM ${T} WHERE ${where} AND fail_command != '' GROUP BY 1, 2 ORDER BY n DESC, line, command`,
+         FROM ${RUNS} WHERE ${where} AND fail_command != '' GROUP BY 1, 2 ORDER BY n DESC, line, command`,
       )
       .all(args) as { line: number; command: string; n: number; first: string; last: string }[];
     const codes = pb.db
       .prepare(
-        `SELECT fail_line AS line, fail_command AS command, exit_code, COUNT(*) AS n FROM ${T} WHERE ${where} AND fail_command != '' GROUP BY 1, 2, 3 ORDER BY n DESC, exit_code`,
+        `SELECT fail_line AS line, fail_command AS command, exit_code, COUNT(*) AS n FROM ${RUNS} WHERE ${where} AND fail_command != '' GROUP BY 1, 2, 3 ORDER BY n DESC, exit_code`,
       )
       .all(args) as { line: number; command: string; exit_code: number; n: number }[];
     const commands = groups.map((g) => ({
@@ -77,7 +80,7 @@ describe("failing commands", () => {
   }
 
   it("stores, for every run, the signature its error text gives", () => {
-    const rows = pb.db.prepare(`SELECT error, fail_line, fail_command FROM ${T} WHERE error != ''`).all() as { error: string; fail_line: number; fail_command: string }[];
+    const rows = pb.db.prepare(`SELECT error, fail_line, fail_command FROM ${RUNS} WHERE error != ''`).all() as { error: string; fail_line: number; fail_command: string }[];
     expect(
       rows.filter((r) => JSON.stringify(signature.signatureColumns(r.error)) !== JSON.stringify({ fail_line: r.fail_line, fail_command: r.fail_command })).slice(0, 3),
     ).toEqual([]);
@@ -133,13 +136,13 @@ describe("failing commands", () => {
         })
       ).status,
     ).toBe(200);
-    expect(pb.db.prepare(`SELECT fail_line, fail_command FROM ${T} WHERE id = ?`).get(id)).toEqual({ fail_line: 13, fail_command: "wget -q https://…/d" });
+    expect(pb.db.prepare(`SELECT fail_line, fail_command FROM ${RUNS} WHERE id = ?`).get(id)).toEqual({ fail_line: 13, fail_command: "wget -q https://…/d" });
     // Superuser deletes of some failures with a command, and SQL re-dating of others.
-    const victims = pb.db.prepare(`SELECT id FROM ${T} WHERE nsapp = 'jellyfin' AND status = 'failed' AND fail_command != '' ORDER BY id LIMIT 4`).all() as { id: string }[];
+    const victims = pb.db.prepare(`SELECT id FROM ${RUNS} WHERE nsapp = 'jellyfin' AND status = 'failed' AND fail_command != '' ORDER BY id LIMIT 4`).all() as { id: string }[];
     for (const v of victims.slice(0, 2)) expect((await api(pb.url, `${RECORDS}/${v.id}`, { method: "DELETE", token: pb.superuserToken })).status).toBe(204);
     for (const v of victims.slice(2)) pb.db.prepare(`UPDATE ${T} SET created = ? WHERE id = ?`).run(`${addDays(today, -15)} 09:00:00.000Z`, v.id);
     pb.db
-      .prepare(`UPDATE ${T} SET fail_command = 'rm -rf <tmp>', fail_line = 5 WHERE id = (SELECT id FROM ${T} WHERE nsapp = 'immich' AND status = 'failed' ORDER BY id LIMIT 1)`)
+      .prepare(`UPDATE ${T} SET fail_command = 'rm -rf <tmp>', fail_line = 5 WHERE id = (SELECT id FROM ${RUNS} WHERE nsapp = 'immich' AND status = 'failed' ORDER BY id LIMIT 1)`)
       .run();
     const docker = await queryFailingCommands("docker", ranges[1]!);
     expect(docker.commands.find((c) => c.line === 77)).toMatchObject({ command: "$STD apt-get install -y docker-ce=<n>:<ver> --host <ip>", failed: 3 });

@@ -7,6 +7,7 @@
  * The seeded GPU-only failure is found as a trait ("with a discrete GPU passed through") and no
  * hardware trait is found for any other app of the seeded data.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HardwareBreakdown, queryAppHardware, queryHardware } from "../../lib/data/queries/hardware";
@@ -28,6 +29,8 @@ import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../suppo
 import { expectRollupsExact } from "../support/rollups";
 
 const T = "_dev_telemetry_data";
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 const OUTCOMES = `SUM(status IN ('sucess', 'success', 'done')) AS success, SUM(status = 'failed') AS failed, SUM(status = 'aborted') AS aborted,
   SUM(status = 'installing') AS installing, COUNT(*) AS runs`;
 const HARDWARE_TRAITS = new Set<string>(HARDWARE_DIMENSIONS);
@@ -70,10 +73,10 @@ describe("hardware and platform", () => {
     const len = r.grain === "hour" ? 13 : 10;
     const cond = [`substr(created, 1, ${len}) BETWEEN @from AND @to`, ...(where.nsapp ? ["nsapp = @nsapp"] : []), ...(where.type ? ["type = @type"] : [])].join(" AND ");
     const args = { from: r.from, to: r.to, nsapp: where.nsapp ?? "", type: where.type ?? "" };
-    const total = (pb.db.prepare(`SELECT COUNT(*) AS n FROM ${T} WHERE ${cond}`).get(args) as { n: number }).n;
+    const total = (pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${cond}`).get(args) as { n: number }).n;
     const values = HARDWARE_DIMENSIONS.flatMap((dimension) =>
       (
-        pb.db.prepare(`SELECT LOWER(TRIM(COALESCE(${dimension}, ''))) AS value, ${OUTCOMES} FROM ${T} WHERE ${cond} GROUP BY 1`).all(args) as {
+        pb.db.prepare(`SELECT LOWER(TRIM(COALESCE(${dimension}, ''))) AS value, ${OUTCOMES} FROM ${RUNS} WHERE ${cond} GROUP BY 1`).all(args) as {
           value: string;
           success: number;
           failed: number;
@@ -140,7 +143,7 @@ describe("hardware and platform", () => {
     // Every app of the same data: the in-memory rollups (exact like the stored ones: insights.test.ts),
     // each rollup's totals read once and narrowed to the app here (per app they would be re-summed).
     const source = onceEach(memorySource(generateRows(gen), now));
-    const names = (pb.db.prepare(`SELECT DISTINCT nsapp FROM ${T} ORDER BY 1`).all() as { nsapp: string }[]).map((r) => r.nsapp);
+    const names = (pb.db.prepare(`SELECT DISTINCT nsapp FROM ${RUNS} ORDER BY 1`).all() as { nsapp: string }[]).map((r) => r.nsapp);
     const withTrait: string[] = [];
     for (const nsapp of names) {
       const insights = await findAppInsights(source, nsapp, range, now);
@@ -163,7 +166,7 @@ describe("hardware and platform", () => {
     expect(created.status).toBe(200);
     expect((await api(pb.url, `${RECORDS}/${created.body.id}`, { method: "PATCH", body: { status: "failed", exit_code: 1 } })).status).toBe(200);
     // Rows written by SQL (an import): odd case and blanks are one value with the reported ones.
-    const some = (where: string, n: number) => (pb.db.prepare(`SELECT id FROM ${T} WHERE ${where} ORDER BY id LIMIT ${n}`).all() as { id: string }[]).map((r) => r.id);
+    const some = (where: string, n: number) => (pb.db.prepare(`SELECT id FROM ${RUNS} WHERE ${where} ORDER BY id LIMIT ${n}`).all() as { id: string }[]).map((r) => r.id);
     for (const id of some("nsapp = 'jellyfin' AND gpu_vendor = 'intel'", 3)) pb.db.prepare(`UPDATE ${T} SET gpu_vendor = ' Intel ', arch = 'AMD64' WHERE id = ?`).run(id);
     for (const id of some("nsapp = 'jellyfin' AND gpu_vendor != ''", 2)) pb.db.prepare(`UPDATE ${T} SET gpu_passthrough = '   ' WHERE id = ?`).run(id);
     // Superuser deletes and re-dated runs.

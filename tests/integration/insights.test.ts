@@ -3,6 +3,7 @@
  * start and end within one bucket and its cause named, healthy apps raise (almost) no alarms,
  * and every figure the functions return equals SQL over the raw records.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCategory, isOutsideScriptControl } from "../../lib/exit-codes";
@@ -23,6 +24,9 @@ import { memorySource } from "../../scripts/lib/memory-source";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 import { METHOD_LABEL_SQL, OS_FULL_LABEL_SQL, PVE_LABEL_SQL } from "../support/labels";
 
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
+
 const SUCCESS = "status IN ('sucess','success','done')";
 const now = new Date();
 /** 30 days at 6,000 runs a day: twice the end-to-end volume, so detection is not left to luck. */
@@ -42,11 +46,11 @@ describe("insights", () => {
   /** [start, end) of buckets first…last as PocketBase timestamps. */
   const between = (first: string, last: string) => ({ start: bucketStart(first), end: bucketStart(nextBucket(last)) });
   const count = (where: string, args: Record<string, string | number>) =>
-    pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where}`).get(args) as { n: number };
+    pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE created >= @start AND created < @end AND ${where}`).get(args) as { n: number };
   const outcomes = (where: string, args: Record<string, string | number>) =>
     pb.db
       .prepare(
-        `SELECT COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(${SUCCESS} OR status = 'failed'), 0) AS decided FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where}`,
+        `SELECT COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(${SUCCESS} OR status = 'failed'), 0) AS decided FROM ${RUNS} WHERE created >= @start AND created < @end AND ${where}`,
       )
       .get(args) as { failed: number; decided: number };
 
@@ -97,7 +101,7 @@ describe("insights", () => {
       const window = { ...between(span.from, span.to), app: r.nsapp };
       const rows = pb.db
         .prepare(
-          "SELECT fail_line AS line, fail_command AS command, COUNT(*) AS n FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND nsapp = @app AND status = 'failed' GROUP BY 1, 2 ORDER BY n DESC, line",
+          `SELECT fail_line AS line, fail_command AS command, COUNT(*) AS n FROM ${RUNS} WHERE created >= @start AND created < @end AND nsapp = @app AND status = 'failed' GROUP BY 1, 2 ORDER BY n DESC, line`,
         )
         .all(window) as { line: number; command: string; n: number }[];
       const total = rows.reduce((s, x) => s + x.n, 0);
@@ -126,7 +130,7 @@ describe("insights", () => {
   });
 
   it("reads hundreds of apps at once in chunks (PocketBase caps a filter's length)", async () => {
-    const apps = (pb.db.prepare("SELECT DISTINCT nsapp FROM _dev_telemetry_data ORDER BY nsapp").all() as { nsapp: string }[]).map((r) => r.nsapp);
+    const apps = (pb.db.prepare(`SELECT DISTINCT nsapp FROM ${RUNS} ORDER BY nsapp`).all() as { nsapp: string }[]).map((r) => r.nsapp);
     expect(apps.length).toBeGreaterThan(300);
     const rows = await pocketbaseSource(publicClient(), "official").totals("stats_app", range, { nsapp: [...apps, "no-such-app"] });
     const { start, end } = rangeBounds(range);
@@ -143,7 +147,7 @@ describe("insights", () => {
     const rows = pb.db
       .prepare(
         `SELECT substr(created, 1, 10) AS day, exit_code, COUNT(*) AS runs, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided
-         FROM _dev_telemetry_data WHERE created >= @start AND created < @end AND ${where} GROUP BY 1, 2`,
+         FROM ${RUNS} WHERE created >= @start AND created < @end AND ${where} GROUP BY 1, 2`,
       )
       .all({ ...args, start, end }) as { day: string; exit_code: number; runs: number; failed: number; decided: number }[];
     const perDay = new Map<string, { runs: number; failed: number; decided: number; outside: number }>();
@@ -206,7 +210,7 @@ describe("insights", () => {
         (
           pb.db
             .prepare(
-              `SELECT nsapp || '/' || type AS k, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM _dev_telemetry_data WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`,
+              `SELECT nsapp || '/' || type AS k, SUM(status = 'failed') AS failed, SUM(${SUCCESS} OR status = 'failed') AS decided FROM ${RUNS} WHERE substr(created, 1, 10) BETWEEN ? AND ? GROUP BY 1`,
             )
             .all(r.from, r.to) as { k: string; failed: number; decided: number }[]
         ).map((x) => [x.k, x]),

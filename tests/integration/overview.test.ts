@@ -3,6 +3,7 @@
  * the clock-dependent running/unfinished split, and stays equal after runs finish and are
  * deleted through the API.
  */
+import { runsOf } from "../support/runs-of";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { queryExitCodeRanking } from "../../lib/data/queries/exit-codes";
@@ -18,6 +19,9 @@ import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { OS_LABEL_SQL, OS_VERSION_LABEL_SQL } from "../support/labels";
 import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
+
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 
 const SUCCESS = "status IN ('sucess','success','done')";
 
@@ -54,7 +58,7 @@ describe("overview data layer", () => {
            SUM(status='aborted') AS aborted,
            SUM(status NOT IN ('sucess','success','done','failed','aborted','installing')) AS unknown,
            SUM(status='installing' AND created < @cutoff) AS unfinished, SUM(status='installing' AND created >= @cutoff) AS running
-         FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY 1 ORDER BY 1`,
+         FROM ${RUNS} WHERE ${inRange(range)} GROUP BY 1 ORDER BY 1`,
       )
       .all({ cutoff }) as Record<string, number | string>[];
   }
@@ -79,7 +83,7 @@ describe("overview data layer", () => {
     expect(got.totals.failed).toBeGreaterThan(0);
     expect(got.totals.running).toBeGreaterThanOrEqual(2);
     expect(got.totals.unfinished).toBeGreaterThan(0);
-    const newest = pb.db.prepare("SELECT MAX(created) AS t FROM _dev_telemetry_data").get() as { t: string };
+    const newest = pb.db.prepare(`SELECT MAX(created) AS t FROM _dev_telemetry_data`).get() as { t: string };
     expect(got.asOf).toBe(newest.t);
   });
 
@@ -98,22 +102,22 @@ describe("overview data layer", () => {
     const range = presetRange("24h", now);
     const [ranking, previous, codes] = await Promise.all([queryAppRanking(range), queryOverview(previousRange(range), now), queryExitCodeRanking(range, true)]);
     const page = { ...ranking, previous, failed: codes.failed };
-    const apps = pb.db.prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`).all() as {
+    const apps = pb.db.prepare(`SELECT nsapp, COUNT(*) AS runs FROM ${RUNS} WHERE ${inRange(range)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`).all() as {
       nsapp: string;
       runs: number;
     }[];
     expect(page.topApps.map((a) => [a.nsapp, a.runs])).toEqual(apps.map((a) => [a.nsapp, a.runs]));
-    const distinct = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${inRange(range)}`).get() as { n: number };
+    const distinct = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM ${RUNS} WHERE ${inRange(range)}`).get() as { n: number };
     expect(page.apps.current).toBe(distinct.n);
-    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(page.previous.range)}`).get() as { n: number };
+    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${inRange(page.previous.range)}`).get() as { n: number };
     expect(page.previous.totals.runs).toBe(prev.n);
     expect(page.previous.range).toMatchObject({ grain: "hour", length: 24 });
-    const failures = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${inRange(range)} AND status = 'failed'`).get() as { n: number };
+    const failures = pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${inRange(range)} AND status = 'failed'`).get() as { n: number };
     expect(page.failed).toBe(failures.n);
   });
 
   it("follows installing → failed PATCHes and deletes", async () => {
-    const rows = pb.db.prepare("SELECT id FROM _dev_telemetry_data WHERE status='installing' ORDER BY created DESC LIMIT 6").all() as { id: string }[];
+    const rows = pb.db.prepare(`SELECT id FROM ${RUNS} WHERE status='installing' ORDER BY created DESC LIMIT 6`).all() as { id: string }[];
     for (const { id } of rows.slice(0, 3)) {
       expect((await api(pb.url, `/api/collections/_dev_telemetry_data/records/${id}`, { method: "PATCH", body: { status: "failed", exit_code: 100 } })).status).toBe(200);
     }
@@ -126,7 +130,7 @@ describe("overview data layer", () => {
   it("ranks apps, exit codes and OS versions exactly as SQL does", async () => {
     const range = presetRange("30d", new Date());
     const where = `substr(created,1,10) BETWEEN '${range.from}' AND '${range.to}'`;
-    const apps = pb.db.prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2`).all() as {
+    const apps = pb.db.prepare(`SELECT nsapp, type, COUNT(*) AS runs, SUM(status='failed') AS failed FROM ${RUNS} WHERE ${where} GROUP BY 1,2`).all() as {
       nsapp: string;
       type: string;
       runs: number;
@@ -137,20 +141,20 @@ describe("overview data layer", () => {
     expect(new Map(gotApps.map((a) => [key(a), [a.runs, a.failed]]))).toEqual(new Map(apps.map((a) => [key(a), [a.runs, a.failed]])));
 
     const codes = pb.db
-      .prepare(`SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
+      .prepare(`SELECT exit_code, COUNT(*) AS n FROM ${RUNS} WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`)
       .all() as { exit_code: number; n: number }[];
     const gotCodes = (await queryExitCodeRanking(range, true)).codes.slice(0, 5);
     expect(gotCodes.map((c) => [c.exitCode, c.total])).toEqual(codes.map((c) => [c.exit_code, c.n]));
     // By default user aborts are left out: aborted runs, and failures with codes 129, 130, 143.
     const fixable = pb.db
       .prepare(
-        `SELECT exit_code, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`,
+        `SELECT exit_code, COUNT(*) AS n FROM ${RUNS} WHERE ${where} AND status = 'failed' AND exit_code NOT IN (129, 130, 143) GROUP BY 1 ORDER BY n DESC, exit_code LIMIT 5`,
       )
       .all() as { exit_code: number; n: number }[];
     expect((await queryExitCodeRanking(range, false)).codes.slice(0, 5).map((c) => [c.exitCode, c.total])).toEqual(fixable.map((c) => [c.exit_code, c.n]));
 
     const os = pb.db
-      .prepare(`SELECT type, ${OS_LABEL_SQL} AS os_type, ${OS_VERSION_LABEL_SQL} AS os_version, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where} GROUP BY 1,2,3`)
+      .prepare(`SELECT type, ${OS_LABEL_SQL} AS os_type, ${OS_VERSION_LABEL_SQL} AS os_version, COUNT(*) AS runs FROM ${RUNS} WHERE ${where} GROUP BY 1,2,3`)
       .all() as { type: string; os_type: string; os_version: string; runs: number }[];
     const gotOs = await queryOsVersions(range);
     expect(new Map(gotOs.map((o) => [`${o.type}/${o.osType}/${o.osVersion}`, o.runs]))).toEqual(new Map(os.map((o) => [`${o.type}/${o.os_type}/${o.os_version}`, o.runs])));
@@ -171,7 +175,7 @@ describe("overview data layer", () => {
       const sqlApps = pb.db
         .prepare(
           `SELECT nsapp || '/' || type AS k, COUNT(*) AS runs, SUM(${SUCCESS}) AS success, SUM(status='failed') AS failed,
-             SUM(status='installing') AS installing FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`,
+             SUM(status='installing') AS installing FROM ${RUNS} WHERE ${where} GROUP BY 1`,
         )
         .all() as { k: string; runs: number; success: number; failed: number; installing: number }[];
       const apps = await rangeAll(publicClient(), "stats_app", { grain: "day", from, to, repo: "official" });
@@ -187,7 +191,7 @@ describe("overview data layer", () => {
           expect(a.failure_rate).toBeCloseTo(w.rate, 9);
         }
       }
-      const sqlCodes = pb.db.prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY 1`).all() as { k: number; n: number }[];
+      const sqlCodes = pb.db.prepare(`SELECT exit_code AS k, COUNT(*) AS n FROM ${RUNS} WHERE ${where} GROUP BY 1`).all() as { k: number; n: number }[];
       const codes = await rangeAll(publicClient(), "stats_code", { grain: "day", from, to, repo: "official" });
       expect(new Map(codes.map((c) => [Number(c.exit_code), c.runs]))).toEqual(new Map(sqlCodes.map((c) => [c.k, c.n])));
     }
@@ -198,15 +202,16 @@ describe("overview data layer", () => {
     const [ranking, current, previous] = await Promise.all([queryAppRanking(range), queryOverview(range), queryOverview(previousRange(range))]);
     const page = { ...ranking, current, previous };
     const where = (f: string, t: string) => `substr(created,1,10) BETWEEN '${f}' AND '${t}'`;
-    const apps = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)}`).get() as { n: number };
+    const apps = pb.db.prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM ${RUNS} WHERE ${where(range.from, range.to)}`).get() as { n: number };
     expect(page.apps.current).toBe(apps.n);
-    const top = pb.db
-      .prepare(`SELECT nsapp, COUNT(*) AS runs FROM _dev_telemetry_data WHERE ${where(range.from, range.to)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`)
-      .all() as { nsapp: string; runs: number }[];
+    const top = pb.db.prepare(`SELECT nsapp, COUNT(*) AS runs FROM ${RUNS} WHERE ${where(range.from, range.to)} GROUP BY nsapp, type ORDER BY runs DESC, nsapp LIMIT 10`).all() as {
+      nsapp: string;
+      runs: number;
+    }[];
     expect(page.topApps.map((a) => [a.nsapp, a.runs])).toEqual(top.map((a) => [a.nsapp, a.runs]));
-    const types = pb.db.prepare(`SELECT type, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where(range.from, range.to)} GROUP BY type`).all() as { type: string; n: number }[];
+    const types = pb.db.prepare(`SELECT type, COUNT(*) AS n FROM ${RUNS} WHERE ${where(range.from, range.to)} GROUP BY type`).all() as { type: string; n: number }[];
     expect(page.current.byType).toEqual(Object.fromEntries(types.map((t) => [t.type, t.n])));
-    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where(page.previous.range.from, page.previous.range.to)}`).get() as { n: number };
+    const prev = pb.db.prepare(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE ${where(page.previous.range.from, page.previous.range.to)}`).get() as { n: number };
     expect(page.previous.totals.runs).toBe(prev.n);
     expect(page.previous.range.to < range.from).toBe(true);
   });

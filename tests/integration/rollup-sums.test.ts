@@ -98,7 +98,15 @@ describe("range sums", () => {
     expect((await get("/api/rollups/stats_app_hourly/sums?from=2026-01-01&to=2026-01-02")).status).toBe(400);
     expect((await get("/api/rollups/_dev_telemetry_data/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
     expect((await get("/api/rollups/__proto__/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
-    const ok = await get(`/api/rollups/stats_app/sums?from=${addDays(today, -6)}&to=${today}`);
+    // A rollup keyed by the repository selection is read for one: required, and a value no selection has matches nothing.
+    const week = `from=${addDays(today, -6)}&to=${today}`;
+    const noRepo = await get(`/api/rollups/stats_app/sums?${week}`);
+    expect(noRepo.status).toBe(400);
+    expect(((await noRepo.json()) as { message: string }).message).toMatch(/repo is required/);
+    expect((await get(`/api/rollups/stats_app/sums?${week}&repo=${encodeURIComponent("x' OR 1=1 --")}`)).status).toBe(400);
+    expect(await (await get(`/api/rollups/stats_app/sums?${week}&repo=nope`)).json()).toEqual([]);
+    expect((await get(`/api/rollups/stats_app_duration/sums?${week}`)).status).toBe(200); // keyed by the stored source: no selection
+    const ok = await get(`/api/rollups/stats_app/sums?${week}&repo=official`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/application\/json/);
   });

@@ -15,6 +15,8 @@ import { migrate } from "../../scripts/lib/pocketbase-server";
 import { api, startTestPocketBase, type TestPocketBase, RECORDS } from "../support/pocketbase";
 import { rng } from "../support/random";
 import { expectRollupsExact } from "../support/rollups";
+import { runsOf } from "../support/runs-of";
+import { REPOS } from "../../lib/repo";
 
 /** Names the write rules accept (lowercase script names). */
 const APPS = ["docker", "jellyfin", "pihole", "haos-vm", "netboot.xyz"];
@@ -39,42 +41,47 @@ function randomRecord(r: ReturnType<typeof rng>, i: number, apps = APPS) {
   };
 }
 
-/** Independent hand-written SQL for the two headline rollups (not generated from lib/). */
+/** Independent hand-written SQL for the two headline rollups (not generated from lib/), for every repository selection. */
 function expectHeadlineRollups(db: Database.Database) {
   const outcome = `CASE WHEN status IN ('sucess','success','done') THEN 'success' WHEN status = 'failed' THEN 'failed'
     WHEN status = 'aborted' THEN 'aborted' WHEN status = 'installing' THEN 'installing' ELSE 'unknown' END`;
-  const raw = db.prepare(`SELECT substr(created,1,10) AS day, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM _dev_telemetry_data GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`).all();
-  const rolled = db
-    .prepare(
-      `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
-        .map((o) => `SELECT bucket AS day, nsapp, type, '${o}' AS o, ${o} AS n FROM stats_app WHERE ${o} > 0`)
-        .join(" UNION ALL ")}) ORDER BY 1,2,3,4`,
-    )
-    .all();
-  expect(rolled).toEqual(raw);
-  const total = db.prepare(`SELECT COUNT(*) AS n FROM _dev_telemetry_data`).get() as { n: number };
-  const cum = db.prepare(`SELECT COALESCE(SUM(cum_success+cum_failed+cum_aborted+cum_unknown+cum_installing),0) AS n FROM stats_daily WHERE valid_until = '9999-12-31'`).get() as {
-    n: number;
-  };
-  expect(cum.n).toBe(total.n);
+  let hourlyRows = 0;
+  for (const repo of REPOS) {
+    const runs = runsOf(repo);
+    const raw = db.prepare(`SELECT substr(created,1,10) AS day, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM ${runs} GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`).all();
+    const rolled = db
+      .prepare(
+        `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
+          .map((o) => `SELECT bucket AS day, nsapp, type, '${o}' AS o, ${o} AS n FROM stats_app WHERE repo = '${repo}' AND ${o} > 0`)
+          .join(" UNION ALL ")}) ORDER BY 1,2,3,4`,
+      )
+      .all();
+    expect(rolled, repo).toEqual(raw);
+    const total = db.prepare(`SELECT COUNT(*) AS n FROM ${runs}`).get() as { n: number };
+    const cum = db
+      .prepare(`SELECT COALESCE(SUM(cum_success+cum_failed+cum_aborted+cum_unknown+cum_installing),0) AS n FROM stats_daily WHERE valid_until = '9999-12-31' AND repo = '${repo}'`)
+      .get() as { n: number };
+    expect(cum.n, repo).toBe(total.n);
 
-  // The hourly sibling covers the last 72 hours (the current one and the 71 before it).
-  const window = `strftime('%Y-%m-%d %H', 'now', '-71 hours')`;
-  const rawHourly = db
-    .prepare(
-      `SELECT substr(created,1,13) AS hour, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM _dev_telemetry_data
-       WHERE substr(created,1,13) >= ${window} GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`,
-    )
-    .all();
-  const rolledHourly = db
-    .prepare(
-      `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
-        .map((o) => `SELECT bucket AS hour, nsapp, type, '${o}' AS o, ${o} AS n FROM stats_app_hourly WHERE ${o} > 0 AND bucket >= ${window}`)
-        .join(" UNION ALL ")}) ORDER BY 1,2,3,4`,
-    )
-    .all();
-  expect(rolledHourly).toEqual(rawHourly);
-  return { hourlyRows: rawHourly.length };
+    // The hourly sibling covers the last 72 hours (the current one and the 71 before it).
+    const window = `strftime('%Y-%m-%d %H', 'now', '-71 hours')`;
+    const rawHourly = db
+      .prepare(
+        `SELECT substr(created,1,13) AS hour, nsapp, type, ${outcome} AS o, COUNT(*) AS n FROM ${runs}
+         WHERE substr(created,1,13) >= ${window} GROUP BY 1,2,3,4 ORDER BY 1,2,3,4`,
+      )
+      .all();
+    const rolledHourly = db
+      .prepare(
+        `SELECT * FROM (${["success", "failed", "aborted", "unknown", "installing"]
+          .map((o) => `SELECT bucket AS hour, nsapp, type, '${o}' AS o, ${o} AS n FROM stats_app_hourly WHERE repo = '${repo}' AND ${o} > 0 AND bucket >= ${window}`)
+          .join(" UNION ALL ")}) ORDER BY 1,2,3,4`,
+      )
+      .all();
+    expect(rolledHourly, repo).toEqual(rawHourly);
+    if (repo === "all") hourlyRows = rawHourly.length;
+  }
+  return { hourlyRows };
 }
 
 describe("rollups stay exact", () => {
@@ -138,9 +145,9 @@ describe("rollups stay exact", () => {
   it("after bulk SQL inserts out of order, updates of any column, deletes and a cleanup job", () => {
     const insert = pb.db.prepare(
       `INSERT INTO _dev_telemetry_data (id, random_id, type, ct_type, nsapp, status, disk_size, core_count, ram_size, os_type,
-        os_version, pve_version, method, error, exit_code, created, updated)
+        os_version, pve_version, method, repo_source, error, exit_code, created, updated)
        VALUES (@id, @random_id, @type, @ct_type, @nsapp, @status, @disk_size, @core_count, @ram_size, @os_type,
-        @os_version, @pve_version, @method, '', @exit_code, @created, @created)`,
+        @os_version, @pve_version, @method, @repo_source, '', @exit_code, @created, @created)`,
     );
     // The last 60 days up to now; every other row in the last 4 days, across the edge of the
     // hourly rollups' 72-hour window.
@@ -153,6 +160,8 @@ describe("rollups stay exact", () => {
         const status = r.pick(STATUSES);
         insert.run({
           ...randomRecord(r, 10_000 + i, ANY_APPS),
+          // Which repository (today's scripts send it through /telemetry; the records API cannot set it).
+          repo_source: r.pick(["", "ProxmoxVE", "ProxmoxVE", "ProxmoxVED", "external"]),
           id: `bulk${String(i).padStart(11, "0")}`,
           status,
           exit_code: status === "failed" ? r.pick([0, 1, 100, 127, 255]) : 0,
@@ -167,14 +176,17 @@ describe("rollups stay exact", () => {
       pb.db.prepare("UPDATE _dev_telemetry_data SET status = ?, exit_code = ? WHERE id = ?"),
       pb.db.prepare("UPDATE _dev_telemetry_data SET created = ? WHERE id = ?"),
       pb.db.prepare("UPDATE _dev_telemetry_data SET nsapp = ?, os_type = ?, pve_version = ? WHERE id = ?"),
+      // A run moved to another repository (or to a source no selection names): out of one selection, into another.
+      pb.db.prepare("UPDATE _dev_telemetry_data SET repo_source = ? WHERE id = ?"),
     ];
     pb.db.transaction(() => {
       for (let i = 0; i < 600; i++) {
         const id = r.pick(ids);
-        const kind = r.int(3);
+        const kind = r.int(4);
         if (kind === 0) updates[0]!.run(r.pick(STATUSES), r.pick([0, 100, 130]), id);
         else if (kind === 1) updates[1]!.run(stamp(), id);
-        else updates[2]!.run(r.pick(ANY_APPS), r.pick(["debian", "alpine"]), r.pick(["9.1.0", "8.2.2"]), id);
+        else if (kind === 2) updates[2]!.run(r.pick(ANY_APPS), r.pick(["debian", "alpine"]), r.pick(["9.1.0", "8.2.2"]), id);
+        else updates[3]!.run(r.pick(["", "ProxmoxVE", "ProxmoxVED", "external", "elsewhere"]), id);
       }
     })();
     expectRollupsExact(pb.db);
@@ -193,7 +205,7 @@ describe("rollups stay exact", () => {
     const snapshot = () =>
       pb.db
         .prepare(
-          "SELECT bucket, nsapp, type, success, failed, cum_success, cum_failed, valid_until FROM stats_app WHERE success+failed+aborted+unknown+installing > 0 ORDER BY nsapp, type, bucket",
+          "SELECT bucket, nsapp, type, repo, success, failed, cum_success, cum_failed, valid_until FROM stats_app WHERE success+failed+aborted+unknown+installing > 0 ORDER BY nsapp, type, repo, bucket",
         )
         .all();
     const before = snapshot();

@@ -131,8 +131,10 @@ describe("series store", () => {
       .run(`${today} 00:00:01.000Z`, `${today} 00:00:01.000Z`);
     const after = await st.sums(span, new Date());
     expect(st.stats.refreshes - before).toBe(2);
-    const docker = (rows: typeof after) => rows.filter((r) => r.key.nsapp === "docker" && r.key.type === "lxc").map((r) => r.counts[1]);
-    expect(docker(after)).toEqual(docker(together[0]!).map((n) => (n ?? 0) + 1));
+    // The run names no repository: it counts as official, and in "all"; the other selections' rows stay.
+    const docker = (rows: typeof after, repo: string) => rows.filter((r) => r.key.nsapp === "docker" && r.key.type === "lxc" && r.key.repo === repo).map((r) => r.counts[1]);
+    for (const repo of ["official", "all"]) expect(docker(after, repo), repo).toEqual(docker(together[0]!, repo).map((n) => (n ?? 0) + 1));
+    for (const repo of ["dev", "fork"]) expect(docker(after, repo), repo).toEqual(docker(together[0]!, repo));
   });
 
   it("after random inserts, late updates, key changes and deletes, answers as the views, reading only changed rows", async () => {

@@ -4,6 +4,7 @@
  * run with its last day — also after deletes leave an app's newest rollup rows at zero, and
  * after an app's every run in the window is deleted.
  */
+import { runsOf } from "../support/runs-of";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryActiveSet } from "../../lib/data/queries/sitemap";
@@ -13,6 +14,8 @@ import { generateRows } from "../../scripts/lib/generate";
 import { startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
 const T = "_dev_telemetry_data";
+/** The runs the default (official) figures count: what they must equal. */
+const RUNS = runsOf();
 const DAY = "substr(created,1,10)";
 
 describe("the sitemap's apps and exit codes", () => {
@@ -29,14 +32,14 @@ describe("the sitemap's apps and exit codes", () => {
   afterAll(async () => pb?.stop());
 
   function truth() {
-    const apps = pb.db.prepare(`SELECT nsapp, MAX(${DAY}) AS day FROM ${T} WHERE ${DAY} BETWEEN ? AND ? GROUP BY nsapp`).all(range.from, range.to) as {
+    const apps = pb.db.prepare(`SELECT nsapp, MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} BETWEEN ? AND ? GROUP BY nsapp`).all(range.from, range.to) as {
       nsapp: string;
       day: string;
     }[];
     const codes = pb.db
-      .prepare(`SELECT COALESCE(exit_code, 0) AS code, MAX(${DAY}) AS day FROM ${T} WHERE ${DAY} BETWEEN ? AND ? AND status IN ('failed', 'aborted') GROUP BY 1`)
+      .prepare(`SELECT COALESCE(exit_code, 0) AS code, MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} BETWEEN ? AND ? AND status IN ('failed', 'aborted') GROUP BY 1`)
       .all(range.from, range.to) as { code: number; day: string }[];
-    const last = pb.db.prepare(`SELECT MAX(${DAY}) AS day FROM ${T} WHERE ${DAY} BETWEEN ? AND ?`).get(range.from, range.to) as { day: string | null };
+    const last = pb.db.prepare(`SELECT MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} BETWEEN ? AND ?`).get(range.from, range.to) as { day: string | null };
     return { apps: new Map(apps.map((a) => [a.nsapp, a.day])), codes: new Map(codes.map((c) => [c.code, c.day])), lastDay: last.day };
   }
 
@@ -45,7 +48,7 @@ describe("the sitemap's apps and exit codes", () => {
     const got = await queryActiveSet(range);
     expect(got).toEqual(want);
     const before = pb.db
-      .prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM ${T} WHERE ${DAY} < ? AND nsapp NOT IN (SELECT nsapp FROM ${T} WHERE ${DAY} >= ?)`)
+      .prepare(`SELECT COUNT(DISTINCT nsapp) AS n FROM ${RUNS} WHERE ${DAY} < ? AND nsapp NOT IN (SELECT nsapp FROM ${RUNS} WHERE ${DAY} >= ?)`)
       .get(range.from, range.from) as {
       n: number;
     };
@@ -54,7 +57,7 @@ describe("the sitemap's apps and exit codes", () => {
   });
 
   it("stays exact after deletes: an app's newest day emptied, an app's window emptied", async () => {
-    const newest = pb.db.prepare(`SELECT nsapp, MAX(${DAY}) AS day FROM ${T} WHERE ${DAY} >= ? GROUP BY nsapp ORDER BY COUNT(*) DESC LIMIT 2`).all(range.from) as {
+    const newest = pb.db.prepare(`SELECT nsapp, MAX(${DAY}) AS day FROM ${RUNS} WHERE ${DAY} >= ? GROUP BY nsapp ORDER BY COUNT(*) DESC LIMIT 2`).all(range.from) as {
       nsapp: string;
       day: string;
     }[];

@@ -17,7 +17,7 @@ import { rangeBuckets, type Range } from "../../range";
 import { TELEMETRY } from "../../rollups/spec";
 import { bucketStart, nextBucket, pbTime } from "../../time";
 import { emptyCounts, successRate, type OutcomeCounts } from "./counts";
-import { rangeSeriesRows } from "./rollup-range";
+import { rangeSeriesRows, repoSourceFilter } from "./rollup-range";
 
 export interface PointOutcomes extends OutcomeCounts, SeriesPoint {}
 
@@ -42,8 +42,9 @@ async function runningByBucket(range: Range, now: Date, type: RunType | null): P
   await Promise.all(
     live.map(async (bucket) => {
       const start = bucketStart(bucket) > cutoff ? bucketStart(bucket) : cutoff;
-      const expr = `status = {:status} && created >= {:start} && created < {:end}${type ? " && type = {:type}" : ""}`;
-      const filter = pb.filter(expr, { status: "installing", start, end: bucketStart(nextBucket(bucket)), type: type ?? "" });
+      const repo = repoSourceFilter(range.repo);
+      const expr = `status = {:status} && created >= {:start} && created < {:end}${type ? " && type = {:type}" : ""}${repo ? ` && ${repo.expr}` : ""}`;
+      const filter = pb.filter(expr, { ...repo?.params, status: "installing", start, end: bucketStart(nextBucket(bucket)), type: type ?? "" });
       out.set(bucket, await countRecords(pb, TELEMETRY, filter));
     }),
   );
