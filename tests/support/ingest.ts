@@ -1,4 +1,5 @@
 /** Sending events to POST /telemetry as the scripts do, and reading back what was stored. */
+import { runsOf } from "./runs-of";
 import type Database from "better-sqlite3";
 import { expect } from "vitest";
 import { methodLabel, osLabel, pveLabel } from "../../lib/labels";
@@ -37,18 +38,19 @@ const SUCCESS = "status IN ('sucess','success','done')";
  */
 export async function expectAppFiguresEqualSql(db: Database.Database, nsapp: string, range: Range): Promise<void> {
   const where = `nsapp = @nsapp AND substr(created, 1, ${range.from.length}) BETWEEN @from AND @to`;
+  const runs = runsOf(range.repo); // the range's repository selection (official by default)
   const args = { nsapp, from: range.from, to: range.to };
   const totals = db
     .prepare(
       `SELECT COUNT(*) AS runs, COALESCE(SUM(${SUCCESS}), 0) AS success, COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(status = 'aborted'), 0) AS aborted,
          COALESCE(SUM(status = 'installing'), 0) AS installing, COALESCE(SUM(status NOT IN ('sucess','success','done','failed','aborted','installing')), 0) AS unknown
-       FROM _dev_telemetry_data WHERE ${where}`,
+       FROM ${runs} WHERE ${where}`,
     )
     .get(args);
   /** Runs per label of a column's raw values (the labels merge spellings, as the pages do). */
   const group = (columns: string, label: (r: Record<string, string>) => string) => {
     const out: Record<string, number> = {};
-    for (const r of db.prepare(`SELECT ${columns}, COUNT(*) AS n FROM _dev_telemetry_data WHERE ${where} GROUP BY ${columns}`).all(args) as (Record<string, string> & {
+    for (const r of db.prepare(`SELECT ${columns}, COUNT(*) AS n FROM ${runs} WHERE ${where} GROUP BY ${columns}`).all(args) as (Record<string, string> & {
       n: number;
     })[]) {
       out[label(r)] = (out[label(r)] ?? 0) + r.n;
@@ -56,9 +58,7 @@ export async function expectAppFiguresEqualSql(db: Database.Database, nsapp: str
     return out;
   };
   const codes = db
-    .prepare(
-      `SELECT exit_code, SUM(status = 'failed') AS failed, SUM(status = 'aborted') AS aborted FROM _dev_telemetry_data WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`,
-    )
+    .prepare(`SELECT exit_code, SUM(status = 'failed') AS failed, SUM(status = 'aborted') AS aborted FROM ${runs} WHERE ${where} AND status IN ('failed','aborted') GROUP BY 1`)
     .all(args) as { exit_code: number; failed: number; aborted: number }[];
   const detail = await queryAppDetail(nsapp, range, true); // every exit code, aborts too, as the SQL
   expect(detail.totals).toEqual(totals);

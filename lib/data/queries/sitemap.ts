@@ -34,14 +34,21 @@ const later = (a: string | undefined, b: string) => (a === undefined || b > a ? 
 
 /** Each (nsapp, type)'s last day with a run, for keys with rows since `from`. */
 async function lastAppDays(pb: PocketBase, range: Range): Promise<Map<string, string>> {
-  const newest = await listAll<AppRow>(pb, "stats_app", { filter: pb.filter("valid_until = {:open} && bucket >= {:from}", { open: OPEN_END, from: range.from }) });
+  const newest = await listAll<AppRow>(pb, "stats_app", {
+    filter: pb.filter("valid_until = {:open} && bucket >= {:from} && repo = {:repo}", { open: OPEN_END, from: range.from, repo: range.repo }),
+  });
   const days = new Map<string, string>();
   for (const r of newest) {
     let day: string | undefined = r.bucket;
     if (!hasRuns(r)) {
       // Rare (deletes): one at a time, so a mass delete cannot flood the source gate.
       const res = await pb.collection("stats_app").getList<AppRow>(1, 1, {
-        filter: pb.filter(`nsapp = {:nsapp} && type = {:type} && bucket >= {:from} && ${ANY_RUN}`, { nsapp: r.nsapp, type: r.type, from: range.from }),
+        filter: pb.filter(`nsapp = {:nsapp} && type = {:type} && repo = {:repo} && bucket >= {:from} && ${ANY_RUN}`, {
+          nsapp: r.nsapp,
+          type: r.type,
+          repo: range.repo,
+          from: range.from,
+        }),
         sort: "-bucket",
         skipTotal: true,
       });
@@ -68,7 +75,7 @@ async function activeApps(pb: PocketBase, range: Range): Promise<{ apps: Map<str
 
 async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, string>> {
   const rows = await listAll<{ exit_code: number; bucket: string }>(pb, "stats_code", {
-    filter: pb.filter("bucket >= {:from} && bucket <= {:to} && (failed > 0 || aborted > 0)", { from: range.from, to: range.to }),
+    filter: pb.filter("bucket >= {:from} && bucket <= {:to} && repo = {:repo} && (failed > 0 || aborted > 0)", { from: range.from, to: range.to, repo: range.repo }),
   });
   const codes = new Map<number, string>();
   for (const r of rows) codes.set(Number(r.exit_code), later(codes.get(Number(r.exit_code)), r.bucket));
