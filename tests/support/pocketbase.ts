@@ -1,13 +1,36 @@
 /**
  * A real PocketBase for one test file: temporary data dir, migrations applied, a superuser and
  * a dashboard reader, served on a free port. Optional seeding runs before the server starts.
+ * The migrations are applied once per set of migration files and PocketBase binary (a template
+ * under the temporary directory, ~13 s of `pocketbase migrate up`); each test's data dir is a
+ * copy of it.
  */
 import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, migrate, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+import { findPocketBaseBinary, freePort, migrate, POCKETBASE_DIRS, servePocketBase, upsertReader, upsertSuperuser } from "../../scripts/lib/pocketbase-server";
+
+/** A data dir with every migration applied: copied from a template made once for these migrations and this binary. */
+function migratedDataDir(): string {
+  const hash = createHash("sha256").update(findPocketBaseBinary());
+  for (const f of readdirSync(POCKETBASE_DIRS.migrations).sort()) hash.update(f).update(readFileSync(join(POCKETBASE_DIRS.migrations, f)));
+  const template = join(tmpdir(), `pb-template-${hash.digest("hex").slice(0, 16)}`);
+  if (!existsSync(template)) {
+    const building = mkdtempSync(join(tmpdir(), "pb-template-building-"));
+    migrate(building);
+    try {
+      renameSync(building, template); // atomic: another worker that made one first keeps its own
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "pb-test-"));
+  cpSync(template, dataDir, { recursive: true });
+  return dataDir;
+}
 
 export const SUPERUSER = { email: "test-admin@example.com", password: "test-admin-password" };
 export const READER = { email: "test-reader@example.com", password: "test-reader-password" };
@@ -51,8 +74,7 @@ export interface TestPocketBase {
 }
 
 export async function startTestPocketBase(opts: { seed?: (dataDir: string) => void; batch?: boolean } = {}): Promise<TestPocketBase> {
-  const dataDir = mkdtempSync(join(tmpdir(), "pb-test-"));
-  migrate(dataDir);
+  const dataDir = migratedDataDir();
   upsertSuperuser(dataDir, SUPERUSER.email, SUPERUSER.password);
   opts.seed?.(dataDir);
   const port = await freePort();
