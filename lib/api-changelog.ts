@@ -53,6 +53,16 @@ export const API_CHANGELOG: ApiRelease[] = [
         title: "repo= everywhere, and the selection in range",
         text: "`repo=official|dev|fork|all` on every endpoint above, the widgets, badges, chart images and the Atom feeds (`/feed.xml?repo=dev`). Every answer's `range` names the selection in `repo`; a CSV of another selection than the official one is named `<report>-<repo>-<from>-<to>.csv`.",
       },
+      {
+        kind: "added",
+        title: "Scripts in testing: the command they fail at",
+        text: "`GET /api/v1/testing`: `top_failing_command` per script — `command` (the normalised failure signature), `line` and `failed` (development runs that failed at it), or null when none of its failures named a command; CSV columns `top_failing_command`, `top_failing_command_line`, `top_failing_command_failed` after the others.",
+      },
+      {
+        kind: "documented",
+        title: "The promotion rule's median",
+        text: "`official_median_failure_rate` was described as over apps with at least 30 finished official runs; it is over apps with at least 100 since the release before (the description now says so).",
+      },
     ],
   },
   {

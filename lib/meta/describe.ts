@@ -4,6 +4,7 @@
  * ones the page itself shows (same loaders, same formatters); a rate needs MIN_SAMPLE finished
  * runs, as on badges. Pure.
  */
+import { DEFAULT_REPO, REPO_SHORT_LABEL } from "../repo";
 import { MIN_SAMPLE } from "../embed/catalog";
 import { formatDaySpan, formatInt, formatPercent } from "../format";
 import type { ViewState } from "../params";
@@ -11,12 +12,15 @@ import { PRESET_LABELS } from "../range";
 
 type RangeState = Pick<ViewState, "preset" | "range">;
 
-/** "in 30 days", "in 24 hours", "to date", "in 1–7 Nov 2026". */
+/** "in 30 days", "in 24 hours", "to date", "in 1–7 Nov 2026"; another selection than the official one named: "in 30 days (development repository)". */
 export function rangePhrase(state: RangeState): string {
-  if (state.preset === "custom") return `in ${formatDaySpan(state.range.from, state.range.to)}`;
-  if (state.preset === "all") return "to date";
-  return `in ${PRESET_LABELS[state.preset]}`;
+  const repo = state.range.repo === DEFAULT_REPO ? "" : ` (${REPO_PHRASE[state.range.repo]})`;
+  if (state.preset === "custom") return `in ${formatDaySpan(state.range.from, state.range.to)}${repo}`;
+  if (state.preset === "all") return `to date${repo}`;
+  return `in ${PRESET_LABELS[state.preset]}${repo}`;
 }
+
+const REPO_PHRASE = { official: "official repository", dev: "development repository", fork: "forks", all: "all repositories" } as const;
 
 /** "92.6 % succeeded (n 16,987)", or why there is no rate. */
 export function successPhrase(success: number, failed: number): string {
@@ -76,12 +80,13 @@ export function describeDigest(span: string, w: { runs: number; rate: number | n
 
 /**
  * The active filters of a list, named as the folded filter control on a phone shows them:
- * ["30 days", "“jelly”", "vm", "OS debian", "≥ 20 runs"]. The range is always named; the
- * others only when set.
+ * ["30 days", "Development", "“jelly”", "vm", "OS debian", "≥ 20 runs"]. The range is always
+ * named; the others (a repository other than the official one among them) only when set.
  */
 export function activeFilters(state: Pick<ViewState, "preset" | "range" | "q" | "type" | "os" | "minRuns">): string[] {
   const range = state.preset === "custom" ? formatDaySpan(state.range.from, state.range.to) : PRESET_LABELS[state.preset];
   const named = [range];
+  if (state.range.repo !== DEFAULT_REPO) named.push(REPO_SHORT_LABEL[state.range.repo]);
   if (state.q) named.push(`“${state.q}”`);
   if (state.type) named.push(state.type);
   if (state.os) named.push(`OS ${state.os}`);

@@ -3,10 +3,10 @@
  * crawler read, from given figures.
  */
 import { describe, expect, it } from "vitest";
-import { describeApp, describeOverview, rangePhrase } from "../../lib/meta/describe";
+import { activeFilters, describeApp, describeOverview, rangePhrase } from "../../lib/meta/describe";
 import { isPermutation, pageMetadata } from "../../lib/meta/page";
 import { robotsTxt, sitemapEntries, sitemapXml } from "../../lib/meta/sitemap";
-import { allTimeRange, customRange, presetRange } from "../../lib/range";
+import { allTimeRange, customRange, presetRange, withRepo } from "../../lib/range";
 import { allowed, parseRobots } from "../support/robots";
 import { children, parseXml } from "../support/xml";
 
@@ -25,6 +25,13 @@ describe("descriptions", () => {
     expect(rangePhrase({ preset: "24h", range: presetRange("24h", NOW) })).toBe("in 24 hours");
     expect(rangePhrase({ preset: "all", range: allTimeRange(NOW, "2026-09-08") })).toBe("to date");
     expect(rangePhrase({ preset: "custom", range: customRange("2026-11-16", "2026-11-22") })).toBe("in 16–22 Nov 2026");
+  });
+
+  it("name a repository other than the official one, in the description and among the folded filters", () => {
+    const dev = withRepo(presetRange("30d", NOW), "dev");
+    expect(rangePhrase({ preset: "30d", range: dev })).toBe("in 30 days (development repository)");
+    expect(activeFilters({ preset: "30d", range: dev, q: null, type: null, os: null, minRuns: 0 })).toEqual(["30 days", "Development"]);
+    expect(activeFilters({ preset: "30d", range: presetRange("30d", NOW), q: null, type: null, os: null, minRuns: 0 })).toEqual(["30 days"]);
   });
 });
 
