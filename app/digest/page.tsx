@@ -5,7 +5,7 @@ import { Notes } from "@/components/Notes";
 import { Section, Skeleton } from "@/components/Section";
 import { WeekBar } from "@/components/WeekBar";
 import { formatDaySpan } from "@/lib/format";
-import type { RawParams } from "@/lib/params";
+import { type RawParams, viewHref } from "@/lib/params";
 import { VIEWS } from "@/lib/views";
 import { loadDigest, readViewState } from "@/lib/data";
 import { describeDigest } from "@/lib/meta/describe";
@@ -54,7 +54,7 @@ export default async function DigestPage({ searchParams }: { searchParams: Promi
       </p>
       <WeekBar view={VIEW} path={PATH} state={state} week={week} now={now} />
       <p className="muted subscribe">
-        <a href="/feed.xml" type="application/atom+xml" data-testid="feed-link">
+        <a href={viewHref(VIEWS.feed, "/feed.xml", state)} type="application/atom+xml" data-testid="feed-link">
           Subscribe (Atom)
         </a>{" "}
         to regressions, incidents and each new digest; every app has its own feed on its page. This week as <a href={api}>JSON</a> or{" "}

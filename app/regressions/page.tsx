@@ -190,7 +190,7 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
               How they are detected
             </Link>{" "}
             — false alarms are kept rare across all {formatInt(CATALOGUE_APPS)} scripts.{" "}
-            <a href="/feed.xml" type="application/atom+xml" data-testid="feed-link">
+            <a href={viewHref(VIEWS.feed, "/feed.xml", state)} type="application/atom+xml" data-testid="feed-link">
               Subscribe (Atom)
             </a>
             .

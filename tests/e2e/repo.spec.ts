@@ -116,6 +116,8 @@ test("pages: the selection is one URL, shown as the current filter, and its figu
   await expect(rows).toHaveCount(Math.min(devApps!.n, 25));
   await page.goto(`${app()}/regressions?repo=fork`);
   await expect(page.getByRole("navigation", { name: "Repository" }).getByRole("link", { name: "Forks" })).toHaveAttribute("aria-current", "true");
+  // Its feed follows the same selection.
+  await expect(page.getByTestId("feed-link")).toHaveAttribute("href", "/feed.xml?repo=fork");
 });
 
 function utcDaysAgo(n: number): string {

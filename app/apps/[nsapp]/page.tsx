@@ -84,7 +84,7 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
     canonical: m.canonical,
     image: previewImagePath(appPreview(nsapp), m.state),
     imageAlt: `${nsapp}: runs per ${m.state.range.bucket} by outcome and success rate`,
-    feeds: [{ path: `${path}/feed.xml`, title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }],
+    feeds: [{ path: viewHref(VIEWS.feed, `${path}/feed.xml`, m.state), title: `${nsapp.slice(0, 64)}: regressions and weekly changes (Atom)` }],
     // Indexed: the default view of an app with runs in the sitemap's window (lib/meta/sitemap.ts).
     index: !m.permutation && (await isActiveApp(nsapp, m.now)),
   });
@@ -415,7 +415,7 @@ export default async function AppPage({ params, searchParams }: Props) {
               label="← All apps"
             />{" "}
             <CopyLink />{" "}
-            <a href={`${path}/feed.xml`} type="application/atom+xml" data-testid="app-feed-link">
+            <a href={viewHref(VIEWS.feed, `${path}/feed.xml`, state)} type="application/atom+xml" data-testid="app-feed-link">
               Subscribe (Atom)
             </a>
           </p>
