@@ -240,6 +240,11 @@ export function isSeriesRollup(daily: DailyRollup): daily is SeriesRollup {
   return DAILY_SPECS.find((d) => d.name === daily)?.series === true;
 }
 
+/** The fan-out key column of a rollup's dimensions (`repo`, the repository selection), or null. */
+export function fanoutColumn(dims: readonly Dim[]): string | null {
+  return dims.find((d) => d.fanout)?.column ?? null;
+}
+
 /** A daily rollup's key columns (its hourly sibling's and views' too). */
 export function rollupDims(daily: DailyRollup): readonly Dim[] {
   const spec = DAILY_SPECS.find((d) => d.name === daily);

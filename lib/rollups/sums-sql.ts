@@ -21,7 +21,7 @@
  * `wilsonAsSql`) — and orders the rows. Everything per row is left to the reader because
  * SQLite's per-value work inside PocketBase (a Go translation of SQLite) was most of the cost.
  */
-import { CALENDAR, COUNT_COLUMNS, HOUR_CALENDAR, OPEN_END, type RollupSpec } from "./spec";
+import { CALENDAR, COUNT_COLUMNS, fanoutColumn, HOUR_CALENDAR, OPEN_END, type RollupSpec } from "./spec";
 
 /**
  * Both ends are days (hours) of the calendar the range view joins, as the view requires: a range
@@ -38,13 +38,8 @@ function inForce(spec: RollupSpec, op: "<" | "<=", day: string, when = ""): stri
   return `(SELECT x.rowid FROM ${spec.name} x WHERE ${when}${same} AND x.bucket ${op} ${day} ORDER BY x.bucket DESC LIMIT 1)`;
 }
 
-/** The fan-out key column a rollup's sums are read for (`repo`), or null. */
-export function fanoutColumn(spec: RollupSpec): string | null {
-  return spec.dims.find((d) => d.fanout)?.column ?? null;
-}
-
 function fanoutFilter(spec: RollupSpec, alias: string): string {
-  const column = fanoutColumn(spec);
+  const column = fanoutColumn(spec.dims);
   return column ? ` AND ${alias}${column} = {:${column}}` : "";
 }
 

@@ -12,7 +12,7 @@ import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
 import type { KeyFilter } from "../../insights/source";
-import { COUNT_COLUMNS, type DailyRollup, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { COUNT_COLUMNS, type DailyRollup, fanoutColumn, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
 import { sqliteOrder } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { wilsonAsSql } from "../../stats";
@@ -78,7 +78,7 @@ export type RangeSpan = Pick<Range, "from" | "to" | "grain" | "repo">;
  * rollups are keyed by the stored `repo_source` instead, and their readers pick the sources.
  */
 export function hasRepoKey(rollup: DailyRollup): boolean {
-  return rollupDims(rollup).some((d) => d.fanout !== undefined);
+  return fanoutColumn(rollupDims(rollup)) !== null;
 }
 
 /** The range's selection as a key filter, for a rollup keyed by it (else nothing). */
@@ -92,14 +92,24 @@ export interface RangeQuery {
   sort?: string;
 }
 
-/** The placeholder of the range's selection (not a column name, so no caller's filter names it). */
-const REPO_PARAM = "rangeRepo";
+/**
+ * `repo = <the range's selection>` for a rollup keyed by it (its table, range or series view), else
+ * null. The placeholder is not a column name, so no caller's filter names it.
+ */
+export function repoKeyPart(rollup: DailyRollup, range: Pick<Range, "repo">): FilterPart | null {
+  return hasRepoKey(rollup) ? { expr: "repo = {:rangeRepo}", params: { rangeRepo: range.repo } } : null;
+}
+
+/** Filter parts joined with &&; the params of all. */
+function allOf(...parts: (FilterPart | null | undefined)[]): FilterPart {
+  const present = parts.filter((p): p is FilterPart => !!p);
+  return { expr: present.map((p) => `(${p.expr})`).join(" && "), params: Object.assign({}, ...present.map((p) => p.params)) };
+}
 
 function options(pb: PocketBase, rollup: DailyRollup, range: RangeSpan, q: RangeQuery) {
-  const repo = hasRepoKey(rollup) ? ` && repo = {:${REPO_PARAM}}` : "";
-  const expr = q.filter ? `runs > 0${repo} && (${q.filter.expr})` : `runs > 0${repo}`;
+  const f = allOf({ expr: "runs > 0", params: {} }, repoKeyPart(rollup, range), q.filter);
   return {
-    filter: pb.filter(expr, { ...q.filter?.params, ...(repo ? { [REPO_PARAM]: range.repo } : {}) }),
+    filter: pb.filter(f.expr, f.params),
     sort: q.sort,
     // The view's list rule binds range_from/range_to to these query parameters.
     query: { from: range.from, to: range.to },
@@ -253,10 +263,9 @@ export async function rangeSeriesRows<N extends DailyRollup>(
   range: RangeSpan,
   filter?: FilterPart,
 ): Promise<(KeyRow<N> & StoredCounts & { bucket: string })[]> {
-  const repo = hasRepoKey(rollup) ? ` && repo = {:${REPO_PARAM}}` : "";
-  const expr = filter ? `bucket >= {:from} && bucket <= {:to}${repo} && (${filter.expr})` : `bucket >= {:from} && bucket <= {:to}${repo}`;
+  const f = allOf({ expr: "bucket >= {:from} && bucket <= {:to}", params: { from: range.from, to: range.to } }, repoKeyPart(rollup, range), filter);
   const rows = await listAll<KeyRow<N> & StoredCounts & { bucket: string }>(pb, rollupTable(rollup, range.grain), {
-    filter: pb.filter(expr, { ...filter?.params, from: range.from, to: range.to, ...(repo ? { [REPO_PARAM]: range.repo } : {}) }),
+    filter: pb.filter(f.expr, f.params),
   });
   return rows.map(typedKeys(rollup));
 }

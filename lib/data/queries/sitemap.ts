@@ -15,7 +15,7 @@ import type PocketBase from "pocketbase";
 import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
 import { OPEN_END } from "../../rollups/spec";
-import { rangeAll, type StoredCounts } from "./rollup-range";
+import { rangeAll, repoKeyPart, type StoredCounts } from "./rollup-range";
 
 export interface ActiveSet {
   /** nsapp → last day ("YYYY-MM-DD") with a run of it, for apps with runs in the range. */
@@ -34,8 +34,9 @@ const later = (a: string | undefined, b: string) => (a === undefined || b > a ? 
 
 /** Each (nsapp, type)'s last day with a run, for keys with rows since `from`. */
 async function lastAppDays(pb: PocketBase, range: Range): Promise<Map<string, string>> {
+  const repo = repoKeyPart("stats_app", range)!;
   const newest = await listAll<AppRow>(pb, "stats_app", {
-    filter: pb.filter("valid_until = {:open} && bucket >= {:from} && repo = {:repo}", { open: OPEN_END, from: range.from, repo: range.repo }),
+    filter: pb.filter(`valid_until = {:open} && bucket >= {:from} && ${repo.expr}`, { ...repo.params, open: OPEN_END, from: range.from }),
   });
   const days = new Map<string, string>();
   for (const r of newest) {
@@ -43,10 +44,10 @@ async function lastAppDays(pb: PocketBase, range: Range): Promise<Map<string, st
     if (!hasRuns(r)) {
       // Rare (deletes): one at a time, so a mass delete cannot flood the source gate.
       const res = await pb.collection("stats_app").getList<AppRow>(1, 1, {
-        filter: pb.filter(`nsapp = {:nsapp} && type = {:type} && repo = {:repo} && bucket >= {:from} && ${ANY_RUN}`, {
+        filter: pb.filter(`nsapp = {:nsapp} && type = {:type} && ${repo.expr} && bucket >= {:from} && ${ANY_RUN}`, {
+          ...repo.params,
           nsapp: r.nsapp,
           type: r.type,
-          repo: range.repo,
           from: range.from,
         }),
         sort: "-bucket",
@@ -74,8 +75,9 @@ async function activeApps(pb: PocketBase, range: Range): Promise<{ apps: Map<str
 }
 
 async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, string>> {
+  const repo = repoKeyPart("stats_code", range)!;
   const rows = await listAll<{ exit_code: number; bucket: string }>(pb, "stats_code", {
-    filter: pb.filter("bucket >= {:from} && bucket <= {:to} && repo = {:repo} && (failed > 0 || aborted > 0)", { from: range.from, to: range.to, repo: range.repo }),
+    filter: pb.filter(`bucket >= {:from} && bucket <= {:to} && ${repo.expr} && (failed > 0 || aborted > 0)`, { ...repo.params, from: range.from, to: range.to }),
   });
   const codes = new Map<number, string>();
   for (const r of rows) codes.set(Number(r.exit_code), later(codes.get(Number(r.exit_code)), r.bucket));
