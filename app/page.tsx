@@ -16,8 +16,7 @@ import { describeOverview } from "@/lib/meta/describe";
 import { pageMetadata, SITE_DESCRIPTION, SITE_FEED } from "@/lib/meta/page";
 import { metaContext } from "@/lib/meta/request";
 import { previewImagePath } from "@/lib/og/paths";
-import { rangeQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
-import { DEFAULT_REPO } from "@/lib/repo";
+import { rangeQuery, repoQuery, viewHref, type RawParams, type ViewState } from "@/lib/params";
 import { getQueryClient } from "@/lib/query-client";
 import { previousRange, presetTitle, spanLabel } from "@/lib/range";
 import { bucketLabel } from "@/lib/time";
@@ -35,7 +34,7 @@ async function LiveFigures({ state }: { state: ViewState }) {
         const queryClient = getQueryClient();
         // Day ranges are pinned by their dates so a poll after midnight keeps the view; 24 h rolls on. The selection goes along.
         const pinned = range.grain === "hour" ? rangeQuery(state) : `from=${range.from}&to=${range.to}`;
-        const live = range.repo === DEFAULT_REPO ? pinned : `${pinned}&repo=${range.repo}`;
+        const live = [pinned, repoQuery(range.repo)].filter(Boolean).join("&");
         queryClient.setQueryData(summaryQuery(live).queryKey, { totals: o.totals, series: o.series, asOf: o.asOf });
         return (
           <LiveOverview

@@ -258,9 +258,20 @@ export function rangeQuery(state: Pick<ViewState, "preset" | "range">): string {
   return state.preset === "30d" ? "" : `range=${state.preset}`;
 }
 
+/** `repo=…` for a selection other than the default, else "": the selection's one spelling in a URL built outside viewHref. */
+export function repoQuery(repo: Repo): string {
+  return repo === DEFAULT_REPO ? "" : `repo=${repo}`;
+}
+
+/** `url` with the selection's `repo=` appended (after `?` or `&`); unchanged for the default selection. */
+export function withRepoQuery(url: string, repo: Repo): string {
+  const part = repoQuery(repo);
+  return part ? `${url}${url.includes("?") ? "&" : "?"}${part}` : url;
+}
+
 /** A link to `path` that keeps only the range. */
 export function rangeHref(path: string, state: Pick<ViewState, "preset" | "range">): string {
   // The range's repository selection goes along (a widget's link opens the figures it shows).
-  const qs = [rangeQuery(state), state.range.repo === DEFAULT_REPO ? "" : `repo=${state.range.repo}`].filter(Boolean).join("&");
+  const qs = [rangeQuery(state), repoQuery(state.range.repo)].filter(Boolean).join("&");
   return qs ? `${path}?${qs}` : path;
 }

@@ -155,17 +155,17 @@ export const fetchAppDurationFactors = appDurationFactorsFn.fetch;
 // The list reads every app once per range and repository; search, sort and page are done here, so
 // their permutations cost no read of the range sums (~0.3 s for every app at 30 days, 1 M runs).
 const allDurationsFn = cached("allDurations", durations.queryAllDurations);
-export async function fetchDurationList(range: Range, q: DurationListQuery & { repo: Repo }) {
-  return listDurations(await allDurationsFn.fetch(range, q.repo), q);
+export async function fetchDurationList(range: Range, q: DurationListQuery) {
+  return listDurations(await allDurationsFn.fetch(range), q);
 }
 // The install-time trend reads each point as its own range, each as fresh as the page's other
 // figures (a late run can still change a week that is over; README "How old a figure can be").
 export type InstallTrend = { unit: "week" | "month"; points: (TrendPoint & AppDurations)[] };
 /** An app's install time per week or month of the range (lib/durations.ts trendPoints), or null where the range gets no trend. */
-export async function loadInstallTrend(nsapp: string, range: Range, repo: Repo): Promise<DataResult<InstallTrend | null>> {
+export async function loadInstallTrend(nsapp: string, range: Range): Promise<DataResult<InstallTrend | null>> {
   const trend = trendPoints(range, new Date());
   if (!trend) return { ok: true, value: null, fetchedAt: Date.now(), problem: null };
-  const read = await Promise.all(trend.points.map((p) => appDurationsFn.load(nsapp, p.range, repo)));
+  const read = await Promise.all(trend.points.map((p) => appDurationsFn.load(nsapp, withRepo(p.range, range.repo))));
   const failed = read.find((r) => !r.ok);
   if (failed && !failed.ok) return failed;
   const ok = read.filter((r) => r.ok);

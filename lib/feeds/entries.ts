@@ -14,7 +14,7 @@ import type { DigestApp, WeekDigest } from "../insights/digest";
 import type { Incident } from "../insights/find-incidents";
 import { failingCommandSentence, type Regression } from "../insights/find-regressions";
 import { bucketSpan } from "../insights/scan-plan";
-import { parseViewState, viewHref } from "../params";
+import { parseViewState, viewHref, withRepoQuery } from "../params";
 import { FIRST_DAY } from "../range";
 import { addDays, bucketLabel, utcDay } from "../time";
 import { VIEWS, type View } from "../views";
@@ -28,11 +28,6 @@ export interface FeedContext {
   now: Date;
   /** Whose runs the feed follows (`?repo=`, lib/repo.ts): its entries, links and ids are that selection's. */
   repo: Repo;
-}
-
-/** `?repo=…` (with `&` when the URL has a query already) for a selection other than the default, else "". */
-export function repoQuery(ctx: FeedContext, url: string): string {
-  return ctx.repo === DEFAULT_REPO ? url : `${url}${url.includes("?") ? "&" : "?"}repo=${ctx.repo}`;
 }
 
 export interface DigestOfWeek {
@@ -62,7 +57,7 @@ export function rangeLink(ctx: FeedContext, view: View, path: string, from: stri
 }
 
 export function weekLink(ctx: FeedContext, w: Week): string {
-  return repoQuery(ctx, `${ctx.origin}/digest?week=${w.monday}`);
+  return withRepoQuery(`${ctx.origin}/digest?week=${w.monday}`, ctx.repo);
 }
 
 function weekTitle(w: Week): string {

@@ -8,13 +8,13 @@
 import "server-only";
 import { appExists, fetchDigest, fetchInsights, fetchLikelyCauses } from "../data";
 import { presetRange, withRepo } from "../range";
-import { parseViewState } from "../params";
+import { parseViewState, withRepoQuery } from "../params";
 import { VIEWS } from "../views";
 import { reply, respond as answer, TYPES } from "../http/respond";
 import { APPS } from "../reference/apps";
 import { completeWeeks, lastCompleteWeek } from "../week";
 import { atomXml, type AtomEntry } from "./atom";
-import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, repoQuery, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
+import { appWeekEntries, digestEntry, incidentEntry, regressionEntry, segment, tagId, weekUpdated, type DigestOfWeek, type FeedContext } from "./entries";
 import { publicOrigin } from "../http/origin";
 
 /** Entries per feed: about a quarter's events. */
@@ -64,8 +64,8 @@ export function siteFeed(request: Request): Promise<Response> {
       id: tagId(ctx, "feed"),
       title: "Proxmox VE script installs: regressions, incidents and weekly digests",
       subtitle: "Apps whose failure rate rose above their own baseline, exit codes spiking across apps, and each week against the week before.",
-      self: repoQuery(ctx, `${ctx.origin}/feed.xml`),
-      alternate: repoQuery(ctx, `${ctx.origin}/digest`),
+      self: withRepoQuery(`${ctx.origin}/feed.xml`, ctx.repo),
+      alternate: withRepoQuery(`${ctx.origin}/digest`, ctx.repo),
       author: { name: AUTHOR_NAME, uri: ctx.origin },
       emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
       entries: newestFirst(entries),
@@ -88,8 +88,8 @@ export function appFeed(request: Request, nsapp: string): Promise<Response> {
       id: tagId(ctx, `apps/${segment(nsapp)}/feed`),
       title: `${name} (${nsapp}): install failures — Proxmox VE script installs`,
       subtitle: `Regressions of ${nsapp}'s failure rate, and the weeks it was newly failing or recovered.`,
-      self: repoQuery(ctx, `${ctx.origin}${path}/feed.xml`),
-      alternate: repoQuery(ctx, `${ctx.origin}${path}`),
+      self: withRepoQuery(`${ctx.origin}${path}/feed.xml`, ctx.repo),
+      alternate: withRepoQuery(`${ctx.origin}${path}`, ctx.repo),
       author: { name: AUTHOR_NAME, uri: ctx.origin },
       emptyUpdated: weekUpdated(lastCompleteWeek(ctx.now)),
       entries: newestFirst(entries),

@@ -10,7 +10,7 @@ import { queryAppDurationFactors } from "../../lib/data/queries/duration-factors
 import { queryFailingCommands } from "../../lib/data/queries/failing-commands";
 import { queryAppHardware, queryHardware } from "../../lib/data/queries/hardware";
 import { queryTestingScripts } from "../../lib/data/queries/testing";
-import { presetRange } from "../../lib/range";
+import { presetRange, withRepo } from "../../lib/range";
 import { label, queryTimingLines } from "./insights-bench";
 
 const APP = "docker";
@@ -18,11 +18,11 @@ const APP = "docker";
 export async function viewQueryLines(end: Date, iterations: number, log: (msg: string) => void): Promise<string[]> {
   const ranges = [presetRange("30d", end), presetRange("90d", end), presetRange("24h", end)];
   const cases: [string, () => Promise<unknown>][] = ranges.flatMap((r): [string, () => Promise<unknown>][] => [
-    [`install time ${label(r)}: p50/p90 per app (official; /apps' column, /api/v1/durations)`, () => queryAllDurations(r, "official")],
-    [`install time ${label(r)}: p50/p90 per app (official), percentile view`, () => queryAllDurationsFromView(r, "official")],
-    [`install time ${label(r)}: p50/p90 per app, every repository`, () => queryAllDurations(r, "all")],
-    [`install time ${label(r)}: ${APP}`, () => queryAppDurations(APP, r, "official")],
-    [`install time by factor ${label(r)}: ${APP} (cores, RAM, method, OS; rank-sum tests)`, () => queryAppDurationFactors(APP, r, "official")],
+    [`install time ${label(r)}: p50/p90 per app (official; /apps' column, /api/v1/durations)`, () => queryAllDurations(r)],
+    [`install time ${label(r)}: p50/p90 per app (official), percentile view`, () => queryAllDurationsFromView(r)],
+    [`install time ${label(r)}: p50/p90 per app, every repository`, () => queryAllDurations(withRepo(r, "all"))],
+    [`install time ${label(r)}: ${APP}`, () => queryAppDurations(APP, r)],
+    [`install time by factor ${label(r)}: ${APP} (cores, RAM, method, OS; rank-sum tests)`, () => queryAppDurationFactors(APP, r)],
     [`scripts in testing ${label(r)}`, () => queryTestingScripts(r)],
     [`hardware and platform ${label(r)}: all apps`, () => queryHardware(r, null)],
     [`hardware and platform ${label(r)}: ${APP}`, () => queryAppHardware(APP, r)],

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { factorDays, queryAppDurationFactors } from "../../lib/data/queries/duration-factors";
 import { coresValue, type DurationFactor, FACTOR_FDR, methodValue, osValue, ramValue } from "../../lib/duration-factors";
 import { benjaminiHochberg, normalSf } from "../../lib/insights/significance";
-import { presetRange, type Range } from "../../lib/range";
+import { presetRange, type Range, withRepo } from "../../lib/range";
 import { REPOS, type Repo } from "../../lib/repo";
 import { CORE_BOUND_APP } from "../../scripts/lib/demo-model";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -96,7 +96,7 @@ describe("install time by factor", () => {
 
   async function expectExact(nsapp: string, range: Range, repo: Repo) {
     const want = truth(nsapp, range, repo);
-    const got = await queryAppDurationFactors(nsapp, range, repo);
+    const got = await queryAppDurationFactors(nsapp, withRepo(range, repo));
     const label = `${nsapp} ${repo} ${range.from}…${range.to}`;
     expect(got.overall, label).toEqual(side(want.all));
     const tested: { factor: string; value: string; p: number }[] = [];

@@ -13,7 +13,7 @@ import { listDurations } from "../../lib/durations";
 import { trendPoints } from "../../lib/install-trend";
 import { queryAppList } from "../../lib/data/queries/apps";
 import { parseViewState } from "../../lib/params";
-import { customRange, presetRange, type Range } from "../../lib/range";
+import { customRange, presetRange, type Range, withRepo } from "../../lib/range";
 import { VIEWS } from "../../lib/views";
 import { REPOS, type Repo } from "../../lib/repo";
 import { insertRows } from "../../scripts/lib/bulk-insert";
@@ -89,7 +89,7 @@ describe("install time", () => {
   async function expectExact(range: Range) {
     for (const repo of REPOS) {
       const want = truth(range, repo);
-      const got = await queryDurationsOf([...want.keys(), "no-such-app"], range, repo);
+      const got = await queryDurationsOf([...want.keys(), "no-such-app"], withRepo(range, repo));
       expect(got.has("no-such-app")).toBe(false);
       const expected = new Map([...want].map(([k, v]) => [k, { success: v.success, failed: v.failed }]));
       expect(new Map([...got].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `${repo} ${range.from}…${range.to}`).toEqual(expected);
@@ -98,7 +98,7 @@ describe("install time", () => {
         ["sums", queryAllDurations],
         ["view", queryAllDurationsFromView],
       ] as const) {
-        const every = await read(range, repo);
+        const every = await read(withRepo(range, repo));
         expect(new Map(every.map((d) => [d.nsapp, { success: d.success, failed: d.failed }])), `${path} ${repo} ${range.from}…${range.to}`).toEqual(expected);
       }
     }
@@ -139,13 +139,13 @@ describe("install time", () => {
     const range = presetRange("30d", now);
     const want = truth(range, "official");
     const busiest = [...want].sort((a, b) => b[1].success.n - a[1].success.n)[0]!;
-    expect(await queryAppDurations(busiest[0], range, "official")).toEqual({ nsapp: busiest[0], success: busiest[1].success, failed: busiest[1].failed });
-    expect(await queryAppDurations("no-such-app", range, "official")).toEqual({
+    expect(await queryAppDurations(busiest[0], range)).toEqual({ nsapp: busiest[0], success: busiest[1].success, failed: busiest[1].failed });
+    expect(await queryAppDurations("no-such-app", range)).toEqual({
       nsapp: "no-such-app",
       success: { n: 0, p50: null, p90: null },
       failed: { n: 0, p50: null, p90: null },
     });
-    const all = await queryAllDurations(range, "official");
+    const all = await queryAllDurations(range);
     const page = listDurations(all, { q: null, minRuns: 5, sort: "-success_p50", page: 1, pageSize: 10 });
     const ranked = [...want]
       .filter(([, e]) => e.success.n >= 5)

@@ -67,7 +67,7 @@ describe("scripts in testing", () => {
 
   it("finds the demo's slow app: its p50 near the seeded median, and no other app's as long", async () => {
     const range = customRange("2026-11-01", "2026-11-30");
-    const slow = await queryAppDurations(SLOW_APP.nsapp, range, "official");
+    const slow = await queryAppDurations(SLOW_APP.nsapp, range);
     // ~150 timed successes of a log-normal (σ 0.7), runs still installing at the end left out: within a quarter of the seeded median.
     expect(slow.success.n).toBeGreaterThan(100);
     expect(Math.abs(slow.success.p50! / 60 - SLOW_APP.medianMinutes) / SLOW_APP.medianMinutes).toBeLessThan(0.25);
@@ -79,7 +79,7 @@ describe("scripts in testing", () => {
       )
       .all(range.from, range.to, SLOW_APP.nsapp) as { nsapp: string }[];
     let longest = 0;
-    for (const o of others) longest = Math.max(longest, (await queryAppDurations(o.nsapp, range, "official")).success.p50 ?? 0);
+    for (const o of others) longest = Math.max(longest, (await queryAppDurations(o.nsapp, range)).success.p50 ?? 0);
     expect(others.length).toBeGreaterThan(50);
     expect(longest).toBeLessThan(slow.success.p50!);
   });

@@ -117,11 +117,7 @@ async function Summary({ nsapp, state }: { nsapp: string; state: ViewState }) {
 }
 
 async function Durations({ nsapp, state }: { nsapp: string; state: ViewState }) {
-  const [durations, trend, factors] = await Promise.all([
-    loadAppDurations(nsapp, state.range, state.repo),
-    loadInstallTrend(nsapp, state.range, state.repo),
-    loadAppDurationFactors(nsapp, state.range, state.repo),
-  ]);
+  const [durations, trend, factors] = await Promise.all([loadAppDurations(nsapp, state.range), loadInstallTrend(nsapp, state.range), loadAppDurationFactors(nsapp, state.range)]);
   return (
     <>
       <Loaded result={durations}>{(d) => <InstallTime d={d} />}</Loaded>

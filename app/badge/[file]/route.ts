@@ -31,7 +31,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
       if (!NSAPP_PATTERN.test(nsapp) || !(await appExists(nsapp))) return reply({ ...body(problemBadge(label, "unknown app"), true), status: 404 });
       const range = options.view.range;
       if (options.metric === "install-time") {
-        const time = await fetchAppDurations(nsapp, range, range.repo);
+        const time = await fetchAppDurations(nsapp, range);
         return reply(body(badgeFor(nsapp, options, { runs: 0, success: 0, failed: 0, installTime: time.success }), false));
       }
       const t = (await fetchAppDetail(nsapp, range, false)).totals;

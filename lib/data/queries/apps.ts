@@ -140,7 +140,7 @@ async function pageRows(pb: PocketBase, state: AppListQuery, changes: Promise<Ch
   if (state.os || sortKey === "change" || sortKey === "install_time" || (NULLABLE_KEYS.has(sortKey) && !state.sort.startsWith("-"))) {
     const [matching, durations] = await Promise.all([
       state.os ? appsOnOs(pb, state) : rangeAll(pb, "stats_app", state.range, { filter: f }),
-      sortKey === "install_time" ? queryDurationsOf(null, state.range, state.range.repo) : new Map<string, AppDurations>(),
+      sortKey === "install_time" ? queryDurationsOf(null, state.range) : new Map<string, AppDurations>(),
     ]);
     const kept = matching.filter((a) => a.runs >= state.minRuns).sort(compare(state.sort, sortKey === "change" ? await changes : new Map(), durations));
     const start = (state.page - 1) * state.pageSize;
@@ -205,7 +205,6 @@ export async function queryAppList(state: AppListQuery): Promise<AppList> {
     queryDurationsOf(
       rows.map((r) => r.nsapp),
       state.range,
-      state.range.repo,
     ),
   ]);
   const empty = new Array<number>(spark.length).fill(0);

@@ -25,10 +25,10 @@ function filter(nsapp: string, repo: Repo): FilterPart {
   };
 }
 
-export async function queryAppDurationFactors(nsapp: string, range: Range, repo: Repo): Promise<DurationFactors & { days: { from: string; to: string } }> {
+export async function queryAppDurationFactors(nsapp: string, range: Range): Promise<DurationFactors & { days: { from: string; to: string } }> {
   const pb = publicClient();
   const days = factorDays(range);
-  const q = { filter: filter(nsapp, repo) };
+  const q = { filter: filter(nsapp, range.repo) };
   const [res, env] = await Promise.all([rangeAll(pb, "stats_app_duration_res", days, q), rangeAll(pb, "stats_app_duration_env", days, q)]);
   const h: FactorHistograms = new Map();
   const add = (factor: DurationFactor, value: string, bucket: number, runs: number) => addRun(h, factor, value, bucket, runs);

@@ -9,7 +9,7 @@ import type PocketBase from "pocketbase";
 import { type AppDurations, type DurationSummary, NO_DURATION, summarize } from "../../durations";
 import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
-import { type Repo, repoSources } from "../../repo";
+import { repoSources } from "../../repo";
 import { rollupTable } from "../../rollups/spec";
 import { type FilterPart, rangeSums } from "./rollup-range";
 
@@ -33,15 +33,15 @@ function toDurations(r: PctRecord): AppDurations {
   return { nsapp: r.nsapp, success: side(r.success_n, r.success_p50, r.success_p90), failed: side(r.failed_n, r.failed_p50, r.failed_p90) };
 }
 
-function options(pb: PocketBase, range: Pick<Range, "from" | "to">, repo: Repo, filter?: FilterPart, sort?: string) {
+function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "repo">, filter?: FilterPart, sort?: string) {
   const parts = ["repo = {:repo}", "(success_n > 0 || failed_n > 0)", ...(filter ? [`(${filter.expr})`] : [])];
-  return { filter: pb.filter(parts.join(" && "), { ...filter?.params, repo }), sort, query: { from: range.from, to: range.to } };
+  return { filter: pb.filter(parts.join(" && "), { ...filter?.params, repo: range.repo }), sort, query: { from: range.from, to: range.to } };
 }
 
 /** One app's install time (zeros when it has no run with a duration in the range). */
-export async function queryAppDurations(nsapp: string, range: Range, repo: Repo): Promise<AppDurations> {
+export async function queryAppDurations(nsapp: string, range: Range): Promise<AppDurations> {
   const pb = publicClient();
-  const rows = await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }));
+  const rows = await listAll<PctRecord>(pb, viewName(range), options(pb, range, { expr: "nsapp = {:nsapp}", params: { nsapp } }));
   return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
 }
 
@@ -55,18 +55,18 @@ const PER_APP_PARALLEL = 4;
  * app. A few named apps are read one request each: an equality on nsapp reaches the view's
  * inner query (one app's keys, milliseconds), where a list of them (OR) computes every app's.
  */
-export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range, repo: Repo): Promise<Map<string, AppDurations>> {
+export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range): Promise<Map<string, AppDurations>> {
   const out = new Map<string, AppDurations>();
   const pb = publicClient();
   const names = nsapps === null ? null : [...new Set(nsapps)];
   if (names === null || names.length > PER_APP_MAX) {
     const wanted = names === null ? null : new Set(names);
-    for (const d of await queryAllDurations(range, repo)) if (!wanted || wanted.has(d.nsapp)) out.set(d.nsapp, d);
+    for (const d of await queryAllDurations(range)) if (!wanted || wanted.has(d.nsapp)) out.set(d.nsapp, d);
     return out;
   }
   for (let i = 0; i < names.length; i += PER_APP_PARALLEL) {
     const found = await Promise.all(
-      names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => listAll<PctRecord>(pb, viewName(range), options(pb, range, repo, { expr: "nsapp = {:nsapp}", params: { nsapp } }))),
+      names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => listAll<PctRecord>(pb, viewName(range), options(pb, range, { expr: "nsapp = {:nsapp}", params: { nsapp } }))),
     );
     for (const r of found.flat()) out.set(r.nsapp, toDurations(r));
   }
@@ -81,8 +81,8 @@ export async function queryDurationsOf(nsapps: readonly string[] | null, range: 
  * 1 M runs against 0.3 s for this (docs/ROLLUPS.md "Install time of every app"). Percentiles by
  * lib/durations.ts, the view's nearest rank.
  */
-export async function queryAllDurations(range: Range, repo: Repo): Promise<AppDurations[]> {
-  const sources = repoSources(repo);
+export async function queryAllDurations(range: Range): Promise<AppDurations[]> {
+  const sources = repoSources(range.repo);
   const wanted = sources === null ? null : new Set(sources);
   const apps = new Map<string, { success: Map<number, number>; failed: Map<number, number> }>();
   for (const row of await rangeSums(publicClient(), "stats_app_duration", range)) {
@@ -107,7 +107,7 @@ export async function queryAllDurations(range: Range, repo: Repo): Promise<AppDu
 }
 
 /** The same from the percentile view (the benchmark's comparison; one record per app). */
-export async function queryAllDurationsFromView(range: Range, repo: Repo): Promise<AppDurations[]> {
+export async function queryAllDurationsFromView(range: Range): Promise<AppDurations[]> {
   const pb = publicClient();
-  return (await listAll<PctRecord>(pb, viewName(range), options(pb, range, repo))).map(toDurations);
+  return (await listAll<PctRecord>(pb, viewName(range), options(pb, range))).map(toDurations);
 }

@@ -43,7 +43,7 @@ ${sparkline(runs, `Runs ${unit}, ${span(o.range.from, o.range.to)}: between ${fo
 
 export const appWidget: WidgetRenderer = async ({ view, app }) => {
   const nsapp = app!;
-  const [d, time] = await Promise.all([fetchAppDetail(nsapp, view.range, false), fetchAppDurations(nsapp, view.range, view.range.repo)]);
+  const [d, time] = await Promise.all([fetchAppDetail(nsapp, view.range, false), fetchAppDurations(nsapp, view.range)]);
   const t = d.totals;
   const n = t.success + t.failed;
   const w = wilson(t.success, n);

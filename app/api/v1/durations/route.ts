@@ -9,7 +9,7 @@ import { VIEWS } from "@/lib/views";
  */
 export async function GET(request: Request) {
   return answer(request, "durations", VIEWS.apiDurations, DurationsSchema, async (state) => {
-    const list = await fetchDurationList(state.range, { repo: state.repo, q: state.q, minRuns: state.minRuns, sort: state.sort, page: state.page, pageSize: state.pageSize });
+    const list = await fetchDurationList(state.range, { q: state.q, minRuns: state.minRuns, sort: state.sort, page: state.page, pageSize: state.pageSize });
     return {
       page: { number: state.page, size: state.pageSize, total: list.total },
       extra: { repo: state.repo },

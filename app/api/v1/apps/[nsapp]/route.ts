@@ -26,9 +26,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ nsap
     if (nsapp.length > 128 || !(await appExists(nsapp))) throw new ApiError(404, `no app "${nsapp.slice(0, 64)}"`);
     const [d, time, trend, factors] = await Promise.all([
       fetchAppDetail(nsapp, state.range, state.aborts),
-      fetchAppDurations(nsapp, state.range, state.repo),
-      loadInstallTrend(nsapp, state.range, state.repo).then(valueOrThrow),
-      fetchAppDurationFactors(nsapp, state.range, state.repo),
+      fetchAppDurations(nsapp, state.range),
+      loadInstallTrend(nsapp, state.range).then(valueOrThrow),
+      fetchAppDurationFactors(nsapp, state.range),
     ]);
     return {
       data: {
