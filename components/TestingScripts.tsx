@@ -31,6 +31,8 @@ export async function TestingScripts({ range }: { range: Range }) {
             columns={[
               { key: "nsapp", label: "Script", cell: (s) => ({ kind: "link", value: s.nsapp, href: `/apps/${encodeURIComponent(s.nsapp)}?repo=dev` }) },
               { key: "runs", label: "Finished runs", priority: 2, cell: (s) => ({ kind: "integer", value: s.success + s.failed }) },
+              // Few sessions behind many runs: one tester retrying, not many hosts agreeing.
+              { key: "sessions", label: "Sessions", priority: 2, cell: (s) => ({ kind: "integer", value: s.sessions }) },
               { key: "rate", label: "Failure rate (95 % interval)", cell: (s) => ({ kind: "rate", value: s.failureRate, low: s.failureLow, high: s.failureHigh }) },
               { key: "verdict", label: "Ready to promote", cell: (s) => ({ kind: "text", value: s.verdict === "ready" ? "ready" : s.verdict, muted: s.verdict !== "ready" }) },
               {

@@ -39,6 +39,18 @@ export const API_RULES = [
 export const API_CHANGELOG: ApiRelease[] = [
   {
     date: "2026-12-07",
+    title: "Scripts in testing: distinct sessions",
+    summary: "How many sessions a script's development runs came from, so that many runs of one tester retrying are told apart from many testers.",
+    changes: [
+      {
+        kind: "added",
+        title: "sessions per script",
+        text: "`GET /api/v1/testing`: `sessions` per script — the distinct sessions (the scripts' `random_id`; a retry from the recovery menu is a second run of the same session) among its finished development runs in the range. Sessions themselves are never listed. CSV column `sessions` after the others.",
+      },
+    ],
+  },
+  {
+    date: "2026-12-07",
     title: "Every figure for a repository selection (issue 15)",
     summary:
       "Runs of the development repository (scripts in testing) and of forks no longer move the official figures: every endpoint that counts runs reads `repo=`, official by default. `repo=all` gives what these endpoints counted before.",

@@ -85,6 +85,7 @@ export const TestingSchema = envelope(
     z.strictObject({
       nsapp: z.string(),
       runs: int.describe("finished runs (successes + failures) from the development repository in the range"),
+      sessions: int.describe("distinct sessions among those runs: a retry from the scripts' recovery menu is a second run of one session (sessions themselves are never listed)"),
       success: int,
       failed: int,
       ...rateWithInterval,

@@ -4,7 +4,7 @@
  * answers from PocketBase's rollups; the benchmark answers the same questions from generated
  * rows in memory, so recall and false alarms can be measured over many seeds cheaply.
  */
-import type { DailyRollup, Grain, SeriesRollup } from "../rollups/spec";
+import type { Grain, PublicRollup, SeriesRollup } from "../rollups/spec";
 import { SERIES_ENTRY_SEPARATOR, SERIES_FIELD_SEPARATOR } from "../rollups/sql";
 
 /** A run of whole buckets, inclusive ("YYYY-MM-DD", or "YYYY-MM-DD HH" for hours). */
@@ -56,9 +56,9 @@ export interface InsightsSource {
   /** Keys of a series rollup with at least `minFailed` failures in the span (of `filter`'s keys), with their buckets. */
   series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]>;
   /** Totals per key of a daily rollup (or its hourly sibling for hour spans) over the span. */
-  totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]>;
+  totals(rollup: PublicRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]>;
   /** The rollup's own rows (one per bucket and key) in the span, for the keys of `filter`. */
-  bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter): Promise<(KeyedTotals & { bucket: string })[]>;
+  bucketRows(rollup: PublicRollup, span: Span, filter: KeyFilter): Promise<(KeyedTotals & { bucket: string })[]>;
 }
 
 /**

@@ -13,8 +13,17 @@ import { driftQuery } from "./sql";
  * definition. The migration's JavaScript computes the same string (tests/unit/rollup-shadow).
  */
 export function definitionKey(r: RollupEntry): string {
-  // A percentile view joins the list only where there is one: older states keep their keys.
-  return JSON.stringify([r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null, ...(r.percentileView ? [r.percentileView] : [])]);
+  // A percentile view and privacy join the list only where there are: older states keep their keys.
+  return JSON.stringify([
+    r.fields,
+    r.indexes,
+    r.rebuild,
+    r.triggers,
+    r.rangeView,
+    r.seriesView || null,
+    ...(r.percentileView ? [r.percentileView] : []),
+    ...(r.private ? ["private"] : []),
+  ]);
 }
 
 /** Rollups of `state` that a migration from `previous` creates or rebuilds (the others keep their rows). */

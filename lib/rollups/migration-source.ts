@@ -16,9 +16,10 @@ export function rollupMigrationSource(previous: RollupState | null, state: Rollu
 //
 // Rollup collections: exact pre-aggregated counts of _dev_telemetry_data, kept by SQLite
 // triggers in the same transaction as every insert, update and delete of a telemetry row.
-// Public read-only; each has a \`<name>_range\` view answering totals per key for any
-// [from, to]; a few also a \`<name>_series\` view packing each key's per-bucket counts in one
-// row (regression and incident scans). Design and upgrade path: docs/ROLLUPS.md.
+// Public read-only (a rollup keyed by an identifier: superusers only); each has a
+// \`<name>_range\` view answering totals per key for any [from, to]; a few also a
+// \`<name>_series\` view packing each key's per-bucket counts in one row (regression and
+// incident scans). Design and upgrade path: docs/ROLLUPS.md.
 //
 // Up brings the database from PREVIOUS (the state of the rollup migration before this one;
 // null: no rollups) to STATE, down back to PREVIOUS, in the migration's one transaction: every
@@ -56,8 +57,9 @@ function same(a, b) {
 // count too: PocketBase checks a new view by running it, which on a full rollup (a range view
 // groups every pair of days or hours) can outlast its deadline, so a rollup gaining or changing
 // a view is emptied, gets its views, and is filled again.
+// Who may read it too (a rollup keyed by an identifier is private, table and views).
 function definition(r) {
-  return [r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null].concat(r.percentileView ? [r.percentileView] : []);
+  return [r.fields, r.indexes, r.rebuild, r.triggers, r.rangeView, r.seriesView || null].concat(r.percentileView ? [r.percentileView] : [], r.private ? ["private"] : []);
 }
 
 function tableExists(app, name) {
@@ -150,7 +152,12 @@ function apply(app, from, to) {
   // Rebuilt in place: same fields and views, so its collection and views stay and only its
   // rows (and indexes) are replaced — PocketBase spends ~0.1 s on every collection it saves.
   const inPlace = (name) =>
-    !kept(name) && !!before[name] && !!after[name] && same(before[name].fields, after[name].fields) && same(views(before[name]), views(after[name]));
+    !kept(name) &&
+    !!before[name] &&
+    !!after[name] &&
+    same(before[name].fields, after[name].fields) &&
+    same(views(before[name]), views(after[name])) &&
+    !!before[name].private === !!after[name].private;
   const viewKept = (name) => (kept(name) || inPlace(name)) && calendarsKept && from.rangeViewRule === to.rangeViewRule;
   const replaced = (name) => !kept(name) && !(inPlace(name) && viewKept(name));
   const shadows = preparedShadows(app, to, (name) => !kept(name));
@@ -206,8 +213,8 @@ function apply(app, from, to) {
         new Collection({
           type: "base",
           name: r.name,
-          listRule: "",
-          viewRule: "",
+          listRule: r.private ? null : "",
+          viewRule: r.private ? null : "",
           createRule: null,
           updateRule: null,
           deleteRule: null,
@@ -224,7 +231,7 @@ function apply(app, from, to) {
           new Collection({
             type: "view",
             name: v.name,
-            listRule: to.rangeViewRule,
+            listRule: r.private ? null : to.rangeViewRule,
             viewRule: null,
             viewQuery: v.query,
           }),

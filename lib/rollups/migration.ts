@@ -47,6 +47,7 @@ export function rollupState(specs: readonly RollupSpec[] = ROLLUPS): RollupState
       rangeView: { name: rangeViewName(spec), query: rangeViewSql(spec) },
       ...(spec.series ? { seriesView: { name: seriesViewName(spec), query: seriesViewSql(spec) } } : {}),
       ...(spec.percentiles ? { percentileView: { name: percentileViewName(spec), query: percentileViewSql(spec) } } : {}),
+      ...(spec.distinct ? { private: true as const } : {}),
     };
   });
   const calendars = [

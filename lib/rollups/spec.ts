@@ -57,6 +57,8 @@ export interface RollupSpec {
   percentiles?: boolean;
   /** Further telemetry columns whose change alone fires the update trigger (a change number without a count change: WINDOW_ROLLUPS). */
   watch?: readonly string[];
+  /** See DailySpec.distinct. */
+  distinct?: string;
 }
 
 // Column names keep their literal types, so the rollups' key columns are known to the compiler.
@@ -72,6 +74,17 @@ const hw = <C extends HardwareDimension>(column: C) => ({ column, source: column
  * unknown source) and "all": the last key column of every rollup not keyed by `repo_source`.
  */
 const repoDim = { column: "repo", source: "repo_source", kind: "text", computed: { sql: repoOfSql, reads: [] }, fanout: "'all'" } as const satisfies Dim;
+/**
+ * A column of development runs only (lib/repo.ts "dev"): every other run gets '' and so all of
+ * them count under one key a day — the rollup holds only what the development repository needs.
+ */
+const devOnly = <C extends string>(column: C, source: string) =>
+  ({
+    column,
+    source,
+    kind: "text",
+    computed: { sql: (row: string) => `CASE WHEN ${repoOfSql(row)} = 'dev' THEN COALESCE(${row}.${source}, '') ELSE '' END`, reads: ["repo_source"] },
+  }) as const satisfies Dim;
 const HARDWARE_DIMS = [hw("gpu_passthrough"), hw("gpu_vendor"), hw("cpu_vendor"), hw("arch"), hw("platform")] as const;
 
 interface DailySpec {
@@ -86,6 +99,13 @@ interface DailySpec {
   lookup?: string;
   /** See RollupSpec.percentiles (this rollup and its hourly sibling). */
   percentiles?: boolean;
+  /**
+   * A key column that identifies someone (a session's random_id): the rollup and its views are
+   * private (superusers only, no range sums), and what is public is the number of distinct
+   * values of this column per the other key columns over a range, among keys with a decided run
+   * (`GET /api/rollups/{rollup}/distinct`, lib/rollups/sums-sql.ts).
+   */
+  distinct?: string;
 }
 
 const DAILY = [
@@ -179,6 +199,16 @@ const DAILY = [
     dims: [text("type"), ...HARDWARE_DIMS, repoDim],
     purpose: "GPU passthrough, GPU and CPU vendor, architecture and platform over all apps, per install type",
   },
+  {
+    // Distinct sessions per script in testing (lib/data/queries/testing.ts): each development
+    // run's app and session (random_id; a retry from the recovery menu is a new run of the same
+    // session). Private: random_id never leaves PocketBase, only counts of it do.
+    name: "stats_app_session",
+    hourly: "stats_app_session_hourly",
+    dims: [devOnly("nsapp", "nsapp"), devOnly("session", "random_id")],
+    distinct: "session",
+    purpose: "sessions per app of the development repository (private: counted, never listed)",
+  },
 ] as const satisfies readonly DailySpec[];
 
 type DailyEntry = (typeof DAILY)[number];
@@ -216,7 +246,17 @@ const watchOf = (d: DailySpec) => (d.name === "stats_app" ? { watch: windowWatch
 
 export const ROLLUPS: readonly RollupSpec[] = [
   ...DAILY_SPECS.map(
-    (d): RollupSpec => ({ name: d.name, grain: "day", dims: d.dims, purpose: d.purpose, series: d.series, lookup: d.lookup, percentiles: d.percentiles, ...watchOf(d) }),
+    (d): RollupSpec => ({
+      name: d.name,
+      grain: "day",
+      dims: d.dims,
+      purpose: d.purpose,
+      series: d.series,
+      lookup: d.lookup,
+      percentiles: d.percentiles,
+      distinct: d.distinct,
+      ...watchOf(d),
+    }),
   ),
   ...DAILY_SPECS.flatMap((d): RollupSpec[] =>
     d.hourly
@@ -228,12 +268,18 @@ export const ROLLUPS: readonly RollupSpec[] = [
             purpose: `${d.purpose} (last ${HOURLY_RETENTION_HOURS} h, hourly)`,
             series: d.series,
             percentiles: d.percentiles,
+            distinct: d.distinct,
             ...watchOf(d),
           },
         ]
       : [],
   ),
 ];
+
+/** The daily rollups anyone may read (range views, range sums): all but those keyed by an identifier (DailySpec.distinct). */
+export type PublicRollup = Exclude<DailyRollup, Extract<DailyEntry, { distinct: string }>["name"]>;
+/** The daily rollups read only as distinct counts (DailySpec.distinct). */
+export type DistinctRollup = Extract<DailyEntry, { distinct: string }>["name"];
 
 /** Whether a daily rollup has a series view (and change numbers: the series store keeps it). */
 export function isSeriesRollup(daily: DailyRollup): daily is SeriesRollup {

@@ -16,6 +16,8 @@ export interface RollupEntry {
   seriesView?: { name: string; query: string };
   /** Only rollups with `percentiles`; absent otherwise, like seriesView. */
   percentileView?: { name: string; query: string };
+  /** Only rollups keyed by an identifier (spec.ts `distinct`): the table and its views are superusers' only. */
+  private?: true;
 }
 
 /** Everything a database holds for the rollups: tables, triggers, range views, calendars. */

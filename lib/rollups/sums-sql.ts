@@ -65,7 +65,26 @@ function hourlySums(spec: RollupSpec): string {
   );
 }
 
-/** The query of a rollup's range sums (see the file comment). */
+/** The query of a rollup's range sums (see the file comment); none for a private rollup (spec.ts `distinct`). */
 export function rangeSumsSql(spec: RollupSpec): string {
+  if (spec.distinct) throw new Error(`${spec.name} is private: its keys are never summed out, only counted (distinctSql)`);
   return spec.grain === "day" ? dailySums(spec) : hourlySums(spec);
+}
+
+/**
+ * A private rollup's public answer (spec.ts `distinct`): how many distinct values of its
+ * distinct column each combination of its other key columns had over [from, to], among keys
+ * with a decided run (success or failed) in the range — `[[other keys…, n], …]`, one JSON text,
+ * in no order. Per-bucket counts are never negative, so "a decided run in the range" is "a row in
+ * the range with one": the rows of the range's buckets (the bucket index), whatever the grain.
+ */
+export function distinctSql(spec: RollupSpec): string {
+  const counted = spec.distinct;
+  if (!counted) throw new Error(`${spec.name} has no distinct column`);
+  const by = spec.dims.map((d) => d.column).filter((c) => c !== counted);
+  return (
+    `SELECT CAST(COALESCE(json_group_array(json_array(${[...by, "n"].join(", ")})), '[]') AS TEXT) AS rows ` +
+    `FROM (SELECT ${by.join(", ")}, COUNT(DISTINCT ${counted}) AS n FROM ${spec.name} ` +
+    `WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to} AND ${counted} != '' AND success + failed > 0 GROUP BY ${by.join(", ")})`
+  );
 }

@@ -7,6 +7,11 @@
 // YYYY-MM-DD, hours (hourly rollups) YYYY-MM-DD HH. A rollup with a fan-out key (the repository
 // selection, `repo`) is read for one value of it: official, dev, fork or all, required.
 // The SQL is generated: rollup-sums.cjs.
+//
+// GET /api/rollups/{rollup}/distinct?from=…&to=…: a private rollup's only public answer (one keyed
+// by an identifier, a session's random_id): `[[other keys…, n], …]`, the number of distinct
+// identifiers per the other key columns among keys with a decided run in the range. Its range
+// sums, range view and records are not public.
 // Install: copy this file and rollup-sums.cjs into pb_hooks, restart PocketBase.
 
 routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
@@ -29,5 +34,21 @@ routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
   }
   const row = new DynamicModel({ rows: "" });
   $app.db().newQuery(q.sql).bind(params).one(row);
+  return e.blob(200, "application/json", row.rows);
+});
+
+routerAdd("GET", "/api/rollups/{rollup}/distinct", (e) => {
+  const { DISTINCT } = require(`${__hooks}/rollup-sums.cjs`);
+  const name = e.request.pathValue("rollup");
+  const q = Object.hasOwn(DISTINCT, name) ? DISTINCT[name] : null;
+  if (!q) return e.json(404, { status: 404, message: "no such private rollup" });
+  const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
+  const from = e.request.url.query().get("from");
+  const to = e.request.url.query().get("to");
+  if (!shape.test(from) || !shape.test(to) || from > to) {
+    return e.json(400, { status: 400, message: `from and to must be ${q.grain === "day" ? "days (YYYY-MM-DD)" : "hours (YYYY-MM-DD HH)"}, from not after to` });
+  }
+  const row = new DynamicModel({ rows: "" });
+  $app.db().newQuery(q.sql).bind({ from: from, to: to }).one(row);
   return e.blob(200, "application/json", row.rows);
 });

@@ -125,3 +125,31 @@ test("PocketBase's public collections do not either: the rollups hold the signat
   }
   expect(seen).toBeGreaterThan(0);
 });
+
+test("sessions (random_id) stay in PocketBase: the session rollup is superusers' only, and what is public is counts", async ({ request }) => {
+  const day = today();
+  const ids = sql<{ random_id: string }>("SELECT DISTINCT random_id FROM _dev_telemetry_data WHERE repo_source = 'ProxmoxVED'").map((r) => r.random_id);
+  expect(ids.length).toBeGreaterThan(10);
+  const named = (text: string) => ids.filter((id) => text.includes(id));
+  for (const path of [
+    "/api/collections/stats_app_session/records?perPage=100",
+    "/api/collections/stats_app_session_hourly/records?perPage=100",
+    `/api/collections/stats_app_session_range/records?from=${day}&to=${day}&perPage=100`,
+  ]) {
+    const res = await request.get(`${pbUrl()}${path}`);
+    expect(res.status(), path).toBe(403);
+    expect(named(await res.text()), path).toEqual([]);
+  }
+  const sums = await request.get(`${pbUrl()}/api/rollups/stats_app_session/sums?from=${day}&to=${day}`);
+  expect(sums.status()).toBe(404);
+  const counts = await request.get(`${pbUrl()}/api/rollups/stats_app_session/distinct?from=2020-01-01&to=${day}`);
+  expect(counts.status()).toBe(200);
+  const rows = (await counts.json()) as [string, number][];
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.length === 2 && typeof r[1] === "number")).toBe(true);
+  for (const path of ["/api/v1/testing", "/api/v1/testing.csv", "/api/v1/testing?range=24h", "/apps", "/apps?repo=dev"]) {
+    const res = await request.get(`${app()}${path}`);
+    expect(res.status(), path).toBe(200);
+    expect(named(await res.text()), path).toEqual([]);
+  }
+});

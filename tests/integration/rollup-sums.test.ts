@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { publicClient } from "../../lib/data/pocketbase";
 import { rangeAll, rangeAllFromView } from "../../lib/data/queries/rollup-range";
 import { presetRange, type Range } from "../../lib/range";
-import { type DailyRollup, ROLLUPS, rollupDims, rollupTable } from "../../lib/rollups/spec";
+import { type PublicRollup, ROLLUPS, rollupDims, rollupTable } from "../../lib/rollups/spec";
 import { addDays, utcDay } from "../../lib/time";
 import { insertRows } from "../../scripts/lib/bulk-insert";
 import { generateRows } from "../../scripts/lib/generate";
 import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../support/pocketbase";
 
-const DAILY = ROLLUPS.filter((r) => r.grain === "day").map((r) => r.name as DailyRollup);
+const DAILY = ROLLUPS.filter((r) => r.grain === "day" && !r.distinct).map((r) => r.name as PublicRollup);
 
 describe("range sums", () => {
   let pb: TestPocketBase;

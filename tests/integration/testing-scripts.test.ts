@@ -65,6 +65,69 @@ describe("scripts in testing", () => {
     expect(official).not.toContain(TESTING_APPS.ready);
   });
 
+  it("counts each script's distinct sessions as SQL does, through retries, moves between repositories, updates and deletes", async () => {
+    const range = customRange("2026-11-01", "2026-11-30");
+    const truth = () =>
+      new Map(
+        (
+          pb.db
+            .prepare(
+              `SELECT nsapp, COUNT(DISTINCT random_id) AS n FROM _dev_telemetry_data WHERE repo_source = 'ProxmoxVED' AND (${SUCCESS} OR status = 'failed')
+               AND substr(created, 1, 10) BETWEEN ? AND ? GROUP BY nsapp`,
+            )
+            .all(range.from, range.to) as { nsapp: string; n: number }[]
+        ).map((r) => [r.nsapp, r.n]),
+      );
+    const expectExact = async (label: string) => {
+      const view = await queryTestingScripts(range);
+      const want = truth();
+      expect(new Map(view.scripts.map((s) => [s.nsapp, s.sessions])), label).toEqual(new Map(view.scripts.map((s) => [s.nsapp, want.get(s.nsapp) ?? 0])));
+      expect(
+        [...want.keys()].every((nsapp) => view.scripts.some((s) => s.nsapp === nsapp)),
+        label,
+      ).toBe(true);
+      return view;
+    };
+    await expectExact("as generated");
+
+    const ready = TESTING_APPS.ready;
+    const run = pb.db
+      .prepare("SELECT * FROM _dev_telemetry_data WHERE nsapp = ? AND repo_source = 'ProxmoxVED' AND status = 'failed' AND substr(created, 1, 10) BETWEEN ? AND ? LIMIT 1")
+      .get(ready, range.from, range.to) as Record<string, unknown> & { id: string; random_id: string; created: string };
+    const before = (await queryTestingScripts(range)).scripts.find((s) => s.nsapp === ready)!;
+    // A retry from the recovery menu: a second run of the same session, a day later — a run more, no session more.
+    const insert = pb.db.prepare(
+      `INSERT INTO _dev_telemetry_data (id, random_id, execution_id, type, nsapp, status, repo_source, created, updated) VALUES (?, ?, ?, 'lxc', ?, ?, 'ProxmoxVED', ?, ?)`,
+    );
+    const later = (day: string) => `${day} 10:00:00.000Z`;
+    insert.run("sessretry000001", run.random_id, "sess-retry-1", ready, "success", later("2026-11-20"), later("2026-11-20"));
+    let view = await expectExact("after a retry");
+    let now = view.scripts.find((s) => s.nsapp === ready)!;
+    expect([now.success + now.failed, now.sessions]).toEqual([before.success + before.failed + 1, before.sessions]);
+    // Runs are more than sessions somewhere, so a count of runs would not pass for one of sessions.
+    expect(view.scripts.some((s) => s.sessions < s.success + s.failed)).toBe(true);
+
+    // A new session that only starts (installing), then finishes: counted once it is decided.
+    insert.run("sessnew00000001", "sess-new-1", "sess-new-1", ready, "installing", later("2026-11-21"), later("2026-11-21"));
+    now = (await expectExact("a session still installing")).scripts.find((s) => s.nsapp === ready)!;
+    expect(now.sessions).toBe(before.sessions);
+    pb.db.prepare("UPDATE _dev_telemetry_data SET status = 'failed', exit_code = 1 WHERE id = ?").run("sessnew00000001");
+    now = (await expectExact("the new session failed")).scripts.find((s) => s.nsapp === ready)!;
+    expect(now.sessions).toBe(before.sessions + 1);
+
+    // Moved to the official repository, to another app, out of the range; deleted.
+    const move = pb.db.prepare("UPDATE _dev_telemetry_data SET repo_source = ? WHERE id = ?");
+    move.run("ProxmoxVE", "sessnew00000001");
+    await expectExact("a session moved to the official repository");
+    move.run("ProxmoxVED", "sessnew00000001");
+    pb.db.prepare("UPDATE _dev_telemetry_data SET nsapp = ? WHERE id = ?").run(TESTING_APPS.notReady, "sessnew00000001");
+    await expectExact("a session moved to another app");
+    pb.db.prepare("UPDATE _dev_telemetry_data SET created = ? WHERE id = ?").run("2026-10-15 10:00:00.000Z", run.id);
+    await expectExact("the first run of a retried session moved out of the range");
+    pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE id IN (?, ?)").run("sessretry000001", "sessnew00000001");
+    view = await expectExact("deleted");
+  });
+
   it("finds the demo's slow app: its p50 near the seeded median, and no other app's as long", async () => {
     const range = customRange("2026-11-01", "2026-11-30");
     const slow = await queryAppDurations(SLOW_APP.nsapp, range);

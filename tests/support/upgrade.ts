@@ -32,12 +32,20 @@ export function expectCurrent(db: Database.Database, specs: readonly RollupSpec[
       "SELECT name, listRule AS rule, json_extract(options, '$.viewQuery') AS query FROM _collections WHERE type = 'view' AND name LIKE 'stats\\_%' ESCAPE '\\' ORDER BY name",
     )
     .all();
+  // A rollup keyed by an identifier (spec.ts `distinct`) is superusers' only: its views and table.
+  const rule = (s: RollupSpec) => (s.distinct ? null : RANGE_VIEW_RULE);
   const wantViews = specs.flatMap((s) => [
-    { name: rangeViewName(s), rule: RANGE_VIEW_RULE, query: rangeViewSql(s) },
-    ...(s.series ? [{ name: seriesViewName(s), rule: RANGE_VIEW_RULE, query: seriesViewSql(s) }] : []),
-    ...(s.percentiles ? [{ name: percentileViewName(s), rule: RANGE_VIEW_RULE, query: percentileViewSql(s) }] : []),
+    { name: rangeViewName(s), rule: rule(s), query: rangeViewSql(s) },
+    ...(s.series ? [{ name: seriesViewName(s), rule: rule(s), query: seriesViewSql(s) }] : []),
+    ...(s.percentiles ? [{ name: percentileViewName(s), rule: rule(s), query: percentileViewSql(s) }] : []),
   ]);
   expect(views).toEqual(wantViews.sort((a, b) => a.name.localeCompare(b.name)));
+  const names = specs.map((s) => s.name);
+  const tables = (
+    db.prepare("SELECT name, listRule, viewRule FROM _collections WHERE type = 'base' AND name LIKE 'stats\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[]
+  ).filter((t) => names.includes(t.name));
+  const open = (s: RollupSpec) => (s.distinct ? null : "");
+  expect(tables).toEqual(specs.map((s) => ({ name: s.name, listRule: open(s), viewRule: open(s) })).sort((a, b) => a.name.localeCompare(b.name)));
 }
 
 /** Tables and triggers `npm run rollups -- prepare` makes (none may outlive the migration that uses them). */

@@ -92,6 +92,7 @@ describe("prepared rollups", () => {
       "platform",
       "pve_version",
       "ram_size",
+      "random_id",
       "repo_source",
       "status",
       "type",

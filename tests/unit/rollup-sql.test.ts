@@ -14,7 +14,7 @@ describe("rollup SQL", () => {
     const db = new Database(":memory:");
     db.exec(`CREATE TABLE _dev_telemetry_data (id TEXT PRIMARY KEY, nsapp TEXT, type TEXT, status TEXT, exit_code NUMERIC,
       os_type TEXT, os_version TEXT, pve_version TEXT, method TEXT, ct_type NUMERIC, core_count NUMERIC, ram_size NUMERIC, disk_size NUMERIC, fail_line NUMERIC NOT NULL DEFAULT 0, fail_command TEXT NOT NULL DEFAULT '', created TEXT,
-      execution_id TEXT, install_duration NUMERIC, repo_source TEXT, gpu_passthrough TEXT, gpu_vendor TEXT, cpu_vendor TEXT, arch TEXT, platform TEXT)`);
+      execution_id TEXT, random_id TEXT, install_duration NUMERIC, repo_source TEXT, gpu_passthrough TEXT, gpu_vendor TEXT, cpu_vendor TEXT, arch TEXT, platform TEXT)`);
     for (const r of ROLLUPS) {
       const daily = r.grain === "day";
       const dims = r.dims.map((d) => `${d.column} ${d.kind === "text" ? "TEXT" : "NUMERIC"} NOT NULL`).join(", ");

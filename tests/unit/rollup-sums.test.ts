@@ -10,15 +10,21 @@ describe("pocketbase/pb_hooks/rollup-sums.cjs", () => {
     expect(readFileSync(SUMS_HOOK_MODULE, "utf8")).toBe(sumsHookModule());
   });
 
-  it("has a query for every rollup, binding from and to", () => {
-    const module = { exports: {} as { QUERIES: Record<string, { grain: string; sql: string }> } };
+  it("has a range sums query for every public rollup and a distinct count for every private one, binding from and to", () => {
+    type Queries = Record<string, { grain: string; sql: string }>;
+    const module = { exports: {} as { QUERIES: Queries; DISTINCT: Queries } };
     runInNewContext(readFileSync(SUMS_HOOK_MODULE, "utf8"), { module, exports: module.exports });
-    expect(Object.keys(module.exports.QUERIES).sort()).toEqual(ROLLUPS.map((r) => r.name).sort());
+    const names = (rollups: typeof ROLLUPS) => rollups.map((r) => r.name).sort();
+    expect(Object.keys(module.exports.QUERIES).sort()).toEqual(names(ROLLUPS.filter((r) => !r.distinct)));
+    expect(Object.keys(module.exports.DISTINCT).sort()).toEqual(names(ROLLUPS.filter((r) => r.distinct)));
+    expect(Object.keys(module.exports.DISTINCT).length).toBeGreaterThan(0);
     for (const r of ROLLUPS) {
-      const q = module.exports.QUERIES[r.name]!;
+      const q = (r.distinct ? module.exports.DISTINCT : module.exports.QUERIES)[r.name]!;
       expect(q.grain).toBe(r.grain);
       expect(q.sql).toContain("{:from}");
       expect(q.sql).toContain("{:to}");
+      // A private rollup's answer names no value of its identifier, only how many there were.
+      if (r.distinct) expect(q.sql).toContain(`COUNT(DISTINCT ${r.distinct})`);
     }
   });
 });

@@ -9,7 +9,7 @@ import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRow, Span } from "..
 import { parsePackedSeries } from "../../insights/source";
 import { listAll } from "../pocketbase";
 import { rangeBuckets } from "../../range";
-import { type DailyRollup, isSeriesRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import { isSeriesRollup, type PublicRollup, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
 import { byKey, typedKey } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
@@ -102,7 +102,7 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
       if (filter === undefined || span.grain === "hour") store.warm(span, now);
       return readSeriesView<K>(pb, rollup, span, minFailed, keys);
     },
-    async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
+    async totals(rollup: PublicRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const read = () =>
         perChunk(filter, async (chunk) => {
           const f = keyFilter(chunk);
@@ -119,7 +119,7 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
       if (useStore && apps !== null && memoizable(pb, rollup, apps, span, now)) return windowTotals(pb, rollup, apps, ranged(span), now, read);
       return read();
     },
-    async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
+    async bucketRows(rollup: PublicRollup, span: Span, filter: KeyFilter) {
       // KeyedTotals: the key columns of whichever rollup was asked for, as the records API returns them.
       return perChunk(filter, async (chunk) => (await rangeSeriesRows(pb, rollup, ranged(span), keyFilter(chunk))) as unknown as (KeyedTotals & { bucket: string })[]);
     },

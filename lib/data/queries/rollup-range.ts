@@ -12,7 +12,18 @@ import type { StoredOutcome } from "../../outcomes";
 import { listAll } from "../pocketbase";
 import type { Range } from "../../range";
 import type { KeyFilter } from "../../insights/source";
-import { COUNT_COLUMNS, type DailyRollup, fanoutColumn, isSeriesRollup, type KeyValues, rollupDims, rollupTable, type SeriesRollup } from "../../rollups/spec";
+import {
+  COUNT_COLUMNS,
+  type DailyRollup,
+  type DistinctRollup,
+  type PublicRollup,
+  fanoutColumn,
+  isSeriesRollup,
+  type KeyValues,
+  rollupDims,
+  rollupTable,
+  type SeriesRollup,
+} from "../../rollups/spec";
 import { sqliteOrder } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { wilsonAsSql } from "../../stats";
@@ -106,7 +117,7 @@ function allOf(...parts: (FilterPart | null | undefined)[]): FilterPart {
   return { expr: present.map((p) => `(${p.expr})`).join(" && "), params: Object.assign({}, ...present.map((p) => p.params)) };
 }
 
-function options(pb: PocketBase, rollup: DailyRollup, range: RangeSpan, q: RangeQuery) {
+function options(pb: PocketBase, rollup: PublicRollup, range: RangeSpan, q: RangeQuery) {
   const f = allOf({ expr: "runs > 0", params: {} }, repoKeyPart(rollup, range), q.filter);
   return {
     filter: pb.filter(f.expr, f.params),
@@ -139,7 +150,7 @@ function typedKeys<N extends DailyRollup, R extends KeyRow<N>>(rollup: N): (row:
 }
 
 /** One page, with the total number of matching keys. */
-export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, page: number, perPage: number, q: RangeQuery = {}) {
+export async function rangePage<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, page: number, perPage: number, q: RangeQuery = {}) {
   const res = await pb.collection(`${rollupTable(rollup, range.grain)}_range`).getList<RangeRow<N>>(page, perPage, options(pb, rollup, range, q));
   return { ...res, items: res.items.map(typedKeys(rollup)).map(withNullRates) };
 }
@@ -150,7 +161,7 @@ export async function rangePage<N extends DailyRollup>(pb: PocketBase, rollup: N
  * number), else from the range sums (one request, one JSON text: docs/ROLLUPS.md "Range sums");
  * with a filter from the range view (a filter leaves few rows).
  */
-export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
+export async function rangeAll<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   if (q.filter) return rangeAllFromView(pb, rollup, range, q);
   const now = new Date();
   if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) {
@@ -162,7 +173,7 @@ export async function rangeAll<N extends DailyRollup>(pb: PocketBase, rollup: N,
 }
 
 /** The same from the range view through the records API (filtered reads; the benchmark's comparison). */
-export async function rangeAllFromView<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
+export async function rangeAllFromView<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   return (await listAll<RangeRow<N>>(pb, `${rollupTable(rollup, range.grain)}_range`, options(pb, rollup, range, q))).map(typedKeys(rollup)).map(withNullRates);
 }
 
@@ -209,15 +220,26 @@ function rangeRow(keys: readonly string[], values: readonly (string | number | n
  * without runs in the range included, in no order. For readers that fold many keys into few
  * figures themselves (install time: lib/data/queries/durations.ts); the others use rangeAll.
  */
-export async function rangeSums(pb: PocketBase, rollup: DailyRollup, range: RangeSpan): Promise<(string | number | null)[][]> {
+export async function rangeSums(pb: PocketBase, rollup: PublicRollup, range: RangeSpan): Promise<(string | number | null)[][]> {
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
   const table = rollupTable(rollup, range.grain);
   const query = { from: range.from, to: range.to, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}) };
   return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query });
 }
 
+/**
+ * A private rollup's public answer over the range (spec.ts `distinct`; the hook's
+ * `/api/rollups/{rollup}/distinct`): `[other key columns…, n]`, n distinct values of its
+ * identifier among keys with a decided run, one array per combination that has one, in no order.
+ */
+export async function rangeDistinct(pb: PocketBase, rollup: DistinctRollup, range: Pick<Range, "from" | "to" | "grain">): Promise<(string | number)[][]> {
+  if (range.from > range.to) return [];
+  const table = rollupTable(rollup, range.grain);
+  return pb.send<(string | number)[][]>(`/api/rollups/${encodeURIComponent(table)}/distinct`, { query: { from: range.from, to: range.to } });
+}
+
 /** Every key with runs in the range from the rollup's range sums, sorted as PocketBase would. */
-export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, rollup: N, range: RangeSpan, sort?: string): Promise<RangeRow<N>[]> {
+export async function rangeAllFromSums<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, sort?: string): Promise<RangeRow<N>[]> {
   const keys = rollupDims(rollup).map((d) => d.column);
   const rows = await rangeSums(pb, rollup, range);
   const typed = typedKeys<N, RangeRow<N>>(rollup);
@@ -230,7 +252,7 @@ export async function rangeAllFromSums<N extends DailyRollup>(pb: PocketBase, ro
 }
 
 /** The same from the series store (a series rollup over a span the store holds), of `filter`'s keys only when one is given. */
-export async function rangeAllFromStore<N extends DailyRollup>(
+export async function rangeAllFromStore<N extends PublicRollup>(
   pb: PocketBase,
   rollup: N & SeriesRollup,
   range: RangeSpan,
@@ -257,7 +279,7 @@ export async function rangeAllFromStore<N extends DailyRollup>(
  * buckets without runs absent). `filter` narrows the keys; its placeholders must not be
  * named `from`, `to` or `rangeRepo`.
  */
-export async function rangeSeriesRows<N extends DailyRollup>(
+export async function rangeSeriesRows<N extends PublicRollup>(
   pb: PocketBase,
   rollup: N,
   range: RangeSpan,

@@ -4,12 +4,13 @@
  * same range, with the command its development runs failed at most. Three reads of rollups
  * keyed by the repository selection (lib/rollups/spec.ts): every app's runs for the official
  * selection (the official repository and the older protocol's runs, which name none:
- * lib/repo.ts) and for the development one, and the development runs' failure signatures.
+ * lib/repo.ts) and for the development one, and the development runs' failure signatures;
+ * and a fourth of the private session rollup for the development runs' distinct sessions.
  */
 import "server-only";
 import { type Range, withRepo } from "../../range";
 import { judge, officialMedianRate, type TestingScript } from "../../testing";
-import { rangeAll } from "./rollup-range";
+import { rangeAll, rangeDistinct } from "./rollup-range";
 import { publicClient } from "../pocketbase";
 
 /** The command a script's development runs failed at most (the failure signature: pb_hooks/telemetry-signature.cjs). */
@@ -20,7 +21,11 @@ export interface TopCommand {
   failed: number;
 }
 
-export type TestingRow = TestingScript & { topCommand: TopCommand | null };
+export type TestingRow = TestingScript & {
+  /** Distinct sessions (random_id) among its decided development runs: a retry from the recovery menu is a second run of one session. */
+  sessions: number;
+  topCommand: TopCommand | null;
+};
 
 export interface TestingView {
   /** The official repository's median app failure rate the rule compares with (null: no app has enough runs). */
@@ -63,16 +68,18 @@ function topCommands(rows: readonly { nsapp: string; fail_line: number; fail_com
 export async function queryTestingScripts(range: Range): Promise<TestingView> {
   const pb = publicClient();
   const dev = withRepo(range, "dev");
-  const [officialRows, devRows, failureRows] = await Promise.all([
+  const [officialRows, devRows, failureRows, sessionRows] = await Promise.all([
     rangeAll(pb, "stats_app", withRepo(range, "official")),
     rangeAll(pb, "stats_app", dev),
     rangeAll(pb, "stats_app_failure", dev),
+    rangeDistinct(pb, "stats_app_session", range),
   ]);
+  const sessions = new Map(sessionRows.map(([nsapp, n]) => [String(nsapp), Number(n)]));
   const median = officialMedianRate([...perApp(officialRows).values()]);
   const commands = topCommands(failureRows);
   const scripts = [...perApp(devRows)]
     .filter(([, c]) => c.success + c.failed > 0)
-    .map(([nsapp, c]) => ({ ...judge(nsapp, c.success, c.failed, median), topCommand: commands.get(nsapp) ?? null }))
+    .map(([nsapp, c]) => ({ ...judge(nsapp, c.success, c.failed, median), sessions: sessions.get(nsapp) ?? 0, topCommand: commands.get(nsapp) ?? null }))
     .sort((x, y) => ORDER[x.verdict] - ORDER[y.verdict] || y.success + y.failed - (x.success + x.failed) || x.nsapp.localeCompare(y.nsapp));
   return { officialMedian: median, scripts };
 }

@@ -5,7 +5,7 @@ import { VIEWS } from "@/lib/views";
 
 /**
  * GET /api/v1/testing?range=30d — scripts in testing: the development repository's apps, each
- * with its finished runs, failure rate and interval and whether it is ready to promote
+ * with its finished runs and distinct sessions, failure rate and interval and whether it is ready to promote
  * (lib/testing.ts; method: /methodology#testing), and the command its development runs failed at
  * most (the normalised failure signature, never the trace).
  */
@@ -15,6 +15,7 @@ export async function GET(request: Request) {
     const rows = view.scripts.map((s) => ({
       nsapp: s.nsapp,
       runs: s.success + s.failed,
+      sessions: s.sessions,
       success: s.success,
       failed: s.failed,
       failure_rate: s.failureRate,
@@ -27,11 +28,12 @@ export async function GET(request: Request) {
       extra: { official_median_failure_rate: view.officialMedian },
       data: rows,
       table: csvTable(
-        rows.map(({ top_failing_command: top, ...r }) => ({
+        rows.map(({ top_failing_command: top, sessions, ...r }) => ({
           ...r,
           top_failing_command: top?.command ?? "",
           top_failing_command_line: top?.line ?? null,
           top_failing_command_failed: top?.failed ?? null,
+          sessions,
         })),
         {
           nsapp: true,
@@ -45,6 +47,8 @@ export async function GET(request: Request) {
           top_failing_command: true,
           top_failing_command_line: true,
           top_failing_command_failed: true,
+          // Added after the others (2026-12-07): a CSV reader by position keeps its columns.
+          sessions: true,
         },
       ),
     };
