@@ -7,6 +7,7 @@
  * way cannot serve them.)
  */
 import PocketBase from "pocketbase";
+import { DEFAULT_REPO, repoSources } from "../../lib/repo";
 
 const OUTCOME_SUMS = `SUM(status IN ('sucess','success','done')) AS success, SUM(status = 'failed') AS failed,
   SUM(status = 'aborted') AS aborted, SUM(status = 'installing') AS installing,
@@ -29,6 +30,10 @@ const QUERIES: Record<string, NaiveQuery> = {
 };
 
 export type NaiveName = keyof typeof QUERIES;
+
+/** The runs the dashboard's figures count by default (lib/repo.ts: the official repository and the older protocol's runs): the naive views count the same. */
+const DEFAULT_SOURCES = repoSources(DEFAULT_REPO);
+const DEFAULT_SELECTION = DEFAULT_SOURCES ? `COALESCE(repo_source, '') IN (${DEFAULT_SOURCES.map((s) => `'${s}'`).join(", ")})` : "";
 
 /** A window of rows: `label` names the views ("30d"), `where` selects the rows. */
 export interface NaiveWindow {
@@ -54,7 +59,7 @@ function viewName(name: NaiveName, window: string) {
 
 function viewSql(q: NaiveQuery, window: NaiveWindow): string {
   const keys = q.keys.map((k, i) => `${k} AS k${i}`).join(", ");
-  const where = [window.where, q.where].filter(Boolean).join(" AND ");
+  const where = [window.where, DEFAULT_SELECTION, q.where].filter(Boolean).join(" AND ");
   return `SELECT (ROW_NUMBER() OVER ()) AS id, ${keys}, ${OUTCOME_SUMS} FROM _dev_telemetry_data WHERE ${where} GROUP BY ${q.keys.map((_, i) => `k${i}`).join(", ")}`;
 }
 
