@@ -14,12 +14,15 @@
 // sums, range view and records are not public.
 // Install: copy this file and rollup-sums.cjs into pb_hooks, restart PocketBase.
 
-routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
+// One route for both answers: handlers run in pooled VMs and share no function but what they require.
+routerAdd("GET", "/api/rollups/{rollup}/{answer}", (e) => {
   // Handlers run in a pooled VM of their own: everything they use is required here.
-  const { QUERIES } = require(`${__hooks}/rollup-sums.cjs`);
+  const { QUERIES, DISTINCT } = require(`${__hooks}/rollup-sums.cjs`);
+  const answer = e.request.pathValue("answer");
+  const queries = answer === "sums" ? QUERIES : answer === "distinct" ? DISTINCT : null;
   const name = e.request.pathValue("rollup");
-  const q = Object.hasOwn(QUERIES, name) ? QUERIES[name] : null;
-  if (!q) return e.json(404, { status: 404, message: "no such rollup" });
+  const q = queries && Object.hasOwn(queries, name) ? queries[name] : null;
+  if (!q) return e.json(404, { status: 404, message: answer === "distinct" ? "no such private rollup" : "no such rollup" });
   const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
   const from = e.request.url.query().get("from");
   const to = e.request.url.query().get("to");
@@ -34,21 +37,5 @@ routerAdd("GET", "/api/rollups/{rollup}/sums", (e) => {
   }
   const row = new DynamicModel({ rows: "" });
   $app.db().newQuery(q.sql).bind(params).one(row);
-  return e.blob(200, "application/json", row.rows);
-});
-
-routerAdd("GET", "/api/rollups/{rollup}/distinct", (e) => {
-  const { DISTINCT } = require(`${__hooks}/rollup-sums.cjs`);
-  const name = e.request.pathValue("rollup");
-  const q = Object.hasOwn(DISTINCT, name) ? DISTINCT[name] : null;
-  if (!q) return e.json(404, { status: 404, message: "no such private rollup" });
-  const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
-  const from = e.request.url.query().get("from");
-  const to = e.request.url.query().get("to");
-  if (!shape.test(from) || !shape.test(to) || from > to) {
-    return e.json(400, { status: 400, message: `from and to must be ${q.grain === "day" ? "days (YYYY-MM-DD)" : "hours (YYYY-MM-DD HH)"}, from not after to` });
-  }
-  const row = new DynamicModel({ rows: "" });
-  $app.db().newQuery(q.sql).bind({ from: from, to: to }).one(row);
   return e.blob(200, "application/json", row.rows);
 });

@@ -109,5 +109,16 @@ describe("range sums", () => {
     const ok = await get(`/api/rollups/stats_app/sums?${week}&repo=official`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/application\/json/);
+    // A private rollup (keyed by a session id) has no range sums; its distinct counts are the only answer, and only its.
+    expect((await get(`/api/rollups/stats_app_session/sums?${week}`)).status).toBe(404);
+    expect((await get(`/api/rollups/stats_app/distinct?${week}`)).status).toBe(404);
+    expect((await get(`/api/rollups/stats_app_session/rows?${week}`)).status).toBe(404);
+    expect((await get("/api/rollups/stats_app_session/distinct?from=2026-01-03&to=2026-01-02")).status).toBe(400);
+    expect((await get("/api/rollups/stats_app_session_hourly/distinct?from=2026-01-01&to=2026-01-02")).status).toBe(400);
+    const distinct = await get(`/api/rollups/stats_app_session/distinct?${week}`);
+    expect(distinct.status).toBe(200);
+    const rows = (await distinct.json()) as unknown[][];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.length === 2 && typeof r[0] === "string" && Number.isInteger(r[1]))).toBe(true);
   });
 });
