@@ -117,7 +117,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         <AppsTable state={state} />
       </Section>
       <Section id="testing" title="Scripts in testing" skeleton={<Skeleton rows={4} />}>
-        <TestingScripts range={state.range} />
+        <TestingScripts state={state} />
       </Section>
     </main>
   );

@@ -150,15 +150,15 @@ export default function MethodologyPage() {
       <section className="panel" id="testing">
         <h2>Scripts in testing</h2>
         <p>
-          The development repository&apos;s scripts are listed on <Link href="/apps#testing">/apps</Link> (API: <code>/api/v1/testing</code>) with their finished runs and failure
-          rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs finished either way and the upper bound of its failure rate&apos;s 95 %
-          Wilson interval is at most the official repository&apos;s median app failure rate plus {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most
-          that much more often than a typical official script (a non-inferiority test). The median is over apps with at least {MEDIAN_MIN_RUNS} finished official runs in the same
-          range (official: from the official repository, or of the older protocol, which names none): at a typical 1 % failure rate an app with fewer runs often shows none, and a
-          median over such apps would sink towards 0. “Too few runs” is no verdict either way. Beside the runs stand the <strong>sessions</strong> they came from: a session is one
-          start of a script on a host (its <code>random_id</code>, never published), and a retry from the scripts&apos; recovery menu is a second run of the same session — so 40
-          runs from 3 sessions are a few testers retrying, not 40 hosts agreeing. Counted exactly: the distinct sessions among the script&apos;s finished development runs in the
-          range.
+          The development repository&apos;s scripts with enough runs for a verdict are listed on <Link href="/apps#testing">/apps</Link> (all of them: API{" "}
+          <code>/api/v1/testing</code>) with their finished runs and failure rate. A script is <strong>ready to promote</strong> when at least {PROMOTE_MIN_RUNS} of its runs
+          finished either way and the upper bound of its failure rate&apos;s 95 % Wilson interval is at most the official repository&apos;s median app failure rate plus{" "}
+          {PROMOTE_MARGIN * 100} percentage points: with 95 % confidence it fails at most that much more often than a typical official script (a non-inferiority test). The median
+          is over apps with at least {MEDIAN_MIN_RUNS} finished official runs in the same range (official: from the official repository, or of the older protocol, which names
+          none): at a typical 1 % failure rate an app with fewer runs often shows none, and a median over such apps would sink towards 0. “Too few runs” is no verdict either way.
+          Beside the runs stand the <strong>sessions</strong> they came from: a session is one start of a script on a host (its <code>random_id</code>, never published), and a
+          retry from the scripts&apos; recovery menu is a second run of the same session — so 40 runs from 3 sessions are a few testers retrying, not 40 hosts agreeing. Counted
+          exactly: the distinct sessions among the script&apos;s finished development runs in the range.
         </p>
       </section>
       <section className="panel" id="categories">

@@ -119,6 +119,12 @@ test("scripts in testing: /apps and the API name the ready and the not-ready scr
   const table = page.getByTestId("testing-scripts");
   await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.ready}\\b`) })).toContainText("ready");
   await expect(table.getByRole("row", { name: new RegExp(`^${TESTING_APPS.notReady}\\b`) })).toContainText("not ready");
+  // Scripts with a verdict are listed; those with too few runs are counted and linked (every one is in the API and its CSV).
+  const judged = api.data.filter((s: { verdict: string }) => s.verdict !== "too few runs").length;
+  const few = api.data.length - judged;
+  expect(judged).toBeGreaterThan(1);
+  await expect(table.locator("tbody tr")).toHaveCount(judged);
+  if (few > 0) await expect(page.getByTestId("testing-too-few")).toContainText(`${few} more`);
 });
 
 test("the core-bound app: the API's install time by cores equals SQL, says 1 core differs, and its page shows the Cores table", async ({ page, request }) => {

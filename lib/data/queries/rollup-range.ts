@@ -40,7 +40,11 @@ export interface FilterPart {
   params: Record<string, string | number>;
 }
 
-/** `column` equals any of `values` (one placeholder each, named after the column). */
+/**
+ * `column` equals any of `values` (one placeholder each, named after the column). One value is a
+ * bare equality, as the readers that ask for one key write it: the same read then has the same
+ * URL, and two sections asking for it at once share one request (lib/data/gate.ts coalescing).
+ */
 export function anyOf(column: string, values: readonly (string | number)[]): FilterPart {
   const params: Record<string, string | number> = {};
   const expr = values
@@ -49,7 +53,7 @@ export function anyOf(column: string, values: readonly (string | number)[]): Fil
       return `${column} = {:${column}${i}}`;
     })
     .join(" || ");
-  return { expr: `(${expr})`, params };
+  return { expr: values.length === 1 ? expr : `(${expr})`, params };
 }
 
 /** Raw runs (or a rollup keyed by the stored `repo_source`) of a repository selection; null: every run. */
