@@ -2,6 +2,7 @@ import { dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { CategoryTable } from "@/components/CategoryTable";
 import { DataTable } from "@/components/DataTable";
 import { LiveOverview } from "@/components/LiveOverview";
 import { Notes } from "@/components/Notes";
@@ -129,21 +130,7 @@ async function Categories({ state }: { state: ViewState }) {
               {f.totals.rate === null ? "–" : formatRate(f.totals.rate)})
             </span>
           </p>
-          <DataTable
-            testId="categories"
-            rows={f.categories.slice(0, 8)}
-            rowKey={(c) => c.category}
-            columns={[
-              {
-                key: "category",
-                label: "Category",
-                cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }),
-              },
-              { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
-              { key: "share", label: "Share", cell: (c) => ({ kind: "share", value: c.share, max: f.categories[0]?.share ?? 0 }) },
-            ]}
-            empty="No failures in this range."
-          />
+          <CategoryTable testId="categories" rows={f.categories.slice(0, 8)} share="bar" />
         </>
       )}
     </Loaded>

@@ -3,6 +3,7 @@
  * its exit codes, environment breakdowns and resource choices (app/apps/[nsapp]/page.tsx lays
  * them out; the trend is components/AppTrend.tsx).
  */
+import { CategoryTable } from "@/components/CategoryTable";
 import { DataTable } from "@/components/DataTable";
 import { FilterLinks } from "@/components/FilterLinks";
 import { InstallTime, InstallTimeFactors, InstallTrend } from "@/components/InstallTime";
@@ -91,21 +92,7 @@ export async function AppInsights({ nsapp, state }: { nsapp: string; state: View
           </div>
           <div>
             <h3>Failures by category</h3>
-            <DataTable
-              testId="app-categories"
-              rows={ins.categories}
-              rowKey={(c) => c.category}
-              columns={[
-                {
-                  key: "category",
-                  label: "Category",
-                  cell: (c) => ({ kind: "text", value: c.label, note: c.outside_script_control ? "(outside the script's control)" : undefined }),
-                },
-                { key: "failed", label: "Failures", cell: (c) => ({ kind: "integer", value: c.failed }) },
-                { key: "share", label: "Share", cell: (c) => ({ kind: "percent", value: c.share }) },
-              ]}
-              empty="No failures in this range."
-            />
+            <CategoryTable testId="app-categories" rows={ins.categories} share="percent" />
           </div>
         </div>
       )}

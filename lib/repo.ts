@@ -43,6 +43,9 @@ export function repoOfSql(row: string): string {
 /** The selection's name on a filter link. */
 export const REPO_SHORT_LABEL: Readonly<Record<Repo, string>> = { official: "Official", dev: "Development", fork: "Forks", all: "All" };
 
+/** The selection in running text, as link-preview descriptions name it: "in 30 days (development repository)". */
+export const REPO_PHRASE: Readonly<Record<Repo, string>> = { official: "official repository", dev: "development repository", fork: "forks", all: "all repositories" };
+
 export const REPO_LABEL: Readonly<Record<Repo, string>> = {
   official: "Official repository and older scripts",
   dev: "Development repository (scripts in testing)",

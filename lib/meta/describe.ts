@@ -4,7 +4,7 @@
  * ones the page itself shows (same loaders, same formatters); a rate needs MIN_SAMPLE finished
  * runs, as on badges. Pure.
  */
-import { DEFAULT_REPO, REPO_SHORT_LABEL } from "../repo";
+import { DEFAULT_REPO, REPO_PHRASE, REPO_SHORT_LABEL } from "../repo";
 import { MIN_SAMPLE } from "../embed/catalog";
 import { formatDaySpan, formatInt, formatPercent } from "../format";
 import type { ViewState } from "../params";
@@ -19,8 +19,6 @@ export function rangePhrase(state: RangeState): string {
   if (state.preset === "all") return `to date${repo}`;
   return `in ${PRESET_LABELS[state.preset]}${repo}`;
 }
-
-const REPO_PHRASE = { official: "official repository", dev: "development repository", fork: "forks", all: "all repositories" } as const;
 
 /** "92.6 % succeeded (n 16,987)", or why there is no rate. */
 export function successPhrase(success: number, failed: number): string {
