@@ -54,7 +54,12 @@ export function byKey(dims: readonly Dim[]): (a: { key: SeriesKey }, b: { key: S
   };
 }
 
-/** Whether a key passes a KeyFilter (each listed column equals one of its values). */
-export function passes(key: SeriesKey, filter: KeyFilter | undefined): boolean {
-  return Object.entries(filter ?? {}).every(([column, values]) => values === undefined || values.some((v) => String(v) === String(key[column])));
+/**
+ * A KeyFilter as a test of a key: each listed column equals one of its values, compared as text
+ * (each column's values in a Set, so a long list is not scanned per key); null without a filter.
+ */
+export function keyTest(filter: KeyFilter | undefined): ((key: SeriesKey) => boolean) | null {
+  const columns = Object.entries(filter ?? {}).flatMap(([column, values]) => (values === undefined ? [] : [[column, new Set(values.map(String))] as const]));
+  if (columns.length === 0) return null;
+  return (key) => columns.every(([column, values]) => values.has(String(key[column])));
 }

@@ -24,7 +24,7 @@ import { BASELINE_DAYS, SCAN_MAX_DAYS } from "../insights/scan-plan";
 import { COUNT_COLUMNS, type Dim, type Grain, HOURLY_RETENTION_HOURS, rollupDims, type SeriesRollup } from "../rollups/spec";
 import { addDays, addHours, utcDay, utcHour } from "../time";
 import { type Counts, dailySeriesReads, hourlySeriesReads, type SeriesReads } from "./series-reads";
-import { byKey, keyId, onCalendar, passes, type SeriesKey } from "./series-keys";
+import { byKey, keyId, keyTest, onCalendar, type SeriesKey } from "./series-keys";
 
 /** Days back from today the daily store holds (the longest scan and its baseline, with a margin); older spans read PocketBase. */
 export const STORE_DAYS = SCAN_MAX_DAYS + BASELINE_DAYS + 30;
@@ -70,10 +70,10 @@ function runningTotals(cells: Map<string, Counts>): RunningTotals {
   return { buckets, cum };
 }
 
-/** The key's running totals and the positions of its held buckets in [from, after): lo ≤ i < hi. */
-function bucketsIn(e: Entry, from: string, after: string): RunningTotals & { lo: number; hi: number } {
+/** The key's running totals (built again after a change of its cells). */
+function totalsOf(e: Entry): RunningTotals {
   e.totals ??= runningTotals(e.cells);
-  return { ...e.totals, lo: below(e.totals.buckets, from), hi: below(e.totals.buckets, after) };
+  return e.totals;
 }
 
 /** How many of the sorted buckets are below `x`. */
@@ -94,14 +94,24 @@ export class SeriesStore {
    * needs them after a change of the key's cells; see RunningTotals) and when its cells last changed.
    */
   private entries = new Map<string, Entry>();
+  /**
+   * The same entries by their repository selection (every series rollup is keyed by it, and
+   * every read names one), so a read visits only its selection's keys: an outcome rollup holds
+   * each run under its selection and under "all".
+   */
+  private bySelection = new Map<string, Map<string, Entry>>();
+  /** Per held bucket, the tick when one of its cells (any key's) last changed: spanVersion. */
+  private bucketChanged = new Map<string, number>();
+  private readonly split: string | null;
   /** Buckets held, inclusive (null: nothing loaded). */
   private held: { from: string; to: string } | null = null;
   /** Highest change number applied. */
   private rev = 0;
   private lock: Promise<unknown> = Promise.resolve();
-  /** Calls and refreshes in the order they were made (afterUpdate); `refreshed`: when the last refresh began. */
+  /** Changes of the held cells, counted (an entry's `changed`: its rows' version). */
   private tick = 0;
-  private refreshed = 0;
+  /** When the last refresh applied began (performance.now()); see afterUpdate. */
+  private refreshed = Number.NEGATIVE_INFINITY;
   private warming: Promise<unknown> | null = null;
   /** Refreshes, reads of the view and of changed rows since the store was made (the tests and the benchmark look). */
   readonly stats = { refreshes: 0, viewReads: 0, changeReads: 0, changedRows: 0, restarts: 0 };
@@ -110,7 +120,21 @@ export class SeriesStore {
     private readonly dims: readonly Dim[],
     private readonly reads: SeriesReads,
     private readonly grain: Grain = "day",
-  ) {}
+  ) {
+    this.split = dims.some((d) => d.column === "repo") ? "repo" : null;
+  }
+
+  private selectionOf(key: SeriesKey): string {
+    return this.split === null ? "" : String(key[this.split]);
+  }
+
+  /** The held keys of `filter`: only its selections' when it names some (see bySelection). */
+  private each(filter: KeyFilter | undefined, visit: (e: Entry) => void): void {
+    const test = keyTest(filter);
+    const wanted = this.split === null ? undefined : filter?.[this.split as keyof KeyFilter];
+    const groups = wanted === undefined ? [this.entries] : [...new Set(wanted.map(String))].flatMap((v) => this.bySelection.get(v) ?? []);
+    for (const group of groups) for (const e of group.values()) if (test === null || test(e.key)) visit(e);
+  }
 
   /**
    * Whether a store answers this span: days since STORE_DAYS before today or hours since
@@ -123,38 +147,40 @@ export class SeriesStore {
   }
 
   /** The series view's answer for the span: keys with a row in it and at least `minFailed` failures, of `filter`'s keys. */
-  series(span: Span, minFailed: number, filter: KeyFilter | undefined, now: Date): Promise<SeriesRow<string>[]> {
-    return this.afterUpdate(span, now, () => {
+  series(span: Span, minFailed: number, filter: KeyFilter | undefined, now: Date, asOf?: number): Promise<SeriesRow<string>[]> {
+    return this.afterUpdate(span, now, asOf, () => {
       // Held buckets are real buckets of the grain, so [from, to] as text is the span's buckets.
       const after = step(this.grain, span.to, 1);
       const out: SeriesRow<string>[] = [];
-      for (const e of this.entries.values()) {
-        if (!passes(e.key, filter)) continue;
-        const { buckets: held, cum, lo, hi } = bucketsIn(e, span.from, after);
+      this.each(filter, (e) => {
+        const { buckets: held, cum } = totalsOf(e);
+        const lo = below(held, span.from);
+        const hi = below(held, after);
         // A key with rows in the span (zero rows too, as the view) and enough failures there.
         const failed = cum[hi * W + 1]! - cum[lo * W + 1]!;
-        if (hi === lo || failed < minFailed) continue;
+        if (hi === lo || failed < minFailed) return;
         const buckets: BucketOutcomes[] = [];
         for (let i = lo; i < hi; i++) buckets.push({ bucket: held[i]!, success: cum[(i + 1) * W]! - cum[i * W]!, failed: cum[(i + 1) * W + 1]! - cum[i * W + 1]! });
         const row = { key: { ...e.key }, success: cum[hi * W]! - cum[lo * W]!, failed, buckets };
         rowVersions.set(row, `${this.grain}${e.changed}`);
         out.push(row);
-      }
+      });
       return out.sort(byKey(this.dims));
     });
   }
 
   /** Every key's (of `filter`'s keys) counts summed over the span (COUNT_COLUMNS' order), keys without runs left out: the range sums' counts. */
-  sums(span: Pick<Span, "from" | "to">, now: Date, filter?: KeyFilter): Promise<{ key: SeriesKey; counts: Counts }[]> {
-    return this.afterUpdate(span, now, () => {
+  sums(span: Pick<Span, "from" | "to">, now: Date, filter?: KeyFilter, asOf?: number): Promise<{ key: SeriesKey; counts: Counts }[]> {
+    return this.afterUpdate(span, now, asOf, () => {
       // Held buckets are real buckets of the grain, so [from, to] as text is the span's buckets.
       // The bucket after `to` as the upper end: below() counts buckets before it.
       const after = step(this.grain, span.to, 1);
       const out: { key: SeriesKey; counts: Counts }[] = [];
-      for (const e of this.entries.values()) {
-        if (!passes(e.key, filter)) continue;
-        const { cum, lo, hi } = bucketsIn(e, span.from, after);
-        if (hi === lo) continue;
+      this.each(filter, (e) => {
+        const { buckets, cum } = totalsOf(e);
+        const lo = below(buckets, span.from);
+        const hi = below(buckets, after);
+        if (hi === lo) return;
         const counts: Counts = new Array(W);
         let any = false;
         for (let j = 0; j < W; j++) {
@@ -163,7 +189,7 @@ export class SeriesStore {
           if (n !== 0) any = true;
         }
         if (any) out.push({ key: { ...e.key }, counts });
-      }
+      });
       return out;
     });
   }
@@ -180,7 +206,7 @@ export class SeriesStore {
    */
   warm(span: Pick<Span, "from" | "to">, now: Date): void {
     if (this.warming) return;
-    this.warming = this.afterUpdate(span, now, () => undefined)
+    this.warming = this.afterUpdate(span, now, undefined, () => undefined)
       .catch(() => undefined)
       .finally(() => {
         this.warming = null;
@@ -188,13 +214,14 @@ export class SeriesStore {
   }
 
   /**
-   * `answer()` once the store is up to date for a call made now. One update at a time: reads of
-   * one store apply in the order they were made. A call is up to date once a refresh *started
-   * after it was made* has been applied, so calls made together (a scan's dozens) share one
-   * refresh and each still sees every change committed before it was made.
+   * `answer()` once the store is up to date as of `asOf` (a performance.now() reading; default:
+   * when the call is made): once a refresh *started after that moment* has been applied, the
+   * answer holds every change committed before it. One update at a time: reads of one store
+   * apply in the order they were made. Calls made together share one refresh, and so do the
+   * calls of one scan, each made as of the scan's start (lib/data/queries/insights-source.ts).
    */
-  private afterUpdate<T>(span: Pick<Span, "from" | "to">, now: Date, answer: () => T): Promise<T> {
-    const asked = ++this.tick;
+  private afterUpdate<T>(span: Pick<Span, "from" | "to">, now: Date, asOf: number | undefined, answer: () => T): Promise<T> {
+    const asked = asOf ?? performance.now();
     const fn = async () => {
       await this.update(span, now, asked);
       return answer();
@@ -216,9 +243,13 @@ export class SeriesStore {
     if (!e) {
       e = { key, cells: new Map(), totals: null, changed: 0 };
       this.entries.set(id, e);
+      const group = this.bySelection.get(this.selectionOf(key)) ?? new Map<string, Entry>();
+      this.bySelection.set(this.selectionOf(key), group);
+      group.set(id, e);
     }
     e.cells.set(bucket, counts);
     this.touch(e);
+    this.bucketChanged.set(bucket, e.changed);
   }
 
   /** Drops the key's held buckets from `from` on (what was read again replaces them). */
@@ -228,6 +259,7 @@ export class SeriesStore {
     const gone = [...e.cells.keys()].filter((bucket) => bucket >= from);
     for (const bucket of gone) e.cells.delete(bucket);
     if (gone.length) this.touch(e);
+    for (const bucket of gone) this.bucketChanged.set(bucket, e.changed);
   }
 
   private async load(from: string, to: string): Promise<void> {
@@ -241,17 +273,31 @@ export class SeriesStore {
    * two equal answers mean none of their rows changed between them (lib/data/window-memo.ts).
    * O(keys): no bucket is visited. 0: no such key.
    */
-  version(column: string, values: readonly (string | number)[], span: Pick<Span, "from" | "to">, now: Date): Promise<number> {
+  version(column: string, values: readonly (string | number)[], span: Pick<Span, "from" | "to">, now: Date, asOf?: number): Promise<number> {
     const wanted = new Set(values.map(String));
-    return this.afterUpdate(span, now, () => {
+    return this.afterUpdate(span, now, asOf, () => {
       let v = 0;
       for (const e of this.entries.values()) if (e.changed > v && wanted.has(String(e.key[column]))) v = e.changed;
       return v;
     });
   }
 
+  /**
+   * A version of the span's buckets, after a refresh: the store's tick when a cell of one of them
+   * (any key's) last changed, so two equal answers mean no row of those buckets changed between
+   * them, whichever app's (lib/data/window-memo.ts: a window in the past keeps its version while
+   * today's runs arrive). O(held buckets). 0: none held.
+   */
+  spanVersion(span: Pick<Span, "from" | "to">, now: Date, asOf?: number): Promise<number> {
+    return this.afterUpdate(span, now, asOf, () => {
+      let v = 0;
+      for (const [bucket, changed] of this.bucketChanged) if (changed > v && bucket >= span.from && bucket <= span.to) v = changed;
+      return v;
+    });
+  }
+
   private async update(span: Pick<Span, "from" | "to">, now: Date, asked: number): Promise<void> {
-    if (this.held === null || asked > this.refreshed) await this.refresh(span);
+    if (this.held === null || asked >= this.refreshed) await this.refresh(span);
     if (this.held === null) return;
     // Buckets not held yet: read once (after the changes, so nothing read here is older than them).
     if (span.from < this.held.from) {
@@ -267,7 +313,7 @@ export class SeriesStore {
 
   /** Applies what changed since the last refresh (or loads the span, the first time or after a restart). */
   private async refresh(span: Pick<Span, "from" | "to">): Promise<void> {
-    const started = ++this.tick;
+    const started = performance.now();
     this.stats.refreshes++;
     await this.applyChanges(span);
     this.refreshed = started; // only once applied: a failed refresh leaves the next call to refresh
@@ -282,6 +328,8 @@ export class SeriesStore {
     if (this.held && replaced) {
       this.stats.restarts++;
       this.entries.clear();
+      this.bySelection.clear();
+      this.bucketChanged.clear();
       this.held = null;
     }
     if (!this.held) {
@@ -310,8 +358,12 @@ export class SeriesStore {
         e.cells.delete(bucket);
         this.touch(e);
       }
-      if (e.cells.size === 0) this.entries.delete(id);
+      if (e.cells.size === 0) {
+        this.entries.delete(id);
+        this.bySelection.get(this.selectionOf(e.key))?.delete(id);
+      }
     }
+    for (const bucket of this.bucketChanged.keys()) if (bucket < first) this.bucketChanged.delete(bucket);
     this.held.from = first > this.held.to ? this.held.to : first;
   }
 }

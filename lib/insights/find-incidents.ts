@@ -18,6 +18,7 @@ import {
   type SignalWindow,
 } from "./incidents";
 import { CATALOGUE_APPS } from "./catalogue";
+import { SearchMemo } from "./search-memo";
 import { appScanSeries, windowSpan } from "./scan-series";
 import { joinParts, overlaps, scanPlan, spansOverlap, type ScanPlan } from "./scan-plan";
 import type { BucketOutcomes, InsightsSource, SeriesRow, Span } from "./source";
@@ -141,10 +142,13 @@ export interface IncidentCandidate {
   elevated: readonly string[];
 }
 
+/** The codes' and categories' window searches, kept for the process's scans (incidents.ts signalWindows). */
+const SIGNAL_SEARCHES = new SearchMemo(5_000);
+
 /** Significant code and category windows overlapping the range that several apps' series support. */
 export async function incidentCandidates(source: InsightsSource, plan: ScanPlan, range: Range, appSeries: Promise<AppBuckets[]>): Promise<IncidentCandidate[]> {
   const [s, apps] = await Promise.all([signals(source, plan), appSeries]);
-  const significant = signalWindows(s.buckets, s.all, { hypotheses: ALL_CODES + s.categoryCount, openEnd: plan.open });
+  const significant = signalWindows(s.buckets, s.all, { hypotheses: ALL_CODES + s.categoryCount, openEnd: plan.open, memo: SIGNAL_SEARCHES });
   return withoutExplainedCategories(significant, (code, bucket) => errorCategory(code, bucket.slice(0, 10))).flatMap((w) => {
     if (!overlaps(w.start, w.end, range)) return [];
     const elevated = elevatedApps(w, apps);

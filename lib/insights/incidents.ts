@@ -8,7 +8,8 @@
  *     predicts (Poisson tail, Bonferroni over the apps that had any). It is an incident when at
  *     least MIN_INCIDENT_APPS apps are affected; one app's regression is not an incident.
  */
-import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
+import { acceptedWindows, bestWindow, type Counts, type ScanOptions, type Window } from "./changepoint";
+import { type SearchMemo, searchDigest } from "./search-memo";
 import { bucketSpan, spansOverlap } from "./scan-plan";
 import { RECOVERY_ALPHA } from "./regressions";
 import { benjaminiHochberg, binomialCdf, poissonSfAtLeast } from "./significance";
@@ -55,7 +56,7 @@ export const APP_PRIOR_RUNS = 200;
 export function signalWindows(
   buckets: readonly { bucket: string; decided: number }[],
   signals: readonly SignalSeries[],
-  opts: { hypotheses: number; openEnd: boolean },
+  opts: { hypotheses: number; openEnd: boolean; memo?: SearchMemo },
 ): SignalWindow[] {
   const series = signals.map((s) => buckets.map((b) => ({ failed: s.failed.get(b.bucket) ?? 0, decided: b.decided })));
   const spans = buckets.map((b) => bucketSpan(b.bucket));
@@ -69,7 +70,7 @@ export function signalWindows(
   const rejected = scanned.filter((_, j) => q[j]! <= INCIDENT_FDR);
   const cutoff = (INCIDENT_FDR * rejected.length) / m;
   return rejected.flatMap(({ i }) =>
-    acceptedWindows(series[i]!, INCIDENT_SCAN, cutoff, 3, spans).map((w): SignalWindow => {
+    accepted(series[i]!, cutoff, spans, opts.memo).map((w): SignalWindow => {
       const baselineRate = w.baselineFailed / w.baselineDecided;
       const last = buckets[w.last]!.bucket;
       const after = series[i]!.slice(w.last + 1);
@@ -94,6 +95,17 @@ export function signalWindows(
       };
     }),
   );
+}
+
+/**
+ * A significant signal's windows (acceptedWindows, the quiet-stretch splits included: the
+ * dearest search of a scan), kept between scans by a digest of their input when a memo is given
+ * (a code's series has no version; digesting every signal's series costs more than the first
+ * searches it would save, so only these are kept).
+ */
+function accepted(series: readonly Counts[], cutoff: number, spans: readonly (readonly [number, number])[], memo: SearchMemo | undefined): readonly Window[] {
+  const run = () => acceptedWindows(series, INCIDENT_SCAN, cutoff, 3, spans);
+  return memo ? memo.get(searchDigest(series, [INCIDENT_SCAN, cutoff, spans]), run) : run();
 }
 
 export interface AppSignalCounts {

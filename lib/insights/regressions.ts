@@ -5,6 +5,7 @@
  * counts from the rollups and adds exit codes and environments. Thresholds: docs/INSIGHTS.md.
  */
 import { acceptedWindows, bestWindow, type Counts, type ScanOptions, type Window } from "./changepoint";
+import { SearchMemo } from "./search-memo";
 import { benjaminiHochberg, binomialCdf } from "./significance";
 
 export interface BucketCounts extends Counts {
@@ -22,31 +23,19 @@ export interface AppSeries {
 
 /**
  * Each app's best window by its series version, between scans: on a refresh most apps' series
- * did not change, and the window search is most of the detection's CPU. Bounded (the oldest
- * entries are dropped first); the Benjamini–Hochberg step across apps runs on every scan.
+ * did not change, and the window search is most of the detection's CPU. So are the further
+ * windows of the apps found regressing (acceptedWindows), kept by version, cut-off and count.
+ * The Benjamini–Hochberg step across apps runs on every scan.
  */
-export class BestWindows {
-  private readonly kept = new Map<string, Window | null>();
-  /** Searches saved and made (the tests look). */
-  readonly stats = { hits: 0, misses: 0 };
-  constructor(private readonly max = 20_000) {}
-
+export class BestWindows extends SearchMemo {
   of(app: AppSeries, scan: ScanOptions): Window | null {
     if (app.version === undefined) return bestWindow(app.buckets, scan);
-    const id = `${app.nsapp}\n${app.version}\n${JSON.stringify(scan)}`;
-    const hit = this.kept.get(id);
-    if (hit !== undefined) {
-      this.stats.hits++;
-      return hit;
-    }
-    this.stats.misses++;
-    const w = bestWindow(app.buckets, scan);
-    this.kept.set(id, w);
-    for (const old of this.kept.keys()) {
-      if (this.kept.size <= this.max) break;
-      this.kept.delete(old);
-    }
-    return w;
+    return this.get(`best\n${app.nsapp}\n${app.version}\n${JSON.stringify(scan)}`, () => bestWindow(app.buckets, scan));
+  }
+
+  accepted(app: AppSeries, scan: ScanOptions, alpha: number, max: number): readonly Window[] {
+    if (app.version === undefined) return acceptedWindows(app.buckets, scan, alpha, max);
+    return this.get(`accepted\n${app.nsapp}\n${app.version}\n${JSON.stringify(scan)}\n${alpha}\n${max}`, () => acceptedWindows(app.buckets, scan, alpha, max));
   }
 }
 
@@ -164,7 +153,8 @@ export function detectRegressions(apps: readonly AppSeries[], opts: DetectOption
   const out: RegressionFinding[] = [];
   for (const { i } of rejected) {
     const app = apps[i]!;
-    for (const w of acceptedWindows(app.buckets, scan, cutoff, MAX_REGRESSIONS_PER_APP)) {
+    const windows = opts.memo ? opts.memo.accepted(app, scan, cutoff, MAX_REGRESSIONS_PER_APP) : acceptedWindows(app.buckets, scan, cutoff, MAX_REGRESSIONS_PER_APP);
+    for (const w of windows) {
       out.push(finding(app, w, Math.min(1, (w.p * m) / rejected.length), opts.openEnd));
     }
   }

@@ -238,6 +238,36 @@ describe("series store", () => {
     }
   });
 
+  it("keeps a past window's totals of some codes over every app while runs arrive outside it, and reads them again after a change inside", async () => {
+    const client = publicClient();
+    const filter: KeyFilter = { exit_code: [1, 100, 255] };
+    await loadFor(presetRange("30d", now));
+    const windows: Span[] = [
+      { from: addDays(today, -20), to: addDays(today, -14), grain: "day" },
+      { from: addHours(hour, -40), to: addHours(hour, -30), grain: "hour" },
+    ];
+    for (const [i, span] of windows.entries()) {
+      const kept = () => pocketbaseSource(client, "official").totals("stats_app_code", span, filter);
+      const full = () => pocketbaseSource(client, "official", { store: false }).totals("stats_app_code", span, filter);
+      await kept();
+      const hits = windowMemoStats.hits;
+      // A failure with one of the codes now, outside the window: the window's rows did not change.
+      pb.db
+        .prepare("INSERT INTO _dev_telemetry_data (id, random_id, type, nsapp, status, exit_code, created, updated) VALUES (?, ?, 'lxc', 'docker', 'failed', 100, ?, ?)")
+        .run(`sswindow${i}000001`, `ss-window-${i}`, new Date().toISOString().replace("T", " "), new Date().toISOString().replace("T", " "));
+      expect(await kept(), `${span.from}…${span.to}`).toEqual(await full());
+      expect(windowMemoStats.hits, "runs outside the window leave it kept").toBe(hits + 1);
+      // A run inside the window, of whichever app, fails with another of the codes: read again.
+      const inside = pb.db
+        .prepare("SELECT id FROM _dev_telemetry_data WHERE status = 'failed' AND exit_code NOT IN (1, 100, 255) AND created >= ? AND created < ? LIMIT 1")
+        .get(bucketStart(span.from), bucketStart(nextBucket(span.to))) as { id: string };
+      pb.db.prepare("UPDATE _dev_telemetry_data SET exit_code = 255 WHERE id = ?").run(inside.id);
+      const misses = windowMemoStats.misses;
+      expect(await kept(), `${span.from}…${span.to}`).toEqual(await full());
+      expect(windowMemoStats.misses, "a change inside the window is read").toBe(misses + 1);
+    }
+  });
+
   it("starts over when a rollup is rebuilt (rows the rebuild dropped do not linger)", async () => {
     // Deletes leave zero rows behind; the rebuild drops them, so the view no longer lists them.
     pb.db.prepare("DELETE FROM _dev_telemetry_data WHERE id IN (SELECT id FROM _dev_telemetry_data WHERE nsapp = 'brand-new-app')").run();

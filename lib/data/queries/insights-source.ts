@@ -87,6 +87,10 @@ async function readSeriesView<K extends string>(pb: PocketBase, rollup: SeriesRo
  */
 export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boolean } = {}): InsightsSource {
   const useStore = opts.store ?? true;
+  // Every read from a store is as of the source's making (a scan makes one): each store then
+  // refreshes once per scan, not once per phase of it, and still answers every change committed
+  // before the scan began.
+  const asOf = performance.now();
   const ranged = (span: Span) => ({ ...span, repo });
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
@@ -98,7 +102,7 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
       const keys = repoKeyFilter(rollup, { repo }, filter);
       if (!useStore || !SeriesStore.serves(span, now)) return readSeriesView<K>(pb, rollup, span, minFailed, keys);
       const store = seriesStore(pb, rollup, span.grain);
-      if (store.covers(span)) return (await store.series(span, minFailed, keys, now)) as SeriesRow<K>[];
+      if (store.covers(span)) return (await store.series(span, minFailed, keys, now, asOf)) as SeriesRow<K>[];
       if (filter === undefined || span.grain === "hour") store.warm(span, now);
       return readSeriesView<K>(pb, rollup, span, minFailed, keys);
     },
@@ -112,11 +116,10 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
       // apps, a window's failing commands): from the store.
       const now = new Date();
       if (useStore && isSeriesRollup(rollup) && SeriesStore.serves(span, now) && seriesStore(pb, rollup, span.grain).covers(span)) {
-        return (await rangeAllFromStore(pb, rollup, ranged(span), undefined, now, filter)) as unknown as KeyedTotals[];
+        return (await rangeAllFromStore(pb, rollup, ranged(span), undefined, now, filter, asOf)) as unknown as KeyedTotals[];
       }
-      // Some apps' (a regression's window, the regressing apps' exit codes): kept while none of their runs changed.
-      const apps = filter && Object.keys(filter).length === 1 && filter.nsapp ? filter.nsapp.map(String) : null;
-      if (useStore && apps !== null && memoizable(pb, rollup, apps, span, now)) return windowTotals(pb, rollup, apps, ranged(span), now, read);
+      // A regression's window, the regressing apps' exit codes, an incident's code: kept while none of the rows they sum changed.
+      if (useStore && memoizable(pb, rollup, filter, span, now)) return windowTotals(pb, rollup, filter, ranged(span), now, asOf, read);
       return read();
     },
     async bucketRows(rollup: PublicRollup, span: Span, filter: KeyFilter) {

@@ -255,7 +255,10 @@ export async function rangeAllFromSums<N extends PublicRollup>(pb: PocketBase, r
     .sort(sortBy(sort, keys));
 }
 
-/** The same from the series store (a series rollup over a span the store holds), of `filter`'s keys only when one is given. */
+/**
+ * The same from the series store (a series rollup over a span the store holds), of `filter`'s
+ * keys only when one is given; as of `asOf` (the store's afterUpdate; default: now).
+ */
 export async function rangeAllFromStore<N extends PublicRollup>(
   pb: PocketBase,
   rollup: N & SeriesRollup,
@@ -263,9 +266,10 @@ export async function rangeAllFromStore<N extends PublicRollup>(
   sort: string | undefined,
   now: Date,
   filter?: KeyFilter,
+  asOf?: number,
 ) {
   const keys = rollupDims(rollup).map((d) => d.column);
-  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now, repoKeyFilter(rollup, range, filter));
+  const sums = await seriesStore(pb, rollup, range.grain).sums(range, now, repoKeyFilter(rollup, range, filter), asOf);
   return sums
     .flatMap(({ key, counts }) => {
       const row = rangeRow(

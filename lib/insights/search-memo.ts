@@ -1,0 +1,46 @@
+/**
+ * Window searches (changepoint.ts) kept between scans. A search is a pure function of its
+ * input, and on a refresh most inputs are what they were: an app's series has a version
+ * (scan-series.ts), an exit code's series over every app has none, so it is kept by a digest
+ * (SHA-256) of its whole input. Bounded: past `max` entries the oldest are dropped first.
+ * A kept answer is frozen (callers share it).
+ */
+import { createHash } from "node:crypto";
+import type { Counts } from "./changepoint";
+
+export class SearchMemo {
+  private readonly kept = new Map<string, unknown>();
+  /** Searches saved and made (the tests look). */
+  readonly stats = { hits: 0, misses: 0 };
+  constructor(private readonly max = 20_000) {}
+
+  /** The answer kept under `id`, else `search()`'s, kept. */
+  get<T>(id: string, search: () => T): T {
+    if (this.kept.has(id)) {
+      this.stats.hits++;
+      return this.kept.get(id) as T;
+    }
+    this.stats.misses++;
+    const answer = search();
+    if (answer !== null && typeof answer === "object") Object.freeze(answer);
+    this.kept.set(id, answer);
+    for (const old of this.kept.keys()) {
+      if (this.kept.size <= this.max) break;
+      this.kept.delete(old);
+    }
+    return answer;
+  }
+}
+
+/** A digest of a search's input: its series' counts (nothing else of a bucket is read) and the rest as JSON. */
+export function searchDigest(series: readonly Counts[], rest: unknown): string {
+  const h = createHash("sha256");
+  const counts = new Float64Array(series.length * 2);
+  series.forEach((b, i) => {
+    counts[2 * i] = b.failed;
+    counts[2 * i + 1] = b.decided;
+  });
+  h.update(new Uint8Array(counts.buffer));
+  h.update(JSON.stringify(rest));
+  return h.digest("base64");
+}
