@@ -54,11 +54,21 @@ interface Entry {
   key: SeriesKey;
   cells: Map<string, Counts>;
   totals: RunningTotals | null;
+  /**
+   * Its series rows of the last spans asked (by "from|after"; null: the key has no bucket there),
+   * frozen and shared by the calls until its cells change: a scan asks every key for the same
+   * span on every refresh, and most keys did not change.
+   */
+  rows: Map<string, SeriesRow<string> | null> | null;
   /** When its cells last changed (the store's tick): a series row's version (rowVersions). */
   changed: number;
 }
 
 const W = COUNT_COLUMNS.length;
+/** Spans whose series rows an entry keeps (a process scans a few ranges: 30 and 90 days, 24 hours). */
+const ROWS_KEPT = 4;
+/** The group of every entry (sortedGroup); no selection is named so. */
+const ALL = "\u0000all";
 
 function runningTotals(cells: Map<string, Counts>): RunningTotals {
   const buckets = [...cells.keys()].sort();
@@ -100,6 +110,8 @@ export class SeriesStore {
    * each run under its selection and under "all".
    */
   private bySelection = new Map<string, Map<string, Entry>>();
+  /** Each selection's entries (and ALL: every entry) in key order, built when first read after a key came or went. */
+  private sorted = new Map<string, readonly Entry[]>();
   /** Per held bucket, the tick when one of its cells (any key's) last changed: spanVersion. */
   private bucketChanged = new Map<string, number>();
   private readonly split: string | null;
@@ -128,12 +140,58 @@ export class SeriesStore {
     return this.split === null ? "" : String(key[this.split]);
   }
 
-  /** The held keys of `filter`: only its selections' when it names some (see bySelection). */
-  private each(filter: KeyFilter | undefined, visit: (e: Entry) => void): void {
+  /**
+   * The held keys of `filter`, in key order (SQLite's) within each selection: only its
+   * selections' when it names some (see bySelection). True when they came in key order (one
+   * group).
+   */
+  private each(filter: KeyFilter | undefined, visit: (e: Entry) => void): boolean {
     const test = keyTest(filter);
     const wanted = this.split === null ? undefined : filter?.[this.split as keyof KeyFilter];
-    const groups = wanted === undefined ? [this.entries] : [...new Set(wanted.map(String))].flatMap((v) => this.bySelection.get(v) ?? []);
-    for (const group of groups) for (const e of group.values()) if (test === null || test(e.key)) visit(e);
+    const groups = wanted === undefined ? [ALL] : [...new Set(wanted.map(String))];
+    for (const group of groups) for (const e of this.sortedGroup(group)) if (test === null || test(e.key)) visit(e);
+    return groups.length === 1;
+  }
+
+  /** A group's entries (ALL: every entry) in key order, sorted again only after a key came or went. */
+  private sortedGroup(group: string): readonly Entry[] {
+    let sorted = this.sorted.get(group);
+    if (!sorted) {
+      const entries = group === ALL ? this.entries : this.bySelection.get(group);
+      sorted = [...(entries?.values() ?? [])].sort(byKey(this.dims));
+      this.sorted.set(group, sorted);
+    }
+    return sorted;
+  }
+
+  /** The key's series row over [from, after) (null: no bucket there), kept until its cells change (Entry.rows). */
+  private seriesRow(e: Entry, from: string, after: string): SeriesRow<string> | null {
+    const id = `${from}|${after}`;
+    const kept = e.rows?.get(id);
+    if (kept !== undefined) return kept;
+    const { buckets: held, cum } = totalsOf(e);
+    const lo = below(held, from);
+    const hi = below(held, after);
+    let row: SeriesRow<string> | null = null;
+    // A key with rows in the span (zero rows too, as the view).
+    if (hi > lo) {
+      const buckets: BucketOutcomes[] = [];
+      for (let i = lo; i < hi; i++) {
+        buckets.push(Object.freeze({ bucket: held[i]!, success: cum[(i + 1) * W]! - cum[i * W]!, failed: cum[(i + 1) * W + 1]! - cum[i * W + 1]! }));
+      }
+      const made: SeriesRow<string> = {
+        key: Object.freeze({ ...e.key }),
+        success: cum[hi * W]! - cum[lo * W]!,
+        failed: cum[hi * W + 1]! - cum[lo * W + 1]!,
+        buckets: Object.freeze(buckets),
+      };
+      rowVersions.set(made, `${this.grain}${e.changed}`);
+      row = Object.freeze(made);
+    }
+    e.rows ??= new Map();
+    if (e.rows.size >= ROWS_KEPT) e.rows.delete(e.rows.keys().next().value!);
+    e.rows.set(id, row);
+    return row;
   }
 
   /**
@@ -152,20 +210,11 @@ export class SeriesStore {
       // Held buckets are real buckets of the grain, so [from, to] as text is the span's buckets.
       const after = step(this.grain, span.to, 1);
       const out: SeriesRow<string>[] = [];
-      this.each(filter, (e) => {
-        const { buckets: held, cum } = totalsOf(e);
-        const lo = below(held, span.from);
-        const hi = below(held, after);
-        // A key with rows in the span (zero rows too, as the view) and enough failures there.
-        const failed = cum[hi * W + 1]! - cum[lo * W + 1]!;
-        if (hi === lo || failed < minFailed) return;
-        const buckets: BucketOutcomes[] = [];
-        for (let i = lo; i < hi; i++) buckets.push({ bucket: held[i]!, success: cum[(i + 1) * W]! - cum[i * W]!, failed: cum[(i + 1) * W + 1]! - cum[i * W + 1]! });
-        const row = { key: { ...e.key }, success: cum[hi * W]! - cum[lo * W]!, failed, buckets };
-        rowVersions.set(row, `${this.grain}${e.changed}`);
-        out.push(row);
+      const ordered = this.each(filter, (e) => {
+        const row = this.seriesRow(e, span.from, after);
+        if (row !== null && row.failed >= minFailed) out.push(row);
       });
-      return out.sort(byKey(this.dims));
+      return ordered ? out : out.sort(byKey(this.dims));
     });
   }
 
@@ -234,6 +283,7 @@ export class SeriesStore {
   /** After a change of the entry's cells: its running totals are stale, its rows get a new version. */
   private touch(e: Entry): void {
     e.totals = null;
+    e.rows = null;
     e.changed = ++this.tick;
   }
 
@@ -241,8 +291,9 @@ export class SeriesStore {
     const id = keyId(this.dims, key);
     let e = this.entries.get(id);
     if (!e) {
-      e = { key, cells: new Map(), totals: null, changed: 0 };
+      e = { key, cells: new Map(), totals: null, rows: null, changed: 0 };
       this.entries.set(id, e);
+      this.sorted.clear();
       const group = this.bySelection.get(this.selectionOf(key)) ?? new Map<string, Entry>();
       this.bySelection.set(this.selectionOf(key), group);
       group.set(id, e);
@@ -329,6 +380,7 @@ export class SeriesStore {
       this.stats.restarts++;
       this.entries.clear();
       this.bySelection.clear();
+      this.sorted.clear();
       this.bucketChanged.clear();
       this.held = null;
     }
@@ -361,6 +413,7 @@ export class SeriesStore {
       if (e.cells.size === 0) {
         this.entries.delete(id);
         this.bySelection.get(this.selectionOf(e.key))?.delete(id);
+        this.sorted.clear();
       }
     }
     for (const bucket of this.bucketChanged.keys()) if (bucket < first) this.bucketChanged.delete(bucket);

@@ -21,7 +21,7 @@ import { CATALOGUE_APPS } from "./catalogue";
 import { SearchMemo } from "./search-memo";
 import { appScanSeries, windowSpan } from "./scan-series";
 import { joinParts, overlaps, scanPlan, spansOverlap, type ScanPlan } from "./scan-plan";
-import type { BucketOutcomes, InsightsSource, SeriesRow, Span } from "./source";
+import { type BucketOutcomes, type InsightsSource, rowVersions, type SeriesRow, type Span } from "./source";
 
 export interface IncidentApp {
   nsapp: string;
@@ -79,13 +79,20 @@ async function signals(source: InsightsSource, plan: ScanPlan) {
     hour ? source.series<"type">("stats_daily", hour, 0) : Promise.resolve([]),
   ]);
   const buckets = joinParts(plan, sumBuckets(allDays), sumBuckets(allHours)).map((b) => ({ bucket: b.bucket, decided: b.success + b.failed }));
-  const hoursOf = new Map(codeHours.map((r) => [Number(r.key.exit_code), r.buckets]));
+  const hoursOf = new Map(codeHours.map((r) => [Number(r.key.exit_code), r]));
   const byCode: SignalSeries[] = codeDays.map((r) => {
     const code = Number(r.key.exit_code);
-    const joined = joinParts(plan, r.buckets, hoursOf.get(code) ?? []); // no hourly failures: none in those hours
-    return { signal: { kind: "exit_code", exitCode: code }, failed: new Map(joined.map((b) => [b.bucket, b.failed])) };
+    const hours = hoursOf.get(code);
+    const joined = joinParts(plan, r.buckets, hours?.buckets ?? []); // no hourly failures: none in those hours
+    // The rows' versions (a store's rows have them: lib/insights/source.ts rowVersions); "-": no hourly row.
+    const days = rowVersions.get(r);
+    const hourly = hours === undefined ? "-" : rowVersions.get(hours);
+    const version = days === undefined || hourly === undefined ? undefined : `${days}|${hourly}`;
+    return { signal: { kind: "exit_code", exitCode: code }, failed: new Map(joined.map((b) => [b.bucket, b.failed])), version };
   });
   const byCategory = new Map<string, Map<string, number>>();
+  // A category's version: its codes' (a code's category is fixed by the bucket's date, and the buckets are the search's input too).
+  const members = new Map<string, Set<SignalSeries>>();
   for (const s of byCode) {
     if (s.signal.kind !== "exit_code") continue;
     for (const [bucket, failed] of s.failed) {
@@ -93,9 +100,12 @@ async function signals(source: InsightsSource, plan: ScanPlan) {
       const m = byCategory.get(category) ?? new Map<string, number>();
       m.set(bucket, (m.get(bucket) ?? 0) + failed);
       byCategory.set(category, m);
+      members.set(category, (members.get(category) ?? new Set()).add(s));
     }
   }
-  const categories: SignalSeries[] = [...byCategory].map(([category, failed]) => ({ signal: { kind: "category", category }, failed }));
+  const versionOf = (codes: Set<SignalSeries>) =>
+    [...codes].every((c) => c.version !== undefined) ? [...codes].map((c) => `${c.signal.kind === "exit_code" ? c.signal.exitCode : ""}:${c.version}`).join(",") : undefined;
+  const categories: SignalSeries[] = [...byCategory].map(([category, failed]) => ({ signal: { kind: "category", category }, failed, version: versionOf(members.get(category)!) }));
   const codesIn = (category: string, day: string) =>
     byCode.flatMap((s) => (s.signal.kind === "exit_code" && errorCategory(s.signal.exitCode, day) === category ? [s.signal.exitCode] : []));
   return { buckets, all: [...byCode, ...categories], codesIn, categoryCount: byCategory.size };

@@ -158,8 +158,35 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
     source.totals("stats_app_failure", span, one),
   ]);
   const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
-  const decided = { window: sumDecided(env), scan: sumDecided(mine(scan.apps)) };
-  const exit_codes = risingCodes(failuresByCode(codes), failuresByCode(mine(scan.codes)), decided, f.excess, f.start.slice(0, 10));
+  const scanDecided = sumDecided(mine(scan.apps));
+  const scanCodes = failuresByCode(mine(scan.codes));
+  // The same reads (kept between scans: lib/data/window-memo.ts answers with the same rows) and
+  // the same figures describe the same: kept, not worked out again on every refresh.
+  const context = JSON.stringify([f, scanDecided, [...scanCodes]]);
+  const kept = DESCRIBED.get(codes);
+  if (kept && kept.os === os && kept.env === env && kept.commands === commands && kept.context === context) return kept.description;
+  const description = describeFrom(f, { codes, os, env, commands }, scanDecided, scanCodes);
+  for (const list of [description.exit_codes, description.environment, description.causes]) Object.freeze(list);
+  Object.freeze(description);
+  DESCRIBED.set(codes, { os, env, commands, context, description });
+  return description;
+}
+
+/** Descriptions by the rows they were made from (the exit codes' rows as the key: a WeakMap lets them go with the rows). */
+const DESCRIBED = new WeakMap<
+  readonly KeyedTotals[],
+  { os: readonly KeyedTotals[]; env: readonly KeyedTotals[]; commands: readonly KeyedTotals[]; context: string; description: Description }
+>();
+
+function describeFrom(
+  f: RegressionFinding,
+  { codes, os, env, commands }: Record<"codes" | "os" | "env" | "commands", readonly KeyedTotals[]>,
+  scanDecided: number,
+  scanCodes: Map<number, number>,
+): Description {
+  const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
+  const decided = { window: sumDecided(env), scan: scanDecided };
+  const exit_codes = risingCodes(failuresByCode(codes), scanCodes, decided, f.excess, f.start.slice(0, 10));
   const outcomes = (r: KeyedTotals) => ({ failed: r.failed, success: r.success });
   const environment = [
     ...splitOf(

@@ -8,7 +8,7 @@
  *     predicts (Poisson tail, Bonferroni over the apps that had any). It is an incident when at
  *     least MIN_INCIDENT_APPS apps are affected; one app's regression is not an incident.
  */
-import { acceptedWindows, bestWindow, type Counts, type ScanOptions, type Window } from "./changepoint";
+import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
 import { type SearchMemo, searchDigest } from "./search-memo";
 import { bucketSpan, spansOverlap } from "./scan-plan";
 import { RECOVERY_ALPHA } from "./regressions";
@@ -20,6 +20,11 @@ export interface SignalSeries {
   signal: Signal;
   /** Failures of this code/category per bucket (buckets without any may be absent). */
   failed: ReadonlyMap<string, number>;
+  /**
+   * Equal versions of one signal over equal buckets mean equal failures (the versions of the
+   * series rows it was summed from: lib/insights/find-incidents.ts); its searches are then kept.
+   */
+  version?: string;
 }
 
 export interface SignalWindow {
@@ -60,7 +65,20 @@ export function signalWindows(
 ): SignalWindow[] {
   const series = signals.map((s) => buckets.map((b) => ({ failed: s.failed.get(b.bucket) ?? 0, decided: b.decided })));
   const spans = buckets.map((b) => bucketSpan(b.bucket));
-  const firsts = series.map((s) => bestWindow(s, INCIDENT_SCAN, [], spans));
+  // A search's input is its series and the buckets: with a memo and a signal's version, the
+  // searches of an unchanged signal over unchanged buckets are kept between scans.
+  const memo = opts.memo;
+  const context = memo
+    ? searchDigest(
+        buckets.map((b) => ({ failed: 0, decided: b.decided })),
+        buckets.map((b) => b.bucket),
+      )
+    : "";
+  const kept = <T>(i: number, kind: string, run: () => T): T => {
+    const version = signals[i]!.version;
+    return memo && version !== undefined ? memo.get(`${kind}\n${context}\n${JSON.stringify(signals[i]!.signal)}\n${version}`, run) : run();
+  };
+  const firsts = series.map((s, i) => kept(i, "best", () => bestWindow(s, INCIDENT_SCAN, [], spans)));
   const scanned = firsts.flatMap((w, i) => (w ? [{ i, p: w.p }] : []));
   const m = Math.max(opts.hypotheses, scanned.length);
   const q = benjaminiHochberg(
@@ -70,7 +88,7 @@ export function signalWindows(
   const rejected = scanned.filter((_, j) => q[j]! <= INCIDENT_FDR);
   const cutoff = (INCIDENT_FDR * rejected.length) / m;
   return rejected.flatMap(({ i }) =>
-    accepted(series[i]!, cutoff, spans, opts.memo).map((w): SignalWindow => {
+    kept(i, `accepted ${cutoff}`, () => acceptedWindows(series[i]!, INCIDENT_SCAN, cutoff, 3, spans)).map((w): SignalWindow => {
       const baselineRate = w.baselineFailed / w.baselineDecided;
       const last = buckets[w.last]!.bucket;
       const after = series[i]!.slice(w.last + 1);
@@ -95,17 +113,6 @@ export function signalWindows(
       };
     }),
   );
-}
-
-/**
- * A significant signal's windows (acceptedWindows, the quiet-stretch splits included: the
- * dearest search of a scan), kept between scans by a digest of their input when a memo is given
- * (a code's series has no version; digesting every signal's series costs more than the first
- * searches it would save, so only these are kept).
- */
-function accepted(series: readonly Counts[], cutoff: number, spans: readonly (readonly [number, number])[], memo: SearchMemo | undefined): readonly Window[] {
-  const run = () => acceptedWindows(series, INCIDENT_SCAN, cutoff, 3, spans);
-  return memo ? memo.get(searchDigest(series, [INCIDENT_SCAN, cutoff, spans]), run) : run();
 }
 
 export interface AppSignalCounts {

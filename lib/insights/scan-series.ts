@@ -7,6 +7,7 @@ import { REGRESSION_SCAN } from "./regressions";
 import { joinParts, type ScanPlan } from "./scan-plan";
 import { mergeSeriesBy, rowVersions, type InsightsSource, type SeriesRow, type Span } from "./source";
 import type { AppBuckets } from "./incidents";
+import { SearchMemo } from "./search-memo";
 
 /**
  * Every app with at least REGRESSION_SCAN.minExcess failures in the scan (no finding is
@@ -19,17 +20,41 @@ export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Pro
   const hourlyFrom = plan.hourly?.from.slice(0, 10);
   const failing = hourlyFrom === undefined ? [] : [...new Set(daily.filter((r) => r.buckets.some((b) => b.bucket >= hourlyFrom && b.failed > 0)).map((r) => String(r.key.nsapp)))];
   const hourly = plan.hourly && failing.length ? await source.series<"nsapp" | "type">("stats_app", { ...plan.hourly, grain: "hour" }, 1, { nsapp: failing }) : [];
-  const hourlyByApp = mergeSeriesBy(hourly, "nsapp");
   const versions = appVersions(plan, daily, hourly);
-  return [...mergeSeriesBy(daily, "nsapp")].map(([nsapp, row]) => ({
-    nsapp,
-    buckets: joinParts(plan, row.buckets, plan.hourly ? (hourlyByApp.get(nsapp)?.buckets ?? null) : []).map((b) => ({
-      bucket: b.bucket,
-      failed: b.failed,
-      decided: b.success + b.failed,
-    })),
-    version: versions.get(nsapp) ?? undefined,
-  }));
+  const hourlyOf = byApp(hourly);
+  return [...byApp(daily)].map(([nsapp, rows]) => {
+    const version = versions.get(nsapp) ?? undefined;
+    const build = (): AppBuckets => {
+      const hours = hourlyOf.get(nsapp);
+      const hourlyBuckets = plan.hourly ? (hours ? mergeSeriesBy(hours, "nsapp").get(nsapp)!.buckets : null) : [];
+      return {
+        nsapp,
+        buckets: joinParts(plan, mergeSeriesBy(rows, "nsapp").get(nsapp)!.buckets, hourlyBuckets).map((b) => ({
+          bucket: b.bucket,
+          failed: b.failed,
+          decided: b.success + b.failed,
+        })),
+        version,
+      };
+    };
+    // Equal versions mean equal buckets (appVersions): the app's series of the last scans is kept.
+    return version === undefined ? build() : APP_SERIES.get(`${nsapp}\n${version}`, build);
+  });
+}
+
+/** Apps' scan series by version, kept for the process's scans (most apps' runs did not change since the last). */
+const APP_SERIES = new SearchMemo(10_000);
+
+/** Rows by app, in the order the apps first appear. */
+function byApp<K extends string>(rows: readonly SeriesRow<K | "nsapp">[]): Map<string, SeriesRow<K | "nsapp">[]> {
+  const out = new Map<string, SeriesRow<K | "nsapp">[]>();
+  for (const r of rows) {
+    const nsapp = String(r.key.nsapp);
+    const list = out.get(nsapp);
+    if (list) list.push(r);
+    else out.set(nsapp, [r]);
+  }
+  return out;
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * Window searches (changepoint.ts) kept between scans. A search is a pure function of its
- * input, and on a refresh most inputs are what they were: an app's series has a version
- * (scan-series.ts), an exit code's series over every app has none, so it is kept by a digest
- * (SHA-256) of its whole input. Bounded: past `max` entries the oldest are dropped first.
- * A kept answer is frozen (callers share it).
+ * input, and on a refresh most inputs are what they were: an app's series and an exit code's
+ * (or category's) carry the versions of the store rows they were made from (scan-series.ts,
+ * find-incidents.ts), and the buckets the codes are searched over are named by a digest
+ * (SHA-256) of their names and decided runs. Bounded: past `max` entries the oldest are dropped
+ * first. A kept answer is frozen (callers share it).
  */
 import { createHash } from "node:crypto";
 import type { Counts } from "./changepoint";
@@ -32,7 +33,7 @@ export class SearchMemo {
   }
 }
 
-/** A digest of a search's input: its series' counts (nothing else of a bucket is read) and the rest as JSON. */
+/** A digest of counts per bucket (nothing else of a bucket is read by a search) and the rest as JSON. */
 export function searchDigest(series: readonly Counts[], rest: unknown): string {
   const h = createHash("sha256");
   const counts = new Float64Array(series.length * 2);

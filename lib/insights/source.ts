@@ -25,7 +25,7 @@ export interface SeriesRow<K extends string> {
   success: number;
   failed: number;
   /** Sorted by bucket; buckets without runs absent. */
-  buckets: BucketOutcomes[];
+  buckets: readonly BucketOutcomes[];
 }
 
 /**

@@ -5,7 +5,7 @@
  * benchmark runs the finders over many generator seeds with it, without seeding a PocketBase
  * per seed; the integration tests check the real PocketBase path against SQL.
  */
-import type { InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, Span } from "../../lib/insights/source";
+import type { BucketOutcomes, InsightsSource, KeyedTotals, KeyFilter, SeriesRollup, SeriesRow, Span } from "../../lib/insights/source";
 import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
 import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
 import { HARDWARE_DIMENSIONS, normaliseHardware } from "../../lib/hardware";
@@ -92,10 +92,10 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
       const t = table(rollup, span);
-      const out = new Map<string, SeriesRow<K>>();
+      const out = new Map<string, SeriesRow<K> & { buckets: BucketOutcomes[] }>();
       for (const [bucket, byKey] of inSpan(t, span)) {
         for (const [key, c] of byKey) {
-          const row = out.get(key) ?? { key: keyOf(t, key) as Record<K, string | number>, success: 0, failed: 0, buckets: [] };
+          const row = out.get(key) ?? { key: keyOf(t, key) as Record<K, string | number>, success: 0, failed: 0, buckets: [] as BucketOutcomes[] };
           row.success += c.success;
           row.failed += c.failed;
           row.buckets.push({ bucket, success: c.success, failed: c.failed });

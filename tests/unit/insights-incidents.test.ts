@@ -4,6 +4,7 @@ import { affectedApps, elevatedApps, INCIDENT_SCAN, signalWindows, withoutExplai
 import { bestWindow, quietStretch } from "../../lib/insights/changepoint";
 import { mergeIncidents, type Incident } from "../../lib/insights/find-incidents";
 import { BASELINE_DAYS, bucketSpan, joinParts, overlaps, scanPlan, SCAN_MAX_DAYS } from "../../lib/insights/scan-plan";
+import { SearchMemo } from "../../lib/insights/search-memo";
 import { poissonSfAtLeast } from "../../lib/insights/significance";
 import { allTimeRange, customRange, presetRange } from "../../lib/range";
 
@@ -57,6 +58,29 @@ describe("signalWindows", () => {
     )!;
     expect([w.first, w.last]).toEqual([30, 41]);
     expect(quietStretch(series, w, INCIDENT_SCAN.quietAlpha!)).toBeNull();
+  });
+
+  it("keeps a versioned signal's searches between scans, and searches again when its version or the buckets change", () => {
+    const spike = { ...codeSeries(22, (i) => (i >= 40 && i <= 44 ? 25 : i % 4 === 0 ? 1 : 0)), version: "v1" };
+    const quiet = { ...codeSeries(100, (i) => (i % 2 ? 2 : 1)), version: "v1" };
+    const unversioned = codeSeries(101, (i) => i % 3);
+    const opts = { hypotheses: 271, openEnd: true };
+    const found = signalWindows(buckets, [spike, quiet, unversioned], opts);
+    expect(found).toHaveLength(1);
+    const memo = new SearchMemo();
+    expect(signalWindows(buckets, [spike, quiet, unversioned], { ...opts, memo })).toEqual(found);
+    // Two first searches and the spike's accepted windows; the unversioned signal is never kept.
+    expect(memo.stats).toEqual({ hits: 0, misses: 3 });
+    expect(signalWindows(buckets, [spike, quiet, unversioned], { ...opts, memo })).toEqual(found);
+    expect(memo.stats).toEqual({ hits: 3, misses: 3 });
+    // The spike's rows changed (a new version: here it healed) — searched again, nothing found.
+    const healed = { ...codeSeries(22, (i) => (i % 4 === 0 ? 1 : 0)), version: "v2" };
+    expect(signalWindows(buckets, [healed, quiet, unversioned], { ...opts, memo })).toEqual([]);
+    expect(memo.stats).toEqual({ hits: 4, misses: 4 });
+    // Other buckets (more runs in each): every search's input changed.
+    const busier = buckets.map((b) => ({ ...b, decided: 900 }));
+    signalWindows(busier, [spike, quiet, unversioned], { ...opts, memo });
+    expect(memo.stats.hits).toBe(4);
   });
 
   it("finds nothing in ordinary noise and nothing without signals", () => {
