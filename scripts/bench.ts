@@ -39,7 +39,7 @@ import { countRows, generateRows, type GenerateOptions } from "./lib/generate";
 import { lighthouseLines, runLighthouse, type LighthousePreset } from "./lib/lighthouse";
 import { embedTableLines, measureEmbeds } from "./lib/embed-bench";
 import { backupBenchLine, ingestBenchLines } from "./lib/ingest-bench";
-import { insightQueryLines, insightRecallLines } from "./lib/insights-bench";
+import { arrivingRunsLines, insightQueryLines, insightRecallLines } from "./lib/insights-bench";
 import { viewQueryLines } from "./lib/views-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
@@ -79,6 +79,8 @@ const PAGE_WARM = Math.round(PAGE_COLD * 1.5);
 const LH_RUNS = num("lighthouse-runs", values["lighthouse-runs"]);
 const INSIGHT_SEEDS = num("insight-seeds", values["insight-seeds"]);
 const INGEST_RUNS = num("ingest-runs", values["ingest-runs"]);
+/** Runs written before each scan of the "while runs arrive" rows: ~30 s of production traffic (20,000 runs a day). */
+const ARRIVING_PER_SCAN = 7;
 const INGEST_CLIENTS = num("ingest-clients", values["ingest-clients"]);
 const LH_PRESET = values["lighthouse-preset"] as LighthousePreset;
 if (LH_PRESET !== "mobile" && LH_PRESET !== "desktop") {
@@ -322,6 +324,10 @@ async function main() {
       const viewQueries = await viewQueryLines(end, ITER, (m) => console.error(m));
       console.log(`\nViews of today's runs (issue 15): each query through the data layer (rollups only, no Next.js cache), ${ITER} runs after the first\n`);
       for (const line of viewQueries) console.log(line);
+      console.error("measuring the scans while runs arrive…");
+      const arriving = await arrivingRunsLines(join(dir, "data.db"), end, ITER, ARRIVING_PER_SCAN, (m) => console.error(m));
+      console.log(`\nScans while runs arrive: ${ITER} scans after three, each after ${ARRIVING_PER_SCAN} new runs (deleted afterwards)\n`);
+      for (const line of arriving) console.log(line);
       // Ingest adds ~0.3 % to the database the page benchmark reads after it; it runs here,
       // while PocketBase is in use, not after the long in-memory detection scoring.
       const ingest = await ingestBenchLines(pb.url, token, { runs: INGEST_RUNS, concurrency: INGEST_CLIENTS, log: (m) => console.error(m) });

@@ -187,13 +187,29 @@ export interface AppBuckets {
  */
 export function elevatedApps(window: { start: string; last: string }, apps: readonly AppBuckets[]): string[] {
   const alpha = APP_ALPHA / Math.max(1, apps.length);
+  const id = `${window.start}|${window.last}|${alpha}`;
   return apps.flatMap((a) => {
-    const { wf, wd, bf, bd } = windowCounts(a, window);
-    if (wf < 2 || bd === 0) return [];
-    const expected = (wd * (bf + 1)) / (bd + 1);
-    return poissonSfAtLeast(wf, expected) <= alpha ? [a.nsapp] : [];
+    let kept = ELEVATED.get(a);
+    let elevated = kept?.get(id);
+    if (elevated === undefined) {
+      const { wf, wd, bf, bd } = windowCounts(a, window);
+      elevated = wf >= 2 && bd > 0 && poissonSfAtLeast(wf, (wd * (bf + 1)) / (bd + 1)) <= alpha;
+      kept ??= new Map();
+      if (kept.size >= ELEVATED_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(id, elevated);
+      ELEVATED.set(a, kept);
+    }
+    return elevated ? [a.nsapp] : [];
   });
 }
+
+/**
+ * Each app's verdict per window, kept with its buckets: an app whose runs did not change is the
+ * same object between scans (scan-series.ts keeps it by version), and the verdict is a function of
+ * its buckets, the window and alpha. A few windows per app (a scan tests its codes' windows).
+ */
+const ELEVATED = new WeakMap<AppBuckets, Map<string, boolean>>();
+const ELEVATED_KEPT = 32;
 
 /** An app's buckets as text with running totals of failed and decided runs (null: not in text order). */
 interface Running {
