@@ -7,7 +7,7 @@ import { REGRESSION_SCAN } from "./regressions";
 import { joinParts, type ScanPlan } from "./scan-plan";
 import { mergeSeriesBy, rowVersions, type InsightsSource, type SeriesRow, type Span } from "./source";
 import type { AppBuckets } from "./incidents";
-import { SearchMemo } from "./search-memo";
+import { LatestMemo } from "./search-memo";
 
 /**
  * Every app with at least REGRESSION_SCAN.minExcess failures in the scan (no finding is
@@ -16,7 +16,7 @@ import { SearchMemo } from "./search-memo";
  * filtered read of the hourly series costs a fraction of grouping every app's hours.
  */
 export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Promise<AppBuckets[]> {
-  const daily = await source.series<"nsapp" | "type">("stats_app", { from: plan.from, to: plan.to, grain: "day" }, REGRESSION_SCAN.minExcess);
+  const daily = await source.series<"nsapp" | "type" | "repo">("stats_app", { from: plan.from, to: plan.to, grain: "day" }, REGRESSION_SCAN.minExcess);
   const hourlyFrom = plan.hourly?.from.slice(0, 10);
   const failing = hourlyFrom === undefined ? [] : [...new Set(daily.filter((r) => r.buckets.some((b) => b.bucket >= hourlyFrom && b.failed > 0)).map((r) => String(r.key.nsapp)))];
   const hourly = plan.hourly && failing.length ? await source.series<"nsapp" | "type">("stats_app", { ...plan.hourly, grain: "hour" }, 1, { nsapp: failing }) : [];
@@ -37,13 +37,18 @@ export async function appScanSeries(source: InsightsSource, plan: ScanPlan): Pro
         version,
       };
     };
-    // Equal versions mean equal buckets (appVersions): the app's series of the last scans is kept.
-    return version === undefined ? build() : APP_SERIES.get(`${nsapp}\n${version}`, build);
+    // Equal versions mean equal buckets (appVersions): the app's series of the last scan of this
+    // plan and selection is kept (frozen: callers share it) while its rows are the same.
+    if (version === undefined) return build();
+    const slot = `${nsapp}\n${planId(plan)}\n${rows.map((r) => r.key.repo).join(",")}`;
+    return APP_SERIES.get(slot, version, () => Object.freeze(build()));
   });
 }
 
-/** Apps' scan series by version, kept for the process's scans (most apps' runs did not change since the last). */
-const APP_SERIES = new SearchMemo(10_000);
+/** Each app's scan series of the last scans, per plan and selection (most apps' runs did not change since the last). */
+const APP_SERIES = new LatestMemo<AppBuckets>(20_000);
+
+const planId = (plan: ScanPlan) => `${plan.from}|${plan.to}|${plan.hourly?.from ?? ""}|${plan.hourly?.to ?? ""}|${plan.open}`;
 
 /** Rows by app, in the order the apps first appear. */
 function byApp<K extends string>(rows: readonly SeriesRow<K | "nsapp">[]): Map<string, SeriesRow<K | "nsapp">[]> {
@@ -65,7 +70,7 @@ function byApp<K extends string>(rows: readonly SeriesRow<K | "nsapp">[]): Map<s
  */
 function appVersions(plan: ScanPlan, daily: readonly SeriesRow<"nsapp" | "type">[], hourly: readonly SeriesRow<"nsapp" | "type">[]): Map<string, string | null> {
   const out = new Map<string, string | null>();
-  const prefix = `${plan.from}|${plan.to}|${plan.hourly?.from ?? ""}|${plan.hourly?.to ?? ""}|${plan.open}`;
+  const prefix = planId(plan);
   for (const [grain, rows] of [
     ["d", daily],
     ["h", hourly],

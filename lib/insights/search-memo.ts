@@ -45,3 +45,25 @@ export function searchDigest(series: readonly Counts[], rest: unknown): string {
   h.update(JSON.stringify(rest));
   return h.digest("base64");
 }
+
+/**
+ * One answer per slot, the latest version's: a new version replaces the old, so memory stays
+ * with the slots in use however often their versions change (an app's series changes with each
+ * of its runs). Bounded: past `max` slots the least recently used are dropped first.
+ */
+export class LatestMemo<T> {
+  private readonly kept = new Map<string, { version: string; value: T }>();
+  constructor(private readonly max = 20_000) {}
+
+  get(slot: string, version: string, build: () => T): T {
+    const kept = this.kept.get(slot);
+    this.kept.delete(slot); // re-inserted below: the Map's order is the order of use
+    const value = kept?.version === version ? kept.value : build();
+    this.kept.set(slot, { version, value });
+    for (const old of this.kept.keys()) {
+      if (this.kept.size <= this.max) break;
+      this.kept.delete(old);
+    }
+    return value;
+  }
+}
