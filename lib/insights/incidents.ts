@@ -9,7 +9,7 @@
  *     least MIN_INCIDENT_APPS apps are affected; one app's regression is not an incident.
  */
 import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
-import { type SearchMemo, searchDigest } from "./search-memo";
+import { digest, type SearchMemo } from "./search-memo";
 import { bucketSpan, spansOverlap } from "./scan-plan";
 import { RECOVERY_ALPHA } from "./regressions";
 import { benjaminiHochberg, binomialCdf, poissonSfAtLeast } from "./significance";
@@ -68,12 +68,7 @@ export function signalWindows(
   // A search's input is its series and the buckets: with a memo and a signal's version, the
   // searches of an unchanged signal over unchanged buckets are kept between scans.
   const memo = opts.memo;
-  const context = memo
-    ? searchDigest(
-        buckets.map((b) => ({ failed: 0, decided: b.decided })),
-        buckets.map((b) => b.bucket),
-      )
-    : "";
+  const context = memo ? digest(buckets.map((b) => [b.bucket, b.decided])) : "";
   const kept = <T>(i: number, kind: string, run: () => T): T => {
     const version = signals[i]!.version;
     return memo && version !== undefined ? memo.get(`${kind}\n${context}\n${JSON.stringify(signals[i]!.signal)}\n${version}`, run) : run();

@@ -7,7 +7,6 @@
  * first. A kept answer is frozen (callers share it).
  */
 import { createHash } from "node:crypto";
-import type { Counts } from "./changepoint";
 
 export class SearchMemo {
   private readonly kept = new Map<string, unknown>();
@@ -33,17 +32,9 @@ export class SearchMemo {
   }
 }
 
-/** A digest of counts per bucket (nothing else of a bucket is read by a search) and the rest as JSON. */
-export function searchDigest(series: readonly Counts[], rest: unknown): string {
-  const h = createHash("sha256");
-  const counts = new Float64Array(series.length * 2);
-  series.forEach((b, i) => {
-    counts[2 * i] = b.failed;
-    counts[2 * i + 1] = b.decided;
-  });
-  h.update(new Uint8Array(counts.buffer));
-  h.update(JSON.stringify(rest));
-  return h.digest("base64");
+/** A digest (SHA-256) of a value as JSON: a short id for a large input. */
+export function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("base64");
 }
 
 /**
