@@ -10,6 +10,7 @@
  * rows of the last spans asked until its cells change: a scan asks every key for the same span
  * on every refresh, and most keys did not change.
  */
+import { dropOldest } from "../insights/search-memo";
 import { type BucketOutcomes, type KeyFilter, rowVersions, type SeriesRow } from "../insights/source";
 import { COUNT_COLUMNS, type Dim, type Grain } from "../rollups/spec";
 import { addDays, addHours } from "../time";
@@ -251,8 +252,8 @@ export class SeriesCells {
       row = Object.freeze(made);
     }
     e.rows ??= new Map();
-    if (e.rows.size >= ROWS_KEPT) e.rows.delete(e.rows.keys().next().value!);
     e.rows.set(id, row);
+    dropOldest(e.rows, ROWS_KEPT);
     return row;
   }
 }

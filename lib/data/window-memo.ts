@@ -19,6 +19,7 @@ import type { KeyFilter, Span } from "../insights/source";
 import type { DailyRollup } from "../rollups/spec";
 import type { Repo } from "../repo";
 import { WINDOW_ROLLUPS } from "../rollups/spec";
+import { dropOldest } from "../insights/search-memo";
 import { SeriesStore, seriesStore } from "./series-store";
 
 /** Entries kept (least recently used dropped first): 12 regressions × 4 rollups, for many ranges. */
@@ -77,9 +78,6 @@ export async function windowTotals<T>(
   windowMemoStats.misses++;
   const rows = await read();
   memo.set(id, { buckets, ofApps, rows });
-  for (const old of memo.keys()) {
-    if (memo.size <= MAX_ENTRIES) break;
-    memo.delete(old);
-  }
+  dropOldest(memo, MAX_ENTRIES);
   return rows;
 }

@@ -9,7 +9,7 @@
  *     least MIN_INCIDENT_APPS apps are affected; one app's regression is not an incident.
  */
 import { acceptedWindows, bestWindow, type ScanOptions } from "./changepoint";
-import { digest, type SearchMemo } from "./search-memo";
+import { digest, dropOldest, type SearchMemo } from "./search-memo";
 import { bucketSpan, spansOverlap } from "./scan-plan";
 import { RECOVERY_ALPHA } from "./regressions";
 import { benjaminiHochberg, binomialCdf, poissonSfAtLeast } from "./significance";
@@ -190,8 +190,8 @@ export function elevatedApps(window: { start: string; last: string }, apps: read
       const { wf, wd, bf, bd } = windowCounts(a, window);
       elevated = wf >= 2 && bd > 0 && poissonSfAtLeast(wf, (wd * (bf + 1)) / (bd + 1)) <= alpha;
       kept ??= new Map();
-      if (kept.size >= ELEVATED_KEPT) kept.delete(kept.keys().next().value!);
       kept.set(id, elevated);
+      dropOldest(kept, ELEVATED_KEPT);
       ELEVATED.set(a, kept);
     }
     return elevated ? [a.nsapp] : [];
@@ -243,10 +243,7 @@ function running(a: AppBuckets): Running | null {
   RUNNING.set(a, r);
   if (id !== null) {
     RUNNING_BY_VERSION.set(id, r);
-    for (const old of RUNNING_BY_VERSION.keys()) {
-      if (RUNNING_BY_VERSION.size <= RUNNING_KEPT) break;
-      RUNNING_BY_VERSION.delete(old);
-    }
+    dropOldest(RUNNING_BY_VERSION, RUNNING_KEPT);
   }
   return r;
 }

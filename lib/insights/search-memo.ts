@@ -24,10 +24,7 @@ export class SearchMemo {
     const answer = search();
     if (answer !== null && typeof answer === "object") Object.freeze(answer);
     this.kept.set(id, answer);
-    for (const old of this.kept.keys()) {
-      if (this.kept.size <= this.max) break;
-      this.kept.delete(old);
-    }
+    dropOldest(this.kept, this.max);
     return answer;
   }
 }
@@ -51,10 +48,15 @@ export class LatestMemo<T> {
     this.kept.delete(slot); // re-inserted below: the Map's order is the order of use
     const value = kept?.version === version ? kept.value : build();
     this.kept.set(slot, { version, value });
-    for (const old of this.kept.keys()) {
-      if (this.kept.size <= this.max) break;
-      this.kept.delete(old);
-    }
+    dropOldest(this.kept, this.max);
     return value;
+  }
+}
+
+/** Drops a Map's first entries (the oldest inserted) until at most `max` are left. */
+export function dropOldest(map: Map<unknown, unknown>, max: number): void {
+  for (const old of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(old);
   }
 }
