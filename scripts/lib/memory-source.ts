@@ -79,9 +79,18 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
   }
 
   const table = (rollup: DailyRollup, span: Span) => tables.get(rollupTable(rollup, span.grain))!;
-  const keyOf = (t: Table, key: string): Record<string, string | number> => {
-    const values = key.split(SEP);
-    return Object.fromEntries(t.spec.dims.map((d, i) => [d.column, d.kind === "number" ? Number(values[i]) : values[i]!]));
+  // Each key text parsed once: the finders ask for one app's totals hundreds of times.
+  const parsed = new Map<Table, Map<string, Readonly<Record<string, string | number>>>>();
+  const keyOf = (t: Table, key: string): Readonly<Record<string, string | number>> => {
+    let byText = parsed.get(t);
+    if (!byText) parsed.set(t, (byText = new Map()));
+    let k = byText.get(key);
+    if (!k) {
+      const values = key.split(SEP);
+      k = Object.freeze(Object.fromEntries(t.spec.dims.map((d, i) => [d.column, d.kind === "number" ? Number(values[i]) : values[i]!])));
+      byText.set(key, k);
+    }
+    return k;
   };
   const matches = (key: Record<string, string | number>, filter: KeyFilter | undefined) =>
     (!("repo" in key) || key.repo === repo) && Object.entries(filter ?? {}).every(([column, values]) => !values || values.some((v) => String(v) === String(key[column])));
@@ -109,14 +118,18 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const t = table(rollup, span);
       const sums = new Map<string, Counts>();
+      const wanted = new Map<string, boolean>();
       for (const [, byKey] of inSpan(t, span)) {
         for (const [key, c] of byKey) {
+          let w = wanted.get(key);
+          if (w === undefined) wanted.set(key, (w = matches(keyOf(t, key), filter)));
+          if (!w) continue;
           const s = sums.get(key) ?? zero();
           for (const o of Object.keys(c) as StoredOutcome[]) s[o] += c[o];
           sums.set(key, s);
         }
       }
-      return [...sums].map(([key, c]) => ({ ...keyOf(t, key), ...c })).filter((r) => matches(r, filter));
+      return [...sums].map(([key, c]) => ({ ...keyOf(t, key), ...c }));
     },
     async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
       const t = table(rollup, span);
