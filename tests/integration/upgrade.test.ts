@@ -19,7 +19,9 @@ import { migrate, migrateDown, MIGRATION_FILES, migrationsDirWith } from "../../
 import { expectRollupsExact } from "../support/rollups";
 import { CHANGED_ROLLUPS, collectionExists, expectCurrent } from "../support/upgrade";
 
-describe("upgrades", () => {
+// A hang guard, not a speed limit: each test runs PocketBase migration processes over generated
+// runs (30–40 s alone, 86 s once under CI's parallel load).
+describe("upgrades", { timeout: 240_000 }, () => {
   const scratch = mkdtempSync(join(tmpdir(), "pb-upgrade-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   let day = 0;
@@ -73,7 +75,7 @@ describe("upgrades", () => {
   });
 
   // Two migrations with rollup rebuilds: minutes on a loaded 2-core machine; the limit is a hang guard.
-  it("derives the failure signature of runs stored before its columns existed (1796800000_failure_signature.js backfill)", { timeout: 240_000 }, () => {
+  it("derives the failure signature of runs stored before its columns existed (1796800000_failure_signature.js backfill)", () => {
     const dataDir = join(scratch, "signature-data");
     const before = MIGRATION_FILES.filter((f) => f < "1796800000_failure_signature.js");
     migrate(dataDir, migrationsDir("before-signature", before));
