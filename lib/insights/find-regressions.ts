@@ -157,9 +157,8 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
     source.totals("stats_app_env", span, one),
     source.totals("stats_app_failure", span, one),
   ]);
-  const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
-  const scanDecided = sumDecided(mine(scan.apps));
-  const scanCodes = failuresByCode(mine(scan.codes));
+  const scanDecided = sumDecided(ofApp(scan.apps, f.nsapp));
+  const scanCodes = failuresByCode(ofApp(scan.codes, f.nsapp));
   // The same reads (kept between scans: lib/data/window-memo.ts answers with the same rows) and
   // the same figures describe the same: kept, not worked out again on every refresh.
   const context = JSON.stringify([f, scanDecided, [...scanCodes]]);
@@ -171,6 +170,9 @@ export async function describeWindow(source: InsightsSource, f: RegressionFindin
   DESCRIBED.set(codes, { os, env, commands, context, description });
   return description;
 }
+
+/** The rows of one app. */
+const ofApp = (rows: readonly KeyedTotals[], nsapp: string) => rows.filter((r) => r.nsapp === nsapp);
 
 /** Descriptions by the rows they were made from (the exit codes' rows as the key: a WeakMap lets them go with the rows). */
 const DESCRIBED = new WeakMap<
@@ -184,7 +186,6 @@ function describeFrom(
   scanDecided: number,
   scanCodes: Map<number, number>,
 ): Description {
-  const mine = (rows: readonly KeyedTotals[]) => rows.filter((r) => r.nsapp === f.nsapp);
   const decided = { window: sumDecided(env), scan: scanDecided };
   const exit_codes = risingCodes(failuresByCode(codes), scanCodes, decided, f.excess, f.start.slice(0, 10));
   const outcomes = (r: KeyedTotals) => ({ failed: r.failed, success: r.success });
@@ -206,7 +207,7 @@ function describeFrom(
   // change from one day to the next (the app page's traits over the whole range cover them).
   const rows = asTraitRows({ os, env, resources: [] });
   const causes = unusualTraits(traitCounts(rows, scriptDefaults(f.nsapp)), traitTotal(rows.env)).map(causeOf);
-  return { described: true, exit_codes, environment, causes, failing_command: mostlyFailingAt(mine(commands)), incident: null };
+  return { described: true, exit_codes, environment, causes, failing_command: mostlyFailingAt(ofApp(commands, f.nsapp)), incident: null };
 }
 
 /** The incident a regression is part of: one of its apps, at an overlapping time. */

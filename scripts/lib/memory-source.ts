@@ -9,6 +9,7 @@ import type { BucketOutcomes, InsightsSource, KeyedTotals, KeyFilter, SeriesRoll
 import { storedOutcome, type StoredOutcome } from "../../lib/outcomes";
 import { type DailyRollup, HOURLY_RETENTION_HOURS, rollupSpec, rollupTable, type RollupSpec } from "../../lib/rollups/spec";
 import { HARDWARE_DIMENSIONS, normaliseHardware } from "../../lib/hardware";
+import { keyTest } from "../../lib/data/series-keys";
 import { DEFAULT_REPO, type Repo, repoOf } from "../../lib/repo";
 import type { TelemetryRow } from "./telemetry-row";
 
@@ -92,8 +93,11 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
     }
     return k;
   };
-  const matches = (key: Record<string, string | number>, filter: KeyFilter | undefined) =>
-    (!("repo" in key) || key.repo === repo) && Object.entries(filter ?? {}).every(([column, values]) => !values || values.some((v) => String(v) === String(key[column])));
+  // The one KeyFilter test (lib/data/series-keys.ts), within the source's repository selection.
+  const matcher = (filter: KeyFilter | undefined) => {
+    const test = keyTest(filter);
+    return (key: Record<string, string | number>) => (!("repo" in key) || key.repo === repo) && (test === null || test(key));
+  };
   function* inSpan(t: Table, span: Span) {
     for (const [bucket, byKey] of t.buckets) if (bucket >= span.from && bucket <= span.to) yield [bucket, byKey] as const;
   }
@@ -101,6 +105,7 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
   return {
     async series<K extends string>(rollup: SeriesRollup, span: Span, minFailed: number, filter?: KeyFilter): Promise<SeriesRow<K>[]> {
       const t = table(rollup, span);
+      const matches = matcher(filter);
       const out = new Map<string, SeriesRow<K> & { buckets: BucketOutcomes[] }>();
       for (const [bucket, byKey] of inSpan(t, span)) {
         for (const [key, c] of byKey) {
@@ -111,18 +116,17 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
           out.set(key, row);
         }
       }
-      return [...out.values()]
-        .filter((r) => r.failed >= minFailed && matches(r.key, filter))
-        .map((r) => ({ ...r, buckets: r.buckets.sort((a, b) => (a.bucket < b.bucket ? -1 : 1)) }));
+      return [...out.values()].filter((r) => r.failed >= minFailed && matches(r.key)).map((r) => ({ ...r, buckets: r.buckets.sort((a, b) => (a.bucket < b.bucket ? -1 : 1)) }));
     },
     async totals(rollup: DailyRollup, span: Span, filter?: KeyFilter): Promise<KeyedTotals[]> {
       const t = table(rollup, span);
+      const matches = matcher(filter);
       const sums = new Map<string, Counts>();
       const wanted = new Map<string, boolean>();
       for (const [, byKey] of inSpan(t, span)) {
         for (const [key, c] of byKey) {
           let w = wanted.get(key);
-          if (w === undefined) wanted.set(key, (w = matches(keyOf(t, key), filter)));
+          if (w === undefined) wanted.set(key, (w = matches(keyOf(t, key))));
           if (!w) continue;
           const s = sums.get(key) ?? zero();
           for (const o of Object.keys(c) as StoredOutcome[]) s[o] += c[o];
@@ -133,11 +137,12 @@ export function memorySource(rows: Iterable<TelemetryRow>, now: Date, repo: Repo
     },
     async bucketRows(rollup: DailyRollup, span: Span, filter: KeyFilter) {
       const t = table(rollup, span);
+      const matches = matcher(filter);
       const out: (KeyedTotals & { bucket: string })[] = [];
       for (const [bucket, byKey] of inSpan(t, span)) {
         for (const [key, c] of byKey) {
           const row = { ...keyOf(t, key), ...c, bucket };
-          if (matches(row, filter)) out.push(row);
+          if (matches(row)) out.push(row);
         }
       }
       return out;
