@@ -15,18 +15,28 @@ const PAGES = ["/", "/apps", "/apps/docker", "/apps/docker?outcome=aborted", "/e
 
 test("on a 390 px phone every table's key columns are on screen without sideways scrolling", async ({ browser }) => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  for (const path of PAGES) {
-    await page.goto(`${app()}${path}`);
-    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-    expect(scroll, path).toBeLessThanOrEqual(client);
-    // Every visible header cell of every table ends inside the screen.
-    const overflow = await page.evaluate(() =>
+  // Every visible header cell of every table ends inside the screen.
+  const overflowing = () =>
+    page.evaluate(() =>
       [...document.querySelectorAll("table.dt th")]
         .filter((th) => th.getBoundingClientRect().width > 0 && !th.closest("details:not([open])"))
         .filter((th) => th.getBoundingClientRect().right > window.innerWidth + 1)
         .map((th) => th.textContent),
     );
-    expect(overflow, path).toEqual([]);
+  for (const path of PAGES) {
+    await page.goto(`${app()}${path}`);
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(scroll, path).toBeLessThanOrEqual(client);
+    expect(await overflowing(), path).toEqual([]);
+    // Whatever the data: a long unbroken value in a row's text cells or folded details (a failing
+    // command, a URL; the seeded data has one only some hours) breaks instead of widening its column.
+    await page.evaluate(() => {
+      const long = `curl${"-fsSL/https://dl.example.org/app".repeat(3)}`;
+      for (const row of document.querySelectorAll("table.dt tbody tr:first-child")) {
+        for (const el of row.querySelectorAll("td.text a, td.text > span, .row-details dd")) el.textContent = long;
+      }
+    });
+    expect(await overflowing(), `${path} with a long value`).toEqual([]);
   }
   // The figures that moved off the row are still there, under the row's first cell.
   await page.goto(`${app()}/apps`);
