@@ -43,7 +43,12 @@ function fanoutFilter(spec: RollupSpec, alias: string): string {
   return column ? ` AND ${alias}${column} = {:${column}}` : "";
 }
 
-function dailySums(spec: RollupSpec): string {
+/** Whether a rollup's keys start with the app (its key index then finds one app's rows): it has one app's range sums. */
+export function hasAppSums(spec: Pick<RollupSpec, "dims"> & Partial<Pick<RollupSpec, "distinct">>): boolean {
+  return !spec.distinct && spec.dims[0]?.column === "nsapp";
+}
+
+function dailySums(spec: RollupSpec, app: boolean): string {
   // e: the row in force at `to` when it is not k itself (k's bucket after `to`); the subquery
   // stops at once otherwise.
   const atTo = (c: string) => `CASE WHEN k.bucket <= {:to} THEN k.cum_${c} ELSE e.cum_${c} END`;
@@ -53,22 +58,31 @@ function dailySums(spec: RollupSpec): string {
     `FROM ${spec.name} k ` +
     `LEFT JOIN ${spec.name} e ON e.rowid = ${inForce(spec, "<=", "{:to}", "k.bucket > {:to} AND ")} ` +
     `LEFT JOIN ${spec.name} s ON s.rowid = ${inForce(spec, "<", "{:from}")} ` +
-    `WHERE ${onCalendar(spec)} AND k.valid_until = '${OPEN_END}'${fanoutFilter(spec, "k.")} AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)`
+    // One app's keys: from the key index (its first column is the app), the open row tested per
+    // row (`+` keeps SQLite from the in-force index, which would visit every app's open rows).
+    `WHERE ${onCalendar(spec)} AND ${app ? `+k.valid_until = '${OPEN_END}' AND k.nsapp = {:nsapp}` : `k.valid_until = '${OPEN_END}'`}${fanoutFilter(spec, "k.")} ` +
+    "AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)"
   );
 }
 
-function hourlySums(spec: RollupSpec): string {
+function hourlySums(spec: RollupSpec, app: boolean): string {
   const keys = spec.dims.map((d) => d.column).join(", ");
+  const ofApp = app ? " AND nsapp = {:nsapp}" : "";
   return (
     `SELECT CAST(COALESCE(json_group_array(json_array(${keys}, ${COUNT_COLUMNS.join(", ")})), '[]') AS TEXT) AS rows ` +
-    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to}${fanoutFilter(spec, "")} GROUP BY ${keys})`
+    `FROM (SELECT ${keys}, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(", ")} FROM ${spec.name} WHERE ${onCalendar(spec)} AND bucket >= {:from} AND bucket <= {:to}${ofApp}${fanoutFilter(spec, "")} GROUP BY ${keys})`
   );
 }
 
-/** The query of a rollup's range sums (see the file comment); none for a private rollup (spec.ts `distinct`). */
-export function rangeSumsSql(spec: RollupSpec): string {
+/**
+ * The query of a rollup's range sums (see the file comment); none for a private rollup (spec.ts
+ * `distinct`). `app`: one app's keys only, `{:nsapp}` bound (hasAppSums rollups): an app page's
+ * sections read these instead of the range view's records (docs/ROLLUPS.md "Range sums").
+ */
+export function rangeSumsSql(spec: RollupSpec, app = false): string {
   if (spec.distinct) throw new Error(`${spec.name} is private: its keys are never summed out, only counted (distinctSql)`);
-  return spec.grain === "day" ? dailySums(spec) : hourlySums(spec);
+  if (app && !hasAppSums(spec)) throw new Error(`${spec.name} is not keyed by the app first`);
+  return spec.grain === "day" ? dailySums(spec, app) : hourlySums(spec, app);
 }
 
 /**

@@ -1,11 +1,12 @@
 /// <reference path="../pb_data/types.d.ts" />
-// GET /api/rollups/{rollup}/sums?from=…&to=…[&repo=…]: every key's counts over [from, to] from a rollup
+// GET /api/rollups/{rollup}/sums?from=…&to=…[&repo=…][&nsapp=…]: every key's counts over [from, to] from a rollup
 // (those of its `<rollup>_range` view without filter), as one JSON array of arrays built by
 // SQLite: `[[key…, success, failed, aborted, unknown, installing], …]`, in no particular order
 // (keys without runs in the range included). The records API spends ~40 µs on every record it
 // returns; this answers ~650 apps in one text (docs/ROLLUPS.md, "Range sums"). Public, like the rollups and their views. Days are
 // YYYY-MM-DD, hours (hourly rollups) YYYY-MM-DD HH. A rollup with a fan-out key (the repository
-// selection, `repo`) is read for one value of it: official, dev, fork or all, required.
+// selection, `repo`) is read for one value of it: official, dev, fork or all, required. With
+// `nsapp`, only that app's keys (rollups keyed by the app first; an app page's sections).
 // The SQL is generated: rollup-sums.cjs.
 //
 // GET /api/rollups/{rollup}/distinct?from=…&to=…: a private rollup's only public answer (one keyed
@@ -35,8 +36,16 @@ routerAdd("GET", "/api/rollups/{rollup}/{answer}", (e) => {
     if (!/^[a-z]{1,16}$/.test(value)) return e.json(400, { status: 400, message: `${q.fanout} is required: official, dev, fork or all` });
     params[q.fanout] = value;
   }
+  let sql = q.sql;
+  if (e.request.url.query().has("nsapp")) {
+    if (!q.app) return e.json(400, { status: 400, message: `${name} is not kept per app: nsapp cannot be asked` });
+    const nsapp = e.request.url.query().get("nsapp");
+    if (nsapp.length > 200) return e.json(400, { status: 400, message: "nsapp is longer than 200 characters" });
+    sql = q.app;
+    params.nsapp = nsapp;
+  }
   const row = new DynamicModel({ rows: "" });
-  $app.db().newQuery(q.sql).bind(params).one(row);
+  $app.db().newQuery(sql).bind(params).one(row);
   return e.blob(200, "application/json", row.rows);
 });
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { publicClient } from "../../lib/data/pocketbase";
-import { rangeAll, rangeAllFromView } from "../../lib/data/queries/rollup-range";
+import { keyedByApp, rangeAll, rangeAllFromSums, rangeAllFromView } from "../../lib/data/queries/rollup-range";
 import { presetRange, type Range } from "../../lib/range";
 import { type PublicRollup, ROLLUPS, rollupDims, rollupTable } from "../../lib/rollups/spec";
 import { addDays, utcDay } from "../../lib/time";
@@ -80,6 +80,35 @@ describe("range sums", () => {
     expect(keys > 0).toBe(hasRuns);
   });
 
+  // An app page's sections read one app's keys: the key index's route (rangeSumsSql's `app`).
+  const APPS = ["docker", "mastodon", "no-such-app", `it's "quoted" \\ %_`];
+  it.each(ranges)("of one app equal the range view filtered to it, for every rollup keyed by the app, over %s", async (_, range, hasRuns) => {
+    const pbc = publicClient();
+    let keys = 0;
+    for (const rollup of DAILY.filter(keyedByApp)) {
+      try {
+        rollupTable(rollup, range.grain);
+      } catch {
+        continue;
+      }
+      for (const app of APPS) {
+        const [sums, view] = await Promise.all([rangeAllFromSums(pbc, rollup, range, "", app), rangeAllFromView(pbc, rollup, range, { app, sort: "" })]);
+        const dims = rollupDims(rollup).map((d) => d.column);
+        const key = (r: Record<string, unknown>) => JSON.stringify(dims.map((d) => r[d]));
+        const strip = (r: Record<string, unknown>) => {
+          const { id: _i, collectionId: _c, collectionName: _n, range_from: _f, range_to: _t, ...rest } = r;
+          return rest;
+        };
+        const want = view.map((r) => strip(r as unknown as Record<string, unknown>)).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+        const got = sums.map((r) => ({ ...r }) as Record<string, unknown>).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+        expect(got, `${rollup} ${app} ${range.from}…${range.to}`).toEqual(want);
+        expect(got.every((r) => r.nsapp === app)).toBe(true);
+        keys += got.length;
+      }
+    }
+    expect(keys > 0).toBe(hasRuns);
+  });
+
   it("sort as PocketBase sorts the view, ties by the key", async () => {
     const range = presetRange("30d", now);
     const pbc = publicClient();
@@ -96,6 +125,12 @@ describe("range sums", () => {
       expect(((await res.json()) as { message: string }).message).toMatch(/from and to must be days/);
     }
     expect((await get("/api/rollups/stats_app_hourly/sums?from=2026-01-01&to=2026-01-02")).status).toBe(400);
+    // One app's keys: only of rollups keyed by the app first; any text is a bound value.
+    const notPerApp = await get("/api/rollups/stats_daily/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=docker");
+    expect(notPerApp.status).toBe(400);
+    expect(((await notPerApp.json()) as { message: string }).message).toMatch(/not kept per app/);
+    expect((await get(`/api/rollups/stats_app_os/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=${"x".repeat(201)}`)).status).toBe(400);
+    expect(await (await get(`/api/rollups/stats_app_os/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=${encodeURIComponent("' OR 1=1 --")}`)).json()).toEqual([]);
     expect((await get("/api/rollups/_dev_telemetry_data/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
     expect((await get("/api/rollups/__proto__/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
     // A rollup keyed by the repository selection is read for one: required, and a value no selection has matches nothing.

@@ -108,7 +108,7 @@ const STORED = ["success", "failed", "aborted", "unknown", "installing"] as cons
 /** Totals and the series of one app (stored outcomes per point of the range). */
 export async function queryAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
   const pb = publicClient();
-  const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { filter: one(nsapp) }), rangeSeriesRows(pb, "stats_app", range, one(nsapp))]);
+  const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { app: nsapp }), rangeSeriesRows(pb, "stats_app", range, one(nsapp))]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
   const series = toSeries(
@@ -125,17 +125,17 @@ export async function queryAppSummary(nsapp: string, range: Range, now = new Dat
 
 /** Exit codes of the app's failed (and with `aborts`, aborted) runs, most failures first; user aborts by the one rule (applyAbortRule). */
 export async function queryAppCodes(nsapp: string, range: Range, aborts: boolean): Promise<RangeRow<"stats_app_code">[]> {
-  const rows = await rangeAll(publicClient(), "stats_app_code", range, {
-    filter: { expr: "nsapp = {:nsapp} && (failed > 0 || aborted > 0)", params: { nsapp } },
-    sort: "-failed,-aborted,exit_code",
-  });
-  return applyAbortRule(rows, aborts);
+  const rows = await rangeAll(publicClient(), "stats_app_code", range, { app: nsapp, sort: "-failed,-aborted,exit_code" });
+  return applyAbortRule(
+    rows.filter((r) => r.failed > 0 || r.aborted > 0),
+    aborts,
+  );
 }
 
 /** OS versions, PVE versions and install methods of the app's runs (labels from lib/labels.ts). */
 export async function queryAppEnvironment(nsapp: string, range: Range): Promise<Pick<AppDetail, "os" | "pve" | "methods">> {
   const pb = publicClient();
-  const [os, env] = await Promise.all([rangeAll(pb, "stats_app_os", range, { filter: one(nsapp) }), rangeAll(pb, "stats_app_env", range, { filter: one(nsapp) })]);
+  const [os, env] = await Promise.all([rangeAll(pb, "stats_app_os", range, { app: nsapp }), rangeAll(pb, "stats_app_env", range, { app: nsapp })]);
   return {
     os: sumBy(os, (r) => osLabel(r.os_type, r.os_version)),
     pve: sumBy(env, (r) => pveLabel(r.pve_version)),
@@ -145,7 +145,7 @@ export async function queryAppEnvironment(nsapp: string, range: Range): Promise<
 
 /** Resource choices against the script defaults. */
 export async function queryAppResources(nsapp: string, range: Range): Promise<ResourceComparison[]> {
-  const rows = await rangeAll(publicClient(), "stats_app_resources", range, { filter: one(nsapp) });
+  const rows = await rangeAll(publicClient(), "stats_app_resources", range, { app: nsapp });
   return compareResources(
     rows,
     APPS.filter((a) => a.nsapp === nsapp),

@@ -85,7 +85,7 @@ export function hardwareBreakdown(nsapp: string | null, rows: readonly Row[]): H
 
 /** One app's runs by hardware and platform. */
 export async function queryAppHardware(nsapp: string, range: Pick<Range, "from" | "to" | "grain" | "repo">): Promise<HardwareBreakdown> {
-  const rows = await rangeAll(publicClient(), "stats_app_hardware", range, { filter: { expr: "nsapp = {:nsapp}", params: { nsapp } } });
+  const rows = await rangeAll(publicClient(), "stats_app_hardware", range, { app: nsapp });
   return hardwareBreakdown(nsapp, rows);
 }
 

@@ -14,7 +14,7 @@ import { byKey, typedKey } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
 import type { Repo } from "../../repo";
-import { anyOf, rangeAll, rangeAllFromStore, rangeSeriesRows, repoKeyFilter, type FilterPart } from "./rollup-range";
+import { anyOf, keyedByApp, rangeAll, rangeAllFromStore, rangeSeriesRows, repoKeyFilter, type FilterPart } from "./rollup-range";
 
 /**
  * PocketBase rejects filters longer than ~3,500 characters (about 100 app names): a filter with
@@ -52,6 +52,13 @@ function keyFilter(filter: KeyFilter | undefined): FilterPart | undefined {
   if (parts.length === 0) return undefined;
   if (parts.some((p) => p.expr === "()")) return { expr: "id = ''", params: {} }; // an empty list matches nothing
   return { expr: parts.map((p) => p.expr).join(" && "), params: Object.assign({}, ...parts.map((p) => p.params)) };
+}
+
+/** The app a filter names when it names one app and nothing else, of a rollup keyed by the app first; else null. */
+function oneApp(rollup: PublicRollup, filter: KeyFilter | undefined): string | null {
+  const columns = Object.entries(filter ?? {}).filter(([, values]) => values !== undefined);
+  const apps = filter?.nsapp;
+  return columns.length === 1 && apps?.length === 1 && keyedByApp(rollup) ? String(apps[0]) : null;
 }
 
 interface SeriesRecord {
@@ -110,7 +117,9 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
       const read = () =>
         perChunk(filter, async (chunk) => {
           const f = keyFilter(chunk);
-          return (await rangeAll(pb, rollup, ranged(span), f ? { filter: f } : {})) as unknown as KeyedTotals[];
+          // One app's keys (an app page's traits): its range sums, not the view's records.
+          const app = oneApp(rollup, chunk);
+          return (await rangeAll(pb, rollup, ranged(span), app !== null ? { app } : f ? { filter: f } : {})) as unknown as KeyedTotals[];
         });
       // A series rollup's keys over a span its store holds (the scan's totals of the regressing
       // apps, a window's failing commands): from the store.

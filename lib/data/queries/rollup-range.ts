@@ -27,6 +27,7 @@ import {
 import { sqliteOrder } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { wilsonAsSql } from "../../stats";
+import { hasAppSums } from "../../rollups/sums-sql";
 import { repoSources } from "../../repo";
 
 export type StoredCounts = Record<StoredOutcome, number>;
@@ -96,12 +97,22 @@ export function hasRepoKey(rollup: DailyRollup): boolean {
   return fanoutColumn(rollupDims(rollup)) !== null;
 }
 
+/** Whether a rollup is keyed by the app first: one app's keys can be read alone (RangeQuery `app`). */
+export function keyedByApp(rollup: PublicRollup): boolean {
+  return hasAppSums({ dims: rollupDims(rollup) });
+}
+
 /** The range's selection as a key filter, for a rollup keyed by it (else nothing). */
 export function repoKeyFilter(rollup: DailyRollup, range: Pick<Range, "repo">, filter?: KeyFilter): KeyFilter | undefined {
   return hasRepoKey(rollup) ? { ...filter, repo: [range.repo] } : filter;
 }
 
 export interface RangeQuery {
+  /**
+   * One app's keys only (a rollup keyed by the app first). Alone, read from the app's range sums
+   * or the series store; with a filter too, from the range view.
+   */
+  app?: string;
   filter?: FilterPart;
   /** PocketBase sort, e.g. "-failed,nsapp". */
   sort?: string;
@@ -122,7 +133,7 @@ function allOf(...parts: (FilterPart | null | undefined)[]): FilterPart {
 }
 
 function options(pb: PocketBase, rollup: PublicRollup, range: RangeSpan, q: RangeQuery) {
-  const f = allOf({ expr: "runs > 0", params: {} }, repoKeyPart(rollup, range), q.filter);
+  const f = allOf({ expr: "runs > 0", params: {} }, repoKeyPart(rollup, range), q.app === undefined ? null : anyOf("nsapp", [q.app]), q.filter);
   return {
     filter: pb.filter(f.expr, f.params),
     sort: q.sort,
@@ -160,20 +171,20 @@ export async function rangePage<N extends PublicRollup>(pb: PocketBase, rollup: 
 }
 
 /**
- * Every key with runs in the range. Without a filter: for a series rollup over recent days or
- * hours from the process's series store (lib/data/series-store.ts: the same rows, kept by change
- * number), else from the range sums (one request, one JSON text: docs/ROLLUPS.md "Range sums");
- * with a filter from the range view (a filter leaves few rows).
+ * Every key with runs in the range (of `q.app` only when given). Without a filter: for a series
+ * rollup over recent days or hours from the process's series store (lib/data/series-store.ts: the
+ * same rows, kept by change number), else from the range sums (one request, one JSON text:
+ * docs/ROLLUPS.md "Range sums"); with a filter from the range view (a filter leaves few rows).
  */
 export async function rangeAll<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, q: RangeQuery = {}): Promise<RangeRow<N>[]> {
   if (q.filter) return rangeAllFromView(pb, rollup, range, q);
   const now = new Date();
   if (isSeriesRollup(rollup) && SeriesStore.serves(range, now)) {
     const store = seriesStore(pb, rollup, range.grain);
-    if (store.covers(range)) return rangeAllFromStore(pb, rollup, range, q.sort, now);
-    store.warm(range, now); // meanwhile from the range sums
+    if (store.covers(range)) return rangeAllFromStore(pb, rollup, range, q.sort, now, q.app === undefined ? undefined : { nsapp: [q.app] });
+    if (q.app === undefined) store.warm(range, now); // meanwhile from the range sums (one app's read is not worth loading every key)
   }
-  return rangeAllFromSums(pb, rollup, range, q.sort);
+  return rangeAllFromSums(pb, rollup, range, q.sort, q.app);
 }
 
 /** The same from the range view through the records API (filtered reads; the benchmark's comparison). */
@@ -224,10 +235,10 @@ function rangeRow(keys: readonly string[], values: readonly (string | number | n
  * without runs in the range included, in no order. For readers that fold many keys into few
  * figures themselves (install time: lib/data/queries/durations.ts); the others use rangeAll.
  */
-export async function rangeSums(pb: PocketBase, rollup: PublicRollup, range: RangeSpan): Promise<(string | number | null)[][]> {
+export async function rangeSums(pb: PocketBase, rollup: PublicRollup, range: RangeSpan, app?: string): Promise<(string | number | null)[][]> {
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
   const table = rollupTable(rollup, range.grain);
-  const query = { from: range.from, to: range.to, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}) };
+  const query = { from: range.from, to: range.to, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}), ...(app === undefined ? {} : { nsapp: app }) };
   return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query });
 }
 
@@ -242,10 +253,10 @@ export async function rangeDistinct(pb: PocketBase, rollup: DistinctRollup, rang
   return pb.send<(string | number)[][]>(`/api/rollups/${encodeURIComponent(table)}/distinct`, { query: { from: range.from, to: range.to } });
 }
 
-/** Every key with runs in the range from the rollup's range sums, sorted as PocketBase would. */
-export async function rangeAllFromSums<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, sort?: string): Promise<RangeRow<N>[]> {
+/** Every key with runs in the range (of `app` only when given) from the rollup's range sums, sorted as PocketBase would. */
+export async function rangeAllFromSums<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, sort?: string, app?: string): Promise<RangeRow<N>[]> {
   const keys = rollupDims(rollup).map((d) => d.column);
-  const rows = await rangeSums(pb, rollup, range);
+  const rows = await rangeSums(pb, rollup, range, app);
   const typed = typedKeys<N, RangeRow<N>>(rollup);
   return rows
     .flatMap((values) => {

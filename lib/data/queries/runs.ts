@@ -59,7 +59,7 @@ export interface RunPage {
 
 /** Runs of an outcome in the range, from the rollups (running/unfinished split by one small COUNT). */
 async function total(nsapp: string, range: Range, outcome: Outcome | null, cutoff: string): Promise<number> {
-  const rows = await rangeAll(publicClient(), "stats_app", range, { filter: { expr: "nsapp = {:nsapp}", params: { nsapp } } });
+  const rows = await rangeAll(publicClient(), "stats_app", range, { app: nsapp });
   const sum = (k: "runs" | "success" | "failed" | "aborted" | "unknown" | "installing") => rows.reduce((n, r) => n + r[k], 0);
   if (outcome === null) return sum("runs");
   if (outcome !== "running" && outcome !== "unfinished") return sum(outcome);
