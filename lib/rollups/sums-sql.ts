@@ -86,6 +86,22 @@ export function rangeSumsSql(spec: RollupSpec, app = false): string {
 }
 
 /**
+ * One app's own rows over [from, to] (the rows of its keys whose bucket is in the range, as the
+ * rollup holds them: `[[bucket, key…, success, failed, aborted, unknown, installing], …]`, one
+ * JSON text, in no order), `{:nsapp}`, `{:from}`, `{:to}` and the fan-out column's value bound:
+ * an app page's series (its outcomes and exit codes per day or hour). From the key index (its
+ * first column is the app), so the cost is the app's rows, not every app's.
+ */
+export function appRowsSql(spec: RollupSpec): string {
+  if (!hasAppSums(spec)) throw new Error(`${spec.name} is not keyed by the app first`);
+  const columns = ["bucket", ...spec.dims.map((d) => d.column), ...COUNT_COLUMNS];
+  return (
+    `SELECT CAST(COALESCE(json_group_array(json_array(${columns.join(", ")})), '[]') AS TEXT) AS rows ` +
+    `FROM ${spec.name} WHERE nsapp = {:nsapp} AND bucket >= {:from} AND bucket <= {:to}${fanoutFilter(spec, "")}`
+  );
+}
+
+/**
  * A private rollup's public answer (spec.ts `distinct`): how many distinct values of its
  * distinct column each combination of its other key columns had over [from, to], among keys
  * with a decided run (success or failed) in the range — `[[other keys…, n], …]`, one JSON text,

@@ -9,6 +9,10 @@
 // `nsapp`, only that app's keys (rollups keyed by the app first; an app page's sections).
 // The SQL is generated: rollup-sums.cjs.
 //
+// GET /api/rollups/{rollup}/rows?from=…&to=…[&repo=…]&nsapp=…: one app's own rows with a bucket in
+// [from, to], `[[bucket, key…, success, failed, aborted, unknown, installing], …]` in no order
+// (rollups keyed by the app first; an app page's series).
+//
 // GET /api/rollups/{rollup}/distinct?from=…&to=…: a private rollup's only public answer (one keyed
 // by an identifier, a session's random_id): `[[other keys…, n], …]`, the number of distinct
 // identifiers per the other key columns among keys with a decided run in the range. Its range
@@ -20,10 +24,11 @@ routerAdd("GET", "/api/rollups/{rollup}/{answer}", (e) => {
   // Handlers run in a pooled VM of their own: everything they use is required here.
   const { QUERIES, DISTINCT } = require(`${__hooks}/rollup-sums.cjs`);
   const answer = e.request.pathValue("answer");
-  const queries = answer === "sums" ? QUERIES : answer === "distinct" ? DISTINCT : null;
+  const queries = answer === "sums" || answer === "rows" ? QUERIES : answer === "distinct" ? DISTINCT : null;
   const name = e.request.pathValue("rollup");
   const q = queries && Object.hasOwn(queries, name) ? queries[name] : null;
   if (!q) return e.json(404, { status: 404, message: answer === "distinct" ? "no such private rollup" : "no such rollup" });
+  if (answer === "rows" && !q.rows) return e.json(404, { status: 404, message: `${name} is not kept per app: it has no rows of one app` });
   const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
   const from = e.request.url.query().get("from");
   const to = e.request.url.query().get("to");
@@ -37,11 +42,12 @@ routerAdd("GET", "/api/rollups/{rollup}/{answer}", (e) => {
     params[q.fanout] = value;
   }
   let sql = q.sql;
-  if (e.request.url.query().has("nsapp")) {
+  if (e.request.url.query().has("nsapp") || answer === "rows") {
     if (!q.app) return e.json(400, { status: 400, message: `${name} is not kept per app: nsapp cannot be asked` });
+    if (!e.request.url.query().has("nsapp")) return e.json(400, { status: 400, message: "nsapp is required: the app whose rows are asked" });
     const nsapp = e.request.url.query().get("nsapp");
     if (nsapp.length > 200) return e.json(400, { status: 400, message: "nsapp is longer than 200 characters" });
-    sql = q.app;
+    sql = answer === "rows" ? q.rows : q.app;
     params.nsapp = nsapp;
   }
   const row = new DynamicModel({ rows: "" });

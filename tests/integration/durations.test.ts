@@ -93,6 +93,12 @@ describe("install time", () => {
       expect(got.has("no-such-app")).toBe(false);
       const expected = new Map([...want].map(([k, v]) => [k, { success: v.success, failed: v.failed }]));
       expect(new Map([...got].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `${repo} ${range.from}…${range.to}`).toEqual(expected);
+      // A few apps: each app's keys alone (the app page's read, and a page of the apps table).
+      const few = [...want.keys()].slice(0, 6);
+      const each = await queryDurationsOf([...few, "no-such-app"], withRepo(range, repo));
+      expect(new Map([...each].map(([k, v]) => [k, { success: v.success, failed: v.failed }])), `per app ${repo} ${range.from}…${range.to}`).toEqual(
+        new Map(few.map((k) => [k, expected.get(k)])),
+      );
       // Every app from the range sums (the path above when more than a few apps are named) and from the percentile view.
       for (const [path, read] of [
         ["sums", queryAllDurations],

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { publicClient } from "../../lib/data/pocketbase";
-import { keyedByApp, rangeAll, rangeAllFromSums, rangeAllFromView } from "../../lib/data/queries/rollup-range";
+import { appSeriesRows, keyedByApp, rangeAll, rangeAllFromSums, rangeAllFromView, rangeSeriesRows } from "../../lib/data/queries/rollup-range";
 import { presetRange, type Range } from "../../lib/range";
 import { type PublicRollup, ROLLUPS, rollupDims, rollupTable } from "../../lib/rollups/spec";
 import { addDays, utcDay } from "../../lib/time";
@@ -109,6 +109,29 @@ describe("range sums", () => {
     expect(keys > 0).toBe(hasRuns);
   });
 
+  // An app page's series read one app's own rows: the hook's rows answer.
+  it.each(ranges)("one app's rows equal the rollup's records of the app, for every rollup keyed by the app, over %s", async (_, range) => {
+    const pbc = publicClient();
+    for (const rollup of DAILY.filter(keyedByApp)) {
+      try {
+        rollupTable(rollup, range.grain);
+      } catch {
+        continue;
+      }
+      const dims = ["bucket", ...rollupDims(rollup).map((d) => d.column)];
+      const pick = (r: Record<string, unknown>) => Object.fromEntries([...dims, "success", "failed", "aborted", "unknown", "installing"].map((c) => [c, r[c]]));
+      const order = (a: Record<string, unknown>, b: Record<string, unknown>) => (JSON.stringify(dims.map((d) => a[d])) < JSON.stringify(dims.map((d) => b[d])) ? -1 : 1);
+      for (const app of APPS) {
+        const [rows, records] = await Promise.all([
+          appSeriesRows(pbc, rollup, range, app),
+          range.from > range.to ? [] : rangeSeriesRows(pbc, rollup, range, { expr: "nsapp = {:app}", params: { app } }),
+        ]);
+        const want = records.map((r) => pick(r as unknown as Record<string, unknown>)).sort(order);
+        expect(rows.map((r) => pick(r as unknown as Record<string, unknown>)).sort(order), `${rollup} ${app} ${range.from}…${range.to}`).toEqual(want);
+      }
+    }
+  });
+
   it("sort as PocketBase sorts the view, ties by the key", async () => {
     const range = presetRange("30d", now);
     const pbc = publicClient();
@@ -130,6 +153,10 @@ describe("range sums", () => {
     expect(notPerApp.status).toBe(400);
     expect(((await notPerApp.json()) as { message: string }).message).toMatch(/not kept per app/);
     expect((await get(`/api/rollups/stats_app_os/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=${"x".repeat(201)}`)).status).toBe(400);
+    expect((await get("/api/rollups/stats_daily/rows?from=2026-01-01&to=2026-01-02&repo=all&nsapp=docker")).status).toBe(404);
+    const noApp = await get("/api/rollups/stats_app/rows?from=2026-01-01&to=2026-01-02&repo=all");
+    expect(noApp.status).toBe(400);
+    expect(((await noApp.json()) as { message: string }).message).toMatch(/nsapp is required/);
     expect(await (await get(`/api/rollups/stats_app_os/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=${encodeURIComponent("' OR 1=1 --")}`)).json()).toEqual([]);
     expect((await get("/api/rollups/_dev_telemetry_data/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
     expect((await get("/api/rollups/__proto__/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);

@@ -11,7 +11,7 @@ import type { Range } from "../../range";
 import { APPS, type AppRow } from "../../reference/apps";
 import { wilson } from "../../stats";
 import { applyAbortRule } from "./exit-codes";
-import { rangeAll, rangeSeriesRows, type RangeRow, type StoredCounts } from "./rollup-range";
+import { appSeriesRows, rangeAll, type RangeRow, type StoredCounts } from "./rollup-range";
 
 export interface PointCounts extends StoredCounts, SeriesPoint {}
 
@@ -55,8 +55,6 @@ export interface AppDetail {
   methods: Breakdown[];
   resources: ResourceComparison[];
 }
-
-const one = (nsapp: string) => ({ expr: "nsapp = {:nsapp}", params: { nsapp } });
 
 /** Sums range-view rows by a key into rows with rates (rates recomputed from the sums). */
 export function sumBy<R extends { runs: number; failed: number; success: number }>(rows: R[], key: (r: R) => string): Breakdown[] {
@@ -108,7 +106,7 @@ const STORED = ["success", "failed", "aborted", "unknown", "installing"] as cons
 /** Totals and the series of one app (stored outcomes per point of the range). */
 export async function queryAppSummary(nsapp: string, range: Range, now = new Date()): Promise<Pick<AppDetail, "nsapp" | "catalogue" | "totals" | "series">> {
   const pb = publicClient();
-  const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { app: nsapp }), rangeSeriesRows(pb, "stats_app", range, one(nsapp))]);
+  const [summary, seriesRows] = await Promise.all([rangeAll(pb, "stats_app", range, { app: nsapp }), appSeriesRows(pb, "stats_app", range, nsapp)]);
   const totals = { success: 0, failed: 0, aborted: 0, unknown: 0, installing: 0, runs: 0 };
   for (const r of summary) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
   const series = toSeries(

@@ -1,8 +1,9 @@
 /**
  * Install time per app over a range, for a repository selection: n, p50 and p90 of successful
- * runs and of failures. One app (or a few): the percentile view of `stats_app_duration`
- * (lib/rollups/percentile-sql.ts), one record per app. Every app: the rollup's range sums,
- * folded into histograms here (queryAllDurations says why).
+ * runs and of failures, from the rollup's range sums (every app's, or one app's keys alone),
+ * folded into histograms here (queryAllDurations says why). The percentile view of
+ * `stats_app_duration` (lib/rollups/percentile-sql.ts) answers the same, one record per app: the
+ * benchmark's comparison.
  */
 import "server-only";
 import type PocketBase from "pocketbase";
@@ -38,11 +39,9 @@ function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "repo">, fil
   return { filter: pb.filter(parts.join(" && "), { ...filter?.params, repo: range.repo }), sort, query: { from: range.from, to: range.to } };
 }
 
-/** One app's install time (zeros when it has no run with a duration in the range). */
+/** One app's install time (zeros when it has no run with a duration in the range): its keys' range sums, folded. */
 export async function queryAppDurations(nsapp: string, range: Range): Promise<AppDurations> {
-  const pb = publicClient();
-  const rows = await listAll<PctRecord>(pb, viewName(range), options(pb, range, { expr: "nsapp = {:nsapp}", params: { nsapp } }));
-  return rows[0] ? toDurations(rows[0]) : toDurations({ nsapp, success_n: 0, success_p50: 0, success_p90: 0, failed_n: 0, failed_p50: 0, failed_p90: 0 });
+  return (await durationsFromSums(range, nsapp))[0] ?? { nsapp, success: summarize(new Map()), failed: summarize(new Map()) };
 }
 
 /** Above this many names one read of every app is cheaper than a read per app. */
@@ -52,12 +51,10 @@ const PER_APP_PARALLEL = 4;
 
 /**
  * Install time of the apps named (the rows of a page of the apps table; null: every app), by
- * app. A few named apps are read one request each: an equality on nsapp reaches the view's
- * inner query (one app's keys, milliseconds), where a list of them (OR) computes every app's.
+ * app. A few named apps are read one request each (each app's keys: two index seeks per key).
  */
 export async function queryDurationsOf(nsapps: readonly string[] | null, range: Range): Promise<Map<string, AppDurations>> {
   const out = new Map<string, AppDurations>();
-  const pb = publicClient();
   const names = nsapps === null ? null : [...new Set(nsapps)];
   if (names === null || names.length > PER_APP_MAX) {
     const wanted = names === null ? null : new Set(names);
@@ -65,10 +62,8 @@ export async function queryDurationsOf(nsapps: readonly string[] | null, range: 
     return out;
   }
   for (let i = 0; i < names.length; i += PER_APP_PARALLEL) {
-    const found = await Promise.all(
-      names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => listAll<PctRecord>(pb, viewName(range), options(pb, range, { expr: "nsapp = {:nsapp}", params: { nsapp } }))),
-    );
-    for (const r of found.flat()) out.set(r.nsapp, toDurations(r));
+    const found = await Promise.all(names.slice(i, i + PER_APP_PARALLEL).map((nsapp) => durationsFromSums(range, nsapp)));
+    for (const d of found.flat()) out.set(d.nsapp, d);
   }
   return out;
 }
@@ -82,10 +77,15 @@ export async function queryDurationsOf(nsapps: readonly string[] | null, range: 
  * lib/durations.ts, the view's nearest rank.
  */
 export async function queryAllDurations(range: Range): Promise<AppDurations[]> {
+  return durationsFromSums(range);
+}
+
+/** Every app's install time from the range sums (of `app` only when given: its keys alone), apps without a timed run left out. */
+async function durationsFromSums(range: Range, app?: string): Promise<AppDurations[]> {
   const sources = repoSources(range.repo);
   const wanted = sources === null ? null : new Set(sources);
   const apps = new Map<string, { success: Map<number, number>; failed: Map<number, number> }>();
-  for (const row of await rangeSums(publicClient(), "stats_app_duration", range)) {
+  for (const row of await rangeSums(publicClient(), "stats_app_duration", range, app)) {
     // [nsapp, repo_source, duration, success, failed, aborted, unknown, installing] (lib/rollups/spec.ts)
     const [nsapp, source, bucket, success, failed] = row;
     const duration = Number(bucket);

@@ -14,7 +14,7 @@ import { byKey, typedKey } from "../series-keys";
 import { SeriesStore, seriesStore } from "../series-store";
 import { memoizable, windowTotals } from "../window-memo";
 import type { Repo } from "../../repo";
-import { anyOf, keyedByApp, rangeAll, rangeAllFromStore, rangeSeriesRows, repoKeyFilter, type FilterPart } from "./rollup-range";
+import { anyOf, appSeriesRows, keyedByApp, rangeAll, rangeAllFromStore, rangeSeriesRows, repoKeyFilter, type FilterPart } from "./rollup-range";
 
 /**
  * PocketBase rejects filters longer than ~3,500 characters (about 100 app names): a filter with
@@ -133,7 +133,12 @@ export function pocketbaseSource(pb: PocketBase, repo: Repo, opts: { store?: boo
     },
     async bucketRows(rollup: PublicRollup, span: Span, filter: KeyFilter) {
       // KeyedTotals: the key columns of whichever rollup was asked for, as the records API returns them.
-      return perChunk(filter, async (chunk) => (await rangeSeriesRows(pb, rollup, ranged(span), keyFilter(chunk))) as unknown as (KeyedTotals & { bucket: string })[]);
+      return perChunk(filter, async (chunk) => {
+        // One app's rows (an app page's series): the hook's rows of the app, not a record per row.
+        const app = oneApp(rollup, chunk);
+        const rows = app !== null ? await appSeriesRows(pb, rollup, ranged(span), app) : await rangeSeriesRows(pb, rollup, ranged(span), keyFilter(chunk));
+        return rows as unknown as (KeyedTotals & { bucket: string })[];
+      });
     },
   };
 }

@@ -294,6 +294,20 @@ export async function rangeAllFromStore<N extends PublicRollup>(
 }
 
 /**
+ * One app's own rows for every bucket of the range (as rangeSeriesRows with the app as its
+ * filter), from the hook's `rows` answer: one JSON text SQLite builds, not a record per row.
+ */
+export async function appSeriesRows<N extends PublicRollup>(pb: PocketBase, rollup: N, range: RangeSpan, app: string): Promise<(KeyRow<N> & StoredCounts & { bucket: string })[]> {
+  if (range.from > range.to) return []; // no bucket is in it (the route refuses it)
+  const table = rollupTable(rollup, range.grain);
+  const query = { from: range.from, to: range.to, nsapp: app, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}) };
+  const rows = await pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/rows`, { query });
+  const columns = ["bucket", ...rollupDims(rollup).map((d) => d.column), ...COUNT_COLUMNS];
+  const typed = typedKeys<N, KeyRow<N> & StoredCounts & { bucket: string }>(rollup);
+  return rows.map((values) => typed(Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null])) as KeyRow<N> & StoredCounts & { bucket: string }));
+}
+
+/**
  * The rollup's own rows for every bucket of the range (series: one row per bucket and key,
  * buckets without runs absent). `filter` narrows the keys; its placeholders must not be
  * named `from`, `to` or `rangeRepo`.

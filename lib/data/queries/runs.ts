@@ -86,21 +86,26 @@ async function total(nsapp: string, range: Range, outcome: Outcome | null, cutof
 
 export async function queryRuns(nsapp: string, range: Range, outcome: Outcome | null, page: number, perPage: number, now = new Date()): Promise<RunPage> {
   const cutoff = pbTime(new Date(now.getTime() - serverConfig().unfinishedAfterMs));
-  const totalItems = await total(nsapp, range, outcome, cutoff);
+  const list = async () => {
+    const pb = await readerClient();
+    const { start, end } = rangeBounds(range);
+    const of = outcome ? outcomeFilter(outcome, cutoff) : null;
+    const repo = repoSourceFilter(range.repo);
+    const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}${repo ? ` && ${repo.expr}` : ""}`;
+    return pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
+      filter: pb.filter(expr, { ...of?.params, ...repo?.params, nsapp, start, end }),
+      sort: "-created",
+      fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
+      skipTotal: true,
+    });
+  };
+  // The first page is read beside the total (an app page shows it: one wait, not two); a deeper
+  // one only once the total says it exists (a page past the end would make SQLite skip every run).
+  const [totalItems, first] = await Promise.all([total(nsapp, range, outcome, cutoff), page === 1 ? list() : null]);
   const pages = pageCount(totalItems, perPage);
   // Past the last page: nothing to read (the API answers 400, the page says so).
   if (page > pages) return { page, perPage, totalItems, pages, items: [] };
-  const pb = await readerClient();
-  const { start, end } = rangeBounds(range);
-  const of = outcome ? outcomeFilter(outcome, cutoff) : null;
-  const repo = repoSourceFilter(range.repo);
-  const expr = `nsapp = {:nsapp} && created >= {:start} && created < {:end}${of ? ` && ${of.expr}` : ""}${repo ? ` && ${repo.expr}` : ""}`;
-  const res = await pb.collection(TELEMETRY).getList<RunRecord>(page, perPage, {
-    filter: pb.filter(expr, { ...of?.params, ...repo?.params, nsapp, start, end }),
-    sort: "-created",
-    fields: "created,status,type,exit_code,os_type,os_version,pve_version,method",
-    skipTotal: true,
-  });
+  const res = first ?? (await list());
   return {
     page,
     perPage,
