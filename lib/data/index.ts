@@ -158,24 +158,20 @@ const allDurationsFn = cached("allDurations", durations.queryAllDurations);
 export async function fetchDurationList(range: Range, q: DurationListQuery) {
   return listDurations(await allDurationsFn.fetch(range), q);
 }
-// The install-time trend reads each point as its own range, each as fresh as the page's other
-// figures (a late run can still change a week that is over; README "How old a figure can be").
+// The install-time trend reads its points in one request (each point's counts the difference of
+// the app's running totals at its ends), as fresh as the page's other figures (a late run can
+// still change a week that is over; README "How old a figure can be").
 export type InstallTrend = { unit: "week" | "month"; points: (TrendPoint & AppDurations)[] };
 /** An app's install time per week or month of the range (lib/durations.ts trendPoints), or null where the range gets no trend. */
-export async function loadInstallTrend(nsapp: string, range: Range): Promise<DataResult<InstallTrend | null>> {
+export const loadInstallTrend = cached("installTrend", async (nsapp: string, range: Range): Promise<InstallTrend | null> => {
   const trend = trendPoints(range, new Date());
-  if (!trend) return { ok: true, value: null, fetchedAt: Date.now(), problem: null };
-  const read = await Promise.all(trend.points.map((p) => appDurationsFn.load(nsapp, withRepo(p.range, range.repo))));
-  const failed = read.find((r) => !r.ok);
-  if (failed && !failed.ok) return failed;
-  const ok = read.filter((r) => r.ok);
-  return {
-    ok: true,
-    value: { unit: trend.unit, points: trend.points.map((p, i) => ({ ...p, ...ok[i]!.value })) },
-    fetchedAt: Math.min(...ok.map((r) => r.fetchedAt)),
-    problem: ok.find((r) => r.problem)?.problem ?? null,
-  };
-}
+  if (!trend) return null;
+  const read = await durations.queryAppDurationSteps(
+    nsapp,
+    trend.points.map((p) => withRepo(p.range, range.repo)),
+  );
+  return { unit: trend.unit, points: trend.points.map((p, i) => ({ ...p, ...read[i]! })) };
+}).load;
 const testingFn = cached("testing", testing.queryTestingScripts);
 export const loadTestingScripts = testingFn.load;
 export const fetchTestingScripts = testingFn.fetch;

@@ -102,6 +102,28 @@ export function appRowsSql(spec: RollupSpec): string {
 }
 
 /**
+ * One app's running totals at several days (`{:days}`: a JSON array of days, bound; `{:nsapp}`
+ * and the fan-out column's value bound): per key of the app, `[key…, [[i, success, failed,
+ * aborted, unknown, installing], …]]` — the counts in force at the end of the i-th day (its
+ * cumulative counts; nulls before the key's first row), one JSON text, in no order. The counts
+ * of the days after one cut up to the next are the difference of the two: an app's install time
+ * per week of a trend from one read instead of one per week. Daily rollups keyed by the app
+ * first. Each (key, day) is one backward seek in the key index, as the range sums' ends.
+ */
+export function appStepsSql(spec: RollupSpec): string {
+  if (!hasAppSums(spec) || spec.grain !== "day") throw new Error(`${spec.name} has no daily rows keyed by the app first`);
+  const dims = spec.dims.map((d) => `k.${d.column}`);
+  const cums = ["d.key", ...COUNT_COLUMNS.map((c) => `c.cum_${c}`)].join(", ");
+  return (
+    `SELECT CAST(COALESCE(json_group_array(json_array(${spec.dims.map((d) => d.column).join(", ")}, json(steps))), '[]') AS TEXT) AS rows FROM (` +
+    `SELECT ${dims.join(", ")}, json_group_array(json_array(${cums})) AS steps ` +
+    `FROM ${spec.name} k JOIN json_each({:days}) d ` +
+    `LEFT JOIN ${spec.name} c ON c.rowid = ${inForce(spec, "<=", "d.value")} ` +
+    `WHERE +k.valid_until = '${OPEN_END}' AND k.nsapp = {:nsapp}${fanoutFilter(spec, "k.")} GROUP BY k.rowid)`
+  );
+}
+
+/**
  * A private rollup's public answer (spec.ts `distinct`): how many distinct values of its
  * distinct column each combination of its other key columns had over [from, to], among keys
  * with a decided run (success or failed) in the range — `[[other keys…, n], …]`, one JSON text,

@@ -13,42 +13,53 @@
 // [from, to], `[[bucket, key…, success, failed, aborted, unknown, installing], …]` in no order
 // (rollups keyed by the app first; an app page's series).
 //
+// GET /api/rollups/{rollup}/steps?days=d0,d1,…&nsapp=…[&repo=…]: one app's running totals at the end
+// of each day named, `[[key…, [[i, success, failed, aborted, unknown, installing], …]], …]` (daily
+// rollups keyed by the app first; counts between two days are the difference: an install-time trend).
+//
 // GET /api/rollups/{rollup}/distinct?from=…&to=…: a private rollup's only public answer (one keyed
 // by an identifier, a session's random_id): `[[other keys…, n], …]`, the number of distinct
 // identifiers per the other key columns among keys with a decided run in the range. Its range
 // sums, range view and records are not public.
 // Install: copy this file and rollup-sums.cjs into pb_hooks, restart PocketBase.
 
-// One route for both answers: handlers run in pooled VMs and share no function but what they require.
+// One route for every answer: handlers run in pooled VMs and share no function but what they require.
 routerAdd("GET", "/api/rollups/{rollup}/{answer}", (e) => {
-  // Handlers run in a pooled VM of their own: everything they use is required here.
+  // Handlers run in a pooled VM of their own: everything they use is required or defined here.
   const { QUERIES, DISTINCT } = require(`${__hooks}/rollup-sums.cjs`);
+  const query = e.request.url.query();
+  const bad = (message) => e.json(400, { status: 400, message: message });
   const answer = e.request.pathValue("answer");
-  const queries = answer === "sums" || answer === "rows" ? QUERIES : answer === "distinct" ? DISTINCT : null;
+  const queries = answer === "sums" || answer === "rows" || answer === "steps" ? QUERIES : answer === "distinct" ? DISTINCT : null;
   const name = e.request.pathValue("rollup");
   const q = queries && Object.hasOwn(queries, name) ? queries[name] : null;
   if (!q) return e.json(404, { status: 404, message: answer === "distinct" ? "no such private rollup" : "no such rollup" });
-  if (answer === "rows" && !q.rows) return e.json(404, { status: 404, message: `${name} is not kept per app: it has no rows of one app` });
-  const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
-  const from = e.request.url.query().get("from");
-  const to = e.request.url.query().get("to");
-  if (!shape.test(from) || !shape.test(to) || from > to) {
-    return e.json(400, { status: 400, message: `from and to must be ${q.grain === "day" ? "days (YYYY-MM-DD)" : "hours (YYYY-MM-DD HH)"}, from not after to` });
+  // The SQL of the answer asked: `rows` and `steps` are of one app; `sums` of one app when nsapp is given.
+  const perApp = answer === "rows" || answer === "steps" || query.has("nsapp");
+  const sql = answer === "rows" ? q.rows : answer === "steps" ? q.steps : perApp ? q.app : q.sql;
+  if (!sql && (answer === "sums" || answer === "distinct")) return bad(`${name} is not kept per app: nsapp cannot be asked`);
+  if (!sql) return e.json(404, { status: 404, message: `${name} is not kept per app${answer === "steps" ? " and day" : ""}: it has no ${answer} of one app` });
+  const params = {};
+  if (answer === "steps") {
+    const days = String(query.get("days")).split(",");
+    if (days.length > 64 || !days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))) return bad("days must be 1 to 64 days (YYYY-MM-DD), comma-separated");
+    params.days = JSON.stringify(days);
+  } else {
+    const shape = q.grain === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2} \d{2}$/;
+    params.from = query.get("from");
+    params.to = query.get("to");
+    if (!shape.test(params.from) || !shape.test(params.to) || params.from > params.to) {
+      return bad(`from and to must be ${q.grain === "day" ? "days (YYYY-MM-DD)" : "hours (YYYY-MM-DD HH)"}, from not after to`);
+    }
   }
-  const params = { from: from, to: to };
   if (q.fanout) {
-    const value = e.request.url.query().get(q.fanout);
-    if (!/^[a-z]{1,16}$/.test(value)) return e.json(400, { status: 400, message: `${q.fanout} is required: official, dev, fork or all` });
-    params[q.fanout] = value;
+    params[q.fanout] = query.get(q.fanout);
+    if (!/^[a-z]{1,16}$/.test(params[q.fanout])) return bad(`${q.fanout} is required: official, dev, fork or all`);
   }
-  let sql = q.sql;
-  if (e.request.url.query().has("nsapp") || answer === "rows") {
-    if (!q.app) return e.json(400, { status: 400, message: `${name} is not kept per app: nsapp cannot be asked` });
-    if (!e.request.url.query().has("nsapp")) return e.json(400, { status: 400, message: "nsapp is required: the app whose rows are asked" });
-    const nsapp = e.request.url.query().get("nsapp");
-    if (nsapp.length > 200) return e.json(400, { status: 400, message: "nsapp is longer than 200 characters" });
-    sql = answer === "rows" ? q.rows : q.app;
-    params.nsapp = nsapp;
+  if (perApp) {
+    if (!query.has("nsapp")) return bad(`nsapp is required: the app whose ${answer} are asked`);
+    params.nsapp = query.get("nsapp");
+    if (params.nsapp.length > 200) return bad("nsapp is longer than 200 characters");
   }
   const row = new DynamicModel({ rows: "" });
   $app.db().newQuery(sql).bind(params).one(row);

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryAllDurations, queryAllDurationsFromView, queryAppDurations, queryDurationsOf } from "../../lib/data/queries/durations";
+import { queryAllDurations, queryAllDurationsFromView, queryAppDurations, queryAppDurationSteps, queryDurationsOf } from "../../lib/data/queries/durations";
 import { listDurations } from "../../lib/durations";
 import { trendPoints } from "../../lib/install-trend";
 import { queryAppList } from "../../lib/data/queries/apps";
@@ -121,6 +121,19 @@ describe("install time", () => {
     const trend = trendPoints(presetRange("30d", now), now)!;
     expect(trend.points.length).toBeGreaterThanOrEqual(5);
     for (const point of trend.points) await expectExact(point.range);
+    // The app page reads every point of an app in one request (running totals at the points' ends).
+    for (const repo of REPOS) {
+      const ranges = trend.points.map((p) => withRepo(p.range, repo));
+      const truths = ranges.map((r) => truth(r, repo));
+      const apps = [...new Set(truths.flatMap((t) => [...t.keys()]))].slice(0, 8);
+      for (const nsapp of [...apps, "no-such-app"]) {
+        const steps = await queryAppDurationSteps(nsapp, ranges);
+        expect(
+          steps.map((d) => ({ success: d.success, failed: d.failed })),
+          `${nsapp} ${repo}`,
+        ).toEqual(truths.map((t) => ({ success: t.get(nsapp)?.success ?? { n: 0, p50: null, p90: null }, failed: t.get(nsapp)?.failed ?? { n: 0, p50: null, p90: null } })));
+      }
+    }
   });
 
   it("keeps the stated precision: the raw percentile lies in its bucket, at most 5 s or 8.3 % wide", () => {

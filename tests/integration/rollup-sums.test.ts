@@ -157,6 +157,16 @@ describe("range sums", () => {
     const noApp = await get("/api/rollups/stats_app/rows?from=2026-01-01&to=2026-01-02&repo=all");
     expect(noApp.status).toBe(400);
     expect(((await noApp.json()) as { message: string }).message).toMatch(/nsapp is required/);
+    // One app's running totals at several days: daily rollups keyed by the app; days checked and bound.
+    expect((await get("/api/rollups/stats_app_duration/steps?days=2026-01-01,2026-01-08&nsapp=docker")).status).toBe(200);
+    expect((await get("/api/rollups/stats_app_hourly/steps?days=2026-01-01&nsapp=docker&repo=all")).status).toBe(404);
+    expect((await get("/api/rollups/stats_daily/steps?days=2026-01-01&repo=all")).status).toBe(404);
+    expect((await get("/api/rollups/stats_app_duration/steps?days=2026-01-01")).status).toBe(400);
+    for (const days of ["", "2026-01-01,x", `${"2026-01-01,".repeat(64)}2026-01-01`, "2026-01-01')--"]) {
+      const res = await get(`/api/rollups/stats_app_duration/steps?nsapp=docker&days=${encodeURIComponent(days)}`);
+      expect(res.status, days).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/days must be/);
+    }
     expect(await (await get(`/api/rollups/stats_app_os/sums?from=2026-01-01&to=2026-01-02&repo=all&nsapp=${encodeURIComponent("' OR 1=1 --")}`)).json()).toEqual([]);
     expect((await get("/api/rollups/_dev_telemetry_data/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);
     expect((await get("/api/rollups/__proto__/sums?from=2026-01-01&to=2026-01-02")).status).toBe(404);

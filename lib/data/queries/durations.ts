@@ -11,6 +11,7 @@ import { type AppDurations, type DurationSummary, NO_DURATION, summarize } from 
 import { listAll, publicClient } from "../pocketbase";
 import type { Range } from "../../range";
 import { repoSources } from "../../repo";
+import { addDays } from "../../time";
 import { rollupTable } from "../../rollups/spec";
 import { type FilterPart, rangeSums } from "./rollup-range";
 
@@ -43,6 +44,42 @@ function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "repo">, fil
 export async function queryAppDurations(nsapp: string, range: Range): Promise<AppDurations> {
   return (await durationsFromSums(range, nsapp))[0] ?? { nsapp, success: summarize(new Map()), failed: summarize(new Map()) };
 }
+
+/**
+ * One app's install time over consecutive ranges of days (a trend's points: each starts the day
+ * after the one before ends), from one read: the app's running totals at the day before the
+ * first and at each range's last day (the hook's `steps`, lib/rollups/sums-sql.ts appStepsSql),
+ * each range's counts the difference of two — what queryAppDurations reads for each range.
+ * Ranges that are not consecutive days are read one by one.
+ */
+export async function queryAppDurationSteps(nsapp: string, ranges: readonly Range[]): Promise<AppDurations[]> {
+  const first = ranges[0];
+  const consecutive = ranges.every((r, i) => r.grain === "day" && r.repo === first?.repo && r.from <= r.to && (i === 0 || r.from === addDays(ranges[i - 1]!.to, 1)));
+  if (!first || !consecutive || ranges.length > STEPS_MAX) return Promise.all(ranges.map((r) => queryAppDurations(nsapp, r)));
+  const days = [addDays(first.from, -1), ...ranges.map((r) => r.to)];
+  const sources = repoSources(first.repo);
+  const hists = ranges.map(() => ({ success: new Map<number, number>(), failed: new Map<number, number>() }));
+  // [nsapp, repo_source, duration, [[i, cum success, cum failed, …], …]] (lib/rollups/spec.ts), nulls before the key's first row
+  const rows = await publicClient().send<[string, string, number, (number | null)[][]][]>("/api/rollups/stats_app_duration/steps", { query: { days: days.join(","), nsapp } });
+  for (const [, source, bucket, steps] of rows) {
+    const duration = Number(bucket);
+    if (duration <= NO_DURATION || (sources !== null && !sources.includes(String(source ?? "")))) continue;
+    const cum: number[][] = [];
+    for (const [i, ...counts] of steps) cum[Number(i)] = counts.map((n) => Number(n ?? 0));
+    hists.forEach((h, j) => {
+      for (const [side, c] of [
+        [h.success, 0],
+        [h.failed, 1],
+      ] as const) {
+        const n = (cum[j + 1]?.[c] ?? 0) - (cum[j]?.[c] ?? 0);
+        if (n !== 0) side.set(duration, (side.get(duration) ?? 0) + n);
+      }
+    });
+  }
+  return hists.map((h) => ({ nsapp, success: summarize(h.success), failed: summarize(h.failed) }));
+}
+/** The most ranges read in one request of steps (the hook takes 64 days). */
+const STEPS_MAX = 63;
 
 /** Above this many names one read of every app is cheaper than a read per app. */
 const PER_APP_MAX = 30;
