@@ -18,6 +18,20 @@ import { api, RECORDS, startTestPocketBase, type TestPocketBase } from "../suppo
 
 const DAILY = ROLLUPS.filter((r) => r.grain === "day" && !r.distinct).map((r) => r.name as PublicRollup);
 
+/** The sums' rows equal the view's (its record fields aside), in key order; the sums' rows. */
+function expectSameRows(rollup: PublicRollup, sums: readonly object[], view: readonly object[], what: string): Record<string, unknown>[] {
+  const dims = rollupDims(rollup).map((d) => d.column);
+  const key = (r: Record<string, unknown>) => JSON.stringify(dims.map((d) => r[d]));
+  const strip = (r: Record<string, unknown>) => {
+    const { id: _i, collectionId: _c, collectionName: _n, range_from: _f, range_to: _t, ...rest } = r;
+    return rest;
+  };
+  const want = view.map((r) => strip({ ...r })).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  const got = sums.map((r) => ({ ...r }) as Record<string, unknown>).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  expect(got, what).toEqual(want);
+  return got;
+}
+
 describe("range sums", () => {
   let pb: TestPocketBase;
   const now = new Date();
@@ -66,16 +80,7 @@ describe("range sums", () => {
         continue; // no hourly sibling
       }
       const [sums, view] = await Promise.all([rangeAll(pbc, rollup, range), rangeAllFromView(pbc, rollup, range, { sort: "" })]);
-      const dims = rollupDims(rollup).map((d) => d.column);
-      const key = (r: Record<string, unknown>) => JSON.stringify(dims.map((d) => r[d]));
-      const strip = (r: Record<string, unknown>) => {
-        const { id: _i, collectionId: _c, collectionName: _n, range_from: _f, range_to: _t, ...rest } = r;
-        return rest;
-      };
-      const want = view.map((r) => strip(r as unknown as Record<string, unknown>)).sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const got = sums.map((r) => ({ ...r }) as Record<string, unknown>).sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      expect(got, `${rollup} ${range.from}…${range.to}`).toEqual(want);
-      keys += got.length;
+      keys += expectSameRows(rollup, sums, view, `${rollup} ${range.from}…${range.to}`).length;
     }
     expect(keys > 0).toBe(hasRuns);
   });
@@ -93,15 +98,7 @@ describe("range sums", () => {
       }
       for (const app of APPS) {
         const [sums, view] = await Promise.all([rangeAllFromSums(pbc, rollup, range, "", app), rangeAllFromView(pbc, rollup, range, { app, sort: "" })]);
-        const dims = rollupDims(rollup).map((d) => d.column);
-        const key = (r: Record<string, unknown>) => JSON.stringify(dims.map((d) => r[d]));
-        const strip = (r: Record<string, unknown>) => {
-          const { id: _i, collectionId: _c, collectionName: _n, range_from: _f, range_to: _t, ...rest } = r;
-          return rest;
-        };
-        const want = view.map((r) => strip(r as unknown as Record<string, unknown>)).sort((a, b) => (key(a) < key(b) ? -1 : 1));
-        const got = sums.map((r) => ({ ...r }) as Record<string, unknown>).sort((a, b) => (key(a) < key(b) ? -1 : 1));
-        expect(got, `${rollup} ${app} ${range.from}…${range.to}`).toEqual(want);
+        const got = expectSameRows(rollup, sums, view, `${rollup} ${app} ${range.from}…${range.to}`);
         expect(got.every((r) => r.nsapp === app)).toBe(true);
         keys += got.length;
       }
