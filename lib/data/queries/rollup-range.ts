@@ -239,7 +239,9 @@ export async function rangeSums(pb: PocketBase, rollup: PublicRollup, range: Ran
   if (range.from > range.to) return []; // as the view: no calendar pair (the route refuses it)
   const table = rollupTable(rollup, range.grain);
   const query = { from: range.from, to: range.to, ...(hasRepoKey(rollup) ? { repo: range.repo } : {}), ...(app === undefined ? {} : { nsapp: app }) };
-  return pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query });
+  const rows = await pb.send<(string | number | null)[][]>(`/api/rollups/${encodeURIComponent(table)}/sums`, { query });
+  // The app is the first key column: a hook older than `nsapp` answers every app's keys, never another app's figures.
+  return app === undefined ? rows : rows.filter((r) => r[0] === app);
 }
 
 /**
