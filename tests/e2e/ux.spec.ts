@@ -30,10 +30,11 @@ test("on a 390 px phone every table's key columns are on screen without sideways
     expect(await overflowing(), path).toEqual([]);
     // Whatever the data: a long unbroken value in a row's text cells or folded details (a failing
     // command, a URL; the seeded data has one only some hours) breaks instead of widening its column.
+    // Values kept on one line (.nw: times, dates) are short by design and left as they are.
     await page.evaluate(() => {
       const long = `curl${"-fsSL/https://dl.example.org/app".repeat(3)}`;
       for (const row of document.querySelectorAll("table.dt tbody tr:first-child")) {
-        for (const el of row.querySelectorAll("td.text a, td.text > span, .row-details dd")) el.textContent = long;
+        for (const el of row.querySelectorAll("td.text a, td.text > span:not(.nw), .row-details dd")) el.textContent = long;
       }
     });
     expect(await overflowing(), `${path} with a long value`).toEqual([]);
