@@ -48,6 +48,18 @@ export function hasAppSums(spec: Pick<RollupSpec, "dims"> & Partial<Pick<RollupS
   return !spec.distinct && spec.dims[0]?.column === "nsapp";
 }
 
+/** Whether a rollup has one app's running totals at several days (appStepsSql): daily and keyed by the app first. */
+export function hasAppSteps(spec: Pick<RollupSpec, "dims" | "grain"> & Partial<Pick<RollupSpec, "distinct">>): boolean {
+  return hasAppSums(spec) && spec.grain === "day";
+}
+
+/**
+ * One app's keys, each found once through its open row: from the key index (its first column is
+ * the app), the open row tested per row (`+` keeps SQLite from the in-force index, which would
+ * visit every app's open rows).
+ */
+const APP_KEYS = `+k.valid_until = '${OPEN_END}' AND k.nsapp = {:nsapp}`;
+
 function dailySums(spec: RollupSpec, app: boolean): string {
   // e: the row in force at `to` when it is not k itself (k's bucket after `to`); the subquery
   // stops at once otherwise.
@@ -58,9 +70,7 @@ function dailySums(spec: RollupSpec, app: boolean): string {
     `FROM ${spec.name} k ` +
     `LEFT JOIN ${spec.name} e ON e.rowid = ${inForce(spec, "<=", "{:to}", "k.bucket > {:to} AND ")} ` +
     `LEFT JOIN ${spec.name} s ON s.rowid = ${inForce(spec, "<", "{:from}")} ` +
-    // One app's keys: from the key index (its first column is the app), the open row tested per
-    // row (`+` keeps SQLite from the in-force index, which would visit every app's open rows).
-    `WHERE ${onCalendar(spec)} AND ${app ? `+k.valid_until = '${OPEN_END}' AND k.nsapp = {:nsapp}` : `k.valid_until = '${OPEN_END}'`}${fanoutFilter(spec, "k.")} ` +
+    `WHERE ${onCalendar(spec)} AND ${app ? APP_KEYS : `k.valid_until = '${OPEN_END}'`}${fanoutFilter(spec, "k.")} ` +
     "AND (k.bucket <= {:to} OR e.rowid IS NOT NULL)"
   );
 }
@@ -111,7 +121,7 @@ export function appRowsSql(spec: RollupSpec): string {
  * first. Each (key, day) is one backward seek in the key index, as the range sums' ends.
  */
 export function appStepsSql(spec: RollupSpec): string {
-  if (!hasAppSums(spec) || spec.grain !== "day") throw new Error(`${spec.name} has no daily rows keyed by the app first`);
+  if (!hasAppSteps(spec)) throw new Error(`${spec.name} has no daily rows keyed by the app first`);
   const dims = spec.dims.map((d) => `k.${d.column}`);
   const cums = ["d.key", ...COUNT_COLUMNS.map((c) => `c.cum_${c}`)].join(", ");
   return (
@@ -119,7 +129,7 @@ export function appStepsSql(spec: RollupSpec): string {
     `SELECT ${dims.join(", ")}, json_group_array(json_array(${cums})) AS steps ` +
     `FROM ${spec.name} k JOIN json_each({:days}) d ` +
     `LEFT JOIN ${spec.name} c ON c.rowid = ${inForce(spec, "<=", "d.value")} ` +
-    `WHERE +k.valid_until = '${OPEN_END}' AND k.nsapp = {:nsapp}${fanoutFilter(spec, "k.")} GROUP BY k.rowid)`
+    `WHERE ${APP_KEYS}${fanoutFilter(spec, "k.")} GROUP BY k.rowid)`
   );
 }
 

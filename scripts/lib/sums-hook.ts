@@ -5,7 +5,7 @@
  * when the committed file differs (after a spec change, run it with `npm run gen:migration`).
  */
 import { fileURLToPath } from "node:url";
-import { appRowsSql, appStepsSql, distinctSql, hasAppSums, rangeSumsSql } from "../../lib/rollups/sums-sql";
+import { appRowsSql, appStepsSql, distinctSql, hasAppSteps, hasAppSums, rangeSumsSql } from "../../lib/rollups/sums-sql";
 import { fanoutColumn, ROLLUPS } from "../../lib/rollups/spec";
 
 export const SUMS_HOOK_MODULE = fileURLToPath(new URL("../../pocketbase/pb_hooks/rollup-sums.cjs", import.meta.url));
@@ -20,7 +20,7 @@ export function sumsHookModule(): string {
         sql: rangeSumsSql(r),
         app: hasAppSums(r) ? rangeSumsSql(r, true) : null,
         rows: hasAppSums(r) ? appRowsSql(r) : null,
-        steps: hasAppSums(r) && r.grain === "day" ? appStepsSql(r) : null,
+        steps: hasAppSteps(r) ? appStepsSql(r) : null,
       },
     ]),
   );

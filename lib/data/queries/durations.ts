@@ -40,6 +40,32 @@ function options(pb: PocketBase, range: Pick<Range, "from" | "to" | "repo">, fil
   return { filter: pb.filter(parts.join(" && "), { ...filter?.params, repo: range.repo }), sort, query: { from: range.from, to: range.to } };
 }
 
+/** Successful and failed runs per duration bucket (lib/durations.ts histograms). */
+type Hists = { success: Map<number, number>; failed: Map<number, number> };
+const newHists = (): Hists => ({ success: new Map(), failed: new Map() });
+
+/** A duration key's bucket when its runs count for the selection (timed, of one of its sources), else null. */
+function timedBucket(sources: ReadonlySet<string> | null, source: unknown, bucket: unknown): number | null {
+  const duration = Number(bucket);
+  return duration <= NO_DURATION || (sources !== null && !sources.has(String(source ?? ""))) ? null : duration;
+}
+
+/** Adds a key's successes and failures to the histograms, in its duration bucket. */
+function addCounts(h: Hists, duration: number, success: number, failed: number): void {
+  for (const [side, n] of [
+    [h.success, success],
+    [h.failed, failed],
+  ] as const) {
+    if (n !== 0) side.set(duration, (side.get(duration) ?? 0) + n);
+  }
+}
+
+/** The repository selection's stored sources as a set; null: every source. */
+function sourceSet(repo: Range["repo"]): ReadonlySet<string> | null {
+  const sources = repoSources(repo);
+  return sources === null ? null : new Set(sources);
+}
+
 /** One app's install time (zeros when it has no run with a duration in the range): its keys' range sums, folded. */
 export async function queryAppDurations(nsapp: string, range: Range): Promise<AppDurations> {
   return (await durationsFromSums(range, nsapp))[0] ?? { nsapp, success: summarize(new Map()), failed: summarize(new Map()) };
@@ -57,24 +83,17 @@ export async function queryAppDurationSteps(nsapp: string, ranges: readonly Rang
   const consecutive = ranges.every((r, i) => r.grain === "day" && r.repo === first?.repo && r.from <= r.to && (i === 0 || r.from === addDays(ranges[i - 1]!.to, 1)));
   if (!first || !consecutive || ranges.length > STEPS_MAX) return Promise.all(ranges.map((r) => queryAppDurations(nsapp, r)));
   const days = [addDays(first.from, -1), ...ranges.map((r) => r.to)];
-  const sources = repoSources(first.repo);
-  const hists = ranges.map(() => ({ success: new Map<number, number>(), failed: new Map<number, number>() }));
+  const sources = sourceSet(first.repo);
+  const hists = ranges.map(newHists);
   // [nsapp, repo_source, duration, [[i, cum success, cum failed, …], …]] (lib/rollups/spec.ts), nulls before the key's first row
   const rows = await publicClient().send<[string, string, number, (number | null)[][]][]>("/api/rollups/stats_app_duration/steps", { query: { days: days.join(","), nsapp } });
   for (const [, source, bucket, steps] of rows) {
-    const duration = Number(bucket);
-    if (duration <= NO_DURATION || (sources !== null && !sources.includes(String(source ?? "")))) continue;
+    const duration = timedBucket(sources, source, bucket);
+    if (duration === null) continue;
     const cum: number[][] = [];
     for (const [i, ...counts] of steps) cum[Number(i)] = counts.map((n) => Number(n ?? 0));
-    hists.forEach((h, j) => {
-      for (const [side, c] of [
-        [h.success, 0],
-        [h.failed, 1],
-      ] as const) {
-        const n = (cum[j + 1]?.[c] ?? 0) - (cum[j]?.[c] ?? 0);
-        if (n !== 0) side.set(duration, (side.get(duration) ?? 0) + n);
-      }
-    });
+    const at = (j: number, c: number) => cum[j]?.[c] ?? 0;
+    for (const [j, h] of hists.entries()) addCounts(h, duration, at(j + 1, 0) - at(j, 0), at(j + 1, 1) - at(j, 1));
   }
   return hists.map((h) => ({ nsapp, success: summarize(h.success), failed: summarize(h.failed) }));
 }
@@ -119,23 +138,17 @@ export async function queryAllDurations(range: Range): Promise<AppDurations[]> {
 
 /** Every app's install time from the range sums (of `app` only when given: its keys alone), apps without a timed run left out. */
 async function durationsFromSums(range: Range, app?: string): Promise<AppDurations[]> {
-  const sources = repoSources(range.repo);
-  const wanted = sources === null ? null : new Set(sources);
-  const apps = new Map<string, { success: Map<number, number>; failed: Map<number, number> }>();
+  const sources = sourceSet(range.repo);
+  const apps = new Map<string, Hists>();
   for (const row of await rangeSums(publicClient(), "stats_app_duration", range, app)) {
     // [nsapp, repo_source, duration, success, failed, aborted, unknown, installing] (lib/rollups/spec.ts)
     const [nsapp, source, bucket, success, failed] = row;
-    const duration = Number(bucket);
-    if (duration <= NO_DURATION || (wanted !== null && !wanted.has(String(source ?? "")))) continue;
+    const duration = timedBucket(sources, source, bucket);
+    if (duration === null) continue;
     const name = String(nsapp ?? "");
-    const hist = apps.get(name) ?? { success: new Map<number, number>(), failed: new Map<number, number>() };
+    const hist = apps.get(name) ?? newHists();
     apps.set(name, hist);
-    for (const [side, n] of [
-      [hist.success, Number(success)],
-      [hist.failed, Number(failed)],
-    ] as const) {
-      if (n !== 0) side.set(duration, (side.get(duration) ?? 0) + n);
-    }
+    addCounts(hist, duration, Number(success), Number(failed));
   }
   return [...apps].flatMap(([nsapp, h]) => {
     const d = { nsapp, success: summarize(h.success), failed: summarize(h.failed) };
