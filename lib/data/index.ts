@@ -207,8 +207,10 @@ const appInsightsFn = cached("appInsights", insights.queryAppInsights);
 export const loadAppInsights = appInsightsFn.load;
 export const fetchAppInsights = appInsightsFn.fetch;
 
-// The sitemap's apps and exit codes with their last days (also whether a page is indexed).
+// The sitemap's apps and exit codes with their last days; whether one app's or code's page is indexed.
 export const loadActiveSet = cached("activeSet", sitemap.queryActiveSet).load;
+export const loadAppActive = cached("appActive", sitemap.queryAppActive).load;
+export const loadCodeActive = cached("codeActive", sitemap.queryCodeActive).load;
 
 const failureOverviewFn = cached("failureOverview", insights.queryFailureOverview);
 export const loadFailureOverview = failureOverviewFn.load;

@@ -9,6 +9,11 @@
  *    with counts; the set of apps itself comes from the range view, exact like every figure.
  *  - Exit codes: the per-day rows of `stats_code` with failures or aborts in the range (a few
  *    thousand at most: codes × days).
+ *
+ * Whether one app or code is in the set (its page's `index`/`noindex`) is asked of that app or
+ * code alone, by the same test: the set's reads are ~150 ms of PocketBase's work at 1 M runs
+ * (four pages of codes × days) and, cached a minute, were waited for by the first page after
+ * every quiet minute. tests/integration/sitemap.test.ts holds both answers equal.
  */
 import "server-only";
 import type PocketBase from "pocketbase";
@@ -82,6 +87,28 @@ async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, st
   const codes = new Map<number, string>();
   for (const r of rows) codes.set(Number(r.exit_code), later(codes.get(Number(r.exit_code)), r.bucket));
   return codes;
+}
+
+/** Whether `nsapp` is in queryActiveSet(range).apps: its keys' range sums, through the same reader. */
+export async function queryAppActive(nsapp: string, range: Range): Promise<boolean> {
+  return (await rangeAll(publicClient(), "stats_app", range, { app: nsapp })).length > 0;
+}
+
+/** Whether `code` is in queryActiveSet(range).codes: one of its days in the range with a failed or aborted run. */
+export async function queryCodeActive(code: number, range: Range): Promise<boolean> {
+  const pb = publicClient();
+  const repo = repoKeyPart("stats_code", range)!;
+  const res = await pb.collection("stats_code").getList(1, 1, {
+    filter: pb.filter(`exit_code = {:code} && bucket >= {:from} && bucket <= {:to} && ${repo.expr} && (failed > 0 || aborted > 0)`, {
+      ...repo.params,
+      code,
+      from: range.from,
+      to: range.to,
+    }),
+    fields: "bucket",
+    skipTotal: true,
+  });
+  return res.items.length > 0;
 }
 
 /** Apps and exit codes with runs in a range of days, with their last days. */
