@@ -44,6 +44,8 @@ export const PAGES: readonly { path: string; warmup: string | null }[] = [
 
 export const COLD_TARGET_MS = 300;
 export const WARM_TARGET_MS = 50;
+/** Issue 18: an app page not cached yet, in a running server, at 1 M records. */
+export const NEW_APP_TARGET_MS = 150;
 
 /** Nearest-rank percentile. */
 export function percentile(xs: number[], q: number): number {
@@ -198,6 +200,70 @@ export async function measurePages(start: (o: { responseCache: boolean }) => Pro
     await server?.stop();
   }
   return results;
+}
+
+export interface NewAppResult {
+  view: string;
+  samples: number[];
+  error: string | null;
+}
+
+/**
+ * Issue 18's "cold app page": app pages nobody asked for yet, in a server that has run a while —
+ * what a visitor following a link to another app meets. A normal server (response cache on) is
+ * warmed with `/` and `warm` app pages, left `settleMs` to finish the store loads a start
+ * begins in the background (lib/data/store), then each app of `apps` is asked for once per view
+ * (`query`: "" for the default 30 days, "?range=90d"), no app twice. Then `quiet` more apps,
+ * each after 65 s without a request: the data cache's shared answers are then over a minute old
+ * and the first page waits for new ones (README, "Caching and freshness"). Checked like the rest.
+ */
+export async function measureNewAppPages(
+  start: () => Promise<Server>,
+  opts: { warm: readonly string[]; apps: readonly string[]; queries: readonly string[]; quiet: readonly string[]; settleMs: number; log?: (msg: string) => void },
+): Promise<NewAppResult[]> {
+  const server = await start();
+  try {
+    for (const path of ["/", ...opts.warm.map((a) => `/apps/${encodeURIComponent(a)}`)]) check(server.url + path, await get(server.url + path));
+    await new Promise((r) => setTimeout(r, opts.settleMs));
+    const per = Math.floor(opts.apps.length / opts.queries.length);
+    const rows = opts.queries.map((query, qi) => ({ view: `/apps/<app>${query}`, query, apps: opts.apps.slice(qi * per, (qi + 1) * per), pauseMs: 0 }));
+    if (opts.quiet.length) rows.push({ view: "/apps/<app> after a quiet minute", query: "", apps: [...opts.quiet], pauseMs: 65_000 });
+    const results: NewAppResult[] = [];
+    for (const row of rows) {
+      const r: NewAppResult = { view: row.view, samples: [], error: null };
+      for (const app of row.apps) {
+        if (row.pauseMs) await new Promise((res) => setTimeout(res, row.pauseMs));
+        const url = `${server.url}/apps/${encodeURIComponent(app)}${row.query}`;
+        try {
+          const res = await get(url);
+          check(url, res);
+          r.samples.push(res.ms);
+        } catch (err) {
+          r.error = messageOf(err);
+          break;
+        }
+      }
+      const slowest = r.samples
+        .map((ms, i) => [ms, row.apps[i]] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 3);
+      opts.log?.(`  new app pages: measured ${r.view} (slowest: ${slowest.map(([ms, app]) => `${app} ${ms.toFixed(0)} ms`).join(", ")})`);
+      results.push(r);
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+export function newAppTableLines(results: NewAppResult[]): string[] {
+  const lines = [`| new app page (running server) | n | p50 ms | p95 ms | max ms | target met (p95 ≤ ${NEW_APP_TARGET_MS}) |`, "|---|---:|---:|---:|---:|---|"];
+  for (const r of results) {
+    const f = (q: number) => (r.samples.length ? percentile(r.samples, q).toFixed(1) : "—");
+    const met = r.error ? `✗ check failed: ${r.error.replace(/\|/g, "\\|")}` : percentile(r.samples, 0.95) <= NEW_APP_TARGET_MS ? "yes" : "no";
+    lines.push(`| \`${r.view}\` | ${r.samples.length} | ${f(0.5)} | ${f(0.95)} | ${r.samples.length ? Math.max(...r.samples).toFixed(1) : "—"} | ${met} |`);
+  }
+  return lines;
 }
 
 export function pageTableLines(results: PageResult[]): string[] {
