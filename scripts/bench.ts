@@ -205,7 +205,7 @@ async function benchPages(pbUrl: string) {
     );
     for (const line of pageTableLines(pages)) console.log(line);
     console.log(
-      `\nnew app page = an app page not asked for before, in a server warmed with / and the 8 busiest apps' pages and then left 15 s ` +
+      `\nnew app page = an app page not asked for before, in a server warmed with / and the 8 busiest apps' pages at each view and then left 15 s ` +
         `(its background store loads done); the next ${NEW_APPS} busiest apps once each at 30 days, the ${NEW_APPS} after them at 90 days, ` +
         `then ${QUIET_APPS} more, each after 65 s without a request (the shared figures then over a minute old: the page waits for new ones).\n`,
     );
