@@ -53,8 +53,18 @@ describe("the sitemap's apps and exit codes", () => {
     for (const a of [...apps, "no-such-app", 'a"b\\c%_']) gotApps.push([a, await queryAppActive(a, range)]);
     const gotCodes: [number, boolean][] = [];
     for (const c of [...codes, 99_999, -1]) gotCodes.push([c, await queryCodeActive(c, range)]);
-    expect(gotApps.filter(([, on]) => on).map(([a]) => a).sort()).toEqual([...want.apps.keys()].sort());
-    expect(gotCodes.filter(([, on]) => on).map(([c]) => c).sort((a, b) => a - b)).toEqual([...want.codes.keys()].sort((a, b) => a - b));
+    expect(
+      gotApps
+        .filter(([, on]) => on)
+        .map(([a]) => a)
+        .sort(),
+    ).toEqual([...want.apps.keys()].sort());
+    expect(
+      gotCodes
+        .filter(([, on]) => on)
+        .map(([c]) => c)
+        .sort((a, b) => a - b),
+    ).toEqual([...want.codes.keys()].sort((a, b) => a - b));
   }
 
   it("lists every app and exit code active in 90 days with its last day, not those only seen before", async () => {
