@@ -109,10 +109,19 @@ export function hostColumns(
   };
 }
 
-/** The seeded scripts in testing run from the development repository (no draw: the stream stays as it was). */
-function inTesting(row: TelemetryRow): Partial<TelemetryRow> {
+/**
+ * The seeded scripts in testing run from the development repository (no draw: the stream stays
+ * as it was). The ready one keeps one failure in three (by a hash of the run's id): at an
+ * ordinary app's ~1 % its ~460 runs of 30 days at the e2e volume sometimes drew 7–8 failures
+ * (network errors on a bad day), and the 95 % interval's upper bound then passed the rule's
+ * "official median + 2 points" — the seeded "ready" read "not ready" (twice, 2026-12-06 and -08).
+ */
+function inTesting(row: TelemetryRow, status: string): Partial<TelemetryRow> {
   const testing: readonly string[] = Object.values(TESTING_APPS);
-  return testing.includes(row.nsapp) ? { repo_source: "ProxmoxVED", repo_slug: "community-scripts/ProxmoxVED" } : {};
+  if (!testing.includes(row.nsapp)) return {};
+  const dev = { repo_source: "ProxmoxVED", repo_slug: "community-scripts/ProxmoxVED" };
+  const spared = row.nsapp === TESTING_APPS.ready && status === "failed" && hashString32(row.random_id, 17) % 3 !== 0;
+  return spared ? { ...dev, status: "success", exit_code: 0 } : dev;
 }
 
 /**
@@ -220,7 +229,7 @@ export function todaysRun(
   if (status === "sucess") status = "success";
   if (status === "failed" && USER_ABORT_CODES.includes(row.exit_code)) status = "aborted";
   if (status === "failed" && row.exit_code === 0) status = "unknown";
-  const out = Object.assign(row, { status, execution_id: row.random_id }, hostColumns(side), toolPayloadGaps(row), inTesting(row));
+  const out = Object.assign(row, { status, execution_id: row.random_id }, hostColumns(side), toolPayloadGaps(row), inTesting(row, status));
   // Host tools report once, at the end: one that has not ended yet has no row. Here it ends
   // before the data's end instead (the row count is fixed).
   if ((row.type === "pve" || row.type === "addon") && status === "installing") {
