@@ -110,8 +110,9 @@ export function hostColumns(
 }
 
 /**
- * The seeded scripts in testing run from the development repository (no draw: the stream stays
- * as it was). The ready one keeps one failure in three (by a hash of the run's id): at an
+ * The seeded scripts in testing run from the development repository (no draw). The ready one
+ * keeps one failure in three (by a hash of the run's id; a spared failure draws no retry, so
+ * the runs after it differ as at any other end of the data): at an
  * ordinary app's ~1 % its ~460 runs of 30 days at the e2e volume sometimes drew 7–8 failures
  * (network errors on a bad day), and the 95 % interval's upper bound then passed the rule's
  * "official median + 2 points" — the seeded "ready" read "not ready" (twice, 2026-12-06 and -08).
