@@ -79,11 +79,15 @@ async function activeApps(pb: PocketBase, range: Range): Promise<{ apps: Map<str
   return { apps, lastDay };
 }
 
-async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, string>> {
+/** `stats_code` days of the range with a failed or aborted run (of one code, when given): the set's test and a page's alike. */
+function failedCodeDays(pb: PocketBase, range: Range, code?: number): string {
   const repo = repoKeyPart("stats_code", range)!;
-  const rows = await listAll<{ exit_code: number; bucket: string }>(pb, "stats_code", {
-    filter: pb.filter(`bucket >= {:from} && bucket <= {:to} && ${repo.expr} && (failed > 0 || aborted > 0)`, { ...repo.params, from: range.from, to: range.to }),
-  });
+  const one = code === undefined ? "" : "exit_code = {:code} && ";
+  return pb.filter(`${one}bucket >= {:from} && bucket <= {:to} && ${repo.expr} && (failed > 0 || aborted > 0)`, { ...repo.params, code, from: range.from, to: range.to });
+}
+
+async function activeCodes(pb: PocketBase, range: Range): Promise<Map<number, string>> {
+  const rows = await listAll<{ exit_code: number; bucket: string }>(pb, "stats_code", { filter: failedCodeDays(pb, range) });
   const codes = new Map<number, string>();
   for (const r of rows) codes.set(Number(r.exit_code), later(codes.get(Number(r.exit_code)), r.bucket));
   return codes;
@@ -97,17 +101,7 @@ export async function queryAppActive(nsapp: string, range: Range): Promise<boole
 /** Whether `code` is in queryActiveSet(range).codes: one of its days in the range with a failed or aborted run. */
 export async function queryCodeActive(code: number, range: Range): Promise<boolean> {
   const pb = publicClient();
-  const repo = repoKeyPart("stats_code", range)!;
-  const res = await pb.collection("stats_code").getList(1, 1, {
-    filter: pb.filter(`exit_code = {:code} && bucket >= {:from} && bucket <= {:to} && ${repo.expr} && (failed > 0 || aborted > 0)`, {
-      ...repo.params,
-      code,
-      from: range.from,
-      to: range.to,
-    }),
-    fields: "bucket",
-    skipTotal: true,
-  });
+  const res = await pb.collection("stats_code").getList(1, 1, { filter: failedCodeDays(pb, range, code), fields: "bucket", skipTotal: true });
   return res.items.length > 0;
 }
 
