@@ -45,7 +45,7 @@ import { arrivingRunsLines, insightQueryLines, insightRecallLines } from "./lib/
 import { viewQueryLines } from "./lib/views-bench";
 import { createNaiveViews, dayFromHour, lastDays, naiveMostFailing, naiveTotals } from "./lib/naive-views";
 import { killOnExit, prepareBuild, removeOnExit, startDashboard } from "./lib/dashboard-server";
-import { measureNewAppPages, measurePages, newAppTableLines, pageTableLines, percentile, PAGES } from "./lib/page-bench";
+import { measureNewAppPages, measurePages, newAppTableLines, pageTableLines, percentile, PAGES, QUIET_MS } from "./lib/page-bench";
 import { freePort, migrate, servePocketBase, setRateLimit, upsertReader, upsertSuperuser } from "./lib/pocketbase-server";
 import { createProgress, formatCount } from "./lib/progress";
 
@@ -78,9 +78,12 @@ const ITER = num("iterations", values.iterations);
 const NAIVE_ITER = num("naive-iterations", values["naive-iterations"]);
 const PAGE_COLD = num("page-iterations", values["page-iterations"]);
 const PAGE_WARM = Math.round(PAGE_COLD * 1.5);
-/** App pages per view in the new-app-page rows (issue 18's cold app page), and pages after a quiet minute (65 s each). */
+/** App pages per view in the new-app-page rows (issue 18's cold app page), and pages after a quiet minute (QUIET_MS each). */
 const NEW_APPS = 30;
 const QUIET_APPS = 3;
+/** The busiest apps whose pages warm the server first, and how long it is then left alone. */
+const WARM_APPS = 8;
+const SETTLE_MS = 15_000;
 const LH_RUNS = num("lighthouse-runs", values["lighthouse-runs"]);
 const INSIGHT_SEEDS = num("insight-seeds", values["insight-seeds"]);
 const INGEST_RUNS = num("ingest-runs", values["ingest-runs"]);
@@ -172,13 +175,13 @@ async function benchPages(pbUrl: string) {
     const expect = { "/": { "stat-runs": formatInt(t.runs), "stat-failed": formatInt(t.failed), "stat-aborted": formatInt(t.aborted) } };
     const pages = await measurePages(start, { cold: PAGE_COLD, warm: PAGE_WARM, expect, log });
     log(`new app pages in a running server: ${NEW_APPS} apps at 30 days, ${NEW_APPS} others at 90 days, ${QUIET_APPS} after a quiet minute each…`);
-    const busiest = await busiestApps(8 + 2 * NEW_APPS + QUIET_APPS);
+    const busiest = await busiestApps(WARM_APPS + 2 * NEW_APPS + QUIET_APPS);
     const newApps = await measureNewAppPages(start, {
-      warm: busiest.slice(0, 8),
-      apps: busiest.slice(8, 8 + 2 * NEW_APPS),
+      warm: busiest.slice(0, WARM_APPS),
+      apps: busiest.slice(WARM_APPS, WARM_APPS + 2 * NEW_APPS),
       queries: ["", "?range=90d"],
-      quiet: busiest.slice(8 + 2 * NEW_APPS),
-      settleMs: 15_000,
+      quiet: busiest.slice(WARM_APPS + 2 * NEW_APPS),
+      settleMs: SETTLE_MS,
       log,
     });
     const next = await start();
@@ -205,9 +208,9 @@ async function benchPages(pbUrl: string) {
     );
     for (const line of pageTableLines(pages)) console.log(line);
     console.log(
-      `\nnew app page = an app page not asked for before, in a server warmed with / and the 8 busiest apps' pages at each view and then left 15 s ` +
+      `\nnew app page = an app page not asked for before, in a server warmed with / and the ${WARM_APPS} busiest apps' pages at each view and then left ${SETTLE_MS / 1000} s ` +
         `(its background store loads done); the next ${NEW_APPS} busiest apps once each at 30 days, the ${NEW_APPS} after them at 90 days, ` +
-        `then ${QUIET_APPS} more, each after 65 s without a request (the shared figures then over a minute old: the page waits for new ones).\n`,
+        `then ${QUIET_APPS} more, each after ${QUIET_MS / 1000} s without a request (the shared figures then over a minute old: the page waits for new ones).\n`,
     );
     for (const line of newAppTableLines(newApps)) console.log(line);
     console.log("");

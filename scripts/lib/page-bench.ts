@@ -44,6 +44,8 @@ export const PAGES: readonly { path: string; warmup: string | null }[] = [
 
 export const COLD_TARGET_MS = 300;
 export const WARM_TARGET_MS = 50;
+/** A quiet minute and a little more: the data cache's shared answers are then too old to serve (lib/data/cache.ts LIVE). */
+export const QUIET_MS = 65_000;
 /** Issue 18: an app page not cached yet, in a running server, at 1 M records. */
 export const NEW_APP_TARGET_MS = 150;
 
@@ -214,7 +216,7 @@ export interface NewAppResult {
  * warmed with `/` and the `warm` apps' pages at each view, left `settleMs` to finish the store loads a start
  * begins in the background (lib/data/store), then each app of `apps` is asked for once per view
  * (`query`: "" for the default 30 days, "?range=90d"), no app twice. Then `quiet` more apps,
- * each after 65 s without a request: the data cache's shared answers are then over a minute old
+ * each after QUIET_MS without a request: the data cache's shared answers are then over a minute old
  * and the first page waits for new ones (README, "Caching and freshness"). Checked like the rest.
  */
 export async function measureNewAppPages(
@@ -229,7 +231,7 @@ export async function measureNewAppPages(
     await new Promise((r) => setTimeout(r, opts.settleMs));
     const per = Math.floor(opts.apps.length / opts.queries.length);
     const rows = opts.queries.map((query, qi) => ({ view: `/apps/<app>${query}`, query, apps: opts.apps.slice(qi * per, (qi + 1) * per), pauseMs: 0 }));
-    if (opts.quiet.length) rows.push({ view: "/apps/<app> after a quiet minute", query: "", apps: [...opts.quiet], pauseMs: 65_000 });
+    if (opts.quiet.length) rows.push({ view: "/apps/<app> after a quiet minute", query: "", apps: [...opts.quiet], pauseMs: QUIET_MS });
     const results: NewAppResult[] = [];
     for (const row of rows) {
       const r: NewAppResult = { view: row.view, samples: [], error: null };
